@@ -1,0 +1,69 @@
+package io.bulwark.bft.config;
+
+/**
+ * Every protocol constant in one place (DESIGN principle 5). Defaults follow the paper:
+ * K = 128 (checkpoint interval, section 4.3), L = 2K (log size), 4 KB pages.
+ *
+ * @param f                   faults tolerated; n = 3f + 1 replicas
+ * @param checkpointInterval  K: a checkpoint is taken after every K sequence numbers (batches)
+ * @param logSize             L: high water mark H = h + L
+ * @param maxBatchRequests    at most this many requests in one pre-prepare
+ * @param maxBatchBytes       at most this many operation bytes in one pre-prepare
+ * @param maxInFlightBatches  the primary starts a new batch only while fewer are uncommitted
+ * @param statusIntervalMs    how often a replica multicasts STATUS (section 4.6.1)
+ * @param clientRetransmitMs  a client retransmits (to all replicas) after this long without a certificate
+ * @param maxClockSkewMs      a backup accepts a primary's proposed time within this skew of its own clock
+ * @param maxOperationBytes   largest operation a client may send
+ * @param maxResultBytes      largest result a service may return
+ * @param pageSize            bytes per state page
+ */
+public record ProtocolConfig(
+        int f,
+        int checkpointInterval,
+        int logSize,
+        int maxBatchRequests,
+        int maxBatchBytes,
+        int maxInFlightBatches,
+        long statusIntervalMs,
+        long clientRetransmitMs,
+        long maxClockSkewMs,
+        int maxOperationBytes,
+        int maxResultBytes,
+        int pageSize) {
+
+    public static final int DEFAULT_K = 128;
+    public static final int DEFAULT_L = 256;
+    public static final int PAGE_SIZE = 4096;
+
+    public ProtocolConfig {
+        if (f < 1) throw new IllegalArgumentException("f must be at least 1, was " + f);
+        if (checkpointInterval < 1) throw new IllegalArgumentException("K must be positive");
+        if (logSize < checkpointInterval || logSize % checkpointInterval != 0)
+            throw new IllegalArgumentException("L must be a positive multiple of K (K=" + checkpointInterval + ", L=" + logSize + ")");
+        if (maxBatchRequests < 1 || maxBatchBytes < 1 || maxInFlightBatches < 1)
+            throw new IllegalArgumentException("batch limits must be positive");
+        if (maxOperationBytes < 0 || maxResultBytes < 0) throw new IllegalArgumentException("size limits must be >= 0");
+        if (pageSize != PAGE_SIZE) throw new IllegalArgumentException("page size must be " + PAGE_SIZE);
+    }
+
+    public static ProtocolConfig defaults(int f) {
+        return new ProtocolConfig(f, DEFAULT_K, DEFAULT_L, 256, 256 * 1024, 4,
+                100, 500, 5_000, 64 * 1024, 64 * 1024, PAGE_SIZE);
+    }
+
+    /** n = 3f + 1. */
+    public int n() { return 3 * f + 1; }
+
+    /** 2f + 1: prepared/committed/stable certificates and read-only replies. */
+    public int quorum() { return 2 * f + 1; }
+
+    /** f + 1: a reply certificate (at least one correct replica). */
+    public int weakQuorum() { return f + 1; }
+
+    public int primaryOf(long view) { return (int) (view % n()); }
+
+    public ProtocolConfig withCheckpointInterval(int k, int l) {
+        return new ProtocolConfig(f, k, l, maxBatchRequests, maxBatchBytes, maxInFlightBatches,
+                statusIntervalMs, clientRetransmitMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize);
+    }
+}

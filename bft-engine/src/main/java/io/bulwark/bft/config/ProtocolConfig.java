@@ -42,6 +42,10 @@ public record ProtocolConfig(
             throw new IllegalArgumentException("L must be a positive multiple of K (K=" + checkpointInterval + ", L=" + logSize + ")");
         if (maxBatchRequests < 1 || maxBatchBytes < 1 || maxInFlightBatches < 1)
             throw new IllegalArgumentException("batch limits must be positive");
+        // The primary stays within K batches of its own execution, so log retention (Replica.makeStable)
+        // always lets it catch up by retransmission.
+        if (maxInFlightBatches > checkpointInterval)
+            throw new IllegalArgumentException("maxInFlightBatches (" + maxInFlightBatches + ") must not exceed K (" + checkpointInterval + ")");
         if (maxOperationBytes < 0 || maxResultBytes < 0) throw new IllegalArgumentException("size limits must be >= 0");
         if (pageSize != PAGE_SIZE) throw new IllegalArgumentException("page size must be " + PAGE_SIZE);
     }

@@ -1,0 +1,155 @@
+package io.bulwark.bft.core;
+
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.msg.Message;
+import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.Reply;
+import io.bulwark.bft.msg.Request;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The client state machine (sections 4.2 and 4.6.1, client side): a pure core with one request
+ * outstanding at a time.
+ * <p>
+ * An ordered request goes to the primary; the result is accepted with f+1 matching replies. A
+ * read-only request is multicast; it needs 2f+1 matching replies, and falls back to an ordered
+ * request when it cannot get them before the retransmission timer fires. With the reply-digest
+ * optimization one designated replica sends the full result and the others its digest; on
+ * retransmission every replica is asked for the full result.
+ */
+public final class ClientCore {
+    private final int id;
+    private final ProtocolConfig cfg;
+    private final int n;
+    private final Counters counters = new Counters();
+    private final List<Action> out = new ArrayList<>();
+
+    private long view;
+    private long timestamp;
+    private Request outstanding;
+    private boolean orderedFallback;
+    private final Reply[] replies;
+    private long sent;
+    private int retransmissions;
+
+    /**
+     * @param firstTimestamp timestamps continue above this value; a client that restarts must pass
+     *                       a value above every timestamp it used before (e.g. its clock in µs)
+     */
+    public ClientCore(int id, ProtocolConfig cfg, long firstTimestamp) {
+        this.cfg = cfg;
+        this.n = cfg.n();
+        if (id < n) throw new IllegalArgumentException("client ids start at n = " + n + ", was " + id);
+        this.id = id;
+        this.timestamp = firstTimestamp;
+        this.replies = new Reply[n];
+    }
+
+    public boolean busy() { return outstanding != null; }
+
+    /** Starts a request; returns its timestamp. */
+    public long invoke(long now, byte[] operation, boolean readOnly) {
+        if (outstanding != null) throw new IllegalStateException("client " + id + " already has a request outstanding");
+        if (operation.length > cfg.maxOperationBytes())
+            throw new IllegalArgumentException("operation of " + operation.length + " bytes exceeds the limit of " + cfg.maxOperationBytes());
+        timestamp++;
+        // The designated replier rotates so that no single replica carries every full result.
+        int replier = (int) Math.floorMod(timestamp + id, (long) n);
+        outstanding = new Request(id, timestamp, readOnly, replier, operation, null);
+        orderedFallback = false;
+        retransmissions = 0;
+        Arrays.fill(replies, null);
+        sent = now;
+        if (readOnly) out.add(new Action.Multicast(outstanding));
+        else out.add(new Action.Send(cfg.primaryOf(view), outstanding));
+        out.add(new Action.SetTimer(TimerKind.CLIENT_RETRANSMIT, now + cfg.clientRetransmitMs()));
+        return timestamp;
+    }
+
+    public void receive(long now, int from, Message m) {
+        if (!(m instanceof Reply r)) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
+        if (from < 0 || from >= n || r.replica() != from || r.client() != id) { counters.ignore(Ignored.BAD_REPLY); return; }
+        if (outstanding == null || r.timestamp() != outstanding.timestamp()) { counters.ignore(Ignored.STALE_REPLY); return; }
+        // Once fallen back to an ordered request, read-only answers no longer count.
+        if (r.readOnly() != (outstanding.readOnly() && !orderedFallback)) { counters.ignore(Ignored.STALE_REPLY); return; }
+        if (r.digestOnly() && r.result().length != Digest.LENGTH) { counters.ignore(Ignored.BAD_REPLY); return; }
+        if (!r.digestOnly() && r.result().length > cfg.maxResultBytes()) { counters.ignore(Ignored.BAD_REPLY); return; }
+        Reply prior = replies[from];
+        // A full result supersedes a digest from the same replica; otherwise the first reply counts.
+        if (prior != null && !(prior.digestOnly() && !r.digestOnly())) return;
+        replies[from] = r;
+        tryComplete(now);
+    }
+
+    public void timeout(long now, TimerKind kind) {
+        if (kind != TimerKind.CLIENT_RETRANSMIT || outstanding == null) return;
+        retransmissions++;
+        if (outstanding.readOnly() && !orderedFallback) {
+            // Section 4.2 / [6]: a read-only request that cannot gather 2f+1 matching replies is
+            // retried as an ordered request.
+            orderedFallback = true;
+            outstanding = new Request(id, outstanding.timestamp(), false, Request.ALL_REPLY, outstanding.operation(), null);
+            Arrays.fill(replies, null);
+        } else if (outstanding.replier() != Request.ALL_REPLY) {
+            outstanding = new Request(id, outstanding.timestamp(), false, Request.ALL_REPLY, outstanding.operation(), null);
+        }
+        out.add(new Action.Multicast(outstanding));
+        long backoff = cfg.clientRetransmitMs() << Math.min(retransmissions, 4);
+        out.add(new Action.SetTimer(TimerKind.CLIENT_RETRANSMIT, now + backoff));
+    }
+
+    private void tryComplete(long now) {
+        int needed = outstanding.readOnly() && !orderedFallback ? cfg.quorum() : cfg.weakQuorum();
+        for (Reply full : replies) {
+            if (full == null || full.digestOnly()) continue;
+            Digest d = MessageCodec.resultDigest(full.result());
+            int matching = 0;
+            for (Reply r : replies) {
+                if (r == null) continue;
+                boolean same = r.digestOnly() ? Arrays.equals(r.result(), d.bytes()) : Arrays.equals(r.result(), full.result());
+                if (same) matching++;
+            }
+            if (matching >= needed) {
+                // Replies carry the view so the client can track the primary (section 4.2); only a
+                // view that f+1 replicas vouch for counts, so one liar cannot send us astray.
+                view = Math.max(view, vouchedView());
+                long ts = outstanding.timestamp();
+                outstanding = null;
+                Arrays.fill(replies, null);
+                out.add(new Action.Complete(ts, full.result()));
+                return;
+            }
+        }
+    }
+
+    /** The highest view v such that at least f+1 replies carry a view of v or more. */
+    private long vouchedView() {
+        long[] views = new long[n];
+        int k = 0;
+        for (Reply r : replies) if (r != null) views[k++] = r.view();
+        if (k < cfg.weakQuorum()) return 0;
+        Arrays.sort(views, 0, k);
+        return views[k - cfg.weakQuorum()];
+    }
+
+    public List<Action> ready() {
+        if (out.isEmpty()) return List.of();
+        List<Action> r = new ArrayList<>(out);
+        out.clear();
+        return r;
+    }
+
+    public void drainTo(List<Action> sink) {
+        sink.addAll(out);
+        out.clear();
+    }
+
+    public int id() { return id; }
+    public long view() { return view; }
+    public long lastTimestamp() { return timestamp; }
+    public long sentAt() { return sent; }
+    public Counters counters() { return counters; }
+}

@@ -1,0 +1,23 @@
+package io.bulwark.bft.core;
+
+/** Why a core ignored an authenticated input; counted, never thrown (DESIGN principle 3). */
+public enum Ignored {
+    WRONG_VIEW,
+    OUTSIDE_WATER_MARKS,
+    NOT_FROM_PRIMARY,
+    CONFLICTING_PRE_PREPARE,
+    BAD_BATCH,
+    BAD_BATCH_DIGEST,
+    CLOCK_SKEW,
+    OLD_REQUEST,
+    DUPLICATE_REQUEST,
+    OVERSIZED_REQUEST,
+    READ_ONLY_IN_BATCH,
+    READ_ONLY_QUEUE_FULL,
+    NOT_A_REPLICA,
+    UNEXPECTED_MESSAGE,
+    CHECKPOINT_TOO_FAR,
+    CHECKPOINT_MISMATCH,
+    STALE_REPLY,
+    BAD_REPLY
+}

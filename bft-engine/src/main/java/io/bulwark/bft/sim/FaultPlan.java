@@ -1,0 +1,53 @@
+package io.bulwark.bft.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The faults of one simulated run, drawn from its seed. Replicas in {@code faulty} (at most f, never
+ * the primary: primary failure needs view changes) are stopped and resumed with their memory
+ * intact, or partitioned away, during [0, healAt). Every link may drop, duplicate and delay
+ * messages until healAt.
+ */
+record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long meanExtraLatencyUs,
+                 double spikeRate, long spikeLatencyUs, long healAt, List<Integer> faulty, List<Outage> outages,
+                 long clockSkewMs) {
+
+    /** Replica {@code replica} is cut off from [from, to): stopped (no steps at all) or partitioned (still runs). */
+    record Outage(int replica, long from, long to, boolean stopped) {}
+
+    static FaultPlan draw(SplittableRandom rnd, int f, int n) {
+        double drop = rnd.nextInt(4) == 0 ? 0 : rnd.nextDouble() * 0.05;
+        double dup = rnd.nextDouble() * 0.02;
+        long base = 50 + rnd.nextInt(450);
+        long extra = 50 + rnd.nextInt(1500);
+        double spike = rnd.nextDouble() * 0.01;
+        long spikeUs = 5_000 + rnd.nextInt(20_000);
+        long heal = 200_000 + rnd.nextInt(1_800_000);
+        int faultyCount = rnd.nextInt(f + 1);
+        List<Integer> faulty = new ArrayList<>();
+        while (faulty.size() < faultyCount) {
+            int r = 1 + rnd.nextInt(n - 1);           // replica 0 is the primary of view 0
+            if (!faulty.contains(r)) faulty.add(r);
+        }
+        List<Outage> outages = new ArrayList<>();
+        for (int r : faulty) {
+            long t = rnd.nextInt((int) (heal / 4));
+            while (t < heal) {
+                long len = 10_000 + rnd.nextInt(300_000);
+                long end = Math.min(heal, t + len);
+                outages.add(new Outage(r, t, end, rnd.nextBoolean()));
+                t = end + 10_000 + rnd.nextInt(200_000);
+            }
+        }
+        long skew = rnd.nextInt(100);
+        return new FaultPlan(drop, dup, base, extra, spike, spikeUs, heal, List.copyOf(faulty), List.copyOf(outages), skew);
+    }
+
+    String describe() {
+        return String.format("drop=%.3f dup=%.3f latency=%dus+exp(%dus) spikes=%.3f x %dus heal=%dms faulty=%s outages=%d skew<=%dms",
+                dropRate, duplicateRate, baseLatencyUs, meanExtraLatencyUs, spikeRate, spikeLatencyUs,
+                healAt / 1000, faulty, outages.size(), clockSkewMs);
+    }
+}

@@ -1,0 +1,124 @@
+package io.bulwark.bft.sim;
+
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.core.Action;
+import io.bulwark.bft.core.ClientCore;
+import io.bulwark.bft.core.TimerKind;
+import io.bulwark.bft.service.KvOps;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A simulated client driving the key-value service: puts of unique values, ordered gets and
+ * read-only gets on a small set of keys (to make operations contend), recorded in the history.
+ */
+final class SimClient implements SimNetwork.Receiver {
+    private final ClientCore core;
+    private final Link link;
+    private final EventQueue events;
+    private final SimNetwork net;
+    private final SplittableRandom rnd;
+    private final History history;
+    private final int keys;
+    private final int n;
+    private final long thinkUs;
+    private final Runnable onComplete;
+    private final List<Action> scratch = new ArrayList<>();
+    private long timerDeadline = -1;
+    private int remaining;
+    private History.Op current;
+    private long writeCounter;
+    long completed;
+
+    SimClient(int id, ProtocolConfig cfg, Link link, EventQueue events, SimNetwork net, SplittableRandom rnd,
+              History history, int keys, int requests, long thinkUs, Runnable onComplete) {
+        this.core = new ClientCore(id, cfg, 0);
+        this.link = link;
+        this.events = events;
+        this.net = net;
+        this.rnd = rnd;
+        this.history = history;
+        this.keys = keys;
+        this.n = cfg.n();
+        this.remaining = requests;
+        this.thinkUs = thinkUs;
+        this.onComplete = onComplete;
+    }
+
+    int id() { return core.id(); }
+
+    boolean done() { return remaining == 0 && !core.busy(); }
+
+    boolean busy() { return core.busy(); }
+
+    void start() { events.after(rnd.nextLong(1 + thinkUs), this::next); }
+
+    private long clock() { return events.now() / 1000; }
+
+    private void next() {
+        if (remaining == 0) return;
+        remaining--;
+        int key = rnd.nextInt(keys);
+        byte[] k = ("k" + key).getBytes();
+        int kind = rnd.nextInt(10);
+        if (kind < 5) {
+            // Unique values: (client id, counter) so a read names the write it saw.
+            long value = ((long) core.id() << 32) | ++writeCounter;
+            current = history.invoke(key, true, events.now(), value);
+            core.invoke(clock(), KvOps.put(k, ByteBuffer.allocate(8).putLong(value).array()), false);
+        } else {
+            current = history.invoke(key, false, events.now(), -1);
+            core.invoke(clock(), KvOps.get(k), kind >= 8);
+        }
+        drive();
+    }
+
+    @Override public void deliver(Object payload) {
+        Link.Received r = link.open(payload);
+        if (r == null) return;
+        core.receive(clock(), r.from(), r.message());
+        drive();
+    }
+
+    private void drive() {
+        core.drainTo(scratch);
+        for (int i = 0; i < scratch.size(); i++) perform(scratch.get(i));
+        scratch.clear();
+    }
+
+    private void perform(Action a) {
+        int self = core.id();
+        if (a instanceof Action.Send s) {
+            net.send(self, s.to(), link.sealTo(s.to(), s.message()));
+        } else if (a instanceof Action.Multicast m) {
+            Object payload = link.sealMulticast(m.message());
+            for (int j = 0; j < n; j++) net.send(self, j, payload);
+        } else if (a instanceof Action.SetTimer t) {
+            long deadline = t.deadline();
+            timerDeadline = deadline;
+            events.at(deadline * 1000, () -> {
+                if (timerDeadline != deadline) return;
+                core.timeout(clock(), TimerKind.CLIENT_RETRANSMIT);
+                drive();
+            });
+        } else if (a instanceof Action.Complete c) {
+            timerDeadline = -1;
+            current.complete = events.now();
+            if (!current.write) current.value = observed(c.result());
+            completed++;
+            onComplete.run();
+            events.after(rnd.nextLong(1 + thinkUs), this::next);
+        } else {
+            throw new IllegalStateException("a client cannot perform " + a);
+        }
+    }
+
+    /** The value a GET result names: 0 for absent, the unique value otherwise, -2 for anything else. */
+    private static long observed(byte[] result) {
+        if (result.length == 1 && result[0] == KvOps.OK) return 0;
+        if (result.length == 9 && result[0] == KvOps.VALUE) return ByteBuffer.wrap(result, 1, 8).getLong();
+        return -2;
+    }
+}

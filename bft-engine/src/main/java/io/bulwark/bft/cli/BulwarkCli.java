@@ -1,0 +1,25 @@
+package io.bulwark.bft.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bulwark} command line: keygen, replica, kv, cluster, bench, sim. */
+@Command(name = "bulwark", mixinStandardHelpOptions = true, version = "bulwark 0.1.0",
+        description = "Bulwark: a Byzantine-fault-tolerant replication engine (BFT-PR).",
+        subcommands = {SimCommand.class})
+public final class BulwarkCli {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new BulwarkCli());
+        // Bad input (options, files) is reported in one clear line, not a stack trace.
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("bulwark " + cmd.getCommandName() + ": " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            return 2;
+        });
+        return cl.execute(args);
+    }
+}

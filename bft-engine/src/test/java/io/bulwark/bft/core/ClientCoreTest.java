@@ -1,0 +1,106 @@
+package io.bulwark.bft.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.Reply;
+import io.bulwark.bft.msg.Request;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClientCoreTest {
+    private static final ProtocolConfig CFG = ProtocolConfig.defaults(1);
+    private static final int ME = 4;
+
+    private static Reply full(int replica, long ts, String result, boolean ro) {
+        return new Reply(0, ts, ME, replica, ro, false, result.getBytes());
+    }
+
+    private static Reply digest(int replica, long ts, String result, boolean ro) {
+        return new Reply(0, ts, ME, replica, ro, true, MessageCodec.resultDigest(result.getBytes()).bytes());
+    }
+
+    private static byte[] completed(ClientCore c) {
+        for (Action a : c.ready()) if (a instanceof Action.Complete done) return done.result();
+        return null;
+    }
+
+    @Test
+    void orderedRequestGoesToPrimaryAndNeedsFPlusOneMatchingReplies() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        long ts = c.invoke(0, "op".getBytes(), false);
+        List<Action> out = c.ready();
+        Action.Send s = (Action.Send) out.get(0);
+        assertEquals(0, s.to());
+        assertFalse(((Request) s.message()).readOnly());
+        c.receive(1, 1, full(1, ts, "r", false));
+        assertEquals(null, completed(c), "one reply is not a certificate");
+        c.receive(1, 2, digest(2, ts, "r", false));
+        assertArrayEquals("r".getBytes(), completed(c));
+        assertFalse(c.busy());
+    }
+
+    @Test
+    void oneLyingReplicaCannotCompleteARequest() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        long ts = c.invoke(0, "op".getBytes(), false);
+        c.ready();
+        c.receive(1, 3, full(3, ts, "lie", false));
+        c.receive(1, 1, digest(1, ts, "truth", false));
+        assertEquals(null, completed(c), "digests without a matching full result do not complete");
+        c.receive(1, 2, full(2, ts, "truth", false));
+        assertArrayEquals("truth".getBytes(), completed(c));
+    }
+
+    @Test
+    void readOnlyNeedsTwoFPlusOneAndFallsBackToOrdered() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        long ts = c.invoke(0, "get".getBytes(), true);
+        assertTrue(c.ready().get(0) instanceof Action.Multicast);
+        c.receive(1, 0, full(0, ts, "v", true));
+        c.receive(1, 1, digest(1, ts, "v", true));
+        assertEquals(null, completed(c));
+        c.receive(1, 2, digest(2, ts, "w", true));   // conflicting: no 2f+1 yet
+        assertEquals(null, completed(c));
+        c.timeout(600, TimerKind.CLIENT_RETRANSMIT);
+        Action.Multicast retry = (Action.Multicast) c.ready().get(0);
+        Request r = (Request) retry.message();
+        assertFalse(r.readOnly(), "falls back to an ordered request");
+        assertEquals(Request.ALL_REPLY, r.replier());
+        c.receive(700, 3, full(3, ts, "v", true));      // late read-only reply no longer counts
+        c.receive(700, 1, full(1, ts, "v", false));
+        assertEquals(null, completed(c));
+        c.receive(700, 2, full(2, ts, "v", false));
+        assertArrayEquals("v".getBytes(), completed(c));
+    }
+
+    @Test
+    void ignoresRepliesForOtherClientsTimestampsOrImpersonation() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        long ts = c.invoke(0, "op".getBytes(), false);
+        c.ready();
+        c.receive(1, 1, full(2, ts, "r", false));                              // claims replica 2, came from 1
+        c.receive(1, 1, new Reply(0, ts, ME + 1, 1, false, false, "r".getBytes()));  // other client
+        c.receive(1, 1, full(1, ts + 1, "r", false));                          // wrong timestamp
+        c.receive(1, 2, new Reply(0, ts, ME, 2, false, true, new byte[3]));     // digest of the wrong length
+        assertEquals(null, completed(c));
+        assertEquals(4, c.counters().totalIgnored());
+        assertThrows(IllegalStateException.class, () -> c.invoke(2, new byte[0], false));
+    }
+
+    @Test
+    void viewIsLearnedOnlyWhenFPlusOneRepliesVouchForIt() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        long ts = c.invoke(0, "op".getBytes(), false);
+        c.ready();
+        c.receive(1, 1, new Reply(1_000_000, ts, ME, 1, false, false, "r".getBytes()));
+        c.receive(1, 2, new Reply(0, ts, ME, 2, false, false, "r".getBytes()));
+        completed(c);
+        assertEquals(0, c.view(), "a single replica cannot move the client's view");
+    }
+}

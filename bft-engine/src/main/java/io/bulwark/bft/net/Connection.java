@@ -13,7 +13,8 @@ import java.util.ArrayDeque;
  *
  * <p>A dialed connection knows its peer from the start. An accepted one is anonymous
  * ({@link #peer()} == {@link #UNBOUND}) until the layer above authenticates a frame from it and
- * calls {@link Transport#bind}. Loop thread only, except the getters.
+ * calls {@link Transport#bind}. Loop thread only, except {@link #peer()}, {@link #dialed()} and
+ * {@link #isOpen()}, which any thread may read.
  */
 public final class Connection {
     /** {@link #peer()} of an accepted connection not yet bound to a principal. */
@@ -34,6 +35,7 @@ public final class Connection {
     boolean established;            // connected (accepted ones are from the start)
     long establishedAtNanos;
     long routeSeq;                  // when this last became its peer's route (larger = newer); 0: never
+    Timer unboundTimer;             // accepted connections: closes them if never bound
 
     // inbound
     private final ByteBuffer readBuf;
@@ -66,7 +68,7 @@ public final class Connection {
 
     public boolean isOpen() { return open; }
 
-    /** Outbound bytes not yet handed to the kernel. */
+    /** Outbound bytes not yet handed to the kernel. Loop thread only. */
     public long queuedBytes() { return queuedBytes; }
 
     public SocketAddress remoteAddress() {

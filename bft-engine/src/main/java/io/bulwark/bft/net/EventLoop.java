@@ -124,7 +124,11 @@ public final class EventLoop implements AutoCloseable {
     /** Runs on the loop and waits (bounded); rethrows the callable's failure unchecked. */
     <T> T call(Callable<T> c) {
         try {
-            return submit(c).get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            CompletableFuture<T> f = submit(c);
+            // a loop closing under us never runs the task: stop waiting when it terminates
+            CompletableFuture.anyOf(f, terminated).get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            if (!f.isDone()) throw new RejectedExecutionException("event loop " + name() + " closed");
+            return f.get();
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) throw re;

@@ -129,6 +129,9 @@ public final class Transport implements AutoCloseable {
             conns.add(conn);
             accepted++;
             openConnections++;
+            conn.unboundTimer = loop.schedule(cfg.unboundTimeout().toNanos(), () -> {
+                if (conn.peer() == Connection.UNBOUND) closeConnection(conn, "not bound in time");
+            });
             try {
                 handler.onAccepted(conn);
             } catch (RuntimeException e) {
@@ -224,6 +227,10 @@ public final class Transport implements AutoCloseable {
         if (principal < 0 || principal == self || conn == null || !conn.isOpen() || !conns.contains(conn)) return false;
         if (conn.peer() != Connection.UNBOUND && conn.peer() != principal) return false;
         conn.bindPeer(principal);
+        if (conn.unboundTimer != null) {
+            conn.unboundTimer.cancel();
+            conn.unboundTimer = null;
+        }
         route(principal, conn);
         return true;
     }
@@ -245,6 +252,7 @@ public final class Transport implements AutoCloseable {
      * Queues a frame for {@code peer}; it is written at the end of this loop iteration. Returns
      * false if it was dropped (no open connection, or the queue is full); drops are counted.
      * The transport keeps a reference to {@code frame} until written: do not modify it.
+     * There is no route to {@link #self()}: the layer above handles its own messages.
      * Loop thread only.
      *
      * @throws IllegalArgumentException if the frame is empty or longer than the maximum (a local bug)
@@ -368,6 +376,7 @@ public final class Transport implements AutoCloseable {
         queuedBytes -= conn.queuedBytes();
         droppedNoConnection += conn.markClosed();
         if (conn.key != null) conn.key.cancel();
+        if (conn.unboundTimer != null) conn.unboundTimer.cancel();
         try { conn.channel().close(); } catch (IOException ignored) { /* closing anyway */ }
         conns.remove(conn);
         openConnections--;

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param maxConnections      open connections (accepted + dialed); further accepts are closed at once
  * @param minBackoff          first reconnect delay after a failed or dropped dial
  * @param maxBackoff          reconnect delay cap (the delay doubles per consecutive failure)
+ * @param unboundTimeout      an accepted connection not {@link Transport#bind bound} within this long is
+ *                            closed, so anonymous sockets cannot hold every connection slot
  */
 public record TransportConfig(
         int maxFrameBytes,
@@ -21,7 +23,8 @@ public record TransportConfig(
         int writeBufferBytes,
         int maxConnections,
         Duration minBackoff,
-        Duration maxBackoff) {
+        Duration maxBackoff,
+        Duration unboundTimeout) {
 
     public static final int DEFAULT_MAX_FRAME = 16 << 20;
 
@@ -34,26 +37,36 @@ public record TransportConfig(
         if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be positive");
         if (minBackoff.isNegative() || minBackoff.isZero() || maxBackoff.compareTo(minBackoff) < 0)
             throw new IllegalArgumentException("need 0 < minBackoff <= maxBackoff");
+        if (unboundTimeout.isNegative() || unboundTimeout.isZero())
+            throw new IllegalArgumentException("unboundTimeout must be positive");
     }
 
-    /** 16 MiB frames, 32 MiB queues, 64 KiB buffers, 1024 connections, 10 ms .. 1 s backoff. */
+    /**
+     * 16 MiB frames; 32 MiB per-connection queues (must hold a maximal frame); 64 KiB buffers;
+     * 1024 connections; 10 ms .. 1 s backoff; 30 s to authenticate an accepted connection.
+     */
     public static TransportConfig defaults() {
         return new TransportConfig(DEFAULT_MAX_FRAME, 32L << 20, 64 << 10, 64 << 10, 1024,
-                Duration.ofMillis(10), Duration.ofSeconds(1));
+                Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 
     public TransportConfig withMaxFrameBytes(int v) {
         return new TransportConfig(v, Math.max(maxQueuedBytes, 4L + v), readBufferBytes, writeBufferBytes,
-                maxConnections, minBackoff, maxBackoff);
+                maxConnections, minBackoff, maxBackoff, unboundTimeout);
     }
 
     public TransportConfig withMaxQueuedBytes(long v) {
         return new TransportConfig(maxFrameBytes, v, readBufferBytes, writeBufferBytes,
-                maxConnections, minBackoff, maxBackoff);
+                maxConnections, minBackoff, maxBackoff, unboundTimeout);
     }
 
     public TransportConfig withMaxConnections(int v) {
         return new TransportConfig(maxFrameBytes, maxQueuedBytes, readBufferBytes, writeBufferBytes,
-                v, minBackoff, maxBackoff);
+                v, minBackoff, maxBackoff, unboundTimeout);
+    }
+
+    public TransportConfig withUnboundTimeout(Duration v) {
+        return new TransportConfig(maxFrameBytes, maxQueuedBytes, readBufferBytes, writeBufferBytes,
+                maxConnections, minBackoff, maxBackoff, v);
     }
 }

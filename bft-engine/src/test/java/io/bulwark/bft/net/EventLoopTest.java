@@ -10,7 +10,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(60)
 class EventLoopTest {
     private final EventLoop loop = EventLoop.start("test-loop-" + System.nanoTime());
 

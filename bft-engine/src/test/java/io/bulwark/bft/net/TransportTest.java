@@ -12,7 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(60)   // blocking raw-socket reads must not hang the build
 class TransportTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -247,6 +249,21 @@ class TransportTest {
         Await.until("a redials", () -> a.connected.size() == 2);
         a.onLoop(() -> a.transport.send(1, new byte[] {2}));
         Await.until("b still serves", () -> b.frames.size() == 3);
+    }
+
+    @Test
+    void acceptedConnectionNotBoundInTimeIsClosed() throws IOException {
+        Peer b = peer(1, TransportConfig.defaults().withUnboundTimeout(Duration.ofMillis(100)));
+        b.onFrame = (c, f) -> { if (f[0] == 0) b.transport.bind(0, c); };
+        int port = b.listen();
+        try (SocketChannel anonymous = SocketChannel.open(Peer.loopback(port));
+             SocketChannel bound = SocketChannel.open(Peer.loopback(port))) {
+            bound.write(ByteBuffer.allocate(5).putInt(1).put((byte) 0).flip());
+            Await.until("anonymous closed", () -> b.transport.stats().connectionsClosed() == 1);
+            assertEquals(-1, anonymous.read(ByteBuffer.allocate(1)), "anonymous socket cut off");
+            b.onLoop(() -> assertTrue(b.transport.route(0).isOpen(), "bound one kept"));
+            assertEquals(1, b.transport.stats().openConnections());
+        }
     }
 
     @Test

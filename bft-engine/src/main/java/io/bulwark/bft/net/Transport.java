@@ -43,6 +43,7 @@ import java.util.concurrent.RejectedExecutionException;
 public final class Transport implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Transport.class.getName());
     private static final int ACCEPTS_PER_WAKE = 64;
+    private static final long ACCEPT_PAUSE_MS = 100;
 
     private final EventLoop loop;
     private final int self;
@@ -96,7 +97,7 @@ public final class Transport implements AutoCloseable {
                 // a restarted replica must get its port back while old sockets sit in TIME_WAIT
                 s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 s.bind(addr, 128);
-                loop.register(s, SelectionKey.OP_ACCEPT, k -> acceptReady(s));
+                loop.register(s, SelectionKey.OP_ACCEPT, k -> acceptReady(s, k));
                 servers.add(s);
                 return ((InetSocketAddress) s.getLocalAddress()).getPort();
             } catch (IOException | RuntimeException e) {
@@ -106,9 +107,21 @@ public final class Transport implements AutoCloseable {
         });
     }
 
-    private void acceptReady(ServerSocketChannel server) throws IOException {
+    private void acceptReady(ServerSocketChannel server, SelectionKey key) throws IOException {
         for (int i = 0; i < ACCEPTS_PER_WAKE; i++) {
-            SocketChannel c = server.accept();
+            SocketChannel c;
+            try {
+                c = server.accept();
+            } catch (IOException e) {
+                // e.g. out of file descriptors: the listener stays, but pause accepting rather
+                // than spin on a socket that stays "acceptable"
+                LOG.log(Level.WARNING, "accept failed, pausing accepts for " + ACCEPT_PAUSE_MS + " ms: " + e);
+                key.interestOps(0);
+                loop.schedule(ACCEPT_PAUSE_MS * 1_000_000L, () -> {
+                    if (key.isValid()) key.interestOps(SelectionKey.OP_ACCEPT);
+                });
+                return;
+            }
             if (c == null) return;
             if (closed || openConnections >= cfg.maxConnections()) {
                 rejected++;
@@ -334,6 +347,10 @@ public final class Transport implements AutoCloseable {
             if (conn.isOpen() && key.isValid() && key.isReadable()) conn.readAndDeliver(cfg.maxFrameBytes());
         } catch (IOException e) {
             closeConnection(conn, e.toString());
+        } catch (RuntimeException e) {
+            // keep our bookkeeping straight rather than let the loop close the channel behind our back
+            LOG.log(Level.WARNING, "unexpected failure on " + conn, e);
+            closeConnection(conn, "internal error: " + e);
         }
     }
 

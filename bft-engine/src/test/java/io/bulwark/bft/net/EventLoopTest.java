@@ -160,6 +160,23 @@ class EventLoopTest {
         assertTrue(loop.wakeupCount() <= 100);
     }
 
+    @Test
+    void busyLoopIsNotWokenAgain() throws Exception {
+        CountDownLatch inTask = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        loop.execute(() -> {
+            inTask.countDown();
+            try { release.await(5, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        });
+        assertTrue(inTask.await(5, TimeUnit.SECONDS));
+        long before = loop.wakeupCount();
+        CountDownLatch ran = new CountDownLatch(1000);
+        for (int i = 0; i < 1000; i++) loop.execute(ran::countDown);
+        assertEquals(before, loop.wakeupCount(), "no selector wake-up while the loop is running tasks");
+        release.countDown();
+        assertTrue(ran.await(5, TimeUnit.SECONDS));
+    }
+
     static boolean threadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }

@@ -172,6 +172,7 @@ class TransportTest {
             a.transport.dial(1, (java.net.InetSocketAddress) sink.getLocalAddress());
             try (SocketChannel stalled = sink.accept()) {   // accepted, never read
                 Await.until("connected", () -> !a.connected.isEmpty());
+                assertTrue(stalled.isConnected());
                 byte[] f = new byte[64 << 10];
                 // one iteration: nothing is flushed until the task ends, so exactly what fits is queued
                 int queued = a.onLoop(() -> {
@@ -273,6 +274,7 @@ class TransportTest {
         try (SocketChannel c1 = SocketChannel.open(Peer.loopback(port));
              SocketChannel c2 = SocketChannel.open(Peer.loopback(port));
              SocketChannel c3 = SocketChannel.open(Peer.loopback(port))) {
+            assertTrue(c1.isConnected() && c2.isConnected());
             Await.until("rejected", () -> b.transport.stats().connectionsRejected() == 1);
             assertEquals(2, b.transport.stats().connectionsAccepted());
             assertEquals(-1, c3.read(ByteBuffer.allocate(1)));

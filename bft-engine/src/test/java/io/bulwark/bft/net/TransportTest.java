@@ -102,6 +102,31 @@ class TransportTest {
     }
 
     @Test
+    void mostRecentConnectionRoutesAndTheOtherTakesOverWhenItCloses() {
+        Peer a = peer(0, TransportConfig.defaults());
+        Peer b = peer(1, TransportConfig.defaults());
+        int pa = a.listen();
+        int pb = b.listen();
+        b.onFrame = (c, f) -> { if (c.peer() == Connection.UNBOUND) b.transport.bind(0, c); };
+        a.transport.dial(1, Peer.loopback(pb));
+        b.transport.dial(0, Peer.loopback(pa));
+        Await.until("both dialed", () -> a.connected.size() == 1 && b.connected.size() == 1);
+        Connection bDialed = b.connected.get(0);
+        b.onLoop(() -> assertSame(bDialed, b.transport.route(0), "only the dialed one is known"));
+        a.onLoop(() -> a.transport.send(a.connected.get(0), new byte[] {9}));   // arrives on b's accepted one
+        Await.until("frame", () -> b.frames.size() == 1);
+        Connection bAccepted = b.onLoop(() -> b.transport.route(0));
+        assertNotSame(bDialed, bAccepted, "binding made the accepted connection the route");
+        assertFalse(bAccepted.dialed());
+        b.onLoop(() -> {
+            bAccepted.close();
+            assertSame(bDialed, b.transport.route(0), "falls back to the dialed connection");
+            assertTrue(b.transport.send(0, new byte[] {1}));
+        });
+        Await.until("a got it", () -> a.frames.size() == 1);
+    }
+
+    @Test
     void frameOfMaximumSizeArrivesIntactAndEmptyOrOversizeSendsAreRefused() {
         int max = 1 << 20;
         TransportConfig cfg = TransportConfig.defaults().withMaxFrameBytes(max);

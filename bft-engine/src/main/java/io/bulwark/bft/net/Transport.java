@@ -1,0 +1,466 @@
+package io.bulwark.bft.net;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Frames between principals over TCP, for one principal, on one {@link EventLoop}.
+ *
+ * <p><b>Wire format.</b> Each frame is a 4-byte big-endian length followed by that many bytes.
+ * A length ≤ 0 or above {@link TransportConfig#maxFrameBytes()} closes the connection (counted
+ * as a bad frame) before anything is allocated. Empty frames are not allowed: the layer above
+ * never sends one, and one fewer case is one fewer thing to get wrong.
+ *
+ * <p><b>Routing.</b> {@code send(peer, …)} uses the peer's <em>route</em>: the connection that
+ * most recently became usable for it — a dialed connection when it is established, or an
+ * accepted one when {@link #bind} is called. If the route closes, the newest other open
+ * connection of that peer takes over, if any. Two replicas dialing each other thus each use
+ * whichever connection came last; both stay open and deliver frames.
+ *
+ * <p><b>Writes.</b> {@code send} only queues (bounded per connection; a frame that does not fit
+ * is dropped and counted — the protocol retransmits). At the end of the loop iteration every
+ * connection with queued frames is flushed: frames are copied into a per-connection direct
+ * buffer and written with as few {@code write()} calls as the buffer size allows.
+ *
+ * <p><b>Threading.</b> {@link #send}, {@link #bind} and {@link #route} are loop thread only;
+ * {@link #listen}, {@link #dial} and {@link #close} may be called from any thread (off the loop
+ * they run on it and wait); {@link #stats} from any thread. All {@link FrameHandler} callbacks
+ * run on the loop thread.
+ */
+public final class Transport implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Transport.class.getName());
+    private static final int ACCEPTS_PER_WAKE = 64;
+    private static final long ACCEPT_PAUSE_MS = 100;
+
+    private final EventLoop loop;
+    private final int self;
+    private final TransportConfig cfg;
+    private final FrameHandler handler;
+    private final long minBackoffNanos;
+    private final long maxBackoffNanos;
+
+    private final List<ServerSocketChannel> servers = new ArrayList<>();
+    private final Map<Integer, Dialer> dialers = new HashMap<>();
+    private final Map<Integer, Connection> routes = new HashMap<>();
+    private final Set<Connection> conns = new LinkedHashSet<>();
+    private final ArrayList<Connection> dirty = new ArrayList<>();
+    private final Runnable flushTask = this::flushDirty;
+    private boolean flushScheduled;
+    private long nextConnId;
+    private long routeSeq;
+    private volatile boolean closed;
+
+    // Counters: written only by the loop thread, read by stats() from any thread.
+    private volatile long framesIn, framesOut, bytesIn, bytesOut, droppedQueueFull, droppedNoConnection,
+            badFrames, accepted, rejected, established, closedCount, connectFailures, writeSyscalls,
+            handlerErrors, openConnections, queuedBytes;
+
+    public Transport(EventLoop loop, int self, TransportConfig cfg, FrameHandler handler) {
+        if (self < 0) throw new IllegalArgumentException("principal must be >= 0: " + self);
+        this.loop = Objects.requireNonNull(loop);
+        this.self = self;
+        this.cfg = Objects.requireNonNull(cfg);
+        this.handler = Objects.requireNonNull(handler);
+        this.minBackoffNanos = cfg.minBackoff().toNanos();
+        this.maxBackoffNanos = cfg.maxBackoff().toNanos();
+    }
+
+    public int self() { return self; }
+
+    public EventLoop loop() { return loop; }
+
+    public TransportConfig config() { return cfg; }
+
+    // ------------------------------------------------------------------ listen / accept
+
+    /** Binds and accepts connections on {@code addr}; port 0 picks one. Returns the bound port. */
+    public int listen(InetSocketAddress addr) {
+        Objects.requireNonNull(addr);
+        return loop.call(() -> {
+            if (closed) throw new IllegalStateException("transport closed");
+            ServerSocketChannel s = ServerSocketChannel.open();
+            try {
+                s.configureBlocking(false);
+                // a restarted replica must get its port back while old sockets sit in TIME_WAIT
+                s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                s.bind(addr, 128);
+                loop.register(s, SelectionKey.OP_ACCEPT, k -> acceptReady(s, k));
+                servers.add(s);
+                return ((InetSocketAddress) s.getLocalAddress()).getPort();
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+        });
+    }
+
+    private void acceptReady(ServerSocketChannel server, SelectionKey key) throws IOException {
+        for (int i = 0; i < ACCEPTS_PER_WAKE; i++) {
+            SocketChannel c;
+            try {
+                c = server.accept();
+            } catch (IOException e) {
+                // e.g. out of file descriptors: the listener stays, but pause accepting rather
+                // than spin on a socket that stays "acceptable"
+                LOG.log(Level.WARNING, "accept failed, pausing accepts for " + ACCEPT_PAUSE_MS + " ms: " + e);
+                key.interestOps(0);
+                loop.schedule(ACCEPT_PAUSE_MS * 1_000_000L, () -> {
+                    if (key.isValid()) key.interestOps(SelectionKey.OP_ACCEPT);
+                });
+                return;
+            }
+            if (c == null) return;
+            if (closed || openConnections >= cfg.maxConnections()) {
+                rejected++;
+                c.close();
+                continue;
+            }
+            Connection conn;
+            try {
+                c.configureBlocking(false);
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                conn = new Connection(this, c, false, Connection.UNBOUND, nextConnId++, cfg.readBufferBytes());
+                conn.key = loop.register(c, SelectionKey.OP_READ, k -> connectionReady(conn, k));
+            } catch (IOException e) {
+                c.close();
+                continue;
+            }
+            conn.established = true;
+            conns.add(conn);
+            accepted++;
+            openConnections++;
+            conn.unboundTimer = loop.schedule(cfg.unboundTimeout().toNanos(), () -> {
+                if (conn.peer() == Connection.UNBOUND) closeConnection(conn, "not bound in time");
+            });
+            try {
+                handler.onAccepted(conn);
+            } catch (RuntimeException e) {
+                handlerFailed(conn, "onAccepted", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ dial / reconnect
+
+    /**
+     * Keeps a connection to {@code peer} at {@code addr}: connects now and reconnects with
+     * exponential backoff whenever the attempt fails or the connection drops, until
+     * {@link #close()}. Dialing a peer again with a new address closes the current connection
+     * and dials the new one; with the same address it does nothing.
+     */
+    public void dial(int peer, InetSocketAddress addr) {
+        Objects.requireNonNull(addr);
+        if (peer < 0 || peer == self) throw new IllegalArgumentException("cannot dial principal " + peer);
+        loop.call(() -> {
+            if (closed) throw new IllegalStateException("transport closed");
+            Dialer d = dialers.get(peer);
+            if (d == null) {
+                d = new Dialer(peer, addr, minBackoffNanos);
+                dialers.put(peer, d);
+            } else if (d.address.equals(addr)) {
+                return null;
+            } else {
+                d.address = addr;
+                if (d.retry != null) d.retry.cancel();
+                if (d.conn != null) closeConnection(d.conn, "re-dialed");
+                if (d.retry != null) d.retry.cancel();  // closing scheduled a retry; connect now instead
+            }
+            connect(d);
+            return null;
+        });
+    }
+
+    private void connect(Dialer d) {
+        d.retry = null;
+        if (closed) return;
+        SocketChannel c;
+        try {
+            c = SocketChannel.open();
+        } catch (IOException e) {
+            connectFailures++;
+            scheduleRetry(d);
+            return;
+        }
+        Connection conn = new Connection(this, c, true, d.peer, nextConnId++, cfg.readBufferBytes());
+        d.conn = conn;
+        conns.add(conn);
+        openConnections++;
+        try {
+            c.configureBlocking(false);
+            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            boolean done = c.connect(d.address);
+            conn.key = loop.register(c, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT,
+                    k -> connectionReady(conn, k));
+            if (done) established(d, conn);
+        } catch (IOException | RuntimeException e) {
+            closeConnection(conn, "connect failed: " + e);
+        }
+    }
+
+    private void established(Dialer d, Connection conn) {
+        conn.established = true;
+        conn.establishedAtNanos = System.nanoTime();
+        established++;
+        route(d.peer, conn);
+        try {
+            handler.onConnected(conn);
+        } catch (RuntimeException e) {
+            handlerFailed(conn, "onConnected", e);
+        }
+    }
+
+    private void scheduleRetry(Dialer d) {
+        if (closed || dialers.get(d.peer) != d) return;
+        d.retry = loop.schedule(d.nextDelay(maxBackoffNanos), () -> connect(d));
+    }
+
+    // ------------------------------------------------------------------ identity
+
+    /**
+     * Binds an accepted connection to the principal the layer above has authenticated on it;
+     * it becomes that principal's route. Returns false (and changes nothing) if the connection
+     * is closed, not this transport's, or already bound/dialed to a different principal.
+     * Loop thread only.
+     */
+    public boolean bind(int principal, Connection conn) {
+        loop.requireLoop();
+        if (principal < 0 || principal == self || conn == null || !conn.isOpen() || !conns.contains(conn)) return false;
+        if (conn.peer() != Connection.UNBOUND && conn.peer() != principal) return false;
+        conn.bindPeer(principal);
+        if (conn.unboundTimer != null) {
+            conn.unboundTimer.cancel();
+            conn.unboundTimer = null;
+        }
+        route(principal, conn);
+        return true;
+    }
+
+    /** The connection {@code send(peer, …)} would use now, or null. Loop thread only. */
+    public Connection route(int peer) {
+        loop.requireLoop();
+        return routes.get(peer);
+    }
+
+    private void route(int peer, Connection conn) {
+        conn.routeSeq = ++routeSeq;
+        routes.put(peer, conn);
+    }
+
+    // ------------------------------------------------------------------ send / flush
+
+    /**
+     * Queues a frame for {@code peer}; it is written at the end of this loop iteration. Returns
+     * false if it was dropped (no open connection, or the queue is full); drops are counted.
+     * The transport keeps a reference to {@code frame} until written: do not modify it.
+     * There is no route to {@link #self()}: the layer above handles its own messages.
+     * Loop thread only.
+     *
+     * @throws IllegalArgumentException if the frame is empty or longer than the maximum (a local bug)
+     */
+    public boolean send(int peer, byte[] frame) {
+        loop.requireLoop();
+        checkFrame(frame);
+        Connection conn = routes.get(peer);
+        if (conn == null || closed) {
+            droppedNoConnection++;
+            return false;
+        }
+        return enqueue(conn, frame);
+    }
+
+    /** Like {@link #send(int, byte[])} on a given connection (e.g. a reply on an unbound one). */
+    public boolean send(Connection conn, byte[] frame) {
+        loop.requireLoop();
+        checkFrame(frame);
+        if (closed || !conn.isOpen() || !conn.established || !conns.contains(conn)) {
+            droppedNoConnection++;
+            return false;
+        }
+        return enqueue(conn, frame);
+    }
+
+    private void checkFrame(byte[] frame) {
+        if (frame.length == 0 || frame.length > cfg.maxFrameBytes())
+            throw new IllegalArgumentException("frame length " + frame.length + " not in 1.." + cfg.maxFrameBytes());
+    }
+
+    private boolean enqueue(Connection conn, byte[] frame) {
+        if (!conn.enqueue(frame, cfg.maxQueuedBytes())) {
+            droppedQueueFull++;
+            return false;
+        }
+        queuedBytes += 4L + frame.length;
+        if (!conn.dirty && !conn.writeBlocked()) {
+            conn.dirty = true;
+            dirty.add(conn);
+            if (!flushScheduled) {
+                flushScheduled = true;
+                loop.atEndOfIteration(flushTask);
+            }
+        }
+        return true;
+    }
+
+    private void flushDirty() {
+        flushScheduled = false;
+        for (int i = 0; i < dirty.size(); i++) {
+            Connection c = dirty.get(i);
+            c.dirty = false;
+            if (!c.isOpen() || c.writeBlocked()) continue;
+            try {
+                c.flush(cfg.writeBufferBytes());
+            } catch (IOException e) {
+                closeConnection(c, "write failed: " + e);
+            }
+        }
+        dirty.clear();
+    }
+
+    // ------------------------------------------------------------------ readiness
+
+    private void connectionReady(Connection conn, SelectionKey key) {
+        try {
+            if (key.isConnectable()) {
+                if (!conn.channel().finishConnect()) return;
+                key.interestOps(SelectionKey.OP_READ);
+                Dialer d = dialers.get(conn.peer());
+                if (d == null || d.conn != conn) {
+                    closeConnection(conn, "dial withdrawn");
+                    return;
+                }
+                established(d, conn);
+            }
+            if (conn.isOpen() && key.isValid() && key.isWritable()) conn.flush(cfg.writeBufferBytes());
+            if (conn.isOpen() && key.isValid() && key.isReadable()) conn.readAndDeliver(cfg.maxFrameBytes());
+        } catch (IOException e) {
+            closeConnection(conn, e.toString());
+        } catch (RuntimeException e) {
+            // keep our bookkeeping straight rather than let the loop close the channel behind our back
+            LOG.log(Level.WARNING, "unexpected failure on " + conn, e);
+            closeConnection(conn, "internal error: " + e);
+        }
+    }
+
+    void deliver(Connection conn, byte[] frame) {
+        framesIn++;
+        try {
+            handler.onFrame(conn, frame, 0, frame.length);
+        } catch (RuntimeException e) {
+            handlerFailed(conn, "onFrame", e);
+        }
+    }
+
+    void badFrame(Connection conn, int len) {
+        badFrames++;
+        closeConnection(conn, "bad frame length " + len);
+    }
+
+    private void handlerFailed(Connection conn, String what, RuntimeException e) {
+        handlerErrors++;
+        LOG.log(Level.WARNING, "frame handler " + what + " threw on " + conn + "; closing it", e);
+        closeConnection(conn, "handler failed");
+    }
+
+    void countWrite(int n) {
+        writeSyscalls++;
+        bytesOut += n;
+        queuedBytes -= n;
+    }
+
+    void countBytesIn(int n) { bytesIn += n; }
+
+    void countFrameOut() { framesOut++; }
+
+    // ------------------------------------------------------------------ close
+
+    /** Closes one connection; a dialed one is re-dialed after backoff. Loop thread only. */
+    void closeConnection(Connection conn, String reason) {
+        loop.requireLoop();
+        if (!conn.isOpen()) return;
+        queuedBytes -= conn.queuedBytes();
+        droppedNoConnection += conn.markClosed();
+        if (conn.key != null) conn.key.cancel();
+        if (conn.unboundTimer != null) conn.unboundTimer.cancel();
+        try { conn.channel().close(); } catch (IOException ignored) { /* closing anyway */ }
+        conns.remove(conn);
+        openConnections--;
+        closedCount++;
+        LOG.log(Level.DEBUG, "{0} closed: {1}", conn, reason);
+
+        int peer = conn.peer();
+        if (peer != Connection.UNBOUND && routes.get(peer) == conn) {
+            routes.remove(peer);
+            Connection next = null;
+            for (Connection c : conns) {
+                if (c.peer() == peer && c.established && c.routeSeq > 0 && (next == null || c.routeSeq > next.routeSeq)) next = c;
+            }
+            if (next != null) routes.put(peer, next);
+        }
+        if (closed) return;
+        if (conn.dialed()) {
+            Dialer d = dialers.get(peer);
+            if (d != null && d.conn == conn) {
+                d.conn = null;
+                if (!conn.established) {
+                    connectFailures++;
+                } else if (System.nanoTime() - conn.establishedAtNanos > maxBackoffNanos) {
+                    d.backoffNanos = minBackoffNanos;  // it was healthy for a while: retry fast
+                }
+                scheduleRetry(d);
+            }
+        }
+        if (conn.established) {
+            try {
+                handler.onDisconnected(conn);
+            } catch (RuntimeException e) {
+                handlerErrors++;
+                LOG.log(Level.WARNING, "frame handler onDisconnected threw", e);
+            }
+        }
+    }
+
+    /** Closes every connection and listening socket and stops reconnecting. Idempotent; any thread. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        if (loop.isTerminated()) return;     // the loop closed all our channels on its way out
+        try {
+            loop.call(() -> { closeAll(); return null; });
+        } catch (RejectedExecutionException | IllegalStateException e) {
+            // the loop is shutting down; it closes every channel itself
+        }
+    }
+
+    private void closeAll() {
+        for (Dialer d : dialers.values()) if (d.retry != null) d.retry.cancel();
+        dialers.clear();
+        for (Connection c : new ArrayList<>(conns)) closeConnection(c, "transport closed");
+        routes.clear();
+        for (ServerSocketChannel s : servers) {
+            try { s.close(); } catch (IOException ignored) { /* best effort */ }
+        }
+        servers.clear();
+        dirty.clear();
+    }
+
+    /** A snapshot of the counters. Any thread. */
+    public TransportStats stats() {
+        return new TransportStats(framesIn, framesOut, bytesIn, bytesOut, droppedQueueFull, droppedNoConnection,
+                badFrames, accepted, rejected, established, closedCount, connectFailures, writeSyscalls,
+                handlerErrors, openConnections, queuedBytes);
+    }
+}

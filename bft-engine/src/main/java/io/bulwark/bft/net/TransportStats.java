@@ -1,0 +1,41 @@
+package io.bulwark.bft.net;
+
+/**
+ * A snapshot of a {@link Transport}'s counters (monotonic since creation, except the gauges
+ * {@code openConnections} and {@code queuedBytes}).
+ *
+ * @param framesIn             frames delivered to the handler
+ * @param framesOut            frames fully copied into a write buffer (on their way to the socket)
+ * @param bytesIn              bytes read from sockets (prefixes included)
+ * @param bytesOut             bytes written to sockets (prefixes included)
+ * @param droppedQueueFull     frames dropped because the connection's outbound queue was full
+ * @param droppedNoConnection  frames dropped for want of an open connection, or queued on one that closed
+ * @param badFrames            connections closed for a length prefix ≤ 0 or above the maximum
+ * @param connectionsAccepted  inbound connections accepted
+ * @param connectionsRejected  inbound connections closed at once because of maxConnections
+ * @param connectionsEstablished outbound (dialed) connections established
+ * @param connectionsClosed    connections closed, for any reason
+ * @param connectFailures      dial attempts that failed
+ * @param writeSyscalls        write() calls on sockets (coalescing makes this much smaller than framesOut)
+ * @param handlerErrors        exceptions thrown by the frame handler (the connection is then closed)
+ * @param openConnections      connections open now
+ * @param queuedBytes          outbound bytes queued now, summed over connections
+ */
+public record TransportStats(
+        long framesIn,
+        long framesOut,
+        long bytesIn,
+        long bytesOut,
+        long droppedQueueFull,
+        long droppedNoConnection,
+        long badFrames,
+        long connectionsAccepted,
+        long connectionsRejected,
+        long connectionsEstablished,
+        long connectionsClosed,
+        long connectFailures,
+        long writeSyscalls,
+        long handlerErrors,
+        long openConnections,
+        long queuedBytes) {
+}

@@ -1,0 +1,87 @@
+package io.bulwark.bft.node;
+
+import io.bulwark.bft.config.ClusterConfig;
+import io.bulwark.bft.crypto.CoProcessor;
+import io.bulwark.bft.crypto.CoProcessorException;
+import io.bulwark.bft.crypto.KeyExchange;
+import io.bulwark.bft.crypto.NewKeyResult;
+import io.bulwark.bft.msg.Message;
+import io.bulwark.bft.msg.NewKey;
+import io.bulwark.bft.msg.Request;
+import io.bulwark.bft.wire.Opened;
+import io.bulwark.bft.wire.Wire;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * One principal's authenticated view of the network (section 4.1): seals outgoing messages into
+ * frames (an authenticator for multicasts, computed once; a single MAC point to point; the
+ * client's authenticator inside requests), opens incoming frames into authenticated messages, and
+ * runs the NEW-KEY exchange. Shared by the runtime and the simulator. Not thread-safe.
+ */
+public final class Endpoint {
+    private final int self;
+    private final ClusterConfig config;
+    private final Wire wire;
+    private final KeyExchange kex;
+    private final Map<NewKeyResult, Long> keyResults = new EnumMap<>(NewKeyResult.class);
+    private NewKey myNewKey;
+    private byte[] myNewKeyFrame;
+
+    public Endpoint(int self, ClusterConfig config, Wire wire, KeyExchange kex) {
+        this.self = self;
+        this.config = config;
+        this.wire = wire;
+        this.kex = kex;
+    }
+
+    public int self() { return self; }
+
+    public Wire wire() { return wire; }
+
+    /** This principal's current NEW-KEY frame, created (and signed) on first use. */
+    public byte[] newKeyFrame() throws CoProcessorException {
+        if (myNewKeyFrame == null) refreshKeys();
+        return myNewKeyFrame;
+    }
+
+    /** Creates a NEW-KEY with fresh keys (section 4.1); the caller sends {@link #newKeyFrame()} to every peer. */
+    public void refreshKeys() throws CoProcessorException {
+        myNewKey = kex.createNewKey();
+        myNewKeyFrame = wire.sealNewKey(myNewKey);
+    }
+
+    public byte[] sealTo(int to, Message m) {
+        if (m instanceof Request r) return wire.sealRequest(r);
+        return wire.sealTo(to, m);
+    }
+
+    public byte[] sealMulticast(Message m) {
+        if (m instanceof Request r) return wire.sealRequest(r);
+        return wire.sealMulticast(m);
+    }
+
+    /** Opens one frame. Never throws. */
+    public Inbound open(byte[] buf, int off, int len) {
+        Opened o = wire.open(buf, off, len);
+        if (!(o instanceof Opened.Accepted a)) return Inbound.DROPPED;
+        if (a.message() instanceof NewKey k) {
+            NewKeyResult r = kex.accept(k);
+            keyResults.merge(r, 1L, Long::sum);
+            if (r == NewKeyResult.ACCEPTED) return new Inbound.KeyEstablished(a.sender());
+            // A retransmission of the key we already hold proves who is on this connection only if
+            // its signature checks out (the duplicate check is made before verifying).
+            if (r == NewKeyResult.DUPLICATE && verifies(k)) return new Inbound.KeyEstablished(a.sender());
+            return Inbound.DROPPED;
+        }
+        return new Inbound.Deliver(a.sender(), a.message());
+    }
+
+    private boolean verifies(NewKey k) {
+        ClusterConfig.PublicKeys keys = config.keysOf(k.sender());
+        return keys != null && CoProcessor.verify(keys.signing(), KeyExchange.signedPayload(k.sender(), k.shares()), k.counter(), k.signature());
+    }
+
+    /** Counts of NEW-KEY outcomes, for metrics. */
+    public Map<NewKeyResult, Long> keyResults() { return Map.copyOf(keyResults); }
+}

@@ -1,0 +1,175 @@
+package io.bulwark.bft.node;
+
+import io.bulwark.bft.config.ClusterConfig;
+import io.bulwark.bft.config.KeyMaterial;
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.core.Action;
+import io.bulwark.bft.core.Replica;
+import io.bulwark.bft.core.TimerKind;
+import io.bulwark.bft.crypto.CoProcessorException;
+import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.crypto.KeyExchange;
+import io.bulwark.bft.crypto.SessionKeys;
+import io.bulwark.bft.msg.CodecLimits;
+import io.bulwark.bft.msg.Request;
+import io.bulwark.bft.net.Connection;
+import io.bulwark.bft.net.EventLoop;
+import io.bulwark.bft.net.FrameHandler;
+import io.bulwark.bft.net.Transport;
+import io.bulwark.bft.net.TransportConfig;
+import io.bulwark.bft.service.PagedState;
+import io.bulwark.bft.service.Service;
+import io.bulwark.bft.wire.Wire;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A replica process's runtime: wires the pure {@link Replica} core to the authenticated endpoint,
+ * the TCP transport, timers and the service, all on one event-loop thread (no hand-off per
+ * message). Replica i dials every replica j &lt; i and accepts the others; clients dial in. A
+ * connection is bound to a principal only by a verified NEW-KEY.
+ */
+public final class ReplicaNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ReplicaNode.class.getName());
+
+    private final int id;
+    private final ClusterConfig cluster;
+    private final ProtocolConfig cfg;
+    private final Replica core;
+    private final PagedState state;
+    private final Service service;
+    private final Endpoint endpoint;
+    private final EventLoop loop;
+    private final Transport transport;
+    private final TimerSlots timers;
+    private final List<Action> work = new ArrayList<>();
+    private volatile long executedRequests;
+
+    public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
+        this.id = keys.id();
+        this.cluster = keys.config();
+        if (!cluster.isReplica(id)) throw new IllegalArgumentException("principal " + id + " is not a replica of the cluster");
+        if (cfg.f() != cluster.f()) throw new IllegalArgumentException("protocol f=" + cfg.f() + " but the cluster has f=" + cluster.f());
+        this.cfg = cfg;
+        this.core = new Replica(id, cfg);
+        this.state = new PagedState(pages, cfg.pageSize());
+        this.service = service;
+        service.init(state);
+        SessionKeys session = new SessionKeys(id, cluster.n());
+        KeyExchange kex = new KeyExchange(id, cluster, keys.kexPrivateKey(), keys.coProcessor(), session, new SecureRandom());
+        this.endpoint = new Endpoint(id, cluster, new Wire(session, cluster.n(), CodecLimits.of(cfg)), kex);
+        this.loop = EventLoop.start("bulwark-replica-" + id, false);
+        this.transport = new Transport(loop, id, TransportConfig.defaults(), new Handler());
+        this.timers = new TimerSlots(loop, kind -> {
+            core.timeout(now(), kind);
+            drive();
+        });
+    }
+
+    /** Listens on this replica's configured address and connects to the others. Returns the bound port. */
+    public int start() throws CoProcessorException {
+        return start(new InetSocketAddress(cluster.replica(id).host(), cluster.replica(id).port()));
+    }
+
+    public int start(InetSocketAddress listen) throws CoProcessorException {
+        try {
+            loop.submit(() -> { endpoint.newKeyFrame(); return null; }).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof CoProcessorException c) throw c;
+            throw e;
+        }
+        int port = transport.listen(listen);
+        for (int j = 0; j < id; j++) {
+            ClusterConfig.Replica r = cluster.replica(j);
+            transport.dial(j, new InetSocketAddress(r.host(), r.port()));
+        }
+        loop.execute(() -> {
+            core.start(now());
+            drive();
+        });
+        LOG.log(System.Logger.Level.INFO, "replica {0} listening on port {1}", id, port);
+        return port;
+    }
+
+    private static long now() { return System.currentTimeMillis(); }
+
+    private final class Handler implements FrameHandler {
+        @Override public void onFrame(Connection conn, byte[] buf, int off, int len) {
+            Inbound in = endpoint.open(buf, off, len);
+            if (in instanceof Inbound.Deliver d) {
+                core.receive(now(), d.from(), d.message());
+                drive();
+            } else if (in instanceof Inbound.KeyEstablished k) {
+                if (conn.peer() == Connection.UNBOUND && transport.bind(k.from(), conn) && cluster.isReplica(k.from())) {
+                    // A replica that dialed us sent its key first; answer with ours on the same connection.
+                    sendNewKey(conn);
+                }
+            }
+        }
+
+        @Override public void onConnected(Connection conn) { sendNewKey(conn); }
+    }
+
+    private void sendNewKey(Connection conn) {
+        try {
+            transport.send(conn, endpoint.newKeyFrame());
+        } catch (CoProcessorException e) {
+            LOG.log(System.Logger.Level.ERROR, "co-processor failed; cannot authenticate keys", e);
+        }
+    }
+
+    /** Performs the core's actions until it has nothing more to say. */
+    private void drive() {
+        core.drainTo(work);
+        for (int i = 0; i < work.size(); i++) {
+            perform(work.get(i));
+            if (i == work.size() - 1) core.drainTo(work);
+        }
+        work.clear();
+    }
+
+    private void perform(Action a) {
+        if (a instanceof Action.Send s) {
+            transport.send(s.to(), endpoint.sealTo(s.to(), s.message()));
+        } else if (a instanceof Action.Multicast m) {
+            byte[] frame = endpoint.sealMulticast(m.message());   // one authenticator for all receivers
+            for (int j = 0; j < cluster.n(); j++) if (j != id) transport.send(j, frame);
+        } else if (a instanceof Action.SetTimer t) {
+            timers.set(t.kind(), t.deadline(), now());
+        } else if (a instanceof Action.Execute e) {
+            List<byte[]> results = new ArrayList<>(e.requests().size());
+            for (Request r : e.requests()) results.add(service.execute(r.operation(), r.client(), e.nonDet(), false));
+            executedRequests += results.size();
+            Digest d = e.checkpoint() ? state.digest() : null;
+            core.executed(now(), e.seq(), results, d);
+        } else if (a instanceof Action.ExecuteReadOnly r) {
+            byte[] result = service.execute(r.request().operation(), r.request().client(), new byte[0], true);
+            core.executedReadOnly(now(), r.request(), result);
+        } else {
+            throw new IllegalStateException("a replica cannot perform " + a);
+        }
+    }
+
+    public int id() { return id; }
+
+    public long executedRequests() { return executedRequests; }
+
+    /** A consistent snapshot of the core's progress, taken on the loop. */
+    public String describe() {
+        return loop.submit(() -> "replica " + id + " view=" + core.view() + " executed=" + core.lastExecuted()
+                + " h=" + core.lowWaterMark() + " ignored=" + core.counters().snapshot()
+                + " rejected=" + endpoint.wire().counters()).join();
+    }
+
+    @Override public void close() {
+        try {
+            loop.submit(() -> { timers.cancelAll(); return null; }).join();
+        } catch (RuntimeException ignored) {
+            // the loop is already closed
+        }
+        transport.close();
+        loop.close();
+    }
+}

@@ -391,7 +391,7 @@ public final class MessageCodec {
         int replica = replica();
         int len = i32();
         if (digestOnly && len != Digest.LENGTH) throw bad("digest-only reply with " + len + " bytes");
-        byte[] result = bytes(len, Math.max(limits.maxResultBytes(), Digest.LENGTH), "result");
+        byte[] result = bytes(len, digestOnly ? Digest.LENGTH : limits.maxResultBytes(), "result");
         return new Reply(view, timestamp, client, replica, (flags & REPLY_READ_ONLY) != 0, digestOnly, result);
     }
 

@@ -261,7 +261,12 @@ public final class MessageCodec {
         return putBytes16(out, o, r.auth());
     }
 
-    private static int writeRequestAuthed(Request r, byte[] out, int off) {
+    /**
+     * Writes every field of {@code r} but its auth (the region the client authenticator covers,
+     * {@link #requestAuthedLength} bytes) at {@code out[off...]}; returns the offset after it, where
+     * the u16 auth length and the auth follow. Lets a client encode and MAC its request in place.
+     */
+    public static int writeRequestAuthed(Request r, byte[] out, int off) {
         out[off] = (byte) (REQUEST_MARK | (r.readOnly() ? REQUEST_READ_ONLY : 0));
         int o = putInt(out, off + 1, r.client());
         o = putLong(out, o, r.timestamp());

@@ -79,9 +79,13 @@ public final class Wire {
         byte[] frame;
         if (r.auth() == null) {
             if (r.client() != self) throw new IllegalArgumentException("only client " + r.client() + " can authenticate its request");
-            // Encode with a zero authenticator of the right size, then MAC each entry in place.
-            frame = seal(r.withAuth(new byte[limits.requestAuthBytes()]), r.client(), AuthKind.NONE, -1);
-            int authOff = Frame.HEADER_BYTES + macLen + 2;
+            // Encode without copying, leaving room for the authenticator, then MAC each entry in place.
+            int authBytes = limits.requestAuthBytes();
+            frame = new byte[Frame.HEADER_BYTES + macLen + 2 + authBytes];
+            Frame.writeHeader(frame, MessageCodec.TYPE_REQUEST, r.client(), AuthKind.NONE);
+            int authOff = MessageCodec.writeRequestAuthed(r, frame, Frame.HEADER_BYTES);
+            frame[authOff++] = (byte) (authBytes >>> 8);
+            frame[authOff++] = (byte) authBytes;
             for (int j = 0; j < n; j++) {
                 if (keys.canSendTo(j)) keys.mac(j, frame, Frame.HEADER_BYTES, macLen, frame, authOff + j * tag);
             }

@@ -524,6 +524,7 @@ public final class MessageCodec {
     }
 
     private static byte[] requestDigestInto(MessageDigest md, Request r, byte[] out) {
+        md.reset(); // a digest abandoned by an exception (null operation) must not leak into this one
         md.update(DOMAIN_REQUEST);
         int c = r.client();
         md.update((byte) (c >>> 24));
@@ -546,6 +547,7 @@ public final class MessageCodec {
     public static Digest batchDigest(List<Request> batch, byte[] nonDet) {
         MessageDigest[] mds = SHA256.get();
         MessageDigest md = mds[1];
+        md.reset();
         md.update(DOMAIN_BATCH);
         updateInt(md, nonDet.length);
         md.update(nonDet);
@@ -558,6 +560,7 @@ public final class MessageCodec {
     /** The digest a digest-only REPLY carries instead of the result (section 4.2's reply-digest optimization). */
     public static Digest resultDigest(byte[] result) {
         MessageDigest md = SHA256.get()[0];
+        md.reset();
         md.update(DOMAIN_RESULT);
         md.update(result);
         return new Digest(md.digest());

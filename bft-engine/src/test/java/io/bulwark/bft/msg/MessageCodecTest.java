@@ -269,6 +269,19 @@ class MessageCodecTest {
     }
 
     @Test
+    void aDigestAbandonedByAnExceptionDoesNotLeakIntoTheNext() {
+        Request r = gen.request();
+        Digest d = MessageCodec.requestDigest(r);
+        Digest b = MessageCodec.batchDigest(List.of(r), new byte[] {1});
+        Request broken = new Request(r.client(), r.timestamp(), r.readOnly(), r.replier(), null, null);
+        assertThrows(NullPointerException.class, () -> MessageCodec.requestDigest(broken));
+        assertEquals(d, MessageCodec.requestDigest(r));
+        assertThrows(NullPointerException.class, () -> MessageCodec.batchDigest(List.of(r, broken), new byte[] {1}));
+        assertEquals(b, MessageCodec.batchDigest(List.of(r), new byte[] {1}));
+        assertEquals(d, MessageCodec.requestDigest(r));
+    }
+
+    @Test
     void batchDigestCoversNonDetAndRequestsInOrder() {
         Request a = gen.request(), b = gen.request();
         byte[] nd = {1, 2};

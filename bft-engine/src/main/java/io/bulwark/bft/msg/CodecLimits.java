@@ -1,0 +1,92 @@
+package io.bulwark.bft.msg;
+
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.wire.Frame;
+
+/**
+ * Every bound the decoder enforces (DESIGN principle 3: every length and count is bounded, so
+ * nothing a peer sends can make us allocate more than these allow). Derive with
+ * {@link #of(ProtocolConfig, int)}; the fields not in ProtocolConfig get conservative defaults.
+ *
+ * @param replicaCount      n; request and frame authenticators have exactly n entries (at most 255)
+ * @param tagLength         bytes per MAC ({@code MacKeys.tagLength()})
+ * @param maxOperationBytes largest request operation
+ * @param maxResultBytes    largest reply result
+ * @param maxBatchRequests  most requests in one pre-prepare
+ * @param maxBatchBytes     most operation bytes (summed) in one pre-prepare
+ * @param maxNonDetBytes    largest non-deterministic input in a pre-prepare
+ * @param maxNewKeyShares   most key shares in one NEW-KEY (one per replica, section 4.1)
+ * @param maxKeyShareBytes  largest encrypted session key
+ * @param maxSignatureBytes largest co-processor signature
+ * @param maxStatusWords    most 64-bit words per STATUS bitmap: ceil(L / 64) (section 4.6.1)
+ * @param maxFrameBytes     largest whole frame; checked before anything else
+ */
+public record CodecLimits(
+        int replicaCount,
+        int tagLength,
+        int maxOperationBytes,
+        int maxResultBytes,
+        int maxBatchRequests,
+        int maxBatchBytes,
+        int maxNonDetBytes,
+        int maxNewKeyShares,
+        int maxKeyShareBytes,
+        int maxSignatureBytes,
+        int maxStatusWords,
+        int maxFrameBytes) {
+
+    public static final int DEFAULT_MAX_NON_DET_BYTES = 64;
+    public static final int DEFAULT_MAX_KEY_SHARE_BYTES = 512;
+    public static final int DEFAULT_MAX_SIGNATURE_BYTES = 512;
+    private static final int U16 = 0xffff;
+
+    public CodecLimits {
+        if (replicaCount < 1 || replicaCount > 255) throw new IllegalArgumentException("replicaCount must be 1..255");
+        if (tagLength < 1 || tagLength > 64) throw new IllegalArgumentException("tagLength must be 1..64");
+        if (maxOperationBytes < 0 || maxResultBytes < 0 || maxBatchBytes < 0 || maxFrameBytes < Frame.HEADER_BYTES)
+            throw new IllegalArgumentException("negative limit");
+        u16("maxBatchRequests", maxBatchRequests);
+        u16("maxNonDetBytes", maxNonDetBytes);
+        u16("maxNewKeyShares", maxNewKeyShares);
+        u16("maxKeyShareBytes", maxKeyShareBytes);
+        u16("maxSignatureBytes", maxSignatureBytes);
+        u16("maxStatusWords", maxStatusWords);
+    }
+
+    private static void u16(String name, int v) {
+        if (v < 0 || v > U16) throw new IllegalArgumentException(name + " must be 0..65535 (a u16 count on the wire), was " + v);
+    }
+
+    /** The limits for a cluster running {@code config} with MACs of {@code tagLength} bytes. */
+    public static CodecLimits of(ProtocolConfig config, int tagLength) {
+        int n = config.n();
+        int words = (config.logSize() + 63) / 64;
+        CodecLimits draft = new CodecLimits(n, tagLength, config.maxOperationBytes(), config.maxResultBytes(),
+                config.maxBatchRequests(), config.maxBatchBytes(), DEFAULT_MAX_NON_DET_BYTES, n,
+                DEFAULT_MAX_KEY_SHARE_BYTES, DEFAULT_MAX_SIGNATURE_BYTES, words, Integer.MAX_VALUE);
+        return draft.withMaxFrameBytes(draft.largestFrame());
+    }
+
+    public CodecLimits withMaxFrameBytes(int max) {
+        return new CodecLimits(replicaCount, tagLength, maxOperationBytes, maxResultBytes, maxBatchRequests,
+                maxBatchBytes, maxNonDetBytes, maxNewKeyShares, maxKeyShareBytes, maxSignatureBytes, maxStatusWords, max);
+    }
+
+    /** Bytes of a request's client authenticator: one tag per replica. */
+    public int requestAuthBytes() { return replicaCount * tagLength; }
+
+    /** The largest frame any valid message can need under these limits (capped near 2 GB). */
+    public int largestFrame() {
+        long req = MessageCodec.REQUEST_FIXED_BYTES + (long) requestAuthBytes();
+        long request = req + maxOperationBytes;
+        long prePrepare = MessageCodec.PRE_PREPARE_FIXED_BYTES + maxNonDetBytes
+                + maxBatchRequests * req + Math.min((long) maxBatchBytes, (long) maxBatchRequests * maxOperationBytes);
+        long reply = MessageCodec.REPLY_FIXED_BYTES + Math.max(maxResultBytes, 32);
+        long status = MessageCodec.STATUS_FIXED_BYTES + 16L * maxStatusWords;
+        long newKey = MessageCodec.NEW_KEY_FIXED_BYTES + (long) maxNewKeyShares * (MessageCodec.KEY_SHARE_FIXED_BYTES + maxKeyShareBytes)
+                + maxSignatureBytes;
+        long body = Math.max(Math.max(request, prePrepare), Math.max(Math.max(reply, status), Math.max(newKey, MessageCodec.PREPARE_BYTES)));
+        long frame = Frame.HEADER_BYTES + body + Frame.maxTrailerBytes(replicaCount, tagLength);
+        return (int) Math.min(frame, Integer.MAX_VALUE - 64);
+    }
+}

@@ -1,0 +1,71 @@
+package io.bulwark.bft.wire;
+
+import io.bulwark.bft.msg.MessageCodec;
+
+/**
+ * The frame layout (the transport adds its own length prefix; a frame is what is inside it):
+ * <pre>
+ *   [u8 version][u8 type][i32 sender][u8 authKind]   header, 7 bytes, big-endian
+ *   [body]                                         MessageCodec body of the message type
+ *   [authentication]                               NONE: nothing
+ *                                                  MAC: tagLength bytes
+ *                                                  AUTHENTICATOR: [u8 n][n * tagLength bytes]
+ * </pre>
+ * MACs cover header and body, so the type, sender and kind are authenticated too.
+ */
+public final class Frame {
+    public static final int VERSION = 1;
+    public static final int HEADER_BYTES = 7;
+    public static final int OFF_VERSION = 0;
+    public static final int OFF_TYPE = 1;
+    public static final int OFF_SENDER = 2;
+    public static final int OFF_AUTH_KIND = 6;
+
+    private Frame() {}
+
+    /** Bytes after the body for this kind of authentication. */
+    public static int trailerBytes(AuthKind kind, int replicaCount, int tagLength) {
+        return switch (kind) {
+            case NONE -> 0;
+            case MAC -> tagLength;
+            case AUTHENTICATOR -> 1 + replicaCount * tagLength;
+        };
+    }
+
+    /** Largest trailer any frame can carry. */
+    public static int maxTrailerBytes(int replicaCount, int tagLength) {
+        return Math.max(tagLength, 1 + replicaCount * tagLength);
+    }
+
+    /**
+     * Which message types may carry which authentication. Requests authenticate themselves
+     * (their client authenticator travels with them into pre-prepares, section 4.2) and NEW-KEY
+     * is signed; replies go to one client (MAC); the rest are multicast (authenticator) or
+     * retransmitted to one replica (MAC).
+     */
+    public static boolean allowed(int type, AuthKind kind) {
+        return switch (type) {
+            case MessageCodec.TYPE_REQUEST, MessageCodec.TYPE_NEW_KEY -> kind == AuthKind.NONE;
+            case MessageCodec.TYPE_REPLY -> kind == AuthKind.MAC;
+            case MessageCodec.TYPE_PRE_PREPARE, MessageCodec.TYPE_PREPARE, MessageCodec.TYPE_COMMIT,
+                    MessageCodec.TYPE_CHECKPOINT, MessageCodec.TYPE_STATUS ->
+                    kind == AuthKind.MAC || kind == AuthKind.AUTHENTICATOR;
+            default -> false;
+        };
+    }
+
+    static void writeHeader(byte[] out, int type, int sender, AuthKind kind) {
+        out[OFF_VERSION] = (byte) VERSION;
+        out[OFF_TYPE] = (byte) type;
+        out[OFF_SENDER] = (byte) (sender >>> 24);
+        out[OFF_SENDER + 1] = (byte) (sender >>> 16);
+        out[OFF_SENDER + 2] = (byte) (sender >>> 8);
+        out[OFF_SENDER + 3] = (byte) sender;
+        out[OFF_AUTH_KIND] = (byte) kind.code;
+    }
+
+    static int readSender(byte[] buf, int frameOff) {
+        int o = frameOff + OFF_SENDER;
+        return (buf[o] & 0xff) << 24 | (buf[o + 1] & 0xff) << 16 | (buf[o + 2] & 0xff) << 8 | (buf[o + 3] & 0xff);
+    }
+}

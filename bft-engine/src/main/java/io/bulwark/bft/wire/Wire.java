@@ -1,0 +1,248 @@
+package io.bulwark.bft.wire;
+
+import io.bulwark.bft.crypto.MacKeys;
+import io.bulwark.bft.msg.Checkpoint;
+import io.bulwark.bft.msg.CodecLimits;
+import io.bulwark.bft.msg.Commit;
+import io.bulwark.bft.msg.DecodeException;
+import io.bulwark.bft.msg.Message;
+import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.NewKey;
+import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.Prepare;
+import io.bulwark.bft.msg.Reply;
+import io.bulwark.bft.msg.Request;
+import io.bulwark.bft.msg.Status;
+
+/**
+ * The frame layer of one principal, between bytes and the pure protocol core: seals outgoing
+ * messages with MACs or authenticators (section 4.1) and opens incoming frames, which means
+ * decode, check that the claimed sender may send this, and verify its MAC, its authenticator
+ * entry, or (for requests, also inside pre-prepares, section 4.2) the client's authenticator
+ * entry. {@link #open} never throws: every failure is a {@link Opened.Rejected} with a reason,
+ * counted in {@link #counters()} (DESIGN principle 3). See {@link Frame} for the layout.
+ *
+ * <p>Not thread-safe: one instance per principal, used from the thread that owns its MacKeys.
+ * Sealing a message for a peer we have no key for writes a zero tag (the receiver drops it,
+ * as if lost, and retransmission recovers once keys arrive) rather than failing the send.
+ */
+public final class Wire {
+    private final MacKeys keys;
+    private final int n;
+    private final int self;
+    private final int tag;
+    private final CodecLimits limits;
+    private final MessageCodec codec;
+    private final RejectCounters counters = new RejectCounters();
+
+    public Wire(MacKeys keys, int replicaCount, CodecLimits limits) {
+        if (limits.replicaCount() != replicaCount)
+            throw new IllegalArgumentException("limits are for " + limits.replicaCount() + " replicas, not " + replicaCount);
+        if (limits.tagLength() != keys.tagLength())
+            throw new IllegalArgumentException("limits assume " + limits.tagLength() + "-byte tags, keys make " + keys.tagLength());
+        this.keys = keys;
+        this.n = replicaCount;
+        this.self = keys.self();
+        this.tag = keys.tagLength();
+        this.limits = limits;
+        this.codec = new MessageCodec(limits);
+    }
+
+    public int self() { return self; }
+
+    public RejectCounters counters() { return counters; }
+
+    // ------------------------------------------------------------------ sealing
+
+    /**
+     * A message from this replica to all replicas: encoded once, one authenticator (n-1 MACs,
+     * own entry zero), the same bytes for every receiver.
+     */
+    public byte[] sealMulticast(Message m) {
+        if (self >= n) throw new IllegalStateException("only replicas multicast authenticated messages");
+        return seal(m, self, AuthKind.AUTHENTICATOR, -1);
+    }
+
+    /** A message from this principal to {@code receiver} with a single MAC. */
+    public byte[] sealTo(int receiver, Message m) {
+        if (receiver < 0 || receiver == self) throw new IllegalArgumentException("receiver " + receiver);
+        return seal(m, self, AuthKind.MAC, receiver);
+    }
+
+    /**
+     * A request frame. With no auth yet (this principal is the client) computes the client's
+     * authenticator, one MAC per replica over {@link MessageCodec#requestBody}, in place; with an
+     * auth (a replica relaying a client's request) encodes it unchanged. The header names the client.
+     */
+    public byte[] sealRequest(Request r) {
+        int macLen = MessageCodec.requestAuthedLength(r);
+        byte[] frame;
+        if (r.auth() == null) {
+            if (r.client() != self) throw new IllegalArgumentException("only client " + r.client() + " can authenticate its request");
+            // Encode without copying, leaving room for the authenticator, then MAC each entry in place.
+            int authBytes = limits.requestAuthBytes();
+            frame = new byte[Frame.HEADER_BYTES + macLen + 2 + authBytes];
+            Frame.writeHeader(frame, MessageCodec.TYPE_REQUEST, r.client(), AuthKind.NONE);
+            int authOff = MessageCodec.writeRequestAuthed(r, frame, Frame.HEADER_BYTES);
+            frame[authOff++] = (byte) (authBytes >>> 8);
+            frame[authOff++] = (byte) authBytes;
+            for (int j = 0; j < n; j++) {
+                if (keys.canSendTo(j)) keys.mac(j, frame, Frame.HEADER_BYTES, macLen, frame, authOff + j * tag);
+            }
+        } else {
+            if (r.auth().length != limits.requestAuthBytes())
+                throw new IllegalArgumentException("request authenticator must be " + limits.requestAuthBytes() + " bytes");
+            frame = seal(r, r.client(), AuthKind.NONE, -1);
+        }
+        return frame;
+    }
+
+    /** A NEW-KEY frame: no MAC, the co-processor's signature is inside (section 4.1). */
+    public byte[] sealNewKey(NewKey k) {
+        if (k.sender() != self) throw new IllegalArgumentException("NEW-KEY of " + k.sender() + " sent by " + self);
+        return seal(k, self, AuthKind.NONE, -1);
+    }
+
+    /**
+     * Builds a frame: header, body, then the authentication of {@code kind} (for MAC, to {@code receiver}).
+     * Package-private so tests can build frames a correct sender never would.
+     */
+    byte[] seal(Message m, int headerSender, AuthKind kind, int receiver) {
+        int type = MessageCodec.typeOf(m);
+        if (!Frame.allowed(type, kind)) throw new IllegalArgumentException(m.getClass().getSimpleName() + " cannot be sent with " + kind);
+        int claimed = claimedSender(m);
+        if (claimed != NO_SENDER_FIELD && claimed != headerSender)
+            throw new IllegalArgumentException("message names sender " + claimed + " but is sent by " + headerSender);
+        int macLen = Frame.HEADER_BYTES + MessageCodec.bodySize(m);
+        byte[] out = new byte[macLen + Frame.trailerBytes(kind, n, tag)];
+        Frame.writeHeader(out, type, headerSender, kind);
+        int end = MessageCodec.writeBody(m, out, Frame.HEADER_BYTES);
+        assert end == macLen;
+        if (kind == AuthKind.MAC) {
+            if (keys.canSendTo(receiver)) keys.mac(receiver, out, 0, macLen, out, macLen);
+        } else if (kind == AuthKind.AUTHENTICATOR) {
+            out[macLen] = (byte) n;
+            for (int j = 0; j < n; j++) {
+                if (j != self && keys.canSendTo(j)) keys.mac(j, out, 0, macLen, out, macLen + 1 + j * tag);
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ opening
+
+    /** Decodes and authenticates one frame. Never throws. */
+    public Opened open(byte[] buf, int off, int len) {
+        try {
+            Opened.Accepted a = openChecked(buf, off, len);
+            counters.accept();
+            return a;
+        } catch (DecodeException e) {
+            counters.reject(e.reason());
+            return new Opened.Rejected(e.reason(), e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug in a decoder or a MacKeys implementation: still fail closed, visibly.
+            counters.reject(RejectReason.INTERNAL);
+            return new Opened.Rejected(RejectReason.INTERNAL, e.toString());
+        }
+    }
+
+    public Opened open(byte[] frame) { return open(frame, 0, frame == null ? 0 : frame.length); }
+
+    private Opened.Accepted openChecked(byte[] buf, int off, int len) throws DecodeException {
+        if (buf == null || off < 0 || len < 0 || off > buf.length - len) throw reject(RejectReason.TRUNCATED, "slice out of bounds");
+        if (len > limits.maxFrameBytes()) throw reject(RejectReason.OVERSIZED, "frame of " + len + " bytes");
+        if (len < Frame.HEADER_BYTES) throw reject(RejectReason.TRUNCATED, "frame of " + len + " bytes");
+        int version = buf[off + Frame.OFF_VERSION] & 0xff;
+        if (version != Frame.VERSION) throw reject(RejectReason.BAD_VERSION, "version " + version);
+        int type = buf[off + Frame.OFF_TYPE] & 0xff;
+        if (!MessageCodec.isKnownType(type)) throw reject(RejectReason.UNKNOWN_TYPE, "type " + type);
+        int sender = Frame.readSender(buf, off);
+        int kindCode = buf[off + Frame.OFF_AUTH_KIND] & 0xff;
+        AuthKind kind = AuthKind.ofCode(kindCode);
+        if (kind == null) throw reject(RejectReason.BAD_AUTH_KIND, "auth kind " + kindCode);
+        if (!Frame.allowed(type, kind)) throw reject(RejectReason.WRONG_AUTH_KIND, "type " + type + " with " + kind);
+        checkRoles(type, sender);
+
+        // Authenticate before parsing the body: forged frames cost one MAC and no allocation.
+        int bodyEnd = len - Frame.trailerBytes(kind, n, tag);
+        if (bodyEnd < Frame.HEADER_BYTES) throw reject(RejectReason.TRUNCATED, "no room for " + kind);
+        if (kind != AuthKind.NONE) {
+            if (!keys.canReceiveFrom(sender)) throw reject(RejectReason.NO_KEY, "no key from " + sender);
+            int tagOff = off + bodyEnd;
+            if (kind == AuthKind.AUTHENTICATOR) {
+                int count = buf[tagOff] & 0xff;
+                if (count != n) throw reject(RejectReason.BAD_AUTHENTICATOR, count + " entries for " + n + " replicas");
+                tagOff += 1 + self * tag; // checkRoles made sure self is a replica
+            }
+            if (!keys.verify(sender, buf, off, bodyEnd, buf, tagOff)) throw reject(RejectReason.BAD_MAC, "from " + sender);
+        }
+
+        int bodyOff = off + Frame.HEADER_BYTES;
+        Message m = codec.decodeBody(type, buf, bodyOff, bodyEnd - Frame.HEADER_BYTES);
+        int claimed = claimedSender(m);
+        if (claimed != NO_SENDER_FIELD && claimed != sender)
+            throw reject(RejectReason.SENDER_MISMATCH, "header " + sender + ", message " + claimed);
+
+        if (m instanceof Request r) {
+            verifyRequest(r, buf, bodyOff, RejectReason.NO_KEY, RejectReason.BAD_MAC);
+        } else if (m instanceof PrePrepare p) {
+            // Section 4.2: a backup accepts the pre-prepare only if every request in it is authentic.
+            int o = bodyOff + MessageCodec.prePrepareBatchOffset(p);
+            for (Request r : p.batch()) {
+                if (r.client() < n) throw reject(RejectReason.NOT_A_CLIENT, "request from " + r.client() + " in pre-prepare");
+                verifyRequest(r, buf, o, RejectReason.NO_REQUEST_KEY, RejectReason.BAD_REQUEST_MAC);
+                o += MessageCodec.requestEncodedSize(r);
+            }
+        } else if (m instanceof Reply r && r.client() != self) {
+            throw reject(RejectReason.NOT_FOR_ME, "reply for client " + r.client());
+        }
+        return new Opened.Accepted(sender, m);
+    }
+
+    /** Who may send {@code type}, and whether this principal ever receives it. */
+    private void checkRoles(int type, int sender) throws DecodeException {
+        boolean iAmReplica = self >= 0 && self < n;
+        switch (type) {
+            case MessageCodec.TYPE_REQUEST -> {
+                if (sender < n) throw reject(RejectReason.NOT_A_CLIENT, "request from " + sender);
+                if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "request at a client");
+            }
+            case MessageCodec.TYPE_NEW_KEY -> {
+                if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
+            }
+            case MessageCodec.TYPE_REPLY -> {
+                if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "reply from " + sender);
+                if (iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "reply at a replica");
+            }
+            default -> {
+                if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "type " + type + " from " + sender);
+                if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type + " at a client");
+            }
+        }
+    }
+
+    /** Checks this replica's entry of a request's client authenticator; the request's encoding starts at {@code reqOff}. */
+    private void verifyRequest(Request r, byte[] buf, int reqOff, RejectReason noKey, RejectReason badMac) throws DecodeException {
+        int client = r.client();
+        if (!keys.canReceiveFrom(client)) throw reject(noKey, "no key from client " + client);
+        if (!keys.verify(client, buf, reqOff, MessageCodec.requestAuthedLength(r), r.auth(), self * tag))
+            throw reject(badMac, "request " + client + "/" + r.timestamp());
+    }
+
+    private static final int NO_SENDER_FIELD = Integer.MIN_VALUE;
+
+    /** The sender a message names inside itself, or NO_SENDER_FIELD (a pre-prepare names none). */
+    private static int claimedSender(Message m) {
+        if (m instanceof Prepare p) return p.replica();
+        if (m instanceof Commit c) return c.replica();
+        if (m instanceof Checkpoint c) return c.replica();
+        if (m instanceof Status s) return s.replica();
+        if (m instanceof Reply r) return r.replica();
+        if (m instanceof Request r) return r.client();
+        if (m instanceof NewKey k) return k.sender();
+        return NO_SENDER_FIELD;
+    }
+
+    private static DecodeException reject(RejectReason reason, String detail) { return new DecodeException(reason, detail); }
+}

@@ -1,0 +1,359 @@
+package io.bulwark.bft.msg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.wire.RejectReason;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+    static final CodecLimits LIMITS = CodecLimits.of(ProtocolConfig.defaults(1), 16);
+    final MessageCodec codec = new MessageCodec(LIMITS);
+    final RandomMessages gen = new RandomMessages(new SplittableRandom(1), LIMITS);
+
+    @Test
+    void everyTypeRoundTripsWithRandomFields() throws DecodeException {
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+            for (int i = 0; i < 2_000; i++) {
+                Message m = gen.of(type);
+                byte[] enc = MessageCodec.encode(m);
+                assertEquals(1 + MessageCodec.bodySize(m), enc.length);
+                assertEquals(type, enc[0]);
+                Message back = codec.decode(enc, 0, enc.length);
+                assertTrue(RandomMessages.same(m, back), () -> m + " vs " + back);
+                assertArrayEquals(enc, MessageCodec.encode(back));
+            }
+        }
+    }
+
+    @Test
+    void decodesFromTheMiddleOfABuffer() throws DecodeException {
+        Message m = gen.prePrepare(3);
+        byte[] enc = MessageCodec.encode(m);
+        byte[] big = new byte[enc.length + 40];
+        Arrays.fill(big, (byte) 0x5a);
+        System.arraycopy(enc, 0, big, 17, enc.length);
+        assertTrue(RandomMessages.same(m, codec.decode(big, 17, enc.length)));
+    }
+
+    @Test
+    void everyTruncationIsRejectedAsTruncated() {
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+            for (int i = 0; i < 40; i++) {
+                byte[] enc = MessageCodec.encode(gen.of(type));
+                for (int len = 0; len < enc.length; len++) {
+                    assertEquals(RejectReason.TRUNCATED, reason(enc, 0, len), "type " + type + " cut at " + len);
+                }
+            }
+        }
+    }
+
+    @Test
+    void trailingBytesAreRejected() {
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+            byte[] enc = MessageCodec.encode(gen.of(type));
+            byte[] longer = Arrays.copyOf(enc, enc.length + 1);
+            assertEquals(RejectReason.TRAILING_BYTES, reason(longer, 0, longer.length));
+        }
+    }
+
+    @Test
+    void unknownTypesAreRejected() {
+        for (int type : new int[] {0, 9, 100, 255}) {
+            byte[] enc = MessageCodec.encode(gen.prepare(1));
+            enc[0] = (byte) type;
+            assertEquals(RejectReason.UNKNOWN_TYPE, reason(enc, 0, enc.length));
+        }
+        assertEquals(RejectReason.TRUNCATED, reason(new byte[0], 0, 0));
+        assertEquals(RejectReason.TRUNCATED, reason(null, 0, 0));
+        assertEquals(RejectReason.TRUNCATED, reason(new byte[4], 2, 5));
+        assertEquals(RejectReason.TRUNCATED, reason(new byte[4], -1, 2));
+    }
+
+    /** Random bytes and bit flips: only DecodeException, and whatever decodes re-encodes to exactly the input (canonical). */
+    @Test
+    void randomBytesAndBitFlipsFailClosed() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        int decoded = 0;
+        for (int i = 0; i < 50_000; i++) {
+            byte[] b = new byte[rnd.nextInt(120)];
+            rnd.nextBytes(b);
+            if (b.length > 0) b[0] = (byte) rnd.nextInt(10);
+            decoded += decodeCanonicallyOrReject(b);
+        }
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+            for (int i = 0; i < 20; i++) {
+                byte[] enc = MessageCodec.encode(gen.of(type));
+                for (int bit = 8; bit < enc.length * 8; bit++) {
+                    byte[] flipped = enc.clone();
+                    flipped[bit >>> 3] ^= (byte) (1 << (bit & 7));
+                    decoded += decodeCanonicallyOrReject(flipped);
+                }
+            }
+        }
+        assertTrue(decoded > 0, "flips in opaque fields must still decode");
+    }
+
+    private int decodeCanonicallyOrReject(byte[] b) {
+        try {
+            Message m = codec.decode(b, 0, b.length);
+            assertArrayEquals(b, MessageCodec.encode(m), "accepted input must be canonical");
+            return 1;
+        } catch (DecodeException e) {
+            assertTrue(e.reason() != RejectReason.INTERNAL);
+            return 0;
+        }
+    }
+
+    @Test
+    void hugeClaimsAreRejectedWithoutAllocating() {
+        CodecLimits unbounded = new CodecLimits(4, 16, Integer.MAX_VALUE, Integer.MAX_VALUE, 0xffff, Integer.MAX_VALUE,
+                0xffff, 0xffff, 0xffff, 0xffff, 0xffff, Integer.MAX_VALUE);
+        MessageCodec lax = new MessageCodec(unbounded);
+        // REQUEST claiming a 2 GB operation: 22 bytes in all.
+        byte[] request = hugeRequest();
+        // PRE-PREPARE claiming 65535 requests; STATUS claiming 65535 words; NEW-KEY claiming 65535 shares.
+        byte[] pp = new byte[1 + 8 + 8 + 32 + 2 + 2];
+        pp[0] = (byte) MessageCodec.TYPE_PRE_PREPARE;
+        pp[pp.length - 2] = (byte) 0xff;
+        pp[pp.length - 1] = (byte) 0xff;
+        byte[] status = new byte[1 + 8 + 4 + 8 + 8 + 2];
+        status[0] = (byte) MessageCodec.TYPE_STATUS;
+        status[status.length - 2] = (byte) 0xff;
+        status[status.length - 1] = (byte) 0xff;
+        byte[] newKey = new byte[1 + 4 + 8 + 2];
+        newKey[0] = (byte) MessageCodec.TYPE_NEW_KEY;
+        newKey[newKey.length - 2] = (byte) 0xff;
+        newKey[newKey.length - 1] = (byte) 0xff;
+        byte[] reply = new byte[1 + MessageCodec.REPLY_FIXED_BYTES];
+        reply[0] = (byte) MessageCodec.TYPE_REPLY;
+        putInt(reply, reply.length - 4, Integer.MAX_VALUE);
+
+        assertEquals(RejectReason.OVERSIZED, reason(codec, request));
+        assertEquals(RejectReason.OVERSIZED, reason(codec, pp));
+        assertEquals(RejectReason.OVERSIZED, reason(codec, status));
+        assertEquals(RejectReason.OVERSIZED, reason(codec, newKey));
+        assertEquals(RejectReason.OVERSIZED, reason(codec, reply));
+        for (byte[] b : List.of(request, pp, status, newKey, reply)) assertEquals(RejectReason.TRUNCATED, reason(lax, b));
+
+        long before = Allocation.allocatedBytes();
+        long start = System.nanoTime();
+        for (int i = 0; i < 1_000; i++) {
+            for (byte[] b : List.of(request, pp, status, newKey, reply)) {
+                reason(codec, b);
+                reason(lax, b);
+            }
+        }
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        long allocated = Allocation.allocatedBytes() - before;
+        // 10,000 rejections: a few hundred bytes each (exception, detail string, a Digest), never the claimed sizes.
+        if (before >= 0) assertTrue(allocated < 16L << 20, "allocated " + allocated + " bytes");
+        assertTrue(elapsedMs < 5_000, "took " + elapsedMs + " ms");
+    }
+
+    private static byte[] hugeRequest() {
+        byte[] b = new byte[1 + MessageCodec.REQUEST_AUTHED_FIXED_BYTES];
+        b[0] = (byte) MessageCodec.TYPE_REQUEST;
+        b[1] = (byte) 0xA0;
+        putInt(b, 2, 7);                 // client
+        putInt(b, 1 + 1 + 4 + 8, 0);     // replier
+        putInt(b, b.length - 4, Integer.MAX_VALUE); // operation length: 2 GB
+        return b;
+    }
+
+    @Test
+    void fieldsOutsideTheirDomainAreBadFields() {
+        Request r = gen.request();
+        assertBad(r, 1, (byte) 0x00);                                       // request flags without the 0xA0 mark
+        assertBad(r, 1, (byte) 0xA2);                                       // unknown request flag
+        assertBad(new Request(7, 1, false, LIMITS.replicaCount(), new byte[1], new byte[LIMITS.requestAuthBytes()]));
+        assertBad(new Request(7, 1, false, -2, new byte[1], new byte[LIMITS.requestAuthBytes()]));
+        assertBad(new Request(7, -1, false, 0, new byte[1], new byte[LIMITS.requestAuthBytes()]));
+        assertBad(new Request(7, 1, false, 0, new byte[1], new byte[LIMITS.requestAuthBytes() - 1]));
+        assertBad(new Prepare(-1, 0, Digest.ZERO, 0));
+        assertBad(new Commit(0, -5, Digest.ZERO, 0));
+        assertBad(new Prepare(0, 0, Digest.ZERO, LIMITS.replicaCount()));
+        assertBad(new Checkpoint(0, Digest.ZERO, -1));
+        assertBad(new Status(0, 9, 0, 0, new long[0], new long[0]));
+        assertBad(new Status(0, 1, -1, 0, new long[0], new long[0]));
+        Reply reply = gen.reply(1, 7);
+        assertBad(reply, 1, (byte) 0x04);                                   // unknown reply flag
+        byte[] enc = MessageCodec.encode(new Reply(0, 0, 7, 1, false, false, new byte[31]));
+        enc[1] = 0x02;                                                      // digest-only with 31 bytes
+        assertEquals(RejectReason.BAD_FIELD, reason(enc, 0, enc.length));
+        byte[] ct = {1};
+        assertBad(new NewKey(0, 1, List.of(new NewKey.KeyShare(2, ct), new NewKey.KeyShare(1, ct)), ct));  // not increasing
+        assertBad(new NewKey(0, 1, List.of(new NewKey.KeyShare(1, ct), new NewKey.KeyShare(1, ct)), ct));  // duplicate
+        assertBad(new NewKey(1, 1, List.of(new NewKey.KeyShare(1, ct)), ct));                               // share to self
+        assertBad(new NewKey(0, 1, List.of(new NewKey.KeyShare(4, ct)), ct));                               // not a replica
+        assertBad(new NewKey(0, 1, List.of(new NewKey.KeyShare(1, new byte[0])), ct));                      // empty ciphertext
+        assertBad(new NewKey(0, 1, List.of(new NewKey.KeyShare(1, ct)), new byte[0]));                      // empty signature
+        assertBad(new NewKey(-3, 1, List.of(), ct));
+        assertBad(new NewKey(0, -1, List.of(), ct));
+    }
+
+    @Test
+    void limitsAreEnforced() {
+        CodecLimits small = new CodecLimits(4, 16, 10, 10, 2, 15, 4, 2, 8, 8, 1, 10_000);
+        MessageCodec c = new MessageCodec(small);
+        byte[] auth = new byte[small.requestAuthBytes()];
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new Request(7, 0, false, 0, new byte[11], auth))));
+        Request eight = new Request(7, 0, false, 0, new byte[8], auth);
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new PrePrepare(0, 1, Digest.ZERO, new byte[0], List.of(eight, eight)))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new PrePrepare(0, 1, Digest.ZERO, new byte[0], List.of(eight, eight, eight)))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new PrePrepare(0, 1, Digest.ZERO, new byte[5], List.of()))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new Reply(0, 0, 7, 1, false, false, new byte[11]))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new Status(0, 1, 0, 0, new long[2], new long[0]))));
+        byte[] ct = {1};
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new NewKey(0, 0,
+                List.of(new NewKey.KeyShare(1, ct), new NewKey.KeyShare(2, ct), new NewKey.KeyShare(3, ct)), ct))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new NewKey(0, 0, List.of(new NewKey.KeyShare(1, new byte[9])), ct))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new NewKey(0, 0, List.of(), new byte[9]))));
+        // At the limits everything decodes.
+        Request seven = new Request(7, 0, false, 0, new byte[7], auth);
+        for (Message m : List.of(new PrePrepare(0, 1, Digest.ZERO, new byte[4], List.of(eight, seven)),
+                new Reply(0, 0, 7, 1, false, false, new byte[10]), new Reply(0, 0, 7, 1, false, true, new byte[32]),
+                new Status(0, 1, 0, 0, new long[1], new long[1]))) {
+            byte[] enc = MessageCodec.encode(m);
+            try {
+                assertTrue(RandomMessages.same(m, c.decode(enc, 0, enc.length)));
+            } catch (DecodeException e) {
+                fail(m + ": " + e);
+            }
+        }
+    }
+
+    @Test
+    void defaultLimitsFollowTheConfig() {
+        ProtocolConfig cfg = ProtocolConfig.defaults(1);
+        assertEquals(4, LIMITS.replicaCount());
+        assertEquals(4, LIMITS.maxStatusWords()); // ceil(256 / 64)
+        assertEquals(cfg.maxOperationBytes(), LIMITS.maxOperationBytes());
+        assertEquals(cfg.maxBatchRequests(), LIMITS.maxBatchRequests());
+        assertEquals(cfg.maxBatchBytes(), LIMITS.maxBatchBytes());
+        assertEquals(cfg.n(), LIMITS.maxNewKeyShares());
+        assertEquals(3, CodecLimits.of(cfg.withCheckpointInterval(64, 192), 16).maxStatusWords());
+        // A maximal pre-prepare fits in a maximal frame.
+        List<Request> batch = new ArrayList<>();
+        int perRequest = cfg.maxBatchBytes() / cfg.maxBatchRequests();
+        for (int i = 0; i < cfg.maxBatchRequests(); i++)
+            batch.add(new Request(100 + i, i, false, 0, new byte[perRequest], new byte[LIMITS.requestAuthBytes()]));
+        PrePrepare max = new PrePrepare(0, 1, Digest.ZERO, new byte[LIMITS.maxNonDetBytes()], batch);
+        assertTrue(7 + MessageCodec.bodySize(max) + 1 + 4 * 16 <= LIMITS.maxFrameBytes());
+        assertThrows(IllegalArgumentException.class, () -> new CodecLimits(256, 16, 1, 1, 1, 1, 1, 1, 1, 1, 1, 100));
+        assertThrows(IllegalArgumentException.class, () -> new CodecLimits(4, 16, 1, 1, 70_000, 1, 1, 1, 1, 1, 1, 100));
+    }
+
+    @Test
+    void requestDigestCoversClientTimestampReadOnlyAndOperationOnly() {
+        byte[] op = {1, 2, 3};
+        Request r = new Request(9, 5, false, 0, op, new byte[64]);
+        Digest d = MessageCodec.requestDigest(r);
+        assertEquals(d, MessageCodec.requestDigest(new Request(9, 5, false, Request.ALL_REPLY, op.clone(), null)));
+        assertEquals(d, MessageCodec.requestDigest(r.withAuth(new byte[] {7})));
+        assertNotEquals(d, MessageCodec.requestDigest(new Request(10, 5, false, 0, op, null)));
+        assertNotEquals(d, MessageCodec.requestDigest(new Request(9, 6, false, 0, op, null)));
+        assertNotEquals(d, MessageCodec.requestDigest(new Request(9, 5, true, 0, op, null)));
+        assertNotEquals(d, MessageCodec.requestDigest(new Request(9, 5, false, 0, new byte[] {1, 2, 4}, null)));
+        assertNotEquals(d, MessageCodec.resultDigest(op));
+    }
+
+    @Test
+    void aDigestAbandonedByAnExceptionDoesNotLeakIntoTheNext() {
+        Request r = gen.request();
+        Digest d = MessageCodec.requestDigest(r);
+        Digest b = MessageCodec.batchDigest(List.of(r), new byte[] {1});
+        Request broken = new Request(r.client(), r.timestamp(), r.readOnly(), r.replier(), null, null);
+        assertThrows(NullPointerException.class, () -> MessageCodec.requestDigest(broken));
+        assertEquals(d, MessageCodec.requestDigest(r));
+        assertThrows(NullPointerException.class, () -> MessageCodec.batchDigest(List.of(r, broken), new byte[] {1}));
+        assertEquals(b, MessageCodec.batchDigest(List.of(r), new byte[] {1}));
+        assertEquals(d, MessageCodec.requestDigest(r));
+    }
+
+    @Test
+    void batchDigestCoversNonDetAndRequestsInOrder() {
+        Request a = gen.request(), b = gen.request();
+        byte[] nd = {1, 2};
+        Digest d = MessageCodec.batchDigest(List.of(a, b), nd);
+        assertEquals(d, MessageCodec.batchDigest(List.of(a.withAuth(null), b), nd.clone()));
+        assertNotEquals(d, MessageCodec.batchDigest(List.of(b, a), nd));
+        assertNotEquals(d, MessageCodec.batchDigest(List.of(a, b), new byte[] {1, 3}));
+        assertNotEquals(d, MessageCodec.batchDigest(List.of(a), nd));
+        // nonDet and the first request cannot trade bytes: lengths are in the digest.
+        assertNotEquals(MessageCodec.batchDigest(List.of(), new byte[0]), MessageCodec.batchDigest(List.of(), new byte[] {0}));
+        assertEquals(MessageCodec.resultDigest(new byte[] {4}), MessageCodec.resultDigest(new byte[] {4}));
+        assertNotEquals(MessageCodec.resultDigest(new byte[] {4}), MessageCodec.resultDigest(new byte[] {5}));
+    }
+
+    @Test
+    void requestBodyIsTheAuthenticatedPrefixOfTheEncoding() {
+        for (int i = 0; i < 200; i++) {
+            Request r = gen.request();
+            byte[] body = MessageCodec.requestBody(r);
+            byte[] enc = MessageCodec.encode(r);
+            assertEquals(MessageCodec.requestAuthedLength(r), body.length);
+            assertArrayEquals(body, Arrays.copyOfRange(enc, 1, 1 + body.length));
+            assertArrayEquals(body, MessageCodec.requestBody(r.withAuth(null)));
+        }
+    }
+
+    @Test
+    void newKeySignedBytesExcludeTheSignature() {
+        NewKey k = gen.newKey(1);
+        byte[] signed = MessageCodec.newKeySignedBytes(k);
+        assertArrayEquals(signed, MessageCodec.newKeySignedBytes(new NewKey(k.sender(), k.counter(), k.shares(), new byte[] {9})));
+        assertNotEquals(Arrays.toString(signed),
+                Arrays.toString(MessageCodec.newKeySignedBytes(new NewKey(k.sender(), k.counter() + 1, k.shares(), k.signature()))));
+        byte[] body = MessageCodec.encode(k);
+        assertArrayEquals(Arrays.copyOfRange(body, 1, 1 + signed.length - 7), Arrays.copyOfRange(signed, 7, signed.length));
+    }
+
+    @Test
+    void encodingRejectsUnencodableRecords() {
+        assertThrows(IllegalArgumentException.class, () -> MessageCodec.encode(new Request(7, 0, false, 0, new byte[1], null)));
+        assertThrows(IllegalArgumentException.class, () -> MessageCodec.encode(new Reply(0, 0, 7, 1, false, true, new byte[3])));
+        assertThrows(IllegalArgumentException.class, () -> MessageCodec.encode(new PrePrepare(0, 0, Digest.ZERO, new byte[70_000], List.of())));
+    }
+
+    private void assertBad(Message m) {
+        byte[] enc = MessageCodec.encode(m);
+        assertEquals(RejectReason.BAD_FIELD, reason(enc, 0, enc.length), m::toString);
+    }
+
+    private void assertBad(Message m, int index, byte value) {
+        byte[] enc = MessageCodec.encode(m);
+        enc[index] = value;
+        assertEquals(RejectReason.BAD_FIELD, reason(enc, 0, enc.length), m::toString);
+    }
+
+    private RejectReason reason(byte[] b, int off, int len) { return reason(codec, b, off, len); }
+
+    private static RejectReason reason(MessageCodec c, byte[] b) { return reason(c, b, 0, b.length); }
+
+    private static RejectReason reason(MessageCodec c, byte[] b, int off, int len) {
+        try {
+            Message m = c.decode(b, off, len);
+            return fail("decoded " + m);
+        } catch (DecodeException e) {
+            return e.reason();
+        }
+    }
+
+    private static void putInt(byte[] b, int o, int v) {
+        b[o] = (byte) (v >>> 24);
+        b[o + 1] = (byte) (v >>> 16);
+        b[o + 2] = (byte) (v >>> 8);
+        b[o + 3] = (byte) v;
+    }
+}

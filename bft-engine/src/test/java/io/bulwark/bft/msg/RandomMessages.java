@@ -1,0 +1,151 @@
+package io.bulwark.bft.msg;
+
+import io.bulwark.bft.crypto.Digest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Seeded generator of valid messages (every field in its domain) for round-trip and fuzz tests. */
+public final class RandomMessages {
+    private final SplittableRandom rnd;
+    private final CodecLimits limits;
+    private final int n;
+
+    public RandomMessages(SplittableRandom rnd, CodecLimits limits) {
+        this.rnd = rnd;
+        this.limits = limits;
+        this.n = limits.replicaCount();
+    }
+
+    public SplittableRandom rnd() { return rnd; }
+
+    public int replica() { return rnd.nextInt(n); }
+
+    public int client() { return n + rnd.nextInt(1000); }
+
+    private long nonNeg() {
+        return switch (rnd.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> Long.MAX_VALUE - rnd.nextInt(3);
+            default -> rnd.nextLong(1L << rnd.nextInt(1, 63));
+        };
+    }
+
+    public byte[] bytes(int max) {
+        byte[] b = new byte[rnd.nextInt(max + 1)];
+        rnd.nextBytes(b);
+        return b;
+    }
+
+    public byte[] nonEmptyBytes(int max) {
+        byte[] b = new byte[rnd.nextInt(1, max + 1)];
+        rnd.nextBytes(b);
+        return b;
+    }
+
+    public Digest digest() {
+        byte[] b = new byte[Digest.LENGTH];
+        rnd.nextBytes(b);
+        return new Digest(b);
+    }
+
+    /** A request with random auth bytes (not a valid authenticator) and an operation of at most {@code maxOp} bytes. */
+    public Request request(int client, int maxOp) {
+        byte[] auth = new byte[limits.requestAuthBytes()];
+        rnd.nextBytes(auth);
+        int replier = rnd.nextInt(4) == 0 ? Request.ALL_REPLY : replica();
+        return new Request(client, nonNeg(), rnd.nextBoolean(), replier, bytes(maxOp), auth);
+    }
+
+    public Request request() { return request(client(), 40); }
+
+    public PrePrepare prePrepare(int maxBatch) {
+        int count = rnd.nextInt(maxBatch + 1);
+        List<Request> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) batch.add(request());
+        return new PrePrepare(nonNeg(), nonNeg(), digest(), bytes(Math.min(16, limits.maxNonDetBytes())), batch);
+    }
+
+    public Prepare prepare(int replica) { return new Prepare(nonNeg(), nonNeg(), digest(), replica); }
+
+    public Commit commit(int replica) { return new Commit(nonNeg(), nonNeg(), digest(), replica); }
+
+    public Reply reply(int replica, int client) {
+        boolean digestOnly = rnd.nextBoolean();
+        byte[] result = digestOnly ? digest().bytes() : bytes(60);
+        return new Reply(nonNeg(), nonNeg(), client, replica, rnd.nextBoolean(), digestOnly, result);
+    }
+
+    public Checkpoint checkpoint(int replica) { return new Checkpoint(nonNeg(), digest(), replica); }
+
+    public Status status(int replica) {
+        return new Status(nonNeg(), replica, nonNeg(), nonNeg(), words(), words());
+    }
+
+    private long[] words() {
+        long[] w = new long[rnd.nextInt(limits.maxStatusWords() + 1)];
+        for (int i = 0; i < w.length; i++) w[i] = rnd.nextLong();
+        return w;
+    }
+
+    public NewKey newKey(int sender) {
+        List<NewKey.KeyShare> shares = new ArrayList<>();
+        for (int j = 0; j < n; j++) {
+            if (j != sender && rnd.nextInt(5) != 0) shares.add(new NewKey.KeyShare(j, nonEmptyBytes(80)));
+        }
+        return new NewKey(sender, nonNeg(), shares, nonEmptyBytes(64));
+    }
+
+    /** A random message of type {@code type} (a MessageCodec.TYPE_ constant). */
+    public Message of(int type) {
+        return switch (type) {
+            case MessageCodec.TYPE_REQUEST -> request();
+            case MessageCodec.TYPE_PRE_PREPARE -> prePrepare(4);
+            case MessageCodec.TYPE_PREPARE -> prepare(replica());
+            case MessageCodec.TYPE_COMMIT -> commit(replica());
+            case MessageCodec.TYPE_REPLY -> reply(replica(), client());
+            case MessageCodec.TYPE_CHECKPOINT -> checkpoint(replica());
+            case MessageCodec.TYPE_STATUS -> status(replica());
+            case MessageCodec.TYPE_NEW_KEY -> newKey(rnd.nextInt(n + 3));
+            default -> throw new IllegalArgumentException("type " + type);
+        };
+    }
+
+    /** Field-by-field equality (records with arrays compare arrays by identity). */
+    public static boolean same(Message a, Message b) {
+        if (a instanceof Request x && b instanceof Request y) return sameRequest(x, y) && Arrays.equals(x.auth(), y.auth());
+        if (a instanceof PrePrepare x && b instanceof PrePrepare y) {
+            if (x.view() != y.view() || x.seq() != y.seq() || !x.digest().equals(y.digest())
+                    || !Arrays.equals(x.nonDet(), y.nonDet()) || x.batch().size() != y.batch().size()) return false;
+            for (int i = 0; i < x.batch().size(); i++) if (!same(x.batch().get(i), y.batch().get(i))) return false;
+            return true;
+        }
+        if (a instanceof Prepare x && b instanceof Prepare y) return x.equals(y);
+        if (a instanceof Commit x && b instanceof Commit y) return x.equals(y);
+        if (a instanceof Checkpoint x && b instanceof Checkpoint y) return x.equals(y);
+        if (a instanceof Reply x && b instanceof Reply y)
+            return x.view() == y.view() && x.timestamp() == y.timestamp() && x.client() == y.client() && x.replica() == y.replica()
+                    && x.readOnly() == y.readOnly() && x.digestOnly() == y.digestOnly() && Arrays.equals(x.result(), y.result());
+        if (a instanceof Status x && b instanceof Status y)
+            return x.view() == y.view() && x.replica() == y.replica() && x.stableSeq() == y.stableSeq()
+                    && x.lastExecuted() == y.lastExecuted() && Arrays.equals(x.prepared(), y.prepared())
+                    && Arrays.equals(x.committed(), y.committed());
+        if (a instanceof NewKey x && b instanceof NewKey y) {
+            if (x.sender() != y.sender() || x.counter() != y.counter() || !Arrays.equals(x.signature(), y.signature())
+                    || x.shares().size() != y.shares().size()) return false;
+            for (int i = 0; i < x.shares().size(); i++) {
+                NewKey.KeyShare s = x.shares().get(i), t = y.shares().get(i);
+                if (s.receiver() != t.receiver() || !Arrays.equals(s.ciphertext(), t.ciphertext())) return false;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Requests equal in every field but auth. */
+    public static boolean sameRequest(Request x, Request y) {
+        return x.client() == y.client() && x.timestamp() == y.timestamp() && x.readOnly() == y.readOnly()
+                && x.replier() == y.replier() && Arrays.equals(x.operation(), y.operation());
+    }
+}

@@ -1,0 +1,64 @@
+package io.bulwark.bft.config;
+
+import io.bulwark.bft.crypto.FileCoProcessor;
+import io.bulwark.bft.crypto.ShareCipher;
+import io.bulwark.bft.crypto.Signatures;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Creates a cluster's key material: {@code cluster.conf} (public), one {@code *.key} file and one
+ * {@code *.counter} file (counter 0) per replica and client. Never overwrites anything: replacing a
+ * counter file would reset the co-processor counter and re-enable replays of old NEW-KEYs.
+ */
+public final class Keygen {
+    private Keygen() {}
+
+    public static ClusterConfig generate(Path dir, int replicas, int clients, String host, int basePort, SecureRandom rnd)
+            throws IOException {
+        if (replicas < 4 || (replicas - 1) % 3 != 0)
+            throw new IllegalArgumentException("--replicas must be 3f+1 for some f >= 1 (4, 7, 10, ...), was " + replicas);
+        if (clients < 0) throw new IllegalArgumentException("--clients must be >= 0, was " + clients);
+        if (host == null || host.isEmpty() || host.chars().anyMatch(Character::isWhitespace))
+            throw new IllegalArgumentException("--host must be a non-empty host name or address");
+        if (basePort < 1 || basePort > 65535 - (replicas - 1))
+            throw new IllegalArgumentException("--base-port " + basePort + " leaves ports outside 1..65535 for " + replicas + " replicas");
+        int f = (replicas - 1) / 3;
+        Files.createDirectories(dir);
+
+        record Principal(int id, byte[] sign, byte[] kex) {}
+        List<Principal> all = new ArrayList<>();
+        List<ClusterConfig.Replica> rs = new ArrayList<>();
+        List<ClusterConfig.Client> cs = new ArrayList<>();
+        for (int id = 0; id < replicas + clients; id++) {
+            Principal p = new Principal(id, Signatures.newPrivateKey(rnd), ShareCipher.newPrivateKey(rnd));
+            all.add(p);
+            var keys = new ClusterConfig.PublicKeys(Signatures.publicKeyOf(p.sign()), ShareCipher.publicKeyOf(p.kex()));
+            if (id < replicas) rs.add(new ClusterConfig.Replica(id, host, basePort + id, keys));
+            else cs.add(new ClusterConfig.Client(id, keys));
+        }
+        ClusterConfig config = new ClusterConfig(f, rs, cs);
+
+        Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
+        List<Path> targets = new ArrayList<>(List.of(conf));
+        for (Principal p : all) {
+            targets.add(dir.resolve(KeyMaterial.keyFileName(config, p.id())));
+            targets.add(dir.resolve(KeyMaterial.counterFileName(config, p.id())));
+        }
+        for (Path t : targets)
+            if (Files.exists(t, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                throw new FileAlreadyExistsException(t.toString(), null, "refusing to overwrite existing key material");
+
+        for (Principal p : all) {
+            KeyMaterial.writeKeyFile(dir.resolve(KeyMaterial.keyFileName(config, p.id())), p.id(), p.sign(), p.kex());
+            FileCoProcessor.create(dir.resolve(KeyMaterial.counterFileName(config, p.id())), p.sign());
+        }
+        ClusterConfigFile.write(config, conf); // last: its presence means the set is complete
+        return config;
+    }
+}

@@ -59,7 +59,7 @@ public final class ReplicaNode implements AutoCloseable {
         service.init(state);
         SessionKeys session = new SessionKeys(id, cluster.n());
         KeyExchange kex = new KeyExchange(id, cluster, keys.kexPrivateKey(), keys.coProcessor(), session, new SecureRandom());
-        this.endpoint = new Endpoint(id, cluster, new Wire(session, cluster.n(), CodecLimits.of(cfg)), kex);
+        this.endpoint = new Endpoint(id, cluster, new Wire(session, cluster.n(), CodecLimits.of(cfg, session.tagLength())), kex);
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
         this.transport = new Transport(loop, id, TransportConfig.defaults(), new Handler());
         this.timers = new TimerSlots(loop, kind -> {

@@ -56,7 +56,7 @@ public final class Simulation {
                 20, 60, 1_000, 4096, 4096, ProtocolConfig.PAGE_SIZE);
         this.plan = FaultPlan.draw(rnd.split(), opt.f(), n);
         this.net = new SimNetwork(events, rnd.split(), plan, n + opt.clients());
-        Links links = new Links.Plain();
+        Links links = opt.wire() ? new Links.Wired(cfg, n + opt.clients(), rnd.nextLong()) : new Links.Plain();
         for (int i = 0; i < n; i++) {
             long skew = plan.clockSkewMs() == 0 ? 0 : rnd.nextLong(-plan.clockSkewMs(), plan.clockSkewMs() + 1);
             SimReplica r = new SimReplica(i, cfg, new KvService(), 16, links.link(i), events, net, safety, skew);

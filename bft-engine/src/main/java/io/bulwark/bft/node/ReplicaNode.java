@@ -89,7 +89,7 @@ public final class ReplicaNode implements AutoCloseable {
             core.start(now());
             drive();
         });
-        LOG.log(System.Logger.Level.INFO, "replica {0} listening on port {1}", id, port);
+        LOG.log(System.Logger.Level.INFO, "replica {0} listening on port {1}", id, String.valueOf(port));
         return port;
     }
 
@@ -125,7 +125,7 @@ public final class ReplicaNode implements AutoCloseable {
         core.drainTo(work);
         for (int i = 0; i < work.size(); i++) {
             perform(work.get(i));
-            if (i == work.size() - 1) core.drainTo(work);
+            core.drainTo(work);
         }
         work.clear();
     }

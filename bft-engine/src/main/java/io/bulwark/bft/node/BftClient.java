@@ -1,0 +1,231 @@
+package io.bulwark.bft.node;
+
+import io.bulwark.bft.config.ClusterConfig;
+import io.bulwark.bft.config.KeyMaterial;
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.core.Action;
+import io.bulwark.bft.core.ClientCore;
+import io.bulwark.bft.crypto.CoProcessorException;
+import io.bulwark.bft.crypto.KeyExchange;
+import io.bulwark.bft.crypto.SessionKeys;
+import io.bulwark.bft.msg.CodecLimits;
+import io.bulwark.bft.net.Connection;
+import io.bulwark.bft.net.EventLoop;
+import io.bulwark.bft.net.FrameHandler;
+import io.bulwark.bft.net.Transport;
+import io.bulwark.bft.net.TransportConfig;
+import io.bulwark.bft.wire.Wire;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The client library (the client half of the paper's Figure 4): {@link #invoke} and
+ * {@link #invokeAsync} turn an operation into a BFT request and return the result certified by
+ * f+1 matching replies (2f+1 for read-only requests). One request is outstanding at a time
+ * (section 4.2); further calls queue in order. Thread-safe; the work runs on an event loop that
+ * may be shared by many clients.
+ */
+public final class BftClient implements AutoCloseable {
+    /** Calls waiting behind the outstanding one; beyond this {@link #invokeAsync} fails at once. */
+    public static final int MAX_QUEUED = 10_000;
+
+    private record Call(byte[] operation, boolean readOnly, CompletableFuture<byte[]> result) {}
+
+    private final int id;
+    private final ClusterConfig cluster;
+    private final ClientCore core;
+    private final Endpoint endpoint;
+    private final EventLoop loop;
+    private final boolean ownLoop;
+    private final Transport transport;
+    private final TimerSlots timers;
+    private final ArrayDeque<Call> queue = new ArrayDeque<>();
+    private final List<Action> work = new ArrayList<>();
+    private Call current;
+    private boolean driving;
+    private int connected;
+    private final CompletableFuture<Void> quorumConnected = new CompletableFuture<>();
+    private volatile boolean closed;
+
+    private BftClient(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, boolean ownLoop) {
+        this.id = keys.id();
+        this.cluster = keys.config();
+        if (!cluster.isClient(id)) throw new IllegalArgumentException("principal " + id + " is not a client of the cluster");
+        // Timestamps must grow across restarts of a client with the same identity: start at the clock in µs.
+        this.core = new ClientCore(id, cfg, System.currentTimeMillis() * 1000);
+        SessionKeys session = new SessionKeys(id, cluster.n());
+        KeyExchange kex = new KeyExchange(id, cluster, keys.kexPrivateKey(), keys.coProcessor(), session, new SecureRandom());
+        this.endpoint = new Endpoint(id, cluster, new Wire(session, cluster.n(), CodecLimits.of(cfg, session.tagLength())), kex);
+        this.loop = loop;
+        this.ownLoop = ownLoop;
+        this.transport = new Transport(loop, id, TransportConfig.defaults(), new Handler());
+        this.timers = new TimerSlots(loop, kind -> {
+            core.timeout(now(), kind);
+            drive();
+        });
+    }
+
+    /** Connects a client with its own event loop. */
+    public static BftClient connect(KeyMaterial keys, ProtocolConfig cfg) throws CoProcessorException {
+        return connect(keys, cfg, EventLoop.start("bulwark-client-" + keys.id()), true);
+    }
+
+    /** Connects a client on a shared event loop (the caller closes the loop). */
+    public static BftClient connect(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop) throws CoProcessorException {
+        return connect(keys, cfg, loop, false);
+    }
+
+    private static BftClient connect(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, boolean own) throws CoProcessorException {
+        BftClient c = new BftClient(keys, cfg, loop, own);
+        try {
+            loop.submit(() -> { c.endpoint.newKeyFrame(); return null; }).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof CoProcessorException x) throw x;
+            throw e;
+        }
+        for (ClusterConfig.Replica r : c.cluster.replicas()) c.transport.dial(r.id(), new InetSocketAddress(r.host(), r.port()));
+        return c;
+    }
+
+    /** Waits until connections to 2f+1 replicas are up (so a first request is not lost to missing keys). */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        try {
+            quorumConnected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Invokes {@code operation}; the future completes with the certified result. */
+    public CompletableFuture<byte[]> invokeAsync(byte[] operation, boolean readOnly) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        if (closed) {
+            f.completeExceptionally(new IllegalStateException("client closed"));
+            return f;
+        }
+        Call call = new Call(operation.clone(), readOnly, f);
+        loop.execute(() -> {
+            if (queue.size() >= MAX_QUEUED) {
+                f.completeExceptionally(new IllegalStateException("more than " + MAX_QUEUED + " calls queued"));
+                return;
+            }
+            queue.add(call);
+            startNext();
+        });
+        return f;
+    }
+
+    /** Invokes {@code operation} and waits for the certified result. */
+    public byte[] invoke(byte[] operation, boolean readOnly, Duration timeout) throws TimeoutException, InterruptedException {
+        try {
+            return invokeAsync(operation, readOnly).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void startNext() {
+        if (current != null || queue.isEmpty()) return;
+        current = queue.poll();
+        try {
+            core.invoke(now(), current.operation(), current.readOnly());
+        } catch (IllegalArgumentException e) {
+            Call failed = current;
+            current = null;
+            failed.result().completeExceptionally(e);
+            startNext();
+            return;
+        }
+        drive();
+    }
+
+    private final class Handler implements FrameHandler {
+        @Override public void onFrame(Connection conn, byte[] buf, int off, int len) {
+            Inbound in = endpoint.open(buf, off, len);
+            if (in instanceof Inbound.Deliver d) {
+                core.receive(now(), d.from(), d.message());
+                drive();
+            }
+        }
+
+        @Override public void onConnected(Connection conn) {
+            try {
+                transport.send(conn, endpoint.newKeyFrame());
+            } catch (CoProcessorException e) {
+                return;
+            }
+            if (++connected >= cluster.f() * 2 + 1) quorumConnected.complete(null);
+        }
+
+        @Override public void onDisconnected(Connection conn) {
+            if (conn.dialed() && connected > 0) connected--;
+        }
+    }
+
+    /** Performs the core's actions until it has nothing more to say; re-entrant calls join the running loop. */
+    private void drive() {
+        if (driving) return;
+        driving = true;
+        try {
+            core.drainTo(work);
+            for (int i = 0; i < work.size(); i++) {
+                perform(work.get(i));
+                core.drainTo(work);
+            }
+        } finally {
+            work.clear();
+            driving = false;
+        }
+    }
+
+    private void perform(Action a) {
+        if (a instanceof Action.Send s) {
+            transport.send(s.to(), endpoint.sealTo(s.to(), s.message()));
+        } else if (a instanceof Action.Multicast m) {
+            byte[] frame = endpoint.sealMulticast(m.message());
+            for (int j = 0; j < cluster.n(); j++) transport.send(j, frame);
+        } else if (a instanceof Action.SetTimer t) {
+            timers.set(t.kind(), t.deadline(), now());
+        } else if (a instanceof Action.Complete c) {
+            Call done = current;
+            current = null;
+            timers.cancelAll();
+            done.result().complete(c.result());
+            startNext();
+        } else {
+            throw new IllegalStateException("a client cannot perform " + a);
+        }
+    }
+
+    private static long now() { return System.currentTimeMillis(); }
+
+    public int id() { return id; }
+
+    @Override public void close() {
+        closed = true;
+        try {
+            loop.submit(() -> {
+                timers.cancelAll();
+                if (current != null) current.result().completeExceptionally(new IllegalStateException("client closed"));
+                for (Call c : queue) c.result().completeExceptionally(new IllegalStateException("client closed"));
+                queue.clear();
+                return null;
+            }).join();
+        } catch (RuntimeException ignored) {
+            // loop already closed
+        }
+        transport.close();
+        if (ownLoop) loop.close();
+    }
+}

@@ -1,0 +1,88 @@
+package io.bulwark.bft.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Replica processes on loopback, started from the same jar as this CLI, each logging to its own
+ * file; used by {@code bulwark cluster} and the benchmarks. {@link #close()} stops them all (SIGTERM,
+ * then SIGKILL after a grace period); a shutdown hook does the same if the CLI is interrupted.
+ */
+final class ReplicaProcesses implements AutoCloseable {
+    private final List<Process> processes = new ArrayList<>();
+    private final List<Path> logs = new ArrayList<>();
+    private final Thread hook = new Thread(this::stopAll, "bulwark-stop-replicas");
+
+    ReplicaProcesses() { Runtime.getRuntime().addShutdownHook(hook); }
+
+    /** Starts replica {@code id}; {@code extra} are further {@code bulwark replica} options. */
+    void start(Path config, int id, List<String> extra) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms256m", "-XX:+UseSerialGC", "-cp", jarPath(),
+                BulwarkCli.class.getName(), "replica", "--config", config.toString(), "--id", Integer.toString(id)));
+        cmd.addAll(extra);
+        Path log = config.toAbsolutePath().getParent().resolve("replica-" + id + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        logs.add(log);
+    }
+
+    /** Waits until every replica printed its ready line; fails with the log of one that died or hung. */
+    void awaitReady(long timeoutMs) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        for (int i = 0; i < processes.size(); i++) {
+            while (true) {
+                if (Files.exists(logs.get(i)) && Files.readString(logs.get(i)).contains(ReplicaCommand.READY)) break;
+                if (!processes.get(i).isAlive())
+                    throw new IOException("replica process " + i + " exited with " + processes.get(i).exitValue() + ":\n" + tail(logs.get(i)));
+                if (System.currentTimeMillis() > deadline)
+                    throw new IOException("replica process " + i + " not ready within " + timeoutMs + " ms:\n" + tail(logs.get(i)));
+                processes.get(i).waitFor(20, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    Process process(int i) { return processes.get(i); }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) return "(no output)";
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+
+    private void stopAll() {
+        for (Process p : processes) p.destroy();
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override public void close() {
+        stopAll();
+        processes.clear();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down: the hook is running or ran
+        }
+    }
+
+    static String javaBinary() { return Path.of(System.getProperty("java.home"), "bin", "java").toString(); }
+
+    /** The jar (or classes directory) this CLI runs from, so replicas run exactly the same code. */
+    static String jarPath() {
+        try {
+            return Path.of(BulwarkCli.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

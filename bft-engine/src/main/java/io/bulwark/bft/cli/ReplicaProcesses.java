@@ -30,6 +30,15 @@ final class ReplicaProcesses implements AutoCloseable {
         logs.add(log);
     }
 
+    /** Starts the NO-REP baseline server (logs to {@code dir/norep.log}). */
+    void startNoRep(Path dir, int port, int resultSize) throws IOException {
+        List<String> cmd = List.of(javaBinary(), "-Xms256m", "-XX:+UseSerialGC", "-cp", jarPath(), BulwarkCli.class.getName(),
+                "norep", "--port", Integer.toString(port), "--result-size", Integer.toString(resultSize));
+        Path log = dir.resolve("norep.log");
+        processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        logs.add(log);
+    }
+
     /** Waits until every replica printed its ready line; fails with the log of one that died or hung. */
     void awaitReady(long timeoutMs) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;

@@ -1,0 +1,9 @@
+package io.bulwark.bft.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code bulwark bench}: benchmarks that compare against a baseline in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
+        subcommands = {MicroBenchCommand.class})
+final class BenchCommand {
+}

@@ -62,6 +62,18 @@ public final class KeyExchange {
     /** Counter of the last NEW-KEY accepted from {@code sender}, or 0. */
     public long lastCounterFrom(int sender) { return lastCounter.getOrDefault(sender, 0L); }
 
+    /**
+     * The last accepted counter per sender, for the node to persist. After a restart without it, an
+     * old NEW-KEY replayed by the network would be accepted again (installing a stale key), so a
+     * node should save this after each {@link NewKeyResult#ACCEPTED} and restore it on start.
+     */
+    public Map<Integer, Long> lastCounters() { return Map.copyOf(lastCounter); }
+
+    /** Restores {@link #lastCounters()}; never lowers a counter already known. */
+    public void restoreLastCounters(Map<Integer, Long> counters) {
+        counters.forEach((sender, counter) -> lastCounter.merge(sender, counter, Math::max));
+    }
+
     /** The receivers of our NEW-KEY: every replica but us (clients never receive one). */
     private List<Integer> receivers() {
         List<Integer> r = new ArrayList<>();

@@ -77,6 +77,21 @@ class KeyExchangeTest {
     }
 
     @Test
+    void restoredCountersRejectReplaysAfterRestart() throws Exception {
+        TestCluster c = new TestCluster(1, 1, 20);
+        NewKey first = c.exchange[4].createNewKey();
+        NewKey second = c.exchange[4].createNewKey();
+        assertEquals(NewKeyResult.ACCEPTED, c.exchange[1].accept(second));
+        var saved = c.exchange[1].lastCounters();
+        assertEquals(java.util.Map.of(4, 2L), saved);
+        // "Restart" replica 1: a fresh KeyExchange with the saved counters.
+        KeyExchange restarted = new KeyExchange(1, c.config, c.kex[1], c.coProcessors[1], new SessionKeys(1, 4), new DeterministicRandom(1));
+        restarted.restoreLastCounters(saved);
+        assertEquals(NewKeyResult.STALE_COUNTER, restarted.accept(first));
+        assertEquals(NewKeyResult.DUPLICATE, restarted.accept(second));
+    }
+
+    @Test
     void forgedSignatureRejected() throws Exception {
         TestCluster c = new TestCluster(1, 1, 14);
         NewKey m = c.exchange[0].createNewKey();

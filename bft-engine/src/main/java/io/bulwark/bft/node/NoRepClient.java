@@ -15,6 +15,7 @@ public final class NoRepClient implements AutoCloseable {
     private final Transport transport;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private CompletableFuture<byte[]> pending;
+    private byte[] pendingFrame;
     private long nextId;
 
     public NoRepClient(EventLoop loop, int self, InetSocketAddress server) {
@@ -27,10 +28,14 @@ public final class NoRepClient implements AutoCloseable {
                 if (id != nextId) return;
                 CompletableFuture<byte[]> p = pending;
                 pending = null;
+                pendingFrame = null;
                 p.complete(java.util.Arrays.copyOfRange(buf, off + 8, off + len));
             }
 
-            @Override public void onConnected(Connection conn) { connected.complete(null); }
+            @Override public void onConnected(Connection conn) {
+                connected.complete(null);
+                if (pendingFrame != null) transport.send(SERVER, pendingFrame);   // lost with the old connection
+            }
         });
         transport.dial(SERVER, server);
     }
@@ -49,6 +54,7 @@ public final class NoRepClient implements AutoCloseable {
             byte[] frame = new byte[8 + operation.length];
             for (int i = 0; i < 8; i++) frame[i] = (byte) (id >>> (56 - 8 * i));
             System.arraycopy(operation, 0, frame, 8, operation.length);
+            pendingFrame = frame;
             transport.send(SERVER, frame);
         });
         return f;

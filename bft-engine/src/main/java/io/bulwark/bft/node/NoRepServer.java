@@ -21,6 +21,11 @@ public final class NoRepServer implements AutoCloseable {
     public NoRepServer(Service service) {
         this.service = service;
         this.transport = new Transport(loop, 0, TransportConfig.defaults(), new FrameHandler() {
+            private int nextConnection = 1;
+
+            /** No authentication here: every connection is a client of its own, kept open. */
+            @Override public void onAccepted(Connection conn) { transport.bind(nextConnection++, conn); }
+
             @Override public void onFrame(Connection conn, byte[] buf, int off, int len) {
                 if (len < 8) {
                     conn.close();

@@ -18,7 +18,7 @@ public final class Simulation {
     /** What to run. {@code requests} is the total over all clients. */
     public record Options(long seed, int f, int requests, int clients, boolean wire) {
         public String replayCommand() {
-            return "./bulwark sim --seed " + seed + " --f " + f + " --requests " + requests + " --clients " + clients
+            return "./bulwark sim --seeds 1 --seed " + seed + " --f " + f + " --requests " + requests + " --clients " + clients
                     + (wire ? "" : " --plain");
         }
     }

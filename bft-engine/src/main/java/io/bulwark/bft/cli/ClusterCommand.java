@@ -64,6 +64,7 @@ final class ClusterCommand implements Callable<Integer> {
             return drive(cs, work);
         } finally {
             System.out.println("bulwark cluster: stopped all replica processes");
+            if (dir == null) deleteTree(work);   // fresh keys of a throwaway group: leave nothing behind
         }
     }
 
@@ -89,6 +90,14 @@ final class ClusterCommand implements Callable<Integer> {
         }
         for (BftClient c : cs) c.close();
         return errors.get() == 0 ? 0 : 1;
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("bulwark cluster: could not remove " + root + ": " + e.getMessage());
+        }
     }
 
     private static double pct(long[] sorted, double p) {

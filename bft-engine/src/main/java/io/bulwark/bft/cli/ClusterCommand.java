@@ -48,6 +48,8 @@ final class ClusterCommand implements Callable<Integer> {
         Path work = dir != null ? dir : Files.createTempDirectory("bulwark-cluster-");
         if (dir != null && Files.exists(dir.resolve(ClusterConfigFile.FILE_NAME)))
             throw new IllegalArgumentException(dir + " already holds a cluster.conf; choose an empty --dir");
+        // Fresh keys of a throwaway group: leave nothing behind, also when stopped by Ctrl-C / SIGTERM.
+        if (dir == null) Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work), "bulwark-cleanup"));
         ClusterConfig cluster = LocalCluster.prepare(work, f, clients);
         Path conf = work.resolve(ClusterConfigFile.FILE_NAME);
         System.out.printf("bulwark cluster: n=%d replicas (f=%d), %d clients; keys, config and logs in %s%n", cluster.n(), f, clients, work);
@@ -64,7 +66,6 @@ final class ClusterCommand implements Callable<Integer> {
             return drive(cs, work);
         } finally {
             System.out.println("bulwark cluster: stopped all replica processes");
-            if (dir == null) deleteTree(work);   // fresh keys of a throwaway group: leave nothing behind
         }
     }
 

@@ -82,18 +82,49 @@ public final class ClientCore {
         if (prior != null && !(prior.digestOnly() && !r.digestOnly())) return;
         replies[from] = r;
         tryComplete(now);
+        if (outstanding != null && outstanding.readOnly() && !orderedFallback && !quorumStillPossible()) {
+            // Replicas answered from different points in the order (e.g. a write of ours is executed
+            // at some but not all): 2f+1 matching read-only replies can no longer come, so order it now.
+            fallBackToOrdered(now);
+        }
+    }
+
+    /** Whether the largest group of matching replies plus the replicas yet to answer can still reach 2f+1. */
+    private boolean quorumStillPossible() {
+        int answered = 0, best = 0;
+        for (Reply a : replies) {
+            if (a == null) continue;
+            answered++;
+            int same = 0;
+            for (Reply b : replies) if (b != null && Arrays.equals(replyDigest(a), replyDigest(b))) same++;
+            best = Math.max(best, same);
+        }
+        return best + (n - answered) >= cfg.quorum();
+    }
+
+    private static byte[] replyDigest(Reply r) {
+        return r.digestOnly() ? r.result() : MessageCodec.resultDigest(r.result()).bytes();
+    }
+
+    private void fallBackToOrdered(long now) {
+        retransmissions++;
+        orderedFallback = true;
+        outstanding = new Request(id, outstanding.timestamp(), false, Request.ALL_REPLY, outstanding.operation(), null);
+        Arrays.fill(replies, null);
+        out.add(new Action.Multicast(outstanding));
+        out.add(new Action.SetTimer(TimerKind.CLIENT_RETRANSMIT, now + cfg.clientRetransmitMs()));
     }
 
     public void timeout(long now, TimerKind kind) {
         if (kind != TimerKind.CLIENT_RETRANSMIT || outstanding == null) return;
-        retransmissions++;
         if (outstanding.readOnly() && !orderedFallback) {
             // Section 4.2 / [6]: a read-only request that cannot gather 2f+1 matching replies is
             // retried as an ordered request.
-            orderedFallback = true;
-            outstanding = new Request(id, outstanding.timestamp(), false, Request.ALL_REPLY, outstanding.operation(), null);
-            Arrays.fill(replies, null);
-        } else if (outstanding.replier() != Request.ALL_REPLY) {
+            fallBackToOrdered(now);
+            return;
+        }
+        retransmissions++;
+        if (outstanding.replier() != Request.ALL_REPLY) {
             outstanding = new Request(id, outstanding.timestamp(), false, Request.ALL_REPLY, outstanding.operation(), null);
         }
         out.add(new Action.Multicast(outstanding));

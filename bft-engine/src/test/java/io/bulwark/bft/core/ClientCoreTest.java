@@ -80,6 +80,24 @@ class ClientCoreTest {
     }
 
     @Test
+    void readOnlyFallsBackAtOnceWhenTwoFPlusOneMatchingRepliesCanNoLongerCome() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        long ts = c.invoke(0, "get".getBytes(), true);
+        c.ready();
+        c.receive(1, 0, full(0, ts, "new", true));
+        c.receive(1, 1, full(1, ts, "new", true));
+        c.receive(1, 2, full(2, ts, "old", true));
+        assertTrue(c.ready().isEmpty(), "3 + 1 outstanding could still make 2f+1 = 3");
+        c.receive(1, 3, full(3, ts, "old", true));
+        List<Action> out = c.ready();
+        Action.Multicast retry = (Action.Multicast) out.get(0);
+        assertFalse(((Request) retry.message()).readOnly(), "2-2 split: re-sent as an ordered request without waiting for the timer");
+        c.receive(2, 1, full(1, ts, "new", false));
+        c.receive(2, 2, full(2, ts, "new", false));
+        assertArrayEquals("new".getBytes(), completed(c));
+    }
+
+    @Test
     void ignoresRepliesForOtherClientsTimestampsOrImpersonation() {
         ClientCore c = new ClientCore(ME, CFG, 0);
         long ts = c.invoke(0, "op".getBytes(), false);

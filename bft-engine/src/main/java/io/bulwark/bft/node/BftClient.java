@@ -6,15 +6,11 @@ import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.core.Action;
 import io.bulwark.bft.core.ClientCore;
 import io.bulwark.bft.crypto.CoProcessorException;
-import io.bulwark.bft.crypto.KeyExchange;
-import io.bulwark.bft.crypto.SessionKeys;
-import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.net.Connection;
 import io.bulwark.bft.net.EventLoop;
 import io.bulwark.bft.net.FrameHandler;
 import io.bulwark.bft.net.Transport;
 import io.bulwark.bft.net.TransportConfig;
-import io.bulwark.bft.wire.Wire;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -61,9 +57,7 @@ public final class BftClient implements AutoCloseable {
         if (!cluster.isClient(id)) throw new IllegalArgumentException("principal " + id + " is not a client of the cluster");
         // Timestamps must grow across restarts of a client with the same identity: start at the clock in µs.
         this.core = new ClientCore(id, cfg, System.currentTimeMillis() * 1000);
-        SessionKeys session = new SessionKeys(id, cluster.n());
-        KeyExchange kex = new KeyExchange(id, cluster, keys.kexPrivateKey(), keys.coProcessor(), session, new SecureRandom());
-        this.endpoint = new Endpoint(id, cluster, new Wire(session, cluster.n(), CodecLimits.of(cfg, session.tagLength())), kex);
+        this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), new SecureRandom());
         this.loop = loop;
         this.ownLoop = ownLoop;
         this.transport = new Transport(loop, id, TransportConfig.defaults(), new Handler());

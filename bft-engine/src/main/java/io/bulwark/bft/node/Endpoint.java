@@ -1,15 +1,19 @@
 package io.bulwark.bft.node;
 
 import io.bulwark.bft.config.ClusterConfig;
+import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.CoProcessor;
 import io.bulwark.bft.crypto.CoProcessorException;
 import io.bulwark.bft.crypto.KeyExchange;
 import io.bulwark.bft.crypto.NewKeyResult;
+import io.bulwark.bft.crypto.SessionKeys;
+import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.NewKey;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.wire.Opened;
 import io.bulwark.bft.wire.Wire;
+import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -33,6 +37,17 @@ public final class Endpoint {
         this.config = config;
         this.wire = wire;
         this.kex = kex;
+    }
+
+    /**
+     * The endpoint of principal {@code id}: its session-key ring, its key exchange (signing with
+     * {@code coProcessor}) and the frame layer sized for {@code cfg}.
+     */
+    public static Endpoint create(int id, ClusterConfig cluster, ProtocolConfig cfg, byte[] kexPrivateKey,
+                                  CoProcessor coProcessor, SecureRandom random) {
+        SessionKeys session = new SessionKeys(id, cluster.n());
+        KeyExchange kex = new KeyExchange(id, cluster, kexPrivateKey, coProcessor, session, random);
+        return new Endpoint(id, cluster, new Wire(session, cluster.n(), CodecLimits.of(cfg, session.tagLength())), kex);
     }
 
     public int self() { return self; }

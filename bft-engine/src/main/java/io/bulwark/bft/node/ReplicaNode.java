@@ -8,9 +8,6 @@ import io.bulwark.bft.core.Replica;
 import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.crypto.CoProcessorException;
 import io.bulwark.bft.crypto.Digest;
-import io.bulwark.bft.crypto.KeyExchange;
-import io.bulwark.bft.crypto.SessionKeys;
-import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.net.Connection;
 import io.bulwark.bft.net.EventLoop;
@@ -19,7 +16,6 @@ import io.bulwark.bft.net.Transport;
 import io.bulwark.bft.net.TransportConfig;
 import io.bulwark.bft.service.PagedState;
 import io.bulwark.bft.service.Service;
-import io.bulwark.bft.wire.Wire;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -57,9 +53,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.state = new PagedState(pages, cfg.pageSize());
         this.service = service;
         service.init(state);
-        SessionKeys session = new SessionKeys(id, cluster.n());
-        KeyExchange kex = new KeyExchange(id, cluster, keys.kexPrivateKey(), keys.coProcessor(), session, new SecureRandom());
-        this.endpoint = new Endpoint(id, cluster, new Wire(session, cluster.n(), CodecLimits.of(cfg, session.tagLength())), kex);
+        this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), new SecureRandom());
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
         this.transport = new Transport(loop, id, TransportConfig.defaults(), new Handler());
         this.timers = new TimerSlots(loop, kind -> {

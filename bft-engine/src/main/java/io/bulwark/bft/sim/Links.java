@@ -5,14 +5,10 @@ import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.CoProcessorException;
 import io.bulwark.bft.crypto.DeterministicRandom;
 import io.bulwark.bft.crypto.InMemoryCoProcessor;
-import io.bulwark.bft.crypto.KeyExchange;
-import io.bulwark.bft.crypto.SessionKeys;
 import io.bulwark.bft.crypto.ShareCipher;
 import io.bulwark.bft.crypto.Signatures;
-import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.node.Endpoint;
 import io.bulwark.bft.node.Inbound;
-import io.bulwark.bft.wire.Wire;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,9 +44,7 @@ interface Links {
             }
             ClusterConfig cluster = new ClusterConfig(cfg.f(), replicas, clients);
             for (int p = 0; p < principals; p++) {
-                SessionKeys session = new SessionKeys(p, n);
-                KeyExchange kx = new KeyExchange(p, cluster, kex[p], new InMemoryCoProcessor(sign[p]), session, rnd);
-                endpoints.add(new Endpoint(p, cluster, new Wire(session, n, CodecLimits.of(cfg, session.tagLength())), kx));
+                endpoints.add(Endpoint.create(p, cluster, cfg, kex[p], new InMemoryCoProcessor(sign[p]), rnd));
             }
             try {
                 for (Endpoint from : endpoints) {

@@ -33,26 +33,51 @@ public final class Digests {
     /** A fresh incremental hasher (not thread-safe). */
     public static Hasher hasher() { return new Hasher(); }
 
-    public static final class Hasher {
-        private final MessageDigest md;
+    /**
+     * An unused SHA-256 engine per thread, cloned for each {@link Hasher}: a clone copies a few
+     * dozen bytes of state, where {@code MessageDigest.getInstance} goes through the provider
+     * framework and reflection every time.
+     */
+    private static final ThreadLocal<MessageDigest> PROTOTYPE = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
-        private Hasher() {
+    private static MessageDigest freshSha256() {
+        MessageDigest proto = PROTOTYPE.get();
+        try {
+            return (MessageDigest) proto.clone();
+        } catch (CloneNotSupportedException e) {
             try {
-                md = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
+                return MessageDigest.getInstance(proto.getAlgorithm(), proto.getProvider());
+            } catch (NoSuchAlgorithmException e2) {
+                throw new IllegalStateException(e2);
             }
         }
+    }
+
+    public static final class Hasher {
+        private final MessageDigest md;
+        private final byte[] scratch = new byte[8];
+
+        private Hasher() { md = freshSha256(); }
 
         public Hasher put(byte[] b) { md.update(b); return this; }
         public Hasher put(byte[] b, int off, int len) { md.update(b, off, len); return this; }
         public Hasher put(Digest d) { md.update(d.bytes()); return this; }
+        /** The 8 bytes of {@code v}, big-endian. */
         public Hasher putLong(long v) {
-            for (int i = 7; i >= 0; i--) md.update((byte) (v >>> (8 * i)));
+            for (int i = 0; i < 8; i++) scratch[i] = (byte) (v >>> (56 - 8 * i));
+            md.update(scratch, 0, 8);
             return this;
         }
+        /** The 4 bytes of {@code v}, big-endian. */
         public Hasher putInt(int v) {
-            for (int i = 3; i >= 0; i--) md.update((byte) (v >>> (8 * i)));
+            for (int i = 0; i < 4; i++) scratch[i] = (byte) (v >>> (24 - 8 * i));
+            md.update(scratch, 0, 4);
             return this;
         }
         public Digest done() { return new Digest(md.digest()); }

@@ -35,6 +35,8 @@ public final class KeyExchange {
     private final int self;
     private final ClusterConfig config;
     private final byte[] kexPrivateKey;
+    /** Our X25519 public key, checked against {@link #kexPrivateKey} in the constructor. */
+    private final byte[] kexPublicKey;
     private final CoProcessor coProcessor;
     private final SessionKeys keys;
     private final SecureRandom random;
@@ -55,6 +57,7 @@ public final class KeyExchange {
         if (!Arrays.equals(coProcessor.publicKey(), mine.signing()))
             throw new IllegalArgumentException("co-processor key does not match principal " + self + "'s public signing key");
         this.kexPrivateKey = kexPrivateKey.clone();
+        this.kexPublicKey = mine.keyExchange().clone();
     }
 
     public int self() { return self; }
@@ -136,7 +139,7 @@ public final class KeyExchange {
             return NewKeyResult.BAD_SIGNATURE;
         if (mine == null) return NewKeyResult.NO_SHARE_FOR_US;
         if (mine.ciphertext().length != ShareCipher.CIPHERTEXT_LENGTH) return NewKeyResult.MALFORMED_SHARE;
-        byte[] key = ShareCipher.open(kexPrivateKey, sender, self, m.counter(), mine.ciphertext());
+        byte[] key = ShareCipher.open(kexPrivateKey, kexPublicKey, sender, self, m.counter(), mine.ciphertext());
         if (key == null) return NewKeyResult.DECRYPTION_FAILED;
 
         if (config.isReplica(sender)) keys.installSendKey(sender, key, m.counter());

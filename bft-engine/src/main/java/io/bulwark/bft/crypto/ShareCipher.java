@@ -62,13 +62,25 @@ public final class ShareCipher {
 
     /** Decrypts a share; null if it is malformed or fails authentication. Never throws on hostile input. */
     public static byte[] open(byte[] receiverPrivateKey, int sender, int receiver, long counter, byte[] ciphertext) {
+        return open(receiverPrivateKey, null, sender, receiver, counter, ciphertext);
+    }
+
+    /**
+     * As {@link #open(byte[], int, int, long, byte[])}, with the receiver's public key supplied by
+     * a caller that has already checked it matches {@code receiverPrivateKey} (saves one X25519
+     * base-point multiplication per share); null derives it from the private key.
+     */
+    public static byte[] open(byte[] receiverPrivateKey, byte[] receiverPublicKey, int sender, int receiver, long counter,
+                              byte[] ciphertext) {
         if (ciphertext == null || ciphertext.length != CIPHERTEXT_LENGTH) return null;
+        if (receiverPublicKey != null && receiverPublicKey.length != KEY_LENGTH) return null;
         byte[] enc = Arrays.copyOf(ciphertext, 32);
         X25519PrivateKeyParameters priv = new X25519PrivateKeyParameters(receiverPrivateKey, 0);
         byte[] shared = agree(priv, enc);
         if (shared == null) return null;
         try {
-            Cipher gcm = gcm(Cipher.DECRYPT_MODE, shared, enc, priv.generatePublicKey().getEncoded(), sender, receiver, counter);
+            byte[] pub = receiverPublicKey != null ? receiverPublicKey : priv.generatePublicKey().getEncoded();
+            Cipher gcm = gcm(Cipher.DECRYPT_MODE, shared, enc, pub, sender, receiver, counter);
             return gcm.doFinal(ciphertext, 32, CIPHERTEXT_LENGTH - 32);
         } catch (GeneralSecurityException e) { // AEADBadTagException: wrong key, receiver, sender, counter or bits
             return null;

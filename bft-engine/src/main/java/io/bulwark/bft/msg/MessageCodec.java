@@ -82,6 +82,8 @@ public final class MessageCodec {
     private static final byte DOMAIN_REQUEST = 'Q';
     private static final byte DOMAIN_BATCH = 'B';
     private static final byte DOMAIN_RESULT = 'R';
+    /** Scratch for the fixed-size fields fed to a digest (at most 13 bytes, used before each update returns). */
+    private static final ThreadLocal<byte[]> FIXED_FIELDS = ThreadLocal.withInitial(() -> new byte[16]);
     private static final ThreadLocal<MessageDigest[]> SHA256 = ThreadLocal.withInitial(
             () -> new MessageDigest[] {sha256(), sha256()});
 
@@ -526,14 +528,17 @@ public final class MessageCodec {
     private static byte[] requestDigestInto(MessageDigest md, Request r, byte[] out) {
         md.reset(); // a digest abandoned by an exception (null operation) must not leak into this one
         md.update(DOMAIN_REQUEST);
+        // client (4, big-endian), timestamp (8, big-endian), readOnly (1): one update, not 13.
+        byte[] fixed = FIXED_FIELDS.get();
         int c = r.client();
-        md.update((byte) (c >>> 24));
-        md.update((byte) (c >>> 16));
-        md.update((byte) (c >>> 8));
-        md.update((byte) c);
+        fixed[0] = (byte) (c >>> 24);
+        fixed[1] = (byte) (c >>> 16);
+        fixed[2] = (byte) (c >>> 8);
+        fixed[3] = (byte) c;
         long t = r.timestamp();
-        for (int s = 56; s >= 0; s -= 8) md.update((byte) (t >>> s));
-        md.update((byte) (r.readOnly() ? 1 : 0));
+        for (int i = 0; i < 8; i++) fixed[4 + i] = (byte) (t >>> (56 - 8 * i));
+        fixed[12] = (byte) (r.readOnly() ? 1 : 0);
+        md.update(fixed, 0, 13);
         md.update(r.operation()); // last field, so no length needed
         try {
             md.digest(out, 0, Digest.LENGTH);
@@ -567,10 +572,12 @@ public final class MessageCodec {
     }
 
     private static void updateInt(MessageDigest md, int v) {
-        md.update((byte) (v >>> 24));
-        md.update((byte) (v >>> 16));
-        md.update((byte) (v >>> 8));
-        md.update((byte) v);
+        byte[] b = FIXED_FIELDS.get();
+        b[0] = (byte) (v >>> 24);
+        b[1] = (byte) (v >>> 16);
+        b[2] = (byte) (v >>> 8);
+        b[3] = (byte) v;
+        md.update(b, 0, 4);
     }
 
     private static MessageDigest sha256() {

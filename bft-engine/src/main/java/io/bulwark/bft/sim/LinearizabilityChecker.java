@@ -45,7 +45,10 @@ final class LinearizabilityChecker {
         Search(List<History.Op> list) {
             ops = list.toArray(new History.Op[0]);
             java.util.Arrays.sort(ops, (a, b) -> Long.compare(a.invoke, b.invoke));
-            for (History.Op op : ops) if (op.complete != Long.MAX_VALUE) mustComplete++;
+            for (History.Op op : ops) {
+                if (op.complete < op.invoke) throw new IllegalArgumentException("operation completes before it is invoked");
+                if (op.complete != Long.MAX_VALUE) mustComplete++;
+            }
         }
 
         /** True, false, or null when the search was cut off. */
@@ -60,10 +63,14 @@ final class LinearizabilityChecker {
                 if (!seen.add(new Config(fr.done, fr.value))) continue;
                 if (seen.size() > MAX_CONFIGURATIONS) return null;
                 // The earliest completion among operations not yet linearized bounds what may go next.
+                // Operations are sorted by invocation and complete no earlier than they are invoked,
+                // so once an invocation lies beyond the horizon found so far, no later operation
+                // can lower it: stop there (same horizon as scanning every remaining operation).
+                int first = fr.done.nextClearBit(0);
                 long horizon = Long.MAX_VALUE;
-                for (int i = fr.done.nextClearBit(0); i < ops.length; i = fr.done.nextClearBit(i + 1))
+                for (int i = first; i < ops.length && ops[i].invoke <= horizon; i = fr.done.nextClearBit(i + 1))
                     horizon = Math.min(horizon, ops[i].complete);
-                for (int i = fr.done.nextClearBit(0); i < ops.length; i = fr.done.nextClearBit(i + 1)) {
+                for (int i = first; i < ops.length; i = fr.done.nextClearBit(i + 1)) {
                     History.Op op = ops[i];
                     if (op.invoke > horizon) break;   // sorted by invocation
                     long next;

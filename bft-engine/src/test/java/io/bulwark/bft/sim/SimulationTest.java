@@ -14,11 +14,11 @@ class SimulationTest {
 
     @Test
     void campaignOfSeedsForFOneAndTwoIsSafeAndLive() {
-        Campaign.Summary s = Campaign.run(1, 120, new int[] {1, 2}, 300, 8, true, System.out);
+        Campaign.Summary s = Campaign.run(1, 200, new int[] {1, 2}, 400, 8, true, System.out);
         System.out.println("simulator campaign: " + s.json());
         assertEquals(0, s.safetyViolations(), "safety violations (see the replay commands above)");
         assertEquals(0, s.livenessFailures(), "liveness failures (see the replay commands above)");
-        assertEquals(120L * 300, s.requestsCommitted());
+        assertEquals(200L * 400, s.requestsCommitted());
         assertTrue(s.checkpointsCompared() > 0, "checkpoints were compared across replicas");
     }
 

@@ -86,6 +86,10 @@ final class MicroBenchCommand implements Callable<Integer> {
                 for (int c = 0; c < maxClients; c++) plain.add(new NoRepClient(loop, 1 + c, new InetSocketAddress("127.0.0.1", norepPort)));
                 for (NoRepClient c : plain) c.connected().get(30, TimeUnit.SECONDS);
                 byte[] op = new byte[arg];
+                // Warm every JVM's JIT at full load before the first measured point, or the
+                // single-client figures (measured first) would include compilation.
+                ClosedLoopRun.run(bftCalls(bft, maxClients, op, false), 0, warmupMs * 3L);
+                ClosedLoopRun.run(norepCalls(plain, maxClients, op), 0, warmupMs * 3L);
                 for (int count : clientCounts) {
                     rows.add(point("bft", w, bftCalls(bft, count, op, false)));
                     rows.add(point("norep", w, norepCalls(plain, count, op)));

@@ -25,7 +25,7 @@ public final class ClientCore {
     private final ProtocolConfig cfg;
     private final int n;
     private final Counters counters = new Counters();
-    private final List<Action> out = new ArrayList<>();
+    private final Outbox out = new Outbox();
 
     private long view;
     private long timestamp;
@@ -166,17 +166,11 @@ public final class ClientCore {
         return views[k - cfg.weakQuorum()];
     }
 
-    public List<Action> ready() {
-        if (out.isEmpty()) return List.of();
-        List<Action> r = new ArrayList<>(out);
-        out.clear();
-        return r;
-    }
+    /** The actions accumulated since the last call, in order. */
+    public List<Action> ready() { return out.ready(); }
 
-    public void drainTo(List<Action> sink) {
-        sink.addAll(out);
-        out.clear();
-    }
+    /** Moves the accumulated actions to the end of {@code sink}. */
+    public void drainTo(List<Action> sink) { out.drainTo(sink); }
 
     public int id() { return id; }
     public long view() { return view; }

@@ -38,7 +38,7 @@ public final class Replica {
     private final ProtocolConfig cfg;
     private final int n;
     private final Counters counters = new Counters();
-    private final List<Action> out = new ArrayList<>();
+    private final Outbox out = new Outbox();
 
     private long now;
     private long view;
@@ -143,18 +143,10 @@ public final class Replica {
     }
 
     /** The actions accumulated since the last call, in order. */
-    public List<Action> ready() {
-        if (out.isEmpty()) return List.of();
-        List<Action> r = new ArrayList<>(out);
-        out.clear();
-        return r;
-    }
+    public List<Action> ready() { return out.ready(); }
 
-    /** Drains the accumulated actions into {@code sink} (no copy). */
-    public void drainTo(List<Action> sink) {
-        sink.addAll(out);
-        out.clear();
-    }
+    /** Moves the accumulated actions to the end of {@code sink}. */
+    public void drainTo(List<Action> sink) { out.drainTo(sink); }
 
     // ---- requests (section 4.2) ----
 

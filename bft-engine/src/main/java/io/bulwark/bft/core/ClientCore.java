@@ -89,17 +89,32 @@ public final class ClientCore {
         }
     }
 
-    /** Whether the largest group of matching replies plus the replicas yet to answer can still reach 2f+1. */
+    /**
+     * Whether some result can still gather 2f+1 matching replies including a full one: its group
+     * plus the replicas yet to answer must reach 2f+1, and the full result must be there already or
+     * still able to come (only the designated replier sends it; once that replica answered
+     * something else, the group can never complete).
+     */
     private boolean quorumStillPossible() {
-        int answered = 0, best = 0;
+        int answered = 0;
+        for (Reply a : replies) if (a != null) answered++;
+        int replier = outstanding.replier();
+        boolean replierPending = replier == Request.ALL_REPLY || replies[replier] == null;
+        if (answered == 0) return true;
         for (Reply a : replies) {
             if (a == null) continue;
-            answered++;
             int same = 0;
-            for (Reply b : replies) if (b != null && Arrays.equals(replyDigest(a), replyDigest(b))) same++;
-            best = Math.max(best, same);
+            boolean hasFull = false;
+            for (Reply b : replies) {
+                if (b != null && Arrays.equals(replyDigest(a), replyDigest(b))) {
+                    same++;
+                    hasFull |= !b.digestOnly();
+                }
+            }
+            if (same + (n - answered) >= cfg.quorum() && (hasFull || replierPending)) return true;
         }
-        return best + (n - answered) >= cfg.quorum();
+        // A result nobody has sent yet could still win only if 2f+1 replicas have not answered.
+        return n - answered >= cfg.quorum();
     }
 
     private static byte[] replyDigest(Reply r) {

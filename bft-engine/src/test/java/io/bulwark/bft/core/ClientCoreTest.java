@@ -98,6 +98,25 @@ class ClientCoreTest {
     }
 
     @Test
+    void readOnlyFallsBackAtOnceWhenTheDesignatedReplierSentADifferentResult() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        long ts = c.invoke(0, "get".getBytes(), true);
+        Request sent = (Request) ((Action.Multicast) c.ready().get(0)).message();
+        int replier = sent.replier();
+        int k = 0;
+        for (int r = 0; r < 4 && k < 2; r++) {
+            if (r == replier) continue;
+            c.receive(1, r, digest(r, ts, "new", true));
+            k++;
+        }
+        assertTrue(c.ready().isEmpty(), "two digests and two replicas to go: the full result may still come");
+        c.receive(1, replier, full(replier, ts, "old", true));   // the replier lags: its full result is different
+        List<Action> out = c.ready();
+        assertFalse(out.isEmpty(), "the majority's full result can no longer come: ordered at once");
+        assertFalse(((Request) ((Action.Multicast) out.get(0)).message()).readOnly());
+    }
+
+    @Test
     void ignoresRepliesForOtherClientsTimestampsOrImpersonation() {
         ClientCore c = new ClientCore(ME, CFG, 0);
         long ts = c.invoke(0, "op".getBytes(), false);

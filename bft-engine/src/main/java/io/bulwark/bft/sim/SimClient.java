@@ -89,13 +89,8 @@ final class SimClient implements SimNetwork.Receiver {
     }
 
     private void perform(Action a) {
-        int self = core.id();
-        if (a instanceof Action.Send s) {
-            net.send(self, s.to(), link.sealTo(s.to(), s.message()));
-        } else if (a instanceof Action.Multicast m) {
-            Object payload = link.sealMulticast(m.message());
-            for (int j = 0; j < n; j++) net.send(self, j, payload);
-        } else if (a instanceof Action.SetTimer t) {
+        if (net.transmit(core.id(), a, link, n)) return;
+        if (a instanceof Action.SetTimer t) {
             long deadline = t.deadline();
             timerDeadline = deadline;
             events.at(deadline * 1000, () -> {

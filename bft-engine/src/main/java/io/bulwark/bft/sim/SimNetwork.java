@@ -31,6 +31,24 @@ final class SimNetwork {
 
     boolean isCutOff(int principal) { return cutOff[principal]; }
 
+    /**
+     * Transmits a core's {@link io.bulwark.bft.core.Action.Send} or {@code Multicast} through the
+     * sender's link (a multicast is sealed once and goes to every replica but the sender).
+     * Returns false for any other action, which the caller performs itself.
+     */
+    boolean transmit(int from, io.bulwark.bft.core.Action a, Link link, int replicas) {
+        if (a instanceof io.bulwark.bft.core.Action.Send s) {
+            send(from, s.to(), link.sealTo(s.to(), s.message()));
+            return true;
+        }
+        if (a instanceof io.bulwark.bft.core.Action.Multicast m) {
+            Object payload = link.sealMulticast(m.message());
+            for (int j = 0; j < replicas; j++) if (j != from) send(from, j, payload);
+            return true;
+        }
+        return false;
+    }
+
     void send(int from, int to, Object payload) {
         sent++;
         if (cutOff[from] || cutOff[to]) { dropped++; return; }

@@ -7,7 +7,6 @@ import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.service.PagedState;
 import io.bulwark.bft.service.Service;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -25,8 +24,7 @@ final class SimReplica implements SimNetwork.Receiver {
     private final long clockSkewMs;
     private final long[] timerDeadline = new long[TimerKind.values().length];
     private final EnumSet<TimerKind> missedTimers = EnumSet.noneOf(TimerKind.class);
-    private final ArrayDeque<Action> work = new ArrayDeque<>();
-    private final List<Action> scratch = new ArrayList<>();
+    private final List<Action> work = new ArrayList<>();
     private boolean stopped;
     long executedRequests;
 
@@ -72,26 +70,20 @@ final class SimReplica implements SimNetwork.Receiver {
         drive();
     }
 
+    /** Performs the core's actions, in order, until it has nothing more to say. */
     private void drive() {
-        core.drainTo(scratch);
-        work.addAll(scratch);
-        scratch.clear();
-        while (!work.isEmpty()) {
-            perform(work.poll());
-            core.drainTo(scratch);
-            work.addAll(scratch);
-            scratch.clear();
+        core.drainTo(work);
+        for (int i = 0; i < work.size(); i++) {
+            perform(work.get(i));
+            core.drainTo(work);
         }
+        work.clear();
     }
 
     private void perform(Action a) {
         int self = core.id();
-        if (a instanceof Action.Send s) {
-            net.send(self, s.to(), link.sealTo(s.to(), s.message()));
-        } else if (a instanceof Action.Multicast m) {
-            Object payload = link.sealMulticast(m.message());
-            for (int j = 0; j < n; j++) if (j != self) net.send(self, j, payload);
-        } else if (a instanceof Action.SetTimer t) {
+        if (net.transmit(self, a, link, n)) return;
+        if (a instanceof Action.SetTimer t) {
             long deadline = t.deadline();
             timerDeadline[t.kind().ordinal()] = deadline;
             events.at((deadline - clockSkewMs) * 1000, () -> fire(t.kind(), deadline));

@@ -71,7 +71,7 @@ public final class ClusterConfigFile {
                     if (!value.startsWith("=")) throw new ConfigException(file, lineNo, "expected 'f = <number>'");
                     f = parseInt(file, lineNo, "f", value.substring(1).strip());
                     if (f < 1) throw new ConfigException(file, lineNo, "f must be at least 1, was " + f);
-                    if (f > 1000) throw new ConfigException(file, lineNo, "f = " + f + " is unreasonably large");
+                    if (f > ProtocolConfig.MAX_F) throw new ConfigException(file, lineNo, "f = " + f + " exceeds the maximum of " + ProtocolConfig.MAX_F + " (n <= 64)");
                     fLine = lineNo;
                 }
                 case "replica" -> {

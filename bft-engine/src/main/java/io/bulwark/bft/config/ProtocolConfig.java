@@ -12,6 +12,8 @@ package io.bulwark.bft.config;
  * @param maxInFlightBatches  the primary starts a new batch only while fewer are uncommitted
  * @param statusIntervalMs    how often a replica multicasts STATUS (section 4.6.1)
  * @param clientRetransmitMs  a client retransmits (to all replicas) after this long without a certificate
+ * @param viewChangeTimeoutMs a backup that knows of a request not executed for this long suspects the
+ *                            primary (section 4.5 and [6]); doubled with each consecutive view change
  * @param maxClockSkewMs      a backup accepts a primary's proposed time within this skew of its own clock
  * @param maxOperationBytes   largest operation a client may send
  * @param maxResultBytes      largest result a service may return
@@ -26,6 +28,7 @@ public record ProtocolConfig(
         int maxInFlightBatches,
         long statusIntervalMs,
         long clientRetransmitMs,
+        long viewChangeTimeoutMs,
         long maxClockSkewMs,
         int maxOperationBytes,
         int maxResultBytes,
@@ -34,9 +37,14 @@ public record ProtocolConfig(
     public static final int DEFAULT_K = 128;
     public static final int DEFAULT_L = 256;
     public static final int PAGE_SIZE = 4096;
+    public static final int MAX_F = 21;
 
     public ProtocolConfig {
         if (f < 1) throw new IllegalArgumentException("f must be at least 1, was " + f);
+        // STATUS carries a 64-bit set of replicas (view-changes held).
+        if (f > MAX_F) throw new IllegalArgumentException("f must be at most " + MAX_F + " (n <= 64), was " + f);
+        if (statusIntervalMs < 1 || clientRetransmitMs < 1 || viewChangeTimeoutMs < 1)
+            throw new IllegalArgumentException("timeouts must be positive");
         if (checkpointInterval < 1) throw new IllegalArgumentException("K must be positive");
         if (logSize < checkpointInterval || logSize % checkpointInterval != 0)
             throw new IllegalArgumentException("L must be a positive multiple of K (K=" + checkpointInterval + ", L=" + logSize + ")");
@@ -52,7 +60,7 @@ public record ProtocolConfig(
 
     public static ProtocolConfig defaults(int f) {
         return new ProtocolConfig(f, DEFAULT_K, DEFAULT_L, 256, 256 * 1024, 4,
-                100, 500, 5_000, 64 * 1024, 64 * 1024, PAGE_SIZE);
+                100, 500, 1_000, 5_000, 64 * 1024, 64 * 1024, PAGE_SIZE);
     }
 
     /** n = 3f + 1. */
@@ -68,6 +76,11 @@ public record ProtocolConfig(
 
     public ProtocolConfig withCheckpointInterval(int k, int l) {
         return new ProtocolConfig(f, k, l, maxBatchRequests, maxBatchBytes, maxInFlightBatches,
-                statusIntervalMs, clientRetransmitMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize);
+                statusIntervalMs, clientRetransmitMs, viewChangeTimeoutMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize);
+    }
+
+    public ProtocolConfig withTimeouts(long statusMs, long clientRetransmitMs, long viewChangeMs) {
+        return new ProtocolConfig(f, checkpointInterval, logSize, maxBatchRequests, maxBatchBytes, maxInFlightBatches,
+                statusMs, clientRetransmitMs, viewChangeMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize);
     }
 }

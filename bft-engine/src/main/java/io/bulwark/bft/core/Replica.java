@@ -387,7 +387,7 @@ public final class Replica {
             if (s.prepared) prepared[(int) (i >>> 6)] |= 1L << (i & 63);
             if (s.committed) committed[(int) (i >>> 6)] |= 1L << (i & 63);
         }
-        return new Status(view, id, h, lastExecuted, prepared, committed);
+        return new Status(view, id, true, h, lastExecuted, 0L, prepared, committed);
     }
 
     /** Resend to {@code from} our own messages that its status shows it lacks. */

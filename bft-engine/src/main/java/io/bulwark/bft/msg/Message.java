@@ -7,5 +7,6 @@ package io.bulwark.bft.msg;
  * authenticator inside a pre-prepare): the wire layer adds and checks MACs.
  */
 public sealed interface Message
-        permits Request, PrePrepare, Prepare, Commit, Reply, Checkpoint, Status, NewKey {
+        permits Request, PrePrepare, Prepare, Commit, Reply, Checkpoint, Status, NewKey,
+                ViewChange, ViewChangeAck, NewView, FetchBatch {
 }

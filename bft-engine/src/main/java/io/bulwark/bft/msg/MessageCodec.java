@@ -70,7 +70,7 @@ public final class MessageCodec {
     public static final int PREPARE_BYTES = 8 + 8 + Digest.LENGTH + 4;
     public static final int REPLY_FIXED_BYTES = 1 + 8 + 8 + 4 + 4 + 4;
     public static final int CHECKPOINT_BYTES = 8 + Digest.LENGTH + 4;
-    public static final int STATUS_FIXED_BYTES = 8 + 4 + 8 + 8 + 2 + 2;
+    public static final int STATUS_FIXED_BYTES = 8 + 4 + 1 + 8 + 8 + 8 + 2 + 2;
     public static final int NEW_KEY_FIXED_BYTES = 4 + 8 + 2 + 2;
     public static final int KEY_SHARE_FIXED_BYTES = 4 + 2;
 
@@ -246,8 +246,10 @@ public final class MessageCodec {
         if (m instanceof Status s) {
             int o = putLong(out, off, s.view());
             o = putInt(out, o, s.replica());
+            out[o++] = (byte) (s.viewActive() ? 1 : 0);
             o = putLong(out, o, s.stableSeq());
             o = putLong(out, o, s.lastExecuted());
+            o = putLong(out, o, s.viewChanges());
             o = putWords(out, o, s.prepared());
             return putWords(out, o, s.committed());
         }
@@ -405,11 +407,15 @@ public final class MessageCodec {
     private Status readStatus() throws DecodeException {
         long view = view();
         int replica = replica();
+        int active = u8();
+        if (active > 1) throw bad("viewActive flag " + active);
         long stable = nonNegative(i64(), "stableSeq");
         long executed = nonNegative(i64(), "lastExecuted");
+        long viewChanges = i64();
+        if (limits.replicaCount() < 64 && (viewChanges >>> limits.replicaCount()) != 0) throw bad("view-change set names a replica >= n");
         long[] prepared = words();
         long[] committed = words();
-        return new Status(view, replica, stable, executed, prepared, committed);
+        return new Status(view, replica, active == 1, stable, executed, viewChanges, prepared, committed);
     }
 
     private NewKey readNewKey() throws DecodeException {

@@ -53,7 +53,7 @@ public final class Simulation {
         // Small checkpoint intervals so that a short run goes through many checkpoints and log truncations.
         int k = 4 << rnd.nextInt(4);
         this.cfg = new ProtocolConfig(opt.f(), k, 2 * k, 1 + rnd.nextInt(64), 64 * 1024, 1 + rnd.nextInt(Math.min(8, k)),
-                20, 60, 1_000, 4096, 4096, ProtocolConfig.PAGE_SIZE);
+                20, 60, 200, 1_000, 4096, 4096, ProtocolConfig.PAGE_SIZE);
         this.plan = FaultPlan.draw(rnd.split(), opt.f(), n);
         this.net = new SimNetwork(events, rnd.split(), plan, n + opt.clients());
         Links links = opt.wire() ? new Links.Wired(cfg, n + opt.clients(), rnd.nextLong()) : new Links.Plain();

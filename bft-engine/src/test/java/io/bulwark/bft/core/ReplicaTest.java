@@ -157,7 +157,7 @@ class ReplicaTest {
 
     @Test
     void primaryBatchesRequestsThatArriveWhileThePipelineIsFull() {
-        ProtocolConfig one = new ProtocolConfig(1, 4, 8, 10, 1 << 20, 1, 100, 500, 5000, 1024, 1024, ProtocolConfig.PAGE_SIZE);
+        ProtocolConfig one = new ProtocolConfig(1, 4, 8, 10, 1 << 20, 1, 100, 500, 1000, 5000, 1024, 1024, ProtocolConfig.PAGE_SIZE);
         Replica primary = new Replica(0, one);
         primary.receive(NOW, 4, req(4, 1, "a"));
         assertEquals(1, primary.ready().size(), "first request goes out at once");
@@ -182,8 +182,8 @@ class ReplicaTest {
         long[] none = new long[0];
         long[] edge = {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE - 1, Long.MAX_VALUE};
         for (long a : edge) for (long b : edge) {
-            r.receive(NOW, 1, new Status(0, 1, a, b, none, none));
-            r.receive(NOW, 1, new Status(0, 1, a, b, new long[] {-1, -1, -1, -1, -1}, new long[] {-1}));
+            r.receive(NOW, 1, new Status(0, 1, true, a, b, 0L, none, none));
+            r.receive(NOW, 1, new Status(0, 1, true, a, b, -1L, new long[] {-1, -1, -1, -1, -1}, new long[] {-1}));
         }
         r.ready();
     }

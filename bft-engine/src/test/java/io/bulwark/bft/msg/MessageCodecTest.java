@@ -184,8 +184,8 @@ class MessageCodecTest {
         assertBad(new Commit(0, -5, Digest.ZERO, 0));
         assertBad(new Prepare(0, 0, Digest.ZERO, LIMITS.replicaCount()));
         assertBad(new Checkpoint(0, Digest.ZERO, -1));
-        assertBad(new Status(0, 9, 0, 0, new long[0], new long[0]));
-        assertBad(new Status(0, 1, -1, 0, new long[0], new long[0]));
+        assertBad(new Status(0, 9, true, 0, 0, 0, new long[0], new long[0]));
+        assertBad(new Status(0, 1, true, -1, 0, 0, new long[0], new long[0]));
         Reply reply = gen.reply(1, 7);
         assertBad(reply, 1, (byte) 0x04);                                   // unknown reply flag
         byte[] enc = MessageCodec.encode(new Reply(0, 0, 7, 1, false, false, new byte[31]));
@@ -213,7 +213,7 @@ class MessageCodecTest {
         assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new PrePrepare(0, 1, Digest.ZERO, new byte[0], List.of(eight, eight, eight)))));
         assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new PrePrepare(0, 1, Digest.ZERO, new byte[5], List.of()))));
         assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new Reply(0, 0, 7, 1, false, false, new byte[11]))));
-        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new Status(0, 1, 0, 0, new long[2], new long[0]))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new Status(0, 1, true, 0, 0, 0, new long[2], new long[0]))));
         byte[] ct = {1};
         assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new NewKey(0, 0,
                 List.of(new NewKey.KeyShare(1, ct), new NewKey.KeyShare(2, ct), new NewKey.KeyShare(3, ct)), ct))));
@@ -223,7 +223,7 @@ class MessageCodecTest {
         Request seven = new Request(7, 0, false, 0, new byte[7], auth);
         for (Message m : List.of(new PrePrepare(0, 1, Digest.ZERO, new byte[4], List.of(eight, seven)),
                 new Reply(0, 0, 7, 1, false, false, new byte[10]), new Reply(0, 0, 7, 1, false, true, new byte[32]),
-                new Status(0, 1, 0, 0, new long[1], new long[1]))) {
+                new Status(0, 1, true, 0, 0, 0, new long[1], new long[1]))) {
             byte[] enc = MessageCodec.encode(m);
             try {
                 assertTrue(RandomMessages.same(m, c.decode(enc, 0, enc.length)));

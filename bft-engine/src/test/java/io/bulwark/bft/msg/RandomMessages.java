@@ -80,7 +80,7 @@ public final class RandomMessages {
     public Checkpoint checkpoint(int replica) { return new Checkpoint(nonNeg(), digest(), replica); }
 
     public Status status(int replica) {
-        return new Status(nonNeg(), replica, nonNeg(), nonNeg(), words(), words());
+        return new Status(nonNeg(), replica, rnd.nextBoolean(), nonNeg(), nonNeg(), rnd.nextLong() & ((1L << limits.replicaCount()) - 1), words(), words());
     }
 
     private long[] words() {
@@ -128,8 +128,9 @@ public final class RandomMessages {
             return x.view() == y.view() && x.timestamp() == y.timestamp() && x.client() == y.client() && x.replica() == y.replica()
                     && x.readOnly() == y.readOnly() && x.digestOnly() == y.digestOnly() && Arrays.equals(x.result(), y.result());
         if (a instanceof Status x && b instanceof Status y)
-            return x.view() == y.view() && x.replica() == y.replica() && x.stableSeq() == y.stableSeq()
-                    && x.lastExecuted() == y.lastExecuted() && Arrays.equals(x.prepared(), y.prepared())
+            return x.view() == y.view() && x.replica() == y.replica() && x.viewActive() == y.viewActive()
+                    && x.stableSeq() == y.stableSeq() && x.lastExecuted() == y.lastExecuted()
+                    && x.viewChanges() == y.viewChanges() && Arrays.equals(x.prepared(), y.prepared())
                     && Arrays.equals(x.committed(), y.committed());
         if (a instanceof NewKey x && b instanceof NewKey y) {
             if (x.sender() != y.sender() || x.counter() != y.counter() || !Arrays.equals(x.signature(), y.signature())

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntPredicate;
 
 /**
  * The client library (the client half of the paper's Figure 4): {@link #invoke} and
@@ -50,6 +51,7 @@ public final class BftClient implements AutoCloseable {
     private int connected;
     private final CompletableFuture<Void> quorumConnected = new CompletableFuture<>();
     private volatile boolean closed;
+    private volatile long view;
 
     private BftClient(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, boolean ownLoop) {
         this.id = keys.id();
@@ -78,7 +80,11 @@ public final class BftClient implements AutoCloseable {
     }
 
     private static BftClient connect(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, boolean own) throws CoProcessorException {
-        BftClient c = new BftClient(keys, cfg, loop, own);
+        return connect(new BftClient(keys, cfg, loop, own));
+    }
+
+    private static BftClient connect(BftClient c) throws CoProcessorException {
+        EventLoop loop = c.loop;
         try {
             loop.submit(() -> { c.endpoint.newKeyFrame(); return null; }).join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -87,6 +93,20 @@ public final class BftClient implements AutoCloseable {
         }
         for (ClusterConfig.Replica r : c.cluster.replicas()) c.transport.dial(r.id(), new InetSocketAddress(r.host(), r.port()));
         return c;
+    }
+
+    /**
+     * Adversary for benchmarks only: a client mounting the "big MAC" attack (Aardvark, NSDI 2009).
+     * Its requests carry valid authenticator entries only for the replicas {@code validFor} accepts
+     * (asked on the event loop each time a request is sealed, e.g. "the current primary"), so the
+     * primary orders them and the backups reject the pre-prepares that carry them. Its calls
+     * normally never complete.
+     */
+    public static BftClient connectBigMac(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, IntPredicate validFor)
+            throws CoProcessorException {
+        BftClient c = new BftClient(keys, cfg, loop, false);
+        loop.submit(() -> { c.endpoint.corruptRequestMacs(validFor); return null; }).join();
+        return connect(c);
     }
 
     /** Waits until connections to 2f+1 replicas are up (so a first request is not lost to missing keys). */
@@ -195,6 +215,7 @@ public final class BftClient implements AutoCloseable {
             Call done = current;
             current = null;
             timers.cancelAll();
+            view = core.view();   // already includes the view f+1 replies of this certificate vouched for
             done.result().complete(c.result());
             startNext();
         } else {
@@ -205,6 +226,13 @@ public final class BftClient implements AutoCloseable {
     private static long now() { return System.currentTimeMillis(); }
 
     public int id() { return id; }
+
+    /**
+     * The view this client believes current: the highest view that f+1 replies of one of its
+     * reply certificates carried (section 4.2). Updated before a call's future completes, so a
+     * completion callback reads the view of the certificate that completed it (or a later one).
+     */
+    public long view() { return view; }
 
     @Override public void close() {
         closed = true;

@@ -3,6 +3,7 @@ package io.bulwark.bft.cli;
 import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.node.Adversary;
 import io.bulwark.bft.node.ReplicaNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -34,24 +35,60 @@ final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-interval", defaultValue = "128", description = "K, the checkpoint interval (default: ${DEFAULT-VALUE}); L = 2K.")
     int k;
 
+    @Option(names = "--view-change-timeout-ms", description = "Base view-change timeout: a backup suspects the primary when a "
+            + "request it knows of is not executed within this (default: ProtocolConfig's, 1000).")
+    Long viewChangeTimeoutMs;
+
+    /** Faulty behaviour for {@code bulwark bench attack}; hidden because no real deployment wants it. */
+    @Option(names = "--adversary", hidden = true, description = "slow-primary or silent (benchmarks only).")
+    String adversary;
+
+    @Option(names = "--adversary-margin-ms", hidden = true, defaultValue = "100",
+            description = "slow-primary: pre-prepares are held back the view-change timeout minus this.")
+    long marginMs;
+
     @Override
     public Integer call() throws Exception {
         ServiceChoice choice = ServiceChoice.parse(service);
         if (pages < 1 || pages > 1 << 20) throw new IllegalArgumentException("--pages must be between 1 and " + (1 << 20));
         KeyMaterial keys = KeyMaterial.load(config.toAbsolutePath().getParent(), id);
         ClusterConfig cluster = keys.config();
-        ProtocolConfig cfg = ProtocolConfig.defaults(cluster.f()).withCheckpointInterval(k, 2 * k);
-        ReplicaNode node = new ReplicaNode(keys, cfg, choice.create(resultSize), pages);
+        ProtocolConfig cfg = protocolConfig(cluster.f(), k, viewChangeTimeoutMs);
+        Adversary bad = adversary(adversary, cfg, marginMs);
+        ReplicaNode node = new ReplicaNode(keys, cfg, choice.create(resultSize), pages, bad);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             stopped.countDown();
         }, "bulwark-shutdown"));
         int port = node.start();
-        System.out.println("replica " + id + " of " + cluster.n() + " (f=" + cluster.f() + ", service " + service + ") listening on "
+        System.out.println("replica " + id + " of " + cluster.n() + " (f=" + cluster.f() + ", service " + service
+                + ", view-change timeout " + cfg.viewChangeTimeoutMs() + " ms"
+                + (bad.kind() == Adversary.Kind.NONE ? "" : ", ADVERSARY " + bad) + ") listening on "
                 + cluster.replica(id).host() + ":" + port + " " + READY);
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The protocol configuration a replica process runs with; the benchmarks build the same for their clients. */
+    static ProtocolConfig protocolConfig(int f, int k, Long viewChangeTimeoutMs) {
+        ProtocolConfig cfg = ProtocolConfig.defaults(f).withCheckpointInterval(k, 2 * k);
+        if (viewChangeTimeoutMs == null) return cfg;
+        if (viewChangeTimeoutMs < 1) throw new IllegalArgumentException("--view-change-timeout-ms must be positive");
+        return cfg.withTimeouts(cfg.statusIntervalMs(), cfg.clientRetransmitMs(), viewChangeTimeoutMs);
+    }
+
+    static Adversary adversary(String name, ProtocolConfig cfg, long marginMs) {
+        if (name == null) return Adversary.NONE;
+        return switch (name) {
+            case "slow-primary" -> {
+                if (marginMs < 0 || marginMs >= cfg.viewChangeTimeoutMs())
+                    throw new IllegalArgumentException("--adversary-margin-ms must be in [0, view-change timeout)");
+                yield Adversary.slowPrimary(cfg.viewChangeTimeoutMs() - marginMs);
+            }
+            case "silent" -> Adversary.silent();
+            default -> throw new IllegalArgumentException("unknown adversary '" + name + "' (expected slow-primary or silent)");
+        };
     }
 }

@@ -8,6 +8,9 @@ import io.bulwark.bft.core.Replica;
 import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.crypto.CoProcessorException;
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.msg.Message;
+import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.wire.RejectReason;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.net.Connection;
 import io.bulwark.bft.net.EventLoop;
@@ -42,8 +45,16 @@ public final class ReplicaNode implements AutoCloseable {
     private final TimerSlots timers;
     private final List<Action> work = new ArrayList<>();
     private volatile long executedRequests;
+    private final Adversary adversary;
+    private long withheld;
 
     public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
+        this(keys, cfg, service, pages, Adversary.NONE);
+    }
+
+    /** A replica that misbehaves as {@code adversary} says (benchmarks and tests only). */
+    public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages, Adversary adversary) {
+        this.adversary = java.util.Objects.requireNonNull(adversary);
         this.id = keys.id();
         this.cluster = keys.config();
         if (!cluster.isReplica(id)) throw new IllegalArgumentException("principal " + id + " is not a replica of the cluster");
@@ -126,10 +137,15 @@ public final class ReplicaNode implements AutoCloseable {
 
     private void perform(Action a) {
         if (a instanceof Action.Send s) {
-            transport.send(s.to(), endpoint.sealTo(s.to(), s.message()));
+            if (withhold()) return;
+            byte[] frame = endpoint.sealTo(s.to(), s.message());
+            if (delayed(s.message())) loop.schedule(delayNanos(), () -> transport.send(s.to(), frame));
+            else transport.send(s.to(), frame);
         } else if (a instanceof Action.Multicast m) {
+            if (withhold()) return;
             byte[] frame = endpoint.sealMulticast(m.message());   // one authenticator for all receivers
-            for (int j = 0; j < cluster.n(); j++) if (j != id) transport.send(j, frame);
+            if (delayed(m.message())) loop.schedule(delayNanos(), () -> multicast(frame));
+            else multicast(frame);
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
         } else if (a instanceof Action.Execute e) {
@@ -146,7 +162,35 @@ public final class ReplicaNode implements AutoCloseable {
         }
     }
 
+    private void multicast(byte[] frame) {
+        for (int j = 0; j < cluster.n(); j++) if (j != id) transport.send(j, frame);
+    }
+
+    /** A silent adversary sends nothing the core asks for. */
+    private boolean withhold() {
+        if (adversary.kind() != Adversary.Kind.SILENT) return false;
+        withheld++;
+        return true;
+    }
+
+    private boolean delayed(Message m) {
+        return adversary.kind() == Adversary.Kind.SLOW_PRIMARY && m instanceof PrePrepare;
+    }
+
+    private long delayNanos() { return adversary.prePrepareDelayMs() * 1_000_000L; }
+
     public int id() { return id; }
+
+    public Adversary adversary() { return adversary; }
+
+    /** Messages a {@link Adversary.Kind#SILENT} replica did not send, read on the loop. */
+    public long withheldMessages() { return loop.submit(() -> withheld).join(); }
+
+    /** How many incoming frames were rejected for {@code reason}, read on the loop. */
+    public long rejected(RejectReason reason) { return loop.submit(() -> endpoint.wire().counters().get(reason)).join(); }
+
+    /** The view the core is in, read on the loop. */
+    public long view() { return loop.submit(core::view).join(); }
 
     public long executedRequests() { return executedRequests; }
 
@@ -154,7 +198,8 @@ public final class ReplicaNode implements AutoCloseable {
     public String describe() {
         return loop.submit(() -> "replica " + id + " view=" + core.view() + " executed=" + core.lastExecuted()
                 + " h=" + core.lowWaterMark() + " ignored=" + core.counters().snapshot()
-                + " rejected=" + endpoint.wire().counters()).join();
+                + " rejected=" + endpoint.wire().counters()
+                + (adversary.kind() == Adversary.Kind.NONE ? "" : " adversary=" + adversary + " withheld=" + withheld)).join();
     }
 
     @Override public void close() {

@@ -58,6 +58,11 @@ final class ReplicaCommand implements Callable<Integer> {
         ReplicaNode node = new ReplicaNode(keys, cfg, choice.create(resultSize), pages, bad);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                System.out.println("stopping: " + node.describe());   // the final state, for benchmark failure reports
+            } catch (RuntimeException ignored) {
+                // not started
+            }
             node.close();
             stopped.countDown();
         }, "bulwark-shutdown"));

@@ -56,6 +56,15 @@ final class ReplicaProcesses implements AutoCloseable {
 
     Process process(int i) { return processes.get(i); }
 
+    /** The last lines of process {@code i}'s log, for failure reports. */
+    String logTail(int i) {
+        try {
+            return tail(logs.get(i));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     private static String tail(Path log) throws IOException {
         if (!Files.exists(log)) return "(no output)";
         List<String> lines = Files.readAllLines(log);

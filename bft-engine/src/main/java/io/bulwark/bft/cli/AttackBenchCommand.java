@@ -1,0 +1,168 @@
+package io.bulwark.bft.cli;
+
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.net.EventLoop;
+import io.bulwark.bft.node.BftClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bulwark bench attack} (issue 3, item 6): throughput of the same closed-loop load on a
+ * fault-free group and under three attacks, each on a fresh group of replica processes in the
+ * same run; reports attacked / fault-free throughput. The faulty replicas run the correct core
+ * with misbehaving runtimes ({@code bulwark replica --adversary}); the faulty client is
+ * {@link BftClient#connectBigMac}.
+ */
+@Command(name = "attack", mixinStandardHelpOptions = true,
+        description = "Throughput under attack (slow primary, big-MAC client, silent backup) relative to fault-free, in one run.")
+final class AttackBenchCommand implements Callable<Integer> {
+    @Option(names = "--clients", defaultValue = "8", description = "Correct closed-loop clients in every run (default: ${DEFAULT-VALUE}).")
+    int clientCount;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "Measured seconds per run (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup-ms", defaultValue = "3000", description = "Load before measuring, per run (default: ${DEFAULT-VALUE}).")
+    long warmupMs;
+
+    @Option(names = "--attacks", split = ",", defaultValue = "slow-primary,big-mac,silent-backup",
+            description = "Attacks to run after the fault-free baseline (default: ${DEFAULT-VALUE}).")
+    List<String> attacks;
+
+    @Option(names = "--service", defaultValue = "null", description = "null (0/0 null operations, default) or kv (puts).")
+    String service;
+
+    @Option(names = "--margin-ms", defaultValue = "100",
+            description = "slow-primary: pre-prepares are held back the view-change timeout minus this (default: ${DEFAULT-VALUE}).")
+    long marginMs;
+
+    @Option(names = "--view-change-timeout-ms", description = "Replicas' base view-change timeout (default: ProtocolConfig's).")
+    Long viewChangeTimeoutMs;
+
+    @Option(names = "--client-retransmit-ms", description = "Clients' retransmission timeout (default: ProtocolConfig's).")
+    Long clientRetransmitMs;
+
+    @Option(names = "--json", description = "Print {\"rows\":[{\"attack\":...,\"ratio\":R}, ...]} as the last line.")
+    boolean json;
+
+    private record Run(String attack, String setup, double opsPerSecond, long views, long errors) {}
+
+    private static final int SLOW_PRIMARY = 0;   // the primary of view 0
+    private static final int SILENT = 3;         // a backup in views 0, 1 and 2
+
+    @Override
+    public Integer call() throws Exception {
+        if (clientCount < 1 || clientCount > 256) throw new IllegalArgumentException("--clients must be 1..256");
+        if (seconds < 1 || warmupMs < 0) throw new IllegalArgumentException("--seconds must be >= 1 and --warmup-ms >= 0");
+        for (String a : attacks)
+            if (!List.of("slow-primary", "big-mac", "silent-backup").contains(a))
+                throw new IllegalArgumentException("unknown attack '" + a + "' (expected slow-primary, big-mac or silent-backup)");
+        ServiceChoice choice = ServiceChoice.parse(service);
+        int f = 1;
+        ProtocolConfig replicaCfg = ReplicaCommand.protocolConfig(f, ProtocolConfig.DEFAULT_K, viewChangeTimeoutMs);
+        ProtocolConfig clientCfg = FailoverBenchCommand.clientConfig(replicaCfg, clientRetransmitMs);
+        ReplicaCommand.adversary("slow-primary", replicaCfg, marginMs);   // validates --margin-ms
+        List<String> base = FailoverBenchCommand.replicaArgs(choice, replicaCfg);
+        IntFunction<byte[]> op = FailoverBenchCommand.operations(choice);
+        System.out.printf(Locale.ROOT, "bulwark bench attack: every run a fresh group of n=%d replica processes (f=%d) on loopback, service %s, "
+                        + "%d correct closed-loop clients in this process (ordered requests), %d ms warm-up, %d s measured (replies completed in the window)%n",
+                replicaCfg.n(), f, choice == ServiceChoice.kv ? "kv (puts)" : "null (0/0)", clientCount, warmupMs, seconds);
+        FailoverBenchCommand.printTimeouts(replicaCfg, clientCfg);
+        System.out.printf(Locale.ROOT, "  slow-primary: replica %d holds back every pre-prepare %d ms (view-change timeout - %d ms)%n"
+                        + "  big-mac: one extra client whose requests carry a valid MAC only for the current primary (learned from the correct clients' certificates);"
+                        + " it retransmits like a correct client%n"
+                        + "  silent-backup: replica %d receives everything and sends nothing but its NEW-KEY%n",
+                SLOW_PRIMARY, replicaCfg.viewChangeTimeoutMs() - marginMs, marginMs, SILENT);
+
+        List<Run> runs = new ArrayList<>();
+        runs.add(run("none", "fault-free", replicaCfg, clientCfg, i -> base, false, op));
+        for (String a : attacks) {
+            switch (a) {
+                case "slow-primary" -> runs.add(run(a, "replica " + SLOW_PRIMARY + " --adversary slow-primary", replicaCfg, clientCfg,
+                        i -> i == SLOW_PRIMARY ? with(base, "--adversary", "slow-primary", "--adversary-margin-ms", Long.toString(marginMs)) : base,
+                        false, op));
+                case "big-mac" -> runs.add(run(a, "1 big-MAC client", replicaCfg, clientCfg, i -> base, true, op));
+                case "silent-backup" -> runs.add(run(a, "replica " + SILENT + " --adversary silent", replicaCfg, clientCfg,
+                        i -> i == SILENT ? with(base, "--adversary", "silent") : base, false, op));
+                default -> throw new IllegalStateException(a);
+            }
+        }
+
+        double baseline = runs.get(0).opsPerSecond();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-14s %-38s %12s %8s %10s%n", "attack", "setup", "ops/s", "ratio", "max view");
+        for (Run r : runs)
+            System.out.printf(Locale.ROOT, "%-14s %-38s %12.1f %8.4f %10d%n", r.attack(), r.setup(), r.opsPerSecond(), ratio(r, baseline), r.views());
+        if (json) {
+            StringBuilder b = new StringBuilder("{\"rows\":[");
+            for (int i = 1; i < runs.size(); i++) {
+                Run r = runs.get(i);
+                if (i > 1) b.append(',');
+                b.append(String.format(Locale.ROOT, "{\"attack\":\"%s\",\"ratio\":%.4f,\"ops_per_s\":%.1f,\"max_view\":%d}",
+                        r.attack(), ratio(r, baseline), r.opsPerSecond(), r.views()));
+            }
+            b.append(String.format(Locale.ROOT, "],\"baseline_ops_per_s\":%.1f,\"clients\":%d,\"seconds\":%d,\"view_change_timeout_ms\":%d,\"client_retransmit_ms\":%d}",
+                    baseline, clientCount, seconds, replicaCfg.viewChangeTimeoutMs(), clientCfg.clientRetransmitMs()));
+            System.out.println(b);
+        }
+        long errors = runs.stream().mapToLong(Run::errors).sum();
+        return baseline > 0 && errors == 0 ? 0 : 1;
+    }
+
+    private static double ratio(Run r, double baseline) { return baseline > 0 ? r.opsPerSecond() / baseline : 0; }
+
+    private static List<String> with(List<String> base, String... more) {
+        List<String> a = new ArrayList<>(base);
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private Run run(String attack, String setup, ProtocolConfig replicaCfg, ProtocolConfig clientCfg,
+                    IntFunction<List<String>> replicaArgs, boolean bigMac, IntFunction<byte[]> op) throws Exception {
+        try (BenchGroup g = new BenchGroup("attack", replicaCfg.f(), clientCfg, replicaArgs, clientCount, bigMac ? 1 : 0)) {
+            LoadDriver load = new LoadDriver(g.clientLoop, g.clients, op);
+            EventLoop attackerLoop = null;
+            BftClient attacker = null;
+            try {
+                if (bigMac) {
+                    attackerLoop = EventLoop.start("bulwark-big-mac");
+                    // An attacker that follows the view changes: its MAC is valid for whoever is primary now.
+                    attacker = BftClient.connectBigMac(g.clientKeys(clientCount), clientCfg, attackerLoop,
+                            j -> j == replicaCfg.primaryOf(load.maxLastView()));
+                    if (!attacker.awaitConnected(java.time.Duration.ofSeconds(30)))
+                        throw new java.io.IOException("the big-MAC client could not connect within 30 s");
+                }
+                long start = System.nanoTime();
+                load.start();
+                if (attacker != null) startAttack(attacker, op, clientCount);
+                long from = start + warmupMs * 1_000_000;
+                long to = from + seconds * 1_000_000_000L;
+                while (System.nanoTime() < to) LockSupport.parkNanos(Math.min(100_000_000, Math.max(1, to - System.nanoTime())));
+                load.stop();
+                long ops = load.completedBetween(from, to);
+                Run r = new Run(attack, setup, ops / (double) seconds, load.maxLastView(), load.errors());
+                System.out.printf(Locale.ROOT, "%-14s %-38s %10.1f ops/s  (%d replies in %d s; clients reached view %d%s)%n",
+                        attack, setup, r.opsPerSecond(), ops, seconds, r.views(),
+                        load.errors() == 0 ? "" : "; " + load.errors() + " calls FAILED: " + load.firstError());
+                return r;
+            } finally {
+                load.stop();
+                if (attacker != null) attacker.close();
+                if (attackerLoop != null) attackerLoop.close();
+            }
+        }
+    }
+
+    /** The attacker's closed loop: a new request whenever one completes (normally never: its requests stall). */
+    private static void startAttack(BftClient attacker, IntFunction<byte[]> op, int index) {
+        attacker.invokeAsync(op.apply(index), false).whenComplete((r, e) -> {
+            if (e == null) startAttack(attacker, op, index);
+        });
+    }
+}

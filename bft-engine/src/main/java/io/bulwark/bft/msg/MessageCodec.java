@@ -568,6 +568,26 @@ public final class MessageCodec {
         return new Digest(md.digest());
     }
 
+    /**
+     * The digest that names a VIEW-CHANGE in VIEW-CHANGE-ACK and NEW-VIEW (section 4.5).
+     * PROVISIONAL: hashes the fields directly; replaced by a hash of the canonical encoding.
+     */
+    public static Digest viewChangeDigest(ViewChange vc) {
+        MessageDigest md = SHA256.get()[0];
+        md.reset();
+        md.update((byte) 'V');
+        md.update(java.nio.ByteBuffer.allocate(28).putLong(vc.view()).putInt(vc.replica()).putLong(vc.stableSeq()).putLong(vc.checkpoints().size()).array());
+        for (ViewChange.CheckpointRef c : vc.checkpoints()) { md.update(java.nio.ByteBuffer.allocate(8).putLong(c.seq()).array()); md.update(c.digest().bytes()); }
+        updateInt(md, vc.prepared().size());
+        for (ViewChange.PreparedEntry e : vc.prepared()) { md.update(java.nio.ByteBuffer.allocate(16).putLong(e.seq()).putLong(e.view()).array()); md.update(e.digest().bytes()); }
+        updateInt(md, vc.prePrepared().size());
+        for (ViewChange.PrePreparedEntry e : vc.prePrepared()) {
+            md.update(java.nio.ByteBuffer.allocate(12).putLong(e.seq()).putInt(e.entries().size()).array());
+            for (ViewChange.DigestView dv : e.entries()) { md.update(java.nio.ByteBuffer.allocate(8).putLong(dv.view()).array()); md.update(dv.digest().bytes()); }
+        }
+        return new Digest(md.digest());
+    }
+
     /** The digest a digest-only REPLY carries instead of the result (section 4.2's reply-digest optimization). */
     public static Digest resultDigest(byte[] result) {
         MessageDigest md = SHA256.get()[0];

@@ -127,7 +127,7 @@ class MessageCodecTest {
         pp[0] = (byte) MessageCodec.TYPE_PRE_PREPARE;
         pp[pp.length - 2] = (byte) 0xff;
         pp[pp.length - 1] = (byte) 0xff;
-        byte[] status = new byte[1 + 8 + 4 + 8 + 8 + 2];
+        byte[] status = new byte[1 + MessageCodec.STATUS_FIXED_BYTES - 2]; // up to and including the first word count
         status[0] = (byte) MessageCodec.TYPE_STATUS;
         status[status.length - 2] = (byte) 0xff;
         status[status.length - 1] = (byte) 0xff;

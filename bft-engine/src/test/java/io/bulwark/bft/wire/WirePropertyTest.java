@@ -219,7 +219,7 @@ class WirePropertyTest {
     @Test
     void hugeClaimsAreRejectedFastWithoutAllocating() {
         CodecLimits unbounded = new CodecLimits(N, 16, Integer.MAX_VALUE, Integer.MAX_VALUE, 0xffff, Integer.MAX_VALUE,
-                0xffff, 0xffff, 0xffff, 0xffff, 0xffff, Integer.MAX_VALUE);
+                0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, Integer.MAX_VALUE);
         Wire strict = c.wire(0);
         Wire lax = new Wire(Cluster.keys(0), N, unbounded);
         // REQUEST from client 4 claiming a 2 GB operation.

@@ -223,7 +223,7 @@ class WireTest {
         v[0] = 2;
         rejected(RejectReason.BAD_VERSION, c.wire(0).open(v));
         byte[] t = frame.clone();
-        t[1] = 9;
+        t[1] = (byte) (MessageCodec.LAST_TYPE + 1);
         rejected(RejectReason.UNKNOWN_TYPE, c.wire(0).open(t));
         byte[] count = frame.clone();
         count[frame.length - 1 - N * 16] = 3;

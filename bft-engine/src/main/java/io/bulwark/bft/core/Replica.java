@@ -74,6 +74,10 @@ public final class Replica {
     private List<Request> executingRequests = List.of();
 
     private final TreeMap<Long, Slot> log = new TreeMap<>();
+    /** Executed batches with our commits, retained like the log but across views (see {@link Executed}). */
+    private final TreeMap<Long, Executed> executedLog = new TreeMap<>();
+    /** Commit certificates from earlier views for sequence numbers below the log that we have not executed. */
+    private final TreeMap<Long, CatchUp> catchUp = new TreeMap<>();
     private final TreeMap<Long, CheckpointVotes> checkpoints = new TreeMap<>();
     /**
      * Requests waiting to be ordered, at most one per client, in arrival order: at the primary, the
@@ -104,6 +108,7 @@ public final class Replica {
     private int consecutiveViewChanges;
     private boolean viewChangeTimerArmed;
     private long viewChangesStarted;
+    private long lastStatusSent = Long.MIN_VALUE / 2;
 
     public Replica(int id, ProtocolConfig cfg) {
         this.cfg = cfg;
@@ -148,6 +153,7 @@ public final class Replica {
     public void timeout(long now, TimerKind kind) {
         this.now = now;
         if (kind == TimerKind.STATUS) {
+            lastStatusSent = now;
             out.add(new Action.Multicast(status()));
             for (var w : wanted.entrySet()) out.add(new Action.Multicast(new FetchBatch(id, w.getValue(), w.getKey())));
             out.add(new Action.SetTimer(TimerKind.STATUS, now + cfg.statusIntervalMs()));
@@ -358,7 +364,9 @@ public final class Replica {
     }
 
     private void onCommit(int from, Commit c) {
-        if (!fromReplica(from, c.replica()) || !acceptable(c.view(), c.seq())) return;
+        if (!fromReplica(from, c.replica())) return;
+        if (c.seq() > lastExecuted && c.seq() <= h && c.view() < view) { onCatchUpCommit(from, c); return; }
+        if (!acceptable(c.view(), c.seq())) return;
         Slot s = slot(c.seq());
         if (s.commits[from] == null) s.commits[from] = c.digest();
         checkCommitted(s);
@@ -385,10 +393,29 @@ public final class Replica {
     /** Executes committed batches in sequence order, one outstanding execution at a time. */
     private void executeCommitted() {
         if (executing != -1) return;
-        Slot s = log.get(lastExecuted + 1);
-        if (s == null || !s.committed) return;
-        if (s.prePrepare == null) { wantBody(s.seq, s.digest); return; }   // committed by digest; the body comes later
-        List<Request> batch = s.prePrepare.batch();
+        long seq = lastExecuted + 1;
+        Slot s = log.get(seq);
+        PrePrepare body;
+        Commit commit;
+        if (s != null && s.committed) {
+            if (s.prePrepare == null) {   // committed by digest; the body comes later
+                PrePrepare b = bodies.get(s.digest);
+                if (b == null) { wantBody(s.seq, s.digest); return; }
+                s.prePrepare = new PrePrepare(view, s.seq, s.digest, b.nonDet(), b.batch());
+            }
+            body = s.prePrepare;
+            commit = s.myCommit;
+        } else {
+            CatchUp c = seq <= h ? catchUp.get(seq) : null;
+            if (c == null || c.certified == null) return;
+            if (c.body == null) c.body = bodies.get(c.certified);
+            if (c.body == null) { wantBody(seq, c.certified); return; }
+            body = c.body;
+            commit = null;
+            catchUp.remove(seq);
+        }
+        if (commit != null) executedLog.put(seq, new Executed(body, commit));
+        List<Request> batch = body.batch();
         List<Request> run = new ArrayList<>(batch.size());
         Map<Integer, Long> seen = null;
         for (Request r : batch) {
@@ -400,10 +427,10 @@ public final class Replica {
             seen.put(r.client(), r.timestamp());
             run.add(r);
         }
-        agreedTime = Math.max(agreedTime, NonDet.decodeTime(s.prePrepare.nonDet()));
-        executing = s.seq;
+        agreedTime = Math.max(agreedTime, NonDet.decodeTime(body.nonDet()));
+        executing = seq;
         executingRequests = run;
-        out.add(new Action.Execute(s.seq, NonDet.encodeTime(agreedTime), run, s.seq % cfg.checkpointInterval() == 0));
+        out.add(new Action.Execute(seq, NonDet.encodeTime(agreedTime), run, seq % cfg.checkpointInterval() == 0));
     }
 
     private void afterProgress() {
@@ -463,6 +490,8 @@ public final class Replica {
         long previous = h;
         h = seq;
         log.headMap(previous, true).clear();
+        executedLog.headMap(previous, true).clear();
+        catchUp.headMap(lastExecuted, true).clear();
         sets.truncate(h);
         bodies.values().removeIf(pp -> pp.seq() <= h);
         wanted.values().removeIf(w -> w <= h);
@@ -475,13 +504,25 @@ public final class Replica {
     private void startViewChange(long newView) {
         if (newView <= view) return;
         viewChangesStarted++;
-        // Entries at or below our stable checkpoint are not reported: ls covers them.
-        if (viewActive) sets.leaveView(view, Math.max(h, stableSeq), h + cfg.logSize(), log);
+        // ls: our stable checkpoint, or the checkpoint the current view started from (known correct:
+        // f+1 replicas vouched for it). Entries at or below it are not reported.
+        long ls = Math.max(h, stableSeq);
+        if (viewActive) sets.leaveView(view, ls, h + cfg.logSize(), log);
         else consecutiveViewChanges++;   // the previous view change did not complete in time
-        sets.truncate(stableSeq);
+        sets.truncate(ls);
         // Keep the bodies of what the sets refer to; the log of the old view goes.
         Set<Digest> keep = sets.referenced();
-        for (Slot s : log.values()) if (s.prePrepare != null && keep.contains(s.digest)) bodies.put(s.digest, s.prePrepare);
+        for (Slot s : log.values()) {
+            if (s.prePrepare != null && keep.contains(s.digest)) bodies.put(s.digest, s.prePrepare);
+            // Our own commits for what we have not executed count toward catching up if the new view
+            // starts above them (and a batch committed here is certified already).
+            if (s.myCommit != null && s.seq > lastExecuted) {
+                CatchUp u = catchUp.computeIfAbsent(s.seq, k -> new CatchUp(k, n, cfg.quorum()));
+                if (s.committed) u.certify(s.digest, s.prePrepare);
+                else u.add(id, s.myCommit);
+                if (s.prePrepare != null && s.digest.equals(u.certified)) u.body = s.prePrepare;
+            }
+        }
         bodies.keySet().retainAll(keep);
         wanted.clear();
         log.clear();
@@ -493,7 +534,7 @@ public final class Replica {
         round = new ViewChangeRound(view, n, primary());
         List<ViewChange.CheckpointRef> held = new ArrayList<>();
         for (CheckpointVotes v : checkpoints.values()) if (v.mine != null) held.add(new ViewChange.CheckpointRef(v.seq, v.mine.state()));
-        myViewChange = new ViewChange(view, id, stableSeq, List.copyOf(held), sets.prepared(), sets.prePrepared());
+        myViewChange = new ViewChange(view, id, ls, List.copyOf(held), sets.prepared(), sets.prePrepared());
         latestViewChange[id] = myViewChange;
         round.receive(myViewChange);
         out.add(new Action.Multicast(myViewChange));
@@ -635,7 +676,13 @@ public final class Replica {
         viewActive = true;
         disarmViewChangeTimer();
         long start = nv.checkpointSeq();
-        if (start > lastExecuted) counters.ignore(Ignored.STATE_BEHIND);   // needs state transfer (later issue)
+        if (start > lastExecuted) counters.ignore(Ignored.STATE_BEHIND);   // catch up, or state transfer (later issue)
+        // The chosen checkpoint is known correct (f+1 hold it): if ours matches, it is our stable one now.
+        CheckpointVotes cp = checkpoints.get(start);
+        if (start > stableSeq && cp != null && cp.mine != null && cp.mine.state().equals(nv.checkpointDigest())) {
+            stableSeq = start;
+            checkpoints.headMap(start, false).clear();
+        }
         h = start;
         log.clear();
         sets.truncate(h);
@@ -670,6 +717,15 @@ public final class Replica {
         afterProgress();
     }
 
+    // ---- catching up across a view change ----
+
+    private void onCatchUpCommit(int from, Commit c) {
+        if (c.seq() > lastExecuted + cfg.logSize()) { counters.ignore(Ignored.OUTSIDE_WATER_MARKS); return; }
+        CatchUp u = catchUp.computeIfAbsent(c.seq(), k -> new CatchUp(k, n, cfg.quorum()));
+        u.add(from, c);
+        if (u.certified != null) executeCommitted();
+    }
+
     // ---- batch bodies by digest (sections 4.5 A3 and 4.6.1) ----
 
     private boolean haveBody(Digest d) { return d.equals(NewView.NULL_REQUEST) || bodies.containsKey(d); }
@@ -689,7 +745,9 @@ public final class Replica {
             return true;
         }
         wanted.remove(pp.digest());
-        bodies.put(pp.digest(), pp);
+        CatchUp c = catchUp.get(seq);
+        if (c != null && pp.digest().equals(c.certified)) c.body = pp;
+        else bodies.put(pp.digest(), pp);
         for (Slot s : log.values()) {
             if (s.prePrepare == null && pp.digest().equals(s.digest)) {
                 s.prePrepare = new PrePrepare(view, s.seq, s.digest, pp.nonDet(), pp.batch());
@@ -707,6 +765,10 @@ public final class Replica {
         if (body == null) {
             Slot s = log.get(fb.seq());
             if (s != null && s.prePrepare != null && fb.digest().equals(s.digest)) body = s.prePrepare;
+        }
+        if (body == null) {
+            Executed e = executedLog.get(fb.seq());
+            if (e != null && fb.digest().equals(e.body().digest())) body = e.body();
         }
         if (body != null) out.add(new Action.Send(from, body));
     }
@@ -751,6 +813,12 @@ public final class Replica {
         if (!fromReplica(from, st.replica())) return;
         for (CheckpointVotes v : checkpoints.tailMap(st.stableSeq(), false).values()) {
             if (v.mine != null) out.add(new Action.Send(from, v.mine));
+        }
+        // It has not executed batches we executed (below our log, or in an earlier view): our commits
+        // for them let it catch up (CatchUp), whatever view each of us is in.
+        long below = Math.min(lastExecuted, log.isEmpty() || st.view() != view ? lastExecuted : log.firstKey() - 1);
+        if (st.lastExecuted() < below) {
+            for (Executed e : executedLog.subMap(st.lastExecuted(), false, below, true).values()) out.add(new Action.Send(from, e.commit()));
         }
         if (st.view() < view) {
             // It is behind: our view-change helps it join (f+1 of them make it move).
@@ -806,9 +874,31 @@ public final class Replica {
     private long retainedFrom() { return log.isEmpty() ? h : Math.min(h, log.firstKey() - 1); }
 
     private boolean acceptable(long v, long seq) {
-        if (v != view || !viewActive) { counters.ignore(Ignored.WRONG_VIEW); return false; }
-        if (seq <= h || seq > h + cfg.logSize()) { counters.ignore(Ignored.OUTSIDE_WATER_MARKS); return false; }
+        if (v != view || !viewActive) {
+            counters.ignore(Ignored.WRONG_VIEW);
+            if (v > view) missingSomething();
+            return false;
+        }
+        if (seq <= h || seq > h + cfg.logSize()) {
+            counters.ignore(Ignored.OUTSIDE_WATER_MARKS);
+            if (seq > h + cfg.logSize()) missingSomething();
+            return false;
+        }
+        if (seq > lastExecuted + cfg.maxInFlightBatches() + 1) missingSomething();
         return true;
+    }
+
+    /**
+     * Section 4.6.1: STATUS also works as a negative acknowledgement — a replica that sees traffic
+     * beyond what it could have (a later view, sequence numbers past a gap) sends one at once rather
+     * than at the next period, so that it does not fall out of its peers' retained logs. At most
+     * four per status period.
+     */
+    private void missingSomething() {
+        long gap = Math.max(1, cfg.statusIntervalMs() / 4);
+        if (now - lastStatusSent < gap) return;
+        lastStatusSent = now;
+        out.add(new Action.Multicast(status()));
     }
 
     private boolean fromReplica(int from, int claimed) {

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The faults of one simulated run, drawn from its seed. Replicas in {@code faulty} (at most f, never
- * the primary: primary failure needs view changes) are stopped and resumed with their memory
- * intact, or partitioned away, during [0, healAt). Every link may drop, duplicate and delay
+ * The faults of one simulated run, drawn from its seed. Replicas in {@code faulty} (at most f, the
+ * primary of view 0 included, so view changes are exercised) are stopped and resumed with their
+ * memory intact, or partitioned away, during [0, healAt). Every link may drop, duplicate and delay
  * messages until healAt.
  */
 record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long meanExtraLatencyUs,
@@ -28,7 +28,7 @@ record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long
         int faultyCount = rnd.nextInt(f + 1);
         List<Integer> faulty = new ArrayList<>();
         while (faulty.size() < faultyCount) {
-            int r = 1 + rnd.nextInt(n - 1);           // replica 0 is the primary of view 0
+            int r = rnd.nextInt(n);
             if (!faulty.contains(r)) faulty.add(r);
         }
         List<Outage> outages = new ArrayList<>();

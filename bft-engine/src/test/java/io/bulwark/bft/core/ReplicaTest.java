@@ -53,7 +53,9 @@ class ReplicaTest {
         r.receive(NOW, 0, pp(0, 1, NOW + 60_000, req(4, 1, "a"))); // clock far ahead
         PrePrepare good = pp(0, 2, NOW, req(4, 1, "a"));
         r.receive(NOW, 0, new PrePrepare(0, 2, Digest.ZERO, good.nonDet(), good.batch()));  // digest mismatch
-        assertTrue(r.ready().isEmpty(), "nothing is sent for rejected pre-prepares");
+        // Nothing but a STATUS (the negative acknowledgement for traffic beyond H, section 4.6.1).
+        assertTrue(r.ready().stream().allMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.Status),
+                "nothing is sent for rejected pre-prepares");
         Counters c = r.counters();
         assertEquals(1, c.ignored(Ignored.NOT_FROM_PRIMARY));
         assertEquals(1, c.ignored(Ignored.WRONG_VIEW));

@@ -136,12 +136,14 @@ final class FailoverBenchCommand implements Callable<Integer> {
                 long newView = load.firstViewAbove(v0);
                 long stale = load.completedAtMostViewAfter(v0, kill);
                 long following = load.completedAboveViewBetween(v0, first, first + afterMs * 1_000_000);
+                long before = load.completedBetween(kill - afterMs * 1_000_000, kill);
                 if (following <= load.clientCount())
                     throw new TrialFailed("only " + following + " replies in the " + afterMs + " ms after the first new-view reply");
                 Trial r = new Trial((first - kill) / 1e6, (last - kill) / 1e6, newView);
                 System.out.printf(Locale.ROOT, "trial %2d: %d ops, then SIGKILL of primary replica %d (pid %d, view %d); first reply certified in view %d after %8.1f ms, "
-                                + "every client after %8.1f ms; %d view-%d replies came after the kill; %d ops in the next %d ms%n",
-                        t, opsBefore, primary, pid, v0, newView, r.failoverMs(), r.allClientsMs(), stale, v0, following, afterMs);
+                                + "every client after %8.1f ms; %d view-%d replies came after the kill; %d ops in the %d ms after the first new-view reply "
+                                + "(%d in the %d ms before the kill)%n",
+                        t, opsBefore, primary, pid, v0, newView, r.failoverMs(), r.allClientsMs(), stale, v0, following, afterMs, before, afterMs);
                 return r;
             } finally {
                 load.stop();

@@ -86,6 +86,9 @@ public final class Replica {
      */
     private final LinkedHashMap<Integer, Request> pending = new LinkedHashMap<>();
     private int pendingBytes;
+    /** Backup: when each client's pending request arrived, while it is not pre-prepared yet (arrival order). */
+    private final LinkedHashMap<Integer, Long> awaitingOrder = new LinkedHashMap<>();
+    private boolean orderingTimerArmed;
     /** Highest timestamp per client assigned a sequence number but not yet executed. */
     private final Map<Integer, Long> assigned = new HashMap<>();
     private final Map<Integer, CachedReply> lastReply = new HashMap<>();
@@ -157,6 +160,11 @@ public final class Replica {
             out.add(new Action.Multicast(status()));
             for (var w : wanted.entrySet()) out.add(new Action.Multicast(new FetchBatch(id, w.getValue(), w.getKey())));
             out.add(new Action.SetTimer(TimerKind.STATUS, now + cfg.statusIntervalMs()));
+        } else if (kind == TimerKind.ORDERING && orderingTimerArmed) {
+            orderingTimerArmed = false;
+            Long oldest = oldestAwaitingOrder();
+            if (oldest != null && viewActive && !isPrimary() && now - oldest >= orderingDeadline()) startViewChange(view + 1);
+            else armOrderingTimer();
         } else if (kind == TimerKind.VIEW_CHANGE && viewChangeTimerArmed) {
             viewChangeTimerArmed = false;
             // [6]: the primary is suspected (a request waited too long), or the new view did not come in time.
@@ -179,7 +187,10 @@ public final class Replica {
             Long a = assigned.get(r.client());
             if (a != null && a <= r.timestamp()) assigned.remove(r.client());
             Request p = pending.get(r.client());
-            if (p != null && p.timestamp() <= r.timestamp()) removePending(r.client());
+            if (p != null && p.timestamp() <= r.timestamp()) {
+                removePending(r.client());
+                awaitingOrder.remove(r.client());
+            }
             out.add(new Action.Send(r.client(), reply(r, result, false)));
         }
         executing = -1;
@@ -232,6 +243,7 @@ public final class Replica {
         if (a != null && a >= r.timestamp()) { counters.ignore(Ignored.DUPLICATE_REQUEST); return; }
         Request p = pending.get(r.client());
         if (p != null && p.timestamp() >= r.timestamp()) {
+            // A client's retransmission: the primary may have missed it, so a backup relays it.
             if (!isPrimary() && from == r.client() && viewActive) out.add(new Action.Send(primary(), r));
             counters.ignore(Ignored.DUPLICATE_REQUEST);
             return;
@@ -242,14 +254,16 @@ public final class Replica {
             pendingBytes += r.operation().length;
             sendBatches();
         } else if (from == r.client()) {
-            // A backup keeps a client's request (it runs the view-change timer, and the backup proposes
-            // it if it becomes primary) and relays it to the primary.
+            // A backup keeps a client's request: it runs the view-change and ordering timers, and the
+            // backup proposes it if it becomes primary. The client sent it to the primary as well.
             if (p != null) removePending(r.client());
             pending.put(r.client(), r);
             pendingBytes += r.operation().length;
+            awaitingOrder.remove(r.client());
+            awaitingOrder.put(r.client(), now);
             if (viewActive) {
-                out.add(new Action.Send(primary(), r));
                 armRequestTimer();
+                armOrderingTimer();
             }
         }
     }
@@ -331,7 +345,7 @@ public final class Replica {
         if (!validBatch(pp)) return;
         s.digest = pp.digest();
         s.prePrepare = pp;
-        for (Request r : pp.batch()) assigned.merge(r.client(), r.timestamp(), Math::max);
+        for (Request r : pp.batch()) ordered(r);
         s.myPrepare = new Prepare(view, pp.seq(), pp.digest(), id);
         s.prepares[id] = pp.digest();
         out.add(new Action.Multicast(s.myPrepare));
@@ -527,6 +541,8 @@ public final class Replica {
         wanted.clear();
         log.clear();
         assigned.clear();
+        awaitingOrder.clear();
+        orderingTimerArmed = false;
         maxCommitted = Math.min(maxCommitted, lastExecuted);
         view = newView;
         viewActive = false;
@@ -697,7 +713,7 @@ public final class Replica {
                 PrePrepare body = bodies.get(d);
                 if (body != null) s.prePrepare = new PrePrepare(view, seq, d, body.nonDet(), body.batch());
                 if (seq > lastExecuted) {
-                    if (body != null) for (Request r : body.batch()) assigned.merge(r.client(), r.timestamp(), Math::max);
+                    if (body != null) for (Request r : body.batch()) ordered(r);
                     else wantBody(seq, d);
                 }
             }
@@ -711,8 +727,17 @@ public final class Replica {
         }
         nextSeq = Math.max(start + nv.selected().size(), lastExecuted) + 1;
         for (Slot s : log.values()) checkPrepared(s);
-        // The requests clients sent us directly go to the new primary at once (they retransmit too).
-        if (!isPrimary()) for (Request r : pending.values()) out.add(new Action.Send(primary(), r));
+        // The requests clients sent us directly go to the new primary at once (they retransmit too),
+        // and the new primary gets a fresh ordering deadline for them.
+        if (!isPrimary()) {
+            for (Request r : pending.values()) {
+                Long a = assigned.get(r.client());
+                if (a != null && a >= r.timestamp()) continue;
+                out.add(new Action.Send(primary(), r));
+                awaitingOrder.put(r.client(), now);
+            }
+            armOrderingTimer();
+        }
         armRequestTimer();
         afterProgress();
     }
@@ -751,7 +776,7 @@ public final class Replica {
         for (Slot s : log.values()) {
             if (s.prePrepare == null && pp.digest().equals(s.digest)) {
                 s.prePrepare = new PrePrepare(view, s.seq, s.digest, pp.nonDet(), pp.batch());
-                if (s.seq > lastExecuted) for (Request r : pp.batch()) assigned.merge(r.client(), r.timestamp(), Math::max);
+                if (s.seq > lastExecuted) for (Request r : pp.batch()) ordered(r);
             }
         }
         if (!viewActive) progressViewChange();
@@ -791,6 +816,28 @@ public final class Replica {
     }
 
     private void disarmViewChangeTimer() { viewChangeTimerArmed = false; }
+
+    /** A quarter of the view-change timeout (doubling with it): generous for a correct primary under load. */
+    private long orderingDeadline() { return Math.max(1, viewChangeTimeout() / 4); }
+
+    private Long oldestAwaitingOrder() {
+        return awaitingOrder.isEmpty() ? null : awaitingOrder.values().iterator().next();
+    }
+
+    private void armOrderingTimer() {
+        if (!viewActive || isPrimary() || orderingTimerArmed) return;
+        Long oldest = oldestAwaitingOrder();
+        if (oldest == null) return;
+        orderingTimerArmed = true;
+        out.add(new Action.SetTimer(TimerKind.ORDERING, Math.max(now, oldest + orderingDeadline())));
+    }
+
+    /** A request was pre-prepared (or selected by a new view): assigned, and no longer awaiting order. */
+    private void ordered(Request r) {
+        assigned.merge(r.client(), r.timestamp(), Math::max);
+        Request p = pending.get(r.client());
+        if (p != null && p.timestamp() <= r.timestamp()) awaitingOrder.remove(r.client());
+    }
 
     // ---- retransmission (section 4.6.1) ----
 

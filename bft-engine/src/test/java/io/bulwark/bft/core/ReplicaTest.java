@@ -198,4 +198,34 @@ class ReplicaTest {
         r.receive(NOW, 9, new Checkpoint(4, Digest.ZERO, 9));
         assertEquals(3, r.counters().ignored(Ignored.NOT_A_REPLICA));
     }
+
+    @Test
+    void aBackupSuspectsAPrimaryThatDoesNotOrderARequestWithinTheOrderingDeadline() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        r.ready();
+        r.receive(NOW, 4, req(4, 1, "a"));
+        Action.SetTimer t = r.ready().stream().filter(a -> a instanceof Action.SetTimer s && s.kind() == TimerKind.ORDERING)
+                .map(a -> (Action.SetTimer) a).findFirst().orElseThrow();
+        assertEquals(NOW + CFG.viewChangeTimeoutMs() / 4, t.deadline(), "a quarter of the view-change timeout");
+        r.timeout(t.deadline(), TimerKind.ORDERING);
+        List<Action> out = r.ready();
+        assertTrue(out.stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange vc
+                && vc.view() == 1 && vc.replica() == 1), "VIEW-CHANGE for view 1: " + out);
+        assertEquals(1, r.view());
+        assertTrue(!r.viewActive());
+    }
+
+    @Test
+    void aPrePrepareInTimeKeepsThePrimary() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        Request a = req(4, 1, "a");
+        r.receive(NOW, 4, a);
+        r.receive(NOW + 10, 0, pp(0, 1, NOW, a));
+        r.ready();
+        r.timeout(NOW + CFG.viewChangeTimeoutMs() / 4, TimerKind.ORDERING);
+        assertTrue(r.ready().stream().noneMatch(x -> x instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange));
+        assertEquals(0, r.view());
+    }
 }

@@ -35,9 +35,12 @@ final class FailoverBenchCommand implements Callable<Integer> {
     @Option(names = "--warmup-ms", defaultValue = "1500", description = "Steady load this long before the kill (default: ${DEFAULT-VALUE}).")
     long warmupMs;
 
-    @Option(names = "--after-ms", defaultValue = "1000",
-            description = "After the first new-view reply, keep the load this long and require replies in it (default: ${DEFAULT-VALUE}).")
-    long afterMs;
+    @Option(names = "--after-ms",
+            description = "Once every client has a new-view reply, keep the load this long; every client must get another reply in it "
+                    + "(default: 4 client retransmission timeouts).")
+    Long afterMsOption;
+
+    private long afterMs;
 
     @Option(names = "--timeout-s", defaultValue = "30",
             description = "A trial fails if some client gets no new-view reply within this after the kill (default: ${DEFAULT-VALUE}).")
@@ -58,11 +61,12 @@ final class FailoverBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (trials < 1 || trials > 1000) throw new IllegalArgumentException("--trials must be 1..1000");
         if (clientCount < 1 || clientCount > 256) throw new IllegalArgumentException("--clients must be 1..256");
-        if (warmupMs < 0 || afterMs < 0 || timeoutS < 1) throw new IllegalArgumentException("--warmup-ms, --after-ms >= 0 and --timeout-s >= 1");
         ServiceChoice choice = ServiceChoice.parse(service);
         int f = 1;
         ProtocolConfig replicaCfg = ReplicaCommand.protocolConfig(f, ProtocolConfig.DEFAULT_K, viewChangeTimeoutMs);
         ProtocolConfig clientCfg = clientConfig(replicaCfg, clientRetransmitMs);
+        afterMs = afterMsOption != null ? afterMsOption : 4 * clientCfg.clientRetransmitMs();
+        if (warmupMs < 0 || afterMs < 0 || timeoutS < 1) throw new IllegalArgumentException("--warmup-ms, --after-ms >= 0 and --timeout-s >= 1");
         List<String> replicaArgs = replicaArgs(choice, replicaCfg);
         IntFunction<byte[]> op = operations(choice);
         System.out.printf(Locale.ROOT, "bulwark bench failover: %d trials, each on a fresh group of n=%d replica processes (f=%d) on loopback, "
@@ -71,7 +75,8 @@ final class FailoverBenchCommand implements Callable<Integer> {
         printTimeouts(replicaCfg, clientCfg);
         System.out.printf(Locale.ROOT, "  per trial: steady load >= %d ms (every client served), then SIGKILL (Process.destroyForcibly) of the primary's process;%n"
                         + "  failover time = from just before the kill to the first reply certificate vouching for a later view (BftClient.view);%n"
-                        + "  then the load continues %d ms and must keep getting replies; a trial fails after %d s without a new-view reply for every client%n",
+                        + "  once every client has a new-view reply the load continues %d ms, and every client must get another reply in it;%n"
+                        + "  a trial fails after %d s without a new-view reply for every client%n",
                 warmupMs, afterMs, timeoutS);
         List<Trial> done = new ArrayList<>();
         int failed = 0;
@@ -124,7 +129,12 @@ final class FailoverBenchCommand implements Callable<Integer> {
                 await(() -> allAboveView(load, v0), timeoutS * 1000, "no reply certificate from a view above " + v0
                         + " for every client within " + timeoutS + " s of the kill", load, g, primary);
                 long allAt = System.nanoTime();   // every client has a new-view reply by now
+                long[] servedAt = new long[load.clientCount()];
+                for (int i = 0; i < servedAt.length; i++) servedAt[i] = load.served(i);
                 await(() -> System.nanoTime() - allAt >= afterMs * 1_000_000, afterMs + 1_000, "", load, g, primary);
+                for (int i = 0; i < servedAt.length; i++)
+                    if (load.served(i) == servedAt[i])
+                        throw new TrialFailed("client " + i + " got no reply in the " + afterMs + " ms after every client had a new-view reply" + logs(g, primary));
                 g.replicas.process(primary).waitFor(5, TimeUnit.SECONDS);
                 load.stop();
                 long first = Long.MAX_VALUE, last = 0;
@@ -136,14 +146,14 @@ final class FailoverBenchCommand implements Callable<Integer> {
                 long newView = load.firstViewAbove(v0);
                 long stale = load.completedAtMostViewAfter(v0, kill);
                 long following = load.completedAboveViewBetween(v0, first, first + afterMs * 1_000_000);
-                long before = load.completedBetween(kill - afterMs * 1_000_000, kill);
-                if (following <= load.clientCount())
-                    throw new TrialFailed("only " + following + " replies in the " + afterMs + " ms after the first new-view reply");
+                long beforeNs = Math.min(afterMs * 1_000_000, kill - start);
+                double beforeRate = load.completedBetween(kill - beforeNs, kill) / (beforeNs / 1e9);
+                double afterRate = afterMs == 0 ? 0 : following / (afterMs / 1e3);
                 Trial r = new Trial((first - kill) / 1e6, (last - kill) / 1e6, newView);
                 System.out.printf(Locale.ROOT, "trial %2d: %d ops, then SIGKILL of primary replica %d (pid %d, view %d); first reply certified in view %d after %8.1f ms, "
-                                + "every client after %8.1f ms; %d view-%d replies came after the kill; %d ops in the %d ms after the first new-view reply "
-                                + "(%d in the %d ms before the kill)%n",
-                        t, opsBefore, primary, pid, v0, newView, r.failoverMs(), r.allClientsMs(), stale, v0, following, afterMs, before, afterMs);
+                                + "every client after %8.1f ms; %d view-%d replies came after the kill; %.0f ops/s in the %d ms after the first new-view reply "
+                                + "(%.0f ops/s before the kill)%n",
+                        t, opsBefore, primary, pid, v0, newView, r.failoverMs(), r.allClientsMs(), stale, v0, afterRate, afterMs, beforeRate);
                 return r;
             } finally {
                 load.stop();
@@ -210,10 +220,13 @@ final class FailoverBenchCommand implements Callable<Integer> {
     }
 
     static void printTimeouts(ProtocolConfig replicaCfg, ProtocolConfig clientCfg) {
-        System.out.printf(Locale.ROOT, "  timeouts: view change %d ms at the replicas (doubling with each consecutive view change); "
-                        + "client retransmission %d ms (to all replicas, doubling up to %d ms); STATUS every %d ms; K=%d, L=%d; "
+        // The ordering deadline is the core's (Replica.orderingDeadline: a quarter of the view-change timeout).
+        System.out.printf(Locale.ROOT, "  timeouts: view change %d ms at the replicas (doubling with each consecutive view change), "
+                        + "ordering deadline %d ms (a backup suspects a primary that leaves a request it knows of unordered this long); "
+                        + "client retransmission %d ms (doubling up to %d ms); STATUS every %d ms; K=%d, L=%d; "
                         + "at most %d batches of <= %d requests in flight%n",
-                replicaCfg.viewChangeTimeoutMs(), clientCfg.clientRetransmitMs(), clientCfg.clientRetransmitMs() << 4,
+                replicaCfg.viewChangeTimeoutMs(), Math.max(1, replicaCfg.viewChangeTimeoutMs() / 4),
+                clientCfg.clientRetransmitMs(), clientCfg.clientRetransmitMs() << 4,
                 replicaCfg.statusIntervalMs(), replicaCfg.checkpointInterval(), replicaCfg.logSize(),
                 replicaCfg.maxInFlightBatches(), replicaCfg.maxBatchRequests());
     }

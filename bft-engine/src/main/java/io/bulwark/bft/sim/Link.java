@@ -30,6 +30,9 @@ interface Link {
     /** Payloads this link rejected. */
     long rejected();
 
+    /** Rejections by reason, for reports. */
+    default String rejections() { return "rejected=" + rejected(); }
+
     record Received(int from, Message message) {}
 
     /** A forgery made from a genuine payload (see {@link io.bulwark.bft.sim.adversary.NetworkTap.TapContext#forge}). */

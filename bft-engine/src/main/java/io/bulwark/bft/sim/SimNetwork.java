@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
  * reordering (a consequence of random latency), and nodes cut off (stopped or partitioned).
  * All faults end at {@link FaultPlan#healAt()}; after that every message arrives. Link-level
  * adversaries ({@link NetworkTap}s: forgers, replayers) see every payload and may inject their own,
- * with randomness of their own so that a run without them is the same run as before they existed.
+ * with randomness of their own so that a run without them is the same run as before they existed;
+ * they act until the network heals.
  */
 final class SimNetwork {
     /** A node on the network; {@code from} is the principal that really sent the payload (twins are routed by it). */
@@ -67,7 +68,8 @@ final class SimNetwork {
 
     void send(int from, int to, Object payload) {
         sent++;
-        if (!taps.isEmpty()) for (NetworkTap t : taps) t.onSend(from, to, payload, tapContext);
+        // Link-level adversaries are the network misbehaving: like drops and duplicates, they stop when it heals.
+        if (!taps.isEmpty() && events.now() < plan.healAt()) for (NetworkTap t : taps) t.onSend(from, to, payload, tapContext);
         if (cutOff[from] || cutOff[to]) { dropped++; return; }
         boolean faulty = events.now() < plan.healAt();
         if (faulty && rnd.nextDouble() < plan.dropRate()) { dropped++; return; }

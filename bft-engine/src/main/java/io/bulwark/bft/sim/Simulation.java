@@ -223,7 +223,8 @@ public final class Simulation {
             b.append(" [").append(r.core.id()).append(r.correct() ? "" : " byzantine").append(" view=").append(r.core.view())
                     .append(" executed=").append(r.core.lastExecuted())
                     .append(" h=").append(r.core.lowWaterMark()).append(" knownStable=").append(r.core.knownStable())
-                    .append(" pending=").append(r.core.pendingRequests()).append(" ignored=").append(r.core.counters().snapshot()).append(']');
+                    .append(" pending=").append(r.core.pendingRequests()).append(" ignored=").append(r.core.counters().snapshot())
+                    .append(' ').append(links.get(r.core.id()).rejections()).append(']');
         }
         return b.toString();
     }

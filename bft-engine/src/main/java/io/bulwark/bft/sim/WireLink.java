@@ -49,4 +49,6 @@ final class WireLink implements Link {
     }
 
     @Override public long rejected() { return rejected; }
+
+    @Override public String rejections() { return "rejected=" + endpoint.wire().counters().snapshot(); }
 }

@@ -18,6 +18,12 @@ public enum Ignored {
     UNEXPECTED_MESSAGE,
     CHECKPOINT_TOO_FAR,
     CHECKPOINT_MISMATCH,
+    BAD_VIEW_CHANGE,
+    BAD_NEW_VIEW,
+    /** A NEW-VIEW whose decision the view-changes it names do not support: we move to the next view. */
+    NEW_VIEW_REJECTED,
+    /** A new view starts from a checkpoint this replica has not reached (state transfer is needed). */
+    STATE_BEHIND,
     STALE_REPLY,
     BAD_REPLY
 }

@@ -4,13 +4,17 @@ import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.Commit;
+import io.bulwark.bft.msg.FetchBatch;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.NewView;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
+import io.bulwark.bft.msg.ViewChange;
+import io.bulwark.bft.msg.ViewChangeAck;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,31 +22,38 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The replica state machine for the normal case (sections 4.2, 4.3, 4.6.1): a pure core.
+ * The replica state machine (sections 4.2–4.5, 4.6.1): a pure core.
  * <p>
  * It takes one input at a time — an authenticated message ({@link #receive}), a timer
  * ({@link #timeout}), the end of an execution ({@link #executed}, {@link #executedReadOnly}) —
  * each with the current time as an argument, and accumulates {@link Action}s that the driver
  * collects with {@link #ready()}. No sockets, threads, clocks, randomness or files in here.
  * <p>
- * Invariants: slots exist only for h &lt; seq ≤ H = h + L; at most one execution is outstanding;
- * requests execute in sequence order, each client's at most once (by timestamp).
+ * Invariants: slots exist only for h &lt; seq ≤ H = h + L and only for the current view; at most
+ * one execution is outstanding; requests execute in sequence order, each client's at most once (by
+ * timestamp); only committed batches execute, so a view change never needs to roll back.
  */
 public final class Replica {
     private static final int MAX_DEFERRED_READS = 4096;
+    /** The view-change timeout doubles with each consecutive view change, up to this many times. */
+    private static final int MAX_BACKOFF_DOUBLINGS = 6;
 
     private final int id;
     private final ProtocolConfig cfg;
     private final int n;
+    private final int f;
     private final Counters counters = new Counters();
     private final Outbox out = new Outbox();
 
     private long now;
     private long view;
-    /** Low water mark: sequence number of the last stable checkpoint. */
+    /** False from sending a VIEW-CHANGE for {@code view} until its NEW-VIEW is installed. */
+    private boolean viewActive = true;
+    /** Low water mark: sequence number of the checkpoint the log starts after. */
     private long h;
     private long lastExecuted;
     /** Highest sequence number known to be committed here. */
@@ -55,6 +66,8 @@ public final class Replica {
     private long proposedTime;
     /** Highest sequence number for which a certified (2f+1) checkpoint exists, even if not executed here. */
     private long knownStable;
+    /** Sequence number of the latest checkpoint that became stable here (ls in VIEW-CHANGE). */
+    private long stableSeq;
 
     /** Sequence number of the outstanding execution, or -1; {@code Long.MIN_VALUE} for a read-only one. */
     private long executing = -1;
@@ -62,7 +75,11 @@ public final class Replica {
 
     private final TreeMap<Long, Slot> log = new TreeMap<>();
     private final TreeMap<Long, CheckpointVotes> checkpoints = new TreeMap<>();
-    /** Primary: requests waiting for a batch, at most one per client, in arrival order. */
+    /**
+     * Requests waiting to be ordered, at most one per client, in arrival order: at the primary, the
+     * ones to batch; at a backup, the ones it received from clients directly, which run its
+     * view-change timer and which it proposes if it becomes primary.
+     */
     private final LinkedHashMap<Integer, Request> pending = new LinkedHashMap<>();
     private int pendingBytes;
     /** Highest timestamp per client assigned a sequence number but not yet executed. */
@@ -70,12 +87,39 @@ public final class Replica {
     private final Map<Integer, CachedReply> lastReply = new HashMap<>();
     private final ArrayDeque<Request> deferredReads = new ArrayDeque<>();
 
+    // ---- view changes (section 4.5) ----
+    private final PreparedSets sets;
+    /** Batch bodies by digest that the PSet/QSet or a new view refer to (section 4.5: "stores the requests"). */
+    private final Map<Digest, PrePrepare> bodies = new HashMap<>();
+    /** Bodies asked for with FETCH-BATCH: digest to sequence number. */
+    private final Map<Digest, Long> wanted = new HashMap<>();
+    /** The round of the view we are changing to, or of the view last installed by a view change. */
+    private ViewChangeRound round;
+    /** Per replica, the view-change for the highest view it sent us (the f+1 rule of [6]). */
+    private final ViewChange[] latestViewChange;
+    /** Our own VIEW-CHANGE for {@code view} (null in view 0). */
+    private ViewChange myViewChange;
+    /** A NEW-VIEW for a view we have not joined yet (from that view's primary); used once we join it. */
+    private NewView earlyNewView;
+    private int consecutiveViewChanges;
+    private boolean viewChangeTimerArmed;
+    private long viewChangesStarted;
+
     public Replica(int id, ProtocolConfig cfg) {
         this.cfg = cfg;
         this.n = cfg.n();
+        this.f = cfg.f();
         if (id < 0 || id >= n) throw new IllegalArgumentException("replica id " + id + " outside 0.." + (n - 1));
         this.id = id;
+        this.sets = new PreparedSets(f);
+        this.latestViewChange = new ViewChange[n];
+        // Every correct replica starts from the same initial state: the checkpoint at 0.
+        CheckpointVotes genesis = votes(0);
+        genesis.mine = new Checkpoint(0, GENESIS, id);
     }
+
+    /** The digest that stands for the initial state, checkpoint 0, which every replica holds. */
+    public static final Digest GENESIS = Digest.ZERO;
 
     // ---- inputs ----
 
@@ -94,6 +138,10 @@ public final class Replica {
         else if (m instanceof Commit c) onCommit(from, c);
         else if (m instanceof Checkpoint c) onCheckpoint(from, c);
         else if (m instanceof Status s) onStatus(from, s);
+        else if (m instanceof ViewChange vc) onViewChange(from, vc);
+        else if (m instanceof ViewChangeAck a) onViewChangeAck(from, a);
+        else if (m instanceof NewView nv) onNewView(from, nv);
+        else if (m instanceof FetchBatch fb) onFetchBatch(from, fb);
         else counters.ignore(Ignored.UNEXPECTED_MESSAGE);
     }
 
@@ -101,7 +149,12 @@ public final class Replica {
         this.now = now;
         if (kind == TimerKind.STATUS) {
             out.add(new Action.Multicast(status()));
+            for (var w : wanted.entrySet()) out.add(new Action.Multicast(new FetchBatch(id, w.getValue(), w.getKey())));
             out.add(new Action.SetTimer(TimerKind.STATUS, now + cfg.statusIntervalMs()));
+        } else if (kind == TimerKind.VIEW_CHANGE && viewChangeTimerArmed) {
+            viewChangeTimerArmed = false;
+            // [6]: the primary is suspected (a request waited too long), or the new view did not come in time.
+            startViewChange(view + 1);
         }
     }
 
@@ -126,6 +179,13 @@ public final class Replica {
         executing = -1;
         executingRequests = List.of();
         lastExecuted = seq;
+        if (!results.isEmpty() && viewActive) {
+            // Progress in this view: the timeout goes back to its base, and the timer restarts for
+            // the requests still waiting ([6]).
+            consecutiveViewChanges = 0;
+            if (viewChangeTimerArmed) disarmViewChangeTimer();
+            armRequestTimer();
+        }
         if (seq % cfg.checkpointInterval() == 0) {
             if (stateDigest == null) throw new IllegalStateException("checkpoint " + seq + " needs the state digest");
             takeCheckpoint(seq, stateDigest);
@@ -164,16 +224,27 @@ public final class Replica {
         }
         Long a = assigned.get(r.client());
         if (a != null && a >= r.timestamp()) { counters.ignore(Ignored.DUPLICATE_REQUEST); return; }
+        Request p = pending.get(r.client());
+        if (p != null && p.timestamp() >= r.timestamp()) {
+            if (!isPrimary() && from == r.client() && viewActive) out.add(new Action.Send(primary(), r));
+            counters.ignore(Ignored.DUPLICATE_REQUEST);
+            return;
+        }
         if (isPrimary()) {
-            Request p = pending.get(r.client());
-            if (p != null && p.timestamp() >= r.timestamp()) { counters.ignore(Ignored.DUPLICATE_REQUEST); return; }
             if (p != null) removePending(r.client());
             pending.put(r.client(), r);
             pendingBytes += r.operation().length;
             sendBatches();
         } else if (from == r.client()) {
-            // A backup relays a client's retransmission to the primary.
-            out.add(new Action.Send(primary(), r));
+            // A backup keeps a client's request (it runs the view-change timer, and the backup proposes
+            // it if it becomes primary) and relays it to the primary.
+            if (p != null) removePending(r.client());
+            pending.put(r.client(), r);
+            pendingBytes += r.operation().length;
+            if (viewActive) {
+                out.add(new Action.Send(primary(), r));
+                armRequestTimer();
+            }
         }
     }
 
@@ -195,6 +266,7 @@ public final class Replica {
 
     /** Primary: assign sequence numbers to pending requests while the pipeline has room (batching). */
     private void sendBatches() {
+        if (!viewActive || !isPrimary()) return;
         while (!pending.isEmpty() && nextSeq - 1 - lastExecuted < cfg.maxInFlightBatches() && nextSeq <= h + cfg.logSize()) {
             List<Request> batch = new ArrayList<>(Math.min(pending.size(), cfg.maxBatchRequests()));
             int bytes = 0;
@@ -202,6 +274,12 @@ public final class Replica {
             while (it.hasNext() && batch.size() < cfg.maxBatchRequests()) {
                 Request r = it.next();
                 int len = r.operation().length;
+                Long a = assigned.get(r.client());
+                if (a != null && a >= r.timestamp()) {   // already ordered (e.g. by a new view's decision)
+                    it.remove();
+                    pendingBytes -= len;
+                    continue;
+                }
                 if (!batch.isEmpty() && bytes + len > cfg.maxBatchBytes()) break;
                 batch.add(r);
                 bytes += len;
@@ -209,11 +287,13 @@ public final class Replica {
                 pendingBytes -= len;
                 assigned.put(r.client(), r.timestamp());
             }
+            if (batch.isEmpty()) continue;
             proposedTime = Math.max(proposedTime, now);
             byte[] nonDet = NonDet.encodeTime(proposedTime);
             Digest d = MessageCodec.batchDigest(batch, nonDet);
             PrePrepare pp = new PrePrepare(view, nextSeq, d, nonDet, List.copyOf(batch));
             Slot s = slot(nextSeq);
+            s.digest = d;
             s.prePrepare = pp;
             nextSeq++;
             out.add(new Action.Multicast(pp));
@@ -229,14 +309,21 @@ public final class Replica {
     // ---- three-phase agreement (section 4.2) ----
 
     private void onPrePrepare(int from, PrePrepare pp) {
+        if (pp.view() != view || from != primary() || !viewActive) {
+            // Not a proposal we can act on; it may still carry a batch body we asked for.
+            if (!offerBody(pp)) counters.ignore(pp.view() != view || !viewActive ? Ignored.WRONG_VIEW : Ignored.NOT_FROM_PRIMARY);
+            return;
+        }
         if (!acceptable(pp.view(), pp.seq())) return;
-        if (from != primary() || isPrimary()) { counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
+        if (isPrimary()) { counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
         Slot s = slot(pp.seq());
-        if (s.prePrepare != null) {
-            if (!s.prePrepare.digest().equals(pp.digest())) counters.ignore(Ignored.CONFLICTING_PRE_PREPARE);
+        if (s.digest != null) {
+            if (!s.digest.equals(pp.digest())) counters.ignore(Ignored.CONFLICTING_PRE_PREPARE);
+            else if (s.prePrepare == null) offerBody(pp);   // the body of a batch a new view selected
             return;
         }
         if (!validBatch(pp)) return;
+        s.digest = pp.digest();
         s.prePrepare = pp;
         for (Request r : pp.batch()) assigned.merge(r.client(), r.timestamp(), Math::max);
         s.myPrepare = new Prepare(view, pp.seq(), pp.digest(), id);
@@ -277,12 +364,12 @@ public final class Replica {
         checkCommitted(s);
     }
 
-    /** Prepared: the pre-prepare and 2f matching prepares from different backups. */
+    /** Prepared: pre-prepared and 2f matching prepares from different backups. */
     private void checkPrepared(Slot s) {
-        if (s.prepared || s.prePrepare == null || s.matchingPrepares(primary()) < 2 * cfg.f()) return;
+        if (s.prepared || s.digest == null || s.matchingPrepares(primary()) < 2 * f) return;
         s.prepared = true;
-        s.myCommit = new Commit(view, s.seq, s.digest(), id);
-        s.commits[id] = s.digest();
+        s.myCommit = new Commit(view, s.seq, s.digest, id);
+        s.commits[id] = s.digest;
         out.add(new Action.Multicast(s.myCommit));
         checkCommitted(s);
     }
@@ -300,6 +387,7 @@ public final class Replica {
         if (executing != -1) return;
         Slot s = log.get(lastExecuted + 1);
         if (s == null || !s.committed) return;
+        if (s.prePrepare == null) { wantBody(s.seq, s.digest); return; }   // committed by digest; the body comes later
         List<Request> batch = s.prePrepare.batch();
         List<Request> run = new ArrayList<>(batch.size());
         Map<Integer, Long> seen = null;
@@ -323,7 +411,7 @@ public final class Replica {
         while (executing == -1 && maxCommitted <= lastExecuted && !deferredReads.isEmpty()) {
             onReadOnly(deferredReads.poll());
         }
-        if (isPrimary()) sendBatches();
+        sendBatches();
     }
 
     // ---- checkpoints and garbage collection (section 4.3) ----
@@ -338,8 +426,8 @@ public final class Replica {
 
     private void onCheckpoint(int from, Checkpoint c) {
         if (!fromReplica(from, c.replica())) return;
-        if (c.seq() <= h) return;   // old news
-        if (c.seq() % cfg.checkpointInterval() != 0 || c.seq() > h + 2L * cfg.logSize()) {
+        if (c.seq() <= stableSeq) return;   // old news
+        if (c.seq() % cfg.checkpointInterval() != 0 || c.seq() > Math.max(h, stableSeq) + 2L * cfg.logSize()) {
             counters.ignore(Ignored.CHECKPOINT_TOO_FAR);
             return;
         }
@@ -368,12 +456,279 @@ public final class Replica {
      * its own execution, can therefore always catch up. Memory stays bounded by 2L entries.
      */
     private void makeStable(long seq) {
+        if (seq <= stableSeq) return;
+        stableSeq = seq;
+        checkpoints.headMap(seq, false).clear();
+        if (seq <= h) return;
         long previous = h;
         h = seq;
         log.headMap(previous, true).clear();
-        checkpoints.headMap(seq, false).clear();
-        if (isPrimary()) sendBatches();
+        sets.truncate(h);
+        bodies.values().removeIf(pp -> pp.seq() <= h);
+        wanted.values().removeIf(w -> w <= h);
+        sendBatches();
     }
+
+    // ---- view changes (section 4.5) ----
+
+    /** Leaves the current view for {@code newView}: VIEW-CHANGE with C, P and Q (Figure 2). */
+    private void startViewChange(long newView) {
+        if (newView <= view) return;
+        viewChangesStarted++;
+        // Entries at or below our stable checkpoint are not reported: ls covers them.
+        if (viewActive) sets.leaveView(view, Math.max(h, stableSeq), h + cfg.logSize(), log);
+        else consecutiveViewChanges++;   // the previous view change did not complete in time
+        sets.truncate(stableSeq);
+        // Keep the bodies of what the sets refer to; the log of the old view goes.
+        Set<Digest> keep = sets.referenced();
+        for (Slot s : log.values()) if (s.prePrepare != null && keep.contains(s.digest)) bodies.put(s.digest, s.prePrepare);
+        bodies.keySet().retainAll(keep);
+        wanted.clear();
+        log.clear();
+        assigned.clear();
+        maxCommitted = Math.min(maxCommitted, lastExecuted);
+        view = newView;
+        viewActive = false;
+        disarmViewChangeTimer();
+        round = new ViewChangeRound(view, n, primary());
+        List<ViewChange.CheckpointRef> held = new ArrayList<>();
+        for (CheckpointVotes v : checkpoints.values()) if (v.mine != null) held.add(new ViewChange.CheckpointRef(v.seq, v.mine.state()));
+        myViewChange = new ViewChange(view, id, stableSeq, List.copyOf(held), sets.prepared(), sets.prePrepared());
+        latestViewChange[id] = myViewChange;
+        round.receive(myViewChange);
+        out.add(new Action.Multicast(myViewChange));
+        // View-changes for this view that arrived before we joined it count now.
+        for (int j = 0; j < n; j++) {
+            ViewChange vc = latestViewChange[j];
+            if (j != id && vc != null && vc.view() == view) acceptViewChange(vc);
+        }
+        NewView early = earlyNewView;
+        earlyNewView = null;
+        if (early != null && early.view() == view) onNewView(primary(), early);
+        progressViewChange();
+    }
+
+    private void onViewChange(int from, ViewChange vc) {
+        if (from < 0 || from >= n || from == id) { counters.ignore(Ignored.NOT_A_REPLICA); return; }
+        if (!wellFormed(vc)) { counters.ignore(Ignored.BAD_VIEW_CHANGE); return; }
+        if (from != vc.replica()) {
+            // A copy the new primary forwards (its author may be uncooperative): usable with f acks.
+            if (vc.view() == view && !viewActive && from == primary()) {
+                round.receiveForwarded(vc);
+                progressViewChange();
+            } else {
+                counters.ignore(Ignored.BAD_VIEW_CHANGE);
+            }
+            return;
+        }
+        ViewChange prior = latestViewChange[from];
+        if (prior == null || vc.view() > prior.view()) latestViewChange[from] = vc;
+        if (vc.view() == view && !viewActive) {
+            acceptViewChange(vc);
+            progressViewChange();
+        } else if (vc.view() > view) {
+            joinIfFPlusOneAhead();
+        }
+    }
+
+    /** Sanity of a view-change's contents: entries within its sender's window, sizes bounded. */
+    private boolean wellFormed(ViewChange vc) {
+        if (vc.view() <= 0 || vc.replica() < 0 || vc.replica() >= n) return false;
+        long lo = vc.stableSeq(), hi = vc.stableSeq() + cfg.logSize();
+        if (vc.checkpoints().size() > cfg.logSize() / cfg.checkpointInterval() + 2) return false;
+        for (ViewChange.PreparedEntry e : vc.prepared()) if (e.seq() <= lo || e.seq() > hi || e.view() >= vc.view()) return false;
+        for (ViewChange.PrePreparedEntry e : vc.prePrepared()) {
+            if (e.seq() <= lo || e.seq() > hi || e.entries().isEmpty() || e.entries().size() > f + 2) return false;
+            for (ViewChange.DigestView dv : e.entries()) if (dv.view() >= vc.view()) return false;
+        }
+        return vc.prepared().size() <= cfg.logSize() && vc.prePrepared().size() <= cfg.logSize();
+    }
+
+    /** A view-change for the view we are changing to, from its author: record it and acknowledge it to the new primary. */
+    private void acceptViewChange(ViewChange vc) {
+        if (!round.receive(vc)) return;
+        if (!isPrimary()) out.add(new Action.Send(primary(), new ViewChangeAck(view, id, vc.replica(), round.receivedDigest(vc.replica()))));
+    }
+
+    /** [6]: f+1 replicas are in higher views, so at least one correct one is: join the smallest view they vouch for. */
+    private void joinIfFPlusOneAhead() {
+        long[] ahead = new long[n];
+        int k = 0;
+        for (ViewChange vc : latestViewChange) if (vc != null && vc.view() > view) ahead[k++] = vc.view();
+        if (k < f + 1) return;
+        java.util.Arrays.sort(ahead, 0, k);
+        startViewChange(ahead[k - (f + 1)]);
+    }
+
+    private void onViewChangeAck(int from, ViewChangeAck a) {
+        if (!fromReplica(from, a.replica())) return;
+        if (a.view() != view || viewActive || a.viewChangeSender() < 0 || a.viewChangeSender() >= n) {
+            counters.ignore(Ignored.WRONG_VIEW);
+            return;
+        }
+        round.ack(from, a.viewChangeSender(), a.viewChangeDigest());
+        progressViewChange();
+    }
+
+    private void onNewView(int from, NewView nv) {
+        if (nv.view() > view && from == cfg.primaryOf(nv.view())) {
+            // It may arrive before the view-changes that make us join that view: keep the latest.
+            if (earlyNewView == null || nv.view() > earlyNewView.view()) earlyNewView = nv;
+            return;
+        }
+        if (nv.view() != view || viewActive) { counters.ignore(Ignored.WRONG_VIEW); return; }
+        if (from != primary() || isPrimary()) { counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
+        if (round.newView != null) return;   // the first one counts
+        if (nv.viewChanges().size() < cfg.quorum() || nv.viewChanges().size() > n) { counters.ignore(Ignored.BAD_NEW_VIEW); return; }
+        boolean[] seen = new boolean[n];
+        for (NewView.ViewChangeRef ref : nv.viewChanges()) {
+            if (ref.replica() < 0 || ref.replica() >= n || seen[ref.replica()]) { counters.ignore(Ignored.BAD_NEW_VIEW); return; }
+            seen[ref.replica()] = true;
+        }
+        round.newView = nv;
+        progressViewChange();
+    }
+
+    /** Runs whatever the view change can do with the information at hand (section 4.5). */
+    private void progressViewChange() {
+        if (viewActive || round == null) return;
+        if (!viewChangeTimerArmed && round.receivedCount() >= cfg.quorum()) {
+            // [6]: with 2f+1 view-changes in, the new view has this long to start.
+            armViewChangeTimer();
+        }
+        if (isPrimary()) {
+            round.admit(f);
+            List<ViewChange> s = round.s();
+            if (s.size() < cfg.quorum()) return;
+            NewViewDecision.Outcome o = new NewViewDecision(s, f, cfg.logSize()).decide(this::haveBody);
+            if (!o.decided()) {
+                for (var m : o.missingBodies().entrySet()) wantBody(m.getKey(), m.getValue());
+                return;
+            }
+            List<NewView.ViewChangeRef> refs = new ArrayList<>();
+            for (ViewChange vc : s) refs.add(new NewView.ViewChangeRef(vc.replica(), round.receivedDigest(vc.replica())));
+            NewView nv = new NewView(view, List.copyOf(refs), o.start().seq(), o.start().digest(), o.selected());
+            round.newView = nv;
+            round.decidedFrom = s;
+            out.add(new Action.Multicast(nv));
+            install(nv);
+        } else if (round.newView != null) {
+            NewView nv = round.newView;
+            List<ViewChange> s = new ArrayList<>();
+            for (NewView.ViewChangeRef ref : nv.viewChanges()) {
+                ViewChange vc = round.lookup(ref.replica(), ref.digest(), f);
+                if (vc == null) return;   // wait: STATUS gets it retransmitted
+                s.add(vc);
+            }
+            if (!new NewViewDecision(s, f, cfg.logSize()).verify(nv)) {
+                counters.ignore(Ignored.NEW_VIEW_REJECTED);
+                startViewChange(view + 1);
+                return;
+            }
+            round.decidedFrom = s;
+            install(nv);
+        }
+    }
+
+    /** Starts the new view from the decision (section 4.5, "new-view message processing"). */
+    private void install(NewView nv) {
+        viewActive = true;
+        disarmViewChangeTimer();
+        long start = nv.checkpointSeq();
+        if (start > lastExecuted) counters.ignore(Ignored.STATE_BEHIND);   // needs state transfer (later issue)
+        h = start;
+        log.clear();
+        sets.truncate(h);
+        for (int i = 0; i < nv.selected().size(); i++) {
+            long seq = start + 1 + i;
+            Digest d = nv.selected().get(i);
+            Slot s = slot(seq);
+            s.digest = d;
+            if (d.equals(NewView.NULL_REQUEST)) {
+                s.prePrepare = new PrePrepare(view, seq, d, NonDet.encodeTime(0), List.of());
+            } else {
+                PrePrepare body = bodies.get(d);
+                if (body != null) s.prePrepare = new PrePrepare(view, seq, d, body.nonDet(), body.batch());
+                if (seq > lastExecuted) {
+                    if (body != null) for (Request r : body.batch()) assigned.merge(r.client(), r.timestamp(), Math::max);
+                    else wantBody(seq, d);
+                }
+            }
+            if (isPrimary()) {
+                if (s.prePrepare != null && !d.equals(NewView.NULL_REQUEST)) out.add(new Action.Multicast(s.prePrepare));
+            } else {
+                s.myPrepare = new Prepare(view, seq, d, id);
+                s.prepares[id] = d;
+                out.add(new Action.Multicast(s.myPrepare));
+            }
+        }
+        nextSeq = Math.max(start + nv.selected().size(), lastExecuted) + 1;
+        for (Slot s : log.values()) checkPrepared(s);
+        // The requests clients sent us directly go to the new primary at once (they retransmit too).
+        if (!isPrimary()) for (Request r : pending.values()) out.add(new Action.Send(primary(), r));
+        armRequestTimer();
+        afterProgress();
+    }
+
+    // ---- batch bodies by digest (sections 4.5 A3 and 4.6.1) ----
+
+    private boolean haveBody(Digest d) { return d.equals(NewView.NULL_REQUEST) || bodies.containsKey(d); }
+
+    private void wantBody(long seq, Digest d) {
+        if (bodies.containsKey(d) || wanted.containsKey(d) || wanted.size() >= cfg.logSize()) return;
+        wanted.put(d, seq);
+        out.add(new Action.Multicast(new FetchBatch(id, seq, d)));
+    }
+
+    /** A body we asked for: checked against its digest, so it needs no trust in whoever sent it. */
+    private boolean offerBody(PrePrepare pp) {
+        Long seq = wanted.get(pp.digest());
+        if (seq == null) return false;
+        if (!NonDet.isTime(pp.nonDet()) || !MessageCodec.batchDigest(pp.batch(), pp.nonDet()).equals(pp.digest())) {
+            counters.ignore(Ignored.BAD_BATCH_DIGEST);
+            return true;
+        }
+        wanted.remove(pp.digest());
+        bodies.put(pp.digest(), pp);
+        for (Slot s : log.values()) {
+            if (s.prePrepare == null && pp.digest().equals(s.digest)) {
+                s.prePrepare = new PrePrepare(view, s.seq, s.digest, pp.nonDet(), pp.batch());
+                if (s.seq > lastExecuted) for (Request r : pp.batch()) assigned.merge(r.client(), r.timestamp(), Math::max);
+            }
+        }
+        if (!viewActive) progressViewChange();
+        else afterProgress();
+        return true;
+    }
+
+    private void onFetchBatch(int from, FetchBatch fb) {
+        if (!fromReplica(from, fb.replica())) return;
+        PrePrepare body = bodies.get(fb.digest());
+        if (body == null) {
+            Slot s = log.get(fb.seq());
+            if (s != null && s.prePrepare != null && fb.digest().equals(s.digest)) body = s.prePrepare;
+        }
+        if (body != null) out.add(new Action.Send(from, body));
+    }
+
+    // ---- view-change timer ([6]) ----
+
+    private long viewChangeTimeout() {
+        return cfg.viewChangeTimeoutMs() << Math.min(consecutiveViewChanges, MAX_BACKOFF_DOUBLINGS);
+    }
+
+    /** A backup waiting for requests to execute runs the timer; the primary does not suspect itself. */
+    private void armRequestTimer() {
+        if (!viewActive || isPrimary() || pending.isEmpty() || viewChangeTimerArmed) return;
+        armViewChangeTimer();
+    }
+
+    private void armViewChangeTimer() {
+        viewChangeTimerArmed = true;
+        out.add(new Action.SetTimer(TimerKind.VIEW_CHANGE, now + viewChangeTimeout()));
+    }
+
+    private void disarmViewChangeTimer() { viewChangeTimerArmed = false; }
 
     // ---- retransmission (section 4.6.1) ----
 
@@ -387,16 +742,24 @@ public final class Replica {
             if (s.prepared) prepared[(int) (i >>> 6)] |= 1L << (i & 63);
             if (s.committed) committed[(int) (i >>> 6)] |= 1L << (i & 63);
         }
-        return new Status(view, id, true, h, lastExecuted, 0L, prepared, committed);
+        long vcs = viewActive || round == null ? 0 : round.receivedBits();
+        return new Status(view, id, viewActive, stableSeq, lastExecuted, vcs, prepared, committed);
     }
 
-    /** Resend to {@code from} our own messages that its status shows it lacks. */
+    /** Resend to {@code from} what its status shows it lacks. */
     private void onStatus(int from, Status st) {
         if (!fromReplica(from, st.replica())) return;
-        if (st.view() != view) { counters.ignore(Ignored.WRONG_VIEW); return; }
         for (CheckpointVotes v : checkpoints.tailMap(st.stableSeq(), false).values()) {
             if (v.mine != null) out.add(new Action.Send(from, v.mine));
         }
+        if (st.view() < view) {
+            // It is behind: our view-change helps it join (f+1 of them make it move).
+            if (myViewChange != null && myViewChange.view() == view) out.add(new Action.Send(from, myViewChange));
+            return;
+        }
+        if (st.view() > view) return;
+        if (!st.viewActive()) { resendViewChange(from, st); return; }
+        if (!viewActive) return;
         // Bounds from a peer are untrusted: clamp to our own window (and avoid overflow).
         long lo = Math.max(st.lastExecuted(), retainedFrom());
         long hi = h + cfg.logSize();
@@ -404,10 +767,36 @@ public final class Replica {
         if (lo >= hi) return;
         for (Slot s : log.subMap(lo, false, hi, true).values()) {
             if (!st.isPrepared(s.seq)) {
-                if (isPrimary() && s.prePrepare != null) out.add(new Action.Send(from, s.prePrepare));
+                if (isPrimary() && s.prePrepare != null && !NewView.NULL_REQUEST.equals(s.digest)) out.add(new Action.Send(from, s.prePrepare));
                 if (s.myPrepare != null) out.add(new Action.Send(from, s.myPrepare));
             }
             if (!st.isCommitted(s.seq) && s.myCommit != null) out.add(new Action.Send(from, s.myCommit));
+        }
+    }
+
+    /** {@code from} is changing to our view and lacks parts of it (section 4.6.1). */
+    private void resendViewChange(int from, Status st) {
+        if (round == null || round.view != view) return;
+        if (myViewChange != null && myViewChange.view() == view && !st.hasViewChange(id)) out.add(new Action.Send(from, myViewChange));
+        if (isPrimary()) {
+            if (round.newView != null) {
+                out.add(new Action.Send(from, round.newView));
+                // Forward the view-changes it names that `from` lacks; f acks let it accept them.
+                for (NewView.ViewChangeRef ref : round.newView.viewChanges()) {
+                    ViewChange vc = round.received(ref.replica());
+                    if (ref.replica() != id && ref.replica() != from && !st.hasViewChange(ref.replica()) && vc != null)
+                        out.add(new Action.Send(from, vc));
+                }
+            }
+            return;
+        }
+        // A backup vouches for the view-changes it received: to the primary (for S) and to a backup
+        // that has only a forwarded copy.
+        for (int j = 0; j < n; j++) {
+            ViewChange vc = round.received(j);
+            if (vc == null || j == id || j == from) continue;
+            if (from == primary() || !st.hasViewChange(j))
+                out.add(new Action.Send(from, new ViewChangeAck(view, id, j, round.receivedDigest(j))));
         }
     }
 
@@ -417,7 +806,7 @@ public final class Replica {
     private long retainedFrom() { return log.isEmpty() ? h : Math.min(h, log.firstKey() - 1); }
 
     private boolean acceptable(long v, long seq) {
-        if (v != view) { counters.ignore(Ignored.WRONG_VIEW); return false; }
+        if (v != view || !viewActive) { counters.ignore(Ignored.WRONG_VIEW); return false; }
         if (seq <= h || seq > h + cfg.logSize()) { counters.ignore(Ignored.OUTSIDE_WATER_MARKS); return false; }
         return true;
     }
@@ -448,7 +837,11 @@ public final class Replica {
 
     public int id() { return id; }
     public long view() { return view; }
+    public boolean viewActive() { return viewActive; }
+    /** View changes this replica started (sent a VIEW-CHANGE for). */
+    public long viewChangesStarted() { return viewChangesStarted; }
     public long lowWaterMark() { return h; }
+    public long stableSeq() { return stableSeq; }
     public long lastExecuted() { return lastExecuted; }
     public long knownStable() { return knownStable; }
     public Counters counters() { return counters; }

@@ -6,12 +6,16 @@ import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.Prepare;
 
 /**
- * What one replica knows about one sequence number in the current view (section 4.2): the
- * pre-prepare, the prepares and commits received (one per replica: the first one counts), and the
+ * What one replica knows about one sequence number in the current view (section 4.2): the batch
+ * digest it pre-prepared (from a PRE-PREPARE, or from a NEW-VIEW's decision), the batch body when
+ * it has it, the prepares and commits received (one per replica: the first one counts), and the
  * status reached. Memory is bounded: slots exist only between the water marks.
  */
 final class Slot {
     final long seq;
+    /** The pre-prepared batch digest, or null while nothing is pre-prepared. */
+    Digest digest;
+    /** The batch body (a PRE-PREPARE of the current view carrying it); null until known. */
     PrePrepare prePrepare;
     final Digest[] prepares;
     final Digest[] commits;
@@ -26,20 +30,16 @@ final class Slot {
         this.commits = new Digest[n];
     }
 
-    Digest digest() { return prePrepare == null ? null : prePrepare.digest(); }
-
-    /** Prepares matching the pre-prepare, not counting the primary (which sends none). */
+    /** Prepares matching the pre-prepared digest, not counting the primary (which sends none). */
     int matchingPrepares(int primary) {
-        Digest d = digest();
         int c = 0;
-        for (int i = 0; i < prepares.length; i++) if (i != primary && d.equals(prepares[i])) c++;
+        for (int i = 0; i < prepares.length; i++) if (i != primary && digest.equals(prepares[i])) c++;
         return c;
     }
 
     int matchingCommits() {
-        Digest d = digest();
         int c = 0;
-        for (Digest x : commits) if (d.equals(x)) c++;
+        for (Digest x : commits) if (digest.equals(x)) c++;
         return c;
     }
 }

@@ -4,6 +4,11 @@ package io.bulwark.bft.core;
 public enum TimerKind {
     /** Replica: multicast a STATUS message (section 4.6.1). */
     STATUS,
+    /**
+     * Replica: the view-change timer of section 4.5 and [6] — a backup that knows of a request not
+     * yet executed, or that is waiting for a NEW-VIEW, suspects the primary when it fires.
+     */
+    VIEW_CHANGE,
     /** Client: retransmit the outstanding request to all replicas (section 4.2). */
     CLIENT_RETRANSMIT
 }

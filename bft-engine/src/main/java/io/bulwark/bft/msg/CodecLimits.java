@@ -1,6 +1,7 @@
 package io.bulwark.bft.msg;
 
 import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.wire.Frame;
 
 /**
@@ -19,6 +20,11 @@ import io.bulwark.bft.wire.Frame;
  * @param maxKeyShareBytes  largest encrypted session key
  * @param maxSignatureBytes largest co-processor signature
  * @param maxStatusWords    most 64-bit words per STATUS bitmap: ceil(L / 64) (section 4.6.1)
+ * @param maxCheckpoints    most checkpoints in a VIEW-CHANGE's C: L / K + 2 (those from the stable one up to
+ *                          the high water mark, and one to spare)
+ * @param maxLogEntries     most entries in a VIEW-CHANGE's P or Q, or in a NEW-VIEW's selection: L (one per
+ *                          sequence number in the log, section 4.5)
+ * @param maxQPairs         most (digest, view) pairs in one Q entry: f + 2 (section 4.5, Figure 2)
  * @param maxFrameBytes     largest whole frame; checked before anything else
  */
 public record CodecLimits(
@@ -33,6 +39,9 @@ public record CodecLimits(
         int maxKeyShareBytes,
         int maxSignatureBytes,
         int maxStatusWords,
+        int maxCheckpoints,
+        int maxLogEntries,
+        int maxQPairs,
         int maxFrameBytes) {
 
     public static final int DEFAULT_MAX_NON_DET_BYTES = 64;
@@ -51,6 +60,9 @@ public record CodecLimits(
         u16("maxKeyShareBytes", maxKeyShareBytes);
         u16("maxSignatureBytes", maxSignatureBytes);
         u16("maxStatusWords", maxStatusWords);
+        u16("maxCheckpoints", maxCheckpoints);
+        u16("maxLogEntries", maxLogEntries);
+        u16("maxQPairs", maxQPairs);
     }
 
     private static void u16(String name, int v) {
@@ -61,15 +73,18 @@ public record CodecLimits(
     public static CodecLimits of(ProtocolConfig config, int tagLength) {
         int n = config.n();
         int words = (config.logSize() + 63) / 64;
+        int checkpoints = config.logSize() / config.checkpointInterval() + 2;
         CodecLimits draft = new CodecLimits(n, tagLength, config.maxOperationBytes(), config.maxResultBytes(),
                 config.maxBatchRequests(), config.maxBatchBytes(), DEFAULT_MAX_NON_DET_BYTES, n,
-                DEFAULT_MAX_KEY_SHARE_BYTES, DEFAULT_MAX_SIGNATURE_BYTES, words, Integer.MAX_VALUE);
+                DEFAULT_MAX_KEY_SHARE_BYTES, DEFAULT_MAX_SIGNATURE_BYTES, words, checkpoints, config.logSize(),
+                config.f() + 2, Integer.MAX_VALUE);
         return draft.withMaxFrameBytes(draft.largestFrame());
     }
 
     public CodecLimits withMaxFrameBytes(int max) {
         return new CodecLimits(replicaCount, tagLength, maxOperationBytes, maxResultBytes, maxBatchRequests,
-                maxBatchBytes, maxNonDetBytes, maxNewKeyShares, maxKeyShareBytes, maxSignatureBytes, maxStatusWords, max);
+                maxBatchBytes, maxNonDetBytes, maxNewKeyShares, maxKeyShareBytes, maxSignatureBytes, maxStatusWords,
+                maxCheckpoints, maxLogEntries, maxQPairs, max);
     }
 
     /** Bytes of a request's client authenticator: one tag per replica. */
@@ -85,8 +100,20 @@ public record CodecLimits(
         long status = MessageCodec.STATUS_FIXED_BYTES + 16L * maxStatusWords;
         long newKey = MessageCodec.NEW_KEY_FIXED_BYTES + (long) maxNewKeyShares * (MessageCodec.KEY_SHARE_FIXED_BYTES + maxKeyShareBytes)
                 + maxSignatureBytes;
-        long body = Math.max(Math.max(request, prePrepare), Math.max(Math.max(reply, status), Math.max(newKey, MessageCodec.PREPARE_BYTES)));
+        long viewChange = MessageCodec.VIEW_CHANGE_FIXED_BYTES + (long) maxCheckpoints * MessageCodec.CHECKPOINT_REF_BYTES
+                + (long) maxLogEntries * (MessageCodec.PREPARED_ENTRY_BYTES + MessageCodec.Q_ENTRY_FIXED_BYTES
+                        + (long) maxQPairs * MessageCodec.DIGEST_VIEW_BYTES);
+        long newView = MessageCodec.NEW_VIEW_FIXED_BYTES + (long) replicaCount * MessageCodec.VIEW_CHANGE_REF_BYTES
+                + (long) maxLogEntries * Digest.LENGTH;
+        long fixed = Math.max(MessageCodec.PREPARE_BYTES, Math.max(MessageCodec.VIEW_CHANGE_ACK_BYTES, MessageCodec.FETCH_BATCH_BYTES));
+        long body = max(request, prePrepare, reply, status, newKey, viewChange, newView, fixed);
         long frame = Frame.HEADER_BYTES + body + Frame.maxTrailerBytes(replicaCount, tagLength);
         return (int) Math.min(frame, Integer.MAX_VALUE - 64);
+    }
+
+    private static long max(long... sizes) {
+        long m = 0;
+        for (long s : sizes) m = Math.max(m, s);
+        return m;
     }
 }

@@ -32,14 +32,26 @@ import java.util.List;
  * REPLY        [u8 flags: 1 readOnly | 2 digestOnly][i64 view][i64 timestamp][i32 client][i32 replica]
  *              [i32 resultLen][result]            (digestOnly: resultLen = 32)
  * CHECKPOINT   [i64 seq][32 digest][i32 replica]
- * STATUS       [i64 view][i32 replica][i64 stableSeq][i64 lastExecuted]
+ * STATUS       [i64 view][i32 replica][u8 viewActive = 0 | 1][i64 stableSeq][i64 lastExecuted]
+ *              [i64 viewChanges: bit j for replica j < n]
  *              [u16 words][words * i64 prepared][u16 words][words * i64 committed]
  * NEW_KEY      [i32 sender][i64 counter][u16 count]
  *              count * ([i32 receiver][u16 len][ciphertext]), receivers strictly increasing replicas != sender
  *              [u16 sigLen][signature]
+ * VIEW_CHANGE  [i64 view][i32 replica][i64 stableSeq]
+ *              [u16 count] count * ([i64 seq][32 digest])                       C: seqs strictly increasing
+ *              [u16 count] count * ([i64 seq][32 digest][i64 view])             P: seqs strictly increasing
+ *              [u16 count] count * ([i64 seq][u16 pairs] pairs * ([32 digest][i64 view]))
+ *                                                                               Q: seqs strictly increasing,
+ *                                                                               1..f+2 pairs, digests distinct
+ * VIEW_CHANGE_ACK [i64 view][i32 replica][i32 viewChangeSender][32 viewChangeDigest]
+ * NEW_VIEW     [i64 view][u16 count] count * ([i32 replica][32 digest])        V: replicas strictly increasing
+ *              [i64 checkpointSeq][32 checkpointDigest][u16 count][count * 32 selected digest]
+ * FETCH_BATCH  [i32 replica][i64 seq > 0][32 digest]
  * </pre>
  * Views, sequence numbers, timestamps and counters are non-negative; replica ids are 0..n-1;
- * ciphertexts and signatures are non-empty. The encoding is canonical: equal messages have
+ * ciphertexts and signatures are non-empty; the lists of VIEW-CHANGE and NEW-VIEW are bounded by
+ * L, L/K + 2, f + 2 and n ({@link CodecLimits}). The encoding is canonical: equal messages have
  * equal bytes.
  *
  * <p>Encoding is static and thread-safe: compute {@link #bodySize}, then {@link #writeBody}
@@ -55,6 +67,12 @@ public final class MessageCodec {
     public static final int TYPE_CHECKPOINT = 6;
     public static final int TYPE_STATUS = 7;
     public static final int TYPE_NEW_KEY = 8;
+    public static final int TYPE_VIEW_CHANGE = 9;
+    public static final int TYPE_VIEW_CHANGE_ACK = 10;
+    public static final int TYPE_NEW_VIEW = 11;
+    public static final int TYPE_FETCH_BATCH = 12;
+    /** The highest type code: known types are {@link #TYPE_REQUEST}..{@code LAST_TYPE}. */
+    public static final int LAST_TYPE = TYPE_FETCH_BATCH;
 
     static final int REQUEST_MARK = 0xA0;
     static final int REQUEST_READ_ONLY = 0x01;
@@ -73,15 +91,28 @@ public final class MessageCodec {
     public static final int STATUS_FIXED_BYTES = 8 + 4 + 1 + 8 + 8 + 8 + 2 + 2;
     public static final int NEW_KEY_FIXED_BYTES = 4 + 8 + 2 + 2;
     public static final int KEY_SHARE_FIXED_BYTES = 4 + 2;
+    /** view, replica, stableSeq and the three u16 counts. */
+    public static final int VIEW_CHANGE_FIXED_BYTES = 8 + 4 + 8 + 2 + 2 + 2;
+    public static final int CHECKPOINT_REF_BYTES = 8 + Digest.LENGTH;
+    public static final int PREPARED_ENTRY_BYTES = 8 + Digest.LENGTH + 8;
+    /** A Q entry without its pairs: seq and the u16 pair count. */
+    public static final int Q_ENTRY_FIXED_BYTES = 8 + 2;
+    public static final int DIGEST_VIEW_BYTES = Digest.LENGTH + 8;
+    public static final int VIEW_CHANGE_ACK_BYTES = 8 + 4 + 4 + Digest.LENGTH;
+    /** view, the two u16 counts, checkpointSeq and checkpointDigest. */
+    public static final int NEW_VIEW_FIXED_BYTES = 8 + 2 + 8 + Digest.LENGTH + 2;
+    public static final int VIEW_CHANGE_REF_BYTES = 4 + Digest.LENGTH;
+    public static final int FETCH_BATCH_BYTES = 4 + 8 + Digest.LENGTH;
 
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    // Domain bytes so that request, batch and result digests can never be confused with each other.
+    // Domain bytes so that request, batch, result and view-change digests can never be confused with each other.
     private static final byte DOMAIN_REQUEST = 'Q';
     private static final byte DOMAIN_BATCH = 'B';
     private static final byte DOMAIN_RESULT = 'R';
+    private static final byte DOMAIN_VIEW_CHANGE = 'V';
     /** Scratch for the fixed-size fields fed to a digest (at most 13 bytes, used before each update returns). */
     private static final ThreadLocal<byte[]> FIXED_FIELDS = ThreadLocal.withInitial(() -> new byte[16]);
     private static final ThreadLocal<MessageDigest[]> SHA256 = ThreadLocal.withInitial(
@@ -110,10 +141,14 @@ public final class MessageCodec {
         if (m instanceof Checkpoint) return TYPE_CHECKPOINT;
         if (m instanceof Status) return TYPE_STATUS;
         if (m instanceof NewKey) return TYPE_NEW_KEY;
+        if (m instanceof ViewChange) return TYPE_VIEW_CHANGE;
+        if (m instanceof ViewChangeAck) return TYPE_VIEW_CHANGE_ACK;
+        if (m instanceof NewView) return TYPE_NEW_VIEW;
+        if (m instanceof FetchBatch) return TYPE_FETCH_BATCH;
         throw new IllegalArgumentException("not a message: " + m);
     }
 
-    public static boolean isKnownType(int type) { return type >= TYPE_REQUEST && type <= TYPE_NEW_KEY; }
+    public static boolean isKnownType(int type) { return type >= TYPE_REQUEST && type <= LAST_TYPE; }
 
     // ------------------------------------------------------------------ sizes
 
@@ -144,6 +179,20 @@ public final class MessageCodec {
             for (NewKey.KeyShare s : k.shares()) size += KEY_SHARE_FIXED_BYTES + u16Len(s.ciphertext(), "ciphertext");
             return checkedSize(size);
         }
+        if (m instanceof ViewChange v) {
+            long size = VIEW_CHANGE_FIXED_BYTES + (long) u16Count(v.checkpoints(), "checkpoints") * CHECKPOINT_REF_BYTES
+                    + (long) u16Count(v.prepared(), "prepared") * PREPARED_ENTRY_BYTES;
+            u16Count(v.prePrepared(), "prePrepared");
+            for (ViewChange.PrePreparedEntry q : v.prePrepared())
+                size += Q_ENTRY_FIXED_BYTES + (long) u16Count(q.entries(), "pre-prepared pairs") * DIGEST_VIEW_BYTES;
+            return checkedSize(size);
+        }
+        if (m instanceof ViewChangeAck) return VIEW_CHANGE_ACK_BYTES;
+        if (m instanceof NewView v) {
+            return checkedSize(NEW_VIEW_FIXED_BYTES + (long) u16Count(v.viewChanges(), "viewChanges") * VIEW_CHANGE_REF_BYTES
+                    + (long) u16Count(v.selected(), "selected") * Digest.LENGTH);
+        }
+        if (m instanceof FetchBatch) return FETCH_BATCH_BYTES;
         throw new IllegalArgumentException("not a message: " + m);
     }
 
@@ -173,6 +222,12 @@ public final class MessageCodec {
         if (w == null) throw new IllegalArgumentException("status bitmap is null");
         if (w.length > 0xffff) throw new IllegalArgumentException("status bitmap too long");
         return w.length;
+    }
+
+    private static int u16Count(List<?> list, String what) {
+        if (list == null) throw new IllegalArgumentException(what + " is null");
+        if (list.size() > 0xffff) throw new IllegalArgumentException(what + ": more than 65535 entries");
+        return list.size();
     }
 
     private static int checkedSize(long size) {
@@ -257,7 +312,59 @@ public final class MessageCodec {
             int o = writeNewKeyUnsigned(k, out, off);
             return putBytes16(out, o, k.signature());
         }
+        if (m instanceof ViewChange v) return writeViewChange(v, out, off);
+        if (m instanceof ViewChangeAck a) {
+            int o = putLong(out, off, a.view());
+            o = putInt(out, o, a.replica());
+            o = putInt(out, o, a.viewChangeSender());
+            return putDigest(out, o, a.viewChangeDigest());
+        }
+        if (m instanceof NewView v) {
+            int o = putLong(out, off, v.view());
+            o = putShort(out, o, v.viewChanges().size());
+            for (NewView.ViewChangeRef r : v.viewChanges()) {
+                o = putInt(out, o, r.replica());
+                o = putDigest(out, o, r.digest());
+            }
+            o = putLong(out, o, v.checkpointSeq());
+            o = putDigest(out, o, v.checkpointDigest());
+            o = putShort(out, o, v.selected().size());
+            for (Digest d : v.selected()) o = putDigest(out, o, d);
+            return o;
+        }
+        if (m instanceof FetchBatch b) {
+            int o = putInt(out, off, b.replica());
+            o = putLong(out, o, b.seq());
+            return putDigest(out, o, b.digest());
+        }
         throw new IllegalArgumentException("not a message: " + m);
+    }
+
+    private static int writeViewChange(ViewChange v, byte[] out, int off) {
+        int o = putLong(out, off, v.view());
+        o = putInt(out, o, v.replica());
+        o = putLong(out, o, v.stableSeq());
+        o = putShort(out, o, v.checkpoints().size());
+        for (ViewChange.CheckpointRef c : v.checkpoints()) {
+            o = putLong(out, o, c.seq());
+            o = putDigest(out, o, c.digest());
+        }
+        o = putShort(out, o, v.prepared().size());
+        for (ViewChange.PreparedEntry p : v.prepared()) {
+            o = putLong(out, o, p.seq());
+            o = putDigest(out, o, p.digest());
+            o = putLong(out, o, p.view());
+        }
+        o = putShort(out, o, v.prePrepared().size());
+        for (ViewChange.PrePreparedEntry q : v.prePrepared()) {
+            o = putLong(out, o, q.seq());
+            o = putShort(out, o, q.entries().size());
+            for (ViewChange.DigestView dv : q.entries()) {
+                o = putDigest(out, o, dv.digest());
+                o = putLong(out, o, dv.view());
+            }
+        }
+        return o;
     }
 
     private static int writeRequest(Request r, byte[] out, int off) {
@@ -351,6 +458,10 @@ public final class MessageCodec {
                 case TYPE_CHECKPOINT -> new Checkpoint(seq(), digest(), replica());
                 case TYPE_STATUS -> readStatus();
                 case TYPE_NEW_KEY -> readNewKey();
+                case TYPE_VIEW_CHANGE -> readViewChange();
+                case TYPE_VIEW_CHANGE_ACK -> new ViewChangeAck(view(), replica(), replica(), digest());
+                case TYPE_NEW_VIEW -> readNewView();
+                case TYPE_FETCH_BATCH -> readFetchBatch();
                 default -> throw new DecodeException(RejectReason.UNKNOWN_TYPE, "type " + type);
             };
             if (pos != end) throw new DecodeException(RejectReason.TRAILING_BYTES, (end - pos) + " bytes after " + m.getClass().getSimpleName());
@@ -387,7 +498,7 @@ public final class MessageCodec {
             budget -= r.operation().length;
             batch[i] = r;
         }
-        return new PrePrepare(view, seq, digest, nonDet, Collections.unmodifiableList(Arrays.asList(batch)));
+        return new PrePrepare(view, seq, digest, nonDet, list(batch));
     }
 
     private Reply readReply() throws DecodeException {
@@ -433,8 +544,88 @@ public final class MessageCodec {
             shares[i] = new NewKey.KeyShare(receiver, nonEmpty(bytes(u16(), limits.maxKeyShareBytes(), "ciphertext"), "ciphertext"));
         }
         byte[] signature = nonEmpty(bytes(u16(), limits.maxSignatureBytes(), "signature"), "signature");
-        return new NewKey(sender, counter, Collections.unmodifiableList(Arrays.asList(shares)), signature);
+        return new NewKey(sender, counter, list(shares), signature);
     }
+
+    private ViewChange readViewChange() throws DecodeException {
+        long view = view();
+        int replica = replica();
+        long stableSeq = nonNegative(i64(), "stableSeq");
+        // Every list is strictly increasing by sequence number: canonical, and at most one entry per number.
+        int count = count(u16(), limits.maxCheckpoints(), CHECKPOINT_REF_BYTES, "checkpoints");
+        ViewChange.CheckpointRef[] checkpoints = new ViewChange.CheckpointRef[count];
+        long last = -1;
+        for (int i = 0; i < count; i++) {
+            last = after(last, seq(), "checkpoint");
+            checkpoints[i] = new ViewChange.CheckpointRef(last, digest());
+        }
+        count = count(u16(), limits.maxLogEntries(), PREPARED_ENTRY_BYTES, "prepared");
+        ViewChange.PreparedEntry[] prepared = new ViewChange.PreparedEntry[count];
+        last = -1;
+        for (int i = 0; i < count; i++) {
+            last = after(last, seq(), "prepared");
+            prepared[i] = new ViewChange.PreparedEntry(last, digest(), view());
+        }
+        count = count(u16(), limits.maxLogEntries(), Q_ENTRY_FIXED_BYTES + DIGEST_VIEW_BYTES, "pre-prepared");
+        ViewChange.PrePreparedEntry[] prePrepared = new ViewChange.PrePreparedEntry[count];
+        last = -1;
+        for (int i = 0; i < count; i++) {
+            last = after(last, seq(), "pre-prepared");
+            prePrepared[i] = new ViewChange.PrePreparedEntry(last, digestViews(last));
+        }
+        return new ViewChange(view, replica, stableSeq, list(checkpoints), list(prepared), list(prePrepared));
+    }
+
+    /** The (digest, view) pairs of the Q entry for {@code seq}: 1..f+2 of them, each digest once (Figure 2). */
+    private List<ViewChange.DigestView> digestViews(long seq) throws DecodeException {
+        int pairs = u16();
+        if (pairs == 0) throw bad("pre-prepared entry for seq " + seq + " without pairs");
+        pairs = count(pairs, limits.maxQPairs(), DIGEST_VIEW_BYTES, "pre-prepared pairs");
+        ViewChange.DigestView[] dvs = new ViewChange.DigestView[pairs];
+        for (int i = 0; i < pairs; i++) {
+            Digest d = digest();
+            for (int j = 0; j < i; j++) {
+                if (dvs[j].digest().equals(d)) throw bad("digest " + d + " twice in the pre-prepared entry for seq " + seq);
+            }
+            dvs[i] = new ViewChange.DigestView(d, view());
+        }
+        return list(dvs);
+    }
+
+    private NewView readNewView() throws DecodeException {
+        long view = view();
+        int count = count(u16(), limits.replicaCount(), VIEW_CHANGE_REF_BYTES, "view-changes");
+        NewView.ViewChangeRef[] refs = new NewView.ViewChangeRef[count];
+        int last = -1;
+        for (int i = 0; i < count; i++) {
+            int replica = replica();
+            // Strictly increasing replica ids: canonical, and one view-change per replica.
+            if (replica <= last) throw bad("view-change of replica " + replica + " after " + last);
+            last = replica;
+            refs[i] = new NewView.ViewChangeRef(replica, digest());
+        }
+        long checkpointSeq = nonNegative(i64(), "checkpointSeq");
+        Digest checkpointDigest = digest();
+        count = count(u16(), limits.maxLogEntries(), Digest.LENGTH, "selected");
+        Digest[] selected = new Digest[count];
+        for (int i = 0; i < count; i++) selected[i] = digest();
+        return new NewView(view, list(refs), checkpointSeq, checkpointDigest, list(selected));
+    }
+
+    private FetchBatch readFetchBatch() throws DecodeException {
+        int replica = replica();
+        long seq = seq();
+        if (seq == 0) throw bad("fetch for seq 0"); // sequence number 0 is the initial state, never a batch
+        return new FetchBatch(replica, seq, digest());
+    }
+
+    /** {@code seq}, which must be greater than {@code last}. */
+    private static long after(long last, long seq, String what) throws DecodeException {
+        if (seq <= last) throw bad(what + " seq " + seq + " after " + last);
+        return seq;
+    }
+
+    private static <T> List<T> list(T[] elements) { return Collections.unmodifiableList(Arrays.asList(elements)); }
 
     private long[] words() throws DecodeException {
         int count = count(u16(), limits.maxStatusWords(), 8, "status bitmap");
@@ -565,6 +756,21 @@ public final class MessageCodec {
         updateInt(md, batch.size());
         byte[] d = new byte[Digest.LENGTH];
         for (Request r : batch) md.update(requestDigestInto(mds[0], r, d));
+        return new Digest(md.digest());
+    }
+
+    /**
+     * The digest that names a VIEW-CHANGE in VIEW-CHANGE-ACKs and NEW-VIEWs (section 4.5): over its
+     * canonical encoding, so over every field, the author and view included. A copy forwarded by
+     * another replica has the same digest.
+     */
+    public static Digest viewChangeDigest(ViewChange v) {
+        byte[] body = new byte[bodySize(v)];
+        writeBody(v, body, 0);
+        MessageDigest md = SHA256.get()[0];
+        md.reset();
+        md.update(DOMAIN_VIEW_CHANGE);
+        md.update(body); // self-delimiting, so no length needed
         return new Digest(md.digest());
     }
 

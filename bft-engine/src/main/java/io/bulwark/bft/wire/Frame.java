@@ -40,15 +40,16 @@ public final class Frame {
     /**
      * Which message types may carry which authentication. Requests authenticate themselves
      * (their client authenticator travels with them into pre-prepares, section 4.2) and NEW-KEY
-     * is signed; replies go to one client (MAC); the rest are multicast (authenticator) or
-     * retransmitted to one replica (MAC).
+     * is signed; replies go to one client and view-change-acks to one replica (MAC, section 4.5);
+     * the rest are multicast (authenticator) or retransmitted to one replica (MAC).
      */
     public static boolean allowed(int type, AuthKind kind) {
         return switch (type) {
             case MessageCodec.TYPE_REQUEST, MessageCodec.TYPE_NEW_KEY -> kind == AuthKind.NONE;
-            case MessageCodec.TYPE_REPLY -> kind == AuthKind.MAC;
+            case MessageCodec.TYPE_REPLY, MessageCodec.TYPE_VIEW_CHANGE_ACK -> kind == AuthKind.MAC;
             case MessageCodec.TYPE_PRE_PREPARE, MessageCodec.TYPE_PREPARE, MessageCodec.TYPE_COMMIT,
-                    MessageCodec.TYPE_CHECKPOINT, MessageCodec.TYPE_STATUS ->
+                    MessageCodec.TYPE_CHECKPOINT, MessageCodec.TYPE_STATUS, MessageCodec.TYPE_VIEW_CHANGE,
+                    MessageCodec.TYPE_NEW_VIEW, MessageCodec.TYPE_FETCH_BATCH ->
                     kind == AuthKind.MAC || kind == AuthKind.AUTHENTICATOR;
             default -> false;
         };

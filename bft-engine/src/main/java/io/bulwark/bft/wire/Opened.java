@@ -7,7 +7,9 @@ public sealed interface Opened permits Opened.Accepted, Opened.Rejected {
 
     /**
      * The frame decoded and authenticated as coming from {@code sender} (for NEW-KEY: decoded
-     * only; the key exchange verifies its signature).
+     * only; the key exchange verifies its signature). For a VIEW-CHANGE, {@code sender} is the
+     * replica that sent this frame, which may have forwarded another's: {@code replica()} inside is
+     * only a claim.
      */
     record Accepted(int sender, Message message) implements Opened {
     }

@@ -5,6 +5,7 @@ import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.DecodeException;
+import io.bulwark.bft.msg.FetchBatch;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.NewKey;
@@ -13,6 +14,7 @@ import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
+import io.bulwark.bft.msg.ViewChangeAck;
 
 /**
  * The frame layer of one principal, between bytes and the pure protocol core: seals outgoing
@@ -232,7 +234,12 @@ public final class Wire {
 
     private static final int NO_SENDER_FIELD = Integer.MIN_VALUE;
 
-    /** The sender a message names inside itself, or NO_SENDER_FIELD (a pre-prepare names none). */
+    /**
+     * The sender a message names inside itself, which must be the frame's sender; or NO_SENDER_FIELD.
+     * A pre-prepare and a new-view name none (the core checks they come from the primary of their
+     * view). A view-change names its author, but any replica may forward it (section 4.5): the
+     * frame authenticates the forwarder, and the core decides what to believe of the author (acks).
+     */
     private static int claimedSender(Message m) {
         if (m instanceof Prepare p) return p.replica();
         if (m instanceof Commit c) return c.replica();
@@ -241,6 +248,8 @@ public final class Wire {
         if (m instanceof Reply r) return r.replica();
         if (m instanceof Request r) return r.client();
         if (m instanceof NewKey k) return k.sender();
+        if (m instanceof ViewChangeAck a) return a.replica();
+        if (m instanceof FetchBatch b) return b.replica();
         return NO_SENDER_FIELD;
     }
 

@@ -23,7 +23,7 @@ class MessageCodecTest {
 
     @Test
     void everyTypeRoundTripsWithRandomFields() throws DecodeException {
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 2_000; i++) {
                 Message m = gen.of(type);
                 byte[] enc = MessageCodec.encode(m);
@@ -48,7 +48,7 @@ class MessageCodecTest {
 
     @Test
     void everyTruncationIsRejectedAsTruncated() {
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 40; i++) {
                 byte[] enc = MessageCodec.encode(gen.of(type));
                 for (int len = 0; len < enc.length; len++) {
@@ -60,7 +60,7 @@ class MessageCodecTest {
 
     @Test
     void trailingBytesAreRejected() {
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
             byte[] enc = MessageCodec.encode(gen.of(type));
             byte[] longer = Arrays.copyOf(enc, enc.length + 1);
             assertEquals(RejectReason.TRAILING_BYTES, reason(longer, 0, longer.length));
@@ -69,7 +69,7 @@ class MessageCodecTest {
 
     @Test
     void unknownTypesAreRejected() {
-        for (int type : new int[] {0, 9, 100, 255}) {
+        for (int type : new int[] {0, MessageCodec.LAST_TYPE + 1, 100, 255}) {
             byte[] enc = MessageCodec.encode(gen.prepare(1));
             enc[0] = (byte) type;
             assertEquals(RejectReason.UNKNOWN_TYPE, reason(enc, 0, enc.length));
@@ -88,10 +88,10 @@ class MessageCodecTest {
         for (int i = 0; i < 50_000; i++) {
             byte[] b = new byte[rnd.nextInt(120)];
             rnd.nextBytes(b);
-            if (b.length > 0) b[0] = (byte) rnd.nextInt(10);
+            if (b.length > 0) b[0] = (byte) rnd.nextInt(MessageCodec.LAST_TYPE + 2);
             decoded += decodeCanonicallyOrReject(b);
         }
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 20; i++) {
                 byte[] enc = MessageCodec.encode(gen.of(type));
                 for (int bit = 8; bit < enc.length * 8; bit++) {
@@ -118,7 +118,7 @@ class MessageCodecTest {
     @Test
     void hugeClaimsAreRejectedWithoutAllocating() {
         CodecLimits unbounded = new CodecLimits(4, 16, Integer.MAX_VALUE, Integer.MAX_VALUE, 0xffff, Integer.MAX_VALUE,
-                0xffff, 0xffff, 0xffff, 0xffff, 0xffff, Integer.MAX_VALUE);
+                0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, Integer.MAX_VALUE);
         MessageCodec lax = new MessageCodec(unbounded);
         // REQUEST claiming a 2 GB operation: 22 bytes in all.
         byte[] request = hugeRequest();
@@ -127,7 +127,7 @@ class MessageCodecTest {
         pp[0] = (byte) MessageCodec.TYPE_PRE_PREPARE;
         pp[pp.length - 2] = (byte) 0xff;
         pp[pp.length - 1] = (byte) 0xff;
-        byte[] status = new byte[1 + 8 + 4 + 8 + 8 + 2];
+        byte[] status = new byte[1 + MessageCodec.STATUS_FIXED_BYTES - 2]; // up to and including the first word count
         status[0] = (byte) MessageCodec.TYPE_STATUS;
         status[status.length - 2] = (byte) 0xff;
         status[status.length - 1] = (byte) 0xff;
@@ -138,25 +138,44 @@ class MessageCodecTest {
         byte[] reply = new byte[1 + MessageCodec.REPLY_FIXED_BYTES];
         reply[0] = (byte) MessageCodec.TYPE_REPLY;
         putInt(reply, reply.length - 4, Integer.MAX_VALUE);
+        // VIEW-CHANGE claiming 65535 checkpoints; one whose only Q entry claims 65535 pairs; NEW-VIEW claiming 65535 selected.
+        byte[] vc = new byte[1 + MessageCodec.VIEW_CHANGE_FIXED_BYTES - 4];
+        vc[0] = (byte) MessageCodec.TYPE_VIEW_CHANGE;
+        vc[vc.length - 2] = (byte) 0xff;
+        vc[vc.length - 1] = (byte) 0xff;
+        int pairsAt = 1 + MessageCodec.VIEW_CHANGE_FIXED_BYTES + 8; // after the Q count and the entry's seq
+        byte[] vcPairs = new byte[pairsAt + 2 + MessageCodec.DIGEST_VIEW_BYTES]; // room for one pair: the count is read
+        vcPairs[0] = (byte) MessageCodec.TYPE_VIEW_CHANGE;
+        vcPairs[pairsAt - 9] = 1;
+        vcPairs[pairsAt] = (byte) 0xff;
+        vcPairs[pairsAt + 1] = (byte) 0xff;
+        byte[] nv = new byte[1 + MessageCodec.NEW_VIEW_FIXED_BYTES];
+        nv[0] = (byte) MessageCodec.TYPE_NEW_VIEW;
+        nv[nv.length - 2] = (byte) 0xff;
+        nv[nv.length - 1] = (byte) 0xff;
 
         assertEquals(RejectReason.OVERSIZED, reason(codec, request));
         assertEquals(RejectReason.OVERSIZED, reason(codec, pp));
         assertEquals(RejectReason.OVERSIZED, reason(codec, status));
         assertEquals(RejectReason.OVERSIZED, reason(codec, newKey));
         assertEquals(RejectReason.OVERSIZED, reason(codec, reply));
-        for (byte[] b : List.of(request, pp, status, newKey, reply)) assertEquals(RejectReason.TRUNCATED, reason(lax, b));
+        assertEquals(RejectReason.OVERSIZED, reason(codec, vc));
+        assertEquals(RejectReason.OVERSIZED, reason(codec, vcPairs));
+        assertEquals(RejectReason.OVERSIZED, reason(codec, nv));
+        List<byte[]> all = List.of(request, pp, status, newKey, reply, vc, vcPairs, nv);
+        for (byte[] b : all) assertEquals(RejectReason.TRUNCATED, reason(lax, b));
 
         long before = Allocation.allocatedBytes();
         long start = System.nanoTime();
         for (int i = 0; i < 1_000; i++) {
-            for (byte[] b : List.of(request, pp, status, newKey, reply)) {
+            for (byte[] b : all) {
                 reason(codec, b);
                 reason(lax, b);
             }
         }
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         long allocated = Allocation.allocatedBytes() - before;
-        // 10,000 rejections: a few hundred bytes each (exception, detail string, a Digest), never the claimed sizes.
+        // 16,000 rejections: a few hundred bytes each (exception, detail string, a Digest), never the claimed sizes.
         if (before >= 0) assertTrue(allocated < 16L << 20, "allocated " + allocated + " bytes");
         assertTrue(elapsedMs < 5_000, "took " + elapsedMs + " ms");
     }
@@ -202,9 +221,87 @@ class MessageCodecTest {
         assertBad(new NewKey(0, -1, List.of(), ct));
     }
 
+    // Shorthands for view-change parts.
+    private static ViewChange.CheckpointRef ckpt(long seq) { return new ViewChange.CheckpointRef(seq, Digest.ZERO); }
+
+    private static ViewChange.PreparedEntry prep(long seq, long view) { return new ViewChange.PreparedEntry(seq, Digest.ZERO, view); }
+
+    private static ViewChange.PrePreparedEntry pp(long seq, ViewChange.DigestView... pairs) {
+        return new ViewChange.PrePreparedEntry(seq, List.of(pairs));
+    }
+
+    private static ViewChange.DigestView dv(int digestByte, long view) { return new ViewChange.DigestView(digest(digestByte), view); }
+
+    private static Digest digest(int b) {
+        byte[] d = new byte[Digest.LENGTH];
+        d[Digest.LENGTH - 1] = (byte) b;
+        return new Digest(d);
+    }
+
+    private static ViewChange vc(long view, int replica, long stable, List<ViewChange.CheckpointRef> c,
+                                 List<ViewChange.PreparedEntry> p, List<ViewChange.PrePreparedEntry> q) {
+        return new ViewChange(view, replica, stable, c, p, q);
+    }
+
+    private static NewView.ViewChangeRef ref(int replica) { return new NewView.ViewChangeRef(replica, digest(replica)); }
+
+    @Test
+    void viewChangeMessagesOutsideTheirDomainOrOutOfOrderAreBadFields() {
+        List<ViewChange.CheckpointRef> noC = List.of();
+        List<ViewChange.PreparedEntry> noP = List.of();
+        List<ViewChange.PrePreparedEntry> noQ = List.of();
+        // The valid shape the cases below break one rule of.
+        ViewChange good = vc(3, 1, 128, List.of(ckpt(128), ckpt(256)), List.of(prep(129, 2), prep(131, 1)),
+                List.of(pp(129, dv(1, 2), dv(2, 1), dv(0, 0)), pp(130, dv(1, 2))));
+        assertTrue(RandomMessages.same(good, decodeOk(codec, good)));
+        // Numbers and replica ids.
+        assertBad(vc(-1, 1, 0, noC, noP, noQ));
+        assertBad(vc(0, 4, 0, noC, noP, noQ));
+        assertBad(vc(0, -1, 0, noC, noP, noQ));
+        assertBad(vc(0, 1, -1, noC, noP, noQ));
+        assertBad(vc(0, 1, 0, List.of(ckpt(-128)), noP, noQ));
+        assertBad(vc(0, 1, 0, noC, List.of(prep(-1, 0)), noQ));
+        assertBad(vc(0, 1, 0, noC, List.of(prep(1, -1)), noQ));
+        assertBad(vc(0, 1, 0, noC, noP, List.of(pp(-1, dv(1, 0)))));
+        assertBad(vc(0, 1, 0, noC, noP, List.of(pp(1, dv(1, -1)))));
+        // C, P and Q strictly increasing by sequence number: no reordering, no duplicates.
+        assertBad(vc(0, 1, 0, List.of(ckpt(256), ckpt(128)), noP, noQ));
+        assertBad(vc(0, 1, 0, List.of(ckpt(128), ckpt(128)), noP, noQ));
+        assertBad(vc(0, 1, 0, noC, List.of(prep(5, 0), prep(4, 0)), noQ));
+        assertBad(vc(0, 1, 0, noC, List.of(prep(5, 0), prep(5, 1)), noQ));
+        assertBad(vc(0, 1, 0, noC, noP, List.of(pp(5, dv(1, 0)), pp(4, dv(1, 0)))));
+        assertBad(vc(0, 1, 0, noC, noP, List.of(pp(5, dv(1, 0)), pp(5, dv(2, 0)))));
+        // A Q entry has at least one pair, and each digest once. (Alone, an empty entry is shorter than the
+        // least a Q entry takes and is rejected as TRUNCATED; the next entry supplies the bytes to reach its count.)
+        assertEquals(RejectReason.TRUNCATED, reason(codec, MessageCodec.encode(vc(0, 1, 0, noC, noP, List.of(pp(5))))));
+        assertBad(vc(0, 1, 0, noC, noP, List.of(pp(5), pp(6, dv(1, 0), dv(2, 0)))));
+        assertBad(vc(0, 1, 0, noC, noP, List.of(pp(5, dv(1, 0), dv(1, 1)))));
+        assertBad(vc(0, 1, 0, noC, noP, List.of(pp(5, dv(1, 0), dv(2, 0), dv(1, 0)))));
+
+        assertBad(new ViewChangeAck(-1, 1, 2, Digest.ZERO));
+        assertBad(new ViewChangeAck(0, 4, 2, Digest.ZERO));
+        assertBad(new ViewChangeAck(0, 1, 4, Digest.ZERO));
+        assertBad(new ViewChangeAck(0, 1, -1, Digest.ZERO));
+
+        NewView nv = new NewView(5, List.of(ref(0), ref(2), ref(3)), 128, Digest.ZERO, List.of(digest(7), NewView.NULL_REQUEST));
+        assertTrue(RandomMessages.same(nv, decodeOk(codec, nv)));
+        assertBad(new NewView(-1, List.of(ref(0)), 0, Digest.ZERO, List.of()));
+        assertBad(new NewView(0, List.of(ref(0)), -1, Digest.ZERO, List.of()));
+        assertBad(new NewView(0, List.of(ref(2), ref(1)), 0, Digest.ZERO, List.of()));   // not increasing
+        assertBad(new NewView(0, List.of(ref(1), ref(1)), 0, Digest.ZERO, List.of()));   // duplicate
+        assertBad(new NewView(0, List.of(ref(1), ref(4)), 0, Digest.ZERO, List.of()));   // not a replica
+        assertBad(new NewView(0, List.of(new NewView.ViewChangeRef(-1, Digest.ZERO)), 0, Digest.ZERO, List.of()));
+
+        assertBad(new FetchBatch(1, 0, Digest.ZERO));
+        assertBad(new FetchBatch(1, -1, Digest.ZERO));
+        assertBad(new FetchBatch(4, 1, Digest.ZERO));
+        assertBad(new FetchBatch(-1, 1, Digest.ZERO));
+        assertTrue(RandomMessages.same(new FetchBatch(3, 1, Digest.ZERO), decodeOk(codec, new FetchBatch(3, 1, Digest.ZERO))));
+    }
+
     @Test
     void limitsAreEnforced() {
-        CodecLimits small = new CodecLimits(4, 16, 10, 10, 2, 15, 4, 2, 8, 8, 1, 10_000);
+        CodecLimits small = new CodecLimits(4, 16, 10, 10, 2, 15, 4, 2, 8, 8, 1, 2, 3, 2, 10_000);
         MessageCodec c = new MessageCodec(small);
         byte[] auth = new byte[small.requestAuthBytes()];
         assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new Request(7, 0, false, 0, new byte[11], auth))));
@@ -219,17 +316,40 @@ class MessageCodecTest {
                 List.of(new NewKey.KeyShare(1, ct), new NewKey.KeyShare(2, ct), new NewKey.KeyShare(3, ct)), ct))));
         assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new NewKey(0, 0, List.of(new NewKey.KeyShare(1, new byte[9])), ct))));
         assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(new NewKey(0, 0, List.of(), new byte[9]))));
+        // View-change lists: C at most 2, P, Q and NEW-VIEW's selection at most 3 (L), Q pairs at most 2 (f + 2),
+        // NEW-VIEW's V at most n = 4 (here 5 distinct entries, so the count is what rejects it).
+        List<ViewChange.CheckpointRef> noC = List.of();
+        List<ViewChange.PreparedEntry> noP = List.of();
+        List<ViewChange.PrePreparedEntry> noQ = List.of();
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(vc(0, 1, 0, List.of(ckpt(1), ckpt(2), ckpt(3)), noP, noQ))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(
+                vc(0, 1, 0, noC, List.of(prep(1, 0), prep(2, 0), prep(3, 0), prep(4, 0)), noQ))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(
+                vc(0, 1, 0, noC, noP, List.of(pp(1, dv(1, 0)), pp(2, dv(1, 0)), pp(3, dv(1, 0)), pp(4, dv(1, 0)))))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(vc(0, 1, 0, noC, noP, List.of(pp(1, dv(1, 0), dv(2, 0), dv(3, 0)))))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(
+                new NewView(0, List.of(ref(0), ref(1), ref(2), ref(3), ref(4)), 0, Digest.ZERO, List.of()))));
+        assertEquals(RejectReason.OVERSIZED, reason(c, MessageCodec.encode(
+                new NewView(0, List.of(), 0, Digest.ZERO, List.of(Digest.ZERO, Digest.ZERO, Digest.ZERO, Digest.ZERO)))));
         // At the limits everything decodes.
         Request seven = new Request(7, 0, false, 0, new byte[7], auth);
+        ViewChange.PrePreparedEntry two = pp(0, dv(1, 0), dv(2, 0));
         for (Message m : List.of(new PrePrepare(0, 1, Digest.ZERO, new byte[4], List.of(eight, seven)),
                 new Reply(0, 0, 7, 1, false, false, new byte[10]), new Reply(0, 0, 7, 1, false, true, new byte[32]),
-                new Status(0, 1, true, 0, 0, 0, new long[1], new long[1]))) {
-            byte[] enc = MessageCodec.encode(m);
-            try {
-                assertTrue(RandomMessages.same(m, c.decode(enc, 0, enc.length)));
-            } catch (DecodeException e) {
-                fail(m + ": " + e);
-            }
+                new Status(0, 1, true, 0, 0, 0, new long[1], new long[1]),
+                vc(0, 1, 0, List.of(ckpt(0), ckpt(3)), List.of(prep(1, 0), prep(2, 0), prep(3, 0)),
+                        List.of(two, pp(1, dv(1, 0), dv(2, 0)), pp(Long.MAX_VALUE, dv(1, 0), dv(2, 0)))),
+                new NewView(0, List.of(ref(0), ref(1), ref(2), ref(3)), 0, Digest.ZERO, List.of(Digest.ZERO, Digest.ZERO, Digest.ZERO)))) {
+            assertTrue(RandomMessages.same(m, decodeOk(c, m)));
+        }
+    }
+
+    private static Message decodeOk(MessageCodec c, Message m) {
+        byte[] enc = MessageCodec.encode(m);
+        try {
+            return c.decode(enc, 0, enc.length);
+        } catch (DecodeException e) {
+            return fail(m + ": " + e);
         }
     }
 
@@ -242,7 +362,14 @@ class MessageCodecTest {
         assertEquals(cfg.maxBatchRequests(), LIMITS.maxBatchRequests());
         assertEquals(cfg.maxBatchBytes(), LIMITS.maxBatchBytes());
         assertEquals(cfg.n(), LIMITS.maxNewKeyShares());
-        assertEquals(3, CodecLimits.of(cfg.withCheckpointInterval(64, 192), 16).maxStatusWords());
+        assertEquals(256 / 128 + 2, LIMITS.maxCheckpoints());
+        assertEquals(256, LIMITS.maxLogEntries());
+        assertEquals(3, LIMITS.maxQPairs());
+        CodecLimits k64 = CodecLimits.of(cfg.withCheckpointInterval(64, 192), 16);
+        assertEquals(3, k64.maxStatusWords());
+        assertEquals(5, k64.maxCheckpoints());
+        assertEquals(192, k64.maxLogEntries());
+        assertEquals(7, CodecLimits.of(ProtocolConfig.defaults(5), 16).maxQPairs());
         // A maximal pre-prepare fits in a maximal frame.
         List<Request> batch = new ArrayList<>();
         int perRequest = cfg.maxBatchBytes() / cfg.maxBatchRequests();
@@ -250,8 +377,55 @@ class MessageCodecTest {
             batch.add(new Request(100 + i, i, false, 0, new byte[perRequest], new byte[LIMITS.requestAuthBytes()]));
         PrePrepare max = new PrePrepare(0, 1, Digest.ZERO, new byte[LIMITS.maxNonDetBytes()], batch);
         assertTrue(7 + MessageCodec.bodySize(max) + 1 + 4 * 16 <= LIMITS.maxFrameBytes());
-        assertThrows(IllegalArgumentException.class, () -> new CodecLimits(256, 16, 1, 1, 1, 1, 1, 1, 1, 1, 1, 100));
-        assertThrows(IllegalArgumentException.class, () -> new CodecLimits(4, 16, 1, 1, 70_000, 1, 1, 1, 1, 1, 1, 100));
+        assertTrue(7 + MessageCodec.bodySize(maxViewChange(LIMITS)) + 1 + 4 * 16 <= LIMITS.maxFrameBytes());
+        assertTrue(7 + MessageCodec.bodySize(maxNewView(LIMITS)) + 1 + 4 * 16 <= LIMITS.maxFrameBytes());
+        // With tiny requests and results the largest frame is a maximal VIEW-CHANGE, exactly.
+        ProtocolConfig tiny = new ProtocolConfig(7, 64, 256, 1, 1, 1, 100, 500, 1_000, 5_000, 1, 1, ProtocolConfig.PAGE_SIZE);
+        CodecLimits t = CodecLimits.of(tiny, 16);
+        ViewChange maxVc = maxViewChange(t);
+        assertEquals(7 + MessageCodec.bodySize(maxVc) + 1 + tiny.n() * 16, t.maxFrameBytes());
+        assertTrue(RandomMessages.same(maxVc, decodeOk(new MessageCodec(t), maxVc)));
+        assertTrue(RandomMessages.same(maxNewView(t), decodeOk(new MessageCodec(t), maxNewView(t))));
+        assertThrows(IllegalArgumentException.class, () -> new CodecLimits(256, 16, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 100));
+        assertThrows(IllegalArgumentException.class, () -> new CodecLimits(4, 16, 1, 1, 70_000, 1, 1, 1, 1, 1, 1, 1, 1, 1, 100));
+        assertThrows(IllegalArgumentException.class, () -> new CodecLimits(4, 16, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 70_000, 1, 100));
+    }
+
+    /** Every list of a VIEW-CHANGE at its limit. */
+    private static ViewChange maxViewChange(CodecLimits l) {
+        List<ViewChange.CheckpointRef> c = new ArrayList<>();
+        for (int i = 0; i < l.maxCheckpoints(); i++) c.add(ckpt(i));
+        List<ViewChange.PreparedEntry> p = new ArrayList<>();
+        List<ViewChange.PrePreparedEntry> q = new ArrayList<>();
+        for (int i = 0; i < l.maxLogEntries(); i++) {
+            p.add(prep(i + 1, 0));
+            ViewChange.DigestView[] pairs = new ViewChange.DigestView[l.maxQPairs()];
+            for (int j = 0; j < pairs.length; j++) pairs[j] = dv(j, j);
+            q.add(pp(i + 1, pairs));
+        }
+        return vc(1, 0, 0, c, p, q);
+    }
+
+    private static NewView maxNewView(CodecLimits l) {
+        List<NewView.ViewChangeRef> v = new ArrayList<>();
+        for (int j = 0; j < l.replicaCount(); j++) v.add(ref(j));
+        return new NewView(1, v, 0, Digest.ZERO, java.util.Collections.nCopies(l.maxLogEntries(), NewView.NULL_REQUEST));
+    }
+
+    @Test
+    void viewChangeDigestNamesOneViewChange() {
+        ViewChange v = gen.viewChange(2);
+        Digest d = MessageCodec.viewChangeDigest(v);
+        assertEquals(d, MessageCodec.viewChangeDigest(new ViewChange(v.view(), v.replica(), v.stableSeq(),
+                new ArrayList<>(v.checkpoints()), new ArrayList<>(v.prepared()), new ArrayList<>(v.prePrepared()))));
+        assertNotEquals(d, MessageCodec.viewChangeDigest(new ViewChange(v.view(), 3, v.stableSeq(), v.checkpoints(), v.prepared(), v.prePrepared())));
+        assertNotEquals(d, MessageCodec.viewChangeDigest(new ViewChange(v.view() ^ 1, v.replica(), v.stableSeq(), v.checkpoints(), v.prepared(), v.prePrepared())));
+        assertNotEquals(d, MessageCodec.viewChangeDigest(new ViewChange(v.view(), v.replica(), v.stableSeq(), v.checkpoints(), v.prepared(),
+                List.of(pp(1, dv(1, 0))))));
+        // Domain-separated from the other digests over the same bytes.
+        byte[] body = Arrays.copyOfRange(MessageCodec.encode(v), 1, 1 + MessageCodec.bodySize(v));
+        assertNotEquals(d, MessageCodec.resultDigest(body));
+        assertEquals(d, MessageCodec.viewChangeDigest(v));
     }
 
     @Test
@@ -324,6 +498,11 @@ class MessageCodecTest {
         assertThrows(IllegalArgumentException.class, () -> MessageCodec.encode(new Request(7, 0, false, 0, new byte[1], null)));
         assertThrows(IllegalArgumentException.class, () -> MessageCodec.encode(new Reply(0, 0, 7, 1, false, true, new byte[3])));
         assertThrows(IllegalArgumentException.class, () -> MessageCodec.encode(new PrePrepare(0, 0, Digest.ZERO, new byte[70_000], List.of())));
+        assertThrows(IllegalArgumentException.class, () -> MessageCodec.encode(new ViewChange(0, 0, 0, null, List.of(), List.of())));
+        assertThrows(IllegalArgumentException.class, () -> MessageCodec.encode(new ViewChange(0, 0, 0, List.of(), List.of(),
+                List.of(new ViewChange.PrePreparedEntry(1, null)))));
+        assertThrows(IllegalArgumentException.class, () -> MessageCodec.encode(new NewView(0, List.of(), 0, Digest.ZERO,
+                java.util.Collections.nCopies(70_000, Digest.ZERO))));
     }
 
     private void assertBad(Message m) {

@@ -97,6 +97,52 @@ public final class RandomMessages {
         return new NewKey(sender, nonNeg(), shares, nonEmptyBytes(64));
     }
 
+    /** A VIEW-CHANGE by {@code replica}: short lists (a few entries each), strictly increasing, within the limits. */
+    public ViewChange viewChange(int replica) {
+        List<ViewChange.CheckpointRef> c = new ArrayList<>();
+        for (long seq : ascending(few(limits.maxCheckpoints()))) c.add(new ViewChange.CheckpointRef(seq, digest()));
+        List<ViewChange.PreparedEntry> p = new ArrayList<>();
+        for (long seq : ascending(few(limits.maxLogEntries()))) p.add(new ViewChange.PreparedEntry(seq, maybeNull(), nonNeg()));
+        List<ViewChange.PrePreparedEntry> q = new ArrayList<>();
+        for (long seq : ascending(few(limits.maxLogEntries()))) {
+            List<ViewChange.DigestView> pairs = new ArrayList<>();
+            int count = rnd.nextInt(1, Math.min(limits.maxQPairs(), 3) + 1);
+            // Random digests are distinct; the null request (all zeroes) at most once, first.
+            for (int i = 0; i < count; i++) pairs.add(new ViewChange.DigestView(i == 0 ? maybeNull() : digest(), nonNeg()));
+            q.add(new ViewChange.PrePreparedEntry(seq, pairs));
+        }
+        return new ViewChange(nonNeg(), replica, nonNeg(), c, p, q);
+    }
+
+    public ViewChangeAck viewChangeAck(int replica) { return new ViewChangeAck(nonNeg(), replica, replica(), digest()); }
+
+    /** A NEW-VIEW naming the view-changes of a random set of replicas and a few selected batches or null requests. */
+    public NewView newView() {
+        List<NewView.ViewChangeRef> v = new ArrayList<>();
+        for (int j = 0; j < n; j++) if (rnd.nextInt(4) != 0) v.add(new NewView.ViewChangeRef(j, digest()));
+        List<Digest> selected = new ArrayList<>();
+        for (int i = few(limits.maxLogEntries()); i > 0; i--) selected.add(maybeNull());
+        return new NewView(nonNeg(), v, nonNeg(), digest(), selected);
+    }
+
+    public FetchBatch fetchBatch(int replica) { return new FetchBatch(replica, Math.max(1, nonNeg()), digest()); }
+
+    /** 0..4 (at most {@code max}): keeps generated messages short enough to flip every bit of. */
+    private int few(int max) { return rnd.nextInt(Math.min(max, 4) + 1); }
+
+    private Digest maybeNull() { return rnd.nextInt(4) == 0 ? NewView.NULL_REQUEST : digest(); }
+
+    /** {@code count} strictly increasing non-negative numbers, sometimes ending at Long.MAX_VALUE. */
+    private long[] ascending(int count) {
+        long[] seqs = new long[count];
+        long next = rnd.nextInt(4) == 0 ? Long.MAX_VALUE - 3L * Math.max(0, count - 1) : rnd.nextLong(1L << rnd.nextInt(1, 62));
+        for (int i = 0; i < count; i++) {
+            seqs[i] = next;
+            if (i + 1 < count) next += rnd.nextInt(1, 4);
+        }
+        return seqs;
+    }
+
     /** A random message of type {@code type} (a MessageCodec.TYPE_ constant). */
     public Message of(int type) {
         return switch (type) {
@@ -108,6 +154,10 @@ public final class RandomMessages {
             case MessageCodec.TYPE_CHECKPOINT -> checkpoint(replica());
             case MessageCodec.TYPE_STATUS -> status(replica());
             case MessageCodec.TYPE_NEW_KEY -> newKey(rnd.nextInt(n + 3));
+            case MessageCodec.TYPE_VIEW_CHANGE -> viewChange(replica());
+            case MessageCodec.TYPE_VIEW_CHANGE_ACK -> viewChangeAck(replica());
+            case MessageCodec.TYPE_NEW_VIEW -> newView();
+            case MessageCodec.TYPE_FETCH_BATCH -> fetchBatch(replica());
             default -> throw new IllegalArgumentException("type " + type);
         };
     }
@@ -124,6 +174,11 @@ public final class RandomMessages {
         if (a instanceof Prepare x && b instanceof Prepare y) return x.equals(y);
         if (a instanceof Commit x && b instanceof Commit y) return x.equals(y);
         if (a instanceof Checkpoint x && b instanceof Checkpoint y) return x.equals(y);
+        // Lists of records of digests and numbers: equals compares every field by value.
+        if (a instanceof ViewChange x && b instanceof ViewChange y) return x.equals(y);
+        if (a instanceof ViewChangeAck x && b instanceof ViewChangeAck y) return x.equals(y);
+        if (a instanceof NewView x && b instanceof NewView y) return x.equals(y);
+        if (a instanceof FetchBatch x && b instanceof FetchBatch y) return x.equals(y);
         if (a instanceof Reply x && b instanceof Reply y)
             return x.view() == y.view() && x.timestamp() == y.timestamp() && x.client() == y.client() && x.replica() == y.replica()
                     && x.readOnly() == y.readOnly() && x.digestOnly() == y.digestOnly() && Arrays.equals(x.result(), y.result());

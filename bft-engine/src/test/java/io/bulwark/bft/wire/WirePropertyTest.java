@@ -70,12 +70,20 @@ class WirePropertyTest {
                 NewKey k = c.gen.newKey(sender);
                 yield new Sample(c.wire(sender).sealNewKey(k), rnd.nextInt(N + 2), k);
             }
+            case MessageCodec.TYPE_VIEW_CHANGE_ACK -> {
+                Message m = c.gen.viewChangeAck(s);
+                yield new Sample(c.wire(s).sealTo(r, m), r, m);
+            }
             default -> {
                 Message m = switch (type) {
                     case MessageCodec.TYPE_PREPARE -> c.gen.prepare(s);
                     case MessageCodec.TYPE_COMMIT -> c.gen.commit(s);
                     case MessageCodec.TYPE_CHECKPOINT -> c.gen.checkpoint(s);
                     case MessageCodec.TYPE_STATUS -> c.gen.status(s);
+                    // Half of the view-changes are forwarded: their author is not the frame's sender.
+                    case MessageCodec.TYPE_VIEW_CHANGE -> c.gen.viewChange(rnd.nextBoolean() ? s : otherReplica(s));
+                    case MessageCodec.TYPE_NEW_VIEW -> c.gen.newView();
+                    case MessageCodec.TYPE_FETCH_BATCH -> c.gen.fetchBatch(s);
                     default -> throw new IllegalArgumentException("type " + type);
                 };
                 yield new Sample(multicast ? c.wire(s).sealMulticast(m) : c.wire(s).sealTo(r, m), r, m);
@@ -91,7 +99,7 @@ class WirePropertyTest {
 
     @Test
     void validSamplesAreAccepted() {
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 200; i++) {
                 Sample s = sample(type);
                 Opened o = c.wire(s.receiver()).open(s.frame());
@@ -114,7 +122,7 @@ class WirePropertyTest {
             byte[] b = new byte[Frame.HEADER_BYTES + rnd.nextInt(300)];
             rnd.nextBytes(b);
             b[0] = Frame.VERSION;
-            b[1] = (byte) rnd.nextInt(1, 9);
+            b[1] = (byte) rnd.nextInt(1, MessageCodec.LAST_TYPE + 1);
             int sender = rnd.nextInt(-1, N + 3);
             b[2] = (byte) (sender >>> 24);
             b[3] = (byte) (sender >>> 16);
@@ -129,7 +137,7 @@ class WirePropertyTest {
 
     @Test
     void everyTruncationIsRejected() {
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 30; i++) {
                 Sample s = sample(type);
                 Wire w = c.wire(s.receiver());
@@ -148,7 +156,7 @@ class WirePropertyTest {
     @Test
     void singleBitFlipsAreRejectedOrHarmless() {
         int flips = 0;
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.TYPE_NEW_KEY; type++) {
+        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 15; i++) {
                 Sample s = sample(type);
                 byte[] frame = s.frame();
@@ -219,7 +227,7 @@ class WirePropertyTest {
     @Test
     void hugeClaimsAreRejectedFastWithoutAllocating() {
         CodecLimits unbounded = new CodecLimits(N, 16, Integer.MAX_VALUE, Integer.MAX_VALUE, 0xffff, Integer.MAX_VALUE,
-                0xffff, 0xffff, 0xffff, 0xffff, 0xffff, Integer.MAX_VALUE);
+                0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, Integer.MAX_VALUE);
         Wire strict = c.wire(0);
         Wire lax = new Wire(Cluster.keys(0), N, unbounded);
         // REQUEST from client 4 claiming a 2 GB operation.

@@ -24,6 +24,8 @@ import io.bulwark.bft.msg.RandomMessages;
 import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
+import io.bulwark.bft.msg.ViewChange;
+import io.bulwark.bft.msg.ViewChangeAck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,8 @@ class WireTest {
         List<Message> ms = List.of(
                 prePrepare(1, List.of(c.authedRequest(CLIENT), c.authedRequest(OTHER_CLIENT), c.authedRequest(CLIENT))),
                 prePrepare(1, List.of()),
-                c.gen.prepare(1), c.gen.commit(1), c.gen.checkpoint(1), c.gen.status(1));
+                c.gen.prepare(1), c.gen.commit(1), c.gen.checkpoint(1), c.gen.status(1),
+                c.gen.viewChange(1), c.gen.newView(), c.gen.fetchBatch(1));
         for (Message m : ms) {
             byte[] frame = c.wire(1).sealMulticast(m);
             assertEquals(Frame.VERSION, frame[0]);
@@ -122,6 +125,51 @@ class WireTest {
         assertThrows(IllegalArgumentException.class, () -> c.wire(OTHER_CLIENT).sealRequest(r.withAuth(null)));
     }
 
+    /** Section 4.5: a replica may pass on another's view-change; the wire vouches only for the forwarder. */
+    @Test
+    void aForwardedViewChangeIsAcceptedFromTheForwarder() {
+        ViewChange byOne = c.gen.viewChange(1);
+        for (byte[] frame : List.of(c.wire(2).sealMulticast(byOne), c.wire(2).sealTo(0, byOne))) {
+            ViewChange got = (ViewChange) accepted(c.wire(0).open(frame), 2);
+            assertEquals(byOne, got);
+            assertEquals(1, got.replica());
+            assertEquals(MessageCodec.viewChangeDigest(byOne), MessageCodec.viewChangeDigest(got));
+        }
+        // Impersonating the forwarder still fails: the frame's MAC is the forwarder's.
+        rejected(RejectReason.BAD_MAC, c.wire(0).open(forge(byOne, 2, AuthKind.AUTHENTICATOR, -1, keys(3))));
+        // A new-view names no sender: any replica's is passed on, the core checks it is the primary's.
+        accepted(c.wire(0).open(c.wire(3).sealMulticast(c.gen.newView())), 3);
+    }
+
+    @Test
+    void viewChangeAcksAndFetchesComeFromTheReplicaTheyName() {
+        ViewChangeAck ack = c.gen.viewChangeAck(2);
+        assertEquals(ack, accepted(c.wire(1).open(c.wire(2).sealTo(1, ack)), 2));
+        rejected(RejectReason.SENDER_MISMATCH, c.wire(1).open(forge(ack, 3, AuthKind.MAC, 1, keys(3))));
+        rejected(RejectReason.SENDER_MISMATCH, c.wire(1).open(forge(c.gen.fetchBatch(2), 3, AuthKind.AUTHENTICATOR, -1, keys(3))));
+        rejected(RejectReason.SENDER_MISMATCH, c.wire(1).open(forge(c.gen.fetchBatch(2), 3, AuthKind.MAC, 1, keys(3))));
+        assertThrows(IllegalArgumentException.class, () -> c.wire(3).sealTo(1, ack));
+        assertThrows(IllegalArgumentException.class, () -> c.wire(3).sealMulticast(c.gen.fetchBatch(2)));
+        // An ack goes to one replica with a MAC, never multicast.
+        rejected(RejectReason.WRONG_AUTH_KIND, c.wire(1).open(forge(ack, 2, AuthKind.AUTHENTICATOR, -1, keys(2))));
+        assertThrows(IllegalArgumentException.class, () -> c.wire(2).sealMulticast(ack));
+    }
+
+    @Test
+    void viewChangeMessagesAreBetweenReplicasOnly() {
+        List<Message> ms = List.of(c.gen.viewChange(1), c.gen.viewChangeAck(1), c.gen.newView(), c.gen.fetchBatch(1));
+        for (Message m : ms) {
+            rejected(RejectReason.NOT_FOR_ME, c.wire(CLIENT).open(c.wire(1).sealTo(CLIENT, m)));
+            if (!(m instanceof ViewChangeAck))
+                rejected(RejectReason.NOT_FOR_ME, c.wire(CLIENT).open(c.wire(1).sealMulticast(m)));
+        }
+        // From a client id, even with a valid MAC for the key it has (and no sender field to name a replica).
+        rejected(RejectReason.NOT_A_REPLICA, c.wire(0).open(forge(c.gen.viewChange(1), CLIENT, AuthKind.MAC, 0, keys(CLIENT))));
+        rejected(RejectReason.NOT_A_REPLICA, c.wire(0).open(forge(c.gen.newView(), CLIENT, AuthKind.MAC, 0, keys(CLIENT))));
+        rejected(RejectReason.NOT_A_REPLICA, c.wire(0).open(forge(c.gen.viewChangeAck(1), CLIENT, AuthKind.MAC, 0, keys(CLIENT))));
+        rejected(RejectReason.NOT_A_REPLICA, c.wire(0).open(forge(c.gen.fetchBatch(1), CLIENT, AuthKind.MAC, 0, keys(CLIENT))));
+    }
+
     @Test
     void eachTypeTravelsOnlyWithItsAuthKind() {
         TestMacKeys one = keys(1);
@@ -130,6 +178,8 @@ class WireTest {
         rejected(RejectReason.WRONG_AUTH_KIND, c.wire(0).open(forge(c.authedRequest(CLIENT), CLIENT, AuthKind.MAC, 0, keys(CLIENT))));
         rejected(RejectReason.WRONG_AUTH_KIND, c.wire(CLIENT).open(forge(c.gen.reply(1, CLIENT), 1, AuthKind.AUTHENTICATOR, -1, one)));
         rejected(RejectReason.WRONG_AUTH_KIND, c.wire(0).open(forge(c.gen.newKey(1), 1, AuthKind.MAC, 0, one)));
+        for (Message m : List.of(c.gen.viewChange(1), c.gen.viewChangeAck(1), c.gen.newView(), c.gen.fetchBatch(1)))
+            rejected(RejectReason.WRONG_AUTH_KIND, c.wire(0).open(forge(m, 1, AuthKind.NONE, -1, one)));
         byte[] frame = c.wire(1).sealMulticast(c.gen.prepare(1));
         frame[Frame.OFF_AUTH_KIND] = 3;
         rejected(RejectReason.BAD_AUTH_KIND, c.wire(0).open(frame));
@@ -223,7 +273,7 @@ class WireTest {
         v[0] = 2;
         rejected(RejectReason.BAD_VERSION, c.wire(0).open(v));
         byte[] t = frame.clone();
-        t[1] = 9;
+        t[1] = (byte) (MessageCodec.LAST_TYPE + 1);
         rejected(RejectReason.UNKNOWN_TYPE, c.wire(0).open(t));
         byte[] count = frame.clone();
         count[frame.length - 1 - N * 16] = 3;

@@ -1,0 +1,121 @@
+package io.bulwark.bft.core;
+
+import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.NewView;
+import io.bulwark.bft.msg.ViewChange;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a replica collected while changing to one view (section 4.5): the view-changes it received
+ * (one per replica: the first counts), copies forwarded by the new primary that it could not
+ * authenticate itself, the view-change-acks, and the NEW-VIEW. Bounded: O(n²) acks, O(n) messages.
+ */
+final class ViewChangeRound {
+    final long view;
+    private final int n;
+    private final int primary;
+    /** View-changes authenticated by their own senders. */
+    private final ViewChange[] received;
+    private final Digest[] receivedDigest;
+    /** View-changes forwarded by the primary; usable once f acks (other than its author's and the primary's) vouch for them. */
+    private final ViewChange[] forwarded;
+    private final Digest[] forwardedDigest;
+    /** acks[author][acker]: the digest acker vouches for. */
+    private final Digest[][] acks;
+    /** The primary's set S, by replica. */
+    private final boolean[] inS;
+    NewView newView;
+    /** The view-changes the NEW-VIEW names, once all are at hand and the decision verified. */
+    List<ViewChange> decidedFrom;
+
+    ViewChangeRound(long view, int n, int primary) {
+        this.view = view;
+        this.n = n;
+        this.primary = primary;
+        this.received = new ViewChange[n];
+        this.receivedDigest = new Digest[n];
+        this.forwarded = new ViewChange[n];
+        this.forwardedDigest = new Digest[n];
+        this.acks = new Digest[n][n];
+        this.inS = new boolean[n];
+    }
+
+    /** Records a view-change its author sent us; false if we already had one from it. */
+    boolean receive(ViewChange vc) {
+        int j = vc.replica();
+        if (received[j] != null) return false;
+        received[j] = vc;
+        receivedDigest[j] = MessageCodec.viewChangeDigest(vc);
+        return true;
+    }
+
+    void receiveForwarded(ViewChange vc) {
+        int j = vc.replica();
+        if (forwarded[j] == null) {
+            forwarded[j] = vc;
+            forwardedDigest[j] = MessageCodec.viewChangeDigest(vc);
+        }
+    }
+
+    void ack(int acker, int author, Digest d) {
+        if (acks[author][acker] == null) acks[author][acker] = d;
+    }
+
+    ViewChange received(int j) { return received[j]; }
+
+    Digest receivedDigest(int j) { return receivedDigest[j]; }
+
+    int receivedCount() {
+        int c = 0;
+        for (ViewChange v : received) if (v != null) c++;
+        return c;
+    }
+
+    /** Bit j set when we hold replica j's view-change (for STATUS). */
+    long receivedBits() {
+        long bits = 0;
+        for (int j = 0; j < n; j++) if (received[j] != null) bits |= 1L << j;
+        return bits;
+    }
+
+    private int matchingAcks(int author, Digest d) {
+        int c = 0;
+        for (int k = 0; k < n; k++) if (k != author && k != primary && d.equals(acks[author][k])) c++;
+        return c;
+    }
+
+    /**
+     * Primary: admits view-changes to S — its own at once, others after 2f-1 matching acks from
+     * replicas other than the author and itself, so that f+1 correct replicas vouch for each.
+     * Returns true when S grew.
+     */
+    boolean admit(int f) {
+        boolean grew = false;
+        for (int j = 0; j < n; j++) {
+            if (inS[j] || received[j] == null) continue;
+            if (j == primary || matchingAcks(j, receivedDigest[j]) >= 2 * f - 1) {
+                inS[j] = true;
+                grew = true;
+            }
+        }
+        return grew;
+    }
+
+    List<ViewChange> s() {
+        List<ViewChange> out = new ArrayList<>();
+        for (int j = 0; j < n; j++) if (inS[j]) out.add(received[j]);
+        return out;
+    }
+
+    /**
+     * Backup: the view-change of {@code author} with digest {@code d}: one its author sent us, or a
+     * forwarded copy that f acks vouch for (with the primary, f+1 replicas, so one correct one).
+     */
+    ViewChange lookup(int author, Digest d, int f) {
+        if (received[author] != null && receivedDigest[author].equals(d)) return received[author];
+        if (forwarded[author] != null && forwardedDigest[author].equals(d) && matchingAcks(author, d) >= f) return forwarded[author];
+        return null;
+    }
+}

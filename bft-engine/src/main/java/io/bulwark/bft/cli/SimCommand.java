@@ -61,7 +61,7 @@ final class SimCommand implements Callable<Integer> {
                             + "%d view changes in %d seeds; %d safety violations, %d liveness failures%n",
                     s.seeds(), Arrays.toString(fs), Adversary.labels(pool), s.requestsCommitted(), s.wallSeconds(), s.requestsPerSecond(),
                     s.checkpointsCompared(), s.viewChanges(), s.seedsWithViewChange(), s.safetyViolations(), s.livenessFailures());
-            if (!s.adversaries().isEmpty()) System.out.println("adversaries exercised (seeds): " + s.adversaries());
+            if (!s.adversaries().isEmpty()) System.out.println("adversaries exercised (seeds): " + s.adversariesJson());
         } else {
             System.out.println(s.json());
         }

@@ -18,22 +18,28 @@ public final class Campaign {
      * The figures of a campaign. {@code viewChanges} sums, over seeds, the highest view a correct
      * replica reached (the number of view changes when they go one view at a time);
      * {@code seedsWithViewChange} counts the seeds where it is above 0. {@code adversaries} counts,
-     * per adversary, the seeds that had it.
+     * per adversary, the seeds that had it; {@code adversariesByF} the same per value of f.
      */
     public record Summary(int seeds, long requestsCommitted, int safetyViolations, int livenessFailures,
                           double wallSeconds, long checkpointsCompared, int linearizabilityExhausted, List<Simulation.Outcome> failures,
-                          long viewChanges, int seedsWithViewChange, Map<Adversary, Integer> adversaries, long rejectedPayloads) {
+                          long viewChanges, int seedsWithViewChange, Map<Adversary, Integer> adversaries,
+                          Map<Integer, Map<Adversary, Integer>> adversariesByF, long rejectedPayloads) {
         public boolean ok() { return safetyViolations == 0 && livenessFailures == 0; }
 
         public double requestsPerSecond() { return wallSeconds == 0 ? 0 : requestsCommitted / wallSeconds; }
 
-        public String json() {
+        /** The adversaries exercised as a JSON object: label to number of seeds. */
+        public String adversariesJson() {
             StringBuilder adv = new StringBuilder("{");
             for (Map.Entry<Adversary, Integer> e : adversaries.entrySet()) {
                 if (adv.length() > 1) adv.append(',');
                 adv.append('"').append(e.getKey().label()).append("\":").append(e.getValue());
             }
-            adv.append('}');
+            return adv.append('}').toString();
+        }
+
+        public String json() {
+            String adv = adversariesJson();
             return String.format(Locale.ROOT,
                     "{\"seeds\":%d,\"requests_committed\":%d,\"safety_violations\":%d,\"liveness_failures\":%d,"
                             + "\"wall_s\":%.3f,\"requests_per_s\":%.0f,\"checkpoints_compared\":%d,\"linearizability_unchecked_keys\":%d,"
@@ -57,6 +63,7 @@ public final class Campaign {
         long committed = 0, checkpoints = 0, views = 0, rejected = 0;
         int safety = 0, liveness = 0, exhausted = 0, withViewChange = 0;
         Map<Adversary, Integer> exercised = new EnumMap<>(Adversary.class);
+        Map<Integer, Map<Adversary, Integer>> byF = new java.util.TreeMap<>();
         List<Simulation.Outcome> failures = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             long seed = firstSeed + i;
@@ -67,7 +74,10 @@ public final class Campaign {
             views += out.maxView();
             rejected += out.rejected();
             if (out.maxView() > 0) withViewChange++;
-            for (Adversary a : out.adversaries()) exercised.merge(a, 1, Integer::sum);
+            for (Adversary a : out.adversaries()) {
+                exercised.merge(a, 1, Integer::sum);
+                byF.computeIfAbsent(o.f(), k -> new EnumMap<>(Adversary.class)).merge(a, 1, Integer::sum);
+            }
             if (out.linearizabilityExhausted()) exhausted++;
             if (!out.safetyViolations().isEmpty()) safety++;
             if (out.livenessFailure() != null) liveness++;
@@ -83,6 +93,6 @@ public final class Campaign {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         return new Summary(seeds, committed, safety, liveness, wall, checkpoints, exhausted, failures, views, withViewChange,
-                exercised, rejected);
+                exercised, byF, rejected);
     }
 }

@@ -45,14 +45,14 @@ public final class Mutator implements ReplicaBehaviour {
 
     @Override public void outgoing(Outgoing o, ReplicaContext ctx, Consumer<Outgoing> next) {
         Message m = o.message();
-        remember(m);
-        if (rnd.nextDouble() >= rate) { next.accept(o); return; }
+        if (rnd.nextDouble() >= rate) { remember(m); next.accept(o); return; }
         mutated++;
         if (rnd.nextInt(8) == 0 && !old.isEmpty()) {
             next.accept(o.withMessage(old.get(rnd.nextInt(old.size()))));   // an old message instead
-            return;
+        } else {
+            next.accept(o.withMessage(mutate(m, ctx.config().checkpointInterval())));
         }
-        next.accept(o.withMessage(mutate(m, ctx.config().checkpointInterval())));
+        remember(m);
     }
 
     private void remember(Message m) {
@@ -66,14 +66,19 @@ public final class Mutator implements ReplicaBehaviour {
         }
     }
 
-    private Digest otherDigest() {
-        if (!digests.isEmpty() && rnd.nextBoolean()) return digests.get(rnd.nextInt(digests.size()));
+    /** A digest other than {@code not}: one this replica sent before, or a fresh one. */
+    private Digest otherDigest(Digest not) {
+        if (!digests.isEmpty() && rnd.nextBoolean()) {
+            Digest d = digests.get(rnd.nextInt(digests.size()));
+            if (!d.equals(not)) return d;
+        }
         byte[] b = new byte[Digest.LENGTH];
         rnd.nextBytes(b);
         return new Digest(b);
     }
 
-    private long off(long x) { return Math.max(0, x + (rnd.nextBoolean() ? 1 : -1)); }
+    /** One more or one less, never negative, never {@code x} itself. */
+    private long off(long x) { return x == 0 || rnd.nextBoolean() ? x + 1 : x - 1; }
 
     Message mutate(Message m, int k) {
         int f = rnd.nextInt(3);
@@ -81,7 +86,7 @@ public final class Mutator implements ReplicaBehaviour {
             return switch (rnd.nextInt(5)) {
                 case 0 -> new PrePrepare(off(p.view()), p.seq(), p.digest(), p.nonDet(), p.batch());
                 case 1 -> new PrePrepare(p.view(), off(p.seq()), p.digest(), p.nonDet(), p.batch());
-                case 2 -> new PrePrepare(p.view(), p.seq(), otherDigest(), p.nonDet(), p.batch());
+                case 2 -> new PrePrepare(p.view(), p.seq(), otherDigest(p.digest()), p.nonDet(), p.batch());
                 case 3 -> new PrePrepare(p.view(), p.seq(), p.digest(), NonDet.encodeTime(NonDet.decodeTime(p.nonDet()) + 1 + rnd.nextInt(10_000)), p.batch());
                 default -> {
                     List<Request> b = new ArrayList<>(p.batch());
@@ -93,15 +98,15 @@ public final class Mutator implements ReplicaBehaviour {
         if (m instanceof Prepare p) {
             return f == 0 ? new Prepare(off(p.view()), p.seq(), p.digest(), p.replica())
                     : f == 1 ? new Prepare(p.view(), off(p.seq()), p.digest(), p.replica())
-                    : new Prepare(p.view(), p.seq(), otherDigest(), p.replica());
+                    : new Prepare(p.view(), p.seq(), otherDigest(p.digest()), p.replica());
         }
         if (m instanceof Commit c) {
             return f == 0 ? new Commit(off(c.view()), c.seq(), c.digest(), c.replica())
                     : f == 1 ? new Commit(c.view(), off(c.seq()), c.digest(), c.replica())
-                    : new Commit(c.view(), c.seq(), otherDigest(), c.replica());
+                    : new Commit(c.view(), c.seq(), otherDigest(c.digest()), c.replica());
         }
         if (m instanceof Checkpoint c) {
-            return f == 0 ? new Checkpoint(c.seq() + k, c.state(), c.replica()) : new Checkpoint(c.seq(), otherDigest(), c.replica());
+            return f == 0 ? new Checkpoint(c.seq() + k, c.state(), c.replica()) : new Checkpoint(c.seq(), otherDigest(c.state()), c.replica());
         }
         if (m instanceof Reply r) {
             byte[] result = r.result().clone();
@@ -127,15 +132,15 @@ public final class Mutator implements ReplicaBehaviour {
         }
         if (m instanceof ViewChangeAck a) {
             return f == 0 ? new ViewChangeAck(off(a.view()), a.replica(), a.viewChangeSender(), a.viewChangeDigest())
-                    : new ViewChangeAck(a.view(), a.replica(), a.viewChangeSender(), otherDigest());
+                    : new ViewChangeAck(a.view(), a.replica(), a.viewChangeSender(), otherDigest(a.viewChangeDigest()));
         }
         if (m instanceof NewView nv) {
             List<Digest> sel = new ArrayList<>(nv.selected());
-            if (!sel.isEmpty()) sel.set(rnd.nextInt(sel.size()), otherDigest());
+            if (!sel.isEmpty()) { int i = rnd.nextInt(sel.size()); sel.set(i, otherDigest(sel.get(i))); }
             return f == 0 ? new NewView(nv.view(), nv.viewChanges(), nv.checkpointSeq(), nv.checkpointDigest(), List.copyOf(sel))
                     : new NewView(nv.view(), nv.viewChanges(), off(nv.checkpointSeq()), nv.checkpointDigest(), nv.selected());
         }
-        if (m instanceof FetchBatch fb) return new FetchBatch(fb.replica(), off(fb.seq()), otherDigest());
+        if (m instanceof FetchBatch fb) return new FetchBatch(fb.replica(), off(fb.seq()), otherDigest(fb.digest()));
         return m;
     }
 }

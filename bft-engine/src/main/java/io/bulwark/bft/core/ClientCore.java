@@ -14,7 +14,8 @@ import java.util.List;
  * The client state machine (sections 4.2 and 4.6.1, client side): a pure core with one request
  * outstanding at a time.
  * <p>
- * An ordered request goes to the primary; the result is accepted with f+1 matching replies. A
+ * An ordered request goes to every replica (the primary orders it; the backups watch that it does);
+ * the result is accepted with f+1 matching replies. A
  * read-only request is multicast; it needs 2f+1 matching replies, and falls back to an ordered
  * request when it cannot get them before the retransmission timer fires. With the reply-digest
  * optimization one designated replica sends the full result and the others its digest; on
@@ -63,8 +64,9 @@ public final class ClientCore {
         retransmissions = 0;
         Arrays.fill(replies, null);
         sent = now;
-        if (readOnly) out.add(new Action.Multicast(outstanding));
-        else out.add(new Action.Send(cfg.primaryOf(view), outstanding));
+        // Ordered requests go to every replica too (as in Aardvark): backups then know of the request
+        // at once and can demand that the primary order it promptly (Replica's ordering deadline).
+        out.add(new Action.Multicast(outstanding));
         out.add(new Action.SetTimer(TimerKind.CLIENT_RETRANSMIT, now + cfg.clientRetransmitMs()));
         return timestamp;
     }

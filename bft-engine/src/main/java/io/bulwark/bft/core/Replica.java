@@ -74,6 +74,10 @@ public final class Replica {
     private List<Request> executingRequests = List.of();
 
     private final TreeMap<Long, Slot> log = new TreeMap<>();
+    /** Executed batches with our commits, retained like the log but across views (see {@link Executed}). */
+    private final TreeMap<Long, Executed> executedLog = new TreeMap<>();
+    /** Commit certificates from earlier views for sequence numbers below the log that we have not executed. */
+    private final TreeMap<Long, CatchUp> catchUp = new TreeMap<>();
     private final TreeMap<Long, CheckpointVotes> checkpoints = new TreeMap<>();
     /**
      * Requests waiting to be ordered, at most one per client, in arrival order: at the primary, the
@@ -82,6 +86,9 @@ public final class Replica {
      */
     private final LinkedHashMap<Integer, Request> pending = new LinkedHashMap<>();
     private int pendingBytes;
+    /** Backup: when each client's pending request arrived, while it is not pre-prepared yet (arrival order). */
+    private final LinkedHashMap<Integer, Long> awaitingOrder = new LinkedHashMap<>();
+    private boolean orderingTimerArmed;
     /** Highest timestamp per client assigned a sequence number but not yet executed. */
     private final Map<Integer, Long> assigned = new HashMap<>();
     private final Map<Integer, CachedReply> lastReply = new HashMap<>();
@@ -104,6 +111,7 @@ public final class Replica {
     private int consecutiveViewChanges;
     private boolean viewChangeTimerArmed;
     private long viewChangesStarted;
+    private long lastStatusSent = Long.MIN_VALUE / 2;
 
     public Replica(int id, ProtocolConfig cfg) {
         this.cfg = cfg;
@@ -148,9 +156,15 @@ public final class Replica {
     public void timeout(long now, TimerKind kind) {
         this.now = now;
         if (kind == TimerKind.STATUS) {
+            lastStatusSent = now;
             out.add(new Action.Multicast(status()));
             for (var w : wanted.entrySet()) out.add(new Action.Multicast(new FetchBatch(id, w.getValue(), w.getKey())));
             out.add(new Action.SetTimer(TimerKind.STATUS, now + cfg.statusIntervalMs()));
+        } else if (kind == TimerKind.ORDERING && orderingTimerArmed) {
+            orderingTimerArmed = false;
+            Long oldest = oldestAwaitingOrder();
+            if (oldest != null && viewActive && !isPrimary() && now - oldest >= orderingDeadline()) startViewChange(view + 1);
+            else armOrderingTimer();
         } else if (kind == TimerKind.VIEW_CHANGE && viewChangeTimerArmed) {
             viewChangeTimerArmed = false;
             // [6]: the primary is suspected (a request waited too long), or the new view did not come in time.
@@ -173,7 +187,10 @@ public final class Replica {
             Long a = assigned.get(r.client());
             if (a != null && a <= r.timestamp()) assigned.remove(r.client());
             Request p = pending.get(r.client());
-            if (p != null && p.timestamp() <= r.timestamp()) removePending(r.client());
+            if (p != null && p.timestamp() <= r.timestamp()) {
+                removePending(r.client());
+                awaitingOrder.remove(r.client());
+            }
             out.add(new Action.Send(r.client(), reply(r, result, false)));
         }
         executing = -1;
@@ -226,6 +243,7 @@ public final class Replica {
         if (a != null && a >= r.timestamp()) { counters.ignore(Ignored.DUPLICATE_REQUEST); return; }
         Request p = pending.get(r.client());
         if (p != null && p.timestamp() >= r.timestamp()) {
+            // A client's retransmission: the primary may have missed it, so a backup relays it.
             if (!isPrimary() && from == r.client() && viewActive) out.add(new Action.Send(primary(), r));
             counters.ignore(Ignored.DUPLICATE_REQUEST);
             return;
@@ -236,14 +254,16 @@ public final class Replica {
             pendingBytes += r.operation().length;
             sendBatches();
         } else if (from == r.client()) {
-            // A backup keeps a client's request (it runs the view-change timer, and the backup proposes
-            // it if it becomes primary) and relays it to the primary.
+            // A backup keeps a client's request: it runs the view-change and ordering timers, and the
+            // backup proposes it if it becomes primary. The client sent it to the primary as well.
             if (p != null) removePending(r.client());
             pending.put(r.client(), r);
             pendingBytes += r.operation().length;
+            awaitingOrder.remove(r.client());
+            awaitingOrder.put(r.client(), now);
             if (viewActive) {
-                out.add(new Action.Send(primary(), r));
                 armRequestTimer();
+                armOrderingTimer();
             }
         }
     }
@@ -325,7 +345,7 @@ public final class Replica {
         if (!validBatch(pp)) return;
         s.digest = pp.digest();
         s.prePrepare = pp;
-        for (Request r : pp.batch()) assigned.merge(r.client(), r.timestamp(), Math::max);
+        for (Request r : pp.batch()) ordered(r);
         s.myPrepare = new Prepare(view, pp.seq(), pp.digest(), id);
         s.prepares[id] = pp.digest();
         out.add(new Action.Multicast(s.myPrepare));
@@ -358,7 +378,9 @@ public final class Replica {
     }
 
     private void onCommit(int from, Commit c) {
-        if (!fromReplica(from, c.replica()) || !acceptable(c.view(), c.seq())) return;
+        if (!fromReplica(from, c.replica())) return;
+        if (c.seq() > lastExecuted && c.seq() <= h && c.view() < view) { onCatchUpCommit(from, c); return; }
+        if (!acceptable(c.view(), c.seq())) return;
         Slot s = slot(c.seq());
         if (s.commits[from] == null) s.commits[from] = c.digest();
         checkCommitted(s);
@@ -385,10 +407,29 @@ public final class Replica {
     /** Executes committed batches in sequence order, one outstanding execution at a time. */
     private void executeCommitted() {
         if (executing != -1) return;
-        Slot s = log.get(lastExecuted + 1);
-        if (s == null || !s.committed) return;
-        if (s.prePrepare == null) { wantBody(s.seq, s.digest); return; }   // committed by digest; the body comes later
-        List<Request> batch = s.prePrepare.batch();
+        long seq = lastExecuted + 1;
+        Slot s = log.get(seq);
+        PrePrepare body;
+        Commit commit;
+        if (s != null && s.committed) {
+            if (s.prePrepare == null) {   // committed by digest; the body comes later
+                PrePrepare b = bodies.get(s.digest);
+                if (b == null) { wantBody(s.seq, s.digest); return; }
+                s.prePrepare = new PrePrepare(view, s.seq, s.digest, b.nonDet(), b.batch());
+            }
+            body = s.prePrepare;
+            commit = s.myCommit;
+        } else {
+            CatchUp c = seq <= h ? catchUp.get(seq) : null;
+            if (c == null || c.certified == null) return;
+            if (c.body == null) c.body = bodies.get(c.certified);
+            if (c.body == null) { wantBody(seq, c.certified); return; }
+            body = c.body;
+            commit = null;
+            catchUp.remove(seq);
+        }
+        if (commit != null) executedLog.put(seq, new Executed(body, commit));
+        List<Request> batch = body.batch();
         List<Request> run = new ArrayList<>(batch.size());
         Map<Integer, Long> seen = null;
         for (Request r : batch) {
@@ -400,10 +441,10 @@ public final class Replica {
             seen.put(r.client(), r.timestamp());
             run.add(r);
         }
-        agreedTime = Math.max(agreedTime, NonDet.decodeTime(s.prePrepare.nonDet()));
-        executing = s.seq;
+        agreedTime = Math.max(agreedTime, NonDet.decodeTime(body.nonDet()));
+        executing = seq;
         executingRequests = run;
-        out.add(new Action.Execute(s.seq, NonDet.encodeTime(agreedTime), run, s.seq % cfg.checkpointInterval() == 0));
+        out.add(new Action.Execute(seq, NonDet.encodeTime(agreedTime), run, seq % cfg.checkpointInterval() == 0));
     }
 
     private void afterProgress() {
@@ -463,6 +504,8 @@ public final class Replica {
         long previous = h;
         h = seq;
         log.headMap(previous, true).clear();
+        executedLog.headMap(previous, true).clear();
+        catchUp.headMap(lastExecuted, true).clear();
         sets.truncate(h);
         bodies.values().removeIf(pp -> pp.seq() <= h);
         wanted.values().removeIf(w -> w <= h);
@@ -475,17 +518,31 @@ public final class Replica {
     private void startViewChange(long newView) {
         if (newView <= view) return;
         viewChangesStarted++;
-        // Entries at or below our stable checkpoint are not reported: ls covers them.
-        if (viewActive) sets.leaveView(view, Math.max(h, stableSeq), h + cfg.logSize(), log);
+        // ls: our stable checkpoint, or the checkpoint the current view started from (known correct:
+        // f+1 replicas vouched for it). Entries at or below it are not reported.
+        long ls = Math.max(h, stableSeq);
+        if (viewActive) sets.leaveView(view, ls, h + cfg.logSize(), log);
         else consecutiveViewChanges++;   // the previous view change did not complete in time
-        sets.truncate(stableSeq);
+        sets.truncate(ls);
         // Keep the bodies of what the sets refer to; the log of the old view goes.
         Set<Digest> keep = sets.referenced();
-        for (Slot s : log.values()) if (s.prePrepare != null && keep.contains(s.digest)) bodies.put(s.digest, s.prePrepare);
+        for (Slot s : log.values()) {
+            if (s.prePrepare != null && keep.contains(s.digest)) bodies.put(s.digest, s.prePrepare);
+            // Our own commits for what we have not executed count toward catching up if the new view
+            // starts above them (and a batch committed here is certified already).
+            if (s.myCommit != null && s.seq > lastExecuted) {
+                CatchUp u = catchUp.computeIfAbsent(s.seq, k -> new CatchUp(k, n, cfg.quorum()));
+                if (s.committed) u.certify(s.digest, s.prePrepare);
+                else u.add(id, s.myCommit);
+                if (s.prePrepare != null && s.digest.equals(u.certified)) u.body = s.prePrepare;
+            }
+        }
         bodies.keySet().retainAll(keep);
         wanted.clear();
         log.clear();
         assigned.clear();
+        awaitingOrder.clear();
+        orderingTimerArmed = false;
         maxCommitted = Math.min(maxCommitted, lastExecuted);
         view = newView;
         viewActive = false;
@@ -493,7 +550,7 @@ public final class Replica {
         round = new ViewChangeRound(view, n, primary());
         List<ViewChange.CheckpointRef> held = new ArrayList<>();
         for (CheckpointVotes v : checkpoints.values()) if (v.mine != null) held.add(new ViewChange.CheckpointRef(v.seq, v.mine.state()));
-        myViewChange = new ViewChange(view, id, stableSeq, List.copyOf(held), sets.prepared(), sets.prePrepared());
+        myViewChange = new ViewChange(view, id, ls, List.copyOf(held), sets.prepared(), sets.prePrepared());
         latestViewChange[id] = myViewChange;
         round.receive(myViewChange);
         out.add(new Action.Multicast(myViewChange));
@@ -635,7 +692,13 @@ public final class Replica {
         viewActive = true;
         disarmViewChangeTimer();
         long start = nv.checkpointSeq();
-        if (start > lastExecuted) counters.ignore(Ignored.STATE_BEHIND);   // needs state transfer (later issue)
+        if (start > lastExecuted) counters.ignore(Ignored.STATE_BEHIND);   // catch up, or state transfer (later issue)
+        // The chosen checkpoint is known correct (f+1 hold it): if ours matches, it is our stable one now.
+        CheckpointVotes cp = checkpoints.get(start);
+        if (start > stableSeq && cp != null && cp.mine != null && cp.mine.state().equals(nv.checkpointDigest())) {
+            stableSeq = start;
+            checkpoints.headMap(start, false).clear();
+        }
         h = start;
         log.clear();
         sets.truncate(h);
@@ -650,7 +713,7 @@ public final class Replica {
                 PrePrepare body = bodies.get(d);
                 if (body != null) s.prePrepare = new PrePrepare(view, seq, d, body.nonDet(), body.batch());
                 if (seq > lastExecuted) {
-                    if (body != null) for (Request r : body.batch()) assigned.merge(r.client(), r.timestamp(), Math::max);
+                    if (body != null) for (Request r : body.batch()) ordered(r);
                     else wantBody(seq, d);
                 }
             }
@@ -664,10 +727,28 @@ public final class Replica {
         }
         nextSeq = Math.max(start + nv.selected().size(), lastExecuted) + 1;
         for (Slot s : log.values()) checkPrepared(s);
-        // The requests clients sent us directly go to the new primary at once (they retransmit too).
-        if (!isPrimary()) for (Request r : pending.values()) out.add(new Action.Send(primary(), r));
+        // The requests clients sent us directly go to the new primary at once (they retransmit too),
+        // and the new primary gets a fresh ordering deadline for them.
+        if (!isPrimary()) {
+            for (Request r : pending.values()) {
+                Long a = assigned.get(r.client());
+                if (a != null && a >= r.timestamp()) continue;
+                out.add(new Action.Send(primary(), r));
+                awaitingOrder.put(r.client(), now);
+            }
+            armOrderingTimer();
+        }
         armRequestTimer();
         afterProgress();
+    }
+
+    // ---- catching up across a view change ----
+
+    private void onCatchUpCommit(int from, Commit c) {
+        if (c.seq() > lastExecuted + cfg.logSize()) { counters.ignore(Ignored.OUTSIDE_WATER_MARKS); return; }
+        CatchUp u = catchUp.computeIfAbsent(c.seq(), k -> new CatchUp(k, n, cfg.quorum()));
+        u.add(from, c);
+        if (u.certified != null) executeCommitted();
     }
 
     // ---- batch bodies by digest (sections 4.5 A3 and 4.6.1) ----
@@ -689,11 +770,13 @@ public final class Replica {
             return true;
         }
         wanted.remove(pp.digest());
-        bodies.put(pp.digest(), pp);
+        CatchUp c = catchUp.get(seq);
+        if (c != null && pp.digest().equals(c.certified)) c.body = pp;
+        else bodies.put(pp.digest(), pp);
         for (Slot s : log.values()) {
             if (s.prePrepare == null && pp.digest().equals(s.digest)) {
                 s.prePrepare = new PrePrepare(view, s.seq, s.digest, pp.nonDet(), pp.batch());
-                if (s.seq > lastExecuted) for (Request r : pp.batch()) assigned.merge(r.client(), r.timestamp(), Math::max);
+                if (s.seq > lastExecuted) for (Request r : pp.batch()) ordered(r);
             }
         }
         if (!viewActive) progressViewChange();
@@ -707,6 +790,10 @@ public final class Replica {
         if (body == null) {
             Slot s = log.get(fb.seq());
             if (s != null && s.prePrepare != null && fb.digest().equals(s.digest)) body = s.prePrepare;
+        }
+        if (body == null) {
+            Executed e = executedLog.get(fb.seq());
+            if (e != null && fb.digest().equals(e.body().digest())) body = e.body();
         }
         if (body != null) out.add(new Action.Send(from, body));
     }
@@ -730,6 +817,28 @@ public final class Replica {
 
     private void disarmViewChangeTimer() { viewChangeTimerArmed = false; }
 
+    /** A quarter of the view-change timeout (doubling with it): generous for a correct primary under load. */
+    private long orderingDeadline() { return Math.max(1, viewChangeTimeout() / 4); }
+
+    private Long oldestAwaitingOrder() {
+        return awaitingOrder.isEmpty() ? null : awaitingOrder.values().iterator().next();
+    }
+
+    private void armOrderingTimer() {
+        if (!viewActive || isPrimary() || orderingTimerArmed) return;
+        Long oldest = oldestAwaitingOrder();
+        if (oldest == null) return;
+        orderingTimerArmed = true;
+        out.add(new Action.SetTimer(TimerKind.ORDERING, Math.max(now, oldest + orderingDeadline())));
+    }
+
+    /** A request was pre-prepared (or selected by a new view): assigned, and no longer awaiting order. */
+    private void ordered(Request r) {
+        assigned.merge(r.client(), r.timestamp(), Math::max);
+        Request p = pending.get(r.client());
+        if (p != null && p.timestamp() <= r.timestamp()) awaitingOrder.remove(r.client());
+    }
+
     // ---- retransmission (section 4.6.1) ----
 
     private Status status() {
@@ -751,6 +860,12 @@ public final class Replica {
         if (!fromReplica(from, st.replica())) return;
         for (CheckpointVotes v : checkpoints.tailMap(st.stableSeq(), false).values()) {
             if (v.mine != null) out.add(new Action.Send(from, v.mine));
+        }
+        // It has not executed batches we executed (below our log, or in an earlier view): our commits
+        // for them let it catch up (CatchUp), whatever view each of us is in.
+        long below = Math.min(lastExecuted, log.isEmpty() || st.view() != view ? lastExecuted : log.firstKey() - 1);
+        if (st.lastExecuted() < below) {
+            for (Executed e : executedLog.subMap(st.lastExecuted(), false, below, true).values()) out.add(new Action.Send(from, e.commit()));
         }
         if (st.view() < view) {
             // It is behind: our view-change helps it join (f+1 of them make it move).
@@ -806,9 +921,31 @@ public final class Replica {
     private long retainedFrom() { return log.isEmpty() ? h : Math.min(h, log.firstKey() - 1); }
 
     private boolean acceptable(long v, long seq) {
-        if (v != view || !viewActive) { counters.ignore(Ignored.WRONG_VIEW); return false; }
-        if (seq <= h || seq > h + cfg.logSize()) { counters.ignore(Ignored.OUTSIDE_WATER_MARKS); return false; }
+        if (v != view || !viewActive) {
+            counters.ignore(Ignored.WRONG_VIEW);
+            if (v > view) missingSomething();
+            return false;
+        }
+        if (seq <= h || seq > h + cfg.logSize()) {
+            counters.ignore(Ignored.OUTSIDE_WATER_MARKS);
+            if (seq > h + cfg.logSize()) missingSomething();
+            return false;
+        }
+        if (seq > lastExecuted + cfg.maxInFlightBatches() + 1) missingSomething();
         return true;
+    }
+
+    /**
+     * Section 4.6.1: STATUS also works as a negative acknowledgement — a replica that sees traffic
+     * beyond what it could have (a later view, sequence numbers past a gap) sends one at once rather
+     * than at the next period, so that it does not fall out of its peers' retained logs. At most
+     * four per status period.
+     */
+    private void missingSomething() {
+        long gap = Math.max(1, cfg.statusIntervalMs() / 4);
+        if (now - lastStatusSent < gap) return;
+        lastStatusSent = now;
+        out.add(new Action.Multicast(status()));
     }
 
     private boolean fromReplica(int from, int claimed) {

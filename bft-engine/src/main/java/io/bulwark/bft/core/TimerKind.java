@@ -9,6 +9,12 @@ public enum TimerKind {
      * yet executed, or that is waiting for a NEW-VIEW, suspects the primary when it fires.
      */
     VIEW_CHANGE,
+    /**
+     * Replica (backup): the oldest request received from its client and not yet pre-prepared must be
+     * pre-prepared by this deadline, a fraction of the view-change timeout — so a primary that holds
+     * back pre-prepares to just under the view-change timeout is replaced (Aardvark's slow primary).
+     */
+    ORDERING,
     /** Client: retransmit the outstanding request to all replicas (section 4.2). */
     CLIENT_RETRANSMIT
 }

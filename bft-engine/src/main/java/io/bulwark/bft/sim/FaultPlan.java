@@ -6,11 +6,11 @@ import java.util.SplittableRandom;
 
 /**
  * The faults of one simulated run, drawn from its seed. Replicas in {@code faulty} (at most the
- * crash budget: f, or none when the run has Byzantine replicas; never the primary) are stopped and
- * resumed with their memory intact, or partitioned away, during [0, healAt). Every link may drop,
- * duplicate and delay messages until healAt. A run whose adversaries need a view change may also
- * have its view-0 primary isolated by the network (partitioned, still running, still correct) for
- * a window that ends before the network heals.
+ * crash budget: f, or none when the run has Byzantine replicas; the primary of view 0 included, so
+ * view changes are exercised) are stopped and resumed with their memory intact, or partitioned
+ * away, during [0, healAt). Every link may drop, duplicate and delay messages until healAt. A run
+ * whose adversaries need a view change may also have its view-0 primary isolated by the network
+ * (partitioned, still running, still correct) for a window that ends before the network heals.
  */
 record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long meanExtraLatencyUs,
                  double spikeRate, long spikeLatencyUs, long healAt, List<Integer> faulty, List<Outage> outages,
@@ -33,7 +33,7 @@ record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long
         int faultyCount = Math.min(rnd.nextInt(f + 1), crashBudget);
         List<Integer> faulty = new ArrayList<>();
         while (faulty.size() < faultyCount) {
-            int r = 1 + rnd.nextInt(n - 1);           // replica 0 is the primary of view 0
+            int r = rnd.nextInt(n);
             if (!faulty.contains(r)) faulty.add(r);
         }
         List<Outage> outages = new ArrayList<>();

@@ -53,7 +53,9 @@ class ReplicaTest {
         r.receive(NOW, 0, pp(0, 1, NOW + 60_000, req(4, 1, "a"))); // clock far ahead
         PrePrepare good = pp(0, 2, NOW, req(4, 1, "a"));
         r.receive(NOW, 0, new PrePrepare(0, 2, Digest.ZERO, good.nonDet(), good.batch()));  // digest mismatch
-        assertTrue(r.ready().isEmpty(), "nothing is sent for rejected pre-prepares");
+        // Nothing but a STATUS (the negative acknowledgement for traffic beyond H, section 4.6.1).
+        assertTrue(r.ready().stream().allMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.Status),
+                "nothing is sent for rejected pre-prepares");
         Counters c = r.counters();
         assertEquals(1, c.ignored(Ignored.NOT_FROM_PRIMARY));
         assertEquals(1, c.ignored(Ignored.WRONG_VIEW));
@@ -195,5 +197,35 @@ class ReplicaTest {
         r.receive(NOW, 2, new Commit(0, 1, Digest.ZERO, 1));
         r.receive(NOW, 9, new Checkpoint(4, Digest.ZERO, 9));
         assertEquals(3, r.counters().ignored(Ignored.NOT_A_REPLICA));
+    }
+
+    @Test
+    void aBackupSuspectsAPrimaryThatDoesNotOrderARequestWithinTheOrderingDeadline() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        r.ready();
+        r.receive(NOW, 4, req(4, 1, "a"));
+        Action.SetTimer t = r.ready().stream().filter(a -> a instanceof Action.SetTimer s && s.kind() == TimerKind.ORDERING)
+                .map(a -> (Action.SetTimer) a).findFirst().orElseThrow();
+        assertEquals(NOW + CFG.viewChangeTimeoutMs() / 4, t.deadline(), "a quarter of the view-change timeout");
+        r.timeout(t.deadline(), TimerKind.ORDERING);
+        List<Action> out = r.ready();
+        assertTrue(out.stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange vc
+                && vc.view() == 1 && vc.replica() == 1), "VIEW-CHANGE for view 1: " + out);
+        assertEquals(1, r.view());
+        assertTrue(!r.viewActive());
+    }
+
+    @Test
+    void aPrePrepareInTimeKeepsThePrimary() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        Request a = req(4, 1, "a");
+        r.receive(NOW, 4, a);
+        r.receive(NOW + 10, 0, pp(0, 1, NOW, a));
+        r.ready();
+        r.timeout(NOW + CFG.viewChangeTimeoutMs() / 4, TimerKind.ORDERING);
+        assertTrue(r.ready().stream().noneMatch(x -> x instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange));
+        assertEquals(0, r.view());
     }
 }

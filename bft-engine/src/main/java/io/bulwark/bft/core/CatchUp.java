@@ -1,0 +1,43 @@
+package io.bulwark.bft.core;
+
+import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.msg.Commit;
+import io.bulwark.bft.msg.PrePrepare;
+
+/**
+ * Commits from an earlier view for one sequence number that a lagging replica has not executed and
+ * that lies below the current view's log (a new view started from a checkpoint above it). 2f+1
+ * matching commits of one view prove that f+1 correct replicas prepared the batch, so it committed
+ * and every view change preserves it: the replica may execute it once it has the body, which it
+ * checks against the digest. This lets a replica that fell a little behind across a view change
+ * catch up from its peers' retained logs instead of needing state transfer (section 4.6.2).
+ */
+final class CatchUp {
+    final long seq;
+    private final Commit[] commits;
+    private final int quorum;
+    /** The certified digest, once 2f+1 matching commits are in. */
+    Digest certified;
+    PrePrepare body;
+
+    CatchUp(long seq, int n, int quorum) {
+        this.seq = seq;
+        this.commits = new Commit[n];
+        this.quorum = quorum;
+    }
+
+    /** We committed it ourselves in an earlier view. */
+    void certify(Digest d, PrePrepare b) {
+        if (certified == null) certified = d;
+        if (b != null && d.equals(certified)) body = b;
+    }
+
+    /** Records {@code c} from replica {@code from} (the first one counts) and checks for a certificate. */
+    void add(int from, Commit c) {
+        if (commits[from] != null || certified != null) return;
+        commits[from] = c;
+        int same = 0;
+        for (Commit o : commits) if (o != null && o.view() == c.view() && o.digest().equals(c.digest())) same++;
+        if (same >= quorum) certified = c.digest();
+    }
+}

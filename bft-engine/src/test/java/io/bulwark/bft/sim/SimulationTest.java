@@ -52,7 +52,7 @@ class SimulationTest {
      * diagnosis. Safety holds in all of them. They are core issues (core/Replica.java), not
      * simulator ones: when a fix makes one live, move it to {@link #adversaryRegressionSeeds}.
      */
-    private static final Map<Long, String> KNOWN_ADVERSARY_LIVENESS_FAILURES = Map.of(11L, BIG_MAC, 36L, BIG_MAC, 57L, BIG_MAC);
+    private static final Map<Long, String> KNOWN_ADVERSARY_LIVENESS_FAILURES = Map.of(11L, BIG_MAC, 57L, BIG_MAC);
 
     /**
      * The adversary campaign: every adversary is the main one of two consecutive seeds (one with f=1,

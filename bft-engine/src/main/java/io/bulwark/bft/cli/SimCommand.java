@@ -1,7 +1,9 @@
 package io.bulwark.bft.cli;
 
 import io.bulwark.bft.sim.Campaign;
+import io.bulwark.bft.sim.adversary.Adversary;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,19 +30,38 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "Pass message records instead of authenticated frames (faster; skips codec and MACs).")
     boolean plain;
 
-    @Option(names = "--json", description = "Print a one-line JSON summary as the last line.")
+    @Option(names = "--adversary", paramLabel = "LIST", defaultValue = "all",
+            description = "Adversaries each seed draws from: 'all', 'none', or a comma-separated list of "
+                    + "silent-primary, slow-primary, equivocating-primary, twins, wrong-digest, wrong-result, "
+                    + "conflicting-checkpoints, lying-view-change, wrong-new-view, mutator, forged-mac, replay, "
+                    + "equivocating-client, big-mac, flood. The main adversary of seed s is entry (s/2) mod size; "
+                    + "others may join from the seed's randomness, never more than f Byzantine replicas (default: ${DEFAULT-VALUE}).")
+    String adversary;
+
+    @Option(names = "--drop-rate", paramLabel = "P", description = "Probability that the network drops a message before it heals (default: drawn per seed, 0 to 0.05).")
+    Double dropRate;
+
+    @Option(names = "--dup-rate", paramLabel = "P", description = "Probability that the network duplicates a message before it heals (default: drawn per seed, 0 to 0.02).")
+    Double dupRate;
+
+    @Option(names = "--json", description = "Print a one-line JSON summary as the last line (view_changes: the highest view a correct replica reached, summed over seeds).")
     boolean json;
 
     @Override
     public Integer call() {
         if (seeds < 1 || requests < 1 || clients < 1) throw new IllegalArgumentException("--seeds, --requests and --clients must be positive");
         for (int f : fs) if (f < 1 || f > 5) throw new IllegalArgumentException("--f values must be between 1 and 5, was " + f);
-        Campaign.Summary s = Campaign.run(firstSeed, seeds, fs, requests, clients, !plain, System.out);
+        List<Adversary> pool = Adversary.parse(adversary);
+        for (Double r : new Double[] {dropRate, dupRate})
+            if (r != null && !(r >= 0 && r <= 1)) throw new IllegalArgumentException("--drop-rate and --dup-rate must be between 0 and 1");
+        Campaign.Summary s = Campaign.run(firstSeed, seeds, fs, requests, clients, !plain, pool,
+                dropRate == null ? Double.NaN : dropRate, dupRate == null ? Double.NaN : dupRate, System.out);
         if (!json) {
-            System.out.printf("%d seeds (f=%s), %d requests committed in %.1f s (%.0f requests/s), %d checkpoints compared; "
-                            + "%d safety violations, %d liveness failures%n",
-                    s.seeds(), Arrays.toString(fs), s.requestsCommitted(), s.wallSeconds(), s.requestsPerSecond(),
-                    s.checkpointsCompared(), s.safetyViolations(), s.livenessFailures());
+            System.out.printf("%d seeds (f=%s, adversaries %s), %d requests committed in %.1f s (%.0f requests/s), %d checkpoints compared, "
+                            + "%d view changes in %d seeds; %d safety violations, %d liveness failures%n",
+                    s.seeds(), Arrays.toString(fs), Adversary.labels(pool), s.requestsCommitted(), s.wallSeconds(), s.requestsPerSecond(),
+                    s.checkpointsCompared(), s.viewChanges(), s.seedsWithViewChange(), s.safetyViolations(), s.livenessFailures());
+            if (!s.adversaries().isEmpty()) System.out.println("adversaries exercised (seeds): " + s.adversariesJson());
         } else {
             System.out.println(s.json());
         }

@@ -243,6 +243,12 @@ public final class Replica {
         if (a != null && a >= r.timestamp()) { counters.ignore(Ignored.DUPLICATE_REQUEST); return; }
         Request p = pending.get(r.client());
         if (p != null && p.timestamp() >= r.timestamp()) {
+            if (from == r.client() && p.timestamp() == r.timestamp()) {
+                // The client's own latest copy replaces the one we hold: a copy whose authenticator was
+                // damaged for other replicas (in flight, or relayed by a faulty replica) must not stick.
+                pending.put(r.client(), r);
+                pendingBytes += r.operation().length - p.operation().length;
+            }
             // A client's retransmission: the primary may have missed it, so a backup relays it.
             if (!isPrimary() && from == r.client() && viewActive) out.add(new Action.Send(primary(), r));
             counters.ignore(Ignored.DUPLICATE_REQUEST);

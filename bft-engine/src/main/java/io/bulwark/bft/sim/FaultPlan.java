@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The faults of one simulated run, drawn from its seed. Replicas in {@code faulty} (at most f, the
- * primary of view 0 included, so view changes are exercised) are stopped and resumed with their
- * memory intact, or partitioned away, during [0, healAt). Every link may drop, duplicate and delay
- * messages until healAt.
+ * The faults of one simulated run, drawn from its seed. Replicas in {@code faulty} (at most the
+ * crash budget: f, or none when the run has Byzantine replicas; the primary of view 0 included, so
+ * view changes are exercised) are stopped and resumed with their memory intact, or partitioned
+ * away, during [0, healAt). Every link may drop, duplicate and delay messages until healAt. A run
+ * whose adversaries need a view change may also have its view-0 primary isolated by the network
+ * (partitioned, still running, still correct) for a window that ends before the network heals.
  */
 record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long meanExtraLatencyUs,
                  double spikeRate, long spikeLatencyUs, long healAt, List<Integer> faulty, List<Outage> outages,
@@ -17,7 +19,10 @@ record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long
     /** Replica {@code replica} is cut off from [from, to): stopped (no steps at all) or partitioned (still runs). */
     record Outage(int replica, long from, long to, boolean stopped) {}
 
-    static FaultPlan draw(SplittableRandom rnd, int f, int n) {
+    static FaultPlan draw(SplittableRandom rnd, int f, int n) { return draw(rnd, f, n, f); }
+
+    /** As {@link #draw(SplittableRandom, int, int)} with at most {@code crashBudget} faulty replicas (the same run when it is f). */
+    static FaultPlan draw(SplittableRandom rnd, int f, int n, int crashBudget) {
         double drop = rnd.nextInt(4) == 0 ? 0 : rnd.nextDouble() * 0.05;
         double dup = rnd.nextDouble() * 0.02;
         long base = 50 + rnd.nextInt(450);
@@ -25,7 +30,7 @@ record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long
         double spike = rnd.nextDouble() * 0.01;
         long spikeUs = 5_000 + rnd.nextInt(20_000);
         long heal = 200_000 + rnd.nextInt(1_800_000);
-        int faultyCount = rnd.nextInt(f + 1);
+        int faultyCount = Math.min(rnd.nextInt(f + 1), crashBudget);
         List<Integer> faulty = new ArrayList<>();
         while (faulty.size() < faultyCount) {
             int r = rnd.nextInt(n);
@@ -43,6 +48,20 @@ record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long
         }
         long skew = rnd.nextInt(100);
         return new FaultPlan(drop, dup, base, extra, spike, spikeUs, heal, List.copyOf(faulty), List.copyOf(outages), skew);
+    }
+
+    /** This plan with fixed drop and duplicate rates (NaN keeps the drawn one). */
+    FaultPlan withRates(double drop, double dup) {
+        return new FaultPlan(Double.isNaN(drop) ? dropRate : drop, Double.isNaN(dup) ? duplicateRate : dup, baseLatencyUs,
+                meanExtraLatencyUs, spikeRate, spikeLatencyUs, healAt, faulty, outages, clockSkewMs);
+    }
+
+    /** This plan with {@code replica} partitioned during [from, to); the network heals no earlier than {@code to}. */
+    FaultPlan withIsolation(int replica, long from, long to) {
+        List<Outage> o = new ArrayList<>(outages);
+        o.add(new Outage(replica, from, to, false));
+        return new FaultPlan(dropRate, duplicateRate, baseLatencyUs, meanExtraLatencyUs, spikeRate, spikeLatencyUs,
+                Math.max(healAt, to), faulty, List.copyOf(o), clockSkewMs);
     }
 
     String describe() {

@@ -2,11 +2,14 @@ package io.bulwark.bft.sim;
 
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.Request;
+import java.util.SplittableRandom;
 
 /**
  * How a simulated node turns messages into what travels on the simulated network and back.
  * {@link PlainLink} passes the records themselves; {@link WireLink} uses the real frame codec and
- * MACs, so the simulator exercises authentication and decoding too.
+ * MACs, so the simulator exercises authentication and decoding too. Both model what adversaries
+ * do to authentication (forged MACs, authenticators valid at some replicas only), the plain link
+ * with markers that its {@link #open} rejects where a MAC check would fail.
  */
 interface Link {
     /** The payload of a message to one receiver. */
@@ -15,8 +18,42 @@ interface Link {
     /** The payload of a message to every replica (one authenticator, computed once). */
     Object sealMulticast(Message m);
 
+    /**
+     * The payload of a client's request (auth null, the sender is the client) whose authenticator
+     * verifies only at the replicas in {@code validAt} (bit set): Aardvark's "big MAC".
+     */
+    Object sealRequestValidAt(Request r, long validAt);
+
     /** Opens a payload from the network: the authenticated message, or null if rejected (counted). */
     Received open(Object payload);
 
+    /** Payloads this link rejected. */
+    long rejected();
+
+    /** Rejections by reason, for reports. */
+    default String rejections() { return "rejected=" + rejected(); }
+
     record Received(int from, Message message) {}
+
+    /** A forgery made from a genuine payload (see {@link io.bulwark.bft.sim.adversary.NetworkTap.TapContext#forge}). */
+    static Object forge(Object payload, SplittableRandom rnd) {
+        if (payload instanceof byte[] frame) {
+            byte[] f = frame.clone();
+            if (rnd.nextInt(4) == 0 && f.length > 6) {
+                // Claim another sender (bytes 2..5 of the header): the MAC no longer matches.
+                f[5] ^= (byte) (1 + rnd.nextInt(3));
+            } else {
+                int i = rnd.nextInt(f.length);
+                f[i] ^= (byte) (1 << rnd.nextInt(8));
+            }
+            return f;
+        }
+        return new PlainLink.Forged(payload);
+    }
+
+    /** Whether a payload would authenticate at a receiver other than the one it was sent to. */
+    static boolean replayableElsewhere(Object payload) {
+        if (payload instanceof byte[] frame) return frame.length > 6 && frame[6] != 1;   // not a single MAC (AuthKind.MAC = 1)
+        return false;
+    }
 }

@@ -27,10 +27,11 @@ interface Links {
      */
     final class Wired implements Links {
         private final List<Endpoint> endpoints = new ArrayList<>();
+        private final int n;
 
         Wired(ProtocolConfig cfg, int principals, long seed) {
             DeterministicRandom rnd = new DeterministicRandom(seed);
-            int n = cfg.n();
+            this.n = cfg.n();
             byte[][] sign = new byte[principals][];
             byte[][] kex = new byte[principals][];
             List<ClusterConfig.Replica> replicas = new ArrayList<>();
@@ -60,6 +61,6 @@ interface Links {
             }
         }
 
-        @Override public Link link(int principal) { return new WireLink(endpoints.get(principal)); }
+        @Override public Link link(int principal) { return new WireLink(endpoints.get(principal), n); }
     }
 }

@@ -1,10 +1,26 @@
 package io.bulwark.bft.sim;
 
 import io.bulwark.bft.msg.Message;
+import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.Request;
+import java.nio.ByteBuffer;
 
-/** A link that passes message records as they are; the sender's identity travels beside them. */
+/**
+ * A link that passes message records as they are; the sender's identity travels beside them.
+ * <p>
+ * Requests of correct clients carry no authenticator here. An adversary's request whose
+ * authenticator is valid at some replicas only carries a marker instead ({@link #partialAuth}),
+ * and this link rejects the request, or a pre-prepare holding it, at a replica outside the valid
+ * set, as the frame layer would (BAD_MAC, BAD_REQUEST_MAC). A {@link Forged} payload (a forged
+ * MAC) is rejected everywhere.
+ */
 final class PlainLink implements Link {
+    /** A payload whose MAC does not verify. */
+    record Forged(Object original) {}
+
+    private static final int MARK = 0xB16AAC00;
     private final int self;
+    private long rejected;
 
     PlainLink(int self) { this.self = self; }
 
@@ -12,5 +28,30 @@ final class PlainLink implements Link {
 
     @Override public Object sealMulticast(Message m) { return new Received(self, m); }
 
-    @Override public Received open(Object payload) { return (Received) payload; }
+    @Override public Object sealRequestValidAt(Request r, long validAt) {
+        return new Received(self, r.withAuth(partialAuth(validAt)));
+    }
+
+    static byte[] partialAuth(long validAt) { return ByteBuffer.allocate(12).putInt(MARK).putLong(validAt).array(); }
+
+    /** Whether a request's (marker) authenticator verifies at {@code replica}. */
+    static boolean validAt(Request r, int replica) {
+        byte[] a = r.auth();
+        if (a == null || a.length != 12) return true;
+        ByteBuffer b = ByteBuffer.wrap(a);
+        if (b.getInt() != MARK) return true;
+        return replica >= 64 || (b.getLong() & (1L << replica)) != 0;
+    }
+
+    @Override public Received open(Object payload) {
+        if (payload instanceof Forged) { rejected++; return null; }
+        Received r = (Received) payload;
+        if (r.message() instanceof Request q && !validAt(q, self)) { rejected++; return null; }
+        if (r.message() instanceof PrePrepare pp) {
+            for (Request q : pp.batch()) if (!validAt(q, self)) { rejected++; return null; }
+        }
+        return r;
+    }
+
+    @Override public long rejected() { return rejected; }
 }

@@ -75,7 +75,7 @@ final class SimClient implements SimNetwork.Receiver {
         drive();
     }
 
-    @Override public void deliver(Object payload) {
+    @Override public void deliver(int from, Object payload) {
         Link.Received r = link.open(payload);
         if (r == null) return;
         core.receive(clock(), r.from(), r.message());

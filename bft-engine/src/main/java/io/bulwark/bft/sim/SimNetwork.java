@@ -1,21 +1,30 @@
 package io.bulwark.bft.sim;
 
+import io.bulwark.bft.sim.adversary.NetworkTap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * The simulated network: latency from a distribution with a heavy tail, drops, duplicates,
  * reordering (a consequence of random latency), and nodes cut off (stopped or partitioned).
- * All faults end at {@link FaultPlan#healAt()}; after that every message arrives.
+ * All faults end at {@link FaultPlan#healAt()}; after that every message arrives. Link-level
+ * adversaries ({@link NetworkTap}s: forgers, replayers) see every payload and may inject their own,
+ * with randomness of their own so that a run without them is the same run as before they existed;
+ * they act until the network heals.
  */
 final class SimNetwork {
-    interface Receiver { void deliver(Object payload); }
+    /** A node on the network; {@code from} is the principal that really sent the payload (twins are routed by it). */
+    interface Receiver { void deliver(int from, Object payload); }
 
     private final EventQueue events;
     private final SplittableRandom rnd;
     private final FaultPlan plan;
     private final Receiver[] nodes;
     private final boolean[] cutOff;
-    long sent, dropped, duplicated;
+    private final List<NetworkTap> taps = new ArrayList<>();
+    private NetworkTap.TapContext tapContext;
+    long sent, dropped, duplicated, injected;
 
     SimNetwork(EventQueue events, SplittableRandom rnd, FaultPlan plan, int principals) {
         this.events = events;
@@ -25,7 +34,15 @@ final class SimNetwork {
         this.cutOff = new boolean[principals];
     }
 
+    int principals() { return nodes.length; }
+
     void attach(int principal, Receiver r) { nodes[principal] = r; }
+
+    /** Adds a link-level adversary; {@code ctx} gives it its own randomness and the forging rules of the links. */
+    void tap(NetworkTap tap, NetworkTap.TapContext ctx) {
+        taps.add(tap);
+        tapContext = ctx;
+    }
 
     void setCutOff(int principal, boolean cut) { cutOff[principal] = cut; }
 
@@ -51,21 +68,31 @@ final class SimNetwork {
 
     void send(int from, int to, Object payload) {
         sent++;
+        // Link-level adversaries are the network misbehaving: like drops and duplicates, they stop when it heals.
+        if (!taps.isEmpty() && events.now() < plan.healAt()) for (NetworkTap t : taps) t.onSend(from, to, payload, tapContext);
         if (cutOff[from] || cutOff[to]) { dropped++; return; }
         boolean faulty = events.now() < plan.healAt();
         if (faulty && rnd.nextDouble() < plan.dropRate()) { dropped++; return; }
-        schedule(to, payload, faulty);
+        schedule(from, to, payload, faulty);
         if (faulty && rnd.nextDouble() < plan.duplicateRate()) {
             duplicated++;
-            schedule(to, payload, true);
+            schedule(from, to, payload, true);
         }
     }
 
-    private void schedule(int to, Object payload, boolean faulty) {
+    /** A payload put on the wire by a link-level adversary: it arrives after {@code delayUs} unless the receiver is cut off. */
+    void inject(int from, int to, Object payload, long delayUs) {
+        injected++;
+        events.after(delayUs, () -> {
+            if (!cutOff[to]) nodes[to].deliver(from, payload);
+        });
+    }
+
+    private void schedule(int from, int to, Object payload, boolean faulty) {
         long latency = plan.baseLatencyUs() + (long) (-Math.log(1 - rnd.nextDouble()) * plan.meanExtraLatencyUs());
         if (faulty && rnd.nextDouble() < plan.spikeRate()) latency += plan.spikeLatencyUs();
         events.after(latency, () -> {
-            if (!cutOff[to]) nodes[to].deliver(payload);
+            if (!cutOff[to]) nodes[to].deliver(from, payload);
             else dropped++;
         });
     }

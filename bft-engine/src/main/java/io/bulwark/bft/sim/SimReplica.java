@@ -7,12 +7,21 @@ import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.service.PagedState;
 import io.bulwark.bft.service.Service;
+import io.bulwark.bft.sim.adversary.Outgoing;
+import io.bulwark.bft.sim.adversary.ReplicaBehaviour;
+import io.bulwark.bft.sim.adversary.ReplicaContext;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.SplittableRandom;
 
-/** A replica in the simulator: the pure core, a service on its paged state, and the driver loop that performs actions. */
-final class SimReplica implements SimNetwork.Receiver {
+/**
+ * A replica in the simulator: the pure core, a service on its paged state, and the driver loop that
+ * performs actions. A Byzantine replica has {@link ReplicaBehaviour}s: the messages its correct core
+ * sends pass through them before they are sealed with its keys. Only correct replicas report their
+ * executions and checkpoints to the {@link SafetyMonitor}.
+ */
+final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     final Replica core;
     final PagedState state;
     private final Service service;
@@ -25,12 +34,26 @@ final class SimReplica implements SimNetwork.Receiver {
     private final long[] timerDeadline = new long[TimerKind.values().length];
     private final EnumSet<TimerKind> missedTimers = EnumSet.noneOf(TimerKind.class);
     private final List<Action> work = new ArrayList<>();
+    private final ProtocolConfig cfg;
+    private final List<ReplicaBehaviour> behaviours;
+    private final SplittableRandom adversaryRandom;
     private boolean stopped;
     long executedRequests;
+    /** Messages a behaviour produced that the link could not seal (e.g. a mutation the codec refuses). */
+    long unsealable;
 
     SimReplica(int id, ProtocolConfig cfg, Service service, int pages, Link link, EventQueue events, SimNetwork net,
                SafetyMonitor safety, long clockSkewMs) {
+        this(id, cfg, service, pages, link, events, net, safety, clockSkewMs, List.of(), null);
+    }
+
+    /** A Byzantine replica when {@code behaviours} is not empty: not checked by {@code safety}. */
+    SimReplica(int id, ProtocolConfig cfg, Service service, int pages, Link link, EventQueue events, SimNetwork net,
+               SafetyMonitor safety, long clockSkewMs, List<ReplicaBehaviour> behaviours, SplittableRandom adversaryRandom) {
         this.core = new Replica(id, cfg);
+        this.cfg = cfg;
+        this.behaviours = List.copyOf(behaviours);
+        this.adversaryRandom = adversaryRandom;
         this.state = new PagedState(pages, cfg.pageSize());
         this.service = service;
         this.link = link;
@@ -62,7 +85,9 @@ final class SimReplica implements SimNetwork.Receiver {
 
     boolean stopped() { return stopped; }
 
-    @Override public void deliver(Object payload) {
+    boolean correct() { return behaviours.isEmpty(); }
+
+    @Override public void deliver(int from, Object payload) {
         if (stopped) return;
         Link.Received r = link.open(payload);
         if (r == null) return;
@@ -82,18 +107,23 @@ final class SimReplica implements SimNetwork.Receiver {
 
     private void perform(Action a) {
         int self = core.id();
+        if (!behaviours.isEmpty() && (a instanceof Action.Send || a instanceof Action.Multicast)) {
+            Outgoing o = a instanceof Action.Send s ? Outgoing.send(s.to(), s.message()) : Outgoing.multicast(((Action.Multicast) a).message(), n);
+            pass(0, o);
+            return;
+        }
         if (net.transmit(self, a, link, n)) return;
         if (a instanceof Action.SetTimer t) {
             long deadline = t.deadline();
             timerDeadline[t.kind().ordinal()] = deadline;
             events.at((deadline - clockSkewMs) * 1000, () -> fire(t.kind(), deadline));
         } else if (a instanceof Action.Execute e) {
-            safety.onExecute(self, e.seq(), e.nonDet(), e.requests());
+            if (correct()) safety.onExecute(self, e.seq(), e.nonDet(), e.requests());
             List<byte[]> results = new ArrayList<>(e.requests().size());
             for (Request r : e.requests()) results.add(service.execute(r.operation(), r.client(), e.nonDet(), false));
             executedRequests += results.size();
             var digest = e.checkpoint() ? state.digest() : null;
-            if (digest != null) safety.onCheckpoint(self, e.seq(), digest);
+            if (digest != null && correct()) safety.onCheckpoint(self, e.seq(), digest);
             core.executed(clock(), e.seq(), results, digest);
         } else if (a instanceof Action.ExecuteReadOnly r) {
             byte[] result = service.execute(r.request().operation(), r.request().client(), new byte[0], true);
@@ -102,6 +132,46 @@ final class SimReplica implements SimNetwork.Receiver {
             throw new IllegalStateException("a replica cannot perform " + a);
         }
     }
+
+    /** Runs {@code o} through behaviour {@code i} and the ones after it; what comes out of the last one is transmitted. */
+    private void pass(int i, Outgoing o) {
+        if (i == behaviours.size()) {
+            if (o.delayUs() > 0) events.after(o.delayUs(), () -> transmit(o));
+            else transmit(o);
+            return;
+        }
+        behaviours.get(i).outgoing(o, this, next -> pass(i + 1, next));
+    }
+
+    private void transmit(Outgoing o) {
+        int self = core.id();
+        Object payload;
+        try {
+            payload = o.isMulticast() ? link.sealMulticast(o.message()) : link.sealTo(o.to(), o.message());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            unsealable++;
+            return;
+        }
+        if (!o.isMulticast()) {
+            if (o.to() != self) net.send(self, o.to(), payload);
+            return;
+        }
+        for (int j = 0; j < n; j++) if (j != self && o.reaches(j)) net.send(self, j, payload);
+    }
+
+    // ---- ReplicaContext: what behaviours may look at ----
+
+    @Override public int self() { return core.id(); }
+
+    @Override public ProtocolConfig config() { return cfg; }
+
+    @Override public long nowUs() { return events.now(); }
+
+    @Override public long view() { return core.view(); }
+
+    @Override public boolean isPrimary() { return core.isPrimary(); }
+
+    @Override public SplittableRandom random() { return adversaryRandom; }
 
     private void fire(TimerKind kind, long deadline) {
         if (timerDeadline[kind.ordinal()] != deadline) return;   // re-armed since

@@ -2,31 +2,62 @@ package io.bulwark.bft.sim;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.service.KvService;
+import io.bulwark.bft.sim.adversary.Adversary;
+import io.bulwark.bft.sim.adversary.AdversaryPlan;
+import io.bulwark.bft.sim.adversary.NetworkTap;
+import io.bulwark.bft.sim.adversary.ReplicaBehaviour;
+import io.bulwark.bft.sim.adversary.TwinSplit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
  * One deterministic simulated run (DESIGN principle 2): n = 3f+1 replicas and many clients in one
  * thread over a simulated network, everything drawn from one seed. Safety is checked on every
  * step (equal batches and equal checkpoint digests at correct replicas) and at the end
- * (linearizability of the client history); liveness is checked after the network heals: clients
- * must keep completing requests until all are done.
+ * (linearizability of the correct clients' history); liveness is checked after the network heals:
+ * correct clients must keep completing requests until all are done.
+ * <p>
+ * Adversaries ({@link AdversaryPlan}) are drawn from their own stream of the seed, so a run with
+ * none is the same run, seed for seed, as before adversaries existed. Byzantine replicas are not
+ * checked (their executions and checkpoints are not reported); Byzantine clients are not part of
+ * the checked history except for their writes to shared keys, recorded as pending writes.
  */
 public final class Simulation {
 
-    /** What to run. {@code requests} is the total over all clients. */
-    public record Options(long seed, int f, int requests, int clients, boolean wire) {
+    /**
+     * What to run. {@code requests} is the total over all correct clients. {@code adversaries} is
+     * the pool each seed draws its adversaries from (empty: none). {@code dropRate} and
+     * {@code duplicateRate} fix the network's rates before it heals (NaN: drawn per seed).
+     */
+    public record Options(long seed, int f, int requests, int clients, boolean wire, List<Adversary> adversaries,
+                          double dropRate, double duplicateRate) {
+        public Options {
+            adversaries = List.copyOf(adversaries);
+        }
+
+        /** No adversaries, rates drawn per seed. */
+        public Options(long seed, int f, int requests, int clients, boolean wire) {
+            this(seed, f, requests, clients, wire, List.of(), Double.NaN, Double.NaN);
+        }
+
         public String replayCommand() {
             return "./bulwark sim --seeds 1 --seed " + seed + " --f " + f + " --requests " + requests + " --clients " + clients
-                    + (wire ? "" : " --plain");
+                    + (wire ? "" : " --plain") + " --adversary " + Adversary.labels(adversaries)
+                    + (Double.isNaN(dropRate) ? "" : String.format(Locale.ROOT, " --drop-rate %s", dropRate))
+                    + (Double.isNaN(duplicateRate) ? "" : String.format(Locale.ROOT, " --dup-rate %s", duplicateRate));
         }
     }
 
-    /** What happened. */
+    /**
+     * What happened. {@code maxView} is the highest view any correct replica reached;
+     * {@code adversaries} the ones this run had; {@code rejected} the payloads links refused
+     * (forged MACs, partial authenticators, undecodable frames).
+     */
     public record Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
                           String livenessFailure, int checkpointsCompared, boolean linearizabilityExhausted,
-                          String faults, long messages, long dropped) {
+                          String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected) {
         public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null; }
     }
 
@@ -39,7 +70,12 @@ public final class Simulation {
     private final SafetyMonitor safety = new SafetyMonitor();
     private final History history = new History();
     private final List<SimReplica> replicas = new ArrayList<>();
+    /** The second instance of a twin pair, if any. */
+    private final List<SimReplica> twins = new ArrayList<>();
     private final List<SimClient> clients = new ArrayList<>();
+    private final List<SimByzantineClient> byzantineClients = new ArrayList<>();
+    private final List<Link> links = new ArrayList<>();
+    private final AdversaryPlan adversaries;
     private final FaultPlan plan;
     private final SimNetwork net;
     private final ProtocolConfig cfg;
@@ -54,23 +90,84 @@ public final class Simulation {
         int k = 4 << rnd.nextInt(4);
         this.cfg = new ProtocolConfig(opt.f(), k, 2 * k, 1 + rnd.nextInt(64), 64 * 1024, 1 + rnd.nextInt(Math.min(8, k)),
                 20, 60, 200, 1_000, 4096, 4096, ProtocolConfig.PAGE_SIZE);
-        this.plan = FaultPlan.draw(rnd.split(), opt.f(), n);
-        this.net = new SimNetwork(events, rnd.split(), plan, n + opt.clients());
-        Links links = opt.wire() ? new Links.Wired(cfg, n + opt.clients(), rnd.nextLong()) : new Links.Plain();
+        SplittableRandom adv = new SplittableRandom(opt.seed() * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
+        this.adversaries = AdversaryPlan.draw(opt.adversaries(), opt.seed(), opt.f(), n, adv);
+        // Byzantine replicas use the fault budget: no crashed or partitioned correct replicas besides them.
+        FaultPlan drawn = FaultPlan.draw(rnd.split(), opt.f(), n, adversaries.byzantineReplicas() > 0 ? 0 : opt.f())
+                .withRates(opt.dropRate(), opt.duplicateRate());
+        if (adversaries.isolatePrimary()) {
+            long from = adv.nextLong(50_000, 400_000);
+            long to = from + cfg.viewChangeTimeoutMs() * 1000 * (3 + adv.nextInt(6));
+            drawn = drawn.withIsolation(0, from, to);
+        }
+        this.plan = drawn;
+        List<Adversary> clientAdversaries = adversaries.ofKind(Adversary.Kind.CLIENT);
+        int principals = n + opt.clients() + clientAdversaries.size();
+        this.net = new SimNetwork(events, rnd.split(), plan, principals);
+        Links linkMaker = opt.wire() ? new Links.Wired(cfg, principals, rnd.nextLong()) : new Links.Plain();
+        for (int p = 0; p < principals; p++) links.add(linkMaker.link(p));
+        int twin = adversaries.twin();
         for (int i = 0; i < n; i++) {
             long skew = plan.clockSkewMs() == 0 ? 0 : rnd.nextLong(-plan.clockSkewMs(), plan.clockSkewMs() + 1);
-            SimReplica r = new SimReplica(i, cfg, new KvService(), 16, links.link(i), events, net, safety, skew);
+            List<ReplicaBehaviour> behaviours = adversaries.behaviours(i, cfg, adv.split(), plan.healAt());
+            if (i == twin) {
+                long groupB = adversaries.twinGroup();
+                long others = io.bulwark.bft.sim.adversary.Outgoing.allReplicas(n) & ~(1L << i);
+                SimReplica a = byzantine(i, skew, withSplit(new TwinSplit(others & ~groupB, n), behaviours), adv);
+                SimReplica b = byzantine(i, skew, withSplit(new TwinSplit(groupB, n), behaviours), adv);
+                replicas.add(a);
+                twins.add(b);
+                net.attach(i, (from, payload) -> {
+                    if (from < n && (groupB & (1L << from)) != 0) b.deliver(from, payload);
+                    else if (from < n) a.deliver(from, payload);
+                    else { a.deliver(from, payload); b.deliver(from, payload); }
+                });
+                continue;
+            }
+            SimReplica r = behaviours.isEmpty()
+                    ? new SimReplica(i, cfg, new KvService(), 16, links.get(i), events, net, safety, skew)
+                    : byzantine(i, skew, behaviours, adv);
             replicas.add(r);
             net.attach(i, r);
         }
         int keys = 1 + rnd.nextInt(8);
         for (int c = 0; c < opt.clients(); c++) {
             int share = opt.requests() / opt.clients() + (c < opt.requests() % opt.clients() ? 1 : 0);
-            SimClient cl = new SimClient(n + c, cfg, links.link(n + c), events, net, rnd.split(), history, keys, share,
+            SimClient cl = new SimClient(n + c, cfg, links.get(n + c), events, net, rnd.split(), history, keys, share,
                     rnd.nextInt(2000), this::progress);
             clients.add(cl);
             net.attach(n + c, cl);
         }
+        for (int b = 0; b < clientAdversaries.size(); b++) {
+            int id = n + opt.clients() + b;
+            Adversary a = clientAdversaries.get(b);
+            SimByzantineClient bc = new SimByzantineClient(id, cfg, links.get(id), events, net, adv.split(), history, keys,
+                    () -> !allDone(), port -> AdversaryPlan.client(a, port));
+            byzantineClients.add(bc);
+            net.attach(id, bc);
+        }
+        for (Adversary a : adversaries.ofKind(Adversary.Kind.NETWORK)) {
+            SplittableRandom tapRandom = adv.split();
+            net.tap(AdversaryPlan.tap(a, tapRandom), new NetworkTap.TapContext() {
+                @Override public long nowUs() { return events.now(); }
+                @Override public int replicas() { return n; }
+                @Override public int principals() { return net.principals(); }
+                @Override public SplittableRandom random() { return tapRandom; }
+                @Override public void inject(int from, int to, Object payload, long delayUs) { net.inject(from, to, payload, delayUs); }
+                @Override public Object forge(Object payload) { return Link.forge(payload, tapRandom); }
+                @Override public boolean replayableElsewhere(Object payload) { return Link.replayableElsewhere(payload); }
+            });
+        }
+    }
+
+    private SimReplica byzantine(int id, long skew, List<ReplicaBehaviour> behaviours, SplittableRandom adv) {
+        return new SimReplica(id, cfg, new KvService(), 16, links.get(id), events, net, safety, skew, behaviours, adv.split());
+    }
+
+    private static List<ReplicaBehaviour> withSplit(TwinSplit split, List<ReplicaBehaviour> rest) {
+        List<ReplicaBehaviour> out = new ArrayList<>(rest);
+        out.add(split);   // last: whatever the others make of a message, it only reaches this twin's group
+        return out;
     }
 
     private void progress() {
@@ -85,7 +182,9 @@ public final class Simulation {
             events.at(o.to(), () -> { if (o.stopped()) r.resume(); else net.setCutOff(o.replica(), false); });
         }
         replicas.forEach(SimReplica::start);
+        twins.forEach(SimReplica::start);
         clients.forEach(SimClient::start);
+        for (SimByzantineClient b : byzantineClients) b.client.start(b.random().nextLong(1, 500_000));
         String liveness = null;
         while (!allDone()) {
             long limit = Math.max(plan.healAt(), lastProgress) + PROGRESS_WINDOW_US;
@@ -98,9 +197,13 @@ public final class Simulation {
         List<String> violations = new ArrayList<>(safety.violations);
         LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history.ops);
         if (!lin.linearizable()) violations.add("history not linearizable: " + lin.detail());
+        long maxView = 0, rejected = 0;
+        for (SimReplica r : replicas) if (r.correct()) maxView = Math.max(maxView, r.core.view());
+        for (Link l : links) rejected += l.rejected();
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.exhausted(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
-                + " inflight<=" + cfg.maxInFlightBatches(), net.sent, net.dropped);
+                + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
+                maxView, adversaries.exercised(), rejected);
     }
 
     private boolean allDone() {
@@ -114,10 +217,14 @@ public final class Simulation {
         int stuck = 0;
         for (SimClient c : clients) if (!c.done()) stuck++;
         b.append(stuck).append(" clients unfinished; replicas:");
-        for (SimReplica r : replicas) {
-            b.append(" [").append(r.core.id()).append(" executed=").append(r.core.lastExecuted())
+        List<SimReplica> all = new ArrayList<>(replicas);
+        all.addAll(twins);
+        for (SimReplica r : all) {
+            b.append(" [").append(r.core.id()).append(r.correct() ? "" : " byzantine").append(" view=").append(r.core.view())
+                    .append(" executed=").append(r.core.lastExecuted())
                     .append(" h=").append(r.core.lowWaterMark()).append(" knownStable=").append(r.core.knownStable())
-                    .append(" pending=").append(r.core.pendingRequests()).append(" ignored=").append(r.core.counters().snapshot()).append(']');
+                    .append(" pending=").append(r.core.pendingRequests()).append(" ignored=").append(r.core.counters().snapshot())
+                    .append(' ').append(links.get(r.core.id()).rejections()).append(']');
         }
         return b.toString();
     }

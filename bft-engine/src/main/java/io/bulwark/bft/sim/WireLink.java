@@ -1,6 +1,9 @@
 package io.bulwark.bft.sim;
 
+import io.bulwark.bft.crypto.MacAlgorithm;
 import io.bulwark.bft.msg.Message;
+import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.node.Endpoint;
 import io.bulwark.bft.node.Inbound;
 
@@ -11,13 +14,31 @@ import io.bulwark.bft.node.Inbound;
  */
 final class WireLink implements Link {
     private final Endpoint endpoint;
-    long rejected;
+    private final int replicas;
+    private long rejected;
 
-    WireLink(Endpoint endpoint) { this.endpoint = endpoint; }
+    WireLink(Endpoint endpoint, int replicas) {
+        this.endpoint = endpoint;
+        this.replicas = replicas;
+    }
 
     @Override public Object sealTo(int to, Message m) { return endpoint.sealTo(to, m); }
 
     @Override public Object sealMulticast(Message m) { return endpoint.sealMulticast(m); }
+
+    /**
+     * Seals the request with a genuine authenticator, then spoils the entries of the replicas
+     * outside {@code validAt}. The authenticator is the frame's tail: n entries of one tag each,
+     * entry j for replica j (see {@code Wire.sealRequest}).
+     */
+    @Override public Object sealRequestValidAt(Request r, long validAt) {
+        byte[] frame = endpoint.sealTo(0, r);
+        int tag = MacAlgorithm.TAG_LENGTH;
+        int authOff = frame.length - replicas * tag;
+        if (authOff < MessageCodec.requestAuthedLength(r)) throw new IllegalStateException("unexpected request frame layout");
+        for (int j = 0; j < replicas; j++) if ((validAt & (1L << j)) == 0) frame[authOff + j * tag] ^= 0x5a;
+        return frame;
+    }
 
     @Override public Received open(Object payload) {
         byte[] frame = (byte[]) payload;
@@ -26,4 +47,8 @@ final class WireLink implements Link {
         rejected++;
         return null;
     }
+
+    @Override public long rejected() { return rejected; }
+
+    @Override public String rejections() { return "rejected=" + endpoint.wire().counters().snapshot(); }
 }

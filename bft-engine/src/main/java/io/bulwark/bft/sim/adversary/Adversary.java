@@ -1,0 +1,75 @@
+package io.bulwark.bft.sim.adversary;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The adversaries the simulator knows, by the name {@code ./bulwark sim --adversary} takes.
+ * Replica adversaries take one of the f faults a run may have; client and network adversaries
+ * take none (any number of clients may be faulty, and the network is the adversary's anyway).
+ */
+public enum Adversary {
+    SILENT_PRIMARY(Kind.REPLICA, "the view-0 primary sends nothing while it is primary"),
+    SLOW_PRIMARY(Kind.REPLICA, "the view-0 primary holds each pre-prepare just under the view-change timeout"),
+    EQUIVOCATING_PRIMARY(Kind.REPLICA, "the view-0 primary sends different batches/orders to two groups of backups, with commits for both"),
+    TWINS(Kind.REPLICA, "two correct cores share one identity and keys, each talking to half of the group"),
+    WRONG_DIGEST(Kind.REPLICA, "a replica's prepares, commits (and pre-prepares) name a false digest"),
+    WRONG_RESULT(Kind.REPLICA, "a replica replies with a plausible false result"),
+    CONFLICTING_CHECKPOINTS(Kind.REPLICA, "a replica announces different false checkpoint digests to different replicas"),
+    LYING_VIEW_CHANGE(Kind.REPLICA, "a replica's view-changes omit prepared requests and claim unprepared ones"),
+    WRONG_NEW_VIEW(Kind.REPLICA, "the view-1 primary's new-view carries a decision that does not follow from its view-changes"),
+    MUTATOR(Kind.REPLICA, "ByzzFuzz: a replica sends small-scope mutations of its own valid messages"),
+    FORGED_MAC(Kind.NETWORK, "the network delivers copies of frames with flipped bits or another claimed sender"),
+    REPLAY(Kind.NETWORK, "the network replays old authentic frames, to their receiver or (authenticators) to another replica"),
+    EQUIVOCATING_CLIENT(Kind.CLIENT, "a client sends different requests under one timestamp to different replicas"),
+    BIG_MAC(Kind.CLIENT, "a client's authenticators are valid at some replicas only (Aardvark's big MAC)"),
+    FLOOD(Kind.CLIENT, "a client floods bursts of requests without waiting for replies");
+
+    public enum Kind { REPLICA, CLIENT, NETWORK }
+
+    public final Kind kind;
+    public final String description;
+
+    Adversary(Kind kind, String description) {
+        this.kind = kind;
+        this.description = description;
+    }
+
+    /** The command-line name: lower case with dashes. */
+    public String label() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+
+    /** Whether this adversary is only overcome by a view change (so a run needs one to finish). */
+    public boolean needsViewChange() {
+        return this == SILENT_PRIMARY || this == EQUIVOCATING_PRIMARY || this == LYING_VIEW_CHANGE || this == WRONG_NEW_VIEW;
+    }
+
+    public static Adversary of(String label) {
+        for (Adversary a : values()) if (a.label().equals(label.trim().toLowerCase(Locale.ROOT))) return a;
+        throw new IllegalArgumentException("unknown adversary '" + label + "'; known: all, none, " + labels(List.of(values())));
+    }
+
+    /** "all", "none", or a comma-separated list of labels (order kept, duplicates dropped). */
+    public static List<Adversary> parse(String list) {
+        String s = list.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("all")) return List.of(values());
+        if (s.equals("none") || s.isEmpty()) return List.of();
+        EnumSet<Adversary> seen = EnumSet.noneOf(Adversary.class);
+        List<Adversary> out = new ArrayList<>();
+        for (String part : s.split(",")) {
+            Adversary a = of(part);
+            if (seen.add(a)) out.add(a);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The inverse of {@link #parse}: "all", "none" or the labels. */
+    public static String labels(List<Adversary> list) {
+        if (list.isEmpty()) return "none";
+        if (list.equals(List.of(values()))) return "all";
+        StringBuilder b = new StringBuilder();
+        for (Adversary a : list) b.append(b.length() == 0 ? "" : ",").append(a.label());
+        return b.toString();
+    }
+}

@@ -1,0 +1,164 @@
+package io.bulwark.bft.sim.adversary;
+
+import io.bulwark.bft.config.ProtocolConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The adversaries of one simulated run, chosen from a pool by the run's seed.
+ * <p>
+ * The main adversary goes round-robin over the pool by {@code seed / 2}, so two consecutive seeds
+ * share it (a campaign alternating f=1 and f=2 covers every adversary with both) and a replay of
+ * one seed with the same pool and f picks the same one. Then, from the seed's randomness: with a
+ * replica fault left in the budget, another replica adversary half of the time; a client adversary
+ * and a network adversary a quarter of the time each. Never more than f replicas are Byzantine.
+ * <p>
+ * Where each goes: the primary adversaries (silent, slow, equivocating) on replica 0, the primary
+ * of view 0; the wrong new-view on replica 1, the primary of view 1; twins on replica 0 half of the
+ * time; the others on a random free replica. A lying view-change or a wrong new-view only shows in
+ * a view change: when nothing else in the run stalls the view-0 primary, the network isolates it
+ * (still correct, still checked) for a while before it heals, which is a network fault, not a
+ * replica fault, so the f budget is kept.
+ */
+public final class AdversaryPlan {
+
+    /** One adversary and where it acts: a replica, or -1 for client and network adversaries. */
+    public record Assignment(Adversary adversary, int replica) {}
+
+    private final List<Assignment> assignments;
+    private final int n;
+    private final long twinGroup;
+    private final boolean isolatePrimary;
+
+    private AdversaryPlan(List<Assignment> assignments, int n, long twinGroup, boolean isolatePrimary) {
+        this.assignments = List.copyOf(assignments);
+        this.n = n;
+        this.twinGroup = twinGroup;
+        this.isolatePrimary = isolatePrimary;
+    }
+
+    public static AdversaryPlan none(int n) { return new AdversaryPlan(List.of(), n, 0, false); }
+
+    /** Chooses from {@code pool} for {@code seed} (see the class comment); {@code rnd} is the seed's adversary randomness. */
+    public static AdversaryPlan draw(List<Adversary> pool, long seed, int f, int n, SplittableRandom rnd) {
+        if (pool.isEmpty()) return none(n);
+        List<Assignment> out = new ArrayList<>();
+        boolean[] taken = new boolean[n];
+        Adversary main = pool.get((int) Math.floorMod(Math.floorDiv(seed, 2), (long) pool.size()));
+        place(main, out, taken, rnd);
+        int budget = f - (int) out.stream().filter(a -> a.replica() >= 0).count();
+        List<Adversary> replicaPool = pool.stream().filter(a -> a.kind == Adversary.Kind.REPLICA && a != main).toList();
+        if (budget > 0 && !replicaPool.isEmpty() && rnd.nextBoolean()) place(replicaPool.get(rnd.nextInt(replicaPool.size())), out, taken, rnd);
+        for (Adversary.Kind kind : new Adversary.Kind[] {Adversary.Kind.CLIENT, Adversary.Kind.NETWORK}) {
+            List<Adversary> kindPool = pool.stream().filter(a -> a.kind == kind && a != main).toList();
+            if (!kindPool.isEmpty() && rnd.nextInt(4) == 0) out.add(new Assignment(kindPool.get(rnd.nextInt(kindPool.size())), -1));
+        }
+        long twinGroup = 0;
+        for (Assignment a : out) if (a.adversary() == Adversary.TWINS) twinGroup = EquivocatingPrimary.randomSplit(n, a.replica(), rnd);
+        boolean needsTrigger = out.stream().anyMatch(a -> a.adversary() == Adversary.LYING_VIEW_CHANGE || a.adversary() == Adversary.WRONG_NEW_VIEW);
+        boolean primaryStalls = out.stream().anyMatch(a -> a.replica() == 0 && (a.adversary() == Adversary.SILENT_PRIMARY
+                || a.adversary() == Adversary.EQUIVOCATING_PRIMARY || a.adversary() == Adversary.TWINS || a.adversary() == Adversary.WRONG_DIGEST));
+        return new AdversaryPlan(out, n, twinGroup, needsTrigger && !primaryStalls);
+    }
+
+    private static void place(Adversary a, List<Assignment> out, boolean[] taken, SplittableRandom rnd) {
+        int n = taken.length;
+        int r = switch (a) {
+            case SILENT_PRIMARY, SLOW_PRIMARY, EQUIVOCATING_PRIMARY -> taken[0] ? -2 : 0;
+            case WRONG_NEW_VIEW -> taken[1] ? -2 : 1;
+            case TWINS -> !taken[0] && rnd.nextBoolean() ? 0 : free(taken, 0, rnd);
+            case LYING_VIEW_CHANGE -> free(taken, 1, rnd);
+            case FORGED_MAC, REPLAY, EQUIVOCATING_CLIENT, BIG_MAC, FLOOD -> -1;
+            default -> free(taken, 0, rnd);
+        };
+        if (r == -2) return;   // its replica is taken by another adversary of this run
+        if (r >= 0) taken[r] = true;
+        out.add(new Assignment(a, r));
+    }
+
+    /** A random replica not taken, at or above {@code from}; -2 if none. */
+    private static int free(boolean[] taken, int from, SplittableRandom rnd) {
+        List<Integer> free = new ArrayList<>();
+        for (int j = from; j < taken.length; j++) if (!taken[j]) free.add(j);
+        return free.isEmpty() ? -2 : free.get(rnd.nextInt(free.size()));
+    }
+
+    public List<Assignment> assignments() { return assignments; }
+
+    /** The adversaries of this run, in the order they were chosen. */
+    public List<Adversary> exercised() { return assignments.stream().map(Assignment::adversary).toList(); }
+
+    /** Number of Byzantine replicas (a twin pair counts as one). */
+    public int byzantineReplicas() { return (int) assignments.stream().filter(a -> a.replica() >= 0).count(); }
+
+    public boolean byzantine(int replica) { return assignments.stream().anyMatch(a -> a.replica() == replica); }
+
+    /** The replica that has a twin, or -1. */
+    public int twin() {
+        for (Assignment a : assignments) if (a.adversary() == Adversary.TWINS) return a.replica();
+        return -1;
+    }
+
+    /** For twins: the replicas (bit set) the second twin talks to; the first twin talks to the others. */
+    public long twinGroup() { return twinGroup; }
+
+    /** Whether the network isolates the view-0 primary for a while to bring about a view change. */
+    public boolean isolatePrimary() { return isolatePrimary; }
+
+    public List<Adversary> ofKind(Adversary.Kind kind) {
+        return assignments.stream().map(Assignment::adversary).filter(a -> a.kind == kind).toList();
+    }
+
+    /** The behaviours of replica {@code replica} (empty for a correct one; twins get their split from the simulator). */
+    public List<ReplicaBehaviour> behaviours(int replica, ProtocolConfig cfg, SplittableRandom rnd, long healAtUs) {
+        List<ReplicaBehaviour> out = new ArrayList<>();
+        for (Assignment a : assignments) {
+            if (a.replica() != replica) continue;
+            switch (a.adversary()) {
+                case SILENT_PRIMARY -> out.add(new SilentPrimary(rnd.nextInt(3) == 0 ? 0 : rnd.nextLong(healAtUs + 1)));
+                case SLOW_PRIMARY -> out.add(SlowPrimary.justUnder(cfg.viewChangeTimeoutMs(), rnd));
+                case EQUIVOCATING_PRIMARY -> out.add(new EquivocatingPrimary(EquivocatingPrimary.randomSplit(n, replica, rnd), rnd));
+                case WRONG_DIGEST -> out.add(new WrongDigest(rnd.nextBoolean() ? 1.0 : 0.2 + 0.6 * rnd.nextDouble(), rnd));
+                case WRONG_RESULT -> out.add(new WrongResult(0.5 + 0.5 * rnd.nextDouble(), rnd));
+                case CONFLICTING_CHECKPOINTS -> out.add(new ConflictingCheckpoints());
+                case LYING_VIEW_CHANGE -> out.add(new LyingViewChange(rnd));
+                case WRONG_NEW_VIEW -> out.add(new WrongNewView(rnd));
+                case MUTATOR -> out.add(new Mutator(0.05 + 0.25 * rnd.nextDouble(), rnd));
+                default -> { }
+            }
+        }
+        return out;
+    }
+
+    /** The Byzantine client for a client adversary. */
+    public static ByzantineClient client(Adversary a, ClientPort port) {
+        return switch (a) {
+            case EQUIVOCATING_CLIENT -> new EquivocatingClient(port);
+            case BIG_MAC -> new BigMacClient(port);
+            case FLOOD -> new FloodClient(port);
+            default -> throw new IllegalArgumentException(a + " is not a client adversary");
+        };
+    }
+
+    /** The tap for a network adversary. */
+    public static NetworkTap tap(Adversary a, SplittableRandom rnd) {
+        return switch (a) {
+            case FORGED_MAC -> new MacForger(0.01 + 0.04 * rnd.nextDouble());
+            case REPLAY -> new Replayer(0.005 + 0.025 * rnd.nextDouble());
+            default -> throw new IllegalArgumentException(a + " is not a network adversary");
+        };
+    }
+
+    public String describe() {
+        if (assignments.isEmpty()) return "adversaries=none";
+        StringBuilder b = new StringBuilder("adversaries=");
+        for (Assignment a : assignments) {
+            if (b.charAt(b.length() - 1) != '=') b.append(',');
+            b.append(a.adversary().label());
+            if (a.replica() >= 0) b.append('@').append(a.replica());
+        }
+        if (isolatePrimary) b.append(" (replica 0 isolated for a while)");
+        return b.toString();
+    }
+}

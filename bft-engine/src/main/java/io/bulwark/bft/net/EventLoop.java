@@ -204,6 +204,7 @@ public final class EventLoop implements AutoCloseable {
         if (inLoop()) return;
         try {
             terminated.get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+            thread.join(CLOSE_WAIT_MS);   // terminated completes in the thread's last moments; wait until it has ended
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -35,6 +35,9 @@ public final class ClientCore {
     private final Reply[] replies;
     private long sent;
     private int retransmissions;
+    /** Per replica: do not designate it as the replier before this timestamp (it failed to send a full result). */
+    private final long[] avoidReplierUntil;
+    private static final int AVOID_REPLIER_REQUESTS = 256;
 
     /**
      * @param firstTimestamp timestamps continue above this value; a client that restarts must pass
@@ -47,6 +50,7 @@ public final class ClientCore {
         this.id = id;
         this.timestamp = firstTimestamp;
         this.replies = new Reply[n];
+        this.avoidReplierUntil = new long[n];
     }
 
     public boolean busy() { return outstanding != null; }
@@ -57,8 +61,10 @@ public final class ClientCore {
         if (operation.length > cfg.maxOperationBytes())
             throw new IllegalArgumentException("operation of " + operation.length + " bytes exceeds the limit of " + cfg.maxOperationBytes());
         timestamp++;
-        // The designated replier rotates so that no single replica carries every full result.
+        // The designated replier rotates so that no single replica carries every full result; a replica
+        // that recently left a designated full result missing is passed over for a while.
         int replier = (int) Math.floorMod(timestamp + id, (long) n);
+        for (int k = 0; k < n && avoidReplierUntil[replier] > timestamp; k++) replier = (replier + 1) % n;
         outstanding = new Request(id, timestamp, readOnly, replier, operation, null);
         orderedFallback = false;
         retransmissions = 0;
@@ -84,6 +90,7 @@ public final class ClientCore {
         if (prior != null && !(prior.digestOnly() && !r.digestOnly())) return;
         replies[from] = r;
         tryComplete(now);
+        if (outstanding != null && !(outstanding.readOnly() && !orderedFallback)) askAllIfReplierSilent(now);
         if (outstanding != null && outstanding.readOnly() && !orderedFallback && !quorumStillPossible()) {
             // Replicas answered from different points in the order (e.g. a write of ours is executed
             // at some but not all): 2f+1 matching read-only replies can no longer come, so order it now.
@@ -117,6 +124,28 @@ public final class ClientCore {
         }
         // A result nobody has sent yet could still win only if 2f+1 replicas have not answered.
         return n - answered >= cfg.quorum();
+    }
+
+    /**
+     * 2f+1 replicas sent matching result digests but the designated replier sent no full result: it
+     * is faulty or slow. Rather than wait for the retransmission timeout, ask every replica for the
+     * full result at once (they resend their cached reply), and stop designating that replica for a
+     * while. Without this a silent backup costs one retransmission timeout in every n requests.
+     */
+    private void askAllIfReplierSilent(long now) {
+        int replier = outstanding.replier();
+        if (replier == Request.ALL_REPLY || replies[replier] != null) return;
+        int best = 0;
+        for (Reply a : replies) {
+            if (a == null || !a.digestOnly()) continue;
+            int same = 0;
+            for (Reply b : replies) if (b != null && Arrays.equals(replyDigest(a), replyDigest(b))) same++;
+            best = Math.max(best, same);
+        }
+        if (best < cfg.quorum()) return;
+        avoidReplierUntil[replier] = outstanding.timestamp() + AVOID_REPLIER_REQUESTS;
+        outstanding = new Request(id, outstanding.timestamp(), false, Request.ALL_REPLY, outstanding.operation(), null);
+        out.add(new Action.Multicast(outstanding));
     }
 
     private static byte[] replyDigest(Reply r) {

@@ -140,4 +140,34 @@ class ClientCoreTest {
         completed(c);
         assertEquals(0, c.view(), "a single replica cannot move the client's view");
     }
+
+    @Test
+    void aSilentDesignatedReplierIsWorkedAroundAtOnceAndPassedOverAfterwards() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        long ts = c.invoke(0, "op".getBytes(), false);
+        Request sent = (Request) ((Action.Multicast) c.ready().get(0)).message();
+        int silent = sent.replier();
+        int answered = 0;
+        for (int r = 0; r < 4 && answered < 3; r++) {
+            if (r == silent) continue;
+            c.receive(1, r, digest(r, ts, "res", false));
+            answered++;
+        }
+        List<Action> out = c.ready();
+        Request again = out.stream().filter(a -> a instanceof Action.Multicast).map(a -> (Request) ((Action.Multicast) a).message())
+                .findFirst().orElseThrow(() -> new AssertionError("2f+1 digests and no full result: ask everyone, " + out));
+        assertEquals(Request.ALL_REPLY, again.replier());
+        assertEquals(ts, again.timestamp());
+        int other = (silent + 1) % 4;
+        c.receive(2, other, full(other, ts, "res", false));
+        assertArrayEquals("res".getBytes(), completed(c));
+        // The next requests do not designate the silent replica.
+        for (int i = 0; i < 8; i++) {
+            long t = c.invoke(3, "op".getBytes(), false);
+            Request next = (Request) ((Action.Multicast) c.ready().get(0)).message();
+            assertTrue(next.replier() != silent, "request " + t + " designated the silent replica");
+            for (int r = 0; r < 4; r++) c.receive(4, r, full(r, t, "x", false));
+            c.ready();
+        }
+    }
 }

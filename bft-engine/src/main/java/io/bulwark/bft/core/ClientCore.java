@@ -112,14 +112,9 @@ public final class ClientCore {
         if (answered == 0) return true;
         for (Reply a : replies) {
             if (a == null) continue;
-            int same = 0;
+            int same = matching(a);
             boolean hasFull = false;
-            for (Reply b : replies) {
-                if (b != null && Arrays.equals(replyDigest(a), replyDigest(b))) {
-                    same++;
-                    hasFull |= !b.digestOnly();
-                }
-            }
+            for (Reply b : replies) hasFull |= b != null && !b.digestOnly() && Arrays.equals(replyDigest(a), replyDigest(b));
             if (same + (n - answered) >= cfg.quorum() && (hasFull || replierPending)) return true;
         }
         // A result nobody has sent yet could still win only if 2f+1 replicas have not answered.
@@ -137,15 +132,20 @@ public final class ClientCore {
         if (replier == Request.ALL_REPLY || replies[replier] != null) return;
         int best = 0;
         for (Reply a : replies) {
-            if (a == null || !a.digestOnly()) continue;
-            int same = 0;
-            for (Reply b : replies) if (b != null && Arrays.equals(replyDigest(a), replyDigest(b))) same++;
-            best = Math.max(best, same);
+            if (a != null && a.digestOnly()) best = Math.max(best, matching(a));
         }
         if (best < cfg.quorum()) return;
         avoidReplierUntil[replier] = outstanding.timestamp() + AVOID_REPLIER_REQUESTS;
         outstanding = new Request(id, outstanding.timestamp(), false, Request.ALL_REPLY, outstanding.operation(), null);
         out.add(new Action.Multicast(outstanding));
+    }
+
+    /** Replies (full or digest) whose result matches {@code a}'s. */
+    private int matching(Reply a) {
+        byte[] d = replyDigest(a);
+        int same = 0;
+        for (Reply b : replies) if (b != null && Arrays.equals(d, replyDigest(b))) same++;
+        return same;
     }
 
     private static byte[] replyDigest(Reply r) {

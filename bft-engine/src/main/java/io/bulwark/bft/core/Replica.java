@@ -421,7 +421,7 @@ public final class Replica {
             if (s.prePrepare == null) {   // committed by digest; the body comes later
                 PrePrepare b = bodies.get(s.digest);
                 if (b == null) { wantBody(s.seq, s.digest); return; }
-                s.prePrepare = new PrePrepare(view, s.seq, s.digest, b.nonDet(), b.batch());
+                s.takeBody(view, b);
             }
             body = s.prePrepare;
             commit = s.myCommit;
@@ -672,7 +672,6 @@ public final class Replica {
             for (ViewChange vc : s) refs.add(new NewView.ViewChangeRef(vc.replica(), round.receivedDigest(vc.replica())));
             NewView nv = new NewView(view, List.copyOf(refs), o.start().seq(), o.start().digest(), o.selected());
             round.newView = nv;
-            round.decidedFrom = s;
             out.add(new Action.Multicast(nv));
             install(nv);
         } else if (round.newView != null) {
@@ -688,7 +687,6 @@ public final class Replica {
                 startViewChange(view + 1);
                 return;
             }
-            round.decidedFrom = s;
             install(nv);
         }
     }
@@ -717,7 +715,7 @@ public final class Replica {
                 s.prePrepare = new PrePrepare(view, seq, d, NonDet.encodeTime(0), List.of());
             } else {
                 PrePrepare body = bodies.get(d);
-                if (body != null) s.prePrepare = new PrePrepare(view, seq, d, body.nonDet(), body.batch());
+                if (body != null) s.takeBody(view, body);
                 if (seq > lastExecuted) {
                     if (body != null) for (Request r : body.batch()) ordered(r);
                     else wantBody(seq, d);
@@ -781,7 +779,7 @@ public final class Replica {
         else bodies.put(pp.digest(), pp);
         for (Slot s : log.values()) {
             if (s.prePrepare == null && pp.digest().equals(s.digest)) {
-                s.prePrepare = new PrePrepare(view, s.seq, s.digest, pp.nonDet(), pp.batch());
+                s.takeBody(view, pp);
                 if (s.seq > lastExecuted) for (Request r : pp.batch()) ordered(r);
             }
         }

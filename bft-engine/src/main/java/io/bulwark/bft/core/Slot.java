@@ -24,6 +24,11 @@ final class Slot {
     Prepare myPrepare;
     Commit myCommit;
 
+    /** Sets the body from a batch with this slot's digest carried by another message (another view or seq). */
+    void takeBody(long view, PrePrepare carrier) {
+        prePrepare = new PrePrepare(view, seq, digest, carrier.nonDet(), carrier.batch());
+    }
+
     Slot(long seq, int n) {
         this.seq = seq;
         this.prepares = new Digest[n];

@@ -27,8 +27,6 @@ final class ViewChangeRound {
     /** The primary's set S, by replica. */
     private final boolean[] inS;
     NewView newView;
-    /** The view-changes the NEW-VIEW names, once all are at hand and the decision verified. */
-    List<ViewChange> decidedFrom;
 
     ViewChangeRound(long view, int n, int primary) {
         this.view = view;

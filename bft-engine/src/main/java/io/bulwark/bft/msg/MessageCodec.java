@@ -48,6 +48,7 @@ import java.util.List;
  * NEW_VIEW     [i64 view][u16 count] count * ([i32 replica][32 digest])        V: replicas strictly increasing
  *              [i64 checkpointSeq][32 checkpointDigest][u16 count][count * 32 selected digest]
  * FETCH_BATCH  [i32 replica][i64 seq > 0][32 digest]
+ * AUTH_FAILURE [i32 replica][i64 view][i64 seq > 0][i32 client >= n][i64 timestamp]
  * </pre>
  * Views, sequence numbers, timestamps and counters are non-negative; replica ids are 0..n-1;
  * ciphertexts and signatures are non-empty; the lists of VIEW-CHANGE and NEW-VIEW are bounded by
@@ -71,8 +72,10 @@ public final class MessageCodec {
     public static final int TYPE_VIEW_CHANGE_ACK = 10;
     public static final int TYPE_NEW_VIEW = 11;
     public static final int TYPE_FETCH_BATCH = 12;
-    /** The highest type code: known types are {@link #TYPE_REQUEST}..{@code LAST_TYPE}. */
-    public static final int LAST_TYPE = TYPE_FETCH_BATCH;
+    // 13-15: the state-transfer messages (built on another branch).
+    public static final int TYPE_AUTH_FAILURE = 16;
+    /** The highest type code; known types are listed in {@link #isKnownType}. */
+    public static final int LAST_TYPE = TYPE_AUTH_FAILURE;
 
     static final int REQUEST_MARK = 0xA0;
     static final int REQUEST_READ_ONLY = 0x01;
@@ -103,6 +106,7 @@ public final class MessageCodec {
     public static final int NEW_VIEW_FIXED_BYTES = 8 + 2 + 8 + Digest.LENGTH + 2;
     public static final int VIEW_CHANGE_REF_BYTES = 4 + Digest.LENGTH;
     public static final int FETCH_BATCH_BYTES = 4 + 8 + Digest.LENGTH;
+    public static final int AUTH_FAILURE_BYTES = 4 + 8 + 8 + 4 + 8;
 
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -145,10 +149,13 @@ public final class MessageCodec {
         if (m instanceof ViewChangeAck) return TYPE_VIEW_CHANGE_ACK;
         if (m instanceof NewView) return TYPE_NEW_VIEW;
         if (m instanceof FetchBatch) return TYPE_FETCH_BATCH;
+        if (m instanceof AuthFailure) return TYPE_AUTH_FAILURE;
         throw new IllegalArgumentException("not a message: " + m);
     }
 
-    public static boolean isKnownType(int type) { return type >= TYPE_REQUEST && type <= LAST_TYPE; }
+    public static boolean isKnownType(int type) {
+        return type >= TYPE_REQUEST && type <= TYPE_FETCH_BATCH || type == TYPE_AUTH_FAILURE;
+    }
 
     // ------------------------------------------------------------------ sizes
 
@@ -193,6 +200,7 @@ public final class MessageCodec {
                     + (long) u16Count(v.selected(), "selected") * Digest.LENGTH);
         }
         if (m instanceof FetchBatch) return FETCH_BATCH_BYTES;
+        if (m instanceof AuthFailure) return AUTH_FAILURE_BYTES;
         throw new IllegalArgumentException("not a message: " + m);
     }
 
@@ -337,6 +345,13 @@ public final class MessageCodec {
             o = putLong(out, o, b.seq());
             return putDigest(out, o, b.digest());
         }
+        if (m instanceof AuthFailure a) {
+            int o = putInt(out, off, a.replica());
+            o = putLong(out, o, a.view());
+            o = putLong(out, o, a.seq());
+            o = putInt(out, o, a.client());
+            return putLong(out, o, a.timestamp());
+        }
         throw new IllegalArgumentException("not a message: " + m);
     }
 
@@ -462,6 +477,7 @@ public final class MessageCodec {
                 case TYPE_VIEW_CHANGE_ACK -> new ViewChangeAck(view(), replica(), replica(), digest());
                 case TYPE_NEW_VIEW -> readNewView();
                 case TYPE_FETCH_BATCH -> readFetchBatch();
+                case TYPE_AUTH_FAILURE -> readAuthFailure();
                 default -> throw new DecodeException(RejectReason.UNKNOWN_TYPE, "type " + type);
             };
             if (pos != end) throw new DecodeException(RejectReason.TRAILING_BYTES, (end - pos) + " bytes after " + m.getClass().getSimpleName());
@@ -617,6 +633,16 @@ public final class MessageCodec {
         long seq = seq();
         if (seq == 0) throw bad("fetch for seq 0"); // sequence number 0 is the initial state, never a batch
         return new FetchBatch(replica, seq, digest());
+    }
+
+    private AuthFailure readAuthFailure() throws DecodeException {
+        int replica = replica();
+        long view = view();
+        long seq = seq();
+        if (seq == 0) throw bad("auth failure at seq 0");
+        int client = i32();
+        if (client < limits.replicaCount()) throw bad("auth failure for principal " + client + ", not a client");
+        return new AuthFailure(replica, view, seq, client, nonNegative(i64(), "timestamp"));
     }
 
     /** {@code seq}, which must be greater than {@code last}. */

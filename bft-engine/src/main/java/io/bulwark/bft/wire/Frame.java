@@ -49,7 +49,7 @@ public final class Frame {
             case MessageCodec.TYPE_REPLY, MessageCodec.TYPE_VIEW_CHANGE_ACK -> kind == AuthKind.MAC;
             case MessageCodec.TYPE_PRE_PREPARE, MessageCodec.TYPE_PREPARE, MessageCodec.TYPE_COMMIT,
                     MessageCodec.TYPE_CHECKPOINT, MessageCodec.TYPE_STATUS, MessageCodec.TYPE_VIEW_CHANGE,
-                    MessageCodec.TYPE_NEW_VIEW, MessageCodec.TYPE_FETCH_BATCH ->
+                    MessageCodec.TYPE_NEW_VIEW, MessageCodec.TYPE_FETCH_BATCH, MessageCodec.TYPE_AUTH_FAILURE ->
                     kind == AuthKind.MAC || kind == AuthKind.AUTHENTICATOR;
             default -> false;
         };

@@ -125,6 +125,10 @@ public final class RandomMessages {
         return new NewView(nonNeg(), v, nonNeg(), digest(), selected);
     }
 
+    public AuthFailure authFailure(int replica) {
+        return new AuthFailure(replica, nonNeg(), Math.max(1, nonNeg()), n + rnd.nextInt(1000), nonNeg());
+    }
+
     public FetchBatch fetchBatch(int replica) { return new FetchBatch(replica, Math.max(1, nonNeg()), digest()); }
 
     /** 0..4 (at most {@code max}): keeps generated messages short enough to flip every bit of. */
@@ -158,6 +162,7 @@ public final class RandomMessages {
             case MessageCodec.TYPE_VIEW_CHANGE_ACK -> viewChangeAck(replica());
             case MessageCodec.TYPE_NEW_VIEW -> newView();
             case MessageCodec.TYPE_FETCH_BATCH -> fetchBatch(replica());
+            case MessageCodec.TYPE_AUTH_FAILURE -> authFailure(replica());
             default -> throw new IllegalArgumentException("type " + type);
         };
     }
@@ -179,6 +184,7 @@ public final class RandomMessages {
         if (a instanceof ViewChangeAck x && b instanceof ViewChangeAck y) return x.equals(y);
         if (a instanceof NewView x && b instanceof NewView y) return x.equals(y);
         if (a instanceof FetchBatch x && b instanceof FetchBatch y) return x.equals(y);
+        if (a instanceof AuthFailure x && b instanceof AuthFailure y) return x.equals(y);
         if (a instanceof Reply x && b instanceof Reply y)
             return x.view() == y.view() && x.timestamp() == y.timestamp() && x.client() == y.client() && x.replica() == y.replica()
                     && x.readOnly() == y.readOnly() && x.digestOnly() == y.digestOnly() && Arrays.equals(x.result(), y.result());

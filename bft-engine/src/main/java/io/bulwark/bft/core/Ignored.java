@@ -24,6 +24,11 @@ public enum Ignored {
     NEW_VIEW_REJECTED,
     /** A new view starts from a checkpoint this replica has not reached (state transfer is needed). */
     STATE_BEHIND,
+    /**
+     * A pre-prepare held a request whose client authenticator did not verify here (and no copy of
+     * it from its client): it waits for f+1 other backups' prepares.
+     */
+    UNAUTHENTICATED_REQUEST,
     STALE_REPLY,
     BAD_REPLY
 }

@@ -17,6 +17,8 @@ import io.bulwark.bft.msg.ViewChange;
 import io.bulwark.bft.msg.ViewChangeAck;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -138,10 +140,17 @@ public final class Replica {
     }
 
     /** An authenticated message from principal {@code from}. */
-    public void receive(long now, int from, Message m) {
+    public void receive(long now, int from, Message m) { receive(now, from, m, null); }
+
+    /**
+     * An authenticated message from principal {@code from}; for a pre-prepare, {@code unverified}
+     * marks the positions of the requests in its batch whose client authenticator entry did not
+     * verify at this replica (null: all did). The frame layer computes it.
+     */
+    public void receive(long now, int from, Message m, BitSet unverified) {
         this.now = now;
         if (m instanceof Request r) onRequest(from, r);
-        else if (m instanceof PrePrepare pp) onPrePrepare(from, pp);
+        else if (m instanceof PrePrepare pp) onPrePrepare(from, pp, unverified);
         else if (m instanceof Prepare p) onPrepare(from, p);
         else if (m instanceof Commit c) onCommit(from, c);
         else if (m instanceof Checkpoint c) onCheckpoint(from, c);
@@ -334,7 +343,7 @@ public final class Replica {
 
     // ---- three-phase agreement (section 4.2) ----
 
-    private void onPrePrepare(int from, PrePrepare pp) {
+    private void onPrePrepare(int from, PrePrepare pp, BitSet unverified) {
         if (pp.view() != view || from != primary() || !viewActive) {
             // Not a proposal we can act on; it may still carry a batch body we asked for.
             if (!offerBody(pp)) counters.ignore(pp.view() != view || !viewActive ? Ignored.WRONG_VIEW : Ignored.NOT_FROM_PRIMARY);
@@ -349,6 +358,12 @@ public final class Replica {
             return;
         }
         if (!validBatch(pp)) return;
+        if (unverified != null && !unverified.isEmpty() && !authenticatedHere(s, pp, unverified)) return;
+        acceptPrePrepare(s, pp);
+    }
+
+    private void acceptPrePrepare(Slot s, PrePrepare pp) {
+        s.parked = null;
         s.digest = pp.digest();
         s.prePrepare = pp;
         for (Request r : pp.batch()) ordered(r);
@@ -356,6 +371,38 @@ public final class Replica {
         s.prepares[id] = pp.digest();
         out.add(new Action.Multicast(s.myPrepare));
         checkPrepared(s);
+    }
+
+    /**
+     * A request in the primary's pre-prepare whose authenticator entry for us does not verify (the
+     * frame layer marks it; Aardvark's big-MAC client sends such) is authentic all the same if we
+     * hold the same request as its client sent it to us (checked on arrival), and harmless if we have
+     * executed that client's timestamp already (it will be skipped). Otherwise the pre-prepare waits
+     * in its slot until f+1 other backups prepare it: at least one of them is correct and
+     * authenticated every request in it.
+     *
+     * @return whether every request is authenticated here (or vouched for already)
+     */
+    private boolean authenticatedHere(Slot s, PrePrepare pp, BitSet unverified) {
+        boolean all = true;
+        for (int i = unverified.nextSetBit(0); i >= 0 && i < pp.batch().size(); i = unverified.nextSetBit(i + 1)) {
+            Request r = pp.batch().get(i);
+            if (sameRequest(pending.get(r.client()), r)) continue;
+            CachedReply c = lastReply.get(r.client());
+            if (c != null && c.timestamp() >= r.timestamp()) continue;
+            all = false;
+        }
+        if (all) return true;
+        counters.ignore(Ignored.UNAUTHENTICATED_REQUEST);
+        if (s.preparesFor(pp.digest(), primary(), id) >= f + 1) return true;
+        s.parked = pp;
+        return false;
+    }
+
+    /** The same request (every field the client authenticates), whatever the authenticators. */
+    private static boolean sameRequest(Request a, Request b) {
+        return a != null && a.client() == b.client() && a.timestamp() == b.timestamp() && a.readOnly() == b.readOnly()
+                && a.replier() == b.replier() && Arrays.equals(a.operation(), b.operation());
     }
 
     private boolean validBatch(PrePrepare pp) {
@@ -380,6 +427,8 @@ public final class Replica {
         if (from == primary()) { counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
         Slot s = slot(p.seq());
         if (s.prepares[from] == null) s.prepares[from] = p.digest();
+        // A pre-prepare with a request we could not authenticate: f+1 other backups vouch for it.
+        if (s.digest == null && s.parked != null && s.preparesFor(s.parked.digest(), primary(), id) >= f + 1) acceptPrePrepare(s, s.parked);
         checkPrepared(s);
     }
 

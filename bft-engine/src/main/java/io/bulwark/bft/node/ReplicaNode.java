@@ -104,7 +104,7 @@ public final class ReplicaNode implements AutoCloseable {
         @Override public void onFrame(Connection conn, byte[] buf, int off, int len) {
             Inbound in = endpoint.open(buf, off, len);
             if (in instanceof Inbound.Deliver d) {
-                core.receive(now(), d.from(), d.message());
+                core.receive(now(), d.from(), d.message(), d.unverified());
                 drive();
             } else if (in instanceof Inbound.KeyEstablished k) {
                 if (conn.peer() == Connection.UNBOUND && transport.bind(k.from(), conn) && cluster.isReplica(k.from())) {

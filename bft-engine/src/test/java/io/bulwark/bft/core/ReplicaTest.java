@@ -2,6 +2,7 @@ package io.bulwark.bft.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.bft.config.ProtocolConfig;
@@ -9,11 +10,13 @@ import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.crypto.Digests;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.Commit;
+import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
+import java.util.BitSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -227,5 +230,64 @@ class ReplicaTest {
         r.timeout(NOW + CFG.viewChangeTimeoutMs() / 4, TimerKind.ORDERING);
         assertTrue(r.ready().stream().noneMatch(x -> x instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange));
         assertEquals(0, r.view());
+    }
+
+    // ---- the big-MAC defence: unauthenticated requests in pre-prepares, AUTH-FAILURE, quarantine ----
+
+    private static BitSet bits(int... positions) {
+        BitSet b = new BitSet();
+        for (int p : positions) b.set(p);
+        return b;
+    }
+
+    private static List<Message> sent(List<Action> out) {
+        return out.stream().filter(a -> a instanceof Action.Multicast || a instanceof Action.Send)
+                .map(a -> a instanceof Action.Multicast m ? m.message() : ((Action.Send) a).message()).toList();
+    }
+
+    private static boolean prepared(List<Action> out, PrePrepare p, int replica) {
+        return sent(out).contains(new Prepare(p.view(), p.seq(), p.digest(), replica));
+    }
+
+    /** The pre-prepares a primary multicast in {@code out}. */
+    private static List<PrePrepare> proposals(List<Action> out) {
+        return sent(out).stream().filter(m -> m instanceof PrePrepare).map(m -> (PrePrepare) m).toList();
+    }
+
+    @Test
+    void aBackupThatCannotAuthenticateARequestComplainsAndPreparesOnlyAfterFPlusOneOtherBackups() {
+        Replica r = new Replica(1, CFG);
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
+        r.receive(NOW, 0, p, bits(1));   // client 5's entry for replica 1 is bad
+        List<Action> out = r.ready();
+        assertFalse(prepared(out, p, 1), "no prepare for a batch with a request we could not authenticate");
+        assertEquals(1, r.counters().ignored(Ignored.UNAUTHENTICATED_REQUEST));
+        r.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
+        assertFalse(prepared(r.ready(), p, 1), "one backup's prepare may come from a faulty replica");
+        r.receive(NOW, 3, new Prepare(0, 1, p.digest(), 3));
+        assertTrue(prepared(r.ready(), p, 1), "f+1 backups' prepares: a correct one authenticated every request");
+        // It goes on like any pre-prepared batch: commits, then execution.
+        r.receive(NOW, 0, new Commit(0, 1, p.digest(), 0));
+        r.receive(NOW, 2, new Commit(0, 1, p.digest(), 2));
+        assertTrue(r.ready().stream().anyMatch(a -> a instanceof Action.Execute e && e.seq() == 1));
+    }
+
+    @Test
+    void aBackupHoldingTheClientsOwnCopyOfTheRequestNeedsNoOtherAuthentication() {
+        Replica r = new Replica(1, CFG);
+        Request direct = new Request(5, 1, false, 0, "b".getBytes(), new byte[] {1, 2, 3});
+        r.receive(NOW, 5, direct);   // authenticated on arrival, straight from its client
+        r.ready();
+        PrePrepare p = pp(0, 1, NOW, req(5, 1, "b"));   // the primary's copy: same request, other authenticator
+        r.receive(NOW, 0, p, bits(0));
+        List<Action> out = r.ready();
+        assertTrue(prepared(out, p, 1));
+        // A different operation under the same timestamp is not the same request.
+        Replica q = new Replica(1, CFG);
+        q.receive(NOW, 5, direct);
+        q.ready();
+        PrePrepare other = pp(0, 1, NOW, req(5, 1, "not b"));
+        q.receive(NOW, 0, other, bits(0));
+        assertFalse(prepared(q.ready(), other, 1));
     }
 }

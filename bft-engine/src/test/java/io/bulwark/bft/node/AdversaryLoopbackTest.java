@@ -83,7 +83,7 @@ class AdversaryLoopbackTest {
     }
 
     @Test
-    void bigMacRequestsAreOrderedByThePrimaryAndRejectedByEveryBackup(@TempDir Path dir) throws Exception {
+    void bigMacRequestsAreOrderedByThePrimaryFailAtEveryBackup(@TempDir Path dir) throws Exception {
         List<ReplicaNode> replicas = start(dir, i -> Adversary.NONE);
         try (BftClient good = BftClient.connect(KeyMaterial.load(dir, 4), CFG);
              EventLoop loop = EventLoop.start("big-mac");
@@ -94,7 +94,7 @@ class AdversaryLoopbackTest {
             bad.invokeAsync(KvOps.put("x", "evil"), false);
             for (int i = 1; i < 4; i++) {
                 ReplicaNode r = replicas.get(i);
-                Await.until("backup " + i + " to reject a pre-prepare for the client's MAC", WAIT,
+                Await.until("backup " + i + " to find the client's MAC bad in a pre-prepare", WAIT,
                         () -> r.rejected(RejectReason.BAD_REQUEST_MAC) > 0);
             }
             assertEquals(0, replicas.get(0).rejected(RejectReason.BAD_MAC), "the primary's entry is valid");

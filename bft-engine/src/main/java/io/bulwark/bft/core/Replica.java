@@ -2,6 +2,7 @@ package io.bulwark.bft.core;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.msg.AuthFailure;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.FetchBatch;
@@ -115,6 +116,9 @@ public final class Replica {
     private long viewChangesStarted;
     private long lastStatusSent = Long.MIN_VALUE / 2;
 
+    // ---- the big-MAC defence (see ClientQuarantine) ----
+    private final ClientQuarantine quarantine;
+
     public Replica(int id, ProtocolConfig cfg) {
         this.cfg = cfg;
         this.n = cfg.n();
@@ -123,6 +127,7 @@ public final class Replica {
         this.id = id;
         this.sets = new PreparedSets(f);
         this.latestViewChange = new ViewChange[n];
+        this.quarantine = new ClientQuarantine(n, f, ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * cfg.viewChangeTimeoutMs());
         // Every correct replica starts from the same initial state: the checkpoint at 0.
         CheckpointVotes genesis = votes(0);
         genesis.mine = new Checkpoint(0, GENESIS, id);
@@ -159,6 +164,7 @@ public final class Replica {
         else if (m instanceof ViewChangeAck a) onViewChangeAck(from, a);
         else if (m instanceof NewView nv) onNewView(from, nv);
         else if (m instanceof FetchBatch fb) onFetchBatch(from, fb);
+        else if (m instanceof AuthFailure af) onAuthFailure(from, af);
         else counters.ignore(Ignored.UNEXPECTED_MESSAGE);
     }
 
@@ -248,6 +254,7 @@ public final class Replica {
             out.add(new Action.Send(r.client(), reply(r, c.result(), false)));
             return;
         }
+        if (quarantine.quarantined(r.client(), primary(), now)) { counters.ignore(Ignored.CLIENT_QUARANTINED); return; }
         Long a = assigned.get(r.client());
         if (a != null && a >= r.timestamp()) { counters.ignore(Ignored.DUPLICATE_REQUEST); return; }
         Request p = pending.get(r.client());
@@ -378,8 +385,10 @@ public final class Replica {
      * frame layer marks it; Aardvark's big-MAC client sends such) is authentic all the same if we
      * hold the same request as its client sent it to us (checked on arrival), and harmless if we have
      * executed that client's timestamp already (it will be skipped). Otherwise the pre-prepare waits
-     * in its slot until f+1 other backups prepare it: at least one of them is correct and
-     * authenticated every request in it.
+     * in its slot until f+1 other backups prepare it — at least one of them is correct and
+     * authenticated every request in it — and we tell every replica whose request failed here
+     * (AUTH-FAILURE), which counts towards quarantining that client under this primary
+     * ({@link ClientQuarantine}).
      *
      * @return whether every request is authenticated here (or vouched for already)
      */
@@ -391,6 +400,8 @@ public final class Replica {
             CachedReply c = lastReply.get(r.client());
             if (c != null && c.timestamp() >= r.timestamp()) continue;
             all = false;
+            out.add(new Action.Multicast(new AuthFailure(id, view, pp.seq(), r.client(), r.timestamp())));
+            complaint(id, view, r.client());
         }
         if (all) return true;
         counters.ignore(Ignored.UNAUTHENTICATED_REQUEST);
@@ -403,6 +414,40 @@ public final class Replica {
     private static boolean sameRequest(Request a, Request b) {
         return a != null && a.client() == b.client() && a.timestamp() == b.timestamp() && a.readOnly() == b.readOnly()
                 && a.replier() == b.replier() && Arrays.equals(a.operation(), b.operation());
+    }
+
+    /** AUTH-FAILURE from another replica, about the current view or the one before. */
+    private void onAuthFailure(int from, AuthFailure af) {
+        if (!fromReplica(from, af.replica())) return;
+        if (af.view() > view || af.view() < view - 1) { counters.ignore(Ignored.WRONG_VIEW); return; }
+        if (af.client() < n) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
+        complaint(from, af.view(), af.client());
+    }
+
+    /**
+     * Replica {@code from} could not authenticate {@code client}'s request in a pre-prepare of view
+     * {@code v}. The primary of {@code v} never counts (it checked its own entry); f+1 others make
+     * the client quarantined under that primary, and if that is the current one, its request held
+     * here goes (so it runs no timer against a primary that will not order it).
+     */
+    private void complaint(int from, long v, int client) {
+        int p = cfg.primaryOf(v);
+        if (from == p || !quarantine.complaint(v, p, from, client, now)) return;
+        if (p == primary()) dropQuarantined();
+    }
+
+    /** Drops the held requests of clients quarantined under the current primary. */
+    private void dropQuarantined() {
+        if (!quarantine.anyUnder(primary(), now)) return;
+        for (Iterator<Map.Entry<Integer, Request>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Request> e = it.next();
+            if (!quarantine.quarantined(e.getKey(), primary(), now)) continue;
+            pendingBytes -= e.getValue().operation().length;
+            awaitingOrder.remove(e.getKey());
+            it.remove();
+        }
+        // Nothing left to wait for: the view-change timer was running for these requests only.
+        if (pending.isEmpty() && viewActive && viewChangeTimerArmed) disarmViewChangeTimer();
     }
 
     private boolean validBatch(PrePrepare pp) {
@@ -781,7 +826,9 @@ public final class Replica {
         nextSeq = Math.max(start + nv.selected().size(), lastExecuted) + 1;
         for (Slot s : log.values()) checkPrepared(s);
         // The requests clients sent us directly go to the new primary at once (they retransmit too),
-        // and the new primary gets a fresh ordering deadline for them.
+        // and the new primary gets a fresh ordering deadline for them; not those of clients
+        // quarantined under it.
+        dropQuarantined();
         if (!isPrimary()) {
             for (Request r : pending.values()) {
                 Long a = assigned.get(r.client());

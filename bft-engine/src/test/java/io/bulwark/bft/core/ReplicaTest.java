@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.crypto.Digests;
+import io.bulwark.bft.msg.AuthFailure;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.Message;
@@ -261,6 +262,7 @@ class ReplicaTest {
         r.receive(NOW, 0, p, bits(1));   // client 5's entry for replica 1 is bad
         List<Action> out = r.ready();
         assertFalse(prepared(out, p, 1), "no prepare for a batch with a request we could not authenticate");
+        assertEquals(List.of(new AuthFailure(1, 0, 1, 5, 1)), sent(out), "every replica hears whose request failed here");
         assertEquals(1, r.counters().ignored(Ignored.UNAUTHENTICATED_REQUEST));
         r.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
         assertFalse(prepared(r.ready(), p, 1), "one backup's prepare may come from a faulty replica");
@@ -282,6 +284,7 @@ class ReplicaTest {
         r.receive(NOW, 0, p, bits(0));
         List<Action> out = r.ready();
         assertTrue(prepared(out, p, 1));
+        assertTrue(sent(out).stream().noneMatch(m -> m instanceof AuthFailure));
         // A different operation under the same timestamp is not the same request.
         Replica q = new Replica(1, CFG);
         q.receive(NOW, 5, direct);
@@ -289,5 +292,125 @@ class ReplicaTest {
         PrePrepare other = pp(0, 1, NOW, req(5, 1, "not b"));
         q.receive(NOW, 0, other, bits(0));
         assertFalse(prepared(q.ready(), other, 1));
+    }
+
+    /** Primary 0 of view 0 with client 5's request proposed at seq 1, and client 4's at seq 2 when {@code withOther}. */
+    private static Replica primaryThatProposedClient5() {
+        Replica primary = new Replica(0, CFG);
+        primary.receive(NOW, 5, req(5, 1, "evil"));
+        assertEquals(1, proposals(primary.ready()).size());
+        return primary;
+    }
+
+    @Test
+    void fPlusOneAuthFailuresQuarantineTheClientUnderThatPrimaryForATimeThatDoubles() {
+        Replica primary = primaryThatProposedClient5();
+        primary.receive(NOW, 1, new AuthFailure(1, 0, 1, 5, 1));
+        primary.receive(NOW, 2, new AuthFailure(2, 0, 1, 5, 1));   // f+1 = 2 backups
+        primary.ready();
+        primary.receive(NOW + 1, 5, req(5, 2, "evil again"));
+        assertTrue(primary.ready().isEmpty(), "a quarantined client's request is not proposed");
+        assertEquals(1, primary.counters().ignored(Ignored.CLIENT_QUARANTINED));
+        primary.receive(NOW + 1, 4, req(4, 1, "good"));
+        assertEquals(1, proposals(primary.ready()).size(), "other clients are served as before");
+        long base = ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * CFG.viewChangeTimeoutMs();
+        primary.receive(NOW + base - 1, 5, req(5, 3, "still quarantined"));
+        assertTrue(primary.ready().isEmpty());
+        primary.receive(NOW + base, 5, req(5, 4, "quarantine over"));
+        assertEquals(1, proposals(primary.ready()).size(), "the quarantine expires");
+    }
+
+    @Test
+    void fReplicasAloneCannotQuarantineACorrectClient() {
+        // f = 1: one complainer, however often it complains, and the primary's own word do not count.
+        Replica primary = primaryThatProposedClient5();
+        for (int i = 0; i < 5; i++) primary.receive(NOW, 3, new AuthFailure(3, 0, 1, 5, 1));
+        primary.receive(NOW, 3, new AuthFailure(3, 0, 2, 5, 2));
+        primary.ready();
+        primary.receive(NOW, 5, req(5, 2, "next"));
+        assertEquals(1, proposals(primary.ready()).size(), "client 5 is not quarantined");
+        Replica backup = new Replica(2, CFG);
+        backup.receive(NOW, 0, new AuthFailure(0, 0, 1, 5, 1));   // the primary itself
+        backup.receive(NOW, 3, new AuthFailure(3, 0, 1, 5, 1));
+        backup.receive(NOW, 5, req(5, 1, "x"));
+        assertEquals(0, backup.counters().ignored(Ignored.CLIENT_QUARANTINED));
+        assertEquals(1, backup.pendingRequests());
+
+        // f = 2 (n = 7): two faulty backups are not enough either; a third replica is.
+        ProtocolConfig two = ProtocolConfig.defaults(2).withCheckpointInterval(4, 8);
+        Replica p2 = new Replica(0, two);
+        p2.receive(NOW, 7, new Request(7, 1, false, 0, "x".getBytes(), new byte[0]));
+        p2.ready();
+        p2.receive(NOW, 5, new AuthFailure(5, 0, 1, 7, 1));
+        p2.receive(NOW, 6, new AuthFailure(6, 0, 1, 7, 1));
+        p2.receive(NOW, 7, new Request(7, 2, false, 0, "y".getBytes(), new byte[0]));
+        assertEquals(1, proposals(p2.ready()).size(), "f = 2 complainers are not enough");
+        p2.receive(NOW, 4, new AuthFailure(4, 0, 2, 7, 2));
+        p2.ready();
+        p2.receive(NOW, 7, new Request(7, 3, false, 0, "z".getBytes(), new byte[0]));
+        assertTrue(p2.ready().isEmpty(), "f+1 = 3 complainers are");
+    }
+
+    @Test
+    void aBackupDropsAQuarantinedClientsRequestAndDoesNotSuspectThePrimaryForIt() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        r.ready();
+        r.receive(NOW, 5, req(5, 1, "a"));
+        assertEquals(1, r.pendingRequests());
+        r.receive(NOW, 2, new AuthFailure(2, 0, 1, 5, 1));
+        r.receive(NOW, 3, new AuthFailure(3, 0, 1, 5, 1));
+        assertEquals(0, r.pendingRequests(), "the primary will not order it: no timer runs for it");
+        r.ready();
+        r.timeout(NOW + CFG.viewChangeTimeoutMs() / 4, TimerKind.ORDERING);
+        r.timeout(NOW + CFG.viewChangeTimeoutMs(), TimerKind.VIEW_CHANGE);
+        assertTrue(r.ready().stream().noneMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange));
+        assertEquals(0, r.view());
+        r.receive(NOW + 1, 5, req(5, 2, "b"));
+        assertEquals(1, r.counters().ignored(Ignored.CLIENT_QUARANTINED));
+    }
+
+    @Test
+    void theQuarantineIsPerPrimaryDoublesPerOffenceAndIsBounded() {
+        int n = 4, f = 1;
+        long base = 100;
+        ClientQuarantine q = new ClientQuarantine(n, f, base);
+        // View 0 (primary 0): one complaint is not an offence, the second one is.
+        assertFalse(q.complaint(0, 0, 1, 9, 0));
+        assertTrue(q.complaint(0, 0, 2, 9, 0));
+        assertFalse(q.complaint(0, 0, 3, 9, 0), "one offence per view");
+        assertTrue(q.quarantined(9, 0, base - 1));
+        assertFalse(q.quarantined(9, 0, base));
+        assertFalse(q.quarantined(9, 1, 0), "only under the primary whose proposal failed");
+        // View 1 (primary 1): the second offence lasts twice as long.
+        assertFalse(q.complaint(1, 1, 2, 9, 10));
+        assertTrue(q.complaint(1, 1, 3, 9, 10));
+        assertEquals(2, q.offences(9));
+        assertTrue(q.quarantined(9, 1, 10 + 2 * base - 1));
+        assertFalse(q.quarantined(9, 1, 10 + 2 * base));
+        // Complaints about a view older than the two latest are not counted.
+        q.complaint(2, 2, 1, 8, 20);
+        assertFalse(q.complaint(0, 0, 1, 8, 20));
+        // Doubling is capped.
+        for (long v = 3; v < 3 + 2 * ClientQuarantine.MAX_DOUBLINGS; v++) {
+            q.complaint(v, (int) (v % n), (int) ((v + 1) % n), 9, 20);
+            q.complaint(v, (int) (v % n), (int) ((v + 2) % n), 9, 20);
+        }
+        assertEquals(base << ClientQuarantine.MAX_DOUBLINGS, q.quarantineMs(q.offences(9)));
+        // A faulty replica cannot crowd out the others' complaints: its own are capped per view.
+        long v = 100;
+        for (int c = 0; c < ClientQuarantine.MAX_COMPLAINTS_PER_REPLICA + 50; c++) q.complaint(v, 0, 3, 1000 + c, 20);
+        assertFalse(q.complaint(v, 0, 3, 5000, 20));
+        assertFalse(q.complaint(v, 0, 1, 5000, 20), "3's complaint about 5000 was over its cap: 1's is the first");
+        assertTrue(q.complaint(v, 0, 2, 5000, 20));
+        // Bounded records: the one expiring first goes.
+        ClientQuarantine small = new ClientQuarantine(n, f, base);
+        for (int c = 0; c <= ClientQuarantine.MAX_CLIENTS; c++) {
+            long view = c;   // one view per client, so every pair of complaints is an offence
+            small.complaint(view, 0, 1, 10 + c, c);
+            assertTrue(small.complaint(view, 0, 2, 10 + c, c));
+        }
+        assertEquals(ClientQuarantine.MAX_CLIENTS, small.tracked());
+        assertEquals(0, small.offences(10), "the first record, expiring first, was evicted");
     }
 }

@@ -433,7 +433,13 @@ public final class Replica {
     private void complaint(int from, long v, int client) {
         int p = cfg.primaryOf(v);
         if (from == p || !quarantine.complaint(v, p, from, client, now)) return;
-        if (p == primary()) dropQuarantined();
+        if (p != primary()) return;
+        dropQuarantined();
+        // The pre-prepare that carried the request will most likely never prepare (f+1 replicas,
+        // one of them correct, will not prepare it on their own), and the batches after it cannot
+        // execute before it: rather than wait for the ordering deadline, leave the view now. Every
+        // correct replica that counts the same f+1 AUTH-FAILUREs does the same.
+        if (v == view && viewActive) startViewChange(view + 1);
     }
 
     /** Drops the held requests of clients quarantined under the current primary. */

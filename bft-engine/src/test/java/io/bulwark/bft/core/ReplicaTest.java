@@ -303,21 +303,19 @@ class ReplicaTest {
     }
 
     @Test
-    void fPlusOneAuthFailuresQuarantineTheClientUnderThatPrimaryForATimeThatDoubles() {
+    void fPlusOneAuthFailuresAboutTheCurrentPrimarysProposalMakeEveryReplicaLeaveTheView() {
         Replica primary = primaryThatProposedClient5();
         primary.receive(NOW, 1, new AuthFailure(1, 0, 1, 5, 1));
+        assertTrue(primary.viewActive(), "one complaint may come from a faulty replica");
         primary.receive(NOW, 2, new AuthFailure(2, 0, 1, 5, 1));   // f+1 = 2 backups
-        primary.ready();
-        primary.receive(NOW + 1, 5, req(5, 2, "evil again"));
-        assertTrue(primary.ready().isEmpty(), "a quarantined client's request is not proposed");
-        assertEquals(1, primary.counters().ignored(Ignored.CLIENT_QUARANTINED));
-        primary.receive(NOW + 1, 4, req(4, 1, "good"));
-        assertEquals(1, proposals(primary.ready()).size(), "other clients are served as before");
-        long base = ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * CFG.viewChangeTimeoutMs();
-        primary.receive(NOW + base - 1, 5, req(5, 3, "still quarantined"));
-        assertTrue(primary.ready().isEmpty());
-        primary.receive(NOW + base, 5, req(5, 4, "quarantine over"));
-        assertEquals(1, proposals(primary.ready()).size(), "the quarantine expires");
+        assertTrue(sent(primary.ready()).stream().anyMatch(m -> m instanceof io.bulwark.bft.msg.ViewChange vc && vc.view() == 1),
+                "its batch will not prepare: the primary leaves the view at once");
+        Replica backup = new Replica(3, CFG);
+        backup.receive(NOW, 5, req(5, 1, "valid here"));
+        backup.receive(NOW, 1, new AuthFailure(1, 0, 1, 5, 1));
+        backup.receive(NOW, 2, new AuthFailure(2, 0, 1, 5, 1));
+        assertEquals(1, backup.view(), "so does every backup that counts the same complaints");
+        assertEquals(0, backup.pendingRequests(), "the quarantined client's request is dropped");
     }
 
     @Test
@@ -351,23 +349,93 @@ class ReplicaTest {
         assertTrue(p2.ready().isEmpty(), "f+1 = 3 complainers are");
     }
 
+    /**
+     * Four replica cores wired together in memory (no timers: time moves only when the test says).
+     * Client 5 is a big-MAC client: its requests reach the primary only with a valid MAC (the wire
+     * drops its copies at the backups) and are marked unverified in pre-prepares at the backups.
+     */
+    private static final class Group {
+        final Replica[] r = new Replica[4];
+        long now = NOW;
+        final List<Request> completed = new java.util.ArrayList<>();
+
+        Group() { for (int i = 0; i < 4; i++) r[i] = new Replica(i, CFG); }
+
+        int primary() { return CFG.primaryOf(r[1].view()); }
+
+        void clientSends(Request q) {
+            for (int i = 0; i < 4; i++) {
+                if (q.client() == 5 && i != primary()) continue;   // bad MAC at the backups: dropped by the wire
+                r[i].receive(now, q.client(), q);
+            }
+            run();
+        }
+
+        /** Delivers every message and performs every execution until nothing moves. */
+        void run() {
+            boolean moved = true;
+            while (moved) {
+                moved = false;
+                for (int i = 0; i < 4; i++) {
+                    for (Action a : r[i].ready()) {
+                        moved = true;
+                        if (a instanceof Action.Multicast m) {
+                            for (int j = 0; j < 4; j++) if (j != i) deliver(i, j, m.message());
+                        } else if (a instanceof Action.Send s && s.to() < 4) {
+                            deliver(i, s.to(), s.message());
+                        } else if (a instanceof Action.Execute e) {
+                            if (i == 0) completed.addAll(e.requests());
+                            List<byte[]> results = e.requests().stream().map(q -> new byte[] {1}).toList();
+                            r[i].executed(now, e.seq(), results, e.checkpoint() ? Digests.of(new byte[] {(byte) e.seq()}) : null);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void deliver(int from, int to, Message m) {
+            BitSet unverified = null;
+            if (m instanceof PrePrepare p) {
+                for (int k = 0; k < p.batch().size(); k++) {
+                    if (p.batch().get(k).client() != 5 || to == from) continue;
+                    if (unverified == null) unverified = new BitSet();
+                    unverified.set(k);
+                }
+            }
+            r[to].receive(now, from, m, unverified);
+        }
+    }
+
     @Test
-    void aBackupDropsAQuarantinedClientsRequestAndDoesNotSuspectThePrimaryForIt() {
-        Replica r = new Replica(1, CFG);
-        r.start(NOW);
-        r.ready();
-        r.receive(NOW, 5, req(5, 1, "a"));
-        assertEquals(1, r.pendingRequests());
-        r.receive(NOW, 2, new AuthFailure(2, 0, 1, 5, 1));
-        r.receive(NOW, 3, new AuthFailure(3, 0, 1, 5, 1));
-        assertEquals(0, r.pendingRequests(), "the primary will not order it: no timer runs for it");
-        r.ready();
-        r.timeout(NOW + CFG.viewChangeTimeoutMs() / 4, TimerKind.ORDERING);
-        r.timeout(NOW + CFG.viewChangeTimeoutMs(), TimerKind.VIEW_CHANGE);
-        assertTrue(r.ready().stream().noneMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange));
-        assertEquals(0, r.view());
-        r.receive(NOW + 1, 5, req(5, 2, "b"));
-        assertEquals(1, r.counters().ignored(Ignored.CLIENT_QUARANTINED));
+    void aBigMacClientCostsEachPrimaryOneViewChangeThenItsRequestsAreIgnoredUnderIt() {
+        Group g = new Group();
+        long ts = 0;
+        // Views 0..3: each primary proposes one of its requests once; the backups' AUTH-FAILUREs
+        // quarantine the client under that primary and move everyone to the next view.
+        for (int v = 0; v < 4; v++) {
+            assertEquals(v, g.primary());
+            g.clientSends(req(5, ++ts, "evil " + v));
+            for (Replica x : g.r) assertEquals(v + 1, x.view(), "every replica left view " + v);
+            assertTrue(java.util.Arrays.stream(g.r).allMatch(Replica::viewActive), "view " + (v + 1) + " started");
+        }
+        // View 4: replica 0 is primary again, and the client is still quarantined under it.
+        assertEquals(0, g.primary());
+        g.clientSends(req(5, ++ts, "evil again"));
+        assertEquals(4, g.r[0].view(), "no view change: the primary did not propose it");
+        assertEquals(1, g.r[0].counters().ignored(Ignored.CLIENT_QUARANTINED));
+        // A backup that gets one of its requests with a valid MAC ignores it too: it runs no timer against the primary.
+        g.r[1].receive(g.now, 5, req(5, ++ts, "valid at backup 1"));
+        assertEquals(1, g.r[1].counters().ignored(Ignored.CLIENT_QUARANTINED));
+        assertEquals(0, g.r[1].pendingRequests());
+        // Correct clients are served all along.
+        g.clientSends(req(4, 1, "good"));
+        assertTrue(g.completed.stream().anyMatch(q -> q.client() == 4 && q.timestamp() == 1));
+        assertTrue(g.completed.stream().noneMatch(q -> q.client() == 5), "none of its requests executed");
+        // The quarantine expires: the first offence (under replica 0) lasted the base time.
+        g.now += ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * CFG.viewChangeTimeoutMs();
+        g.clientSends(req(5, ++ts, "after the quarantine"));
+        assertEquals(5, g.r[1].view(), "proposed again, failed again: another view change");
+        assertEquals(1, g.r[0].counters().ignored(Ignored.CLIENT_QUARANTINED));
     }
 
     @Test

@@ -17,8 +17,8 @@ import io.bulwark.bft.net.EventLoop;
 import io.bulwark.bft.net.FrameHandler;
 import io.bulwark.bft.net.Transport;
 import io.bulwark.bft.net.TransportConfig;
-import io.bulwark.bft.service.PagedState;
 import io.bulwark.bft.service.Service;
+import io.bulwark.bft.state.ReplicatedState;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final ClusterConfig cluster;
     private final ProtocolConfig cfg;
     private final Replica core;
-    private final PagedState state;
+    private final ReplicatedState state;
     private final Service service;
     private final Endpoint endpoint;
     private final EventLoop loop;
@@ -60,10 +60,11 @@ public final class ReplicaNode implements AutoCloseable {
         if (!cluster.isReplica(id)) throw new IllegalArgumentException("principal " + id + " is not a replica of the cluster");
         if (cfg.f() != cluster.f()) throw new IllegalArgumentException("protocol f=" + cfg.f() + " but the cluster has f=" + cluster.f());
         this.cfg = cfg;
-        this.core = new Replica(id, cfg);
-        this.state = new PagedState(pages, cfg.pageSize());
+        // Every replica sizes the client table from the same configuration, so the trees agree.
+        this.state = new ReplicatedState(pages, Math.max(1, cluster.clients().size()));
+        this.core = new Replica(id, cfg, state);
         this.service = service;
-        service.init(state);
+        service.init(state.service());
         this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), new SecureRandom());
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
         this.transport = new Transport(loop, id, TransportConfig.defaults(), new Handler());
@@ -152,8 +153,9 @@ public final class ReplicaNode implements AutoCloseable {
             List<byte[]> results = new ArrayList<>(e.requests().size());
             for (Request r : e.requests()) results.add(service.execute(r.operation(), r.client(), e.nonDet(), false));
             executedRequests += results.size();
-            Digest d = e.checkpoint() ? state.digest() : null;
-            core.executed(now(), e.seq(), results, d);
+            core.executed(now(), e.seq(), results);
+        } else if (a instanceof Action.StateReplaced) {
+            service.stateReplaced();
         } else if (a instanceof Action.ExecuteReadOnly r) {
             byte[] result = service.execute(r.request().operation(), r.request().client(), new byte[0], true);
             core.executedReadOnly(now(), r.request(), result);

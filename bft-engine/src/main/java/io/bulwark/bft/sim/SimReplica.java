@@ -5,8 +5,8 @@ import io.bulwark.bft.core.Action;
 import io.bulwark.bft.core.Replica;
 import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.msg.Request;
-import io.bulwark.bft.service.PagedState;
 import io.bulwark.bft.service.Service;
+import io.bulwark.bft.state.ReplicatedState;
 import io.bulwark.bft.sim.adversary.Outgoing;
 import io.bulwark.bft.sim.adversary.ReplicaBehaviour;
 import io.bulwark.bft.sim.adversary.ReplicaContext;
@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  */
 final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     final Replica core;
-    final PagedState state;
+    final ReplicatedState state;
     private final Service service;
     private final Link link;
     private final EventQueue events;
@@ -42,19 +42,19 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     /** Messages a behaviour produced that the link could not seal (e.g. a mutation the codec refuses). */
     long unsealable;
 
-    SimReplica(int id, ProtocolConfig cfg, Service service, int pages, Link link, EventQueue events, SimNetwork net,
+    SimReplica(int id, ProtocolConfig cfg, Service service, int pages, int maxClients, Link link, EventQueue events, SimNetwork net,
                SafetyMonitor safety, long clockSkewMs) {
-        this(id, cfg, service, pages, link, events, net, safety, clockSkewMs, List.of(), null);
+        this(id, cfg, service, pages, maxClients, link, events, net, safety, clockSkewMs, List.of(), null);
     }
 
     /** A Byzantine replica when {@code behaviours} is not empty: not checked by {@code safety}. */
-    SimReplica(int id, ProtocolConfig cfg, Service service, int pages, Link link, EventQueue events, SimNetwork net,
+    SimReplica(int id, ProtocolConfig cfg, Service service, int pages, int maxClients, Link link, EventQueue events, SimNetwork net,
                SafetyMonitor safety, long clockSkewMs, List<ReplicaBehaviour> behaviours, SplittableRandom adversaryRandom) {
-        this.core = new Replica(id, cfg);
+        this.state = new ReplicatedState(pages, maxClients);
+        this.core = new Replica(id, cfg, state);
         this.cfg = cfg;
         this.behaviours = List.copyOf(behaviours);
         this.adversaryRandom = adversaryRandom;
-        this.state = new PagedState(pages, cfg.pageSize());
         this.service = service;
         this.link = link;
         this.events = events;
@@ -62,7 +62,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         this.safety = safety;
         this.n = cfg.n();
         this.clockSkewMs = clockSkewMs;
-        service.init(state);
+        service.init(state.service());
     }
 
     /** This replica's clock: simulated time plus its own skew. */
@@ -122,9 +122,11 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             List<byte[]> results = new ArrayList<>(e.requests().size());
             for (Request r : e.requests()) results.add(service.execute(r.operation(), r.client(), e.nonDet(), false));
             executedRequests += results.size();
-            var digest = e.checkpoint() ? state.digest() : null;
-            if (digest != null && correct()) safety.onCheckpoint(self, e.seq(), digest);
-            core.executed(clock(), e.seq(), results, digest);
+            core.executed(clock(), e.seq(), results);
+            if (e.checkpoint() && correct()) safety.onCheckpoint(self, e.seq(), core.checkpointDigest(e.seq()));
+        } else if (a instanceof Action.StateReplaced sr) {
+            service.stateReplaced();
+            if (correct()) safety.onCheckpoint(self, sr.seq(), core.checkpointDigest(sr.seq()));
         } else if (a instanceof Action.ExecuteReadOnly r) {
             byte[] result = service.execute(r.request().operation(), r.request().client(), new byte[0], true);
             core.executedReadOnly(clock(), r.request(), result);

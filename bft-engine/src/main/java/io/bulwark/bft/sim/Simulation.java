@@ -79,6 +79,8 @@ public final class Simulation {
     private final FaultPlan plan;
     private final SimNetwork net;
     private final ProtocolConfig cfg;
+    /** Clients (correct and Byzantine): the capacity of every replica's client table. */
+    private final int clientCount;
     private long lastProgress;
     private long committed;
 
@@ -103,6 +105,7 @@ public final class Simulation {
         this.plan = drawn;
         List<Adversary> clientAdversaries = adversaries.ofKind(Adversary.Kind.CLIENT);
         int principals = n + opt.clients() + clientAdversaries.size();
+        this.clientCount = principals - n;
         this.net = new SimNetwork(events, rnd.split(), plan, principals);
         Links linkMaker = opt.wire() ? new Links.Wired(cfg, principals, rnd.nextLong()) : new Links.Plain();
         for (int p = 0; p < principals; p++) links.add(linkMaker.link(p));
@@ -125,7 +128,7 @@ public final class Simulation {
                 continue;
             }
             SimReplica r = behaviours.isEmpty()
-                    ? new SimReplica(i, cfg, new KvService(), 16, links.get(i), events, net, safety, skew)
+                    ? new SimReplica(i, cfg, new KvService(), 16, clientCount, links.get(i), events, net, safety, skew)
                     : byzantine(i, skew, behaviours, adv);
             replicas.add(r);
             net.attach(i, r);
@@ -161,7 +164,7 @@ public final class Simulation {
     }
 
     private SimReplica byzantine(int id, long skew, List<ReplicaBehaviour> behaviours, SplittableRandom adv) {
-        return new SimReplica(id, cfg, new KvService(), 16, links.get(id), events, net, safety, skew, behaviours, adv.split());
+        return new SimReplica(id, cfg, new KvService(), 16, clientCount, links.get(id), events, net, safety, skew, behaviours, adv.split());
     }
 
     private static List<ReplicaBehaviour> withSplit(TwinSplit split, List<ReplicaBehaviour> rest) {

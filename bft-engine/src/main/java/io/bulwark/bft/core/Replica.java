@@ -501,7 +501,7 @@ public final class Replica {
 
     private void afterProgress() {
         executeCommitted();
-        while (executing == -1 && maxCommitted <= lastExecuted && !deferredReads.isEmpty()) {
+        while (executing == -1 && maxCommitted <= lastExecuted && transfer == null && !corrupt && !deferredReads.isEmpty()) {
             onReadOnly(deferredReads.poll());
         }
         sendBatches();

@@ -57,7 +57,8 @@ public final class Simulation {
      */
     public record Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
                           String livenessFailure, int checkpointsCompared, boolean linearizabilityExhausted,
-                          String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected) {
+                          String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
+                          long stateTransfers, long pagesTransferred) {
         public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null; }
     }
 
@@ -203,10 +204,16 @@ public final class Simulation {
         long maxView = 0, rejected = 0;
         for (SimReplica r : replicas) if (r.correct()) maxView = Math.max(maxView, r.core.view());
         for (Link l : links) rejected += l.rejected();
+        long transfers = 0, pages = 0;
+        for (SimReplica r : replicas) {
+            if (!r.correct()) continue;
+            transfers += r.core.transfersCompleted();
+            pages += r.core.pagesTransferred();
+        }
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.exhausted(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
-                maxView, adversaries.exercised(), rejected);
+                maxView, adversaries.exercised(), rejected, transfers, pages);
     }
 
     private boolean allDone() {
@@ -226,7 +233,9 @@ public final class Simulation {
             b.append(" [").append(r.core.id()).append(r.correct() ? "" : " byzantine").append(" view=").append(r.core.view())
                     .append(" executed=").append(r.core.lastExecuted())
                     .append(" h=").append(r.core.lowWaterMark()).append(" knownStable=").append(r.core.knownStable())
-                    .append(" pending=").append(r.core.pendingRequests()).append(" ignored=").append(r.core.counters().snapshot())
+                    .append(" pending=").append(r.core.pendingRequests())
+                    .append(r.core.transferring() ? " transferring" : "").append(r.core.corrupt() ? " corrupt" : "")
+                    .append(" transfers=").append(r.core.transfersCompleted()).append(" ignored=").append(r.core.counters().snapshot())
                     .append(' ').append(links.get(r.core.id()).rejections()).append(']');
         }
         return b.toString();

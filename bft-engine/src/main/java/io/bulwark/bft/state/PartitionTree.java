@@ -238,6 +238,9 @@ public final class PartitionTree {
     /** Pages modified since the last checkpoint. */
     public int dirtyPages() { return dirty.cardinality(); }
 
+    /** Whether {@code page} was modified since the last checkpoint (its digest is not computed yet). */
+    public boolean modifiedSinceCheckpoint(int page) { return dirty.get(page); }
+
     // ---- serving a transfer: a retained checkpoint's tree ----
 
     public Partition partition(long seq, int level, int index) {

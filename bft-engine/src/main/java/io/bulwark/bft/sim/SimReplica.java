@@ -95,6 +95,18 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private final java.util.TreeSet<Integer> flippedPages = new java.util.TreeSet<>();
 
     /**
+     * The oracle at the end of a run: the flipped pages now hold what {@code reference} (a replica
+     * that was never corrupted, at the same point of execution) holds — executing may have rewritten
+     * them, or a transfer fetched them.
+     */
+    boolean matchesAtFlippedPages(SimReplica reference) {
+        var mine = state.tree();
+        var theirs = reference.state.tree();
+        for (int page : flippedPages) if (!java.util.Arrays.equals(mine.read(page), theirs.read(page))) return false;
+        return true;
+    }
+
+    /**
      * The simulator's oracle after a transfer: every flipped page again matches its digest (it was
      * fetched, or rewritten). A transfer that began before the flip may have kept a flipped page; the
      * replica then finds out at its next checkpoint or check.

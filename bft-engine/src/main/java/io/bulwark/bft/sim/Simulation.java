@@ -256,9 +256,18 @@ public final class Simulation {
         for (SimReplica r : replicas) if (r.correct()) stable = Math.max(stable, r.core.stableSeq());
         for (SimReplica r : replicas) {
             if (!r.correct()) continue;
-            if (r.corrupted() || r.core.corrupt() || r.core.transferring() || r.core.lastExecuted() < stable) return false;
+            if (r.core.corrupt() || r.core.transferring() || r.core.lastExecuted() < stable) return false;
+            if (r.corrupted() && !repairedAccordingToOthers(r)) return false;
         }
         return true;
+    }
+
+    /** A corrupted replica's flipped pages equal those of a never-corrupted correct replica at the same point. */
+    private boolean repairedAccordingToOthers(SimReplica r) {
+        for (SimReplica x : replicas) {
+            if (x != r && x.correct() && !x.corrupted() && x.core.lastExecuted() == r.core.lastExecuted()) return r.matchesAtFlippedPages(x);
+        }
+        return false;
     }
 
     private boolean allDone() {

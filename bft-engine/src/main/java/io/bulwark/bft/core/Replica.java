@@ -599,7 +599,8 @@ public final class Replica {
         // ls: our stable checkpoint, or the checkpoint the current view started from (known correct:
         // f+1 replicas vouched for it). Entries at or below it are not reported.
         long ls = Math.max(h, stableSeq);
-        if (viewActive) sets.leaveView(view, ls, h + cfg.logSize(), log);
+        // ls may be above h (a state transfer took us past the checkpoint the view started from).
+        if (viewActive) sets.leaveView(view, ls, ls + cfg.logSize(), log);
         else consecutiveViewChanges++;   // the previous view change did not complete in time
         sets.truncate(ls);
         // Keep the bodies of what the sets refer to; the log of the old view goes.

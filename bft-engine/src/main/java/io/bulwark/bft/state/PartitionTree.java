@@ -1,75 +1,581 @@
 package io.bulwark.bft.state;
 
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.crypto.Digests;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
- * CONTRACT ONLY — being implemented on branch state-tree; every method below is specified, none
- * works yet.
- * <p>
  * The replicated state as 4 KB pages under a partition tree of fan-out 256 (section 4.6.2), with
- * copy-on-write logical checkpoints. Not thread-safe: one thread (the replica's) uses it.
+ * copy-on-write logical checkpoints. Not thread-safe: one thread (the replica's) uses it; the
+ * hashing of many pages inside one call is spread over the common fork-join pool.
  * <p>
  * Level 0 is the root; level {@link #leafLevel()} holds the pages. A page's digest is
  * H(index, lm, value); an interior partition's digest is H(level, index, lm, H(children's digests))
  * with lm the maximum of its children's — plain re-hashing of the dirty path (a Merkle tree), which
  * is collision resistant because SHA-256 is; only partitions on the path of a page modified since
  * the last checkpoint are re-hashed.
+ *
+ * <h2>Why plain re-hashing and not AdHash</h2>
+ * The paper combines children with AdHash (a sum of digests modulo a large integer) so that a
+ * parent can be updated by subtracting the old child digest and adding the new one. With a modulus
+ * of practical size that sum is not collision resistant: Wagner's generalized birthday attack finds
+ * sets of page values whose digests sum to a chosen target far faster than a birthday search. Here
+ * a parent hashes the concatenation of its children's digests, so two different states with the
+ * same root digest give a SHA-256 collision somewhere on the path (the usual Merkle-tree argument);
+ * every input is prefixed with a domain byte ('P' page, 'I' interior) and the partition's position,
+ * so a page digest can never pass for an interior one or for another position. The incremental
+ * cost stays proportional to the pages modified: a checkpoint re-hashes each dirty page once and
+ * each interior partition on a dirty path once, and an interior re-hash reads at most 256 × 32 =
+ * 8 KB of child digests — at most {@code leafLevel()} such re-hashes per modified page, fewer when
+ * modified pages share ancestors.
+ *
+ * <h2>Logical checkpoints</h2>
+ * The working tree holds the current page bytes and, for every partition, the (lm, digest) tuple of
+ * the last checkpoint (pages modified since then are in the dirty set; their tuples are rewritten
+ * by the next {@link #checkpoint}). Each retained checkpoint has a record that holds only copies:
+ * the first {@link #modify} of a page after a checkpoint copies the page's bytes into the latest
+ * retained record, and every overwrite of a tuple copies the old tuple into it. The value of a page
+ * or tuple at retained checkpoint c is the copy in the earliest retained record at or above c that
+ * has one, else the working value. Memory beyond the working tree is therefore proportional to the
+ * pages modified while checkpoints are retained, never to the size of the state.
  */
 public final class PartitionTree {
     public static final int FANOUT = 256;
     public static final int PAGE_SIZE = 4096;
     /** lm of a page whose current value is not known to belong to any checkpoint. */
     public static final long UNKNOWN_LM = -1;
+    /** The largest state a tree takes: 2^24 pages, 64 GB. */
+    public static final int MAX_PAGES = 1 << 24;
+
+    private static final int D = Digest.LENGTH;
+    private static final byte[] DOMAIN_PAGE = {'P'};
+    private static final byte[] DOMAIN_INTERIOR = {'I'};
+    /** The bytes of a page never allocated; shared, so never handed out and never written. */
+    static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
+    /**
+     * The digest {@link #check} gives a page whose bytes no longer match: all zero bits. SHA-256
+     * yields it with probability 2^-256, so it never equals a real page's digest and a transfer's
+     * comparison with the correct digest always sees a difference.
+     */
+    private static final byte[] MARK = new byte[D];
+    /** Pages hashed by one task when hashing is spread over threads. */
+    private static final int CHUNK = 512;
+    /** Below this many pages, hashing stays on the calling thread. */
+    private static final int PARALLEL_MIN = 256;
+
+    private final int pageCount;
+    private final int leafLevel;
+    /** Partitions per level. */
+    private final int[] counts;
+    /** Current page bytes; null means all zero and not allocated yet. Once allocated an array is never replaced. */
+    private final byte[][] pages;
+    /** Working tree: lm and digest (32 bytes each, flat) per partition, per level. */
+    private final long[][] lms;
+    private final byte[][] digests;
+    /** Pages modified since the last checkpoint. */
+    private final BitSet dirty;
+    /** Interior partitions whose tuple is out of date (per level below the leaves); empty except during a transfer. */
+    private final BitSet[] stale;
+    /** Retained checkpoints, by sequence number. Invariant: empty, or the last one is {@link #lastCheckpoint}. */
+    private final TreeMap<Long, Record> records = new TreeMap<>();
+    private long lastCheckpoint;
+    private boolean transferring;
+    private int interiorMismatches;
+
+    /** The copies kept for one retained checkpoint: its values of what changed since it was taken. */
+    private static final class Record {
+        final long seq;
+        /** Page bytes at this checkpoint; {@link #ZERO_PAGE} for an all-zero page. */
+        final Map<Integer, byte[]> pages = new HashMap<>();
+        /** Tuples at this checkpoint, keyed by {@link #key}. */
+        final Map<Long, Tuple> tuples = new HashMap<>();
+        long pageBytes;
+
+        Record(long seq) { this.seq = seq; }
+    }
+
+    private record Tuple(long lm, byte[] digest) {}
+
+    private static long key(int level, int index) { return (long) level << 32 | (index & 0xffffffffL); }
 
     /** All pages zero, checkpoint 0 taken and retained (its root digest is {@link #digest}(0)). */
-    public PartitionTree(int pageCount) { throw new UnsupportedOperationException("state-tree branch"); }
+    public PartitionTree(int pageCount) {
+        this(pageCount, (Void) null);
+        int[] all = IntStream.range(0, pageCount).toArray();
+        hashPages(all, 0);
+        recomputeAll();
+        records.put(0L, new Record(0));
+        lastCheckpoint = 0;
+    }
 
-    public int pageCount() { throw new UnsupportedOperationException(); }
+    /** The shape only: arrays allocated, nothing hashed, nothing retained. */
+    private PartitionTree(int pageCount, Void shapeOnly) {
+        if (pageCount < 1 || pageCount > MAX_PAGES)
+            throw new IllegalArgumentException("page count " + pageCount + " outside 1.." + MAX_PAGES);
+        this.pageCount = pageCount;
+        int levels = 1;
+        long span = FANOUT;
+        while (span < pageCount) {
+            levels++;
+            span *= FANOUT;
+        }
+        leafLevel = levels;
+        counts = new int[leafLevel + 1];
+        counts[leafLevel] = pageCount;
+        for (int level = leafLevel - 1; level >= 0; level--) counts[level] = ceilDiv(counts[level + 1], FANOUT);
+        lms = new long[leafLevel + 1][];
+        digests = new byte[leafLevel + 1][];
+        for (int level = 0; level <= leafLevel; level++) {
+            lms[level] = new long[counts[level]];
+            digests[level] = new byte[counts[level] * D];
+        }
+        stale = new BitSet[leafLevel];
+        for (int level = 0; level < leafLevel; level++) stale[level] = new BitSet();
+        pages = new byte[pageCount][];
+        dirty = new BitSet(pageCount);
+    }
+
+    /**
+     * A tree whose working state is retained checkpoint {@code seq} with the given pages and page
+     * tuples; interior tuples are recomputed, never taken from outside. Takes ownership of the
+     * arrays ({@code pages[i]} null for an all-zero page). For {@link StateFile}.
+     */
+    static PartitionTree restore(long seq, byte[][] pages, long[] pageLms, byte[] pageDigests) {
+        PartitionTree t = new PartitionTree(pages.length, (Void) null);
+        if (seq < 0) throw new IllegalArgumentException("checkpoint " + seq + " is negative");
+        if (pageLms.length != pages.length || pageDigests.length != pages.length * D)
+            throw new IllegalArgumentException("page tuples do not match the page count " + pages.length);
+        for (int i = 0; i < pages.length; i++) {
+            if (pages[i] != null && pages[i].length != PAGE_SIZE)
+                throw new IllegalArgumentException("page " + i + " is " + pages[i].length + " bytes, not " + PAGE_SIZE);
+            t.pages[i] = pages[i];
+        }
+        System.arraycopy(pageLms, 0, t.lms[t.leafLevel], 0, pages.length);
+        System.arraycopy(pageDigests, 0, t.digests[t.leafLevel], 0, pageDigests.length);
+        t.recomputeAll();
+        t.records.put(seq, new Record(seq));
+        t.lastCheckpoint = seq;
+        return t;
+    }
+
+    public int pageCount() { return pageCount; }
+
     /** At least 1: level 0 is the root, {@code leafLevel()} the pages. */
-    public int leafLevel() { throw new UnsupportedOperationException(); }
-    public int partitionsAt(int level) { throw new UnsupportedOperationException(); }
+    public int leafLevel() { return leafLevel; }
+
+    public int partitionsAt(int level) {
+        checkLevel(level);
+        return counts[level];
+    }
 
     // ---- execution ----
-    /** The page's current bytes, for reading. */
-    public byte[] read(int page) { throw new UnsupportedOperationException(); }
+
+    /** The page's current bytes, for reading (writing to them without {@link #modify} first is a bug). */
+    public byte[] read(int page) {
+        checkPage(page);
+        return allocated(page);
+    }
+
     /** The page's current bytes, for writing: the first modification after a checkpoint keeps a copy (copy-on-write). */
-    public byte[] modify(int page) { throw new UnsupportedOperationException(); }
+    public byte[] modify(int page) {
+        checkPage(page);
+        if (transferring) throw new IllegalStateException("modify(" + page + ") during a state transfer");
+        if (!dirty.get(page)) {
+            if (!records.isEmpty()) {
+                Record r = records.lastEntry().getValue();
+                byte[] now = pages[page];
+                byte[] copy = now == null || isZero(now) ? ZERO_PAGE : now.clone();
+                if (r.pages.putIfAbsent(page, copy) == null && copy != ZERO_PAGE) r.pageBytes += PAGE_SIZE;
+            }
+            dirty.set(page);
+        }
+        return allocated(page);
+    }
 
     // ---- checkpoints ----
+
     /** Takes checkpoint {@code seq} (> {@link #lastCheckpoint()}) and returns its root digest; cost ∝ pages modified since the last. */
-    public Digest checkpoint(long seq) { throw new UnsupportedOperationException(); }
-    public long lastCheckpoint() { throw new UnsupportedOperationException(); }
-    /** {@code seq} is stable: logical copies of checkpoints below it are discarded. */
-    public void discardBefore(long seq) { throw new UnsupportedOperationException(); }
-    public boolean holds(long seq) { throw new UnsupportedOperationException(); }
+    public Digest checkpoint(long seq) {
+        if (transferring) throw new IllegalStateException("checkpoint(" + seq + ") during a state transfer");
+        if (seq <= lastCheckpoint)
+            throw new IllegalArgumentException("checkpoint " + seq + " is not above the last checkpoint " + lastCheckpoint);
+        int[] changed = dirty.stream().toArray();
+        for (int p : changed) save(leafLevel, p);   // old tuples, into the previous checkpoint's record
+        hashPages(changed, seq);
+        for (int p : changed) stale[leafLevel - 1].set(p / FANOUT);
+        refresh();
+        dirty.clear();
+        records.put(seq, new Record(seq));
+        lastCheckpoint = seq;
+        return tuple(0, 0).digest();
+    }
+
+    /** The last checkpoint taken (or completed by a transfer); it stays while a transfer runs, as the fetch's lc. */
+    public long lastCheckpoint() { return lastCheckpoint; }
+
+    /**
+     * {@code seq} is stable: logical copies of checkpoints below it are discarded. A {@code seq}
+     * above the last checkpoint discards every retained checkpoint.
+     */
+    public void discardBefore(long seq) { records.headMap(seq, false).clear(); }
+
+    public boolean holds(long seq) { return records.containsKey(seq); }
+
+    /** The retained checkpoints, ascending. */
+    public List<Long> retained() { return List.copyOf(records.keySet()); }
+
     /** Root digest of retained checkpoint {@code seq}. */
-    public Digest digest(long seq) { throw new UnsupportedOperationException(); }
+    public Digest digest(long seq) { return partition(seq, 0, 0).digest(); }
+
+    /** Pages modified since the last checkpoint. */
+    public int dirtyPages() { return dirty.cardinality(); }
 
     // ---- serving a transfer: a retained checkpoint's tree ----
-    public Partition partition(long seq, int level, int index) { throw new UnsupportedOperationException(); }
+
+    public Partition partition(long seq, int level, int index) {
+        checkPartition(level, index);
+        return tupleAt(retainedTail(seq), level, index);
+    }
+
     /** The children of interior partition (level, index) at checkpoint {@code seq}, in index order. */
-    public List<Partition> children(long seq, int level, int index) { throw new UnsupportedOperationException(); }
+    public List<Partition> children(long seq, int level, int index) {
+        checkInterior(level, index);
+        var tail = retainedTail(seq);
+        List<Partition> out = new ArrayList<>();
+        for (int c = firstChild(index); c < endChild(level, index); c++) out.add(tupleAt(tail, level + 1, c));
+        return out;
+    }
+
     /** A copy of the page's value at checkpoint {@code seq}. */
-    public byte[] pageAt(long seq, int page) { throw new UnsupportedOperationException(); }
+    public byte[] pageAt(long seq, int page) { return pageRef(seq, page).clone(); }
+
+    /** The page's bytes at retained checkpoint {@code seq}, not copied: never write to them. For {@link StateFile}. */
+    byte[] pageRef(long seq, int page) {
+        checkPage(page);
+        for (Record r : retainedTail(seq).values()) {
+            byte[] copy = r.pages.get(page);
+            if (copy != null) return copy;
+        }
+        return pages[page] == null ? ZERO_PAGE : pages[page];
+    }
 
     // ---- fetching: the working tree ----
+
     /** Drops every retained checkpoint; pages modified since the last checkpoint get lm UNKNOWN. */
-    public void beginTransfer() { throw new UnsupportedOperationException(); }
+    public void beginTransfer() {
+        records.clear();
+        int[] changed = dirty.stream().toArray();
+        hashPages(changed, UNKNOWN_LM);
+        for (int p : changed) stale[leafLevel - 1].set(p / FANOUT);
+        dirty.clear();
+        transferring = true;
+    }
+
+    public boolean transferring() { return transferring; }
+
     /** The working tree's entry for (level, index) (interior digests recomputed as needed). */
-    public Partition local(int level, int index) { throw new UnsupportedOperationException(); }
+    public Partition local(int level, int index) {
+        checkPartition(level, index);
+        refresh();
+        return tuple(level, index);
+    }
+
+    /** The working tree's children of interior partition (level, index), in index order. */
+    public List<Partition> localChildren(int level, int index) {
+        checkInterior(level, index);
+        refresh();
+        List<Partition> out = new ArrayList<>();
+        for (int c = firstChild(index); c < endChild(level, index); c++) out.add(tuple(level + 1, c));
+        return out;
+    }
+
     /** A page fetched and verified by the caller against {@code pageDigest(page, lm, value)}. */
-    public void installPage(int page, long lm, byte[] value) { throw new UnsupportedOperationException(); }
+    public void installPage(int page, long lm, byte[] value) {
+        checkPage(page);
+        requireTransfer("installPage");
+        checkValue(value);
+        if (lm < 0) throw new IllegalArgumentException("page " + page + ": lm " + lm + " is not a checkpoint");
+        if (pages[page] != null) System.arraycopy(value, 0, pages[page], 0, PAGE_SIZE);
+        else if (!isZero(value)) pages[page] = value.clone();
+        byte[] now = pages[page] == null ? ZERO_PAGE : pages[page];
+        setPage(page, lm, pageDigest(page, lm, now).bytes());
+    }
+
     /** If H(page, lm, local value) equals {@code digest}, takes lm and returns true (nothing to fetch). */
-    public boolean adoptIfMatches(int page, long lm, Digest digest) { throw new UnsupportedOperationException(); }
-    /** If the working tree's root equals {@code expected}, it becomes retained checkpoint {@code seq}. */
-    public boolean completeTransfer(long seq, Digest expected) { throw new UnsupportedOperationException(); }
+    public boolean adoptIfMatches(int page, long lm, Digest digest) {
+        checkPage(page);
+        requireTransfer("adoptIfMatches");
+        Objects.requireNonNull(digest, "digest");
+        if (!pageDigest(page, lm, pages[page] == null ? ZERO_PAGE : pages[page]).equals(digest)) return false;
+        setPage(page, lm, digest.bytes());
+        return true;
+    }
+
+    /**
+     * If the working tree's root equals {@code expected}, it becomes retained checkpoint {@code seq}
+     * (the last checkpoint from then on, whatever it was before) and the transfer ends; otherwise
+     * returns false and the transfer goes on.
+     */
+    public boolean completeTransfer(long seq, Digest expected) {
+        requireTransfer("completeTransfer");
+        if (seq < 0) throw new IllegalArgumentException("checkpoint " + seq + " is negative");
+        Objects.requireNonNull(expected, "expected");
+        refresh();
+        if (!tuple(0, 0).digest().equals(expected)) return false;
+        transferring = false;
+        records.put(seq, new Record(seq));
+        lastCheckpoint = seq;
+        return true;
+    }
+
+    private void setPage(int page, long lm, byte[] digest) {
+        lms[leafLevel][page] = lm;
+        System.arraycopy(digest, 0, digests[leafLevel], page * D, D);
+        stale[leafLevel - 1].set(page / FANOUT);
+    }
 
     // ---- checking ----
-    /** Pages whose value no longer matches its digest; they are marked so a transfer fetches them. */
-    public BitSet check() { throw new UnsupportedOperationException(); }
 
-    public static Digest pageDigest(int page, long lm, byte[] value) { throw new UnsupportedOperationException(); }
-    public static Digest interiorDigest(int level, int index, long lm, List<Partition> children) { throw new UnsupportedOperationException(); }
+    /**
+     * Pages whose value no longer matches its digest; they are marked so a transfer fetches them.
+     * Every page not modified since the last checkpoint is re-hashed from (index, lm, value), on all
+     * cores; a mismatching page's digest becomes all zero bits (no page gives it), in the working
+     * tree only — retained checkpoints keep the tuples they were taken with. Every interior digest is
+     * then recomputed from its children; {@link #interiorMismatches()} counts those that were wrong
+     * for another reason than a marked page below them (and are now repaired).
+     */
+    public BitSet check() {
+        refresh();
+        int chunks = ceilDiv(pageCount, CHUNK);
+        BitSet bad = new BitSet(pageCount);
+        IntStream.range(0, chunks).parallel()
+                .mapToObj(c -> checkRange(c * CHUNK, Math.min(pageCount, (c + 1) * CHUNK)))
+                .forEachOrdered(found -> { for (int p : found) bad.set(p); });
+        BitSet explained = new BitSet();
+        for (int p = bad.nextSetBit(0); p >= 0; p = bad.nextSetBit(p + 1)) {
+            if (Arrays.equals(digests[leafLevel], p * D, p * D + D, MARK, 0, D)) continue;   // marked before
+            save(leafLevel, p);
+            System.arraycopy(MARK, 0, digests[leafLevel], p * D, D);
+            explained.set(p / FANOUT);
+        }
+        int mismatches = 0;
+        Digests.Hasher h = Digests.hasher();
+        for (int level = leafLevel - 1; level >= 0; level--) {
+            BitSet changed = new BitSet();
+            for (int i = 0; i < counts[level]; i++) {
+                if (recompute(level, i, h)) {
+                    changed.set(i / FANOUT);
+                    if (!explained.get(i)) mismatches++;
+                }
+            }
+            explained = changed;
+        }
+        interiorMismatches = mismatches;
+        return bad;
+    }
+
+    /** Interior partitions the last {@link #check} found with a wrong digest not caused by a marked page. */
+    public int interiorMismatches() { return interiorMismatches; }
+
+    private int[] checkRange(int from, int to) {
+        Digests.Hasher h = Digests.hasher();
+        int[] found = new int[0];
+        byte[] leaf = digests[leafLevel];
+        long[] lm = lms[leafLevel];
+        for (int p = from; p < to; p++) {
+            if (dirty.get(p)) continue;
+            byte[] d = h.put(DOMAIN_PAGE).putInt(p).putLong(lm[p]).put(pages[p] == null ? ZERO_PAGE : pages[p]).done().bytes();
+            if (!Arrays.equals(d, 0, D, leaf, p * D, p * D + D)) {
+                found = Arrays.copyOf(found, found.length + 1);
+                found[found.length - 1] = p;
+            }
+        }
+        return found;
+    }
+
+    // ---- digests ----
+
+    public static Digest pageDigest(int page, long lm, byte[] value) {
+        checkValue(value);
+        return Digests.hasher().put(DOMAIN_PAGE).putInt(page).putLong(lm).put(value).done();
+    }
+
+    public static Digest interiorDigest(int level, int index, long lm, List<Partition> children) {
+        if (children.isEmpty() || children.size() > FANOUT)
+            throw new IllegalArgumentException(children.size() + " children, expected 1.." + FANOUT);
+        byte[] cat = new byte[children.size() * D];
+        for (int i = 0; i < children.size(); i++) System.arraycopy(children.get(i).digest().bytes(), 0, cat, i * D, D);
+        return interiorDigest(Digests.hasher(), level, index, lm, cat, 0, cat.length);
+    }
+
+    private static Digest interiorDigest(Digests.Hasher h, int level, int index, long lm, byte[] childDigests, int off, int len) {
+        Digest inner = h.put(childDigests, off, len).done();
+        return h.put(DOMAIN_INTERIOR).putInt(level).putInt(index).putLong(lm).put(inner).done();
+    }
+
+    // ---- copy-on-write records ----
+
+    /** Diagnostics: the bytes of page copies and tuples held by retained checkpoints' records. */
+    public long copyBytes() {
+        long total = 0;
+        for (Record r : records.values()) total += r.pageBytes + (long) r.tuples.size() * (8 + D);
+        return total;
+    }
+
+    /** Page copies held by retained checkpoint {@code seq}'s record (all-zero pages included, they cost no page). */
+    public int copiedPages(long seq) { return record(seq).pages.size(); }
+
+    /** Tuple copies held by retained checkpoint {@code seq}'s record. */
+    public int copiedTuples(long seq) { return record(seq).tuples.size(); }
+
+    private Record record(long seq) {
+        Record r = records.get(seq);
+        if (r == null) throw notRetained(seq);
+        return r;
+    }
+
+    /** Keeps the working tuple of (level, index) in the latest retained record, unless it already has one. */
+    private void save(int level, int index) {
+        if (records.isEmpty()) return;
+        long k = key(level, index);
+        Record r = records.lastEntry().getValue();
+        if (!r.tuples.containsKey(k))
+            r.tuples.put(k, new Tuple(lms[level][index], Arrays.copyOfRange(digests[level], index * D, index * D + D)));
+    }
+
+    private Map<Long, Record> retainedTail(long seq) {
+        if (!records.containsKey(seq)) throw notRetained(seq);
+        return records.tailMap(seq, true);
+    }
+
+    private Partition tupleAt(Map<Long, Record> tail, int level, int index) {
+        long k = key(level, index);
+        for (Record r : tail.values()) {
+            Tuple t = r.tuples.get(k);
+            if (t != null) return new Partition(t.lm(), new Digest(t.digest().clone()));
+        }
+        return tuple(level, index);
+    }
+
+    private IllegalArgumentException notRetained(long seq) {
+        return new IllegalArgumentException("checkpoint " + seq + " is not retained (retained: " + records.keySet()
+                + (transferring ? ", a state transfer is running" : "") + ")");
+    }
+
+    // ---- the working tree ----
+
+    private Partition tuple(int level, int index) {
+        return new Partition(lms[level][index], new Digest(Arrays.copyOfRange(digests[level], index * D, index * D + D)));
+    }
+
+    /** Re-hashes {@code which} pages with lm {@code lm}, spread over threads when there are many. */
+    private void hashPages(int[] which, long lm) {
+        long[] leafLm = lms[leafLevel];
+        byte[] leaf = digests[leafLevel];
+        int n = which.length;
+        if (n < PARALLEL_MIN) {
+            hashRange(which, 0, n, lm, leafLm, leaf);
+            return;
+        }
+        IntStream.range(0, ceilDiv(n, CHUNK)).parallel()
+                .forEach(c -> hashRange(which, c * CHUNK, Math.min(n, (c + 1) * CHUNK), lm, leafLm, leaf));
+    }
+
+    private void hashRange(int[] which, int from, int to, long lm, long[] leafLm, byte[] leaf) {
+        Digests.Hasher h = Digests.hasher();
+        for (int i = from; i < to; i++) {
+            int p = which[i];
+            leafLm[p] = lm;
+            byte[] d = h.put(DOMAIN_PAGE).putInt(p).putLong(lm).put(pages[p] == null ? ZERO_PAGE : pages[p]).done().bytes();
+            System.arraycopy(d, 0, leaf, p * D, D);
+        }
+    }
+
+    /** Recomputes the stale interior partitions bottom-up; cost ∝ the paths that changed. */
+    private void refresh() {
+        Digests.Hasher h = null;
+        for (int level = leafLevel - 1; level >= 0; level--) {
+            BitSet s = stale[level];
+            if (s.isEmpty()) continue;
+            if (h == null) h = Digests.hasher();
+            for (int i = s.nextSetBit(0); i >= 0; i = s.nextSetBit(i + 1))
+                if (recompute(level, i, h) && level > 0) stale[level - 1].set(i / FANOUT);
+            s.clear();
+        }
+    }
+
+    /** Every interior partition, bottom-up (building a tree). */
+    private void recomputeAll() {
+        Digests.Hasher h = Digests.hasher();
+        for (int level = leafLevel - 1; level >= 0; level--)
+            for (int i = 0; i < counts[level]; i++) recompute(level, i, h);
+    }
+
+    /** Recomputes interior (level, index) from its children; saves the old tuple (copy-on-write) and returns true if it changed. */
+    private boolean recompute(int level, int index, Digests.Hasher h) {
+        int from = firstChild(index), to = endChild(level, index);
+        long lm = Long.MIN_VALUE;
+        long[] below = lms[level + 1];
+        for (int c = from; c < to; c++) lm = Math.max(lm, below[c]);
+        byte[] d = interiorDigest(h, level, index, lm, digests[level + 1], from * D, (to - from) * D).bytes();
+        if (lms[level][index] == lm && Arrays.equals(d, 0, D, digests[level], index * D, index * D + D)) return false;
+        save(level, index);
+        lms[level][index] = lm;
+        System.arraycopy(d, 0, digests[level], index * D, D);
+        return true;
+    }
+
+    private byte[] allocated(int page) {
+        byte[] p = pages[page];
+        if (p == null) pages[page] = p = new byte[PAGE_SIZE];
+        return p;
+    }
+
+    private static int firstChild(int index) { return index * FANOUT; }
+
+    private int endChild(int level, int index) { return Math.min((index + 1) * FANOUT, counts[level + 1]); }
+
+    static boolean isZero(byte[] page) { return Arrays.equals(page, ZERO_PAGE); }
+
+    private static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+
+    // ---- argument checks ----
+
+    private void requireTransfer(String what) {
+        if (!transferring) throw new IllegalStateException(what + " outside a state transfer (call beginTransfer first)");
+    }
+
+    private void checkPage(int page) {
+        if (page < 0 || page >= pageCount)
+            throw new IllegalArgumentException("page " + page + " outside 0.." + (pageCount - 1));
+    }
+
+    private void checkLevel(int level) {
+        if (level < 0 || level > leafLevel)
+            throw new IllegalArgumentException("level " + level + " outside 0.." + leafLevel);
+    }
+
+    private void checkPartition(int level, int index) {
+        checkLevel(level);
+        if (index < 0 || index >= counts[level])
+            throw new IllegalArgumentException("partition " + index + " outside 0.." + (counts[level] - 1) + " at level " + level);
+    }
+
+    private void checkInterior(int level, int index) {
+        checkPartition(level, index);
+        if (level == leafLevel) throw new IllegalArgumentException("level " + level + " holds pages, which have no children");
+    }
+
+    private static void checkValue(byte[] value) {
+        if (value == null || value.length != PAGE_SIZE)
+            throw new IllegalArgumentException("a page value is " + PAGE_SIZE + " bytes, not " + (value == null ? "null" : value.length));
+    }
 }

@@ -2,6 +2,7 @@ package io.bulwark.bft.state;
 
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.crypto.Digests;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -70,6 +71,9 @@ public final class PartitionTree {
     private static final int CHUNK = 512;
     /** Below this many pages, hashing stays on the calling thread. */
     private static final int PARALLEL_MIN = 256;
+    /** The same for interior partitions (up to 8 KB of child digests each). */
+    private static final int INTERIOR_CHUNK = 32;
+    private static final int INTERIOR_PARALLEL_MIN = 64;
 
     private final int pageCount;
     private final int leafLevel;
@@ -86,6 +90,17 @@ public final class PartitionTree {
     private final BitSet[] stale;
     /** Retained checkpoints, by sequence number. Invariant: empty, or the last one is {@link #lastCheckpoint}. */
     private final TreeMap<Long, Record> records = new TreeMap<>();
+    /**
+     * Page-sized arrays of discarded copies, reused by the next copies: in steady state the
+     * copy-on-write makes no garbage (fresh 4 KB copies that live for a checkpoint interval or two
+     * are the worst case for a generational collector). Never more arrays than records once held
+     * at the same time, at most half the state's pages, and trimmed at each checkpoint: half of
+     * the arrays no modification needed during the interval are released.
+     */
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    private final int spareLimit;
+    /** The fewest spare arrays since the last checkpoint: those nobody needed. */
+    private int spareLow;
     private long lastCheckpoint;
     private boolean transferring;
     private int interiorMismatches;
@@ -141,6 +156,7 @@ public final class PartitionTree {
         for (int level = 0; level < leafLevel; level++) stale[level] = new BitSet();
         pages = new byte[pageCount][];
         dirty = new BitSet(pageCount);
+        spareLimit = Math.max(64, pageCount / 2);
     }
 
     /**
@@ -192,7 +208,7 @@ public final class PartitionTree {
             if (!records.isEmpty()) {
                 Record r = records.lastEntry().getValue();
                 byte[] now = pages[page];
-                byte[] copy = now == null || isZero(now) ? ZERO_PAGE : now.clone();
+                byte[] copy = now == null || isZero(now) ? ZERO_PAGE : copyOf(now);
                 if (r.pages.putIfAbsent(page, copy) == null && copy != ZERO_PAGE) r.pageBytes += PAGE_SIZE;
             }
             dirty.set(page);
@@ -213,6 +229,7 @@ public final class PartitionTree {
         for (int p : changed) stale[leafLevel - 1].set(p / FANOUT);
         refresh();
         dirty.clear();
+        trimSpare();
         records.put(seq, new Record(seq));
         lastCheckpoint = seq;
         return tuple(0, 0).digest();
@@ -225,7 +242,28 @@ public final class PartitionTree {
      * {@code seq} is stable: logical copies of checkpoints below it are discarded. A {@code seq}
      * above the last checkpoint discards every retained checkpoint.
      */
-    public void discardBefore(long seq) { records.headMap(seq, false).clear(); }
+    public void discardBefore(long seq) { drop(records.headMap(seq, false)); }
+
+    /** Drops retained checkpoints, keeping their page arrays for reuse. */
+    private void drop(Map<Long, Record> gone) {
+        for (Record r : gone.values())
+            for (byte[] copy : r.pages.values())
+                if (copy != ZERO_PAGE && spare.size() < spareLimit) spare.push(copy);
+        gone.clear();
+    }
+
+    private byte[] copyOf(byte[] page) {
+        byte[] copy = spare.poll();
+        spareLow = Math.min(spareLow, spare.size());
+        if (copy == null) return page.clone();
+        System.arraycopy(page, 0, copy, 0, PAGE_SIZE);
+        return copy;
+    }
+
+    private void trimSpare() {
+        for (int i = spareLow / 2; i > 0; i--) spare.poll();
+        spareLow = spare.size();
+    }
 
     public boolean holds(long seq) { return records.containsKey(seq); }
 
@@ -271,7 +309,7 @@ public final class PartitionTree {
 
     /** Drops every retained checkpoint; pages modified since the last checkpoint get lm UNKNOWN. */
     public void beginTransfer() {
-        records.clear();
+        drop(records);
         int[] changed = dirty.stream().toArray();
         hashPages(changed, UNKNOWN_LM);
         for (int p : changed) stale[leafLevel - 1].set(p / FANOUT);
@@ -367,16 +405,14 @@ public final class PartitionTree {
             explained.set(p / FANOUT);
         }
         int mismatches = 0;
-        Digests.Hasher h = Digests.hasher();
         for (int level = leafLevel - 1; level >= 0; level--) {
-            BitSet changed = new BitSet();
-            for (int i = 0; i < counts[level]; i++) {
-                if (recompute(level, i, h)) {
-                    changed.set(i / FANOUT);
-                    if (!explained.get(i)) mismatches++;
-                }
+            BitSet changed = recomputeLevel(level, IntStream.range(0, counts[level]).toArray());
+            BitSet parents = new BitSet();
+            for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) {
+                parents.set(i / FANOUT);
+                if (!explained.get(i)) mismatches++;
             }
-            explained = changed;
+            explained = parents;
         }
         interiorMismatches = mismatches;
         return bad;
@@ -501,36 +537,61 @@ public final class PartitionTree {
 
     /** Recomputes the stale interior partitions bottom-up; cost ∝ the paths that changed. */
     private void refresh() {
-        Digests.Hasher h = null;
         for (int level = leafLevel - 1; level >= 0; level--) {
             BitSet s = stale[level];
             if (s.isEmpty()) continue;
-            if (h == null) h = Digests.hasher();
-            for (int i = s.nextSetBit(0); i >= 0; i = s.nextSetBit(i + 1))
-                if (recompute(level, i, h) && level > 0) stale[level - 1].set(i / FANOUT);
+            int[] which = s.stream().toArray();
             s.clear();
+            BitSet changed = recomputeLevel(level, which);
+            if (level > 0) for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) stale[level - 1].set(i / FANOUT);
         }
     }
 
     /** Every interior partition, bottom-up (building a tree). */
     private void recomputeAll() {
-        Digests.Hasher h = Digests.hasher();
-        for (int level = leafLevel - 1; level >= 0; level--)
-            for (int i = 0; i < counts[level]; i++) recompute(level, i, h);
+        for (int level = leafLevel - 1; level >= 0; level--) recomputeLevel(level, IntStream.range(0, counts[level]).toArray());
     }
 
-    /** Recomputes interior (level, index) from its children; saves the old tuple (copy-on-write) and returns true if it changed. */
-    private boolean recompute(int level, int index, Digests.Hasher h) {
-        int from = firstChild(index), to = endChild(level, index);
-        long lm = Long.MIN_VALUE;
+    /**
+     * Recomputes interior partitions {@code which} of one level from their children and returns
+     * those whose tuple changed, after saving their old tuples (copy-on-write). The hashing (up to
+     * 8 KB of child digests each) is spread over threads when there are many — a checkpoint after
+     * 1000 scattered pages re-hashes some 600 of them, more bytes than the pages themselves; the
+     * tuples are compared, saved and stored on the calling thread.
+     */
+    private BitSet recomputeLevel(int level, int[] which) {
+        int n = which.length;
+        long[] lm = new long[n];
+        byte[] dg = new byte[n * D];
+        if (n < INTERIOR_PARALLEL_MIN) interiorRange(level, which, 0, n, lm, dg);
+        else IntStream.range(0, ceilDiv(n, INTERIOR_CHUNK)).parallel()
+                .forEach(c -> interiorRange(level, which, c * INTERIOR_CHUNK, Math.min(n, (c + 1) * INTERIOR_CHUNK), lm, dg));
+        BitSet changed = new BitSet();
+        long[] lms = this.lms[level];
+        byte[] digests = this.digests[level];
+        for (int k = 0; k < n; k++) {
+            int i = which[k];
+            if (lms[i] == lm[k] && Arrays.equals(dg, k * D, k * D + D, digests, i * D, i * D + D)) continue;
+            save(level, i);
+            lms[i] = lm[k];
+            System.arraycopy(dg, k * D, digests, i * D, D);
+            changed.set(i);
+        }
+        return changed;
+    }
+
+    private void interiorRange(int level, int[] which, int from, int to, long[] lmOut, byte[] digestOut) {
+        Digests.Hasher h = Digests.hasher();
         long[] below = lms[level + 1];
-        for (int c = from; c < to; c++) lm = Math.max(lm, below[c]);
-        byte[] d = interiorDigest(h, level, index, lm, digests[level + 1], from * D, (to - from) * D).bytes();
-        if (lms[level][index] == lm && Arrays.equals(d, 0, D, digests[level], index * D, index * D + D)) return false;
-        save(level, index);
-        lms[level][index] = lm;
-        System.arraycopy(d, 0, digests[level], index * D, D);
-        return true;
+        for (int k = from; k < to; k++) {
+            int index = which[k];
+            int first = firstChild(index), end = endChild(level, index);
+            long lm = Long.MIN_VALUE;
+            for (int c = first; c < end; c++) lm = Math.max(lm, below[c]);
+            lmOut[k] = lm;
+            byte[] d = interiorDigest(h, level, index, lm, digests[level + 1], first * D, (end - first) * D).bytes();
+            System.arraycopy(d, 0, digestOut, k * D, D);
+        }
     }
 
     private byte[] allocated(int page) {

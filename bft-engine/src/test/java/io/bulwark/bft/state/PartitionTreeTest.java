@@ -110,7 +110,7 @@ class PartitionTreeTest {
 
     @Test
     void manyDirtyPagesAreHashedInParallelToTheSameDigests() {
-        int n = 5000;
+        int n = 30_000;   // 118 leaf parents: the interior level is re-hashed in parallel too
         PartitionTree t = new PartitionTree(n);
         Naive m = new Naive(n);
         Random rnd = new Random(11);

@@ -110,16 +110,34 @@ public final class PartitionTree {
         final long seq;
         /** Page bytes at this checkpoint; {@link #ZERO_PAGE} for an all-zero page. */
         final Map<Integer, byte[]> pages = new HashMap<>();
-        /** Tuples at this checkpoint, keyed by {@link #key}. */
-        final Map<Long, Tuple> tuples = new HashMap<>();
+        /** Tuples at this checkpoint, in the order they were saved; the first batch holding a partition has its value. */
+        final List<Batch> tuples = new ArrayList<>();
+        int tupleCount;
         long pageBytes;
 
         Record(long seq) { this.seq = seq; }
+
+        /** The saved tuple of (level, index) as an index into {@code found[0]}'s arrays, or -1. */
+        int find(int level, int index, Batch[] found) {
+            for (Batch b : tuples) {
+                if (b.level != level) continue;
+                int k = Arrays.binarySearch(b.index, index);
+                if (k >= 0) {
+                    found[0] = b;
+                    return k;
+                }
+            }
+            return -1;
+        }
     }
 
-    private record Tuple(long lm, byte[] digest) {}
-
-    private static long key(int level, int index) { return (long) level << 32 | (index & 0xffffffffL); }
+    /**
+     * Tuples of one level saved together (all a checkpoint overwrites at that level, or all a check
+     * marks): sorted indices and their old lm and digest. Flat arrays, not a map entry per tuple: a
+     * checkpoint after 100,000 modified pages saves 100,000 page tuples, and a hash map spent more
+     * time on them than the hashing took.
+     */
+    private record Batch(int level, int[] index, long[] lm, byte[] digest) {}
 
     /** All pages zero, checkpoint 0 taken and retained (its root digest is {@link #digest}(0)). */
     public PartitionTree(int pageCount) {
@@ -224,7 +242,7 @@ public final class PartitionTree {
         if (seq <= lastCheckpoint)
             throw new IllegalArgumentException("checkpoint " + seq + " is not above the last checkpoint " + lastCheckpoint);
         int[] changed = dirty.stream().toArray();
-        for (int p : changed) save(leafLevel, p);   // old tuples, into the previous checkpoint's record
+        save(leafLevel, changed, changed.length);   // old tuples, into the previous checkpoint's record
         hashPages(changed, seq);
         for (int p : changed) stale[leafLevel - 1].set(p / FANOUT);
         refresh();
@@ -398,9 +416,9 @@ public final class PartitionTree {
                 .mapToObj(c -> checkRange(c * CHUNK, Math.min(pageCount, (c + 1) * CHUNK)))
                 .forEachOrdered(found -> { for (int p : found) bad.set(p); });
         BitSet explained = new BitSet();
-        for (int p = bad.nextSetBit(0); p >= 0; p = bad.nextSetBit(p + 1)) {
-            if (Arrays.equals(digests[leafLevel], p * D, p * D + D, MARK, 0, D)) continue;   // marked before
-            save(leafLevel, p);
+        int[] mark = bad.stream().filter(p -> !Arrays.equals(digests[leafLevel], p * D, p * D + D, MARK, 0, D)).toArray();   // not marked before
+        save(leafLevel, mark, mark.length);
+        for (int p : mark) {
             System.arraycopy(MARK, 0, digests[leafLevel], p * D, D);
             explained.set(p / FANOUT);
         }
@@ -462,7 +480,7 @@ public final class PartitionTree {
     /** Diagnostics: the bytes of page copies and tuples held by retained checkpoints' records. */
     public long copyBytes() {
         long total = 0;
-        for (Record r : records.values()) total += r.pageBytes + (long) r.tuples.size() * (8 + D);
+        for (Record r : records.values()) total += r.pageBytes + (long) r.tupleCount * (4 + 8 + D);
         return total;
     }
 
@@ -470,7 +488,7 @@ public final class PartitionTree {
     public int copiedPages(long seq) { return record(seq).pages.size(); }
 
     /** Tuple copies held by retained checkpoint {@code seq}'s record. */
-    public int copiedTuples(long seq) { return record(seq).tuples.size(); }
+    public int copiedTuples(long seq) { return record(seq).tupleCount; }
 
     private Record record(long seq) {
         Record r = records.get(seq);
@@ -478,13 +496,25 @@ public final class PartitionTree {
         return r;
     }
 
-    /** Keeps the working tuple of (level, index) in the latest retained record, unless it already has one. */
-    private void save(int level, int index) {
-        if (records.isEmpty()) return;
-        long k = key(level, index);
+    /**
+     * Keeps the working tuples of {@code sorted[0..count)} (ascending indices at {@code level}) in
+     * the latest retained record, before they are overwritten. A partition saved twice for the same
+     * record keeps its first copy: lookups take the first batch that holds it.
+     */
+    private void save(int level, int[] sorted, int count) {
+        if (records.isEmpty() || count == 0) return;
         Record r = records.lastEntry().getValue();
-        if (!r.tuples.containsKey(k))
-            r.tuples.put(k, new Tuple(lms[level][index], Arrays.copyOfRange(digests[level], index * D, index * D + D)));
+        int[] index = Arrays.copyOf(sorted, count);
+        long[] lm = new long[count];
+        byte[] digest = new byte[count * D];
+        long[] from = lms[level];
+        byte[] d = digests[level];
+        for (int k = 0; k < count; k++) {
+            lm[k] = from[index[k]];
+            System.arraycopy(d, index[k] * D, digest, k * D, D);
+        }
+        r.tuples.add(new Batch(level, index, lm, digest));
+        r.tupleCount += count;
     }
 
     private Map<Long, Record> retainedTail(long seq) {
@@ -493,10 +523,10 @@ public final class PartitionTree {
     }
 
     private Partition tupleAt(Map<Long, Record> tail, int level, int index) {
-        long k = key(level, index);
+        Batch[] found = new Batch[1];
         for (Record r : tail.values()) {
-            Tuple t = r.tuples.get(k);
-            if (t != null) return new Partition(t.lm(), new Digest(t.digest().clone()));
+            int k = r.find(level, index, found);
+            if (k >= 0) return new Partition(found[0].lm()[k], new Digest(Arrays.copyOfRange(found[0].digest(), k * D, k * D + D)));
         }
         return tuple(level, index);
     }
@@ -553,7 +583,7 @@ public final class PartitionTree {
     }
 
     /**
-     * Recomputes interior partitions {@code which} of one level from their children and returns
+     * Recomputes interior partitions {@code which} (ascending) of one level from their children and returns
      * those whose tuple changed, after saving their old tuples (copy-on-write). The hashing (up to
      * 8 KB of child digests each) is spread over threads when there are many — a checkpoint after
      * 1000 scattered pages re-hashes some 600 of them, more bytes than the pages themselves; the
@@ -566,13 +596,20 @@ public final class PartitionTree {
         if (n < INTERIOR_PARALLEL_MIN) interiorRange(level, which, 0, n, lm, dg);
         else IntStream.range(0, ceilDiv(n, INTERIOR_CHUNK)).parallel()
                 .forEach(c -> interiorRange(level, which, c * INTERIOR_CHUNK, Math.min(n, (c + 1) * INTERIOR_CHUNK), lm, dg));
-        BitSet changed = new BitSet();
         long[] lms = this.lms[level];
         byte[] digests = this.digests[level];
+        int[] differ = new int[n];   // positions in which whose tuple changed
+        int count = 0;
         for (int k = 0; k < n; k++) {
             int i = which[k];
-            if (lms[i] == lm[k] && Arrays.equals(dg, k * D, k * D + D, digests, i * D, i * D + D)) continue;
-            save(level, i);
+            if (lms[i] != lm[k] || !Arrays.equals(dg, k * D, k * D + D, digests, i * D, i * D + D)) differ[count++] = k;
+        }
+        int[] indices = new int[count];
+        for (int c = 0; c < count; c++) indices[c] = which[differ[c]];
+        save(level, indices, count);
+        BitSet changed = new BitSet();
+        for (int c = 0; c < count; c++) {
+            int k = differ[c], i = indices[c];
             lms[i] = lm[k];
             System.arraycopy(dg, k * D, digests, i * D, D);
             changed.set(i);

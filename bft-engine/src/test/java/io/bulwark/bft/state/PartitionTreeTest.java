@@ -239,6 +239,23 @@ class PartitionTreeTest {
         assertTrue(seq > 200, "the workload took many checkpoints: " + seq);
     }
 
+    @Test
+    void discardingEveryCheckpointThenGoingOn() {
+        PartitionTree t = new PartitionTree(1);   // the smallest tree: a root over one page
+        t.modify(0)[0] = 1;
+        t.checkpoint(2);
+        t.discardBefore(10);                      // a stable checkpoint beyond ours
+        assertTrue(t.retained().isEmpty());
+        t.modify(0)[0] = 2;                       // nothing retained: nothing to copy
+        Digest d3 = t.checkpoint(3);
+        Naive m = new Naive(1);
+        m.write(0)[0] = 2;
+        m.lm[0] = 3;
+        assertTuples(m.tuples(), t, 3);
+        assertEquals(m.tuples().get(0)[0].digest(), d3);
+        assertEquals(0, t.copiedPages(3));
+    }
+
     // ---- memory ----
 
     @Test

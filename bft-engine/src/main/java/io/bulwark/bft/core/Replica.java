@@ -781,7 +781,9 @@ public final class Replica {
             stableSeq = start;
             checkpoints.headMap(start, false).clear();
         }
-        h = start;
+        // Our own stable checkpoint may be above the one the view starts from (we executed or fetched
+        // further): the log must not start below it, or nothing later could ever become stable here.
+        h = Math.max(start, stableSeq);
         log.clear();
         sets.truncate(h);
         for (int i = 0; i < nv.selected().size(); i++) {

@@ -99,6 +99,19 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
      * that was never corrupted, at the same point of execution) holds — executing may have rewritten
      * them, or a transfer fetched them.
      */
+    /**
+     * Every flipped page that still differs has been modified since the last checkpoint: no check can
+     * see it (it has no digest yet); the next checkpoint will, by a mismatch with the others.
+     */
+    boolean differencesAwaitCheckpoint(SimReplica reference) {
+        var mine = state.tree();
+        var theirs = reference.state.tree();
+        for (int page : flippedPages) {
+            if (!java.util.Arrays.equals(mine.read(page), theirs.read(page)) && !mine.modifiedSinceCheckpoint(page)) return false;
+        }
+        return true;
+    }
+
     boolean matchesAtFlippedPages(SimReplica reference) {
         var mine = state.tree();
         var theirs = reference.state.tree();

@@ -92,6 +92,10 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
 
     boolean corrupted() { return corrupted; }
 
+    private boolean checkedSinceFlip = true;
+
+    boolean checkedSinceFlip() { return checkedSinceFlip; }
+
     private final java.util.TreeSet<Integer> flippedPages = new java.util.TreeSet<>();
 
     /**
@@ -147,6 +151,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             int index = rnd.nextInt(tree.pageCount());
             if (tree.modifiedSinceCheckpoint(index)) continue;
             corrupted = true;
+            checkedSinceFlip = false;
             flippedPages.add(index);
             byte[] page = tree.read(index);
             int bit = rnd.nextInt(page.length * 8);
@@ -157,6 +162,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     /** The check a recovering replica runs over its state (section 4.4). */
     void checkState() {
         if (stopped) return;
+        checkedSinceFlip = true;
         core.checkState(clock());
         drive();
     }

@@ -242,7 +242,6 @@ public final class Simulation {
      * recovery would), so corruption a checkpoint has not exposed yet is found too.
      */
     private String awaitCatchUp() {
-        for (SimReplica r : replicas) if (r.correct() && r.corrupted()) r.checkState();
         long limit = events.now() + PROGRESS_WINDOW_US;
         while (!caughtUp()) {
             if (!events.step(limit)) return "not caught up " + PROGRESS_WINDOW_US / 1000 + " ms after the clients finished; " + livenessReport(limit);
@@ -252,6 +251,8 @@ public final class Simulation {
     }
 
     private boolean caughtUp() {
+        // Corruption after the clients finished (or never checked) gets its check now.
+        for (SimReplica r : replicas) if (r.correct() && r.corrupted() && !r.checkedSinceFlip()) r.checkState();
         long stable = 0;
         for (SimReplica r : replicas) if (r.correct()) stable = Math.max(stable, r.core.stableSeq());
         for (SimReplica r : replicas) {

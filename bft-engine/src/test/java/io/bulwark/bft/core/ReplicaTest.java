@@ -3,18 +3,22 @@ package io.bulwark.bft.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.crypto.Digests;
+import io.bulwark.bft.msg.AuthFailure;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.Commit;
+import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
+import java.util.BitSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -228,5 +232,254 @@ class ReplicaTest {
         r.timeout(NOW + CFG.viewChangeTimeoutMs() / 4, TimerKind.ORDERING);
         assertTrue(r.ready().stream().noneMatch(x -> x instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange));
         assertEquals(0, r.view());
+    }
+
+    // ---- the big-MAC defence: unauthenticated requests in pre-prepares, AUTH-FAILURE, quarantine ----
+
+    private static BitSet bits(int... positions) {
+        BitSet b = new BitSet();
+        for (int p : positions) b.set(p);
+        return b;
+    }
+
+    private static List<Message> sent(List<Action> out) {
+        return out.stream().filter(a -> a instanceof Action.Multicast || a instanceof Action.Send)
+                .map(a -> a instanceof Action.Multicast m ? m.message() : ((Action.Send) a).message()).toList();
+    }
+
+    private static boolean prepared(List<Action> out, PrePrepare p, int replica) {
+        return sent(out).contains(new Prepare(p.view(), p.seq(), p.digest(), replica));
+    }
+
+    /** The pre-prepares a primary multicast in {@code out}. */
+    private static List<PrePrepare> proposals(List<Action> out) {
+        return sent(out).stream().filter(m -> m instanceof PrePrepare).map(m -> (PrePrepare) m).toList();
+    }
+
+    @Test
+    void aBackupThatCannotAuthenticateARequestComplainsAndPreparesOnlyAfterFPlusOneOtherBackups() {
+        Replica r = new Replica(1, CFG);
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
+        r.receive(NOW, 0, p, bits(1));   // client 5's entry for replica 1 is bad
+        List<Action> out = r.ready();
+        assertFalse(prepared(out, p, 1), "no prepare for a batch with a request we could not authenticate");
+        assertEquals(List.of(new AuthFailure(1, 0, 1, 5, 1)), sent(out), "every replica hears whose request failed here");
+        assertEquals(1, r.counters().ignored(Ignored.UNAUTHENTICATED_REQUEST));
+        r.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
+        assertFalse(prepared(r.ready(), p, 1), "one backup's prepare may come from a faulty replica");
+        r.receive(NOW, 3, new Prepare(0, 1, p.digest(), 3));
+        assertTrue(prepared(r.ready(), p, 1), "f+1 backups' prepares: a correct one authenticated every request");
+        // It goes on like any pre-prepared batch: commits, then execution.
+        r.receive(NOW, 0, new Commit(0, 1, p.digest(), 0));
+        r.receive(NOW, 2, new Commit(0, 1, p.digest(), 2));
+        assertTrue(r.ready().stream().anyMatch(a -> a instanceof Action.Execute e && e.seq() == 1));
+    }
+
+    @Test
+    void aBackupHoldingTheClientsOwnCopyOfTheRequestNeedsNoOtherAuthentication() {
+        Replica r = new Replica(1, CFG);
+        Request direct = new Request(5, 1, false, 0, "b".getBytes(), new byte[] {1, 2, 3});
+        r.receive(NOW, 5, direct);   // authenticated on arrival, straight from its client
+        r.ready();
+        PrePrepare p = pp(0, 1, NOW, req(5, 1, "b"));   // the primary's copy: same request, other authenticator
+        r.receive(NOW, 0, p, bits(0));
+        List<Action> out = r.ready();
+        assertTrue(prepared(out, p, 1));
+        assertTrue(sent(out).stream().noneMatch(m -> m instanceof AuthFailure));
+        // A different operation under the same timestamp is not the same request.
+        Replica q = new Replica(1, CFG);
+        q.receive(NOW, 5, direct);
+        q.ready();
+        PrePrepare other = pp(0, 1, NOW, req(5, 1, "not b"));
+        q.receive(NOW, 0, other, bits(0));
+        assertFalse(prepared(q.ready(), other, 1));
+    }
+
+    /** Primary 0 of view 0 with client 5's request proposed at seq 1, and client 4's at seq 2 when {@code withOther}. */
+    private static Replica primaryThatProposedClient5() {
+        Replica primary = new Replica(0, CFG);
+        primary.receive(NOW, 5, req(5, 1, "evil"));
+        assertEquals(1, proposals(primary.ready()).size());
+        return primary;
+    }
+
+    @Test
+    void fPlusOneAuthFailuresAboutTheCurrentPrimarysProposalMakeEveryReplicaLeaveTheView() {
+        Replica primary = primaryThatProposedClient5();
+        primary.receive(NOW, 1, new AuthFailure(1, 0, 1, 5, 1));
+        assertTrue(primary.viewActive(), "one complaint may come from a faulty replica");
+        primary.receive(NOW, 2, new AuthFailure(2, 0, 1, 5, 1));   // f+1 = 2 backups
+        assertTrue(sent(primary.ready()).stream().anyMatch(m -> m instanceof io.bulwark.bft.msg.ViewChange vc && vc.view() == 1),
+                "its batch will not prepare: the primary leaves the view at once");
+        Replica backup = new Replica(3, CFG);
+        backup.receive(NOW, 5, req(5, 1, "valid here"));
+        backup.receive(NOW, 1, new AuthFailure(1, 0, 1, 5, 1));
+        backup.receive(NOW, 2, new AuthFailure(2, 0, 1, 5, 1));
+        assertEquals(1, backup.view(), "so does every backup that counts the same complaints");
+        assertEquals(0, backup.pendingRequests(), "the quarantined client's request is dropped");
+    }
+
+    @Test
+    void fReplicasAloneCannotQuarantineACorrectClient() {
+        // f = 1: one complainer, however often it complains, and the primary's own word do not count.
+        Replica primary = primaryThatProposedClient5();
+        for (int i = 0; i < 5; i++) primary.receive(NOW, 3, new AuthFailure(3, 0, 1, 5, 1));
+        primary.receive(NOW, 3, new AuthFailure(3, 0, 2, 5, 2));
+        primary.ready();
+        primary.receive(NOW, 5, req(5, 2, "next"));
+        assertEquals(1, proposals(primary.ready()).size(), "client 5 is not quarantined");
+        Replica backup = new Replica(2, CFG);
+        backup.receive(NOW, 0, new AuthFailure(0, 0, 1, 5, 1));   // the primary itself
+        backup.receive(NOW, 3, new AuthFailure(3, 0, 1, 5, 1));
+        backup.receive(NOW, 5, req(5, 1, "x"));
+        assertEquals(0, backup.counters().ignored(Ignored.CLIENT_QUARANTINED));
+        assertEquals(1, backup.pendingRequests());
+
+        // f = 2 (n = 7): two faulty backups are not enough either; a third replica is.
+        ProtocolConfig two = ProtocolConfig.defaults(2).withCheckpointInterval(4, 8);
+        Replica p2 = new Replica(0, two);
+        p2.receive(NOW, 7, new Request(7, 1, false, 0, "x".getBytes(), new byte[0]));
+        p2.ready();
+        p2.receive(NOW, 5, new AuthFailure(5, 0, 1, 7, 1));
+        p2.receive(NOW, 6, new AuthFailure(6, 0, 1, 7, 1));
+        p2.receive(NOW, 7, new Request(7, 2, false, 0, "y".getBytes(), new byte[0]));
+        assertEquals(1, proposals(p2.ready()).size(), "f = 2 complainers are not enough");
+        p2.receive(NOW, 4, new AuthFailure(4, 0, 2, 7, 2));
+        p2.ready();
+        p2.receive(NOW, 7, new Request(7, 3, false, 0, "z".getBytes(), new byte[0]));
+        assertTrue(p2.ready().isEmpty(), "f+1 = 3 complainers are");
+    }
+
+    /**
+     * Four replica cores wired together in memory (no timers: time moves only when the test says).
+     * Client 5 is a big-MAC client: its requests reach the primary only with a valid MAC (the wire
+     * drops its copies at the backups) and are marked unverified in pre-prepares at the backups.
+     */
+    private static final class Group {
+        final Replica[] r = new Replica[4];
+        long now = NOW;
+        final List<Request> completed = new java.util.ArrayList<>();
+
+        Group() { for (int i = 0; i < 4; i++) r[i] = new Replica(i, CFG); }
+
+        int primary() { return CFG.primaryOf(r[1].view()); }
+
+        void clientSends(Request q) {
+            for (int i = 0; i < 4; i++) {
+                if (q.client() == 5 && i != primary()) continue;   // bad MAC at the backups: dropped by the wire
+                r[i].receive(now, q.client(), q);
+            }
+            run();
+        }
+
+        /** Delivers every message and performs every execution until nothing moves. */
+        void run() {
+            boolean moved = true;
+            while (moved) {
+                moved = false;
+                for (int i = 0; i < 4; i++) {
+                    for (Action a : r[i].ready()) {
+                        moved = true;
+                        if (a instanceof Action.Multicast m) {
+                            for (int j = 0; j < 4; j++) if (j != i) deliver(i, j, m.message());
+                        } else if (a instanceof Action.Send s && s.to() < 4) {
+                            deliver(i, s.to(), s.message());
+                        } else if (a instanceof Action.Execute e) {
+                            if (i == 0) completed.addAll(e.requests());
+                            List<byte[]> results = e.requests().stream().map(q -> new byte[] {1}).toList();
+                            r[i].executed(now, e.seq(), results);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void deliver(int from, int to, Message m) {
+            BitSet unverified = null;
+            if (m instanceof PrePrepare p) {
+                for (int k = 0; k < p.batch().size(); k++) {
+                    if (p.batch().get(k).client() != 5 || to == from) continue;
+                    if (unverified == null) unverified = new BitSet();
+                    unverified.set(k);
+                }
+            }
+            r[to].receive(now, from, m, unverified);
+        }
+    }
+
+    @Test
+    void aBigMacClientCostsEachPrimaryOneViewChangeThenItsRequestsAreIgnoredUnderIt() {
+        Group g = new Group();
+        long ts = 0;
+        // Views 0..3: each primary proposes one of its requests once; the backups' AUTH-FAILUREs
+        // quarantine the client under that primary and move everyone to the next view.
+        for (int v = 0; v < 4; v++) {
+            assertEquals(v, g.primary());
+            g.clientSends(req(5, ++ts, "evil " + v));
+            for (Replica x : g.r) assertEquals(v + 1, x.view(), "every replica left view " + v);
+            assertTrue(java.util.Arrays.stream(g.r).allMatch(Replica::viewActive), "view " + (v + 1) + " started");
+        }
+        // View 4: replica 0 is primary again, and the client is still quarantined under it.
+        assertEquals(0, g.primary());
+        g.clientSends(req(5, ++ts, "evil again"));
+        assertEquals(4, g.r[0].view(), "no view change: the primary did not propose it");
+        assertEquals(1, g.r[0].counters().ignored(Ignored.CLIENT_QUARANTINED));
+        // A backup that gets one of its requests with a valid MAC ignores it too: it runs no timer against the primary.
+        g.r[1].receive(g.now, 5, req(5, ++ts, "valid at backup 1"));
+        assertEquals(1, g.r[1].counters().ignored(Ignored.CLIENT_QUARANTINED));
+        assertEquals(0, g.r[1].pendingRequests());
+        // Correct clients are served all along.
+        g.clientSends(req(4, 1, "good"));
+        assertTrue(g.completed.stream().anyMatch(q -> q.client() == 4 && q.timestamp() == 1));
+        assertTrue(g.completed.stream().noneMatch(q -> q.client() == 5), "none of its requests executed");
+        // The quarantine expires: the first offence (under replica 0) lasted the base time.
+        g.now += ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * CFG.viewChangeTimeoutMs();
+        g.clientSends(req(5, ++ts, "after the quarantine"));
+        assertEquals(5, g.r[1].view(), "proposed again, failed again: another view change");
+        assertEquals(1, g.r[0].counters().ignored(Ignored.CLIENT_QUARANTINED));
+    }
+
+    @Test
+    void theQuarantineIsPerPrimaryDoublesPerOffenceAndIsBounded() {
+        int n = 4, f = 1;
+        long base = 100;
+        ClientQuarantine q = new ClientQuarantine(n, f, base);
+        // View 0 (primary 0): one complaint is not an offence, the second one is.
+        assertFalse(q.complaint(0, 0, 1, 9, 0));
+        assertTrue(q.complaint(0, 0, 2, 9, 0));
+        assertFalse(q.complaint(0, 0, 3, 9, 0), "one offence per view");
+        assertTrue(q.quarantined(9, 0, base - 1));
+        assertFalse(q.quarantined(9, 0, base));
+        assertFalse(q.quarantined(9, 1, 0), "only under the primary whose proposal failed");
+        // View 1 (primary 1): the second offence lasts twice as long.
+        assertFalse(q.complaint(1, 1, 2, 9, 10));
+        assertTrue(q.complaint(1, 1, 3, 9, 10));
+        assertEquals(2, q.offences(9));
+        assertTrue(q.quarantined(9, 1, 10 + 2 * base - 1));
+        assertFalse(q.quarantined(9, 1, 10 + 2 * base));
+        // Complaints about a view older than the two latest are not counted.
+        q.complaint(2, 2, 1, 8, 20);
+        assertFalse(q.complaint(0, 0, 1, 8, 20));
+        // Doubling is capped.
+        for (long v = 3; v < 3 + 2 * ClientQuarantine.MAX_DOUBLINGS; v++) {
+            q.complaint(v, (int) (v % n), (int) ((v + 1) % n), 9, 20);
+            q.complaint(v, (int) (v % n), (int) ((v + 2) % n), 9, 20);
+        }
+        assertEquals(base << ClientQuarantine.MAX_DOUBLINGS, q.quarantineMs(q.offences(9)));
+        // A faulty replica cannot crowd out the others' complaints: its own are capped per view.
+        long v = 100;
+        for (int c = 0; c < ClientQuarantine.MAX_COMPLAINTS_PER_REPLICA + 50; c++) q.complaint(v, 0, 3, 1000 + c, 20);
+        assertFalse(q.complaint(v, 0, 3, 5000, 20));
+        assertFalse(q.complaint(v, 0, 1, 5000, 20), "3's complaint about 5000 was over its cap: 1's is the first");
+        assertTrue(q.complaint(v, 0, 2, 5000, 20));
+        // Bounded records: the one expiring first goes.
+        ClientQuarantine small = new ClientQuarantine(n, f, base);
+        for (int c = 0; c <= ClientQuarantine.MAX_CLIENTS; c++) {
+            long view = c;   // one view per client, so every pair of complaints is an offence
+            small.complaint(view, 0, 1, 10 + c, c);
+            assertTrue(small.complaint(view, 0, 2, 10 + c, c));
+        }
+        assertEquals(ClientQuarantine.MAX_CLIENTS, small.tracked());
+        assertEquals(0, small.offences(10), "the first record, expiring first, was evicted");
     }
 }

@@ -20,7 +20,10 @@ final class ReplicaProcesses implements AutoCloseable {
 
     ReplicaProcesses() { this(List.of()); }
 
-    /** Replica processes whose JVMs get {@code jvmOptions} too (e.g. {@code -Xmx3g}), after the defaults. */
+    /**
+     * Replica processes whose JVMs get {@code jvmOptions} too (e.g. {@code -Xmx3g}), after the
+     * defaults; {@code {id}} in an option becomes the replica's id (e.g. a JFR file per replica).
+     */
     ReplicaProcesses(List<String> jvmOptions) {
         this.jvmOptions = List.copyOf(jvmOptions);
         Runtime.getRuntime().addShutdownHook(hook);
@@ -29,7 +32,7 @@ final class ReplicaProcesses implements AutoCloseable {
     /** Starts replica {@code id}; {@code extra} are further {@code bulwark replica} options. */
     void start(Path config, int id, List<String> extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms256m", "-XX:+UseSerialGC"));
-        cmd.addAll(jvmOptions);
+        for (String o : jvmOptions) cmd.add(o.replace("{id}", Integer.toString(id)));
         cmd.addAll(List.of("-cp", jarPath(), BulwarkCli.class.getName(), "replica", "--config", config.toString(), "--id", Integer.toString(id)));
         cmd.addAll(extra);
         Path log = config.toAbsolutePath().getParent().resolve("replica-" + id + ".log");
@@ -63,6 +66,9 @@ final class ReplicaProcesses implements AutoCloseable {
     }
 
     Process process(int i) { return processes.get(i); }
+
+    /** The log files of every process started, stopped ones included. */
+    List<Path> logs() { return List.copyOf(logs); }
 
     /** Processes started (and not yet stopped by {@link #close}). */
     int count() { return processes.size(); }

@@ -59,9 +59,10 @@ final class StateTransferBench {
      * @param replicaHeap       the replica JVMs' -Xmx (the state, copy-on-write copies, fetched pages)
      * @param timeoutS          the transfer must complete within this after replica 3 is launched
      * @param replicaJvmOptions more JVM options for the replica processes (e.g. JFR, for profiling)
+     * @param keepLogs          if not null, the replicas' logs are copied into this directory once they stopped
      */
     record Options(int pages, double missingFraction, int pagesPerRequest, int clients, String replicaHeap, long timeoutS,
-                   List<String> replicaJvmOptions) {
+                   List<String> replicaJvmOptions, Path keepLogs) {
         Options {
             if (pages < 1 || pages > 1 << 20) throw new IllegalArgumentException("--pages must be 1.." + (1 << 20));
             if (!(missingFraction > 0 && missingFraction <= 1)) throw new IllegalArgumentException("--missing-fraction must be in (0, 1]");
@@ -72,11 +73,15 @@ final class StateTransferBench {
             replicaJvmOptions = List.copyOf(replicaJvmOptions);
         }
 
-        static Options defaults() { return new Options(DEFAULT_PAGES, 0.1, 64, 4, "3g", 600, List.of()); }
+        static Options defaults() { return new Options(DEFAULT_PAGES, 0.1, 64, 4, "3g", 600, List.of(), null); }
 
-        Options withPages(int p) { return new Options(p, missingFraction, pagesPerRequest, clients, replicaHeap, timeoutS, replicaJvmOptions); }
+        Options withPages(int p) {
+            return new Options(p, missingFraction, pagesPerRequest, clients, replicaHeap, timeoutS, replicaJvmOptions, keepLogs);
+        }
 
-        Options withMissingFraction(double m) { return new Options(pages, m, pagesPerRequest, clients, replicaHeap, timeoutS, replicaJvmOptions); }
+        Options withMissingFraction(double m) {
+            return new Options(pages, m, pagesPerRequest, clients, replicaHeap, timeoutS, replicaJvmOptions, keepLogs);
+        }
     }
 
     /**
@@ -117,7 +122,8 @@ final class StateTransferBench {
         jvm.add("-Xmx" + o.replicaHeap());
         jvm.addAll(o.replicaJvmOptions());
         List<BftClient> clients = new ArrayList<>();
-        try (ReplicaProcesses procs = new ReplicaProcesses(jvm); EventLoop loop = EventLoop.start("bulwark-transfer-clients")) {
+        ReplicaProcesses procs = new ReplicaProcesses(jvm);
+        try (procs; EventLoop loop = EventLoop.start("bulwark-transfer-clients")) {
             try {
                 ClusterConfig cluster = LocalCluster.prepare(dir, cfg.f(), o.clients());
                 Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
@@ -165,6 +171,11 @@ final class StateTransferBench {
                 for (BftClient c : clients) c.close();
             }
         } finally {
+            if (o.keepLogs() != null) {
+                Files.createDirectories(o.keepLogs());
+                for (Path log : procs.logs())
+                    if (Files.exists(log)) Files.copy(log, o.keepLogs().resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             BenchGroup.deleteTree(dir);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);

@@ -35,8 +35,12 @@ final class TransferBenchCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", defaultValue = "600", description = "The transfer must complete within this after the replica is launched (default: ${DEFAULT-VALUE}).")
     long timeoutS;
 
-    @Option(names = "--replica-jvm-option", description = "A further JVM option for the replica processes, repeatable (e.g. -XX:StartFlightRecording=...).")
+    @Option(names = "--replica-jvm-option", description = "A further JVM option for the replica processes, repeatable; {id} becomes the replica's id "
+            + "(e.g. -XX:StartFlightRecording=filename=/tmp/r{id}.jfr,settings=profile).")
     List<String> replicaJvmOptions = new ArrayList<>();
+
+    @Option(names = "--keep-logs", description = "Copy the replicas' logs into this directory when they stopped.")
+    java.nio.file.Path keepLogs;
 
     @Option(names = "--json", description = "Print {\"transfer_mb_per_s\":X,\"pages\":P,\"seconds\":S,...} as the last line.")
     boolean json;
@@ -44,7 +48,7 @@ final class TransferBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (runs < 1 || runs > 20) throw new IllegalArgumentException("--runs must be 1..20");
-        StateTransferBench.Options o = new StateTransferBench.Options(pages, missingFraction, pagesPerRequest, clients, replicaHeap, timeoutS, replicaJvmOptions);
+        StateTransferBench.Options o = new StateTransferBench.Options(pages, missingFraction, pagesPerRequest, clients, replicaHeap, timeoutS, replicaJvmOptions, keepLogs);
         List<StateTransferBench.Result> results = new ArrayList<>();
         for (int r = 0; r < runs; r++) results.add(StateTransferBench.run(o, System.out));
         results.sort((a, b) -> Double.compare(a.mbPerSecond(), b.mbPerSecond()));

@@ -92,27 +92,67 @@ final class StateTransferBench {
      * @param checkpoint   the checkpoint it transferred to
      * @param wallSeconds  from launching replica 3's JVM to the transfer's completion
      */
-    record Result(double mbPerSecond, long pages, double seconds, long written, long checkpoint, double wallSeconds) {
+    /**
+     * One transfer as the replica timed it.
+     *
+     * @param mbPerSecond pages × 4096 / seconds, in MB (2^20 bytes) per second
+     * @param pages       pages the transfer fetched (the written pages plus the engine's client-table pages)
+     * @param seconds     the transfer's duration as the replica timed it
+     * @param checkpoint  the checkpoint it transferred to
+     */
+    record Transfer(double mbPerSecond, long pages, double seconds, long checkpoint) {
+        static Transfer of(Matcher m) {
+            long pages = Long.parseLong(m.group(2));
+            double seconds = Double.parseDouble(m.group(3)) / 1e3;
+            return new Transfer(pages * (double) PartitionTree.PAGE_SIZE / (1 << 20) / seconds, pages, seconds, Long.parseLong(m.group(1)));
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "state transfer to checkpoint %d: %d pages (%.1f MB) in %.3f s = %.1f MB/s",
+                    checkpoint, pages, pages * (double) PartitionTree.PAGE_SIZE / (1 << 20), seconds, mbPerSecond);
+        }
+    }
+
+    /**
+     * @param fresh       replica 3 launched as a fresh process (cold JVM): the headline figure
+     * @param written     pages the clients wrote before each transfer (what replica 3 was missing of the service state)
+     * @param wallSeconds from launching replica 3's JVM to the fresh transfer's completion
+     * @param lagging     the same replica, its JVM now warm, stopped (SIGSTOP) while the clients rewrote the same
+     *                    pages with new bytes and the group moved on, then resumed (SIGCONT); null if not measured
+     */
+    record Result(Transfer fresh, long written, double wallSeconds, Transfer lagging) {
+        double mbPerSecond() { return fresh.mbPerSecond(); }
+
         String json() {
             return String.format(Locale.ROOT, "{\"transfer_mb_per_s\":%.1f,\"pages\":%d,\"seconds\":%.3f,"
-                    + "\"written_pages\":%d,\"checkpoint\":%d,\"wall_seconds\":%.3f}", mbPerSecond, pages, seconds, written, checkpoint, wallSeconds);
+                            + "\"written_pages\":%d,\"checkpoint\":%d,\"wall_seconds\":%.3f%s}",
+                    fresh.mbPerSecond(), fresh.pages(), fresh.seconds(), written, fresh.checkpoint(), wallSeconds,
+                    lagging == null ? "" : String.format(Locale.ROOT, ",\"lagging_transfer_mb_per_s\":%.1f,\"lagging_pages\":%d,\"lagging_seconds\":%.3f",
+                            lagging.mbPerSecond(), lagging.pages(), lagging.seconds()));
         }
     }
 
     private StateTransferBench() {}
 
-    /** Runs one measurement on a fresh group, printing progress to {@code out}. */
-    static Result run(Options o, PrintStream out) throws Exception {
+    /**
+     * Runs one measurement on a fresh group, printing progress to {@code out}: the fresh replica's
+     * transfer, then (if {@code lagging}) the warm, lagging replica's.
+     */
+    static Result run(Options o, boolean lagging, PrintStream out) throws Exception {
         ProtocolConfig cfg = ReplicaCommand.protocolConfig(1, ProtocolConfig.DEFAULT_K, null);
         int missing = (int) Math.min(o.pages(), Math.round(o.pages() * o.missingFraction()));
         int requests = (missing + o.pagesPerRequest() - 1) / o.pagesPerRequest();
         int padding = cfg.logSize() + 2 * cfg.checkpointInterval();
         out.printf(Locale.ROOT, "bulwark bench transfer: n=%d replica processes (f=%d) on loopback, service fill, %d pages of %d bytes (%.1f MB) each;%n"
                         + "  replica 3 down while %d clients write %d pages (%.1f%%) in %d requests of <= %d pages spread over the state, then %d one-at-a-time "
-                        + "empty writes (L + 2K, K=%d, L=%d);%n  then replica 3 starts fresh (all zero) and fetches what it misses; replica JVMs: -Xmx%s %s%n",
+                        + "empty writes (L + 2K, K=%d, L=%d);%n  then replica 3 starts fresh (all zero) and fetches what it misses%s; replica JVMs: -Xmx%s %s%n"
+                        + "  MB/s = pages fetched x 4096 / the transfer's duration as the replica logs it (MB = 2^20 bytes)%n",
                 cfg.n(), cfg.f(), o.pages(), PartitionTree.PAGE_SIZE, o.pages() * (double) PartitionTree.PAGE_SIZE / (1 << 20),
                 o.clients(), missing, 100.0 * missing / o.pages(), requests, o.pagesPerRequest(), padding,
-                cfg.checkpointInterval(), cfg.logSize(), o.replicaHeap(), String.join(" ", o.replicaJvmOptions()));
+                cfg.checkpointInterval(), cfg.logSize(),
+                lagging ? ";\n  then, lagging: replica 3 is stopped (SIGSTOP), the same pages are rewritten with new bytes and the group moves on as before, "
+                        + "and it is resumed (SIGCONT), its JVM warm" : "",
+                o.replicaHeap(), String.join(" ", o.replicaJvmOptions()));
         out.flush();
 
         Path dir = Files.createTempDirectory("bulwark-transfer-");
@@ -123,6 +163,7 @@ final class StateTransferBench {
         jvm.addAll(o.replicaJvmOptions());
         List<BftClient> clients = new ArrayList<>();
         ReplicaProcesses procs = new ReplicaProcesses(jvm);
+        Process stopped = null;
         try (procs; EventLoop loop = EventLoop.start("bulwark-transfer-clients")) {
             try {
                 ClusterConfig cluster = LocalCluster.prepare(dir, cfg.f(), o.clients());
@@ -135,35 +176,33 @@ final class StateTransferBench {
                 for (BftClient c : clients)
                     if (!c.awaitConnected(Duration.ofSeconds(30))) throw new IOException("client " + c.id() + " could not connect within 30 s");
 
-                long w0 = System.nanoTime();
-                List<CompletableFuture<byte[]>> writes = new ArrayList<>();
-                int left = missing;
-                for (int r = 0; r < requests; r++) {
-                    int count = Math.min(o.pagesPerRequest(), left);
-                    left -= count;
-                    int first = (int) ((long) r * o.pages() / requests);   // stride >= pagesPerRequest, so the runs never overlap
-                    writes.add(clients.get(r % clients.size()).invokeAsync(FillService.write(first, count, 0x5EED + r), false));
-                }
-                for (CompletableFuture<byte[]> f : writes) FillService.resultValue(f.get(120, TimeUnit.SECONDS));
-                for (int i = 0; i < padding; i++)
-                    FillService.resultValue(clients.get(0).invokeAsync(FillService.write(0, 0, 0), false).get(60, TimeUnit.SECONDS));
-                out.printf(Locale.ROOT, "wrote %d pages in %d requests and sent %d empty writes in %.1f s; starting replica %d%n",
-                        missing, requests, padding, (System.nanoTime() - w0) / 1e9, late);
+                write(clients, o, missing, requests, padding, 0x5EED, out);
+                out.println("starting replica " + late);
                 out.flush();
-
                 long launched = System.nanoTime();
                 procs.start(conf, late, args);
-                Matcher m = awaitTransfer(procs, late, launched + o.timeoutS() * 1_000_000_000L, o.timeoutS());
+                Transfer fresh = Transfer.of(awaitTransfer(procs, late, 1, launched + o.timeoutS() * 1_000_000_000L, o.timeoutS()));
                 double wall = (System.nanoTime() - launched) / 1e9;
-                long checkpoint = Long.parseLong(m.group(1));
-                long pages = Long.parseLong(m.group(2));
-                double seconds = Double.parseDouble(m.group(3)) / 1e3;
-                double mbps = pages * (double) PartitionTree.PAGE_SIZE / (1 << 20) / seconds;
-                out.printf(Locale.ROOT, "replica %d: state transfer to checkpoint %d: %d pages (%.1f MB) in %.3f s = %.1f MB/s "
-                                + "(%.3f s from launching its JVM: start-up, hashing its all-zero state, learning of the checkpoint, the transfer)%n",
-                        late, checkpoint, pages, pages * (double) PartitionTree.PAGE_SIZE / (1 << 20), seconds, mbps, wall);
-                return new Result(mbps, pages, seconds, missing, checkpoint, wall);
+                out.printf(Locale.ROOT, "fresh replica %d: %s (%.3f s from launching its JVM: start-up, hashing its all-zero state, "
+                        + "learning of the checkpoint, the transfer)%n", late, fresh.describe(), wall);
+                out.flush();
+
+                Transfer lag = null;
+                if (lagging) {
+                    stopped = procs.process(late);
+                    signal(stopped, "STOP");
+                    write(clients, o, missing, requests, padding, 0xBEEF, out);
+                    out.println("resuming replica " + late);
+                    out.flush();
+                    long resumed = System.nanoTime();
+                    signal(stopped, "CONT");
+                    stopped = null;
+                    lag = Transfer.of(awaitTransfer(procs, late, 2, resumed + o.timeoutS() * 1_000_000_000L, o.timeoutS()));
+                    out.printf(Locale.ROOT, "lagging replica %d: %s (%.3f s from resuming it)%n", late, lag.describe(), (System.nanoTime() - resumed) / 1e9);
+                }
+                return new Result(fresh, missing, wall, lag);
             } catch (Exception | Error e) {
+                if (stopped != null) signal(stopped, "CONT");
                 for (int i = 0; i < procs.count(); i++)
                     out.println("--- replica " + i + " log (last lines) ---\n" + procs.logTail(i));
                 throw e;
@@ -185,18 +224,48 @@ final class StateTransferBench {
         }
     }
 
-    /** Polls replica {@code id}'s log for the transfer line; fails if the process exits or the deadline passes. */
-    private static Matcher awaitTransfer(ReplicaProcesses procs, int id, long deadlineNanos, long timeoutS) throws IOException, InterruptedException {
+    /**
+     * {@code missing} pages in {@code requests} WRITEs spread evenly over the state, concurrently from
+     * every client, then {@code padding} empty writes one at a time (each its own batch).
+     */
+    private static void write(List<BftClient> clients, Options o, int missing, int requests, int padding, long seed, PrintStream out)
+            throws Exception {
+        long w0 = System.nanoTime();
+        List<CompletableFuture<byte[]>> writes = new ArrayList<>();
+        int left = missing;
+        for (int r = 0; r < requests; r++) {
+            int count = Math.min(o.pagesPerRequest(), left);
+            left -= count;
+            int first = (int) ((long) r * o.pages() / requests);   // stride >= pagesPerRequest, so the runs never overlap
+            writes.add(clients.get(r % clients.size()).invokeAsync(FillService.write(first, count, seed + r), false));
+        }
+        for (CompletableFuture<byte[]> f : writes) FillService.resultValue(f.get(120, TimeUnit.SECONDS));
+        for (int i = 0; i < padding; i++)
+            FillService.resultValue(clients.get(0).invokeAsync(FillService.write(0, 0, 0), false).get(60, TimeUnit.SECONDS));
+        out.printf(Locale.ROOT, "wrote %d pages in %d requests and sent %d empty writes in %.1f s%n",
+                missing, requests, padding, (System.nanoTime() - w0) / 1e9);
+    }
+
+    /** Sends SIGSTOP or SIGCONT to one of our replica processes, by its pid. */
+    private static void signal(Process p, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0)
+            throw new IOException("kill -" + signal + " " + p.pid() + " failed");
+    }
+
+    /** Polls replica {@code id}'s log for its {@code nth} transfer line; fails if the process exits or the deadline passes. */
+    private static Matcher awaitTransfer(ReplicaProcesses procs, int id, int nth, long deadlineNanos, long timeoutS)
+            throws IOException, InterruptedException {
         Path log = procs.log(id);
         while (true) {
             if (Files.exists(log)) {
                 Matcher m = DONE.matcher(Files.readString(log));
-                if (m.find()) return m;
+                for (int found = 0; m.find(); ) if (++found == nth) return m;
             }
             if (!procs.process(id).isAlive())
                 throw new IOException("replica " + id + " exited with " + procs.process(id).exitValue() + " before completing a state transfer");
             if (System.nanoTime() - deadlineNanos > 0)
-                throw new IOException("replica " + id + " did not complete a state transfer within " + timeoutS + " s of its launch");
+                throw new IOException("replica " + id + " did not complete state transfer " + nth + " within " + timeoutS + " s");
             procs.process(id).waitFor(10, TimeUnit.MILLISECONDS);
         }
     }

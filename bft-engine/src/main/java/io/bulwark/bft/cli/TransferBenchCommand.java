@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code bulwark bench transfer} (hidden): the state-transfer part of {@code bench state} on its own,
  * see {@link StateTransferBench}. With {@code --json} the last line is
- * {@code {"transfer_mb_per_s":X,"pages":P,"seconds":S,...}}.
+ * {@code {"transfer_mb_per_s":X,"pages":P,"seconds":S,...}}: X is the fresh replica's (a new process,
+ * cold JVM); {@code lagging_transfer_mb_per_s} the same replica's later transfer with a warm JVM.
  */
 @Command(name = "transfer", hidden = true, mixinStandardHelpOptions = true,
         description = "State-transfer throughput: a replica process missing a fraction of a (default 1 GB) state fetches it from 3 others over loopback.")
@@ -29,7 +30,7 @@ final class TransferBenchCommand implements Callable<Integer> {
     @Option(names = "--replica-heap", defaultValue = "3g", description = "The replica JVMs' -Xmx (default: ${DEFAULT-VALUE}).")
     String replicaHeap;
 
-    @Option(names = "--runs", defaultValue = "1", description = "Measurements, each on a fresh group (default: ${DEFAULT-VALUE}); the JSON reports the median.")
+    @Option(names = "--runs", defaultValue = "1", description = "Measurements, each on a fresh group (default: ${DEFAULT-VALUE}); the JSON reports the run with the median fresh-replica figure.")
     int runs;
 
     @Option(names = "--timeout-s", defaultValue = "600", description = "The transfer must complete within this after the replica is launched (default: ${DEFAULT-VALUE}).")
@@ -38,6 +39,11 @@ final class TransferBenchCommand implements Callable<Integer> {
     @Option(names = "--replica-jvm-option", description = "A further JVM option for the replica processes, repeatable; {id} becomes the replica's id "
             + "(e.g. -XX:StartFlightRecording=filename=/tmp/r{id}.jfr,settings=profile).")
     List<String> replicaJvmOptions = new ArrayList<>();
+
+    @Option(names = "--lagging", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also measure a lagging replica with a warm JVM: replica 3 stopped (SIGSTOP) while the pages are rewritten, then resumed "
+                    + "(default: ${DEFAULT-VALUE}; --no-lagging to skip).")
+    boolean lagging;
 
     @Option(names = "--keep-logs", description = "Copy the replicas' logs into this directory when they stopped.")
     java.nio.file.Path keepLogs;
@@ -50,13 +56,17 @@ final class TransferBenchCommand implements Callable<Integer> {
         if (runs < 1 || runs > 20) throw new IllegalArgumentException("--runs must be 1..20");
         StateTransferBench.Options o = new StateTransferBench.Options(pages, missingFraction, pagesPerRequest, clients, replicaHeap, timeoutS, replicaJvmOptions, keepLogs);
         List<StateTransferBench.Result> results = new ArrayList<>();
-        for (int r = 0; r < runs; r++) results.add(StateTransferBench.run(o, System.out));
-        results.sort((a, b) -> Double.compare(a.mbPerSecond(), b.mbPerSecond()));
+        for (int r = 0; r < runs; r++) results.add(StateTransferBench.run(o, lagging, System.out));
         if (runs > 1) {
-            StringBuilder all = new StringBuilder("transfer MB/s over " + runs + " runs:");
+            StringBuilder all = new StringBuilder("transfer MB/s over " + runs + " runs, fresh replica:");
             for (StateTransferBench.Result r : results) all.append(String.format(java.util.Locale.ROOT, " %.1f", r.mbPerSecond()));
+            if (lagging) {
+                all.append("; lagging replica (warm JVM):");
+                for (StateTransferBench.Result r : results) all.append(String.format(java.util.Locale.ROOT, " %.1f", r.lagging().mbPerSecond()));
+            }
             System.out.println(all);
         }
+        results.sort((a, b) -> Double.compare(a.mbPerSecond(), b.mbPerSecond()));
         if (json) System.out.println(results.get(results.size() / 2).json());
         return 0;
     }

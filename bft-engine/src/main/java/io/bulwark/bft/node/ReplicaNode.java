@@ -253,7 +253,9 @@ public final class ReplicaNode implements AutoCloseable {
     /** A consistent snapshot of the core's progress, taken on the loop. */
     public String describe() {
         return loop.submit(() -> "replica " + id + " view=" + core.view() + " executed=" + core.lastExecuted()
-                + " h=" + core.lowWaterMark() + " ignored=" + core.counters().snapshot()
+                + " h=" + core.lowWaterMark() + " view-changes-started=" + core.viewChangesStarted()
+                + " transfers=" + core.transfersCompleted() + " pages-transferred=" + core.pagesTransferred()
+                + (core.transferring() ? " TRANSFERRING" : "") + " ignored=" + core.counters().snapshot()
                 + " rejected=" + endpoint.wire().counters()
                 + (adversary.kind() == Adversary.Kind.NONE ? "" : " adversary=" + adversary + " withheld=" + withheld)).join();
     }

@@ -69,7 +69,7 @@ final class AttackBenchCommand implements Callable<Integer> {
         for (String a : attacks)
             if (!List.of("slow-primary", "big-mac", "silent-backup").contains(a))
                 throw new IllegalArgumentException("unknown attack '" + a + "' (expected slow-primary, big-mac or silent-backup)");
-        ServiceChoice choice = ServiceChoice.parse(service);
+        ServiceChoice choice = ServiceChoice.parseLoad(service);
         int f = 1;
         ProtocolConfig replicaCfg = ReplicaCommand.protocolConfig(f, ProtocolConfig.DEFAULT_K, viewChangeTimeoutMs);
         ProtocolConfig clientCfg = FailoverBenchCommand.clientConfig(replicaCfg, clientRetransmitMs);

@@ -61,7 +61,7 @@ final class FailoverBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (trials < 1 || trials > 1000) throw new IllegalArgumentException("--trials must be 1..1000");
         if (clientCount < 1 || clientCount > 256) throw new IllegalArgumentException("--clients must be 1..256");
-        ServiceChoice choice = ServiceChoice.parse(service);
+        ServiceChoice choice = ServiceChoice.parseLoad(service);
         int f = 1;
         ProtocolConfig replicaCfg = ReplicaCommand.protocolConfig(f, ProtocolConfig.DEFAULT_K, viewChangeTimeoutMs);
         ProtocolConfig clientCfg = clientConfig(replicaCfg, clientRetransmitMs);

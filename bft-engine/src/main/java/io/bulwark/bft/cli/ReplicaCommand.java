@@ -23,7 +23,8 @@ final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, description = "This replica's id (0..n-1).")
     int id;
 
-    @Option(names = "--service", defaultValue = "kv", description = "kv (default) or null (the paper's null service, for benchmarks).")
+    @Option(names = "--service", defaultValue = "kv", description = "kv (default), null (the paper's null service, for benchmarks) or fill "
+            + "(pages overwritten with deterministic pseudo-random bytes, for the state-transfer benchmark).")
     String service;
 
     @Option(names = "--result-size", defaultValue = "0", description = "Result size in bytes of the null service (default: ${DEFAULT-VALUE}).")

@@ -16,13 +16,24 @@ final class ReplicaProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
     private final Thread hook = new Thread(this::stopAll, "bulwark-stop-replicas");
+    private final List<String> jvmOptions;
 
-    ReplicaProcesses() { Runtime.getRuntime().addShutdownHook(hook); }
+    ReplicaProcesses() { this(List.of()); }
+
+    /**
+     * Replica processes whose JVMs get {@code jvmOptions} too (e.g. {@code -Xmx3g}), after the
+     * defaults; {@code {id}} in an option becomes the replica's id (e.g. a JFR file per replica).
+     */
+    ReplicaProcesses(List<String> jvmOptions) {
+        this.jvmOptions = List.copyOf(jvmOptions);
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
 
     /** Starts replica {@code id}; {@code extra} are further {@code bulwark replica} options. */
     void start(Path config, int id, List<String> extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms256m", "-XX:+UseSerialGC", "-cp", jarPath(),
-                BulwarkCli.class.getName(), "replica", "--config", config.toString(), "--id", Integer.toString(id)));
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms256m", "-XX:+UseSerialGC"));
+        for (String o : jvmOptions) cmd.add(o.replace("{id}", Integer.toString(id)));
+        cmd.addAll(List.of("-cp", jarPath(), BulwarkCli.class.getName(), "replica", "--config", config.toString(), "--id", Integer.toString(id)));
         cmd.addAll(extra);
         Path log = config.toAbsolutePath().getParent().resolve("replica-" + id + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -55,6 +66,15 @@ final class ReplicaProcesses implements AutoCloseable {
     }
 
     Process process(int i) { return processes.get(i); }
+
+    /** The log files of every process started, stopped ones included. */
+    List<Path> logs() { return List.copyOf(logs); }
+
+    /** Processes started (and not yet stopped by {@link #close}). */
+    int count() { return processes.size(); }
+
+    /** Process {@code i}'s log file (standard output and error). */
+    Path log(int i) { return logs.get(i); }
 
     /** The last lines of process {@code i}'s log, for failure reports. */
     String logTail(int i) {

@@ -29,6 +29,12 @@ public sealed interface Action {
     /** Execute one read-only request against the current state; then call {@code Replica.executedReadOnly}. */
     record ExecuteReadOnly(Request request) implements Action {}
 
+    /**
+     * State transfer replaced the state with checkpoint {@code seq}'s: the driver tells the service,
+     * which must drop anything it derived from the pages (caches).
+     */
+    record StateReplaced(long seq) implements Action {}
+
     /** Client side: the request with {@code timestamp} completed with a certified {@code result}. */
     record Complete(long timestamp, byte[] result) implements Action {}
 }

@@ -24,6 +24,15 @@ public enum Ignored {
     NEW_VIEW_REJECTED,
     /** A new view starts from a checkpoint this replica has not reached (state transfer is needed). */
     STATE_BEHIND,
+    /** A request from a client beyond the client table's capacity (the same at every replica). */
+    CLIENT_TABLE_FULL,
+    /** A FETCH for a checkpoint this replica no longer (or not yet) retains, or while it is fetching itself. */
+    CHECKPOINT_NOT_HELD,
+    BAD_FETCH,
+    /** This replica's own state failed a check or disagreed with 2f+1 others: repaired by state transfer. */
+    STATE_CORRUPT,
+    /** A finished transfer whose tree did not match the target digest: walked again. */
+    TRANSFER_INCONSISTENT,
     /**
      * A pre-prepare held a request whose client authenticator did not verify here (and no copy of
      * it from its client): it waits for f+1 other backups' prepares, and an AUTH-FAILURE goes out.

@@ -9,6 +9,9 @@ final class Outbox {
 
     void add(Action a) { actions.add(a); }
 
+    /** The pending actions, for helpers that append to them (state transfer). */
+    List<Action> list() { return actions; }
+
     /** The actions accumulated since the last call, in order. */
     List<Action> ready() {
         if (actions.isEmpty()) return List.of();

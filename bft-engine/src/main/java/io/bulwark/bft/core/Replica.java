@@ -5,9 +5,12 @@ import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.msg.AuthFailure;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.Commit;
+import io.bulwark.bft.msg.Data;
+import io.bulwark.bft.msg.Fetch;
 import io.bulwark.bft.msg.FetchBatch;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.MetaData;
 import io.bulwark.bft.msg.NewView;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.Prepare;
@@ -16,6 +19,9 @@ import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
 import io.bulwark.bft.msg.ViewChange;
 import io.bulwark.bft.msg.ViewChangeAck;
+import io.bulwark.bft.msg.ViewChange.CheckpointRef;
+import io.bulwark.bft.state.PartitionTree;
+import io.bulwark.bft.state.ReplicatedState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +41,10 @@ import java.util.TreeMap;
  * ({@link #timeout}), the end of an execution ({@link #executed}, {@link #executedReadOnly}) —
  * each with the current time as an argument, and accumulates {@link Action}s that the driver
  * collects with {@link #ready()}. No sockets, threads, clocks, randomness or files in here.
+ * <p>
+ * The replica owns its {@link ReplicatedState}: the driver executes operations against the
+ * service's pages, and the core takes checkpoints of the partition tree, serves and runs state
+ * transfer (section 4.6.2) — in-memory data structures, no I/O.
  * <p>
  * Invariants: slots exist only for h &lt; seq ≤ H = h + L and only for the current view; at most
  * one execution is outstanding; requests execute in sequence order, each client's at most once (by
@@ -94,7 +104,7 @@ public final class Replica {
     private boolean orderingTimerArmed;
     /** Highest timestamp per client assigned a sequence number but not yet executed. */
     private final Map<Integer, Long> assigned = new HashMap<>();
-    private final Map<Integer, CachedReply> lastReply = new HashMap<>();
+    private final ClientTable clients;
     private final ArrayDeque<Request> deferredReads = new ArrayDeque<>();
 
     // ---- view changes (section 4.5) ----
@@ -119,14 +129,37 @@ public final class Replica {
     // ---- the big-MAC defence (see ClientQuarantine) ----
     private final ClientQuarantine quarantine;
 
-    public Replica(int id, ProtocolConfig cfg) {
+    // ---- state (section 4.6.2) ----
+    private final ReplicatedState state;
+    private final PartitionTree tree;
+    /** The fetch in progress, or null. While it runs nothing executes. */
+    private StateTransfer transfer;
+    /** The latest checkpoint above our execution whose digest f+1 replicas vouch for (or a new view started from). */
+    private CheckpointRef target;
+    /** Since when a target above our execution has been known (reset when execution reaches it). */
+    private long behindSince = -1;
+    private long lastProgressAt;
+    private final FarCheckpoints far;
+    private long transfersCompleted;
+    private long pagesTransferred;
+    /** Our state is known bad (a page failed its check, or 2f+1 others certified another digest): nothing executes until a transfer repairs it. */
+    private boolean corrupt;
+
+    /** A replica with a small state of its own (tests of the protocol alone). */
+    public Replica(int id, ProtocolConfig cfg) { this(id, cfg, new ReplicatedState(1, 64)); }
+
+    public Replica(int id, ProtocolConfig cfg, ReplicatedState state) {
         this.cfg = cfg;
+        this.state = state;
+        this.tree = state.tree();
+        this.clients = new ClientTable(state.maxClients());
         this.n = cfg.n();
         this.f = cfg.f();
         if (id < 0 || id >= n) throw new IllegalArgumentException("replica id " + id + " outside 0.." + (n - 1));
         this.id = id;
         this.sets = new PreparedSets(f);
         this.latestViewChange = new ViewChange[n];
+        this.far = new FarCheckpoints(n);
         this.quarantine = new ClientQuarantine(n, f, ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * cfg.viewChangeTimeoutMs());
         // Every correct replica starts from the same initial state: the checkpoint at 0.
         CheckpointVotes genesis = votes(0);
@@ -141,6 +174,7 @@ public final class Replica {
     /** Starts the replica's timers. */
     public void start(long now) {
         this.now = now;
+        this.lastProgressAt = now;
         out.add(new Action.SetTimer(TimerKind.STATUS, now + cfg.statusIntervalMs()));
     }
 
@@ -164,6 +198,9 @@ public final class Replica {
         else if (m instanceof ViewChangeAck a) onViewChangeAck(from, a);
         else if (m instanceof NewView nv) onNewView(from, nv);
         else if (m instanceof FetchBatch fb) onFetchBatch(from, fb);
+        else if (m instanceof Fetch fe) onFetch(from, fe);
+        else if (m instanceof MetaData md) onMetaData(from, md);
+        else if (m instanceof Data d) onData(from, d);
         else if (m instanceof AuthFailure af) onAuthFailure(from, af);
         else counters.ignore(Ignored.UNEXPECTED_MESSAGE);
     }
@@ -175,6 +212,8 @@ public final class Replica {
             out.add(new Action.Multicast(status()));
             for (var w : wanted.entrySet()) out.add(new Action.Multicast(new FetchBatch(id, w.getValue(), w.getKey())));
             out.add(new Action.SetTimer(TimerKind.STATUS, now + cfg.statusIntervalMs()));
+            if (transfer != null) transfer.tick(out.list());
+            maybeTransfer();
         } else if (kind == TimerKind.ORDERING && orderingTimerArmed) {
             orderingTimerArmed = false;
             Long oldest = oldestAwaitingOrder();
@@ -188,17 +227,17 @@ public final class Replica {
     }
 
     /**
-     * The driver finished {@link Action.Execute} for {@code seq}: one result per request, and the
-     * state digest after it when the action asked for a checkpoint.
+     * The driver finished {@link Action.Execute} for {@code seq}: one result per request. When the
+     * action asked for a checkpoint, the core takes it (the client table goes into the state first).
      */
-    public void executed(long now, long seq, List<byte[]> results, Digest stateDigest) {
+    public void executed(long now, long seq, List<byte[]> results) {
         this.now = now;
         if (seq != executing || results.size() != executingRequests.size())
             throw new IllegalStateException("executed(" + seq + ") does not match the outstanding execution " + executing);
         for (int i = 0; i < results.size(); i++) {
             Request r = executingRequests.get(i);
             byte[] result = results.get(i);
-            lastReply.put(r.client(), new CachedReply(r.timestamp(), result));
+            clients.put(r.client(), r.timestamp(), result);
             Long a = assigned.get(r.client());
             if (a != null && a <= r.timestamp()) assigned.remove(r.client());
             Request p = pending.get(r.client());
@@ -211,6 +250,7 @@ public final class Replica {
         executing = -1;
         executingRequests = List.of();
         lastExecuted = seq;
+        lastProgressAt = now;
         if (!results.isEmpty() && viewActive) {
             // Progress in this view: the timeout goes back to its base, and the timer restarts for
             // the requests still waiting ([6]).
@@ -219,8 +259,8 @@ public final class Replica {
             armRequestTimer();
         }
         if (seq % cfg.checkpointInterval() == 0) {
-            if (stateDigest == null) throw new IllegalStateException("checkpoint " + seq + " needs the state digest");
-            takeCheckpoint(seq, stateDigest);
+            clients.write(state.engine(), agreedTime);
+            takeCheckpoint(seq, tree.checkpoint(seq));
         }
         afterProgress();
     }
@@ -247,11 +287,11 @@ public final class Replica {
         if (r.client() < n) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
         if (r.operation().length > cfg.maxOperationBytes()) { counters.ignore(Ignored.OVERSIZED_REQUEST); return; }
         if (r.readOnly()) { onReadOnly(r); return; }
-        CachedReply c = lastReply.get(r.client());
+        CachedReply c = clients.get(r.client());
         if (c != null && r.timestamp() < c.timestamp()) { counters.ignore(Ignored.OLD_REQUEST); return; }
         if (c != null && r.timestamp() == c.timestamp()) {
             // A retransmission of an executed request: the reply was lost (section 4.2).
-            out.add(new Action.Send(r.client(), reply(r, c.result(), false)));
+            out.add(new Action.Send(r.client(), c.result() != null ? reply(r, c.result(), false) : digestReply(r, c.digest())));
             return;
         }
         if (quarantine.quarantined(r.client(), primary(), now)) { counters.ignore(Ignored.CLIENT_QUARANTINED); return; }
@@ -291,7 +331,7 @@ public final class Replica {
     }
 
     private void onReadOnly(Request r) {
-        if (executing != -1 || maxCommitted > lastExecuted) {
+        if (executing != -1 || maxCommitted > lastExecuted || transfer != null || corrupt) {
             if (deferredReads.size() >= MAX_DEFERRED_READS) { counters.ignore(Ignored.READ_ONLY_QUEUE_FULL); return; }
             deferredReads.add(r);
             return;
@@ -304,6 +344,11 @@ public final class Replica {
         boolean full = r.replier() == Request.ALL_REPLY || r.replier() == id;
         byte[] body = full ? result : MessageCodec.resultDigest(result).bytes();
         return new Reply(view, r.timestamp(), r.client(), id, readOnly, !full, body);
+    }
+
+    /** The reply to a request executed before a state transfer brought us here: only its digest is in the state. */
+    private Reply digestReply(Request r, Digest resultDigest) {
+        return new Reply(view, r.timestamp(), r.client(), id, false, true, resultDigest.bytes());
     }
 
     /** Primary: assign sequence numbers to pending requests while the pipeline has room (batching). */
@@ -397,7 +442,7 @@ public final class Replica {
         for (int i = unverified.nextSetBit(0); i >= 0 && i < pp.batch().size(); i = unverified.nextSetBit(i + 1)) {
             Request r = pp.batch().get(i);
             if (sameRequest(pending.get(r.client()), r)) continue;
-            CachedReply c = lastReply.get(r.client());
+            CachedReply c = clients.get(r.client());
             if (c != null && c.timestamp() >= r.timestamp()) continue;
             all = false;
             out.add(new Action.Multicast(new AuthFailure(id, view, pp.seq(), r.client(), r.timestamp())));
@@ -512,7 +557,7 @@ public final class Replica {
 
     /** Executes committed batches in sequence order, one outstanding execution at a time. */
     private void executeCommitted() {
-        if (executing != -1) return;
+        if (executing != -1 || transfer != null || corrupt) return;
         long seq = lastExecuted + 1;
         Slot s = log.get(seq);
         PrePrepare body;
@@ -525,6 +570,12 @@ public final class Replica {
             }
             body = s.prePrepare;
             commit = s.myCommit;
+        } else if (executedLog.containsKey(seq)) {
+            // Executed here before a repair rolled the state back to an earlier checkpoint: our own
+            // commit certificate stands, so the batch runs again.
+            Executed e = executedLog.get(seq);
+            body = e.body();
+            commit = e.commit();
         } else {
             CatchUp c = seq <= h ? catchUp.get(seq) : null;
             if (c == null || c.certified == null) return;
@@ -539,8 +590,9 @@ public final class Replica {
         List<Request> run = new ArrayList<>(batch.size());
         Map<Integer, Long> seen = null;
         for (Request r : batch) {
-            CachedReply c = lastReply.get(r.client());
+            CachedReply c = clients.get(r.client());
             if (c != null && c.timestamp() >= r.timestamp()) continue;   // exactly once
+            if (!clients.admits(r.client())) { counters.ignore(Ignored.CLIENT_TABLE_FULL); continue; }
             if (seen == null) seen = new HashMap<>();
             Long prior = seen.get(r.client());
             if (prior != null && prior >= r.timestamp()) continue;
@@ -555,7 +607,7 @@ public final class Replica {
 
     private void afterProgress() {
         executeCommitted();
-        while (executing == -1 && maxCommitted <= lastExecuted && !deferredReads.isEmpty()) {
+        while (executing == -1 && maxCommitted <= lastExecuted && transfer == null && !corrupt && !deferredReads.isEmpty()) {
             onReadOnly(deferredReads.poll());
         }
         sendBatches();
@@ -574,8 +626,13 @@ public final class Replica {
     private void onCheckpoint(int from, Checkpoint c) {
         if (!fromReplica(from, c.replica())) return;
         if (c.seq() <= stableSeq) return;   // old news
-        if (c.seq() % cfg.checkpointInterval() != 0 || c.seq() > Math.max(h, stableSeq) + 2L * cfg.logSize()) {
-            counters.ignore(Ignored.CHECKPOINT_TOO_FAR);
+        if (c.seq() % cfg.checkpointInterval() != 0) { counters.ignore(Ignored.CHECKPOINT_TOO_FAR); return; }
+        if (c.seq() > Math.max(h, stableSeq) + 2L * cfg.logSize()) {
+            // Far beyond our log (we were cut off): no votes kept, but a bounded record of the latest
+            // ones, so f+1 matching reports give a checkpoint to fetch.
+            far.record(from, c.seq(), c.state());
+            CheckpointRef best = far.best(lastExecuted, f + 1);
+            if (best != null) offerTarget(best.seq(), best.digest());
             return;
         }
         CheckpointVotes v = votes(c.seq());
@@ -584,12 +641,24 @@ public final class Replica {
     }
 
     private void checkStable(CheckpointVotes v) {
+        if (corrupt && transfer == null && target == null) {
+            rollbackTarget();
+            maybeTransfer();
+        }
+        if (v.mine == null && v.seq > lastExecuted) {
+            // f+1 matching digests: at least one correct replica has this state, so it may be fetched.
+            Digest known = v.certified(f + 1);
+            if (known != null) offerTarget(v.seq, known);
+        }
         Digest certified = v.certified(cfg.quorum());
         if (certified == null) return;
         knownStable = Math.max(knownStable, v.seq);
-        if (v.mine == null) return;   // not executed here yet: behind (state transfer is a later issue)
+        if (v.mine == null) return;   // not executed here yet: behind (see maybeTransfer)
         if (!v.mine.state().equals(certified)) {
-            counters.ignore(Ignored.CHECKPOINT_MISMATCH);   // our state diverged from 2f+1 others
+            // Our state diverged from 2f+1 others (memory corruption, a bug): stop executing, and
+            // fetch a correct state; the digests find the pages that differ (section 4.6.2).
+            counters.ignore(Ignored.CHECKPOINT_MISMATCH);
+            markCorrupt();
             return;
         }
         makeStable(v.seq);
@@ -606,6 +675,9 @@ public final class Replica {
         if (seq <= stableSeq) return;
         stableSeq = seq;
         checkpoints.headMap(seq, false).clear();
+        far.truncate(seq);
+        // The logical copies of earlier checkpoints go (section 4.6.2); mid-transfer there are none.
+        if (transfer == null) tree.discardBefore(seq);
         if (seq <= h) return;
         long previous = h;
         h = seq;
@@ -627,7 +699,8 @@ public final class Replica {
         // ls: our stable checkpoint, or the checkpoint the current view started from (known correct:
         // f+1 replicas vouched for it). Entries at or below it are not reported.
         long ls = Math.max(h, stableSeq);
-        if (viewActive) sets.leaveView(view, ls, h + cfg.logSize(), log);
+        // ls may be above h (a state transfer took us past the checkpoint the view started from).
+        if (viewActive) sets.leaveView(view, ls, ls + cfg.logSize(), log);
         else consecutiveViewChanges++;   // the previous view change did not complete in time
         sets.truncate(ls);
         // Keep the bodies of what the sets refer to; the log of the old view goes.
@@ -796,14 +869,21 @@ public final class Replica {
         viewActive = true;
         disarmViewChangeTimer();
         long start = nv.checkpointSeq();
-        if (start > lastExecuted) counters.ignore(Ignored.STATE_BEHIND);   // catch up, or state transfer (later issue)
+        if (start > lastExecuted) {
+            // Catch up from retained commits if we can, else fetch the state (maybeTransfer): the
+            // decision procedure made sure f+1 replicas hold this checkpoint.
+            counters.ignore(Ignored.STATE_BEHIND);
+            offerTarget(start, nv.checkpointDigest());
+        }
         // The chosen checkpoint is known correct (f+1 hold it): if ours matches, it is our stable one now.
         CheckpointVotes cp = checkpoints.get(start);
         if (start > stableSeq && cp != null && cp.mine != null && cp.mine.state().equals(nv.checkpointDigest())) {
             stableSeq = start;
             checkpoints.headMap(start, false).clear();
         }
-        h = start;
+        // Our own stable checkpoint may be above the one the view starts from (we executed or fetched
+        // further): the log must not start below it, or nothing later could ever become stable here.
+        h = Math.max(start, stableSeq);
         log.clear();
         sets.truncate(h);
         for (int i = 0; i < nv.selected().size(); i++) {
@@ -902,6 +982,159 @@ public final class Replica {
             if (e != null && fb.digest().equals(e.body().digest())) body = e.body();
         }
         if (body != null) out.add(new Action.Send(from, body));
+    }
+
+    // ---- state transfer (section 4.6.2) ----
+
+    /**
+     * Checks every page of the state against its digest (section 4.4, "check and fetch state"): the
+     * driver calls it after loading a saved state or on a recovery. Corrupt pages are marked, and a
+     * transfer fetches them. Returns how many pages were corrupt.
+     */
+    public int checkState(long now) {
+        this.now = now;
+        int bad = tree.check().cardinality();
+        if (bad > 0) markCorrupt();
+        return bad;
+    }
+
+    private void markCorrupt() {
+        if (corrupt) return;
+        corrupt = true;
+        counters.ignore(Ignored.STATE_CORRUPT);
+        rollbackTarget();
+        maybeTransfer();
+    }
+
+    /**
+     * A corrupt replica repairs itself from the latest checkpoint at or below its execution that f+1
+     * other replicas vouch for, and then runs again the batches it executed after it (it holds their
+     * bodies and its own commit certificates). Without such a checkpoint it waits for the next one.
+     */
+    private void rollbackTarget() {
+        for (CheckpointVotes v : checkpoints.descendingMap().values()) {
+            if (v.seq > lastExecuted) continue;
+            Digest d = othersCertified(v);
+            if (d == null) continue;
+            for (long s = v.seq + 1; s <= lastExecuted; s++) if (!executedLog.containsKey(s)) return;
+            target = new CheckpointRef(v.seq, d);
+            if (behindSince < 0) behindSince = now;
+            return;
+        }
+    }
+
+    /** The digest f+1 replicas other than us agree on for this checkpoint, or null. */
+    private Digest othersCertified(CheckpointVotes v) {
+        for (int j = 0; j < n; j++) {
+            Digest d = v.byReplica[j];
+            if (j == id || d == null) continue;
+            int c = 0;
+            for (int k = 0; k < n; k++) if (k != id && d.equals(v.byReplica[k])) c++;
+            if (c >= f + 1) return d;
+        }
+        return null;
+    }
+
+    /** A checkpoint above our execution whose digest is known correct: the transfer's target if we need one. */
+    private void offerTarget(long seq, Digest digest) {
+        if (seq <= lastExecuted || (target != null && seq <= target.seq())) return;
+        target = new CheckpointRef(seq, digest);
+        if (behindSince < 0) behindSince = now;
+        maybeTransfer();
+    }
+
+    /**
+     * Starts (or re-aims) a transfer when a known checkpoint is beyond what we can reach by executing:
+     * more than L ahead (the others garbage-collected the log in between), or ahead while we have made
+     * no progress for a while (catching up from retained messages did not work).
+     */
+    private void maybeTransfer() {
+        if (target == null || (!corrupt && target.seq() <= lastExecuted)) {
+            target = null;
+            behindSince = -1;
+            return;
+        }
+        if (transfer != null) {
+            if (target.seq() > transfer.target()) transfer.retarget(target.seq(), target.digest(), out.list());
+            return;
+        }
+        if (executing != -1) return;
+        boolean farAhead = target.seq() > lastExecuted + cfg.logSize();
+        boolean stalled = now - Math.max(lastProgressAt, behindSince) >= stallTimeout();
+        if (!farAhead && !stalled && !corrupt) return;
+        transfer = new StateTransfer(tree, id, n);
+        transfer.retarget(target.seq(), target.digest(), out.list());
+        finishTransferIfDone();
+    }
+
+    /** How long a replica behind a known checkpoint tries to catch up by retransmission before fetching state. */
+    private long stallTimeout() { return 4 * cfg.statusIntervalMs(); }
+
+    private void onMetaData(int from, MetaData md) {
+        if (!fromReplica(from, md.replica())) return;
+        if (transfer == null) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
+        transfer.onMetaData(from, md, out.list());
+        finishTransferIfDone();
+    }
+
+    private void onData(int from, Data d) {
+        if (from < 0 || from >= n || from == id) { counters.ignore(Ignored.NOT_A_REPLICA); return; }
+        if (transfer == null) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
+        transfer.onData(from, d, out.list());
+        finishTransferIfDone();
+    }
+
+    /** The tree has the target's digest: we are at that checkpoint, as if we had executed up to it. */
+    private void finishTransferIfDone() {
+        if (transfer == null || !transfer.done()) return;
+        long c = transfer.target();
+        Digest d = transfer.targetDigest();
+        if (!tree.completeTransfer(c, d)) {
+            // Every piece checked out, so this is not a faulty replier: walk the tree again.
+            counters.ignore(Ignored.TRANSFER_INCONSISTENT);
+            transfer.retarget(c, d, out.list());
+            return;
+        }
+        pagesTransferred += transfer.pagesFetched;
+        transfer = null;
+        corrupt = false;
+        transfersCompleted++;
+        agreedTime = clients.read(state.engine());
+        lastExecuted = c;
+        maxCommitted = Math.max(maxCommitted, c);
+        lastProgressAt = now;
+        nextSeq = Math.max(nextSeq, c + 1);
+        catchUp.headMap(c, true).clear();
+        for (Iterator<Map.Entry<Integer, Request>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Request> e = it.next();
+            CachedReply r = clients.get(e.getKey());
+            if (r != null && r.timestamp() >= e.getValue().timestamp()) {
+                pendingBytes -= e.getValue().operation().length;
+                awaitingOrder.remove(e.getKey());
+                it.remove();
+            }
+        }
+        CheckpointVotes v = votes(c);
+        v.mine = new Checkpoint(c, d, id);
+        v.byReplica[id] = d;
+        // Later checkpoints we took from a corrupt state are void.
+        checkpoints.tailMap(c, false).values().forEach(x -> { x.mine = null; x.byReplica[id] = null; });
+        out.add(new Action.StateReplaced(c));
+        // f+1 replicas vouch for c, so it is a correct state: it is our stable checkpoint, and our
+        // log moves up to it (nothing at or below it can matter to us any more).
+        makeStable(c);
+        maybeTransfer();
+        afterProgress();
+    }
+
+    /** The designated replier's side: the partition of a checkpoint we retain (section 4.6.2). */
+    private void onFetch(int from, Fetch fe) {
+        if (!fromReplica(from, fe.replica())) return;
+        if (transfer != null || !tree.holds(fe.checkpoint())) { counters.ignore(Ignored.CHECKPOINT_NOT_HELD); return; }
+        if (fe.level() > tree.leafLevel() || fe.index() >= tree.partitionsAt(fe.level())) { counters.ignore(Ignored.BAD_FETCH); return; }
+        if (fe.level() == tree.leafLevel()) out.add(new Action.Send(from, new Data(fe.index(), tree.pageAt(fe.checkpoint(), fe.index()))));
+        else out.add(new Action.Send(from, new MetaData(fe.checkpoint(), fe.level(), fe.index(), id,
+                tree.children(fe.checkpoint(), fe.level(), fe.index()))));
     }
 
     // ---- view-change timer ([6]) ----
@@ -1090,6 +1323,12 @@ public final class Replica {
     public Counters counters() { return counters; }
     public int logSize() { return log.size(); }
     public int pendingRequests() { return pending.size(); }
+    /** State transfers this replica completed, and the pages they fetched. */
+    public long transfersCompleted() { return transfersCompleted; }
+    public long pagesTransferred() { return pagesTransferred; }
+    public boolean transferring() { return transfer != null; }
+    public boolean corrupt() { return corrupt; }
+    public ReplicatedState state() { return state; }
 
     /** This replica's checkpoint digest for {@code seq}, if it still holds it. */
     public Digest checkpointDigest(long seq) {

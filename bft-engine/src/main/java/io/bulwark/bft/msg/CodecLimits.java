@@ -2,6 +2,7 @@ package io.bulwark.bft.msg;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.state.PartitionTree;
 import io.bulwark.bft.wire.Frame;
 
 /**
@@ -106,7 +107,9 @@ public record CodecLimits(
         long newView = MessageCodec.NEW_VIEW_FIXED_BYTES + (long) replicaCount * MessageCodec.VIEW_CHANGE_REF_BYTES
                 + (long) maxLogEntries * Digest.LENGTH;
         long fixed = Math.max(MessageCodec.PREPARE_BYTES, Math.max(MessageCodec.VIEW_CHANGE_ACK_BYTES, MessageCodec.FETCH_BATCH_BYTES));
-        long body = max(request, prePrepare, reply, status, newKey, viewChange, newView, fixed);
+        long stateTransfer = Math.max(MessageCodec.DATA_BYTES,
+                MessageCodec.META_DATA_FIXED_BYTES + (long) PartitionTree.FANOUT * MessageCodec.PARTITION_BYTES);
+        long body = max(request, prePrepare, reply, status, newKey, viewChange, newView, fixed, stateTransfer);
         long frame = Frame.HEADER_BYTES + body + Frame.maxTrailerBytes(replicaCount, tagLength);
         return (int) Math.min(frame, Integer.MAX_VALUE - 64);
     }

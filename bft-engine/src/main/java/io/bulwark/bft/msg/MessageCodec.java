@@ -1,6 +1,8 @@
 package io.bulwark.bft.msg;
 
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.state.Partition;
+import io.bulwark.bft.state.PartitionTree;
 import io.bulwark.bft.wire.Frame;
 import io.bulwark.bft.wire.RejectReason;
 import java.lang.invoke.MethodHandles;
@@ -48,6 +50,9 @@ import java.util.List;
  * NEW_VIEW     [i64 view][u16 count] count * ([i32 replica][32 digest])        V: replicas strictly increasing
  *              [i64 checkpointSeq][32 checkpointDigest][u16 count][count * 32 selected digest]
  * FETCH_BATCH  [i32 replica][i64 seq > 0][32 digest]
+ * FETCH        [i32 replica][i64 checkpoint][u8 level][i32 index]
+ * META_DATA    [i64 checkpoint][u8 level][i32 index][i32 replica][u16 count 1..256] count * ([i64 lm][32 digest])
+ * DATA         [i32 page][4096 value]
  * AUTH_FAILURE [i32 replica][i64 view][i64 seq > 0][i32 client >= n][i64 timestamp]
  * </pre>
  * Views, sequence numbers, timestamps and counters are non-negative; replica ids are 0..n-1;
@@ -72,9 +77,11 @@ public final class MessageCodec {
     public static final int TYPE_VIEW_CHANGE_ACK = 10;
     public static final int TYPE_NEW_VIEW = 11;
     public static final int TYPE_FETCH_BATCH = 12;
-    // 13-15: the state-transfer messages (built on another branch).
+    public static final int TYPE_FETCH = 13;
+    public static final int TYPE_META_DATA = 14;
+    public static final int TYPE_DATA = 15;
     public static final int TYPE_AUTH_FAILURE = 16;
-    /** The highest type code; known types are listed in {@link #isKnownType}. */
+    /** The highest type code: known types are {@link #TYPE_REQUEST}..{@code LAST_TYPE}. */
     public static final int LAST_TYPE = TYPE_AUTH_FAILURE;
 
     static final int REQUEST_MARK = 0xA0;
@@ -106,6 +113,11 @@ public final class MessageCodec {
     public static final int NEW_VIEW_FIXED_BYTES = 8 + 2 + 8 + Digest.LENGTH + 2;
     public static final int VIEW_CHANGE_REF_BYTES = 4 + Digest.LENGTH;
     public static final int FETCH_BATCH_BYTES = 4 + 8 + Digest.LENGTH;
+    public static final int FETCH_BYTES = 4 + 8 + 1 + 4;
+    /** checkpoint, level, index, replica and the u16 count. */
+    public static final int META_DATA_FIXED_BYTES = 8 + 1 + 4 + 4 + 2;
+    public static final int PARTITION_BYTES = 8 + Digest.LENGTH;
+    public static final int DATA_BYTES = 4 + PartitionTree.PAGE_SIZE;
     public static final int AUTH_FAILURE_BYTES = 4 + 8 + 8 + 4 + 8;
 
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
@@ -149,12 +161,15 @@ public final class MessageCodec {
         if (m instanceof ViewChangeAck) return TYPE_VIEW_CHANGE_ACK;
         if (m instanceof NewView) return TYPE_NEW_VIEW;
         if (m instanceof FetchBatch) return TYPE_FETCH_BATCH;
+        if (m instanceof Fetch) return TYPE_FETCH;
+        if (m instanceof MetaData) return TYPE_META_DATA;
+        if (m instanceof Data) return TYPE_DATA;
         if (m instanceof AuthFailure) return TYPE_AUTH_FAILURE;
         throw new IllegalArgumentException("not a message: " + m);
     }
 
     public static boolean isKnownType(int type) {
-        return type >= TYPE_REQUEST && type <= TYPE_FETCH_BATCH || type == TYPE_AUTH_FAILURE;
+        return type >= TYPE_REQUEST && type <= LAST_TYPE;
     }
 
     // ------------------------------------------------------------------ sizes
@@ -200,6 +215,20 @@ public final class MessageCodec {
                     + (long) u16Count(v.selected(), "selected") * Digest.LENGTH);
         }
         if (m instanceof FetchBatch) return FETCH_BATCH_BYTES;
+        if (m instanceof Fetch f) {
+            u8("level", f.level());
+            return FETCH_BYTES;
+        }
+        if (m instanceof MetaData d) {
+            u8("level", d.level());
+            int count = u16Count(d.children(), "children");
+            if (count < 1 || count > PartitionTree.FANOUT) throw new IllegalArgumentException("meta-data with " + count + " children");
+            return META_DATA_FIXED_BYTES + count * PARTITION_BYTES;
+        }
+        if (m instanceof Data d) {
+            if (d.value() == null || d.value().length != PartitionTree.PAGE_SIZE) throw new IllegalArgumentException("a page is " + PartitionTree.PAGE_SIZE + " bytes");
+            return DATA_BYTES;
+        }
         if (m instanceof AuthFailure) return AUTH_FAILURE_BYTES;
         throw new IllegalArgumentException("not a message: " + m);
     }
@@ -236,6 +265,10 @@ public final class MessageCodec {
         if (list == null) throw new IllegalArgumentException(what + " is null");
         if (list.size() > 0xffff) throw new IllegalArgumentException(what + ": more than 65535 entries");
         return list.size();
+    }
+
+    private static void u8(String what, int v) {
+        if (v < 0 || v > 0xff) throw new IllegalArgumentException(what + " " + v + " outside 0..255");
     }
 
     private static int checkedSize(long size) {
@@ -344,6 +377,29 @@ public final class MessageCodec {
             int o = putInt(out, off, b.replica());
             o = putLong(out, o, b.seq());
             return putDigest(out, o, b.digest());
+        }
+        if (m instanceof Fetch f) {
+            int o = putInt(out, off, f.replica());
+            o = putLong(out, o, f.checkpoint());
+            out[o++] = (byte) f.level();
+            return putInt(out, o, f.index());
+        }
+        if (m instanceof MetaData d) {
+            int o = putLong(out, off, d.checkpoint());
+            out[o++] = (byte) d.level();
+            o = putInt(out, o, d.index());
+            o = putInt(out, o, d.replica());
+            o = putShort(out, o, d.children().size());
+            for (Partition p : d.children()) {
+                o = putLong(out, o, p.lm());
+                o = putDigest(out, o, p.digest());
+            }
+            return o;
+        }
+        if (m instanceof Data d) {
+            int o = putInt(out, off, d.page());
+            System.arraycopy(d.value(), 0, out, o, PartitionTree.PAGE_SIZE);
+            return o + PartitionTree.PAGE_SIZE;
         }
         if (m instanceof AuthFailure a) {
             int o = putInt(out, off, a.replica());
@@ -477,6 +533,9 @@ public final class MessageCodec {
                 case TYPE_VIEW_CHANGE_ACK -> new ViewChangeAck(view(), replica(), replica(), digest());
                 case TYPE_NEW_VIEW -> readNewView();
                 case TYPE_FETCH_BATCH -> readFetchBatch();
+                case TYPE_FETCH -> new Fetch(replica(), seq(), u8(), index("partition"));
+                case TYPE_META_DATA -> readMetaData();
+                case TYPE_DATA -> new Data(index("page"), bytes(PartitionTree.PAGE_SIZE, PartitionTree.PAGE_SIZE, "page"));
                 case TYPE_AUTH_FAILURE -> readAuthFailure();
                 default -> throw new DecodeException(RejectReason.UNKNOWN_TYPE, "type " + type);
             };
@@ -633,6 +692,29 @@ public final class MessageCodec {
         long seq = seq();
         if (seq == 0) throw bad("fetch for seq 0"); // sequence number 0 is the initial state, never a batch
         return new FetchBatch(replica, seq, digest());
+    }
+
+    private MetaData readMetaData() throws DecodeException {
+        long checkpoint = seq();
+        int level = u8();
+        int index = index("partition");
+        int replica = replica();
+        int count = u16();
+        if (count == 0) throw bad("meta-data without children");
+        count = count(count, PartitionTree.FANOUT, PARTITION_BYTES, "children");
+        Partition[] children = new Partition[count];
+        for (int i = 0; i < count; i++) {
+            long lm = i64();
+            // lm is a checkpoint sequence number, or UNKNOWN_LM never: a replier only serves checkpoints.
+            children[i] = new Partition(nonNegative(lm, "lm"), digest());
+        }
+        return new MetaData(checkpoint, level, index, replica, list(children));
+    }
+
+    private int index(String what) throws DecodeException {
+        int i = i32();
+        if (i < 0) throw bad(what + " index " + i);
+        return i;
     }
 
     private AuthFailure readAuthFailure() throws DecodeException {

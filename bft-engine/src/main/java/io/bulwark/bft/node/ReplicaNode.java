@@ -17,8 +17,8 @@ import io.bulwark.bft.net.EventLoop;
 import io.bulwark.bft.net.FrameHandler;
 import io.bulwark.bft.net.Transport;
 import io.bulwark.bft.net.TransportConfig;
-import io.bulwark.bft.service.PagedState;
 import io.bulwark.bft.service.Service;
+import io.bulwark.bft.state.ReplicatedState;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final ClusterConfig cluster;
     private final ProtocolConfig cfg;
     private final Replica core;
-    private final PagedState state;
+    private final ReplicatedState state;
     private final Service service;
     private final Endpoint endpoint;
     private final EventLoop loop;
@@ -47,6 +47,11 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile long executedRequests;
     private final Adversary adversary;
     private long withheld;
+    /** When the running state transfer began ({@link System#nanoTime}, wall clock), or -1; loop thread only. */
+    private long transferStartNanos = -1, transferStartMillis;
+    /** The core's pages-transferred total when the last transfer completed; loop thread only. */
+    private long pagesReported;
+    private volatile String lastTransfer;
 
     public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
         this(keys, cfg, service, pages, Adversary.NONE);
@@ -60,10 +65,11 @@ public final class ReplicaNode implements AutoCloseable {
         if (!cluster.isReplica(id)) throw new IllegalArgumentException("principal " + id + " is not a replica of the cluster");
         if (cfg.f() != cluster.f()) throw new IllegalArgumentException("protocol f=" + cfg.f() + " but the cluster has f=" + cluster.f());
         this.cfg = cfg;
-        this.core = new Replica(id, cfg);
-        this.state = new PagedState(pages, cfg.pageSize());
+        // Every replica sizes the client table from the same configuration, so the trees agree.
+        this.state = new ReplicatedState(pages, Math.max(1, cluster.clients().size()));
+        this.core = new Replica(id, cfg, state);
         this.service = service;
-        service.init(state);
+        service.init(state.service());
         this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), new SecureRandom());
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
         this.transport = new Transport(loop, id, TransportConfig.defaults(), new Handler());
@@ -127,6 +133,12 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** Performs the core's actions until it has nothing more to say. */
     private void drive() {
+        if (transferStartNanos < 0 && core.transferring()) {
+            transferStartNanos = System.nanoTime();
+            transferStartMillis = now();
+            LOG.log(System.Logger.Level.INFO, "replica {0}: state transfer started (executed up to {1})",
+                    id, String.valueOf(core.lastExecuted()));
+        }
         core.drainTo(work);
         for (int i = 0; i < work.size(); i++) {
             perform(work.get(i));
@@ -152,8 +164,10 @@ public final class ReplicaNode implements AutoCloseable {
             List<byte[]> results = new ArrayList<>(e.requests().size());
             for (Request r : e.requests()) results.add(service.execute(r.operation(), r.client(), e.nonDet(), false));
             executedRequests += results.size();
-            Digest d = e.checkpoint() ? state.digest() : null;
-            core.executed(now(), e.seq(), results, d);
+            core.executed(now(), e.seq(), results);
+        } else if (a instanceof Action.StateReplaced sr) {
+            service.stateReplaced();
+            transferDone(sr);
         } else if (a instanceof Action.ExecuteReadOnly r) {
             byte[] result = service.execute(r.request().operation(), r.request().client(), new byte[0], true);
             core.executedReadOnly(now(), r.request(), result);
@@ -161,6 +175,27 @@ public final class ReplicaNode implements AutoCloseable {
             throw new IllegalStateException("a replica cannot perform " + a);
         }
     }
+
+    /**
+     * Logs a completed transfer: {@value #TRANSFER_DONE} C done: P pages in T ms, timed from the
+     * first drive that saw the core transferring (the transfer's start) to its StateReplaced. The
+     * transfer benchmark reads this line from the replica's log.
+     */
+    private void transferDone(Action.StateReplaced sr) {
+        long end = System.nanoTime();
+        long start = transferStartNanos < 0 ? end : transferStartNanos;
+        long startMillis = transferStartNanos < 0 ? now() : transferStartMillis;
+        long pages = core.pagesTransferred() - pagesReported;
+        pagesReported = core.pagesTransferred();
+        transferStartNanos = -1;
+        String line = String.format(java.util.Locale.ROOT, "%s %d done: %d pages in %.3f ms (started at %d ms since the epoch; replica %d, %d transfers)",
+                TRANSFER_DONE, sr.seq(), pages, (end - start) / 1e6, startMillis, id, core.transfersCompleted());
+        lastTransfer = line;
+        LOG.log(System.Logger.Level.INFO, line);
+    }
+
+    /** The start of the line {@link #transferDone} logs. */
+    public static final String TRANSFER_DONE = "state transfer to checkpoint";
 
     private void multicast(byte[] frame) {
         for (int j = 0; j < cluster.n(); j++) if (j != id) transport.send(j, frame);
@@ -194,10 +229,33 @@ public final class ReplicaNode implements AutoCloseable {
 
     public long executedRequests() { return executedRequests; }
 
+    /** State transfers this replica completed, read on the loop. */
+    public long transfersCompleted() { return loop.submit(core::transfersCompleted).join(); }
+
+    /** Pages its state transfers fetched, read on the loop. */
+    public long pagesTransferred() { return loop.submit(core::pagesTransferred).join(); }
+
+    /** Whether a state transfer is running, read on the loop. */
+    public boolean transferring() { return loop.submit(core::transferring).join(); }
+
+    /** The last sequence number executed (or reached by a transfer), read on the loop. */
+    public long lastExecuted() { return loop.submit(core::lastExecuted).join(); }
+
+    /** The last stable checkpoint, read on the loop. */
+    public long stableSeq() { return loop.submit(core::stableSeq).join(); }
+
+    /** This replica's digest of checkpoint {@code seq} if it holds it, else null; read on the loop. */
+    public Digest checkpointDigest(long seq) { return loop.submit(() -> core.checkpointDigest(seq)).join(); }
+
+    /** The line logged for the last completed state transfer, or null. */
+    public String lastTransfer() { return lastTransfer; }
+
     /** A consistent snapshot of the core's progress, taken on the loop. */
     public String describe() {
         return loop.submit(() -> "replica " + id + " view=" + core.view() + " executed=" + core.lastExecuted()
-                + " h=" + core.lowWaterMark() + " ignored=" + core.counters().snapshot()
+                + " h=" + core.lowWaterMark() + " view-changes-started=" + core.viewChangesStarted()
+                + " transfers=" + core.transfersCompleted() + " pages-transferred=" + core.pagesTransferred()
+                + (core.transferring() ? " TRANSFERRING" : "") + " ignored=" + core.counters().snapshot()
                 + " rejected=" + endpoint.wire().counters()
                 + (adversary.kind() == Adversary.Kind.NONE ? "" : " adversary=" + adversary + " withheld=" + withheld)).join();
     }

@@ -1,61 +1,41 @@
 package io.bulwark.bft.service;
 
-import io.bulwark.bft.crypto.Digest;
-import io.bulwark.bft.crypto.Digests;
-import java.util.BitSet;
+import io.bulwark.bft.state.PartitionTree;
 
 /**
- * The service state as a region of fixed-size pages (4 KB by default), as in the paper's Figure 4.
- * The service reads pages freely and calls {@link #modify(int)} before writing one; the engine
- * digests the state at checkpoints.
- * <p>
- * The checkpoint digest here is a digest over per-page digests (index, value), re-hashing only the
- * pages modified since the last checkpoint. The partition tree (section 4.6.2) replaces it later
- * behind the same interface.
+ * The service state as a region of 4 KB pages, as in the paper's Figure 4: a window onto the
+ * replica's {@link PartitionTree}. The service reads pages freely and calls {@link #modify(int)}
+ * before writing one, so that checkpoints (copy-on-write), digests and state transfer cover exactly
+ * what it changed (section 4.6.2).
  */
 public final class PagedState {
-    private final int pageSize;
-    private final byte[][] pages;
-    private final Digest[] pageDigests;
-    private final BitSet dirty;
+    private final PartitionTree tree;
+    private final int first;
+    private final int count;
 
-    public PagedState(int pageCount, int pageSize) {
-        if (pageCount < 1) throw new IllegalArgumentException("at least one page");
-        if (pageSize < 64) throw new IllegalArgumentException("page size too small");
-        this.pageSize = pageSize;
-        this.pages = new byte[pageCount][pageSize];
-        this.pageDigests = new Digest[pageCount];
-        this.dirty = new BitSet(pageCount);
-        dirty.set(0, pageCount);
+    /** Pages {@code first .. first + count - 1} of {@code tree}, seen as pages 0 .. count - 1. */
+    public PagedState(PartitionTree tree, int first, int count) {
+        if (count < 1) throw new IllegalArgumentException("at least one page");
+        if (first < 0 || first > tree.pageCount() - count)
+            throw new IllegalArgumentException("pages " + first + "+" + count + " outside a tree of " + tree.pageCount());
+        this.tree = tree;
+        this.first = first;
+        this.count = count;
     }
 
-    public int pageCount() { return pages.length; }
+    public int pageCount() { return count; }
 
-    public int pageSize() { return pageSize; }
+    public int pageSize() { return PartitionTree.PAGE_SIZE; }
 
     /** The page's bytes, for reading. Writing to it without {@link #modify} first is a bug. */
-    public byte[] read(int page) { return pages[checkIndex(page)]; }
+    public byte[] read(int page) { return tree.read(first + checkIndex(page)); }
 
     /** Announces that the service is about to change {@code page} and returns it for writing. */
-    public byte[] modify(int page) {
-        dirty.set(checkIndex(page));
-        return pages[page];
-    }
-
-    /** The digest of the whole state; cost proportional to the pages modified since the last call. */
-    public Digest digest() {
-        for (int i = dirty.nextSetBit(0); i >= 0; i = dirty.nextSetBit(i + 1)) {
-            pageDigests[i] = Digests.hasher().putInt(i).put(pages[i]).done();
-        }
-        dirty.clear();
-        Digests.Hasher h = Digests.hasher().putInt(pages.length).putInt(pageSize);
-        for (Digest d : pageDigests) h.put(d);
-        return h.done();
-    }
+    public byte[] modify(int page) { return tree.modify(first + checkIndex(page)); }
 
     private int checkIndex(int page) {
-        if (page < 0 || page >= pages.length)
-            throw new IndexOutOfBoundsException("page " + page + " outside state of " + pages.length + " pages");
+        if (page < 0 || page >= count)
+            throw new IndexOutOfBoundsException("page " + page + " outside state of " + count + " pages");
         return page;
     }
 }

@@ -24,4 +24,10 @@ public interface Service {
      * @return the result bytes (never null)
      */
     byte[] execute(byte[] operation, int client, byte[] nonDet, boolean readOnly);
+
+    /**
+     * State transfer (section 4.6.2) replaced the pages with a later checkpoint's: anything the
+     * service derived from them (caches, in-memory indexes) must be rebuilt from the pages.
+     */
+    default void stateReplaced() {}
 }

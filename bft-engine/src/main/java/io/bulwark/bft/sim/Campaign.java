@@ -23,7 +23,8 @@ public final class Campaign {
     public record Summary(int seeds, long requestsCommitted, int safetyViolations, int livenessFailures,
                           double wallSeconds, long checkpointsCompared, int linearizabilityExhausted, List<Simulation.Outcome> failures,
                           long viewChanges, int seedsWithViewChange, Map<Adversary, Integer> adversaries,
-                          Map<Integer, Map<Adversary, Integer>> adversariesByF, long rejectedPayloads) {
+                          Map<Integer, Map<Adversary, Integer>> adversariesByF, long rejectedPayloads,
+                          long stateTransfers, long pagesTransferred) {
         public boolean ok() { return safetyViolations == 0 && livenessFailures == 0; }
 
         public double requestsPerSecond() { return wallSeconds == 0 ? 0 : requestsCommitted / wallSeconds; }
@@ -43,9 +44,11 @@ public final class Campaign {
             return String.format(Locale.ROOT,
                     "{\"seeds\":%d,\"requests_committed\":%d,\"safety_violations\":%d,\"liveness_failures\":%d,"
                             + "\"wall_s\":%.3f,\"requests_per_s\":%.0f,\"checkpoints_compared\":%d,\"linearizability_unchecked_keys\":%d,"
-                            + "\"view_changes\":%d,\"seeds_with_view_change\":%d,\"rejected_payloads\":%d,\"adversaries\":%s}",
+                            + "\"view_changes\":%d,\"seeds_with_view_change\":%d,\"rejected_payloads\":%d,"
+                            + "\"state_transfers\":%d,\"pages_transferred\":%d,\"adversaries\":%s}",
                     seeds, requestsCommitted, safetyViolations, livenessFailures, wallSeconds, requestsPerSecond(),
-                    checkpointsCompared, linearizabilityExhausted, viewChanges, seedsWithViewChange, rejectedPayloads, adv);
+                    checkpointsCompared, linearizabilityExhausted, viewChanges, seedsWithViewChange, rejectedPayloads,
+                    stateTransfers, pagesTransferred, adv);
         }
     }
 
@@ -60,7 +63,7 @@ public final class Campaign {
     public static Summary run(long firstSeed, int seeds, int[] fs, int requests, int clients, boolean wire,
                               List<Adversary> pool, double dropRate, double duplicateRate, PrintStream log) {
         long start = System.nanoTime();
-        long committed = 0, checkpoints = 0, views = 0, rejected = 0;
+        long committed = 0, checkpoints = 0, views = 0, rejected = 0, transfers = 0, pages = 0;
         int safety = 0, liveness = 0, exhausted = 0, withViewChange = 0;
         Map<Adversary, Integer> exercised = new EnumMap<>(Adversary.class);
         Map<Integer, Map<Adversary, Integer>> byF = new java.util.TreeMap<>();
@@ -73,6 +76,8 @@ public final class Campaign {
             checkpoints += out.checkpointsCompared();
             views += out.maxView();
             rejected += out.rejected();
+            transfers += out.stateTransfers();
+            pages += out.pagesTransferred();
             if (out.maxView() > 0) withViewChange++;
             for (Adversary a : out.adversaries()) {
                 exercised.merge(a, 1, Integer::sum);
@@ -93,6 +98,6 @@ public final class Campaign {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         return new Summary(seeds, committed, safety, liveness, wall, checkpoints, exhausted, failures, views, withViewChange,
-                exercised, byF, rejected);
+                exercised, byF, rejected, transfers, pages);
     }
 }

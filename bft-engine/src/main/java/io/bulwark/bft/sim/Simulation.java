@@ -57,7 +57,8 @@ public final class Simulation {
      */
     public record Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
                           String livenessFailure, int checkpointsCompared, boolean linearizabilityExhausted,
-                          String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected) {
+                          String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
+                          long stateTransfers, long pagesTransferred) {
         public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null; }
     }
 
@@ -79,6 +80,10 @@ public final class Simulation {
     private final FaultPlan plan;
     private final SimNetwork net;
     private final ProtocolConfig cfg;
+    /** Clients (correct and Byzantine): the capacity of every replica's client table. */
+    private final int clientCount;
+    /** Randomness for faults scheduled when the run starts (bit flips). */
+    private final SplittableRandom adversaryRandom;
     private long lastProgress;
     private long committed;
 
@@ -100,9 +105,16 @@ public final class Simulation {
             long to = from + cfg.viewChangeTimeoutMs() * 1000 * (3 + adv.nextInt(6));
             drawn = drawn.withIsolation(0, from, to);
         }
+        int lagging = adversaries.replicaOf(Adversary.LAGGING);
+        if (lagging >= 0) {
+            // Cut off long enough to fall many checkpoints behind: it must catch up by state transfer.
+            long from = adv.nextLong(20_000, 300_000);
+            drawn = drawn.withIsolation(lagging, from, from + adv.nextLong(1_500_000, 4_000_000));
+        }
         this.plan = drawn;
         List<Adversary> clientAdversaries = adversaries.ofKind(Adversary.Kind.CLIENT);
         int principals = n + opt.clients() + clientAdversaries.size();
+        this.clientCount = principals - n;
         this.net = new SimNetwork(events, rnd.split(), plan, principals);
         Links linkMaker = opt.wire() ? new Links.Wired(cfg, principals, rnd.nextLong()) : new Links.Plain();
         for (int p = 0; p < principals; p++) links.add(linkMaker.link(p));
@@ -125,7 +137,7 @@ public final class Simulation {
                 continue;
             }
             SimReplica r = behaviours.isEmpty()
-                    ? new SimReplica(i, cfg, new KvService(), 16, links.get(i), events, net, safety, skew)
+                    ? new SimReplica(i, cfg, new KvService(), 16, clientCount, links.get(i), events, net, safety, skew)
                     : byzantine(i, skew, behaviours, adv);
             replicas.add(r);
             net.attach(i, r);
@@ -158,10 +170,11 @@ public final class Simulation {
                 @Override public boolean replayableElsewhere(Object payload) { return Link.replayableElsewhere(payload); }
             });
         }
+        this.adversaryRandom = adv.split();
     }
 
     private SimReplica byzantine(int id, long skew, List<ReplicaBehaviour> behaviours, SplittableRandom adv) {
-        return new SimReplica(id, cfg, new KvService(), 16, links.get(id), events, net, safety, skew, behaviours, adv.split());
+        return new SimReplica(id, cfg, new KvService(), 16, clientCount, links.get(id), events, net, safety, skew, behaviours, adv.split());
     }
 
     private static List<ReplicaBehaviour> withSplit(TwinSplit split, List<ReplicaBehaviour> rest) {
@@ -185,6 +198,15 @@ public final class Simulation {
         twins.forEach(SimReplica::start);
         clients.forEach(SimClient::start);
         for (SimByzantineClient b : byzantineClients) b.client.start(b.random().nextLong(1, 500_000));
+        int flipped = adversaries.replicaOf(Adversary.BIT_FLIP);
+        if (flipped >= 0) {
+            SimReplica r = replicas.get(flipped);
+            SplittableRandom flips = adversaryRandom.split();
+            long at = flips.nextLong(50_000, Math.max(50_001, plan.healAt()));
+            events.at(at, () -> r.flipBits(1 + flips.nextInt(4), flips));
+            // Half of the time a check finds it soon (as recovery would); else a checkpoint mismatch does.
+            if (flips.nextBoolean()) events.at(at + flips.nextLong(1, 500_000), r::checkState);
+        }
         String liveness = null;
         while (!allDone()) {
             long limit = Math.max(plan.healAt(), lastProgress) + PROGRESS_WINDOW_US;
@@ -194,16 +216,62 @@ public final class Simulation {
             }
             if (!safety.violations.isEmpty()) break;
         }
+        if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
         List<String> violations = new ArrayList<>(safety.violations);
         LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history.ops);
         if (!lin.linearizable()) violations.add("history not linearizable: " + lin.detail());
         long maxView = 0, rejected = 0;
         for (SimReplica r : replicas) if (r.correct()) maxView = Math.max(maxView, r.core.view());
         for (Link l : links) rejected += l.rejected();
+        long transfers = 0, pages = 0;
+        for (SimReplica r : replicas) {
+            if (!r.correct()) continue;
+            transfers += r.core.transfersCompleted();
+            pages += r.core.pagesTransferred();
+        }
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.exhausted(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
-                maxView, adversaries.exercised(), rejected);
+                maxView, adversaries.exercised(), rejected, transfers, pages);
+    }
+
+    /**
+     * After the clients are done: every correct replica must reach the latest stable checkpoint of
+     * the others, with a repaired state — by executing, or by state transfer (section 4.6.2) for one
+     * that was cut off or corrupted. A replica whose memory was corrupted runs a check first (as a
+     * recovery would), so corruption a checkpoint has not exposed yet is found too.
+     */
+    private String awaitCatchUp() {
+        long limit = events.now() + PROGRESS_WINDOW_US;
+        while (!caughtUp()) {
+            if (!events.step(limit)) return "not caught up " + PROGRESS_WINDOW_US / 1000 + " ms after the clients finished; " + livenessReport(limit);
+            if (!safety.violations.isEmpty()) return null;
+        }
+        return null;
+    }
+
+    private boolean caughtUp() {
+        // Corruption after the clients finished (or never checked) gets its check now.
+        for (SimReplica r : replicas) if (r.correct() && r.corrupted() && !r.checkedSinceFlip()) r.checkState();
+        long stable = 0;
+        for (SimReplica r : replicas) if (r.correct()) stable = Math.max(stable, r.core.stableSeq());
+        for (SimReplica r : replicas) {
+            if (!r.correct()) continue;
+            if (r.core.corrupt() || r.core.transferring() || r.core.lastExecuted() < stable) return false;
+            if (r.corrupted() && !repairedAccordingToOthers(r)) return false;
+        }
+        return true;
+    }
+
+    /** A corrupted replica's flipped pages equal those of a never-corrupted correct replica at the same point. */
+    private boolean repairedAccordingToOthers(SimReplica r) {
+        for (SimReplica x : replicas) {
+            // A flip in a page modified since the last checkpoint is found only at the next one, which
+            // a group with no more requests does not take: not a failure of the replica.
+            if (x != r && x.correct() && !x.corrupted() && x.core.lastExecuted() == r.core.lastExecuted())
+                return r.matchesAtFlippedPages(x) || r.differencesAwaitCheckpoint(x);
+        }
+        return false;
     }
 
     private boolean allDone() {
@@ -222,8 +290,10 @@ public final class Simulation {
         for (SimReplica r : all) {
             b.append(" [").append(r.core.id()).append(r.correct() ? "" : " byzantine").append(" view=").append(r.core.view())
                     .append(" executed=").append(r.core.lastExecuted())
-                    .append(" h=").append(r.core.lowWaterMark()).append(" knownStable=").append(r.core.knownStable())
-                    .append(" pending=").append(r.core.pendingRequests()).append(" ignored=").append(r.core.counters().snapshot())
+                    .append(" h=").append(r.core.lowWaterMark()).append(" stable=").append(r.core.stableSeq()).append(" knownStable=").append(r.core.knownStable())
+                    .append(" pending=").append(r.core.pendingRequests())
+                    .append(r.core.transferring() ? " transferring" : "").append(r.core.corrupt() ? " corrupt" : "")
+                    .append(" transfers=").append(r.core.transfersCompleted()).append(" ignored=").append(r.core.counters().snapshot())
                     .append(' ').append(links.get(r.core.id()).rejections()).append(']');
         }
         return b.toString();

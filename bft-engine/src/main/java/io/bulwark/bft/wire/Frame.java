@@ -46,7 +46,11 @@ public final class Frame {
     public static boolean allowed(int type, AuthKind kind) {
         return switch (type) {
             case MessageCodec.TYPE_REQUEST, MessageCodec.TYPE_NEW_KEY -> kind == AuthKind.NONE;
-            case MessageCodec.TYPE_REPLY, MessageCodec.TYPE_VIEW_CHANGE_ACK -> kind == AuthKind.MAC;
+            // State transfer goes to one designated replier and back. DATA is MACed too, although its
+            // digest check alone makes it safe (section 4.6.2): the MAC keeps a network attacker from
+            // getting good repliers passed over by forging bad pages in their name.
+            case MessageCodec.TYPE_REPLY, MessageCodec.TYPE_VIEW_CHANGE_ACK, MessageCodec.TYPE_FETCH,
+                    MessageCodec.TYPE_META_DATA, MessageCodec.TYPE_DATA -> kind == AuthKind.MAC;
             case MessageCodec.TYPE_PRE_PREPARE, MessageCodec.TYPE_PREPARE, MessageCodec.TYPE_COMMIT,
                     MessageCodec.TYPE_CHECKPOINT, MessageCodec.TYPE_STATUS, MessageCodec.TYPE_VIEW_CHANGE,
                     MessageCodec.TYPE_NEW_VIEW, MessageCodec.TYPE_FETCH_BATCH, MessageCodec.TYPE_AUTH_FAILURE ->

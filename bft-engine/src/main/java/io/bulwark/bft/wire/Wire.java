@@ -6,7 +6,9 @@ import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.DecodeException;
+import io.bulwark.bft.msg.Fetch;
 import io.bulwark.bft.msg.FetchBatch;
+import io.bulwark.bft.msg.MetaData;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.NewKey;
@@ -272,6 +274,8 @@ public final class Wire {
         if (m instanceof NewKey k) return k.sender();
         if (m instanceof ViewChangeAck a) return a.replica();
         if (m instanceof FetchBatch b) return b.replica();
+        if (m instanceof Fetch f) return f.replica();
+        if (m instanceof MetaData d) return d.replica();
         if (m instanceof AuthFailure a) return a.replica();
         return NO_SENDER_FIELD;
     }

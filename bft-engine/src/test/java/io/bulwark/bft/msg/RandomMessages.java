@@ -131,6 +131,22 @@ public final class RandomMessages {
 
     public FetchBatch fetchBatch(int replica) { return new FetchBatch(replica, Math.max(1, nonNeg()), digest()); }
 
+    public Fetch fetch(int replica) { return new Fetch(replica, nonNeg(), rnd.nextInt(4), rnd.nextInt(1 << 20)); }
+
+    /** Meta-data with 1..FANOUT children. */
+    public MetaData metaData(int replica) {
+        int count = 1 + rnd.nextInt(rnd.nextBoolean() ? 4 : io.bulwark.bft.state.PartitionTree.FANOUT);
+        List<io.bulwark.bft.state.Partition> children = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) children.add(new io.bulwark.bft.state.Partition(nonNeg(), digest()));
+        return new MetaData(nonNeg(), rnd.nextInt(4), rnd.nextInt(1 << 12), replica, List.copyOf(children));
+    }
+
+    public Data data() {
+        byte[] page = new byte[io.bulwark.bft.state.PartitionTree.PAGE_SIZE];
+        rnd.nextBytes(page);
+        return new Data(rnd.nextInt(1 << 18), page);
+    }
+
     /** 0..4 (at most {@code max}): keeps generated messages short enough to flip every bit of. */
     private int few(int max) { return rnd.nextInt(Math.min(max, 4) + 1); }
 
@@ -162,6 +178,9 @@ public final class RandomMessages {
             case MessageCodec.TYPE_VIEW_CHANGE_ACK -> viewChangeAck(replica());
             case MessageCodec.TYPE_NEW_VIEW -> newView();
             case MessageCodec.TYPE_FETCH_BATCH -> fetchBatch(replica());
+            case MessageCodec.TYPE_FETCH -> fetch(replica());
+            case MessageCodec.TYPE_META_DATA -> metaData(replica());
+            case MessageCodec.TYPE_DATA -> data();
             case MessageCodec.TYPE_AUTH_FAILURE -> authFailure(replica());
             default -> throw new IllegalArgumentException("type " + type);
         };
@@ -184,6 +203,9 @@ public final class RandomMessages {
         if (a instanceof ViewChangeAck x && b instanceof ViewChangeAck y) return x.equals(y);
         if (a instanceof NewView x && b instanceof NewView y) return x.equals(y);
         if (a instanceof FetchBatch x && b instanceof FetchBatch y) return x.equals(y);
+        if (a instanceof Fetch x && b instanceof Fetch y) return x.equals(y);
+        if (a instanceof MetaData x && b instanceof MetaData y) return x.equals(y);
+        if (a instanceof Data x && b instanceof Data y) return x.page() == y.page() && Arrays.equals(x.value(), y.value());
         if (a instanceof AuthFailure x && b instanceof AuthFailure y) return x.equals(y);
         if (a instanceof Reply x && b instanceof Reply y)
             return x.view() == y.view() && x.timestamp() == y.timestamp() && x.client() == y.client() && x.replica() == y.replica()

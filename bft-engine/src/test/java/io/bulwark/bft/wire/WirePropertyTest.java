@@ -70,8 +70,13 @@ class WirePropertyTest {
                 NewKey k = c.gen.newKey(sender);
                 yield new Sample(c.wire(sender).sealNewKey(k), rnd.nextInt(N + 2), k);
             }
-            case MessageCodec.TYPE_VIEW_CHANGE_ACK -> {
-                Message m = c.gen.viewChangeAck(s);
+            case MessageCodec.TYPE_VIEW_CHANGE_ACK, MessageCodec.TYPE_FETCH, MessageCodec.TYPE_META_DATA, MessageCodec.TYPE_DATA -> {
+                Message m = switch (type) {
+                    case MessageCodec.TYPE_VIEW_CHANGE_ACK -> c.gen.viewChangeAck(s);
+                    case MessageCodec.TYPE_FETCH -> c.gen.fetch(s);
+                    case MessageCodec.TYPE_META_DATA -> c.gen.metaData(s);
+                    default -> c.gen.data();
+                };
                 yield new Sample(c.wire(s).sealTo(r, m), r, m);
             }
             default -> {

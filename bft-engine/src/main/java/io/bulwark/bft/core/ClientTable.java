@@ -1,0 +1,96 @@
+package io.bulwark.bft.core;
+
+import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.service.PagedState;
+import io.bulwark.bft.state.ReplicatedState;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The last reply per client (section 4.2: exactly once, by timestamp), and the agreed time, as part
+ * of the replicated state: at every checkpoint the table is written, sorted by client, into the
+ * engine's pages of the {@link ReplicatedState}, so it is digested with the service's pages and a
+ * replica brought up to date by state transfer reads it back ({@link #read}). Only pages whose bytes
+ * change are modified.
+ * <p>
+ * Page layout: [i32 magic][i64 agreed time][i32 count] count * ([i32 client][i64 timestamp][32 reply
+ * digest]), clients strictly increasing; the rest zero. All-zero pages are the empty table.
+ */
+final class ClientTable {
+    private static final int MAGIC = 0x42435431;   // "BCT1"
+
+    private final TreeMap<Integer, CachedReply> replies = new TreeMap<>();
+    private final int capacity;
+
+    ClientTable(int capacity) { this.capacity = capacity; }
+
+    CachedReply get(int client) { return replies.get(client); }
+
+    /** False when the table is full and {@code client} is new: its request must not execute (the same at every replica). */
+    boolean admits(int client) { return replies.size() < capacity || replies.containsKey(client); }
+
+    void put(int client, long timestamp, byte[] result) { replies.put(client, new CachedReply(timestamp, result, null)); }
+
+    int size() { return replies.size(); }
+
+    /** Writes the table and {@code agreedTime} into {@code pages}, modifying only pages that change. */
+    void write(PagedState pages, long agreedTime) {
+        int size = ReplicatedState.ENGINE_HEADER_BYTES + replies.size() * ReplicatedState.CLIENT_ENTRY_BYTES;
+        if (size > (long) pages.pageCount() * pages.pageSize())
+            throw new IllegalStateException("client table of " + replies.size() + " entries does not fit the engine's pages");
+        ByteBuffer b = ByteBuffer.allocate(size);
+        b.putInt(MAGIC).putLong(agreedTime).putInt(replies.size());
+        for (Map.Entry<Integer, CachedReply> e : replies.entrySet()) {
+            CachedReply c = e.getValue();
+            if (c.digest() == null) e.setValue(c = new CachedReply(c.timestamp(), c.result(), MessageCodec.resultDigest(c.result())));
+            b.putInt(e.getKey()).putLong(c.timestamp()).put(c.digest().bytes());
+        }
+        byte[] bytes = b.array();
+        int pageSize = pages.pageSize();
+        for (int p = 0; p < pages.pageCount(); p++) {
+            int from = p * pageSize;
+            int len = Math.max(0, Math.min(pageSize, size - from));
+            byte[] current = pages.read(p);
+            boolean same = Arrays.equals(current, 0, len, bytes, from, from + len);
+            for (int i = len; same && i < pageSize; i++) same = current[i] == 0;
+            if (same) continue;
+            byte[] page = pages.modify(p);
+            System.arraycopy(bytes, from, page, 0, len);
+            Arrays.fill(page, len, pageSize, (byte) 0);
+        }
+    }
+
+    /**
+     * The table held in {@code pages} (after a state transfer), replacing this one; returns the
+     * agreed time. Results are not in the state, only their digests: a retransmitted request is
+     * answered with the digest (the client gets the full result from another replica).
+     */
+    long read(PagedState pages) {
+        int pageSize = pages.pageSize();
+        byte[] all = new byte[pages.pageCount() * pageSize];
+        for (int p = 0; p < pages.pageCount(); p++) System.arraycopy(pages.read(p), 0, all, p * pageSize, pageSize);
+        ByteBuffer b = ByteBuffer.wrap(all);
+        replies.clear();
+        int magic = b.getInt();
+        if (magic == 0) return 0;   // the initial state
+        if (magic != MAGIC) throw new IllegalStateException("engine pages do not hold a client table");
+        long agreedTime = b.getLong();
+        int count = b.getInt();
+        if (count < 0 || count > capacity || count > (all.length - ReplicatedState.ENGINE_HEADER_BYTES) / ReplicatedState.CLIENT_ENTRY_BYTES)
+            throw new IllegalStateException("client table with " + count + " entries");
+        int last = Integer.MIN_VALUE;
+        for (int i = 0; i < count; i++) {
+            int client = b.getInt();
+            long ts = b.getLong();
+            byte[] d = new byte[Digest.LENGTH];
+            b.get(d);
+            if (client <= last || ts < 0) throw new IllegalStateException("client table out of order at entry " + i);
+            last = client;
+            replies.put(client, new CachedReply(ts, null, new Digest(d)));
+        }
+        return agreedTime;
+    }
+}

@@ -1,0 +1,47 @@
+package io.bulwark.bft.state;
+
+import io.bulwark.bft.service.PagedState;
+
+/**
+ * Everything a replica checkpoints, digests and transfers: one {@link PartitionTree} holding the
+ * service's pages followed by the engine's own pages (the client table: last timestamp and reply
+ * digest per client, and the agreed time). Keeping the engine's part in the tree means a replica
+ * brought up to date by state transfer also gets exactly-once semantics right (section 4.2).
+ */
+public final class ReplicatedState {
+    /** Bytes per client in the engine's table: client id, timestamp, reply digest. */
+    public static final int CLIENT_ENTRY_BYTES = 4 + 8 + 32;
+    /** Header of the engine's table: magic, agreed time, client count. */
+    public static final int ENGINE_HEADER_BYTES = 4 + 8 + 4;
+
+    private final PartitionTree tree;
+    private final PagedState service;
+    private final PagedState engine;
+    private final int maxClients;
+
+    /**
+     * @param servicePages pages the service gets
+     * @param maxClients   most clients whose last reply the engine remembers (the configured clients)
+     */
+    public ReplicatedState(int servicePages, int maxClients) {
+        if (servicePages < 1) throw new IllegalArgumentException("the service needs at least one page");
+        if (maxClients < 1) throw new IllegalArgumentException("at least one client");
+        long engineBytes = ENGINE_HEADER_BYTES + (long) maxClients * CLIENT_ENTRY_BYTES;
+        int enginePages = (int) ((engineBytes + PartitionTree.PAGE_SIZE - 1) / PartitionTree.PAGE_SIZE);
+        if ((long) servicePages + enginePages > Integer.MAX_VALUE / 2) throw new IllegalArgumentException("state too large");
+        this.tree = new PartitionTree(servicePages + enginePages);
+        this.service = new PagedState(tree, 0, servicePages);
+        this.engine = new PagedState(tree, servicePages, enginePages);
+        this.maxClients = maxClients;
+    }
+
+    public PartitionTree tree() { return tree; }
+
+    /** The service's region (what {@code Service.init} gets). */
+    public PagedState service() { return service; }
+
+    /** The engine's region (the client table). */
+    public PagedState engine() { return engine; }
+
+    public int maxClients() { return maxClients; }
+}

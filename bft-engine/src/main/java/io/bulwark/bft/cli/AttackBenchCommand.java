@@ -42,11 +42,6 @@ final class AttackBenchCommand implements Callable<Integer> {
             description = "slow-primary: pre-prepares are held back the view-change timeout minus this (default: ${DEFAULT-VALUE}).")
     long marginMs;
 
-    @Option(names = "--big-mac-interval-ms", defaultValue = "5",
-            description = "big-mac: the attacker sends a new request (fresh timestamp, not waiting for any result, no backoff) every this "
-                    + "many ms; 0 makes it a closed-loop client that retransmits like a correct one (default: ${DEFAULT-VALUE}).")
-    long bigMacIntervalMs;
-
     @Option(names = "--view-change-timeout-ms", description = "Replicas' base view-change timeout (default: ProtocolConfig's).")
     Long viewChangeTimeoutMs;
 
@@ -65,7 +60,6 @@ final class AttackBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (clientCount < 1 || clientCount > 256) throw new IllegalArgumentException("--clients must be 1..256");
         if (seconds < 1 || warmupMs < 0) throw new IllegalArgumentException("--seconds must be >= 1 and --warmup-ms >= 0");
-        if (bigMacIntervalMs < 0) throw new IllegalArgumentException("--big-mac-interval-ms must be >= 0");
         for (String a : attacks)
             if (!List.of("slow-primary", "big-mac", "silent-backup").contains(a))
                 throw new IllegalArgumentException("unknown attack '" + a + "' (expected slow-primary, big-mac or silent-backup)");
@@ -82,8 +76,7 @@ final class AttackBenchCommand implements Callable<Integer> {
         FailoverBenchCommand.printTimeouts(replicaCfg, clientCfg);
         System.out.printf(Locale.ROOT, "  slow-primary: replica %d holds back every pre-prepare %d ms (view-change timeout - %d ms)%n"
                         + "  big-mac: one extra client whose requests carry a valid MAC only for the current primary (learned from the correct clients' certificates);"
-                        + (bigMacIntervalMs > 0 ? " a new request every " + bigMacIntervalMs + " ms, never waiting, no backoff%n"
-                                : " one request at a time, retransmitted like a correct client's%n")
+                        + " it retransmits like a correct client%n"
                         + "  silent-backup: replica %d receives everything and sends nothing but its NEW-KEY%n",
                 SLOW_PRIMARY, replicaCfg.viewChangeTimeoutMs() - marginMs, marginMs, SILENT);
 
@@ -147,14 +140,11 @@ final class AttackBenchCommand implements Callable<Integer> {
                 }
                 long start = System.nanoTime();
                 load.start();
-                Stoppable flood = null;
-                if (attacker != null && bigMacIntervalMs > 0) flood = flood(attacker, attackerLoop, op.apply(clientCount), bigMacIntervalMs);
-                else if (attacker != null) startAttack(attacker, op, clientCount);
+                if (attacker != null) startAttack(attacker, op, clientCount);
                 long from = start + warmupMs * 1_000_000;
                 long to = from + seconds * 1_000_000_000L;
                 while (System.nanoTime() < to) LockSupport.parkNanos(Math.min(100_000_000, Math.max(1, to - System.nanoTime())));
                 load.stop();
-                if (flood != null) flood.cancel();
                 long ops = load.completedBetween(from, to);
                 Run r = new Run(attack, setup, ops / (double) seconds, load.maxLastView(), load.errors());
                 System.out.printf(Locale.ROOT, "%-14s %-38s %10.1f ops/s  (%d replies in %d s; clients reached view %d%s)%n",
@@ -168,21 +158,6 @@ final class AttackBenchCommand implements Callable<Integer> {
             }
         }
     }
-
-    /** The attacker at full strength: a new request every {@code intervalMs}, whatever became of the earlier ones. */
-    private static Stoppable flood(BftClient attacker, EventLoop loop, byte[] op, long intervalMs) {
-        io.bulwark.bft.net.Timer[] current = new io.bulwark.bft.net.Timer[1];
-        Runnable[] tick = new Runnable[1];
-        tick[0] = () -> {
-            attacker.sendUntracked(op);
-            current[0] = loop.schedule(intervalMs * 1_000_000, tick[0]);
-        };
-        current[0] = loop.schedule(0, tick[0]);
-        return () -> loop.execute(() -> current[0].cancel());
-    }
-
-    /** Something to stop. */
-    private interface Stoppable { void cancel(); }
 
     /** The attacker's closed loop: a new request whenever one completes (normally never: its requests stall). */
     private static void startAttack(BftClient attacker, IntFunction<byte[]> op, int index) {

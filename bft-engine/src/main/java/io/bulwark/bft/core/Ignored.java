@@ -33,13 +33,6 @@ public enum Ignored {
     STATE_CORRUPT,
     /** A finished transfer whose tree did not match the target digest: walked again. */
     TRANSFER_INCONSISTENT,
-    /**
-     * A pre-prepare held a request whose client authenticator did not verify here (and no copy of
-     * it from its client): it waits for f+1 other backups' prepares, and an AUTH-FAILURE goes out.
-     */
-    UNAUTHENTICATED_REQUEST,
-    /** A request of a client quarantined under the current primary (the big-MAC defence, ClientQuarantine). */
-    CLIENT_QUARANTINED,
     STALE_REPLY,
     BAD_REPLY
 }

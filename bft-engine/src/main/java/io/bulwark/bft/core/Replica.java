@@ -2,7 +2,6 @@ package io.bulwark.bft.core;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.Digest;
-import io.bulwark.bft.msg.AuthFailure;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.Data;
@@ -24,8 +23,6 @@ import io.bulwark.bft.state.PartitionTree;
 import io.bulwark.bft.state.ReplicatedState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -126,9 +123,6 @@ public final class Replica {
     private long viewChangesStarted;
     private long lastStatusSent = Long.MIN_VALUE / 2;
 
-    // ---- the big-MAC defence (see ClientQuarantine) ----
-    private final ClientQuarantine quarantine;
-
     // ---- state (section 4.6.2) ----
     private final ReplicatedState state;
     private final PartitionTree tree;
@@ -160,7 +154,6 @@ public final class Replica {
         this.sets = new PreparedSets(f);
         this.latestViewChange = new ViewChange[n];
         this.far = new FarCheckpoints(n);
-        this.quarantine = new ClientQuarantine(n, f, ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * cfg.viewChangeTimeoutMs());
         // Every correct replica starts from the same initial state: the checkpoint at 0.
         CheckpointVotes genesis = votes(0);
         genesis.mine = new Checkpoint(0, GENESIS, id);
@@ -179,17 +172,10 @@ public final class Replica {
     }
 
     /** An authenticated message from principal {@code from}. */
-    public void receive(long now, int from, Message m) { receive(now, from, m, null); }
-
-    /**
-     * An authenticated message from principal {@code from}; for a pre-prepare, {@code unverified}
-     * marks the positions of the requests in its batch whose client authenticator entry did not
-     * verify at this replica (null: all did). The frame layer computes it.
-     */
-    public void receive(long now, int from, Message m, BitSet unverified) {
+    public void receive(long now, int from, Message m) {
         this.now = now;
         if (m instanceof Request r) onRequest(from, r);
-        else if (m instanceof PrePrepare pp) onPrePrepare(from, pp, unverified);
+        else if (m instanceof PrePrepare pp) onPrePrepare(from, pp);
         else if (m instanceof Prepare p) onPrepare(from, p);
         else if (m instanceof Commit c) onCommit(from, c);
         else if (m instanceof Checkpoint c) onCheckpoint(from, c);
@@ -201,7 +187,6 @@ public final class Replica {
         else if (m instanceof Fetch fe) onFetch(from, fe);
         else if (m instanceof MetaData md) onMetaData(from, md);
         else if (m instanceof Data d) onData(from, d);
-        else if (m instanceof AuthFailure af) onAuthFailure(from, af);
         else counters.ignore(Ignored.UNEXPECTED_MESSAGE);
     }
 
@@ -294,7 +279,6 @@ public final class Replica {
             out.add(new Action.Send(r.client(), c.result() != null ? reply(r, c.result(), false) : digestReply(r, c.digest())));
             return;
         }
-        if (quarantine.quarantined(r.client(), primary(), now)) { counters.ignore(Ignored.CLIENT_QUARANTINED); return; }
         Long a = assigned.get(r.client());
         if (a != null && a >= r.timestamp()) { counters.ignore(Ignored.DUPLICATE_REQUEST); return; }
         Request p = pending.get(r.client());
@@ -395,7 +379,7 @@ public final class Replica {
 
     // ---- three-phase agreement (section 4.2) ----
 
-    private void onPrePrepare(int from, PrePrepare pp, BitSet unverified) {
+    private void onPrePrepare(int from, PrePrepare pp) {
         if (pp.view() != view || from != primary() || !viewActive) {
             // Not a proposal we can act on; it may still carry a batch body we asked for.
             if (!offerBody(pp)) counters.ignore(pp.view() != view || !viewActive ? Ignored.WRONG_VIEW : Ignored.NOT_FROM_PRIMARY);
@@ -410,12 +394,6 @@ public final class Replica {
             return;
         }
         if (!validBatch(pp)) return;
-        if (unverified != null && !unverified.isEmpty() && !authenticatedHere(s, pp, unverified)) return;
-        acceptPrePrepare(s, pp);
-    }
-
-    private void acceptPrePrepare(Slot s, PrePrepare pp) {
-        s.parked = null;
         s.digest = pp.digest();
         s.prePrepare = pp;
         for (Request r : pp.batch()) ordered(r);
@@ -423,82 +401,6 @@ public final class Replica {
         s.prepares[id] = pp.digest();
         out.add(new Action.Multicast(s.myPrepare));
         checkPrepared(s);
-    }
-
-    /**
-     * A request in the primary's pre-prepare whose authenticator entry for us does not verify (the
-     * frame layer marks it; Aardvark's big-MAC client sends such) is authentic all the same if we
-     * hold the same request as its client sent it to us (checked on arrival), and harmless if we have
-     * executed that client's timestamp already (it will be skipped). Otherwise the pre-prepare waits
-     * in its slot until f+1 other backups prepare it — at least one of them is correct and
-     * authenticated every request in it — and we tell every replica whose request failed here
-     * (AUTH-FAILURE), which counts towards quarantining that client under this primary
-     * ({@link ClientQuarantine}).
-     *
-     * @return whether every request is authenticated here (or vouched for already)
-     */
-    private boolean authenticatedHere(Slot s, PrePrepare pp, BitSet unverified) {
-        boolean all = true;
-        for (int i = unverified.nextSetBit(0); i >= 0 && i < pp.batch().size(); i = unverified.nextSetBit(i + 1)) {
-            Request r = pp.batch().get(i);
-            if (sameRequest(pending.get(r.client()), r)) continue;
-            CachedReply c = clients.get(r.client());
-            if (c != null && c.timestamp() >= r.timestamp()) continue;
-            all = false;
-            out.add(new Action.Multicast(new AuthFailure(id, view, pp.seq(), r.client(), r.timestamp())));
-            complaint(id, view, r.client());
-        }
-        if (all) return true;
-        counters.ignore(Ignored.UNAUTHENTICATED_REQUEST);
-        if (s.preparesFor(pp.digest(), primary(), id) >= f + 1) return true;
-        s.parked = pp;
-        return false;
-    }
-
-    /** The same request (every field the client authenticates), whatever the authenticators. */
-    private static boolean sameRequest(Request a, Request b) {
-        return a != null && a.client() == b.client() && a.timestamp() == b.timestamp() && a.readOnly() == b.readOnly()
-                && a.replier() == b.replier() && Arrays.equals(a.operation(), b.operation());
-    }
-
-    /** AUTH-FAILURE from another replica, about the current view or the one before. */
-    private void onAuthFailure(int from, AuthFailure af) {
-        if (!fromReplica(from, af.replica())) return;
-        if (af.view() > view || af.view() < view - 1) { counters.ignore(Ignored.WRONG_VIEW); return; }
-        if (af.client() < n) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
-        complaint(from, af.view(), af.client());
-    }
-
-    /**
-     * Replica {@code from} could not authenticate {@code client}'s request in a pre-prepare of view
-     * {@code v}. The primary of {@code v} never counts (it checked its own entry); f+1 others make
-     * the client quarantined under that primary, and if that is the current one, its request held
-     * here goes (so it runs no timer against a primary that will not order it).
-     */
-    private void complaint(int from, long v, int client) {
-        int p = cfg.primaryOf(v);
-        if (from == p || !quarantine.complaint(v, p, from, client, now)) return;
-        if (p != primary()) return;
-        dropQuarantined();
-        // The pre-prepare that carried the request will most likely never prepare (f+1 replicas,
-        // one of them correct, will not prepare it on their own), and the batches after it cannot
-        // execute before it: rather than wait for the ordering deadline, leave the view now. Every
-        // correct replica that counts the same f+1 AUTH-FAILUREs does the same.
-        if (v == view && viewActive) startViewChange(view + 1);
-    }
-
-    /** Drops the held requests of clients quarantined under the current primary. */
-    private void dropQuarantined() {
-        if (!quarantine.anyUnder(primary(), now)) return;
-        for (Iterator<Map.Entry<Integer, Request>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Integer, Request> e = it.next();
-            if (!quarantine.quarantined(e.getKey(), primary(), now)) continue;
-            pendingBytes -= e.getValue().operation().length;
-            awaitingOrder.remove(e.getKey());
-            it.remove();
-        }
-        // Nothing left to wait for: the view-change timer was running for these requests only.
-        if (pending.isEmpty() && viewActive && viewChangeTimerArmed) disarmViewChangeTimer();
     }
 
     private boolean validBatch(PrePrepare pp) {
@@ -523,8 +425,6 @@ public final class Replica {
         if (from == primary()) { counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
         Slot s = slot(p.seq());
         if (s.prepares[from] == null) s.prepares[from] = p.digest();
-        // A pre-prepare with a request we could not authenticate: f+1 other backups vouch for it.
-        if (s.digest == null && s.parked != null && s.preparesFor(s.parked.digest(), primary(), id) >= f + 1) acceptPrePrepare(s, s.parked);
         checkPrepared(s);
     }
 
@@ -912,9 +812,7 @@ public final class Replica {
         nextSeq = Math.max(start + nv.selected().size(), lastExecuted) + 1;
         for (Slot s : log.values()) checkPrepared(s);
         // The requests clients sent us directly go to the new primary at once (they retransmit too),
-        // and the new primary gets a fresh ordering deadline for them; not those of clients
-        // quarantined under it.
-        dropQuarantined();
+        // and the new primary gets a fresh ordering deadline for them.
         if (!isPrimary()) {
             for (Request r : pending.values()) {
                 Long a = assigned.get(r.client());

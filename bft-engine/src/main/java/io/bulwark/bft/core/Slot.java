@@ -23,11 +23,6 @@ final class Slot {
     boolean committed;
     Prepare myPrepare;
     Commit myCommit;
-    /**
-     * A pre-prepare from the primary with a request that did not authenticate here, waiting for
-     * f+1 other backups to prepare it (Replica.authenticatedHere); null otherwise.
-     */
-    PrePrepare parked;
 
     /** Sets the body from a batch with this slot's digest carried by another message (another view or seq). */
     void takeBody(long view, PrePrepare carrier) {
@@ -44,13 +39,6 @@ final class Slot {
     int matchingPrepares(int primary) {
         int c = 0;
         for (int i = 0; i < prepares.length; i++) if (i != primary && digest.equals(prepares[i])) c++;
-        return c;
-    }
-
-    /** Prepares for {@code d} from backups other than {@code self} (the primary sends none). */
-    int preparesFor(Digest d, int primary, int self) {
-        int c = 0;
-        for (int i = 0; i < prepares.length; i++) if (i != primary && i != self && d.equals(prepares[i])) c++;
         return c;
     }
 

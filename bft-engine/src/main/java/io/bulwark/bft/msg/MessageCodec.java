@@ -53,7 +53,6 @@ import java.util.List;
  * FETCH        [i32 replica][i64 checkpoint][u8 level][i32 index]
  * META_DATA    [i64 checkpoint][u8 level][i32 index][i32 replica][u16 count 1..256] count * ([i64 lm][32 digest])
  * DATA         [i32 page][4096 value]
- * AUTH_FAILURE [i32 replica][i64 view][i64 seq > 0][i32 client >= n][i64 timestamp]
  * </pre>
  * Views, sequence numbers, timestamps and counters are non-negative; replica ids are 0..n-1;
  * ciphertexts and signatures are non-empty; the lists of VIEW-CHANGE and NEW-VIEW are bounded by
@@ -80,9 +79,8 @@ public final class MessageCodec {
     public static final int TYPE_FETCH = 13;
     public static final int TYPE_META_DATA = 14;
     public static final int TYPE_DATA = 15;
-    public static final int TYPE_AUTH_FAILURE = 16;
     /** The highest type code: known types are {@link #TYPE_REQUEST}..{@code LAST_TYPE}. */
-    public static final int LAST_TYPE = TYPE_AUTH_FAILURE;
+    public static final int LAST_TYPE = TYPE_DATA;
 
     static final int REQUEST_MARK = 0xA0;
     static final int REQUEST_READ_ONLY = 0x01;
@@ -118,7 +116,6 @@ public final class MessageCodec {
     public static final int META_DATA_FIXED_BYTES = 8 + 1 + 4 + 4 + 2;
     public static final int PARTITION_BYTES = 8 + Digest.LENGTH;
     public static final int DATA_BYTES = 4 + PartitionTree.PAGE_SIZE;
-    public static final int AUTH_FAILURE_BYTES = 4 + 8 + 8 + 4 + 8;
 
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -164,13 +161,10 @@ public final class MessageCodec {
         if (m instanceof Fetch) return TYPE_FETCH;
         if (m instanceof MetaData) return TYPE_META_DATA;
         if (m instanceof Data) return TYPE_DATA;
-        if (m instanceof AuthFailure) return TYPE_AUTH_FAILURE;
         throw new IllegalArgumentException("not a message: " + m);
     }
 
-    public static boolean isKnownType(int type) {
-        return type >= TYPE_REQUEST && type <= LAST_TYPE;
-    }
+    public static boolean isKnownType(int type) { return type >= TYPE_REQUEST && type <= LAST_TYPE; }
 
     // ------------------------------------------------------------------ sizes
 
@@ -229,7 +223,6 @@ public final class MessageCodec {
             if (d.value() == null || d.value().length != PartitionTree.PAGE_SIZE) throw new IllegalArgumentException("a page is " + PartitionTree.PAGE_SIZE + " bytes");
             return DATA_BYTES;
         }
-        if (m instanceof AuthFailure) return AUTH_FAILURE_BYTES;
         throw new IllegalArgumentException("not a message: " + m);
     }
 
@@ -401,13 +394,6 @@ public final class MessageCodec {
             System.arraycopy(d.value(), 0, out, o, PartitionTree.PAGE_SIZE);
             return o + PartitionTree.PAGE_SIZE;
         }
-        if (m instanceof AuthFailure a) {
-            int o = putInt(out, off, a.replica());
-            o = putLong(out, o, a.view());
-            o = putLong(out, o, a.seq());
-            o = putInt(out, o, a.client());
-            return putLong(out, o, a.timestamp());
-        }
         throw new IllegalArgumentException("not a message: " + m);
     }
 
@@ -536,7 +522,6 @@ public final class MessageCodec {
                 case TYPE_FETCH -> new Fetch(replica(), seq(), u8(), index("partition"));
                 case TYPE_META_DATA -> readMetaData();
                 case TYPE_DATA -> new Data(index("page"), bytes(PartitionTree.PAGE_SIZE, PartitionTree.PAGE_SIZE, "page"));
-                case TYPE_AUTH_FAILURE -> readAuthFailure();
                 default -> throw new DecodeException(RejectReason.UNKNOWN_TYPE, "type " + type);
             };
             if (pos != end) throw new DecodeException(RejectReason.TRAILING_BYTES, (end - pos) + " bytes after " + m.getClass().getSimpleName());
@@ -715,16 +700,6 @@ public final class MessageCodec {
         int i = i32();
         if (i < 0) throw bad(what + " index " + i);
         return i;
-    }
-
-    private AuthFailure readAuthFailure() throws DecodeException {
-        int replica = replica();
-        long view = view();
-        long seq = seq();
-        if (seq == 0) throw bad("auth failure at seq 0");
-        int client = i32();
-        if (client < limits.replicaCount()) throw bad("auth failure for principal " + client + ", not a client");
-        return new AuthFailure(replica, view, seq, client, nonNegative(i64(), "timestamp"));
     }
 
     /** {@code seq}, which must be greater than {@code last}. */

@@ -6,7 +6,6 @@ import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.core.Action;
 import io.bulwark.bft.core.ClientCore;
 import io.bulwark.bft.crypto.CoProcessorException;
-import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.net.Connection;
 import io.bulwark.bft.net.EventLoop;
 import io.bulwark.bft.net.FrameHandler;
@@ -53,8 +52,6 @@ public final class BftClient implements AutoCloseable {
     private final CompletableFuture<Void> quorumConnected = new CompletableFuture<>();
     private volatile boolean closed;
     private volatile long view;
-    /** Timestamps of {@link #sendUntracked}, above any the core uses (its start is the clock in µs). */
-    private long untrackedTimestamp;
 
     private BftClient(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, boolean ownLoop) {
         this.id = keys.id();
@@ -110,23 +107,6 @@ public final class BftClient implements AutoCloseable {
         BftClient c = new BftClient(keys, cfg, loop, false);
         loop.submit(() -> { c.endpoint.corruptRequestMacs(validFor); return null; }).join();
         return connect(c);
-    }
-
-    /**
-     * Benchmarks only (the big-MAC attacker at full strength, as in Aardvark): sends a new ordered
-     * request for {@code operation} to every replica now, with a fresh timestamp, and neither waits
-     * for nor tracks its result; with {@link #connectBigMac} its authenticator is corrupted as
-     * configured. Many such requests may be outstanding at once; there is no retransmission backoff.
-     */
-    public void sendUntracked(byte[] operation) {
-        byte[] op = operation.clone();
-        loop.execute(() -> {
-            if (closed) return;
-            if (untrackedTimestamp == 0) untrackedTimestamp = System.currentTimeMillis() * 1000 + 1_000_000_000L;
-            Request r = new Request(id, ++untrackedTimestamp, false, Request.ALL_REPLY, op, null);
-            byte[] frame = endpoint.sealTo(0, r);   // a request frame is the same for every replica
-            for (int j = 0; j < cluster.n(); j++) transport.send(j, frame);
-        });
     }
 
     /** Waits until connections to 2f+1 replicas are up (so a first request is not lost to missing keys). */

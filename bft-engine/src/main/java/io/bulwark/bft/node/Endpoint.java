@@ -119,7 +119,7 @@ public final class Endpoint {
             if (r == NewKeyResult.DUPLICATE && verifies(k)) return new Inbound.KeyEstablished(a.sender());
             return Inbound.DROPPED;
         }
-        return new Inbound.Deliver(a.sender(), a.message(), a.unverified());
+        return new Inbound.Deliver(a.sender(), a.message());
     }
 
     private boolean verifies(NewKey k) {

@@ -4,7 +4,6 @@ import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.core.Action;
-import io.bulwark.bft.core.Ignored;
 import io.bulwark.bft.core.Replica;
 import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.crypto.CoProcessorException;
@@ -111,7 +110,7 @@ public final class ReplicaNode implements AutoCloseable {
         @Override public void onFrame(Connection conn, byte[] buf, int off, int len) {
             Inbound in = endpoint.open(buf, off, len);
             if (in instanceof Inbound.Deliver d) {
-                core.receive(now(), d.from(), d.message(), d.unverified());
+                core.receive(now(), d.from(), d.message());
                 drive();
             } else if (in instanceof Inbound.KeyEstablished k) {
                 if (conn.peer() == Connection.UNBOUND && transport.bind(k.from(), conn) && cluster.isReplica(k.from())) {
@@ -224,9 +223,6 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** How many incoming frames were rejected for {@code reason}, read on the loop. */
     public long rejected(RejectReason reason) { return loop.submit(() -> endpoint.wire().counters().get(reason)).join(); }
-
-    /** How many inputs the core ignored for {@code reason}, read on the loop. */
-    public long ignored(Ignored reason) { return loop.submit(() -> core.counters().ignored(reason)).join(); }
 
     /** The view the core is in, read on the loop. */
     public long view() { return loop.submit(core::view).join(); }

@@ -2,7 +2,6 @@ package io.bulwark.bft.sim;
 
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.Request;
-import java.util.BitSet;
 import java.util.SplittableRandom;
 
 /**
@@ -34,10 +33,7 @@ interface Link {
     /** Rejections by reason, for reports. */
     default String rejections() { return "rejected=" + rejected(); }
 
-    /** An authenticated message; {@code unverified} as in {@code Opened.Accepted} (pre-prepares only, else null). */
-    record Received(int from, Message message, BitSet unverified) {
-        Received(int from, Message message) { this(from, message, null); }
-    }
+    record Received(int from, Message message) {}
 
     /** A forgery made from a genuine payload (see {@link io.bulwark.bft.sim.adversary.NetworkTap.TapContext#forge}). */
     static Object forge(Object payload, SplittableRandom rnd) {

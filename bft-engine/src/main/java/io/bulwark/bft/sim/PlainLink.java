@@ -4,15 +4,14 @@ import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.Request;
 import java.nio.ByteBuffer;
-import java.util.BitSet;
 
 /**
  * A link that passes message records as they are; the sender's identity travels beside them.
  * <p>
  * Requests of correct clients carry no authenticator here. An adversary's request whose
  * authenticator is valid at some replicas only carries a marker instead ({@link #partialAuth}),
- * and this link rejects the request at a replica outside the valid set, as the frame layer would
- * (BAD_MAC), and marks it unverified in a pre-prepare (BAD_REQUEST_MAC). A {@link Forged} payload (a forged
+ * and this link rejects the request, or a pre-prepare holding it, at a replica outside the valid
+ * set, as the frame layer would (BAD_MAC, BAD_REQUEST_MAC). A {@link Forged} payload (a forged
  * MAC) is rejected everywhere.
  */
 final class PlainLink implements Link {
@@ -49,14 +48,7 @@ final class PlainLink implements Link {
         Received r = (Received) payload;
         if (r.message() instanceof Request q && !validAt(q, self)) { rejected++; return null; }
         if (r.message() instanceof PrePrepare pp) {
-            // As the frame layer does: the pre-prepare is delivered, its unverifiable requests marked.
-            BitSet unverified = null;
-            for (int i = 0; i < pp.batch().size(); i++) {
-                if (validAt(pp.batch().get(i), self)) continue;
-                if (unverified == null) unverified = new BitSet();
-                unverified.set(i);
-            }
-            if (unverified != null) return new Received(r.from(), pp, unverified);
+            for (Request q : pp.batch()) if (!validAt(q, self)) { rejected++; return null; }
         }
         return r;
     }

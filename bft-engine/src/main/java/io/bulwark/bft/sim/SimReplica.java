@@ -171,7 +171,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         if (stopped) return;
         Link.Received r = link.open(payload);
         if (r == null) return;
-        core.receive(clock(), r.from(), r.message(), r.unverified());
+        core.receive(clock(), r.from(), r.message());
         drive();
     }
 

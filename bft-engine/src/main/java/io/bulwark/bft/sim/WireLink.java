@@ -43,7 +43,7 @@ final class WireLink implements Link {
     @Override public Received open(Object payload) {
         byte[] frame = (byte[]) payload;
         Inbound in = endpoint.open(frame, 0, frame.length);
-        if (in instanceof Inbound.Deliver d) return new Received(d.from(), d.message(), d.unverified());
+        if (in instanceof Inbound.Deliver d) return new Received(d.from(), d.message());
         rejected++;
         return null;
     }

@@ -53,7 +53,7 @@ public final class Frame {
                     MessageCodec.TYPE_META_DATA, MessageCodec.TYPE_DATA -> kind == AuthKind.MAC;
             case MessageCodec.TYPE_PRE_PREPARE, MessageCodec.TYPE_PREPARE, MessageCodec.TYPE_COMMIT,
                     MessageCodec.TYPE_CHECKPOINT, MessageCodec.TYPE_STATUS, MessageCodec.TYPE_VIEW_CHANGE,
-                    MessageCodec.TYPE_NEW_VIEW, MessageCodec.TYPE_FETCH_BATCH, MessageCodec.TYPE_AUTH_FAILURE ->
+                    MessageCodec.TYPE_NEW_VIEW, MessageCodec.TYPE_FETCH_BATCH ->
                     kind == AuthKind.MAC || kind == AuthKind.AUTHENTICATOR;
             default -> false;
         };

@@ -35,15 +35,9 @@ public enum RejectReason {
     BAD_MAC,
     /** The authenticator's entry count is not the number of replicas. */
     BAD_AUTHENTICATOR,
-    /**
-     * A request inside a PRE-PREPARE comes from a client this replica has no key for. Counted per
-     * request; the pre-prepare itself is delivered with the request marked ({@link Opened.Accepted#unverified}).
-     */
+    /** A request inside a PRE-PREPARE comes from a client this replica has no key for. */
     NO_REQUEST_KEY,
-    /**
-     * A request inside a PRE-PREPARE carries a client authenticator entry that does not verify.
-     * Counted per request; the pre-prepare itself is delivered with the request marked.
-     */
+    /** A request inside a PRE-PREPARE carries a client authenticator entry that does not verify. */
     BAD_REQUEST_MAC,
     /** A bug: something threw. Never expected; counted so that it shows in metrics. */
     INTERNAL;

@@ -1,7 +1,6 @@
 package io.bulwark.bft.wire;
 
 import io.bulwark.bft.crypto.MacKeys;
-import io.bulwark.bft.msg.AuthFailure;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.msg.Commit;
@@ -18,16 +17,13 @@ import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
 import io.bulwark.bft.msg.ViewChangeAck;
-import java.util.BitSet;
-import java.util.List;
 
 /**
  * The frame layer of one principal, between bytes and the pure protocol core: seals outgoing
  * messages with MACs or authenticators (section 4.1) and opens incoming frames, which means
  * decode, check that the claimed sender may send this, and verify its MAC, its authenticator
  * entry, or (for requests, also inside pre-prepares, section 4.2) the client's authenticator
- * entry; requests inside a pre-prepare that do not verify are marked, not fatal
- * ({@link Opened.Accepted#unverified}). {@link #open} never throws: every failure is a {@link Opened.Rejected} with a reason,
+ * entry. {@link #open} never throws: every failure is a {@link Opened.Rejected} with a reason,
  * counted in {@link #counters()} (DESIGN principle 3). See {@link Frame} for the layout.
  *
  * <p>Not thread-safe: one instance per principal, used from the thread that owns its MacKeys.
@@ -192,32 +188,20 @@ public final class Wire {
         if (claimed != NO_SENDER_FIELD && claimed != sender)
             throw reject(RejectReason.SENDER_MISMATCH, "header " + sender + ", message " + claimed);
 
-        BitSet unverified = null;
         if (m instanceof Request r) {
             verifyRequest(r, buf, bodyOff, RejectReason.NO_KEY, RejectReason.BAD_MAC);
         } else if (m instanceof PrePrepare p) {
-            // Section 4.2: a backup checks every request in the pre-prepare. One that does not verify
-            // here no longer rejects the whole frame (it used to): the primary's MAC is good, and the
-            // core needs the pre-prepare to answer a client whose authenticator is good only at some
-            // replicas (Aardvark's big MAC) and to take batch bodies fetched by digest. It is marked
-            // instead, and counted as BAD_REQUEST_MAC or NO_REQUEST_KEY (per request).
+            // Section 4.2: a backup accepts the pre-prepare only if every request in it is authentic.
             int o = bodyOff + MessageCodec.prePrepareBatchOffset(p);
-            List<Request> batch = p.batch();
-            for (int i = 0; i < batch.size(); i++) {
-                Request r = batch.get(i);
+            for (Request r : p.batch()) {
                 if (r.client() < n) throw reject(RejectReason.NOT_A_CLIENT, "request from " + r.client() + " in pre-prepare");
-                RejectReason bad = checkRequest(r, buf, o, RejectReason.NO_REQUEST_KEY, RejectReason.BAD_REQUEST_MAC);
-                if (bad != null) {
-                    counters.reject(bad);
-                    if (unverified == null) unverified = new BitSet(batch.size());
-                    unverified.set(i);
-                }
+                verifyRequest(r, buf, o, RejectReason.NO_REQUEST_KEY, RejectReason.BAD_REQUEST_MAC);
                 o += MessageCodec.requestEncodedSize(r);
             }
         } else if (m instanceof Reply r && r.client() != self) {
             throw reject(RejectReason.NOT_FOR_ME, "reply for client " + r.client());
         }
-        return new Opened.Accepted(sender, m, unverified);
+        return new Opened.Accepted(sender, m);
     }
 
     /** Who may send {@code type}, and whether this principal ever receives it. */
@@ -244,16 +228,10 @@ public final class Wire {
 
     /** Checks this replica's entry of a request's client authenticator; the request's encoding starts at {@code reqOff}. */
     private void verifyRequest(Request r, byte[] buf, int reqOff, RejectReason noKey, RejectReason badMac) throws DecodeException {
-        RejectReason bad = checkRequest(r, buf, reqOff, noKey, badMac);
-        if (bad != null) throw reject(bad, (bad == noKey ? "no key from client " : "request ") + r.client() + "/" + r.timestamp());
-    }
-
-    /** {@code noKey} or {@code badMac} if this replica's entry of the request's authenticator does not verify; else null. */
-    private RejectReason checkRequest(Request r, byte[] buf, int reqOff, RejectReason noKey, RejectReason badMac) {
         int client = r.client();
-        if (!keys.canReceiveFrom(client)) return noKey;
-        if (!keys.verify(client, buf, reqOff, MessageCodec.requestAuthedLength(r), r.auth(), self * tag)) return badMac;
-        return null;
+        if (!keys.canReceiveFrom(client)) throw reject(noKey, "no key from client " + client);
+        if (!keys.verify(client, buf, reqOff, MessageCodec.requestAuthedLength(r), r.auth(), self * tag))
+            throw reject(badMac, "request " + client + "/" + r.timestamp());
     }
 
     private static final int NO_SENDER_FIELD = Integer.MIN_VALUE;
@@ -276,7 +254,6 @@ public final class Wire {
         if (m instanceof FetchBatch b) return b.replica();
         if (m instanceof Fetch f) return f.replica();
         if (m instanceof MetaData d) return d.replica();
-        if (m instanceof AuthFailure a) return a.replica();
         return NO_SENDER_FIELD;
     }
 

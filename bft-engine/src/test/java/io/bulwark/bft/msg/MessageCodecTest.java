@@ -24,7 +24,6 @@ class MessageCodecTest {
     @Test
     void everyTypeRoundTripsWithRandomFields() throws DecodeException {
         for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
-            if (!MessageCodec.isKnownType(type)) continue;
             for (int i = 0; i < 2_000; i++) {
                 Message m = gen.of(type);
                 byte[] enc = MessageCodec.encode(m);
@@ -50,7 +49,6 @@ class MessageCodecTest {
     @Test
     void everyTruncationIsRejectedAsTruncated() {
         for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
-            if (!MessageCodec.isKnownType(type)) continue;
             for (int i = 0; i < 40; i++) {
                 byte[] enc = MessageCodec.encode(gen.of(type));
                 for (int len = 0; len < enc.length; len++) {
@@ -63,7 +61,6 @@ class MessageCodecTest {
     @Test
     void trailingBytesAreRejected() {
         for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
-            if (!MessageCodec.isKnownType(type)) continue;
             byte[] enc = MessageCodec.encode(gen.of(type));
             byte[] longer = Arrays.copyOf(enc, enc.length + 1);
             assertEquals(RejectReason.TRAILING_BYTES, reason(longer, 0, longer.length));
@@ -95,7 +92,6 @@ class MessageCodecTest {
             decoded += decodeCanonicallyOrReject(b);
         }
         for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
-            if (!MessageCodec.isKnownType(type)) continue;
             for (int i = 0; i < 20; i++) {
                 byte[] enc = MessageCodec.encode(gen.of(type));
                 for (int bit = 8; bit < enc.length * 8; bit++) {
@@ -301,14 +297,6 @@ class MessageCodecTest {
         assertBad(new FetchBatch(4, 1, Digest.ZERO));
         assertBad(new FetchBatch(-1, 1, Digest.ZERO));
         assertTrue(RandomMessages.same(new FetchBatch(3, 1, Digest.ZERO), decodeOk(codec, new FetchBatch(3, 1, Digest.ZERO))));
-
-        AuthFailure af = new AuthFailure(2, 3, 7, 4, 99);
-        assertTrue(RandomMessages.same(af, decodeOk(codec, af)));
-        assertBad(new AuthFailure(4, 3, 7, 4, 99));    // not a replica
-        assertBad(new AuthFailure(2, -1, 7, 4, 99));
-        assertBad(new AuthFailure(2, 3, 0, 4, 99));    // seq 0 is never a batch
-        assertBad(new AuthFailure(2, 3, 7, 3, 99));    // a replica is not a client
-        assertBad(new AuthFailure(2, 3, 7, 4, -1));
     }
 
     @Test

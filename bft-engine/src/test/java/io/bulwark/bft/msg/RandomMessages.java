@@ -125,10 +125,6 @@ public final class RandomMessages {
         return new NewView(nonNeg(), v, nonNeg(), digest(), selected);
     }
 
-    public AuthFailure authFailure(int replica) {
-        return new AuthFailure(replica, nonNeg(), Math.max(1, nonNeg()), n + rnd.nextInt(1000), nonNeg());
-    }
-
     public FetchBatch fetchBatch(int replica) { return new FetchBatch(replica, Math.max(1, nonNeg()), digest()); }
 
     public Fetch fetch(int replica) { return new Fetch(replica, nonNeg(), rnd.nextInt(4), rnd.nextInt(1 << 20)); }
@@ -181,7 +177,6 @@ public final class RandomMessages {
             case MessageCodec.TYPE_FETCH -> fetch(replica());
             case MessageCodec.TYPE_META_DATA -> metaData(replica());
             case MessageCodec.TYPE_DATA -> data();
-            case MessageCodec.TYPE_AUTH_FAILURE -> authFailure(replica());
             default -> throw new IllegalArgumentException("type " + type);
         };
     }
@@ -206,7 +201,6 @@ public final class RandomMessages {
         if (a instanceof Fetch x && b instanceof Fetch y) return x.equals(y);
         if (a instanceof MetaData x && b instanceof MetaData y) return x.equals(y);
         if (a instanceof Data x && b instanceof Data y) return x.page() == y.page() && Arrays.equals(x.value(), y.value());
-        if (a instanceof AuthFailure x && b instanceof AuthFailure y) return x.equals(y);
         if (a instanceof Reply x && b instanceof Reply y)
             return x.view() == y.view() && x.timestamp() == y.timestamp() && x.client() == y.client() && x.replica() == y.replica()
                     && x.readOnly() == y.readOnly() && x.digestOnly() == y.digestOnly() && Arrays.equals(x.result(), y.result());

@@ -4,7 +4,6 @@ import io.bulwark.bft.core.NonDet;
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.Commit;
-import io.bulwark.bft.msg.AuthFailure;
 import io.bulwark.bft.msg.FetchBatch;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.NewView;
@@ -142,8 +141,6 @@ public final class Mutator implements ReplicaBehaviour {
                     : new NewView(nv.view(), nv.viewChanges(), off(nv.checkpointSeq()), nv.checkpointDigest(), nv.selected());
         }
         if (m instanceof FetchBatch fb) return new FetchBatch(fb.replica(), off(fb.seq()), otherDigest(fb.digest()));
-        // A lying complaint: about another client (a correct one, perhaps).
-        if (m instanceof AuthFailure a) return new AuthFailure(a.replica(), a.view(), a.seq(), a.client() + 1 + rnd.nextInt(4), a.timestamp());
         return m;
     }
 }

@@ -24,7 +24,6 @@ class MessageCodecTest {
     @Test
     void everyTypeRoundTripsWithRandomFields() throws DecodeException {
         for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
-            if (!MessageCodec.isKnownType(type)) continue;
             for (int i = 0; i < 2_000; i++) {
                 Message m = gen.of(type);
                 byte[] enc = MessageCodec.encode(m);
@@ -50,7 +49,6 @@ class MessageCodecTest {
     @Test
     void everyTruncationIsRejectedAsTruncated() {
         for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
-            if (!MessageCodec.isKnownType(type)) continue;
             for (int i = 0; i < 40; i++) {
                 byte[] enc = MessageCodec.encode(gen.of(type));
                 for (int len = 0; len < enc.length; len++) {
@@ -63,7 +61,6 @@ class MessageCodecTest {
     @Test
     void trailingBytesAreRejected() {
         for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
-            if (!MessageCodec.isKnownType(type)) continue;
             byte[] enc = MessageCodec.encode(gen.of(type));
             byte[] longer = Arrays.copyOf(enc, enc.length + 1);
             assertEquals(RejectReason.TRAILING_BYTES, reason(longer, 0, longer.length));
@@ -72,7 +69,7 @@ class MessageCodecTest {
 
     @Test
     void unknownTypesAreRejected() {
-        for (int type : new int[] {0, 13, 15, MessageCodec.LAST_TYPE + 1, 100, 255}) {
+        for (int type : new int[] {0, MessageCodec.LAST_TYPE + 1, 100, 255}) {
             byte[] enc = MessageCodec.encode(gen.prepare(1));
             enc[0] = (byte) type;
             assertEquals(RejectReason.UNKNOWN_TYPE, reason(enc, 0, enc.length));
@@ -95,7 +92,6 @@ class MessageCodecTest {
             decoded += decodeCanonicallyOrReject(b);
         }
         for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
-            if (!MessageCodec.isKnownType(type)) continue;
             for (int i = 0; i < 20; i++) {
                 byte[] enc = MessageCodec.encode(gen.of(type));
                 for (int bit = 8; bit < enc.length * 8; bit++) {

@@ -25,12 +25,14 @@ import java.util.Map;
  * Why under that primary only: the complaints do not say who damaged the authenticator. If the
  * primary is correct, it checked its own entry, so the client (or the network between the client
  * and the primary) did; if the primary is faulty, it may have made the request up. Quarantining the
- * client everywhere would let a faulty primary shut out correct clients under every primary; here it
- * can at worst leave a correct client it framed unserved while it is itself primary and for at most
- * the quarantine time, once per view (a correct primary is never affected). A link-level forger that
- * damages a correct client's frames on their way to the primary can get it quarantined the same way,
- * for a bounded, expiring time. A big-MAC client costs each primary at most one view change per
- * quarantine period, and the periods double.
+ * client everywhere would let a faulty primary shut out correct clients under every primary. Here a
+ * faulty primary that frames a client loses its view at once (the offence ends the view, see
+ * Replica.complaint) and can at worst leave that client unserved in the later views it leads, for
+ * the bounded quarantine time; correct primaries keep serving it, and faulty replicas that are not
+ * primary cannot get anyone quarantined (f+1 complainers). A link-level forger that damages a correct
+ * client's frames on their way to the primary (and its direct copies to the complaining backups)
+ * can get it quarantined the same way, for a bounded, expiring time. A big-MAC client costs each
+ * primary at most one view change per quarantine period, and the periods double.
  * <p>
  * Deterministic (no clocks or randomness of its own: time comes in as an argument) and bounded: at
  * most {@link #MAX_COMPLAINTS_PER_REPLICA} clients per complaining replica per view (two views kept), and

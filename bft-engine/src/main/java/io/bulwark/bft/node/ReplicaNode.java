@@ -241,6 +241,9 @@ public final class ReplicaNode implements AutoCloseable {
     /** The last sequence number executed (or reached by a transfer), read on the loop. */
     public long lastExecuted() { return loop.submit(core::lastExecuted).join(); }
 
+    /** View changes this replica started, read on the loop. */
+    public long viewChangesStarted() { return loop.submit(core::viewChangesStarted).join(); }
+
     /** The last stable checkpoint, read on the loop. */
     public long stableSeq() { return loop.submit(core::stableSeq).join(); }
 

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * State transfer (section 4.6.2) between real replica nodes over loopback TCP: replica 3 is not
  * started while the others execute well past L sequence numbers and garbage-collect their logs;
  * started fresh, it is missing exactly the pages the clients wrote, fetches them, and then executes
- * new requests with the others, reaching the same checkpoint digests.
+ * new requests with the others, reaching the same checkpoint digests. In the second test the others
+ * keep executing writes while replica 3 transfers (its target moves, checkpoints are discarded
+ * under it).
  */
 @Timeout(180)
 class StateTransferLoopbackTest {
@@ -85,6 +87,78 @@ class StateTransferLoopbackTest {
                 // And a read-only checksum (2f+1 matching replies) agrees with what was written.
                 long sum = FillService.resultValue(client.invoke(FillService.checksum(7, 50), true, WAIT));
                 assertEquals(sum, FillService.resultValue(client.invoke(FillService.checksum(7, 50), false, WAIT)));
+            }
+        } finally {
+            for (ReplicaNode r : replicas) r.close();
+        }
+    }
+
+    @Test
+    void aLateReplicaCatchesUpWhileTheOthersKeepExecuting(@TempDir Path dir) throws Exception {
+        ClusterConfig cluster = LocalCluster.prepare(dir, 1, 2);
+        // A view-change timeout well above a transfer's duration here: a replica that holds client
+        // requests while it transfers suspects the primary once the timeout passes (it cannot execute
+        // them meanwhile) and, alone in the next view, stops executing until the group changes view.
+        ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(K, L).withTimeouts(100, 200, 5_000);
+        List<ReplicaNode> replicas = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) replicas.add(startReplica(dir, i, cfg));
+            try (BftClient writer = BftClient.connect(KeyMaterial.load(dir, cluster.n()), cfg);
+                 BftClient background = BftClient.connect(KeyMaterial.load(dir, cluster.n() + 1), cfg)) {
+                assertTrue(writer.awaitConnected(WAIT));
+                assertTrue(background.awaitConnected(WAIT));
+                ReplicaNode r0 = replicas.get(0);
+                for (int i = 0; r0.stableSeq() < 3 * L; i++) {
+                    assertTrue(i < 50 * L, "the group did not reach checkpoint " + 3 * L + ": " + r0.describe());
+                    FillService.resultValue(writer.invoke(FillService.write((i * 7) % (PAGES - 20), 20, i), false, WAIT));
+                }
+                // A closed loop of writes runs while replica 3 starts and transfers: checkpoints keep
+                // becoming stable, the others garbage-collect, and the transfer's target moves.
+                java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+                java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+                java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+                Thread load = new Thread(() -> {
+                    try {
+                        for (int i = 0; running.get(); i++) {
+                            FillService.resultValue(background.invoke(FillService.write((i * 13) % (PAGES - 5), 5, 9_000 + i), false, WAIT));
+                            done.incrementAndGet();
+                        }
+                    } catch (Throwable t) {
+                        failed.set(t);
+                    }
+                }, "background-writes");
+                load.start();
+                ReplicaNode late;
+                try {
+                    Await.until("some background writes", WAIT, () -> done.get() >= 5 || failed.get() != null);
+                    late = startReplica(dir, 3, cfg);
+                    replicas.add(late);
+                    Await.until("replica 3 to complete a state transfer", WAIT, () -> late.transfersCompleted() >= 1 || failed.get() != null);
+                } finally {
+                    running.set(false);
+                    load.join(WAIT.toMillis());
+                }
+                if (failed.get() != null) throw new AssertionError("background writes failed", failed.get());
+                assertTrue(late.pagesTransferred() > 0);
+                assertEquals(0, late.viewChangesStarted(), "replica 3 suspected the primary while it caught up: " + late.describe());
+
+                // The load stopped: replica 3 (after one more transfer if it fell behind by more than L
+                // meanwhile) executes new requests with the others, and all four agree on a checkpoint.
+                for (int i = 0; late.executedRequests() == 0; i++) {
+                    assertTrue(i < 50 * K, "replica 3 executed no request: " + late.describe());
+                    FillService.resultValue(writer.invoke(FillService.write(i % PAGES, 1, 77_000 + i), false, WAIT));
+                }
+                long checkpoint = (r0.lastExecuted() / K + 2) * K;
+                for (int i = 0; late.lastExecuted() < checkpoint; i++) {
+                    assertTrue(i < 50 * K, "replica 3 did not reach checkpoint " + checkpoint + ": " + late.describe());
+                    FillService.resultValue(writer.invoke(FillService.write(i % PAGES, 1, 88_000 + i), false, WAIT));
+                }
+                Digest mine = late.checkpointDigest(checkpoint);
+                assertNotNull(mine, "replica 3 took checkpoint " + checkpoint + ": " + late.describe());
+                for (ReplicaNode r : replicas.subList(0, 3)) {
+                    Await.until("replica " + r.id() + " to take checkpoint " + checkpoint, WAIT, () -> r.lastExecuted() >= checkpoint);
+                    assertEquals(mine, r.checkpointDigest(checkpoint), "replica " + r.id() + "'s digest of checkpoint " + checkpoint);
+                }
             }
         } finally {
             for (ReplicaNode r : replicas) r.close();

@@ -4,6 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code bulwark bench}: benchmarks that compare against a baseline in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {MicroBenchCommand.class, FailoverBenchCommand.class, AttackBenchCommand.class, TransferBenchCommand.class})
+        subcommands = {MicroBenchCommand.class, FailoverBenchCommand.class, AttackBenchCommand.class, StateBenchCommand.class,
+                TransferBenchCommand.class})
 final class BenchCommand {
 }

@@ -3,10 +3,11 @@ package io.bulwark.bft.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code bulwark} command line: keygen, replica, kv, cluster, bench, sim. */
+/** The {@code bulwark} command line: keygen, replica, kv, cluster, bench, sim, check-state. */
 @Command(name = "bulwark", mixinStandardHelpOptions = true, version = "bulwark 0.1.0",
         description = "Bulwark: a Byzantine-fault-tolerant replication engine (BFT-PR).",
-        subcommands = {KeygenCommand.class, ReplicaCommand.class, KvCommand.class, ClusterCommand.class, BenchCommand.class, SimCommand.class, NoRepCommand.class})
+        subcommands = {KeygenCommand.class, ReplicaCommand.class, KvCommand.class, ClusterCommand.class, BenchCommand.class, SimCommand.class, NoRepCommand.class,
+                CheckStateCommand.class})
 public final class BulwarkCli {
 
     public static void main(String[] args) {
@@ -14,12 +15,17 @@ public final class BulwarkCli {
     }
 
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line {@link #run} executes; tests set its output and error writers. */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new BulwarkCli());
         // Bad input (options, files) is reported in one clear line, not a stack trace.
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("bulwark " + cmd.getCommandName() + ": " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 2;
         });
-        return cl.execute(args);
+        return cl;
     }
 }

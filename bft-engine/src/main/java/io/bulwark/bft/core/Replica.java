@@ -470,6 +470,12 @@ public final class Replica {
             }
             body = s.prePrepare;
             commit = s.myCommit;
+        } else if (executedLog.containsKey(seq)) {
+            // Executed here before a repair rolled the state back to an earlier checkpoint: our own
+            // commit certificate stands, so the batch runs again.
+            Executed e = executedLog.get(seq);
+            body = e.body();
+            commit = e.commit();
         } else {
             CatchUp c = seq <= h ? catchUp.get(seq) : null;
             if (c == null || c.certified == null) return;
@@ -535,6 +541,10 @@ public final class Replica {
     }
 
     private void checkStable(CheckpointVotes v) {
+        if (corrupt && transfer == null && target == null) {
+            rollbackTarget();
+            maybeTransfer();
+        }
         if (v.mine == null && v.seq > lastExecuted) {
             // f+1 matching digests: at least one correct replica has this state, so it may be fetched.
             Digest known = v.certified(f + 1);
@@ -589,7 +599,8 @@ public final class Replica {
         // ls: our stable checkpoint, or the checkpoint the current view started from (known correct:
         // f+1 replicas vouched for it). Entries at or below it are not reported.
         long ls = Math.max(h, stableSeq);
-        if (viewActive) sets.leaveView(view, ls, h + cfg.logSize(), log);
+        // ls may be above h (a state transfer took us past the checkpoint the view started from).
+        if (viewActive) sets.leaveView(view, ls, ls + cfg.logSize(), log);
         else consecutiveViewChanges++;   // the previous view change did not complete in time
         sets.truncate(ls);
         // Keep the bodies of what the sets refer to; the log of the old view goes.
@@ -770,7 +781,9 @@ public final class Replica {
             stableSeq = start;
             checkpoints.headMap(start, false).clear();
         }
-        h = start;
+        // Our own stable checkpoint may be above the one the view starts from (we executed or fetched
+        // further): the log must not start below it, or nothing later could ever become stable here.
+        h = Math.max(start, stableSeq);
         log.clear();
         sets.truncate(h);
         for (int i = 0; i < nv.selected().size(); i++) {
@@ -887,12 +900,25 @@ public final class Replica {
         if (corrupt) return;
         corrupt = true;
         counters.ignore(Ignored.STATE_CORRUPT);
-        // The checkpoint we are at, if f+1 others vouch for its digest, repairs us without executing
-        // anything; otherwise the next one does.
-        CheckpointVotes v = checkpoints.get(lastExecuted);
-        Digest known = v == null ? null : othersCertified(v);
-        if (known != null) offerTarget(lastExecuted, known);
-        else maybeTransfer();
+        rollbackTarget();
+        maybeTransfer();
+    }
+
+    /**
+     * A corrupt replica repairs itself from the latest checkpoint at or below its execution that f+1
+     * other replicas vouch for, and then runs again the batches it executed after it (it holds their
+     * bodies and its own commit certificates). Without such a checkpoint it waits for the next one.
+     */
+    private void rollbackTarget() {
+        for (CheckpointVotes v : checkpoints.descendingMap().values()) {
+            if (v.seq > lastExecuted) continue;
+            Digest d = othersCertified(v);
+            if (d == null) continue;
+            for (long s = v.seq + 1; s <= lastExecuted; s++) if (!executedLog.containsKey(s)) return;
+            target = new CheckpointRef(v.seq, d);
+            if (behindSince < 0) behindSince = now;
+            return;
+        }
     }
 
     /** The digest f+1 replicas other than us agree on for this checkpoint, or null. */
@@ -909,7 +935,7 @@ public final class Replica {
 
     /** A checkpoint above our execution whose digest is known correct: the transfer's target if we need one. */
     private void offerTarget(long seq, Digest digest) {
-        if (seq < lastExecuted || (seq == lastExecuted && !corrupt) || (target != null && seq <= target.seq())) return;
+        if (seq <= lastExecuted || (target != null && seq <= target.seq())) return;
         target = new CheckpointRef(seq, digest);
         if (behindSince < 0) behindSince = now;
         maybeTransfer();
@@ -921,7 +947,7 @@ public final class Replica {
      * no progress for a while (catching up from retained messages did not work).
      */
     private void maybeTransfer() {
-        if (target == null || target.seq() < lastExecuted || (target.seq() == lastExecuted && !corrupt)) {
+        if (target == null || (!corrupt && target.seq() <= lastExecuted)) {
             target = null;
             behindSince = -1;
             return;

@@ -87,6 +87,86 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
 
     boolean correct() { return behaviours.isEmpty(); }
 
+    /** Bits flipped in our pages behind the core's back and not yet repaired by a state transfer. */
+    private boolean corrupted;
+
+    boolean corrupted() { return corrupted; }
+
+    private boolean checkedSinceFlip = true;
+
+    boolean checkedSinceFlip() { return checkedSinceFlip; }
+
+    private final java.util.TreeSet<Integer> flippedPages = new java.util.TreeSet<>();
+
+    /**
+     * The oracle at the end of a run: the flipped pages now hold what {@code reference} (a replica
+     * that was never corrupted, at the same point of execution) holds — executing may have rewritten
+     * them, or a transfer fetched them.
+     */
+    /**
+     * Every flipped page that still differs has been modified since the last checkpoint: no check can
+     * see it (it has no digest yet); the next checkpoint will, by a mismatch with the others.
+     */
+    boolean differencesAwaitCheckpoint(SimReplica reference) {
+        var mine = state.tree();
+        var theirs = reference.state.tree();
+        for (int page : flippedPages) {
+            if (!java.util.Arrays.equals(mine.read(page), theirs.read(page)) && !mine.modifiedSinceCheckpoint(page)) return false;
+        }
+        return true;
+    }
+
+    boolean matchesAtFlippedPages(SimReplica reference) {
+        var mine = state.tree();
+        var theirs = reference.state.tree();
+        for (int page : flippedPages) if (!java.util.Arrays.equals(mine.read(page), theirs.read(page))) return false;
+        return true;
+    }
+
+    /**
+     * The simulator's oracle after a transfer: every flipped page again matches its digest (it was
+     * fetched, or rewritten). A transfer that began before the flip may have kept a flipped page; the
+     * replica then finds out at its next checkpoint or check.
+     */
+    private boolean repaired() {
+        var tree = state.tree();
+        for (int page : flippedPages) {
+            var p = tree.local(tree.leafLevel(), page);
+            if (!io.bulwark.bft.state.PartitionTree.pageDigest(page, p.lm(), tree.read(page)).equals(p.digest())) return false;
+        }
+        flippedPages.clear();
+        return true;
+    }
+
+    /**
+     * Memory corruption: flips one bit in each of up to {@code pages} random pages of the state, without
+     * {@code modify} (the replica does not know). Its checkpoints are not compared until a state
+     * transfer repairs it.
+     */
+    void flipBits(int pages, java.util.SplittableRandom rnd) {
+        var tree = state.tree();
+        for (int i = 0; i < pages; i++) {
+            // Pages at rest (not modified since the last checkpoint): a flip in a page being modified
+            // shows only at the next checkpoint, which may never come once the clients are done.
+            int index = rnd.nextInt(tree.pageCount());
+            if (tree.modifiedSinceCheckpoint(index)) continue;
+            corrupted = true;
+            checkedSinceFlip = false;
+            flippedPages.add(index);
+            byte[] page = tree.read(index);
+            int bit = rnd.nextInt(page.length * 8);
+            page[bit >>> 3] ^= (byte) (1 << (bit & 7));
+        }
+    }
+
+    /** The check a recovering replica runs over its state (section 4.4). */
+    void checkState() {
+        if (stopped) return;
+        checkedSinceFlip = true;
+        core.checkState(clock());
+        drive();
+    }
+
     @Override public void deliver(int from, Object payload) {
         if (stopped) return;
         Link.Received r = link.open(payload);
@@ -120,18 +200,29 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         } else if (a instanceof Action.Execute e) {
             if (correct()) safety.onExecute(self, e.seq(), e.nonDet(), e.requests());
             List<byte[]> results = new ArrayList<>(e.requests().size());
-            for (Request r : e.requests()) results.add(service.execute(r.operation(), r.client(), e.nonDet(), false));
+            for (Request r : e.requests()) results.add(execute(r, e.nonDet()));
             executedRequests += results.size();
             core.executed(clock(), e.seq(), results);
-            if (e.checkpoint() && correct()) safety.onCheckpoint(self, e.seq(), core.checkpointDigest(e.seq()));
+            if (e.checkpoint() && correct() && !corrupted) safety.onCheckpoint(self, e.seq(), core.checkpointDigest(e.seq()));
         } else if (a instanceof Action.StateReplaced sr) {
             service.stateReplaced();
+            if (corrupted) corrupted = !repaired();
             if (correct()) safety.onCheckpoint(self, sr.seq(), core.checkpointDigest(sr.seq()));
         } else if (a instanceof Action.ExecuteReadOnly r) {
             byte[] result = service.execute(r.request().operation(), r.request().client(), new byte[0], true);
             core.executedReadOnly(clock(), r.request(), result);
         } else {
             throw new IllegalStateException("a replica cannot perform " + a);
+        }
+    }
+
+    /** The service's upcall; on corrupted pages the service may trip over its own data, which is an error result, not a crash. */
+    private byte[] execute(Request r, byte[] nonDet) {
+        if (!corrupted) return service.execute(r.operation(), r.client(), nonDet, false);
+        try {
+            return service.execute(r.operation(), r.client(), nonDet, false);
+        } catch (RuntimeException e) {
+            return ("corrupt state: " + e).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -82,6 +82,8 @@ public final class Simulation {
     private final ProtocolConfig cfg;
     /** Clients (correct and Byzantine): the capacity of every replica's client table. */
     private final int clientCount;
+    /** Randomness for faults scheduled when the run starts (bit flips). */
+    private final SplittableRandom adversaryRandom;
     private long lastProgress;
     private long committed;
 
@@ -102,6 +104,12 @@ public final class Simulation {
             long from = adv.nextLong(50_000, 400_000);
             long to = from + cfg.viewChangeTimeoutMs() * 1000 * (3 + adv.nextInt(6));
             drawn = drawn.withIsolation(0, from, to);
+        }
+        int lagging = adversaries.replicaOf(Adversary.LAGGING);
+        if (lagging >= 0) {
+            // Cut off long enough to fall many checkpoints behind: it must catch up by state transfer.
+            long from = adv.nextLong(20_000, 300_000);
+            drawn = drawn.withIsolation(lagging, from, from + adv.nextLong(1_500_000, 4_000_000));
         }
         this.plan = drawn;
         List<Adversary> clientAdversaries = adversaries.ofKind(Adversary.Kind.CLIENT);
@@ -162,6 +170,7 @@ public final class Simulation {
                 @Override public boolean replayableElsewhere(Object payload) { return Link.replayableElsewhere(payload); }
             });
         }
+        this.adversaryRandom = adv.split();
     }
 
     private SimReplica byzantine(int id, long skew, List<ReplicaBehaviour> behaviours, SplittableRandom adv) {
@@ -189,6 +198,15 @@ public final class Simulation {
         twins.forEach(SimReplica::start);
         clients.forEach(SimClient::start);
         for (SimByzantineClient b : byzantineClients) b.client.start(b.random().nextLong(1, 500_000));
+        int flipped = adversaries.replicaOf(Adversary.BIT_FLIP);
+        if (flipped >= 0) {
+            SimReplica r = replicas.get(flipped);
+            SplittableRandom flips = adversaryRandom.split();
+            long at = flips.nextLong(50_000, Math.max(50_001, plan.healAt()));
+            events.at(at, () -> r.flipBits(1 + flips.nextInt(4), flips));
+            // Half of the time a check finds it soon (as recovery would); else a checkpoint mismatch does.
+            if (flips.nextBoolean()) events.at(at + flips.nextLong(1, 500_000), r::checkState);
+        }
         String liveness = null;
         while (!allDone()) {
             long limit = Math.max(plan.healAt(), lastProgress) + PROGRESS_WINDOW_US;
@@ -198,6 +216,7 @@ public final class Simulation {
             }
             if (!safety.violations.isEmpty()) break;
         }
+        if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
         List<String> violations = new ArrayList<>(safety.violations);
         LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history.ops);
         if (!lin.linearizable()) violations.add("history not linearizable: " + lin.detail());
@@ -216,6 +235,45 @@ public final class Simulation {
                 maxView, adversaries.exercised(), rejected, transfers, pages);
     }
 
+    /**
+     * After the clients are done: every correct replica must reach the latest stable checkpoint of
+     * the others, with a repaired state — by executing, or by state transfer (section 4.6.2) for one
+     * that was cut off or corrupted. A replica whose memory was corrupted runs a check first (as a
+     * recovery would), so corruption a checkpoint has not exposed yet is found too.
+     */
+    private String awaitCatchUp() {
+        long limit = events.now() + PROGRESS_WINDOW_US;
+        while (!caughtUp()) {
+            if (!events.step(limit)) return "not caught up " + PROGRESS_WINDOW_US / 1000 + " ms after the clients finished; " + livenessReport(limit);
+            if (!safety.violations.isEmpty()) return null;
+        }
+        return null;
+    }
+
+    private boolean caughtUp() {
+        // Corruption after the clients finished (or never checked) gets its check now.
+        for (SimReplica r : replicas) if (r.correct() && r.corrupted() && !r.checkedSinceFlip()) r.checkState();
+        long stable = 0;
+        for (SimReplica r : replicas) if (r.correct()) stable = Math.max(stable, r.core.stableSeq());
+        for (SimReplica r : replicas) {
+            if (!r.correct()) continue;
+            if (r.core.corrupt() || r.core.transferring() || r.core.lastExecuted() < stable) return false;
+            if (r.corrupted() && !repairedAccordingToOthers(r)) return false;
+        }
+        return true;
+    }
+
+    /** A corrupted replica's flipped pages equal those of a never-corrupted correct replica at the same point. */
+    private boolean repairedAccordingToOthers(SimReplica r) {
+        for (SimReplica x : replicas) {
+            // A flip in a page modified since the last checkpoint is found only at the next one, which
+            // a group with no more requests does not take: not a failure of the replica.
+            if (x != r && x.correct() && !x.corrupted() && x.core.lastExecuted() == r.core.lastExecuted())
+                return r.matchesAtFlippedPages(x) || r.differencesAwaitCheckpoint(x);
+        }
+        return false;
+    }
+
     private boolean allDone() {
         for (SimClient c : clients) if (!c.done()) return false;
         return true;
@@ -232,7 +290,7 @@ public final class Simulation {
         for (SimReplica r : all) {
             b.append(" [").append(r.core.id()).append(r.correct() ? "" : " byzantine").append(" view=").append(r.core.view())
                     .append(" executed=").append(r.core.lastExecuted())
-                    .append(" h=").append(r.core.lowWaterMark()).append(" knownStable=").append(r.core.knownStable())
+                    .append(" h=").append(r.core.lowWaterMark()).append(" stable=").append(r.core.stableSeq()).append(" knownStable=").append(r.core.knownStable())
                     .append(" pending=").append(r.core.pendingRequests())
                     .append(r.core.transferring() ? " transferring" : "").append(r.core.corrupt() ? " corrupt" : "")
                     .append(" transfers=").append(r.core.transfersCompleted()).append(" ignored=").append(r.core.counters().snapshot())

@@ -2,6 +2,7 @@ package io.bulwark.bft.state;
 
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.crypto.Digests;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -70,6 +71,9 @@ public final class PartitionTree {
     private static final int CHUNK = 512;
     /** Below this many pages, hashing stays on the calling thread. */
     private static final int PARALLEL_MIN = 256;
+    /** The same for interior partitions (up to 8 KB of child digests each). */
+    private static final int INTERIOR_CHUNK = 32;
+    private static final int INTERIOR_PARALLEL_MIN = 64;
 
     private final int pageCount;
     private final int leafLevel;
@@ -86,6 +90,17 @@ public final class PartitionTree {
     private final BitSet[] stale;
     /** Retained checkpoints, by sequence number. Invariant: empty, or the last one is {@link #lastCheckpoint}. */
     private final TreeMap<Long, Record> records = new TreeMap<>();
+    /**
+     * Page-sized arrays of discarded copies, reused by the next copies: in steady state the
+     * copy-on-write makes no garbage (fresh 4 KB copies that live for a checkpoint interval or two
+     * are the worst case for a generational collector). Never more arrays than records once held
+     * at the same time, at most half the state's pages, and trimmed at each checkpoint: half of
+     * the arrays no modification needed during the interval are released.
+     */
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    private final int spareLimit;
+    /** The fewest spare arrays since the last checkpoint: those nobody needed. */
+    private int spareLow;
     private long lastCheckpoint;
     private boolean transferring;
     private int interiorMismatches;
@@ -95,16 +110,34 @@ public final class PartitionTree {
         final long seq;
         /** Page bytes at this checkpoint; {@link #ZERO_PAGE} for an all-zero page. */
         final Map<Integer, byte[]> pages = new HashMap<>();
-        /** Tuples at this checkpoint, keyed by {@link #key}. */
-        final Map<Long, Tuple> tuples = new HashMap<>();
+        /** Tuples at this checkpoint, in the order they were saved; the first batch holding a partition has its value. */
+        final List<Batch> tuples = new ArrayList<>();
+        int tupleCount;
         long pageBytes;
 
         Record(long seq) { this.seq = seq; }
+
+        /** The saved tuple of (level, index) as an index into {@code found[0]}'s arrays, or -1. */
+        int find(int level, int index, Batch[] found) {
+            for (Batch b : tuples) {
+                if (b.level != level) continue;
+                int k = Arrays.binarySearch(b.index, index);
+                if (k >= 0) {
+                    found[0] = b;
+                    return k;
+                }
+            }
+            return -1;
+        }
     }
 
-    private record Tuple(long lm, byte[] digest) {}
-
-    private static long key(int level, int index) { return (long) level << 32 | (index & 0xffffffffL); }
+    /**
+     * Tuples of one level saved together (all a checkpoint overwrites at that level, or all a check
+     * marks): sorted indices and their old lm and digest. Flat arrays, not a map entry per tuple: a
+     * checkpoint after 100,000 modified pages saves 100,000 page tuples, and a hash map spent more
+     * time on them than the hashing took.
+     */
+    private record Batch(int level, int[] index, long[] lm, byte[] digest) {}
 
     /** All pages zero, checkpoint 0 taken and retained (its root digest is {@link #digest}(0)). */
     public PartitionTree(int pageCount) {
@@ -141,6 +174,7 @@ public final class PartitionTree {
         for (int level = 0; level < leafLevel; level++) stale[level] = new BitSet();
         pages = new byte[pageCount][];
         dirty = new BitSet(pageCount);
+        spareLimit = Math.max(64, pageCount / 2);
     }
 
     /**
@@ -192,7 +226,7 @@ public final class PartitionTree {
             if (!records.isEmpty()) {
                 Record r = records.lastEntry().getValue();
                 byte[] now = pages[page];
-                byte[] copy = now == null || isZero(now) ? ZERO_PAGE : now.clone();
+                byte[] copy = now == null || isZero(now) ? ZERO_PAGE : copyOf(now);
                 if (r.pages.putIfAbsent(page, copy) == null && copy != ZERO_PAGE) r.pageBytes += PAGE_SIZE;
             }
             dirty.set(page);
@@ -208,11 +242,12 @@ public final class PartitionTree {
         if (seq <= lastCheckpoint)
             throw new IllegalArgumentException("checkpoint " + seq + " is not above the last checkpoint " + lastCheckpoint);
         int[] changed = dirty.stream().toArray();
-        for (int p : changed) save(leafLevel, p);   // old tuples, into the previous checkpoint's record
+        save(leafLevel, changed, changed.length);   // old tuples, into the previous checkpoint's record
         hashPages(changed, seq);
         for (int p : changed) stale[leafLevel - 1].set(p / FANOUT);
         refresh();
         dirty.clear();
+        trimSpare();
         records.put(seq, new Record(seq));
         lastCheckpoint = seq;
         return tuple(0, 0).digest();
@@ -225,7 +260,28 @@ public final class PartitionTree {
      * {@code seq} is stable: logical copies of checkpoints below it are discarded. A {@code seq}
      * above the last checkpoint discards every retained checkpoint.
      */
-    public void discardBefore(long seq) { records.headMap(seq, false).clear(); }
+    public void discardBefore(long seq) { drop(records.headMap(seq, false)); }
+
+    /** Drops retained checkpoints, keeping their page arrays for reuse. */
+    private void drop(Map<Long, Record> gone) {
+        for (Record r : gone.values())
+            for (byte[] copy : r.pages.values())
+                if (copy != ZERO_PAGE && spare.size() < spareLimit) spare.push(copy);
+        gone.clear();
+    }
+
+    private byte[] copyOf(byte[] page) {
+        byte[] copy = spare.poll();
+        spareLow = Math.min(spareLow, spare.size());
+        if (copy == null) return page.clone();
+        System.arraycopy(page, 0, copy, 0, PAGE_SIZE);
+        return copy;
+    }
+
+    private void trimSpare() {
+        for (int i = spareLow / 2; i > 0; i--) spare.poll();
+        spareLow = spare.size();
+    }
 
     public boolean holds(long seq) { return records.containsKey(seq); }
 
@@ -237,6 +293,9 @@ public final class PartitionTree {
 
     /** Pages modified since the last checkpoint. */
     public int dirtyPages() { return dirty.cardinality(); }
+
+    /** Whether {@code page} was modified since the last checkpoint (its digest is not computed yet). */
+    public boolean modifiedSinceCheckpoint(int page) { return dirty.get(page); }
 
     // ---- serving a transfer: a retained checkpoint's tree ----
 
@@ -271,7 +330,7 @@ public final class PartitionTree {
 
     /** Drops every retained checkpoint; pages modified since the last checkpoint get lm UNKNOWN. */
     public void beginTransfer() {
-        records.clear();
+        drop(records);
         int[] changed = dirty.stream().toArray();
         hashPages(changed, UNKNOWN_LM);
         for (int p : changed) stale[leafLevel - 1].set(p / FANOUT);
@@ -360,23 +419,21 @@ public final class PartitionTree {
                 .mapToObj(c -> checkRange(c * CHUNK, Math.min(pageCount, (c + 1) * CHUNK)))
                 .forEachOrdered(found -> { for (int p : found) bad.set(p); });
         BitSet explained = new BitSet();
-        for (int p = bad.nextSetBit(0); p >= 0; p = bad.nextSetBit(p + 1)) {
-            if (Arrays.equals(digests[leafLevel], p * D, p * D + D, MARK, 0, D)) continue;   // marked before
-            save(leafLevel, p);
+        int[] mark = bad.stream().filter(p -> !Arrays.equals(digests[leafLevel], p * D, p * D + D, MARK, 0, D)).toArray();   // not marked before
+        save(leafLevel, mark, mark.length);
+        for (int p : mark) {
             System.arraycopy(MARK, 0, digests[leafLevel], p * D, D);
             explained.set(p / FANOUT);
         }
         int mismatches = 0;
-        Digests.Hasher h = Digests.hasher();
         for (int level = leafLevel - 1; level >= 0; level--) {
-            BitSet changed = new BitSet();
-            for (int i = 0; i < counts[level]; i++) {
-                if (recompute(level, i, h)) {
-                    changed.set(i / FANOUT);
-                    if (!explained.get(i)) mismatches++;
-                }
+            BitSet changed = recomputeLevel(level, IntStream.range(0, counts[level]).toArray());
+            BitSet parents = new BitSet();
+            for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) {
+                parents.set(i / FANOUT);
+                if (!explained.get(i)) mismatches++;
             }
-            explained = changed;
+            explained = parents;
         }
         interiorMismatches = mismatches;
         return bad;
@@ -426,7 +483,7 @@ public final class PartitionTree {
     /** Diagnostics: the bytes of page copies and tuples held by retained checkpoints' records. */
     public long copyBytes() {
         long total = 0;
-        for (Record r : records.values()) total += r.pageBytes + (long) r.tuples.size() * (8 + D);
+        for (Record r : records.values()) total += r.pageBytes + (long) r.tupleCount * (4 + 8 + D);
         return total;
     }
 
@@ -434,7 +491,7 @@ public final class PartitionTree {
     public int copiedPages(long seq) { return record(seq).pages.size(); }
 
     /** Tuple copies held by retained checkpoint {@code seq}'s record. */
-    public int copiedTuples(long seq) { return record(seq).tuples.size(); }
+    public int copiedTuples(long seq) { return record(seq).tupleCount; }
 
     private Record record(long seq) {
         Record r = records.get(seq);
@@ -442,13 +499,25 @@ public final class PartitionTree {
         return r;
     }
 
-    /** Keeps the working tuple of (level, index) in the latest retained record, unless it already has one. */
-    private void save(int level, int index) {
-        if (records.isEmpty()) return;
-        long k = key(level, index);
+    /**
+     * Keeps the working tuples of {@code sorted[0..count)} (ascending indices at {@code level}) in
+     * the latest retained record, before they are overwritten. A partition saved twice for the same
+     * record keeps its first copy: lookups take the first batch that holds it.
+     */
+    private void save(int level, int[] sorted, int count) {
+        if (records.isEmpty() || count == 0) return;
         Record r = records.lastEntry().getValue();
-        if (!r.tuples.containsKey(k))
-            r.tuples.put(k, new Tuple(lms[level][index], Arrays.copyOfRange(digests[level], index * D, index * D + D)));
+        int[] index = Arrays.copyOf(sorted, count);
+        long[] lm = new long[count];
+        byte[] digest = new byte[count * D];
+        long[] from = lms[level];
+        byte[] d = digests[level];
+        for (int k = 0; k < count; k++) {
+            lm[k] = from[index[k]];
+            System.arraycopy(d, index[k] * D, digest, k * D, D);
+        }
+        r.tuples.add(new Batch(level, index, lm, digest));
+        r.tupleCount += count;
     }
 
     private Map<Long, Record> retainedTail(long seq) {
@@ -457,10 +526,10 @@ public final class PartitionTree {
     }
 
     private Partition tupleAt(Map<Long, Record> tail, int level, int index) {
-        long k = key(level, index);
+        Batch[] found = new Batch[1];
         for (Record r : tail.values()) {
-            Tuple t = r.tuples.get(k);
-            if (t != null) return new Partition(t.lm(), new Digest(t.digest().clone()));
+            int k = r.find(level, index, found);
+            if (k >= 0) return new Partition(found[0].lm()[k], new Digest(Arrays.copyOfRange(found[0].digest(), k * D, k * D + D)));
         }
         return tuple(level, index);
     }
@@ -501,36 +570,68 @@ public final class PartitionTree {
 
     /** Recomputes the stale interior partitions bottom-up; cost ∝ the paths that changed. */
     private void refresh() {
-        Digests.Hasher h = null;
         for (int level = leafLevel - 1; level >= 0; level--) {
             BitSet s = stale[level];
             if (s.isEmpty()) continue;
-            if (h == null) h = Digests.hasher();
-            for (int i = s.nextSetBit(0); i >= 0; i = s.nextSetBit(i + 1))
-                if (recompute(level, i, h) && level > 0) stale[level - 1].set(i / FANOUT);
+            int[] which = s.stream().toArray();
             s.clear();
+            BitSet changed = recomputeLevel(level, which);
+            if (level > 0) for (int i = changed.nextSetBit(0); i >= 0; i = changed.nextSetBit(i + 1)) stale[level - 1].set(i / FANOUT);
         }
     }
 
     /** Every interior partition, bottom-up (building a tree). */
     private void recomputeAll() {
-        Digests.Hasher h = Digests.hasher();
-        for (int level = leafLevel - 1; level >= 0; level--)
-            for (int i = 0; i < counts[level]; i++) recompute(level, i, h);
+        for (int level = leafLevel - 1; level >= 0; level--) recomputeLevel(level, IntStream.range(0, counts[level]).toArray());
     }
 
-    /** Recomputes interior (level, index) from its children; saves the old tuple (copy-on-write) and returns true if it changed. */
-    private boolean recompute(int level, int index, Digests.Hasher h) {
-        int from = firstChild(index), to = endChild(level, index);
-        long lm = Long.MIN_VALUE;
+    /**
+     * Recomputes interior partitions {@code which} (ascending) of one level from their children and returns
+     * those whose tuple changed, after saving their old tuples (copy-on-write). The hashing (up to
+     * 8 KB of child digests each) is spread over threads when there are many — a checkpoint after
+     * 1000 scattered pages re-hashes some 600 of them, more bytes than the pages themselves; the
+     * tuples are compared, saved and stored on the calling thread.
+     */
+    private BitSet recomputeLevel(int level, int[] which) {
+        int n = which.length;
+        long[] lm = new long[n];
+        byte[] dg = new byte[n * D];
+        if (n < INTERIOR_PARALLEL_MIN) interiorRange(level, which, 0, n, lm, dg);
+        else IntStream.range(0, ceilDiv(n, INTERIOR_CHUNK)).parallel()
+                .forEach(c -> interiorRange(level, which, c * INTERIOR_CHUNK, Math.min(n, (c + 1) * INTERIOR_CHUNK), lm, dg));
+        long[] lms = this.lms[level];
+        byte[] digests = this.digests[level];
+        int[] differ = new int[n];   // positions in which whose tuple changed
+        int count = 0;
+        for (int k = 0; k < n; k++) {
+            int i = which[k];
+            if (lms[i] != lm[k] || !Arrays.equals(dg, k * D, k * D + D, digests, i * D, i * D + D)) differ[count++] = k;
+        }
+        int[] indices = new int[count];
+        for (int c = 0; c < count; c++) indices[c] = which[differ[c]];
+        save(level, indices, count);
+        BitSet changed = new BitSet();
+        for (int c = 0; c < count; c++) {
+            int k = differ[c], i = indices[c];
+            lms[i] = lm[k];
+            System.arraycopy(dg, k * D, digests, i * D, D);
+            changed.set(i);
+        }
+        return changed;
+    }
+
+    private void interiorRange(int level, int[] which, int from, int to, long[] lmOut, byte[] digestOut) {
+        Digests.Hasher h = Digests.hasher();
         long[] below = lms[level + 1];
-        for (int c = from; c < to; c++) lm = Math.max(lm, below[c]);
-        byte[] d = interiorDigest(h, level, index, lm, digests[level + 1], from * D, (to - from) * D).bytes();
-        if (lms[level][index] == lm && Arrays.equals(d, 0, D, digests[level], index * D, index * D + D)) return false;
-        save(level, index);
-        lms[level][index] = lm;
-        System.arraycopy(d, 0, digests[level], index * D, D);
-        return true;
+        for (int k = from; k < to; k++) {
+            int index = which[k];
+            int first = firstChild(index), end = endChild(level, index);
+            long lm = Long.MIN_VALUE;
+            for (int c = first; c < end; c++) lm = Math.max(lm, below[c]);
+            lmOut[k] = lm;
+            byte[] d = interiorDigest(h, level, index, lm, digests[level + 1], first * D, (end - first) * D).bytes();
+            System.arraycopy(d, 0, digestOut, k * D, D);
+        }
     }
 
     private byte[] allocated(int page) {

@@ -21,6 +21,9 @@ public enum Adversary {
     LYING_VIEW_CHANGE(Kind.REPLICA, "a replica's view-changes omit prepared requests and claim unprepared ones"),
     WRONG_NEW_VIEW(Kind.REPLICA, "the view-1 primary's new-view carries a decision that does not follow from its view-changes"),
     MUTATOR(Kind.REPLICA, "ByzzFuzz: a replica sends small-scope mutations of its own valid messages"),
+    BAD_REPLIER(Kind.REPLICA, "a replica answers state-transfer fetches with wrong pages and stale or false meta-data"),
+    LAGGING(Kind.REPLICA, "a correct backup is cut off for many checkpoints, then catches up by state transfer"),
+    BIT_FLIP(Kind.REPLICA, "bits flip in a correct backup's pages; a check or a checkpoint mismatch finds them, state transfer repairs them"),
     FORGED_MAC(Kind.NETWORK, "the network delivers copies of frames with flipped bits or another claimed sender"),
     REPLAY(Kind.NETWORK, "the network replays old authentic frames, to their receiver or (authenticators) to another replica"),
     EQUIVOCATING_CLIENT(Kind.CLIENT, "a client sends different requests under one timestamp to different replicas"),
@@ -39,6 +42,12 @@ public enum Adversary {
 
     /** The command-line name: lower case with dashes. */
     public String label() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+
+    /**
+     * A fault that befalls a correct replica (it runs the protocol faithfully and is checked, but is
+     * cut off or has its memory corrupted for a while): it takes one of the f faults all the same.
+     */
+    public boolean befallsCorrectReplica() { return this == LAGGING || this == BIT_FLIP; }
 
     /** Whether this adversary is only overcome by a view change (so a run needs one to finish). */
     public boolean needsViewChange() {

@@ -68,7 +68,7 @@ public final class AdversaryPlan {
             case SILENT_PRIMARY, SLOW_PRIMARY, EQUIVOCATING_PRIMARY -> taken[0] ? -2 : 0;
             case WRONG_NEW_VIEW -> taken[1] ? -2 : 1;
             case TWINS -> !taken[0] && rnd.nextBoolean() ? 0 : free(taken, 0, rnd);
-            case LYING_VIEW_CHANGE -> free(taken, 1, rnd);
+            case LYING_VIEW_CHANGE, LAGGING, BIT_FLIP -> free(taken, 1, rnd);
             case FORGED_MAC, REPLAY, EQUIVOCATING_CLIENT, BIG_MAC, FLOOD -> -1;
             default -> free(taken, 0, rnd);
         };
@@ -89,10 +89,18 @@ public final class AdversaryPlan {
     /** The adversaries of this run, in the order they were chosen. */
     public List<Adversary> exercised() { return assignments.stream().map(Assignment::adversary).toList(); }
 
-    /** Number of Byzantine replicas (a twin pair counts as one). */
+    /** The replica that {@code a} befalls in this run, or -1. */
+    public int replicaOf(Adversary a) {
+        for (Assignment x : assignments) if (x.adversary() == a) return x.replica();
+        return -1;
+    }
+
+    /** Number of replicas that take one of the f faults: Byzantine ones (a twin pair counts as one) and correct ones cut off or corrupted. */
     public int byzantineReplicas() { return (int) assignments.stream().filter(a -> a.replica() >= 0).count(); }
 
-    public boolean byzantine(int replica) { return assignments.stream().anyMatch(a -> a.replica() == replica); }
+    public boolean byzantine(int replica) {
+        return assignments.stream().anyMatch(a -> a.replica() == replica && !a.adversary().befallsCorrectReplica());
+    }
 
     /** The replica that has a twin, or -1. */
     public int twin() {
@@ -125,6 +133,7 @@ public final class AdversaryPlan {
                 case LYING_VIEW_CHANGE -> out.add(new LyingViewChange(rnd));
                 case WRONG_NEW_VIEW -> out.add(new WrongNewView(rnd));
                 case MUTATOR -> out.add(new Mutator(0.05 + 0.25 * rnd.nextDouble(), rnd));
+                case BAD_REPLIER -> out.add(new BadReplier(0.5 + 0.5 * rnd.nextDouble(), rnd));
                 default -> { }
             }
         }

@@ -146,13 +146,15 @@ final class StateTransferBench {
         out.printf(Locale.ROOT, "bulwark bench transfer: n=%d replica processes (f=%d) on loopback, service fill, %d pages of %d bytes (%.1f MB) each;%n"
                         + "  replica 3 down while %d clients write %d pages (%.1f%%) in %d requests of <= %d pages spread over the state, then %d one-at-a-time "
                         + "empty writes (L + 2K, K=%d, L=%d);%n  then replica 3 starts fresh (all zero) and fetches what it misses%s; replica JVMs: -Xmx%s %s%n"
-                        + "  MB/s = pages fetched x 4096 / the transfer's duration as the replica logs it (MB = 2^20 bytes)%n",
+                        + "  MB/s = pages fetched x 4096 / the transfer's duration as the replica logs it (MB = 2^20 bytes); "
+                        + "%d cores, load average %.2f before the run%n",
                 cfg.n(), cfg.f(), o.pages(), PartitionTree.PAGE_SIZE, o.pages() * (double) PartitionTree.PAGE_SIZE / (1 << 20),
                 o.clients(), missing, 100.0 * missing / o.pages(), requests, o.pagesPerRequest(), padding,
                 cfg.checkpointInterval(), cfg.logSize(),
                 lagging ? ";\n  then, lagging: replica 3 is stopped (SIGSTOP), the same pages are rewritten with new bytes and the group moves on as before, "
                         + "and it is resumed (SIGCONT), its JVM warm" : "",
-                o.replicaHeap(), String.join(" ", o.replicaJvmOptions()));
+                o.replicaHeap(), String.join(" ", o.replicaJvmOptions()),
+                Runtime.getRuntime().availableProcessors(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.flush();
 
         Path dir = Files.createTempDirectory("bulwark-transfer-");

@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
 final class StateTransferBench {
     static final int DEFAULT_PAGES = 262_144;   // 1 GB of 4 KB pages
     private static final Pattern DONE = Pattern.compile(Pattern.quote(ReplicaNode.TRANSFER_DONE)
-            + " (\\d+) done: (\\d+) pages in ([0-9.]+) ms");
+            + " (\\d+) done: (\\d+) pages in ([0-9.]+) ms \\(event loop CPU ([0-9.]+) ms, process CPU ([0-9.]+) ms");
 
     /**
      * @param pages             service pages of every replica
@@ -93,23 +93,38 @@ final class StateTransferBench {
      * @param wallSeconds  from launching replica 3's JVM to the transfer's completion
      */
     /**
-     * One transfer as the replica timed it.
+     * One transfer as the replica timed it, and what it cost in CPU.
      *
      * @param mbPerSecond pages × 4096 / seconds, in MB (2^20 bytes) per second
      * @param pages       pages the transfer fetched (the written pages plus the engine's client-table pages)
      * @param seconds     the transfer's duration as the replica timed it
      * @param checkpoint  the checkpoint it transferred to
+     * @param loopCpu     CPU seconds the fetching replica's event loop used during the transfer
+     * @param processCpu  CPU seconds its whole process used meanwhile (JIT compilers and GC included)
+     * @param groupCpu    CPU seconds all replica processes used from launching (or resuming) the fetcher
+     *                    to the benchmark seeing the transfer done, from /proc; NaN where unavailable
      */
-    record Transfer(double mbPerSecond, long pages, double seconds, long checkpoint) {
-        static Transfer of(Matcher m) {
+    record Transfer(double mbPerSecond, long pages, double seconds, long checkpoint, double loopCpu, double processCpu, double groupCpu) {
+        static Transfer of(Matcher m, double groupCpu) {
             long pages = Long.parseLong(m.group(2));
             double seconds = Double.parseDouble(m.group(3)) / 1e3;
-            return new Transfer(pages * (double) PartitionTree.PAGE_SIZE / (1 << 20) / seconds, pages, seconds, Long.parseLong(m.group(1)));
+            return new Transfer(pages * (double) PartitionTree.PAGE_SIZE / (1 << 20) / seconds, pages, seconds, Long.parseLong(m.group(1)),
+                    Double.parseDouble(m.group(4)) / 1e3, Double.parseDouble(m.group(5)) / 1e3, groupCpu);
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "state transfer to checkpoint %d: %d pages (%.1f MB) in %.3f s = %.1f MB/s",
-                    checkpoint, pages, pages * (double) PartitionTree.PAGE_SIZE / (1 << 20), seconds, mbPerSecond);
+            double mb = pages * (double) PartitionTree.PAGE_SIZE / (1 << 20);
+            return String.format(Locale.ROOT, "state transfer to checkpoint %d: %d pages (%.1f MB) in %.3f s = %.1f MB/s;%n"
+                            + "    CPU: its event loop %.3f s (%.1f us/page), its process %.3f s (JIT and GC included), all replica processes %s",
+                    checkpoint, pages, mb, seconds, mbPerSecond, loopCpu, loopCpu * 1e6 / pages, processCpu,
+                    Double.isNaN(groupCpu) ? "n/a" : String.format(Locale.ROOT, "%.2f s (%.1f MB per CPU-second)", groupCpu, mb / groupCpu));
+        }
+
+        String json(String prefix) {
+            return String.format(Locale.ROOT, "\"%stransfer_mb_per_s\":%.1f,\"%spages\":%d,\"%sseconds\":%.3f,\"%sloop_cpu_us_per_page\":%.1f,"
+                            + "\"%sprocess_cpu_s\":%.3f,\"%sgroup_cpu_s\":%s",
+                    prefix, mbPerSecond, prefix, pages, prefix, seconds, prefix, loopCpu * 1e6 / pages, prefix, processCpu, prefix,
+                    Double.isNaN(groupCpu) ? "null" : String.format(Locale.ROOT, "%.3f", groupCpu));
         }
     }
 
@@ -124,11 +139,8 @@ final class StateTransferBench {
         double mbPerSecond() { return fresh.mbPerSecond(); }
 
         String json() {
-            return String.format(Locale.ROOT, "{\"transfer_mb_per_s\":%.1f,\"pages\":%d,\"seconds\":%.3f,"
-                            + "\"written_pages\":%d,\"checkpoint\":%d,\"wall_seconds\":%.3f%s}",
-                    fresh.mbPerSecond(), fresh.pages(), fresh.seconds(), written, fresh.checkpoint(), wallSeconds,
-                    lagging == null ? "" : String.format(Locale.ROOT, ",\"lagging_transfer_mb_per_s\":%.1f,\"lagging_pages\":%d,\"lagging_seconds\":%.3f",
-                            lagging.mbPerSecond(), lagging.pages(), lagging.seconds()));
+            return "{" + fresh.json("") + String.format(Locale.ROOT, ",\"written_pages\":%d,\"checkpoint\":%d,\"wall_seconds\":%.3f",
+                    written, fresh.checkpoint(), wallSeconds) + (lagging == null ? "" : "," + lagging.json("lagging_")) + "}";
         }
     }
 
@@ -146,13 +158,15 @@ final class StateTransferBench {
         out.printf(Locale.ROOT, "bulwark bench transfer: n=%d replica processes (f=%d) on loopback, service fill, %d pages of %d bytes (%.1f MB) each;%n"
                         + "  replica 3 down while %d clients write %d pages (%.1f%%) in %d requests of <= %d pages spread over the state, then %d one-at-a-time "
                         + "empty writes (L + 2K, K=%d, L=%d);%n  then replica 3 starts fresh (all zero) and fetches what it misses%s; replica JVMs: -Xmx%s %s%n"
-                        + "  MB/s = pages fetched x 4096 / the transfer's duration as the replica logs it (MB = 2^20 bytes)%n",
+                        + "  MB/s = pages fetched x 4096 / the transfer's duration as the replica logs it (MB = 2^20 bytes); "
+                        + "%d cores, load average %.2f before the run%n",
                 cfg.n(), cfg.f(), o.pages(), PartitionTree.PAGE_SIZE, o.pages() * (double) PartitionTree.PAGE_SIZE / (1 << 20),
                 o.clients(), missing, 100.0 * missing / o.pages(), requests, o.pagesPerRequest(), padding,
                 cfg.checkpointInterval(), cfg.logSize(),
                 lagging ? ";\n  then, lagging: replica 3 is stopped (SIGSTOP), the same pages are rewritten with new bytes and the group moves on as before, "
                         + "and it is resumed (SIGCONT), its JVM warm" : "",
-                o.replicaHeap(), String.join(" ", o.replicaJvmOptions()));
+                o.replicaHeap(), String.join(" ", o.replicaJvmOptions()),
+                Runtime.getRuntime().availableProcessors(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.flush();
 
         Path dir = Files.createTempDirectory("bulwark-transfer-");
@@ -180,8 +194,10 @@ final class StateTransferBench {
                 out.println("starting replica " + late);
                 out.flush();
                 long launched = System.nanoTime();
+                double cpu0 = groupCpuSeconds(procs);
                 procs.start(conf, late, args);
-                Transfer fresh = Transfer.of(awaitTransfer(procs, late, 1, launched + o.timeoutS() * 1_000_000_000L, o.timeoutS()));
+                Matcher m1 = awaitTransfer(procs, late, 1, launched + o.timeoutS() * 1_000_000_000L, o.timeoutS());
+                Transfer fresh = Transfer.of(m1, groupCpuSeconds(procs) - cpu0);
                 double wall = (System.nanoTime() - launched) / 1e9;
                 out.printf(Locale.ROOT, "fresh replica %d: %s (%.3f s from launching its JVM: start-up, hashing its all-zero state, "
                         + "learning of the checkpoint, the transfer)%n", late, fresh.describe(), wall);
@@ -195,9 +211,11 @@ final class StateTransferBench {
                     out.println("resuming replica " + late);
                     out.flush();
                     long resumed = System.nanoTime();
+                    double cpu1 = groupCpuSeconds(procs);
                     signal(stopped, "CONT");
                     stopped = null;
-                    lag = Transfer.of(awaitTransfer(procs, late, 2, resumed + o.timeoutS() * 1_000_000_000L, o.timeoutS()));
+                    Matcher m2 = awaitTransfer(procs, late, 2, resumed + o.timeoutS() * 1_000_000_000L, o.timeoutS());
+                    lag = Transfer.of(m2, groupCpuSeconds(procs) - cpu1);
                     out.printf(Locale.ROOT, "lagging replica %d: %s (%.3f s from resuming it)%n", late, lag.describe(), (System.nanoTime() - resumed) / 1e9);
                 }
                 return new Result(fresh, missing, wall, lag);
@@ -244,6 +262,24 @@ final class StateTransferBench {
             FillService.resultValue(clients.get(0).invokeAsync(FillService.write(0, 0, 0), false).get(60, TimeUnit.SECONDS));
         out.printf(Locale.ROOT, "wrote %d pages in %d requests and sent %d empty writes in %.1f s%n",
                 missing, requests, padding, (System.nanoTime() - w0) / 1e9);
+    }
+
+    /**
+     * CPU seconds (user + system) all running replica processes used so far, from
+     * {@code /proc/PID/stat} (Linux; USER_HZ clock ticks, 10 ms); NaN where it cannot be read.
+     */
+    private static double groupCpuSeconds(ReplicaProcesses procs) {
+        double total = 0;
+        for (int i = 0; i < procs.count(); i++) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(procs.process(i).pid()), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;   // utime, stime: fields 14 and 15 of stat(5)
+            } catch (IOException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }
+        return total;
     }
 
     /** Sends SIGSTOP or SIGCONT to one of our replica processes, by its pid. */

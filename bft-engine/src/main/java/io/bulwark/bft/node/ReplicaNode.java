@@ -48,7 +48,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final Adversary adversary;
     private long withheld;
     /** When the running state transfer began ({@link System#nanoTime}, wall clock), or -1; loop thread only. */
-    private long transferStartNanos = -1, transferStartMillis;
+    private long transferStartNanos = -1, transferStartMillis, transferStartLoopCpu, transferStartProcessCpu;
     /** The core's pages-transferred total when the last transfer completed; loop thread only. */
     private long pagesReported;
     private volatile String lastTransfer;
@@ -136,6 +136,8 @@ public final class ReplicaNode implements AutoCloseable {
         if (transferStartNanos < 0 && core.transferring()) {
             transferStartNanos = System.nanoTime();
             transferStartMillis = now();
+            transferStartLoopCpu = loopCpuNanos();
+            transferStartProcessCpu = processCpuNanos();
             LOG.log(System.Logger.Level.INFO, "replica {0}: state transfer started (executed up to {1})",
                     id, String.valueOf(core.lastExecuted()));
         }
@@ -178,20 +180,37 @@ public final class ReplicaNode implements AutoCloseable {
 
     /**
      * Logs a completed transfer: {@value #TRANSFER_DONE} C done: P pages in T ms, timed from the
-     * first drive that saw the core transferring (the transfer's start) to its StateReplaced. The
-     * transfer benchmark reads this line from the replica's log.
+     * first drive that saw the core transferring (the transfer's start) to its StateReplaced, with
+     * the CPU time this replica's event loop and its whole process (JIT compilers and GC included)
+     * used meanwhile. The transfer benchmark reads this line from the replica's log.
      */
     private void transferDone(Action.StateReplaced sr) {
         long end = System.nanoTime();
-        long start = transferStartNanos < 0 ? end : transferStartNanos;
-        long startMillis = transferStartNanos < 0 ? now() : transferStartMillis;
+        boolean seen = transferStartNanos >= 0;
+        long start = seen ? transferStartNanos : end;
+        long startMillis = seen ? transferStartMillis : now();
+        long loopCpu = seen ? loopCpuNanos() - transferStartLoopCpu : 0;
+        long processCpu = seen ? processCpuNanos() - transferStartProcessCpu : 0;
         long pages = core.pagesTransferred() - pagesReported;
         pagesReported = core.pagesTransferred();
         transferStartNanos = -1;
-        String line = String.format(java.util.Locale.ROOT, "%s %d done: %d pages in %.3f ms (started at %d ms since the epoch; replica %d, %d transfers)",
-                TRANSFER_DONE, sr.seq(), pages, (end - start) / 1e6, startMillis, id, core.transfersCompleted());
+        String line = String.format(java.util.Locale.ROOT, "%s %d done: %d pages in %.3f ms (event loop CPU %.1f ms, process CPU %.1f ms; "
+                        + "started at %d ms since the epoch; replica %d, %d transfers)",
+                TRANSFER_DONE, sr.seq(), pages, (end - start) / 1e6, loopCpu / 1e6, processCpu / 1e6, startMillis, id, core.transfersCompleted());
         lastTransfer = line;
         LOG.log(System.Logger.Level.INFO, line);
+    }
+
+    /** CPU time of the calling thread (the loop), or 0 where the JVM does not measure it. */
+    private static long loopCpuNanos() {
+        java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
+        return t.isCurrentThreadCpuTimeSupported() ? Math.max(0, t.getCurrentThreadCpuTime()) : 0;
+    }
+
+    /** CPU time of this whole process, or 0 where the JVM does not report it. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     /** The start of the line {@link #transferDone} logs. */
@@ -240,6 +259,9 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** The last sequence number executed (or reached by a transfer), read on the loop. */
     public long lastExecuted() { return loop.submit(core::lastExecuted).join(); }
+
+    /** View changes this replica started, read on the loop. */
+    public long viewChangesStarted() { return loop.submit(core::viewChangesStarted).join(); }
 
     /** The last stable checkpoint, read on the loop. */
     public long stableSeq() { return loop.submit(core::stableSeq).join(); }

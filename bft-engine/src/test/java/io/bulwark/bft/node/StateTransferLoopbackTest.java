@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * State transfer (section 4.6.2) between real replica nodes over loopback TCP: replica 3 is not
  * started while the others execute well past L sequence numbers and garbage-collect their logs;
  * started fresh, it is missing exactly the pages the clients wrote, fetches them, and then executes
- * new requests with the others, reaching the same checkpoint digests.
+ * new requests with the others, reaching the same checkpoint digests. In the second test the others
+ * execute more writes while replica 3 transfers (its target moves, checkpoints are discarded under it).
  */
 @Timeout(180)
 class StateTransferLoopbackTest {
@@ -70,10 +73,7 @@ class StateTransferLoopbackTest {
 
                 // New requests: replica 3 executes them with the others and takes the same checkpoints.
                 long checkpoint = (target / K + 2) * K;
-                for (int i = 0; late.lastExecuted() < checkpoint; i++) {
-                    assertTrue(i < 50 * K, "replica 3 did not reach checkpoint " + checkpoint + ": " + late.describe());
-                    FillService.resultValue(client.invoke(FillService.write((i * 37) % (PAGES - 10), 10, 5_000 + i), false, WAIT));
-                }
+                executeInStep(client, late, r0, checkpoint, 5_000);
                 assertTrue(late.executedRequests() > 0, "replica 3 executed requests after the transfer");
                 assertFalse(late.transferring());
                 Digest mine = late.checkpointDigest(checkpoint);
@@ -88,6 +88,70 @@ class StateTransferLoopbackTest {
             }
         } finally {
             for (ReplicaNode r : replicas) r.close();
+        }
+    }
+
+    @Test
+    void aLateReplicaCatchesUpWhileTheOthersKeepExecuting(@TempDir Path dir) throws Exception {
+        ClusterConfig cluster = LocalCluster.prepare(dir, 1, 2);
+        // A view-change timeout well above a transfer's duration here: a backup that gets client requests
+        // while it transfers sees no pre-prepare for them inside its water marks, so it suspects the
+        // primary after the ordering deadline (a quarter of this timeout) and, alone in the next view,
+        // stops executing until the group changes view (a limitation of the core, not tested here).
+        ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(K, L).withTimeouts(100, 200, 5_000);
+        List<ReplicaNode> replicas = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) replicas.add(startReplica(dir, i, cfg));
+            try (BftClient writer = BftClient.connect(KeyMaterial.load(dir, cluster.n()), cfg);
+                 BftClient background = BftClient.connect(KeyMaterial.load(dir, cluster.n() + 1), cfg)) {
+                assertTrue(writer.awaitConnected(WAIT));
+                assertTrue(background.awaitConnected(WAIT));
+                ReplicaNode r0 = replicas.get(0);
+                for (int i = 0; r0.stableSeq() < 3 * L; i++) {
+                    assertTrue(i < 50 * L, "the group did not reach checkpoint " + 3 * L + ": " + r0.describe());
+                    FillService.resultValue(writer.invoke(FillService.write((i * 7) % (PAGES - 20), 20, i), false, WAIT));
+                }
+                // Replica 3 starts; once it is transferring, 3K more writes go to the others (one at a
+                // time, each its own batch): checkpoints become stable and are discarded while it
+                // fetches, so its target moves (a bounded amount of work, whatever the timing).
+                ReplicaNode late = startReplica(dir, 3, cfg);
+                replicas.add(late);
+                Await.until("replica 3 to start a state transfer", WAIT, () -> late.transferring() || late.transfersCompleted() > 0);
+                List<CompletableFuture<byte[]>> during = new ArrayList<>();
+                for (int i = 0; i < 3 * K; i++) during.add(background.invokeAsync(FillService.write((i * 13) % (PAGES - 5), 5, 9_000 + i), false));
+                for (CompletableFuture<byte[]> f : during) FillService.resultValue(f.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+                Await.until("replica 3 to complete a state transfer", WAIT, () -> late.transfersCompleted() >= 1);
+                assertTrue(late.pagesTransferred() > 0);
+                assertEquals(0, late.viewChangesStarted(), "replica 3 suspected the primary while it caught up: " + late.describe());
+
+                // Then replica 3 (after one more transfer if it fell behind by more than L
+                // meanwhile) executes new requests with the others, and all four agree on a checkpoint.
+                long checkpoint = (r0.lastExecuted() / K + 2) * K;
+                executeInStep(writer, late, r0, checkpoint, 77_000);
+                assertTrue(late.executedRequests() > 0, "replica 3 executed requests after the transfer: " + late.describe());
+                Digest mine = late.checkpointDigest(checkpoint);
+                assertNotNull(mine, "replica 3 took checkpoint " + checkpoint + ": " + late.describe());
+                for (ReplicaNode r : replicas.subList(0, 3)) {
+                    Await.until("replica " + r.id() + " to take checkpoint " + checkpoint, WAIT, () -> r.lastExecuted() >= checkpoint);
+                    assertEquals(mine, r.checkpointDigest(checkpoint), "replica " + r.id() + "'s digest of checkpoint " + checkpoint);
+                }
+            }
+        } finally {
+            for (ReplicaNode r : replicas) r.close();
+        }
+    }
+
+    /**
+     * Replica 3 first catches up with the idle group (retransmission, or one more transfer), then
+     * each write is followed by a wait until it executed as far as replica 0, so it executes every
+     * one of them with the others (one at a time, it never falls L behind again), up to {@code checkpoint}.
+     */
+    private static void executeInStep(BftClient client, ReplicaNode late, ReplicaNode r0, long checkpoint, long seed) throws Exception {
+        for (int i = 0; late.lastExecuted() < checkpoint; i++) {
+            assertTrue(i < 50 * K, "replica 3 did not reach checkpoint " + checkpoint + ": " + late.describe());
+            long group = r0.lastExecuted();
+            Await.until("replica 3 to execute up to " + group + " with the others", WAIT, () -> late.lastExecuted() >= group);
+            FillService.resultValue(client.invoke(FillService.write((int) ((i * 37) % (PAGES - 10)), 10, seed + i), false, WAIT));
         }
     }
 

@@ -15,15 +15,23 @@ final class CheckpointVotes {
         this.byReplica = new Digest[n];
     }
 
-    int matching(Digest d) {
+    int matching(Digest d) { return matching(d, -1); }
+
+    private int matching(Digest d, int excluded) {
         int c = 0;
-        for (Digest x : byReplica) if (d.equals(x)) c++;
+        for (int j = 0; j < byReplica.length; j++) if (j != excluded && d.equals(byReplica[j])) c++;
         return c;
     }
 
     /** The digest that at least {@code quorum} replicas sent, or null. */
-    Digest certified(int quorum) {
-        for (Digest d : byReplica) if (d != null && matching(d) >= quorum) return d;
+    Digest certified(int quorum) { return certified(quorum, -1); }
+
+    /** The digest that at least {@code quorum} replicas other than {@code excluded} sent, or null. */
+    Digest certified(int quorum, int excluded) {
+        for (int j = 0; j < byReplica.length; j++) {
+            Digest d = byReplica[j];
+            if (j != excluded && d != null && matching(d, excluded) >= quorum) return d;
+        }
         return null;
     }
 }

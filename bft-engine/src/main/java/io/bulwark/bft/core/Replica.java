@@ -1014,25 +1014,13 @@ public final class Replica {
     private void rollbackTarget() {
         for (CheckpointVotes v : checkpoints.descendingMap().values()) {
             if (v.seq > lastExecuted) continue;
-            Digest d = othersCertified(v);
+            Digest d = v.certified(f + 1, id);   // never trust our own digest here
             if (d == null) continue;
             for (long s = v.seq + 1; s <= lastExecuted; s++) if (!executedLog.containsKey(s)) return;
             target = new CheckpointRef(v.seq, d);
             if (behindSince < 0) behindSince = now;
             return;
         }
-    }
-
-    /** The digest f+1 replicas other than us agree on for this checkpoint, or null. */
-    private Digest othersCertified(CheckpointVotes v) {
-        for (int j = 0; j < n; j++) {
-            Digest d = v.byReplica[j];
-            if (j == id || d == null) continue;
-            int c = 0;
-            for (int k = 0; k < n; k++) if (k != id && d.equals(v.byReplica[k])) c++;
-            if (c >= f + 1) return d;
-        }
-        return null;
     }
 
     /** A checkpoint above our execution whose digest is known correct: the transfer's target if we need one. */

@@ -53,9 +53,6 @@ final class StateTransfer {
     private Digest targetDigest;
 
     long pagesFetched;
-    long metaDataFetched;
-    long rejected;
-    long restarts;
 
     StateTransfer(PartitionTree tree, int self, int n) {
         this.tree = tree;
@@ -72,7 +69,6 @@ final class StateTransfer {
 
     /** Aims at checkpoint {@code seq} with root digest {@code digest}, starting again from the root. */
     void retarget(long seq, Digest digest, List<Action> out) {
-        if (target >= 0) restarts++;
         target = seq;
         targetDigest = digest;
         queue.clear();
@@ -98,7 +94,6 @@ final class StateTransfer {
             return;
         }
         outstanding.remove(key(w.level(), w.index()));
-        metaDataFetched++;
         int level = w.level() + 1;
         List<Want> stale = new ArrayList<>();
         for (int i = 0; i < children.size(); i++) {
@@ -142,7 +137,6 @@ final class StateTransfer {
     }
 
     private void reject(int from, Sent s, List<Action> out) {
-        rejected++;
         if (from >= 0 && from < n) passedOver[from] = true;
         send(s.want(), out);
     }

@@ -99,27 +99,17 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private final java.util.TreeSet<Integer> flippedPages = new java.util.TreeSet<>();
 
     /**
-     * The oracle at the end of a run: the flipped pages now hold what {@code reference} (a replica
-     * that was never corrupted, at the same point of execution) holds — executing may have rewritten
-     * them, or a transfer fetched them.
+     * The oracle at the end of a run, against {@code reference} (a replica never corrupted, at the
+     * same point of execution): every flipped page now holds what the reference holds (executing
+     * rewrote it, or a transfer fetched it), or was modified since the last checkpoint — no check can
+     * see that yet (it has no digest); the next checkpoint will, by a mismatch with the others.
      */
-    /**
-     * Every flipped page that still differs has been modified since the last checkpoint: no check can
-     * see it (it has no digest yet); the next checkpoint will, by a mismatch with the others.
-     */
-    boolean differencesAwaitCheckpoint(SimReplica reference) {
+    boolean flippedPagesAccountedFor(SimReplica reference) {
         var mine = state.tree();
         var theirs = reference.state.tree();
         for (int page : flippedPages) {
             if (!java.util.Arrays.equals(mine.read(page), theirs.read(page)) && !mine.modifiedSinceCheckpoint(page)) return false;
         }
-        return true;
-    }
-
-    boolean matchesAtFlippedPages(SimReplica reference) {
-        var mine = state.tree();
-        var theirs = reference.state.tree();
-        for (int page : flippedPages) if (!java.util.Arrays.equals(mine.read(page), theirs.read(page))) return false;
         return true;
     }
 

@@ -269,7 +269,7 @@ public final class Simulation {
             // A flip in a page modified since the last checkpoint is found only at the next one, which
             // a group with no more requests does not take: not a failure of the replica.
             if (x != r && x.correct() && !x.corrupted() && x.core.lastExecuted() == r.core.lastExecuted())
-                return r.matchesAtFlippedPages(x) || r.differencesAwaitCheckpoint(x);
+                return r.flippedPagesAccountedFor(x);
         }
         return false;
     }

@@ -1,0 +1,66 @@
+package io.bulwark.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * What an operation sees of the store: one atomic transaction, run by every correct replica in the
+ * agreed order.
+ * <p>
+ * Entities returned by this transaction are <em>managed</em>: changes made to them are written at
+ * commit, as with JPA. Before commit every entity the operation touched is checked with Bean
+ * Validation; a violation, a version conflict or any exception rolls the whole operation back, so no
+ * page is modified. Time and randomness come only from here: they are derived from the
+ * non-deterministic input the replicas agreed on, so every replica sees the same values
+ * ({@code System.currentTimeMillis()} or {@code new Random()} in an operation is a bug).
+ */
+public interface Tx {
+
+    /** The entity with this id, or null. */
+    <T> T find(Class<T> type, Object id);
+
+    /** The entity with this id; {@link NotFoundException} if there is none. */
+    <T> T get(Class<T> type, Object id);
+
+    /**
+     * Makes a new entity persistent and managed. A generated id that is unset is assigned from the
+     * entity's deterministic sequence; {@link EntityExistsException} if the id is taken, or if a unique
+     * index already holds one of its values.
+     */
+    void persist(Object entity);
+
+    /**
+     * Copies the state of a detached entity (for instance one a client sent) onto the stored one and
+     * returns the managed instance. {@link OptimisticLockException} if the entity's {@code @Version}
+     * differs from the stored one; {@link NotFoundException} if there is no stored entity.
+     */
+    <T> T merge(T entity);
+
+    /** Removes the entity with this entity's id (checking its {@code @Version} if it has one). */
+    void remove(Object entity);
+
+    /** The entities whose indexed {@code field} equals {@code value}, in id order. */
+    <T> List<T> findBy(Class<T> type, String field, Object value);
+
+    /** The entity whose uniquely indexed {@code field} equals {@code value}. */
+    <T> Optional<T> findUnique(Class<T> type, String field, Object value);
+
+    /**
+     * A page of entities ordered by {@code field} (the id, or an indexed field; ties in id order),
+     * from {@code fromInclusive} to {@code toExclusive} (null: unbounded), skipping {@code offset}
+     * and returning at most {@code limit}.
+     */
+    <T> List<T> range(Class<T> type, String field, Object fromInclusive, Object toExclusive,
+                      boolean descending, long offset, int limit);
+
+    /** The agreed time of this operation (never goes backwards from one operation to the next). */
+    Instant now();
+
+    /** Randomness every replica agrees on, seeded from the agreed input of this operation. */
+    RandomGenerator random();
+
+    /** Who invoked this operation, as the replicas authenticated it. */
+    Caller caller();
+}

@@ -169,6 +169,8 @@ public final class EntityModel {
 
     public boolean hasVersion() { return version != null; }
 
+    public boolean isVersionField(Field f) { return f.equals(version); }
+
     /** Persistent fields (id and version included), sorted by name: the order of a stored record. */
     public List<Field> persistentFields() { return persistent; }
 

@@ -26,6 +26,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.ToIntFunction;
 
 /**
  * The codec's immutable type table, shared by all pooled Kryo instances: id to registration, class
@@ -54,6 +55,11 @@ final class TypeTable {
      * same way every time.
      */
     static TypeTable build(Collection<Class<?>> requested) {
+        return build(requested, type -> TypeIds.forName(type.getName()));
+    }
+
+    /** As {@link #build(Collection)} with the id function given, so that collisions can be tested. */
+    static TypeTable build(Collection<Class<?>> requested, ToIntFunction<Class<?>> ids) {
         List<Class<?>> sorted = new ArrayList<>(requested);
         sorted.sort(Comparator.comparing(Class::getName));
         TypeTable builtIns = new TypeTable(Set.of());
@@ -69,7 +75,7 @@ final class TypeTable {
         List<ValueSlot> slots = new ArrayList<>();
         for (Class<?> type : users) {
             Serializer<?> serializer = table.userSerializer(type, slots);
-            int id = TypeIds.forName(type.getName());
+            int id = ids.applyAsInt(type);
             Registration clash = table.byId.get(id);
             if (clash != null) {
                 throw new IllegalArgumentException("type id collision: " + clash.getType().getName() + " and "

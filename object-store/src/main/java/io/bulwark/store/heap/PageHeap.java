@@ -43,6 +43,8 @@ public final class PageHeap {
     private static final int MAX_SLOTS = (Pages.PAGE_SIZE - HEADER) / (SLOT + MIN_CELL);
     /** Pages with less room are left out of the free-space map: no record fits there. */
     private static final int MIN_TRACKED = MIN_CELL + SLOT;
+    /** The "free bytes before" of a page not yet in the free-space map. */
+    private static final int UNTRACKED = -1;
 
     private final PageAllocator alloc;
     private final Pages pages;
@@ -245,7 +247,8 @@ public final class PageHeap {
     private long place(byte[] cell) {
         int need = allocation(cell.length) + SLOT;
         int page = fittingPage(need);
-        if (page == 0) {
+        boolean fresh = page == 0;
+        if (fresh) {
             page = alloc.allocate(PageKind.HEAP);
             Bytes.u16(pages.write(page), CELL_START_AT, Pages.PAGE_SIZE);
         }
@@ -257,7 +260,7 @@ public final class PageHeap {
         if (slot == MAX_SLOTS) throw corrupt(page, "no free slot");
         byte[] w = pages.write(page);
         put(w, slot, cell, slot == count);
-        track(page, before, free(w));
+        track(page, fresh ? UNTRACKED : before, free(w));
         return ((long) page << 16) | slot;
     }
 

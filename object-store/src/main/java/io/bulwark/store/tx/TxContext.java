@@ -66,6 +66,7 @@ public final class TxContext implements Tx {
     private Storage storage;
     private RandomGenerator random;
     private State state = State.ACTIVE;
+    private boolean overlayClosed;
     private RuntimeException failure;
 
     /** Managed entities by (entity name, id key), in the order they became managed: writes follow this order. */
@@ -389,8 +390,7 @@ public final class TxContext implements Tx {
      */
     public void commit() {
         if (state == State.FAILED) {
-            overlay.discard();
-            state = State.DONE;
+            rollback();
             throw failure;
         }
         requireActive();
@@ -403,8 +403,7 @@ public final class TxContext implements Tx {
                 }
                 if (!overlay.writtenPages().isEmpty())
                     throw new BadRequestException("a read-only operation wrote " + overlay.writtenPages().size() + " pages");
-                overlay.discard();
-                state = State.DONE;
+                rollback();
                 return;
             }
             Set<Managed> changed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -416,18 +415,21 @@ public final class TxContext implements Tx {
             if (!violations.isEmpty()) throw new ValidationException(violations);
             apply(changes);
             if (!overlay.writtenPages().isEmpty()) storeSchema();
+            overlayClosed = true;
             overlay.commit();
             state = State.DONE;
         } catch (RuntimeException e) {
-            overlay.discard();
-            state = State.DONE;
+            rollback();
             throw e instanceof CodecException ce ? badValue(ce) : e;
         }
     }
 
-    /** Discards everything the transaction did: no page of the base is modified. */
+    /** Discards everything the transaction did: no page of the base is modified. Idempotent. */
     public void rollback() {
-        overlay.discard();
+        if (!overlayClosed) {
+            overlayClosed = true;
+            overlay.discard();
+        }
         state = State.DONE;
     }
 

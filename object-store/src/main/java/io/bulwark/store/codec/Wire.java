@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  * encoding and every accepted input re-encodes to the same bytes: varints without overlong forms,
  * booleans only 0 or 1, NaN only in its canonical bit pattern, strings only as well-formed UTF-8.
  * Lengths and counts are checked against the remaining input before anything is allocated.
+ * Fixed-width numbers (short, char, float, double, UUID halves, primitive array elements) are Kryo's
+ * little-endian forms.
  */
 final class Wire {
     static final int CANONICAL_FLOAT_NAN = Float.floatToIntBits(Float.NaN);

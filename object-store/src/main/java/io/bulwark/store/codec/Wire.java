@@ -69,6 +69,15 @@ final class Wire {
         return (int) v;
     }
 
+    /** An unsigned varint that must fit a non-negative int (ids, lengths). */
+    static int readUnsignedInt(Input in, String what) {
+        long value = readUnsigned(in);
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw new CodecException(what + " out of range: " + Long.toUnsignedString(value));
+        }
+        return (int) value;
+    }
+
     static int remaining(Input in) {
         return in.limit() - in.position();
     }
@@ -80,7 +89,8 @@ final class Wire {
     static int readCount(Input in, int minBytesPerItem, String what) {
         long count = readUnsigned(in);
         long possible = remaining(in) / minBytesPerItem;
-        if (count > possible) {
+        // Unsigned: a count of 2^63 or more is a negative long and must not slip through as small.
+        if (Long.compareUnsigned(count, possible) > 0) {
             throw new CodecException(what + " claims " + Long.toUnsignedString(count)
                     + " items but only " + remaining(in) + " bytes remain");
         }

@@ -39,8 +39,8 @@ final class ObjectArraySerializer extends Serializer<Object[]> {
     @Override
     public Object[] read(Kryo kryo, Input in, Class<? extends Object[]> type) {
         CodecKryo codec = (CodecKryo) kryo;
-        long componentId = Wire.readUnsigned(in);
-        Class<?> component = componentId <= Integer.MAX_VALUE ? codec.table().componentForId((int) componentId) : null;
+        int componentId = Wire.readUnsignedInt(in, "array component type id");
+        Class<?> component = codec.table().componentForId(componentId);
         if (component == null) {
             throw new CodecException("unknown array component type id " + componentId);
         }

@@ -78,11 +78,11 @@ final class StableClassResolver implements ClassResolver {
 
     @Override
     public Registration readClass(Input input) {
-        long id = Wire.readUnsigned(input);
+        int id = Wire.readUnsignedInt(input, "type id");
         if (id == TypeIds.NULL) {
             return null;
         }
-        Registration registration = id <= Integer.MAX_VALUE ? table.forId((int) id) : null;
+        Registration registration = table.forId(id);
         if (registration == null) {
             throw new CodecException("unknown type id " + id + " in input");
         }

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  * encoding and every accepted input re-encodes to the same bytes: varints without overlong forms,
  * booleans only 0 or 1, NaN only in its canonical bit pattern, strings only as well-formed UTF-8.
  * Lengths and counts are checked against the remaining input before anything is allocated.
+ * Fixed-width numbers (short, char, float, double, UUID halves, primitive array elements) are Kryo's
+ * little-endian forms.
  */
 final class Wire {
     static final int CANONICAL_FLOAT_NAN = Float.floatToIntBits(Float.NaN);
@@ -67,6 +69,15 @@ final class Wire {
         return (int) v;
     }
 
+    /** An unsigned varint that must fit a non-negative int (ids, lengths). */
+    static int readUnsignedInt(Input in, String what) {
+        long value = readUnsigned(in);
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw new CodecException(what + " out of range: " + Long.toUnsignedString(value));
+        }
+        return (int) value;
+    }
+
     static int remaining(Input in) {
         return in.limit() - in.position();
     }
@@ -78,7 +89,8 @@ final class Wire {
     static int readCount(Input in, int minBytesPerItem, String what) {
         long count = readUnsigned(in);
         long possible = remaining(in) / minBytesPerItem;
-        if (count > possible) {
+        // Unsigned: a count of 2^63 or more is a negative long and must not slip through as small.
+        if (Long.compareUnsigned(count, possible) > 0) {
             throw new CodecException(what + " claims " + Long.toUnsignedString(count)
                     + " items but only " + remaining(in) + " bytes remain");
         }

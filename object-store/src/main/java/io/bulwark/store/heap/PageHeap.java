@@ -235,6 +235,17 @@ public final class PageHeap {
         int count = Bytes.u16(b, COUNT_AT), cellStart = Bytes.u16(b, CELL_START_AT), live = Bytes.u16(b, LIVE_AT);
         if (count > MAX_SLOTS || cellStart < HEADER + SLOT * count || cellStart > Pages.PAGE_SIZE || live > Pages.PAGE_SIZE - cellStart)
             throw corrupt(page, "header with " + count + " slots, cell start " + cellStart + ", " + live + " live bytes");
+        // Every slot must lie in the cell area and the cells must add up to the live bytes: then
+        // compaction, which packs exactly the live bytes at the end of the page, stays in bounds.
+        int sum = 0;
+        for (int s = 0; s < count; s++) {
+            int offset = Bytes.u16(b, HEADER + SLOT * s), length = Bytes.u16(b, HEADER + SLOT * s + 2);
+            if (offset == 0 && length == 0) continue;
+            if (offset < cellStart || length < 1 || offset + allocation(length) > Pages.PAGE_SIZE)
+                throw corrupt(page, "slot " + s + " at offset " + offset + " length " + length);
+            sum += allocation(length);
+        }
+        if (sum != live) throw corrupt(page, "cells of " + sum + " bytes but " + live + " live bytes recorded");
         return b;
     }
 

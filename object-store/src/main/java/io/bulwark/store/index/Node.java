@@ -166,7 +166,11 @@ final class Node {
     /** Inserts {@code cell} as cell {@code i}; the caller checked that {@link #free} has room for it and its slot. */
     static void insert(byte[] w, int i, byte[] cell) {
         int count = count(w);
-        if (Bytes.u16(w, CELL_START_AT) - (HEADER + 2 * count) < cell.length + 2) compact(w);
+        if (Bytes.u16(w, CELL_START_AT) - (HEADER + 2 * count) < cell.length + 2) {
+            compact(w);
+            if (Bytes.u16(w, CELL_START_AT) - (HEADER + 2 * count) < cell.length + 2)
+                throw corrupt(w, "its header promised room its cells do not leave");
+        }
         int off = Bytes.u16(w, CELL_START_AT) - cell.length;
         System.arraycopy(cell, 0, w, off, cell.length);
         int slot = HEADER + 2 * i;
@@ -198,6 +202,8 @@ final class Node {
 
     /** Rewrites the node as {@code kind} with {@code link} and {@code cells}, keeping the size field. */
     static void rewrite(byte[] w, byte kind, int link, List<byte[]> cells) {
+        // Only a corrupt node (a header that misstates its cells) can fail this; check before touching the page.
+        if (bytesOf(cells, 0, cells.size()) > CAPACITY) throw corrupt(w, cells.size() + " cells overfill the page");
         long size = Bytes.i64(w, SIZE_AT);
         Arrays.fill(w, (byte) 0);
         w[0] = kind;
@@ -210,7 +216,6 @@ final class Node {
             System.arraycopy(c, 0, w, off, c.length);
             Bytes.u16(w, HEADER + 2 * i, off);
         }
-        if (HEADER + 2 * cells.size() > off) throw new IllegalStateException("node overfilled: " + cells.size() + " cells");
         Bytes.u16(w, COUNT_AT, cells.size());
         Bytes.u16(w, CELL_START_AT, off);
     }

@@ -5,7 +5,7 @@ package io.bulwark.store.storage;
  * integers big-endian.
  * <pre>
  * offset size field
- *      0    8 magic "BULWARK\u0001"-style constant {@link #MAGIC}
+ *      0    8 magic {@link #MAGIC} ("BULWARKS" in ASCII)
  *      8    4 format version ({@link #VERSION})
  *     12    4 page count the state was formatted with (must equal the pages' count)
  *     16    4 high-water mark: pages at or above it were never allocated (all zero)

@@ -190,7 +190,13 @@ class BPlusTreeTest {
         assertEquals(2, tree.size());
     }
 
-    static byte[] key(int i) { return String.format("k%09d", i).getBytes(); }
+    /** "k" and nine decimal digits: the keys' byte order is their numeric order. */
+    static byte[] key(int i) {
+        byte[] k = new byte[10];
+        k[0] = 'k';
+        for (int d = 9; d >= 1; d--, i /= 10) k[d] = (byte) ('0' + i % 10);
+        return k;
+    }
 
     static byte[] value(int i) { return new byte[] {(byte) i, (byte) (i >> 8), (byte) (i >> 16)}; }
 }

@@ -12,6 +12,12 @@ public final class MemoryPages implements Pages {
         pages = new byte[count][PAGE_SIZE];
     }
 
+    /** Pages holding copies of {@code content} (a {@link #snapshot}). */
+    public MemoryPages(byte[][] content) {
+        pages = new byte[content.length][];
+        for (int i = 0; i < content.length; i++) pages[i] = content[i].clone();
+    }
+
     @Override
     public int pageCount() { return pages.length; }
 

@@ -13,6 +13,7 @@ import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.node.BftClient;
 import io.bulwark.bft.node.LocalCluster;
 import io.bulwark.bft.node.ReplicaNode;
+import io.bulwark.bft.service.NullService;
 import io.bulwark.store.AccessDeniedException;
 import io.bulwark.store.BadRequestException;
 import io.bulwark.store.NotFoundException;
@@ -71,12 +72,37 @@ class StoreClientLoopbackTest {
                 assertThrows(BadRequestException.class, () -> alice.invoke("nope", Long.class));
                 assertEquals(80L, alice.invokeReadOnly("balance", Long.class, "a1"));
                 assertEquals(80L, bob.invokeReadOnly("balance", Long.class, "b1"));
+                // An argument the client's codec cannot encode is refused before anything is sent.
+                assertThrows(BadRequestException.class, () -> alice.invoke("deposit", Long.class, "a1", new Object()));
 
                 // f + 1 replicas down: no certificate can form, and the client says so rather than guessing.
                 replicas.get(2).close();
                 replicas.get(3).close();
                 StoreClient impatient = new StoreClient(aliceLink, clientSide, Duration.ofSeconds(2));
                 assertThrows(GroupUnavailableException.class, () -> impatient.invoke("deposit", Long.class, "a1", 1L));
+            }
+        } finally {
+            for (ReplicaNode r : replicas) r.close();
+        }
+    }
+
+    @Test
+    void aCertifiedReplyThatIsNotAStoreReplyIsGroupUnavailable(@TempDir Path dir) throws Exception {
+        ClusterConfig cluster = LocalCluster.prepare(dir, 1, 1);
+        ProtocolConfig cfg = ProtocolConfig.defaults(1);
+        List<ReplicaNode> replicas = new ArrayList<>();
+        try {
+            for (int i = 0; i < cluster.n(); i++) {
+                // A group running some other service: its replies agree, but they are not store replies.
+                ReplicaNode node = new ReplicaNode(KeyMaterial.load(dir, i), cfg, new NullService(3), 8);
+                node.start();
+                replicas.add(node);
+            }
+            try (BftClient link = BftClient.connect(KeyMaterial.load(dir, cluster.n()), cfg)) {
+                assertTrue(link.awaitConnected(WAIT));
+                StoreClient client = new StoreClient(link, StoreDefinition.builder().build(), WAIT);
+                GroupUnavailableException e = assertThrows(GroupUnavailableException.class, () -> client.invoke("anything", Long.class));
+                assertTrue(e.getMessage().contains("cannot be decoded"), e.getMessage());
             }
         } finally {
             for (ReplicaNode r : replicas) r.close();

@@ -200,6 +200,46 @@ class StoreServiceTest {
         assertEquals(before, rogue.checkpoint());
     }
 
+    @Test
+    void aBlankStoreAnswersReadOnlyRequestsWithoutFormattingIt() {
+        ServiceHarness blank = new ServiceHarness(BankDefinition.definition());
+        Digest before = blank.checkpoint();
+        assertEquals(0L, blank.callReadOnly(ALICE, Long.class, "clock"), "no write yet: the epoch");
+        assertEquals("alice", blank.call(ALICE, T0, String.class, "whoAmI"), "a read-only operation sent ordered");
+        assertInstanceOf(NotFoundException.class, ServiceHarness.failure(blank.readOnly(ALICE, blank.request("balance", "a1"))));
+        assertEquals(0, blank.tree.dirtyPages());
+        assertEquals(before, blank.checkpoint());
+    }
+
+    /** Operations with results of any size, to check the reply limit. */
+    public static class Blobs {
+        @io.bulwark.store.operation.Operation(readOnly = true)
+        @io.bulwark.store.access.PermitAll
+        public byte[] blob(io.bulwark.store.Tx tx, int size) { return new byte[size]; }
+
+        @io.bulwark.store.operation.Operation
+        @io.bulwark.store.access.PermitAll
+        public byte[] openAndBlob(io.bulwark.store.Tx tx, String number, int size) {
+            tx.persist(new Account(number, "zed", 0));
+            return new byte[size];
+        }
+    }
+
+    @Test
+    void aResultTooLargeForAReplyIsRefusedAndRolledBack() {
+        StoreDefinition def = StoreDefinition.builder().entities(Account.class).operations(new Blobs()).build();
+        ServiceHarness h = new ServiceHarness(def);
+        assertEquals(60_000, h.callReadOnly(STRANGER, byte[].class, "blob", 60_000).length);
+        assertEquals(10, h.call(STRANGER, T0, byte[].class, "openAndBlob", "z1", 10).length);
+        Digest before = h.checkpoint();
+        StoreException f = ServiceHarness.failure(h.ordered(STRANGER, T0 + 1, h.request("openAndBlob", "z2", 70_000)));
+        assertInstanceOf(BadRequestException.class, f);
+        assertTrue(f.getMessage().contains("a reply carries at most"), f.getMessage());
+        assertEquals(0, h.tree.dirtyPages(), "the operation's writes were rolled back");
+        assertEquals(before, h.checkpoint());
+        assertInstanceOf(BadRequestException.class, ServiceHarness.failure(h.readOnly(STRANGER, h.request("blob", 70_000))));
+    }
+
     /** Runs a request that must fail with {@code type} (message containing {@code fragment}) and leave every page as it was. */
     private StoreException assertUnchanged(Class<? extends StoreException> type, String fragment, Supplier<byte[]> request) {
         Digest before = r.checkpoint();

@@ -308,6 +308,20 @@ class TxContextTest {
     }
 
     @Test
+    void idsOfManagedEntitiesCannotChangeButAnIdCanBeReusedAfterRemove() {
+        long id = persistAccount("a@x", "ann", 10);
+        assertNoTrace(BadRequestException.class, false, tx -> tx.get(Account.class, id).id = 77);
+        run(tx -> {
+            tx.remove(tx.get(Account.class, id));
+            Account again = new Account("a@x", "new", 1);
+            again.id = id;
+            tx.persist(again);
+            assertSame(again, tx.find(Account.class, id));
+        });
+        run(tx -> assertEquals("new", tx.get(Account.class, id).owner));
+    }
+
+    @Test
     void largeEntityOfOneMebibyte() {
         byte[] blob = new byte[1 << 20];
         new java.util.SplittableRandom(3).nextBytes(blob);

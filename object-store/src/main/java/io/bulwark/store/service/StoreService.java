@@ -41,14 +41,18 @@ import java.util.List;
  * <p>
  * Time and randomness come only from the agreed input: an ordered request sees the agreed time of its
  * batch ({@link NonDet}); a read-only request has no agreed input, so it sees the agreed time of the
- * last write committed to the state (kept in the pages, {@link #CLOCK_META}; the epoch on a blank
- * store), which every replica holding that state agrees on. The seed of {@code Tx.random()} is
+ * last writing operation committed to the state (kept in the pages, {@link #CLOCK_META}; the epoch
+ * on a blank store), which every replica holding that state agrees on. The seed of {@code Tx.random()} is
  * SHA-256 of (agreed input, client id, request bytes).
  * <p>
  * The access policy must be the same at every replica: its digest is stored in the pages
  * ({@link #POLICY_META}) when the store is formatted, and a replica started with a different policy
  * refuses: {@link #init} throws, and every request is answered with a {@link BadRequestException}
  * saying so, without touching the state.
+ * <p>
+ * Not thread-safe: the engine calls it from its one execution thread. Errors (out of memory, stack
+ * overflow) are not turned into replies: they need not be the same at every replica, so they
+ * propagate to the engine.
  */
 public final class StoreService implements Service {
     private static final System.Logger LOG = System.getLogger(StoreService.class.getName());
@@ -137,8 +141,8 @@ public final class StoreService implements Service {
             outer.discard();
             throw e;
         }
-        if (readOnly) {
-            outer.discard();
+        if (readOnly || op.readOnly()) {
+            outer.discard();   // the transaction wrote nothing (commit checked): nor does the clock move
             return result;
         }
         if (Storage.isFormatted(outer)) {

@@ -133,6 +133,10 @@ class StoreServiceTest {
         @SuppressWarnings("unchecked") List<Long> s1 = r.call(ALICE, T0 + 100, List.class, "stamp");
         assertEquals(T0 + 100, s1.get(0));
         assertEquals(T0 + 100, r.callReadOnly(ALICE, Long.class, "clock"), "read-only requests see the last committed write's agreed time");
+        Digest before = r.checkpoint();
+        assertEquals(T0 + 150, r.call(ALICE, T0 + 150, Long.class, "clock"), "an ordered request sees its own agreed time");
+        assertEquals(before, r.checkpoint(), "a read-only operation sent ordered changes no page, not even the clock");
+        assertEquals(T0 + 100, r.callReadOnly(ALICE, Long.class, "clock"));
         @SuppressWarnings("unchecked") List<Long> s2 = r.call(ALICE, T0 + 200, List.class, "stamp");
         assertNotEquals(s1.get(1), s2.get(1), "each request gets its own seed");
 

@@ -145,13 +145,22 @@ public final class StoreService implements Service {
             outer.discard();   // the transaction wrote nothing (commit checked): nor does the clock move
             return result;
         }
-        if (Storage.isFormatted(outer)) {
-            Storage storage = Storage.open(outer);
-            if (!formatted) storage.putMeta(POLICY_META, policy.digest());
-            storage.putMeta(CLOCK_META, ByteBuffer.allocate(8).putLong(millis).array());
+        boolean recorded = false;
+        try {
+            if (Storage.isFormatted(outer)) {   // blank before only if this transaction formatted it
+                Storage storage = Storage.open(outer);
+                if (!formatted) {
+                    storage.putMeta(POLICY_META, policy.digest());
+                    recorded = true;
+                }
+                storage.putMeta(CLOCK_META, ByteBuffer.allocate(8).putLong(millis).array());
+            }
+        } catch (RuntimeException e) {
+            outer.discard();
+            throw e;
         }
         outer.commit();
-        if (!formatted) policyVerified = true;
+        if (recorded) policyVerified = true;
         return result;
     }
 

@@ -6,6 +6,8 @@ import io.bulwark.store.bench.BenchRow;
 import io.bulwark.store.bench.BenchSettings;
 import io.bulwark.store.bench.ClosedLoopBench;
 import io.bulwark.store.bench.hibernate.HibernateBank;
+import io.bulwark.store.bench.store.BenchStore;
+import io.bulwark.store.bench.store.UnreplicatedBank;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "store", mixinStandardHelpOptions = true,
         description = "Bank transfers on the replicated store, the unreplicated store and Hibernate ORM + H2: ops/s, p50/p99 latency.")
 final class StoreBenchCommand implements Callable<Integer> {
-    static final List<String> SYSTEMS = List.of("hibernate-h2");
+    static final List<String> SYSTEMS = List.of("bft", "unreplicated", "hibernate-h2");
 
     @Spec CommandSpec spec;
 
@@ -55,11 +57,11 @@ final class StoreBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the clients' transfer choices (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--systems", split = ",", defaultValue = "hibernate-h2",
+    @Option(names = "--systems", split = ",", defaultValue = "bft,unreplicated,hibernate-h2",
             description = "Systems to run, in this order (default: ${DEFAULT-VALUE}).")
     List<String> systems;
 
-    @Option(names = "--pages", defaultValue = "4096",
+    @Option(names = "--pages", defaultValue = "" + BenchStore.DEFAULT_PAGES,
             description = "State size of the store in 4 KB pages (default: ${DEFAULT-VALUE}).")
     int pages;
 
@@ -75,8 +77,16 @@ final class StoreBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one JSON line: {\"rows\":[{\"system\",\"ops_per_s\",\"latency_us_p50\",\"latency_us_p99\",...}]}.")
     boolean json;
 
+    /**
+     * Hibernate ORM and Validator log through java.util.logging here; their start-up banners and a
+     * line per rolled-back batch would drown the report. Held strongly: java.util.logging keeps
+     * loggers only weakly.
+     */
+    private static final java.util.logging.Logger HIBERNATE_LOG = java.util.logging.Logger.getLogger("org.hibernate");
+
     @Override
     public Integer call() throws Exception {
+        HIBERNATE_LOG.setLevel(java.util.logging.Level.WARNING);
         BenchSettings settings = new BenchSettings(clients, accounts, initialBalance, maxAmount, seed,
                 seconds("--warmup", warmupSeconds, true), seconds("--duration", durationSeconds, false));
         Set<String> chosen = new LinkedHashSet<>();
@@ -99,6 +109,7 @@ final class StoreBenchCommand implements Callable<Integer> {
                 try {
                     row = ClosedLoopBench.run(system, settings);
                 } catch (Exception e) {
+                    if (system instanceof BftBank b) System.err.print(b.replicaLogs());
                     throw new IllegalStateException(name + ": " + e.getMessage(), e);
                 }
                 rows.add(row);
@@ -129,6 +140,8 @@ final class StoreBenchCommand implements Callable<Integer> {
 
     private BankSystem create(String name) throws Exception {
         return switch (name) {
+            case "bft" -> new BftBank(dir, clients, pages, Duration.ofSeconds(callTimeoutSeconds), Duration.ofSeconds(startTimeoutSeconds));
+            case "unreplicated" -> new UnreplicatedBank(pages);
             case "hibernate-h2" -> new HibernateBank(clients);
             default -> throw new IllegalArgumentException("unknown system " + name);
         };

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bulwark", mixinStandardHelpOptions = true, version = "bulwark object store 0.1.0",
         description = "Bulwark object store: benchmarks.",
-        subcommands = {StoreCli.Bench.class})
+        subcommands = {StoreCli.Bench.class, StoreReplicaCommand.class})
 public final class StoreCli {
 
     /** {@code bulwark bench}: the store's benchmarks. */

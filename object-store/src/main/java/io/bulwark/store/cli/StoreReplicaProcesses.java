@@ -39,7 +39,7 @@ final class StoreReplicaProcesses implements AutoCloseable {
         long deadline = System.currentTimeMillis() + timeoutMs;
         for (int i = 0; i < processes.size(); i++) {
             while (true) {
-                if (Files.exists(logs.get(i)) && Files.readString(logs.get(i)).contains("ready")) break;
+                if (Files.exists(logs.get(i)) && Files.readString(logs.get(i)).contains(StoreReplicaCommand.READY)) break;
                 if (!processes.get(i).isAlive())
                     throw new IOException("replica process " + i + " exited with " + processes.get(i).exitValue() + ":\n" + tail(logs.get(i)));
                 if (System.currentTimeMillis() > deadline)

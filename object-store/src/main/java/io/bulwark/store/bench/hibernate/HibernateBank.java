@@ -27,16 +27,6 @@ import org.hibernate.cfg.AvailableSettings;
 public final class HibernateBank implements BankSystem {
     /** A transfer that keeps conflicting this often gives up, so a livelock shows up as failures. */
     static final int MAX_ATTEMPTS = 1000;
-    /**
-     * Hibernate logs through java.util.logging here; its start-up banner and a line per rolled-back
-     * batch would drown the report. Held strongly: java.util.logging keeps loggers only weakly.
-     */
-    private static final java.util.logging.Logger HIBERNATE_LOG = java.util.logging.Logger.getLogger("org.hibernate");
-
-    static {
-        HIBERNATE_LOG.setLevel(java.util.logging.Level.WARNING);
-    }
-
     private final int poolSize;
     private final AtomicLong retried = new AtomicLong();
     private JdbcConnectionPool pool;

@@ -26,7 +26,7 @@ import org.hibernate.cfg.AvailableSettings;
  */
 public final class HibernateBank implements BankSystem {
     /** A transfer that keeps conflicting this often gives up, so a livelock shows up as failures. */
-    static final int MAX_ATTEMPTS = 1000;
+    static final int MAX_ATTEMPTS = 100;
     private final int poolSize;
     private final AtomicLong retried = new AtomicLong();
     private JdbcConnectionPool pool;

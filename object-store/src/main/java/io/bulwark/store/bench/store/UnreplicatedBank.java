@@ -31,6 +31,7 @@ public final class UnreplicatedBank implements BankSystem {
     private final int pages;
     private final StoreDefinition definition = BenchStore.definition();
     private final DeterministicCodec codec = definition.codec();
+    /** The replica's one execution thread; its queue holds at most one request per closed-loop client. */
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "bench-unreplicated-store");
         t.setDaemon(true);

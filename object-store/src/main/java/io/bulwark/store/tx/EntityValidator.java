@@ -40,6 +40,10 @@ final class EntityValidator {
                 .defaultLocale(Locale.ROOT)
                 .localeResolver(context -> Locale.ROOT)
                 .messageInterpolator(new ParameterMessageInterpolator(Set.of(Locale.ROOT), Locale.ROOT, context -> Locale.ROOT, false))
+                // Every property is reachable, whatever the class path: Hibernate Validator's default
+                // asks a JPA provider about each property whenever jakarta.persistence is present
+                // (as in the bench's jar, beside Hibernate ORM) — slow, and not this store's business.
+                .traversableResolver(new TraverseAll())
                 .buildValidatorFactory();
         this.validator = factory.getValidator();
     }
@@ -52,5 +56,17 @@ final class EntityValidator {
             out.add(new ValidationException.Violation(entityName, v.getPropertyPath().toString(), v.getMessage()));
         out.sort(ORDER);
         return out;
+    }
+
+    private static final class TraverseAll implements jakarta.validation.TraversableResolver {
+        @Override public boolean isReachable(Object bean, jakarta.validation.Path.Node property, Class<?> rootBeanType,
+                                             jakarta.validation.Path pathToProperty, java.lang.annotation.ElementType elementType) {
+            return true;
+        }
+
+        @Override public boolean isCascadable(Object bean, jakarta.validation.Path.Node property, Class<?> rootBeanType,
+                                              jakarta.validation.Path pathToProperty, java.lang.annotation.ElementType elementType) {
+            return true;
+        }
     }
 }

@@ -1,0 +1,158 @@
+package io.bulwark.store.bench.hibernate;
+
+import io.bulwark.store.bench.BankSession;
+import io.bulwark.store.bench.BankSystem;
+import io.bulwark.store.bench.TransferResult;
+import jakarta.validation.ConstraintViolationException;
+import java.sql.SQLException;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.h2.api.ErrorCode;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+import org.hibernate.Transaction;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.registry.StandardServiceRegistry;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.cfg.AvailableSettings;
+
+/**
+ * The baseline a user would otherwise pick: Hibernate ORM on an embedded, in-memory H2 database
+ * (its default MVStore engine: multi-version concurrency with row locks), Bean Validation active.
+ * A transfer is one transaction — read both accounts, change both, flush (validation, then the
+ * version-checked updates) and commit. Lock timeouts, deadlocks and optimistic (version) conflicts
+ * roll back and are retried, and counted; an overdraft is refused.
+ */
+public final class HibernateBank implements BankSystem {
+    /** A transfer that keeps conflicting this often gives up, so a livelock shows up as failures. */
+    static final int MAX_ATTEMPTS = 100;
+    private final int poolSize;
+    private final AtomicLong retried = new AtomicLong();
+    private JdbcConnectionPool pool;
+    private StandardServiceRegistry registry;
+    private SessionFactory factory;
+
+    /** A bank for {@code clients} concurrent clients: the connection pool holds one connection each. */
+    public HibernateBank(int clients) {
+        if (clients < 1) throw new IllegalArgumentException("at least one client");
+        this.poolSize = clients;
+    }
+
+    @Override public String name() { return "hibernate-h2"; }
+
+    @Override public void open(int accounts, long initialBalance) {
+        if (factory != null) throw new IllegalStateException("already open");
+        // A fresh private database per bank; it lives until the pool's last connection closes.
+        pool = JdbcConnectionPool.create("jdbc:h2:mem:bench-" + UUID.randomUUID(), "sa", "");
+        pool.setMaxConnections(poolSize);
+        registry = new StandardServiceRegistryBuilder()
+                .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, pool)
+                .applySetting(AvailableSettings.HBM2DDL_AUTO, "create")
+                // Validation must run: "callback" fails at start-up if no provider is present.
+                .applySetting(AvailableSettings.JAKARTA_VALIDATION_MODE, "callback")
+                // Updates in id order: two transfers over the same pair lock rows in the same order.
+                .applySetting(AvailableSettings.ORDER_UPDATES, true)
+                .applySetting(AvailableSettings.STATEMENT_BATCH_SIZE, 50)
+                .build();
+        try {
+            factory = new MetadataSources(registry).addAnnotatedClass(JpaAccount.class).buildMetadata().buildSessionFactory();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        try (Session s = factory.openSession()) {
+            Transaction tx = s.beginTransaction();
+            for (long id = 1; id <= accounts; id++) {
+                s.persist(new JpaAccount(id, "owner-" + id, initialBalance));
+                if (id % 500 == 0) {
+                    s.flush();
+                    s.clear();
+                }
+            }
+            tx.commit();
+        }
+    }
+
+    @Override public BankSession session(int client) {
+        if (factory == null) throw new IllegalStateException("not open");
+        return this::transfer;
+    }
+
+    private TransferResult transfer(long from, long to, long amount) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            try (Session s = factory.openSession()) {
+                Transaction tx = s.beginTransaction();
+                try {
+                    JpaAccount a = s.get(JpaAccount.class, from);
+                    JpaAccount b = s.get(JpaAccount.class, to);
+                    if (a == null || b == null) throw new IllegalArgumentException("no account " + (a == null ? from : to));
+                    a.add(-amount);
+                    b.add(amount);
+                    s.flush();
+                    tx.commit();
+                    return TransferResult.APPLIED;
+                } catch (RuntimeException e) {
+                    if (tx.isActive()) tx.rollback();
+                    if (causedBy(e, ConstraintViolationException.class)) return TransferResult.REFUSED;
+                    if (!conflict(e)) throw e;
+                    last = e;
+                    retried.incrementAndGet();
+                }
+            }
+        }
+        throw new IllegalStateException("transfer " + from + " -> " + to + " still conflicting after " + MAX_ATTEMPTS + " attempts", last);
+    }
+
+    /** A conflict with a concurrent transaction, which a retry resolves (as an application would retry). */
+    static boolean conflict(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof jakarta.persistence.OptimisticLockException || c instanceof org.hibernate.StaleStateException
+                    || c instanceof jakarta.persistence.PessimisticLockException || c instanceof jakarta.persistence.LockTimeoutException
+                    || c instanceof org.hibernate.PessimisticLockException || c instanceof org.hibernate.exception.LockAcquisitionException)
+                return true;
+            if (c instanceof SQLException sql && (sql.getErrorCode() == ErrorCode.DEADLOCK_1 || sql.getErrorCode() == ErrorCode.LOCK_TIMEOUT_1
+                    || sql.getErrorCode() == ErrorCode.CONCURRENT_UPDATE_1))
+                return true;
+        }
+        return false;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable c = e; c != null; c = c.getCause()) if (type.isInstance(c)) return true;
+        return false;
+    }
+
+    @Override public long totalBalance() {
+        try (Session s = factory.openSession()) {
+            Long sum = s.createQuery("select sum(a.balance) from Account a", Long.class).getSingleResult();
+            return sum == null ? 0 : sum;
+        }
+    }
+
+    /** Accounts in the database (for tests). */
+    long accountCount() {
+        try (Session s = factory.openSession()) {
+            return s.createQuery("select count(a) from Account a", Long.class).getSingleResult();
+        }
+    }
+
+    /** The balance of one account (for tests). */
+    long balance(long id) {
+        try (Session s = factory.openSession()) {
+            return s.get(JpaAccount.class, id).balance();
+        }
+    }
+
+    @Override public long retried() { return retried.get(); }
+
+    @Override public void close() {
+        if (factory != null) factory.close();
+        factory = null;
+        if (registry != null) StandardServiceRegistryBuilder.destroy(registry);
+        registry = null;
+        if (pool != null) pool.dispose();
+        pool = null;
+    }
+}

@@ -1,0 +1,58 @@
+package io.bulwark.store.bench.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.store.NotFoundException;
+import io.bulwark.store.bench.BankSession;
+import io.bulwark.store.bench.BenchRow;
+import io.bulwark.store.bench.BenchSettings;
+import io.bulwark.store.bench.ClosedLoopBench;
+import io.bulwark.store.bench.TransferResult;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class UnreplicatedBankTest {
+
+    @Test
+    void transferMovesMoneyAndAnOverdraftIsRefusedAndChangesNothing() throws Exception {
+        try (UnreplicatedBank bank = new UnreplicatedBank(256)) {
+            bank.open(3, 100);
+            BankSession s = bank.session(0);
+            assertEquals(TransferResult.APPLIED, s.transfer(1, 2, 30));
+            assertEquals(70, bank.balance(1));
+            assertEquals(130, bank.balance(2));
+            // The store's validation at commit refuses account 1 at -1; the whole transaction rolls back.
+            assertEquals(TransferResult.REFUSED, s.transfer(1, 3, 71));
+            assertEquals(70, bank.balance(1));
+            assertEquals(100, bank.balance(3));
+            assertEquals(TransferResult.APPLIED, s.transfer(1, 3, 70));
+            assertEquals(0, bank.balance(1));
+            assertEquals(300, bank.totalBalance());
+            // Not a refusal: an unknown account is a failure the bench counts.
+            assertThrows(NotFoundException.class, () -> s.transfer(1, 4, 1));
+        }
+    }
+
+    @Test
+    void totalSpansMoreAccountsThanOneRequestReadsAndOpeningSpansSeveralRequests() throws Exception {
+        int accounts = BenchBankOperations.MAX_SUM_PER_CALL * 2 + 17;
+        try (UnreplicatedBank bank = new UnreplicatedBank(BenchStore.DEFAULT_PAGES)) {
+            bank.open(accounts, 3);
+            assertEquals(3L * accounts, bank.totalBalance());
+            assertEquals(3, bank.balance(accounts));
+        }
+    }
+
+    @Test
+    void concurrentClientsConserveMoney() throws Exception {
+        BenchSettings settings = new BenchSettings(4, 3, 50, 40, 7, Duration.ofMillis(100), Duration.ofMillis(500));
+        try (UnreplicatedBank bank = new UnreplicatedBank(256)) {
+            BenchRow row = ClosedLoopBench.run(bank, settings);
+            assertEquals(0, row.failed(), () -> "failures, first: " + row.firstFailure());
+            assertTrue(row.applied() > 0 && row.refused() > 0, "3 accounts of 50 and amounts up to 40: both outcomes occur");
+            assertEquals(150, row.moneyAfter());
+        }
+    }
+}

@@ -409,9 +409,10 @@ public final class TxContext implements Tx {
             Set<Managed> changed = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Change c : changes) changed.add(c.mg());
             List<ValidationException.Violation> violations = new ArrayList<>();
+            EntityValidator.At validator = store.validator().at(now());
             for (Managed mg : managed.values())
                 if (!mg.removed && (mg.touched || changed.contains(mg)))
-                    violations.addAll(store.validator().validate(mg.model.name(), mg.instance));
+                    violations.addAll(validator.validate(mg.model.name(), mg.instance));
             if (!violations.isEmpty()) throw new ValidationException(violations);
             apply(changes);
             if (!overlay.writtenPages().isEmpty()) storeSchema();

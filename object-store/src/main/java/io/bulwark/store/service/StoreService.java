@@ -34,7 +34,8 @@ import java.util.List;
  * the {@link AccessPolicy} by the client id the <em>engine</em> authenticated (never from the request)
  * and check the operation's roles; refuse a request the engine delivers as read-only for an operation
  * not declared read-only; decode the arguments against the parameter types; run the operation in a
- * transaction; encode its result; commit. Any {@link StoreException} rolls back and becomes its typed
+ * transaction; prepare it (validate, write the changes and versions into its overlay); encode its
+ * result; publish it to the pages. Any {@link StoreException} rolls back and becomes its typed
  * reply; any other exception the operation or the store throws rolls back and becomes an
  * {@link OperationFailedException}. So a request, however it was made, either passes access control,
  * validation and the read-only rule and commits, or changes no page.
@@ -132,10 +133,15 @@ public final class StoreService implements Service {
         TxContext tx = definition.entityStore().begin(outer, caller, millis, seed, readOnly || op.readOnly());
         byte[] result;
         try {
-            result = codec.encode(op.invoke(tx, args));
+            Object value = op.invoke(tx, args);
+            // Encode after prepare (which bumps @Version on the managed entities) and before publish: an
+            // operation returning an entity it changed replies with the version it committed, and a
+            // result too large for a reply still changes nothing.
+            tx.prepare();
+            result = codec.encode(value);
             if (result.length + 2 > maxResultBytes)
                 throw new BadRequestException("the result of " + op.name() + " is " + result.length + " bytes; a reply carries at most " + (maxResultBytes - 2));
-            tx.commit();
+            tx.publish();
         } catch (RuntimeException | Error e) {
             tx.rollback();
             outer.discard();

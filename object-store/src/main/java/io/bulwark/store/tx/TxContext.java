@@ -44,7 +44,9 @@ import java.util.random.RandomGenerator;
  * them and comparing with the record last written, and are written before each query (so queries see
  * them) and at commit. Nothing reaches the base pages before {@link #commit}, which validates every
  * touched entity, writes the changes and only then copies the changed pages into the base (calling the
- * engine's {@code modify} for exactly those). Any failure leaves the base as it was.
+ * engine's {@code modify} for exactly those). Any failure leaves the base as it was. Commit is two
+ * steps, {@link #prepare} and {@link #publish}, so that a caller can encode the operation's result
+ * between them, once versions are final but before anything reaches the base.
  * <p>
  * A blank state is formatted, with the schema stored, by the first transaction that writes, inside
  * that transaction: formatting is then part of an agreed operation at every replica.
@@ -55,7 +57,7 @@ public final class TxContext implements Tx {
     /** The most entities one query may return; larger results must be read in pages with {@link #range}. */
     public static final int MAX_RESULTS = 10_000;
 
-    private enum State { ACTIVE, FAILED, DONE }
+    private enum State { ACTIVE, FAILED, PREPARED, DONE }
 
     private final EntityStore store;
     private final PageOverlay overlay;
@@ -386,9 +388,22 @@ public final class TxContext implements Tx {
 
     /**
      * Validates every entity the transaction touched, writes the changes and copies the changed pages
-     * into the base. On any failure nothing of the base is modified and the failure is thrown.
+     * into the base: {@link #prepare} then {@link #publish}. On any failure nothing of the base is
+     * modified and the failure is thrown.
      */
     public void commit() {
+        prepare();
+        publish();
+    }
+
+    /**
+     * The first half of {@link #commit}: validates every touched entity and writes the changes into the
+     * transaction's overlay — bumping {@code @Version}s on the managed instances — but modifies nothing
+     * of the base. Afterwards the entities the operation holds are exactly as they will be stored, so
+     * a result encoded now carries the committed versions. Then {@link #publish} or {@link #rollback}.
+     * On failure the transaction is rolled back and the failure thrown.
+     */
+    public void prepare() {
         if (state == State.FAILED) {
             rollback();
             throw failure;
@@ -403,7 +418,7 @@ public final class TxContext implements Tx {
                 }
                 if (!overlay.writtenPages().isEmpty())
                     throw new BadRequestException("a read-only operation wrote " + overlay.writtenPages().size() + " pages");
-                rollback();
+                state = State.PREPARED;
                 return;
             }
             Set<Managed> changed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -416,13 +431,27 @@ public final class TxContext implements Tx {
             if (!violations.isEmpty()) throw new ValidationException(violations);
             apply(changes);
             if (!overlay.writtenPages().isEmpty()) storeSchema();
-            overlayClosed = true;
-            overlay.commit();
-            state = State.DONE;
+            state = State.PREPARED;
         } catch (RuntimeException e) {
             rollback();
             throw e instanceof CodecException ce ? badValue(ce) : e;
         }
+    }
+
+    /**
+     * The second half of {@link #commit}: copies the pages {@link #prepare} changed into the base
+     * (calling the engine's {@code modify} for exactly those). A read-only transaction's overlay is
+     * discarded instead.
+     */
+    public void publish() {
+        if (state != State.PREPARED) throw new IllegalStateException("publish needs a prepared transaction, this one is " + state);
+        if (readOnly) {
+            rollback();
+            return;
+        }
+        overlayClosed = true;
+        overlay.commit();
+        state = State.DONE;
     }
 
     /** Discards everything the transaction did: no page of the base is modified. Idempotent. */
@@ -492,6 +521,7 @@ public final class TxContext implements Tx {
 
     private void requireActive() {
         if (state == State.DONE) throw new IllegalStateException("the transaction is already committed or rolled back");
+        if (state == State.PREPARED) throw new IllegalStateException("the transaction is prepared: it can only be published or rolled back");
     }
 
     private Storage storage() {

@@ -230,6 +230,21 @@ class StoreServiceTest {
     }
 
     @Test
+    void anOperationReturningAnEntityItChangedRepliesWithTheCommittedVersion() {
+        Account credited = r.call(TELLER, T0 + 2, Account.class, "credit", "a1", 5L);
+        Account stored = r.callReadOnly(TELLER, Account.class, "account", "a1");
+        assertEquals(105L, credited.balance);
+        assertEquals(stored.version, credited.version, "the reply carries the version the change committed");
+        assertEquals(1L, credited.version);
+        // The client edits the entity it was given and writes it back: no spurious optimistic-lock failure.
+        credited.balance = 7;
+        r.call(TELLER, T0 + 3, Long.class, "update", credited);
+        Account updated = r.callReadOnly(TELLER, Account.class, "account", "a1");
+        assertEquals(7L, updated.balance);
+        assertEquals(2L, updated.version);
+    }
+
+    @Test
     void aResultTooLargeForAReplyIsRefusedAndRolledBack() {
         StoreDefinition def = StoreDefinition.builder().entities(Account.class).operations(new Blobs()).build();
         ServiceHarness h = new ServiceHarness(def);

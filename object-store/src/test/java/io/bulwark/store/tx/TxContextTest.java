@@ -206,6 +206,31 @@ class TxContextTest {
     }
 
     @Test
+    void prepareBumpsVersionsWithoutTouchingTheBaseAndRollbackThenDiscards() {
+        long id = persistAccount("a@x", "ann", 10);
+        byte[][] before = base.snapshot();
+        int writes = base.writeCount();
+        TxContext tx = store.begin(base, ALICE, 0, 0, false);
+        Account a = tx.get(Account.class, id);
+        a.balance = 11;
+        tx.prepare();
+        assertEquals(1, a.version, "the managed instance holds the version it will be stored with");
+        assertThrows(IllegalStateException.class, () -> tx.find(Account.class, id), "a prepared transaction takes no more work");
+        assertTrue(base.sameAs(before));
+        assertEquals(writes, base.writeCount(), "prepare writes no base page");
+        tx.rollback();
+        assertTrue(base.sameAs(before));
+        assertThrows(IllegalStateException.class, tx::publish);
+
+        TxContext again = store.begin(base, ALICE, 0, 0, false);
+        again.get(Account.class, id).balance = 12;
+        assertThrows(IllegalStateException.class, again::publish, "publish needs prepare first");
+        again.prepare();
+        again.publish();
+        run(t -> assertEquals(12, t.get(Account.class, id).balance));
+    }
+
+    @Test
     void aFailedTransactionCanOnlyBeRolledBack() {
         persistAccount("a@x", "ann", 10);
         byte[][] before = base.snapshot();

@@ -25,7 +25,8 @@ import java.util.Objects;
  * or TreeMap), and arrays of any of these or of registered classes. Records, enums (by constant name)
  * and plain classes with a no-argument constructor must be registered.
  * <p>
- * Limits: the graph's depth (a cycle is reported as such), and the bytes on both sides. On input every
+ * Limits: the graph's depth (a cycle is reported as such), the bytes on both sides, and the size of
+ * BigDecimal and BigInteger values ({@link NumberLimits}) on both sides. On input every
  * count and length is checked against the bytes that remain before anything is allocated.
  * <p>
  * Thread-safe: Kryo instances are pooled.
@@ -33,6 +34,9 @@ import java.util.Objects;
 public final class DeterministicCodec {
     public static final int DEFAULT_MAX_DEPTH = 64;
     public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+    public static final int DEFAULT_MAX_BIG_DECIMAL_SCALE = NumberLimits.DEFAULTS.maxScale();
+    public static final int DEFAULT_MAX_BIG_DECIMAL_PRECISION = NumberLimits.DEFAULTS.maxPrecision();
+    public static final int DEFAULT_MAX_BIG_INTEGER_BITS = NumberLimits.DEFAULTS.maxBigIntegerBits();
     /** Deeper graphs would risk the thread's stack before the limit is reached. */
     public static final int MAX_DEPTH_LIMIT = 512;
     private static final int POOLED_INSTANCES = 16;
@@ -40,16 +44,18 @@ public final class DeterministicCodec {
     private final TypeTable table;
     private final int maxDepth;
     private final int maxBytes;
+    private final NumberLimits numberLimits;
     private final Pool<CodecKryo> pool;
 
-    private DeterministicCodec(TypeTable table, int maxDepth, int maxBytes) {
+    private DeterministicCodec(TypeTable table, int maxDepth, int maxBytes, NumberLimits numberLimits) {
         this.table = table;
         this.maxDepth = maxDepth;
         this.maxBytes = maxBytes;
+        this.numberLimits = numberLimits;
         this.pool = new Pool<>(true, false, POOLED_INSTANCES) {
             @Override
             protected CodecKryo create() {
-                return new CodecKryo(table, maxDepth, maxBytes);
+                return new CodecKryo(table, maxDepth, maxBytes, numberLimits);
             }
         };
     }
@@ -64,6 +70,18 @@ public final class DeterministicCodec {
 
     public int maxBytes() {
         return maxBytes;
+    }
+
+    public int maxBigDecimalScale() {
+        return numberLimits.maxScale();
+    }
+
+    public int maxBigDecimalPrecision() {
+        return numberLimits.maxPrecision();
+    }
+
+    public int maxBigIntegerBits() {
+        return numberLimits.maxBigIntegerBits();
     }
 
     /** Whether values of this class can be encoded (a built-in type, or registered). */
@@ -139,6 +157,9 @@ public final class DeterministicCodec {
         private final List<Class<?>> types = new ArrayList<>();
         private int maxDepth = DEFAULT_MAX_DEPTH;
         private int maxBytes = DEFAULT_MAX_BYTES;
+        private int maxBigDecimalScale = DEFAULT_MAX_BIG_DECIMAL_SCALE;
+        private int maxBigDecimalPrecision = DEFAULT_MAX_BIG_DECIMAL_PRECISION;
+        private int maxBigIntegerBits = DEFAULT_MAX_BIG_INTEGER_BITS;
 
         private Builder() {
         }
@@ -167,12 +188,34 @@ public final class DeterministicCodec {
             return this;
         }
 
+        /** The largest |scale| of a BigDecimal (0 or more); every replica and client must agree on it. */
+        public Builder maxBigDecimalScale(int maxScale) {
+            new NumberLimits(maxScale, maxBigDecimalPrecision, maxBigIntegerBits);   // refuses a bad value here, not at build
+            this.maxBigDecimalScale = maxScale;
+            return this;
+        }
+
+        /** The most decimal digits of a BigDecimal's unscaled value (1 or more). */
+        public Builder maxBigDecimalPrecision(int maxDigits) {
+            new NumberLimits(maxBigDecimalScale, maxDigits, maxBigIntegerBits);
+            this.maxBigDecimalPrecision = maxDigits;
+            return this;
+        }
+
+        /** The largest bit length of a BigInteger (1 or more). */
+        public Builder maxBigIntegerBits(int maxBits) {
+            new NumberLimits(maxBigDecimalScale, maxBigDecimalPrecision, maxBits);
+            this.maxBigIntegerBits = maxBits;
+            return this;
+        }
+
         /**
          * The codec; a class that cannot be registered (abstract, no no-argument constructor, a field
          * of a type the codec cannot decode, an id collision) is an IllegalArgumentException naming it.
          */
         public DeterministicCodec build() {
-            return new DeterministicCodec(TypeTable.build(types), maxDepth, maxBytes);
+            NumberLimits limits = new NumberLimits(maxBigDecimalScale, maxBigDecimalPrecision, maxBigIntegerBits);
+            return new DeterministicCodec(TypeTable.build(types), maxDepth, maxBytes, limits);
         }
     }
 }

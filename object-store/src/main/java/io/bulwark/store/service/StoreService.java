@@ -109,8 +109,9 @@ public final class StoreService implements Service {
         } catch (StoreException e) {
             return Reply.failure(e);
         } catch (RuntimeException e) {
-            // The store's own machinery failed (storage full, a value the codec refuses): deterministic, so reported like an operation's failure.
-            return Reply.failure(new OperationFailedException(e.getClass().getName(), e.getMessage()));
+            // The store's own machinery failed (storage full, a value the codec refuses): deterministic, so reported like
+            // an operation's failure — with the message only where it is not the JVM's (OperationFailedException.of).
+            return Reply.failure(OperationFailedException.of(e));
         }
     }
 

@@ -158,7 +158,7 @@ public final class TxContext implements Tx {
     }
 
     private <T> List<T> scanPrimary(Class<T> type, EntityModel m, byte[] from, byte[] to, boolean descending, long offset, int limit) {
-        flushBeforeQuery();
+        flushBeforeQuery(m);
         BPlusTree tree = readTree(EntityIndexes.primaryTree(m));
         if (tree == null || limit == 0 || emptyRange(from, to)) return List.of();
         List<T> out = new ArrayList<>();
@@ -177,7 +177,7 @@ public final class TxContext implements Tx {
     /** Entries of an index in [from, to); with {@code capped}, more than MAX_RESULTS is a BadRequestException. */
     private <T> List<T> scanIndex(Class<T> type, EntityModel m, EntityModel.IndexModel ix, byte[] from, byte[] to,
                                   boolean descending, long offset, int limit, boolean capped) {
-        flushBeforeQuery();
+        flushBeforeQuery(m);
         BPlusTree tree = readTree(EntityIndexes.indexTree(m, ix));
         if (tree == null || limit == 0 || emptyRange(from, to)) return List.of();
         List<T> out = new ArrayList<>();
@@ -333,10 +333,12 @@ public final class TxContext implements Tx {
     /** A managed entity whose encoding differs from its record: the new record. */
     private record Change(Managed mg, byte[] record) {}
 
-    private List<Change> changes() {
+    /** The changed managed entities (of type {@code only}, or of every type if null), in the order they became managed. */
+    private List<Change> changes(EntityModel only) {
         List<Change> out = new ArrayList<>();
         for (Managed mg : managed.values()) {
-            if (mg.removed) continue;
+            if (mg.removed || only != null && mg.model != only) continue;
+            if (EntityRecords.unchangedSince(mg.model, mg.instance, mg.snapshot)) continue;   // no need to encode
             byte[] now = encode(mg.model, mg.instance);
             if (!Arrays.equals(now, mg.record)) out.add(new Change(mg, now));
         }
@@ -375,13 +377,18 @@ public final class TxContext implements Tx {
             mg.indexKeys = newKeys[i];
             s.heap().update(mg.rid, versioned.get(i).record());
             mg.record = versioned.get(i).record();
+            mg.snapshot = EntityRecords.values(mg.model, mg.instance);
             mg.touched = true;
         }
     }
 
-    /** Queries see the transaction's own changes (as JPA's AUTO flush mode); a read-only one never writes. */
-    private void flushBeforeQuery() {
-        if (!readOnly && storage != null) apply(changes());
+    /**
+     * Queries see the transaction's own changes (as JPA's AUTO flush mode); a read-only one never
+     * writes. Only entities of the queried type are written: the others live in other trees and cannot
+     * change the answer.
+     */
+    private void flushBeforeQuery(EntityModel queried) {
+        if (!readOnly && storage != null) apply(changes(queried));
     }
 
     // ---- commit and rollback
@@ -410,7 +417,7 @@ public final class TxContext implements Tx {
         }
         requireActive();
         try {
-            List<Change> changes = changes();
+            List<Change> changes = changes(null);
             if (readOnly) {
                 if (!changes.isEmpty()) {
                     Managed mg = changes.get(0).mg();

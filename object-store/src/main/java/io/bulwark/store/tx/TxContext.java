@@ -240,7 +240,11 @@ public final class TxContext implements Tx {
             Storage s = storage();
             BPlusTree primary = s.tree(EntityIndexes.primaryTree(m));
             byte[] idKey;
-            if (m.generatedId() && m.idUnset(entity)) {
+            if (m.generatedId()) {
+                // As JPA: the store generates the id; one the caller chose could take an id the sequence will hand out.
+                if (!m.idUnset(entity))
+                    throw new BadRequestException("entity " + m.name() + ": the id is generated, persist it with no id (got "
+                            + m.id(entity) + "); to change a stored entity, merge it");
                 idKey = assignId(s, primary, m, entity);
             } else {
                 if (m.id(entity) == null) throw new BadRequestException("entity " + m.name() + ": the id is null and not generated");
@@ -263,7 +267,7 @@ public final class TxContext implements Tx {
         });
     }
 
-    /** The next id from the entity's sequence that no entity holds (assigned ids may have taken some). */
+    /** The next id from the entity's sequence that no entity holds (a state written before ids were refused may hold others). */
     private byte[] assignId(Storage s, BPlusTree primary, EntityModel m, Object entity) {
         boolean small = m.idType() == int.class || m.idType() == Integer.class;
         while (true) {

@@ -16,6 +16,7 @@ import io.bulwark.store.operation.OperationMethod;
 import io.bulwark.store.page.PageOverlay;
 import io.bulwark.store.page.PagedStatePages;
 import io.bulwark.store.page.Pages;
+import io.bulwark.store.schema.SchemaConflictException;
 import io.bulwark.store.storage.Storage;
 import io.bulwark.store.tx.TxContext;
 import java.nio.ByteBuffer;
@@ -49,7 +50,8 @@ import java.util.List;
  * The access policy must be the same at every replica: its digest is stored in the pages
  * ({@link #POLICY_META}) when the store is formatted, and a replica started with a different policy
  * refuses: {@link #init} throws, and every request is answered with a {@link BadRequestException}
- * saying so, without touching the state.
+ * saying so, without touching the state. So with a state whose stored schema the replica's entity
+ * classes conflict with: at {@link #init}, and after a state transfer ({@link #stateReplaced}).
  * <p>
  * Not thread-safe: the engine calls it from its one execution thread. Errors (out of memory, stack
  * overflow) are not turned into replies: they need not be the same at every replica, so they
@@ -98,7 +100,7 @@ public final class StoreService implements Service {
 
     @Override
     public void stateReplaced() {
-        policyVerified = false;   // a transferred state is checked again at the next request
+        policyVerified = false;   // a transferred state's policy and schema are checked again at the next request
     }
 
     @Override
@@ -186,9 +188,22 @@ public final class StoreService implements Service {
         return args;
     }
 
+    /**
+     * Refuses a state this replica must not run on: another access policy, or a stored schema its
+     * entity classes conflict with (it would misread the records). Checked once per state: at the
+     * first request, and again after a state transfer.
+     */
     private void verifyPolicy(Pages state) {
         if (policyVerified) return;
         String mismatch = policyMismatch(state);
+        if (mismatch == null) {
+            try {
+                definition.entityStore().checkSchema(state);
+            } catch (SchemaConflictException e) {
+                mismatch = "this replica's entity classes conflict with the schema of the store's state (" + e.getMessage()
+                        + "): it refuses to execute until it runs with the group's classes";
+            }
+        }
         if (mismatch != null) {
             LOG.log(System.Logger.Level.ERROR, mismatch);
             throw new BadRequestException(mismatch);

@@ -205,6 +205,25 @@ class StoreServiceTest {
     }
 
     @Test
+    void aReplicaWhoseEntitiesConflictWithATransferredStateRefusesToRun() {
+        StoreDefinition conflicting = StoreDefinition.builder().entities(ConflictingAccount.class)
+                .operations(new io.bulwark.store.service.bank.Bank(), new io.bulwark.store.service.bank.Vault())
+                .accessPolicy(BankDefinition.policy()).build();
+        ServiceHarness rogue = new ServiceHarness(conflicting);
+        for (int p = 0; p < ServiceHarness.PAGES; p++) System.arraycopy(r.state.read(p), 0, rogue.state.modify(p), 0, rogue.state.pageSize());
+        rogue.service.stateReplaced();
+        Digest before = rogue.checkpoint();
+        for (byte[] reply : List.of(rogue.ordered(TELLER, T0 + 9, rogue.request("deposit", "a1", 5L)),
+                                    rogue.readOnly(TELLER, rogue.request("balance", "a1")))) {
+            StoreException f = ServiceHarness.failure(reply);
+            assertInstanceOf(BadRequestException.class, f);
+            assertTrue(f.getMessage().contains("schema"), f.getMessage());
+        }
+        assertEquals(0, rogue.tree.dirtyPages());
+        assertEquals(before, rogue.checkpoint());
+    }
+
+    @Test
     void aBlankStoreAnswersReadOnlyRequestsWithoutFormattingIt() {
         ServiceHarness blank = new ServiceHarness(BankDefinition.definition());
         Digest before = blank.checkpoint();

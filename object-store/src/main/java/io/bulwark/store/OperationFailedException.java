@@ -1,8 +1,18 @@
 package io.bulwark.store;
 
 /**
- * The operation's own code threw: the transaction was rolled back. Carries the exception's class name
- * and message, which are the same at every correct replica when the operation is deterministic.
+ * The operation's own code threw (or, rarely, the store's machinery did): the transaction was rolled
+ * back. Carries the exception's class name and, where the application wrote it, its message.
+ * <p>
+ * Every correct replica must send the same reply, so the message is kept only where it is the
+ * application's ({@link #of}): for {@link IllegalArgumentException} and {@link IllegalStateException}
+ * themselves (the exceptions an operation throws to refuse a request) and for exception classes that
+ * are not the JDK's (the application's own, a library's, the store's). For every other JDK exception
+ * (NullPointerException, ClassCastException, ArithmeticException, IndexOutOfBoundsException, ...) only
+ * the class name is kept: the JVM writes those messages, and they depend on its flags, its class
+ * loaders and the JIT (which may throw a preallocated exception with no message at all). Messages an
+ * operation writes must be deterministic: no identity hash codes, clock readings or default
+ * {@code toString()}s of objects.
  */
 public final class OperationFailedException extends StoreException {
     private final String exceptionClass;
@@ -10,6 +20,18 @@ public final class OperationFailedException extends StoreException {
     public OperationFailedException(String exceptionClass, String message) {
         super(exceptionClass + (message == null ? "" : ": " + message));
         this.exceptionClass = exceptionClass;
+    }
+
+    /** The failure reported for {@code thrown}, with its message only where the application wrote it. */
+    public static OperationFailedException of(Throwable thrown) {
+        Class<?> type = thrown.getClass();
+        return new OperationFailedException(type.getName(), applicationMessage(type) ? thrown.getMessage() : null);
+    }
+
+    private static boolean applicationMessage(Class<?> type) {
+        if (type == IllegalArgumentException.class || type == IllegalStateException.class) return true;
+        ClassLoader loader = type.getClassLoader();
+        return loader != null && loader != ClassLoader.getPlatformClassLoader();   // not the JDK's own
     }
 
     public String exceptionClass() { return exceptionClass; }

@@ -10,13 +10,12 @@ import java.util.Objects;
 
 /**
  * Everything that defines a store: its entity classes, the value classes its entities and operation
- * arguments use, its operations and its access policy. From them it builds the codec (classes
- * registered in the order given: entities first, then values), the {@link EntityStore} and the
- * {@link OperationRegistry}.
+ * arguments use, its operations and its access policy. From them it builds the codec (entity and
+ * value classes registered), the {@link EntityStore} and the {@link OperationRegistry}.
  * <p>
- * Replicas and clients must build their definitions from the same classes in the same order: the
- * codec's class ids come from that order. (Clients need the classes but not the operation objects or
- * the policy.) Immutable.
+ * Replicas and clients must build their definitions from the same classes (in any order: the codec's
+ * class ids derive from class names, see {@code codec.TypeIds}, and the stored schema is sorted by
+ * name). Clients need the classes but not the operation objects or the policy. Immutable.
  */
 public final class StoreDefinition {
     private final List<Class<?>> entityClasses;

@@ -1,7 +1,10 @@
 package io.bulwark.store.access;
 
 import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -20,20 +23,22 @@ public sealed interface Access {
         @Override public String toString() { return "@PermitAll"; }
     }
 
-    /** A caller holding at least one of {@code anyOf}. */
-    record AnyRole(Set<String> anyOf) implements Access {
+    /** A caller holding at least one of {@code anyOf} (sorted, so iterating it is the same at every replica). */
+    record AnyRole(SortedSet<String> anyOf) implements Access {
         public AnyRole {
             if (anyOf.isEmpty()) throw new IllegalArgumentException("@Roles needs at least one role");
             for (String r : anyOf) AccessPolicy.checkName("role", r);
-            anyOf = Set.copyOf(new TreeSet<>(anyOf));
+            anyOf = Collections.unmodifiableSortedSet(new TreeSet<>(anyOf));
         }
+
+        public AnyRole(Collection<String> anyOf) { this(new TreeSet<>(anyOf)); }
 
         @Override public boolean allows(Set<String> callerRoles) {
             for (String r : anyOf) if (callerRoles.contains(r)) return true;
             return false;
         }
 
-        @Override public String toString() { return "@Roles" + new TreeSet<>(anyOf); }
+        @Override public String toString() { return "@Roles" + anyOf; }
     }
 
     /** Nobody: the operation declared no access rule. */

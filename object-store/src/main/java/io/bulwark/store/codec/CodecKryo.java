@@ -20,14 +20,16 @@ final class CodecKryo extends Kryo {
     private final StableClassResolver resolver;
     private final int maxDepth;
     private final int maxBytes;
+    private final NumberLimits numberLimits;
     private final List<Object> ancestors = new ArrayList<>();
     private int depth;
 
-    CodecKryo(TypeTable table, int maxDepth, int maxBytes) {
+    CodecKryo(TypeTable table, int maxDepth, int maxBytes, NumberLimits numberLimits) {
         super(new StableClassResolver(table), null);
         this.resolver = (StableClassResolver) getClassResolver();
         this.maxDepth = maxDepth;
         this.maxBytes = maxBytes;
+        this.numberLimits = numberLimits;
         setRegistrationRequired(true);
         setReferences(false);
         // Instances are made by our serializers only; Kryo's own instantiation must never be used.
@@ -37,6 +39,10 @@ final class CodecKryo extends Kryo {
 
     int maxBytes() {
         return maxBytes;
+    }
+
+    NumberLimits numberLimits() {
+        return numberLimits;
     }
 
     TypeTable table() {

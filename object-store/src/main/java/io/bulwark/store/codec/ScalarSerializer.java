@@ -5,14 +5,11 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.util.Arrays;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -51,18 +48,6 @@ final class ScalarSerializer<T> extends Serializer<T> {
 
     static final ScalarSerializer<String> STRING = of(Wire::writeString, Wire::readString);
 
-    /** Two's complement, big-endian, minimal length (as {@link BigInteger#toByteArray()}). */
-    static final ScalarSerializer<BigInteger> BIG_INTEGER = of(ScalarSerializer::writeBigInteger,
-            ScalarSerializer::readBigInteger);
-
-    static final ScalarSerializer<BigDecimal> BIG_DECIMAL = of((out, v) -> {
-        Wire.writeSigned(out, v.scale());
-        writeBigInteger(out, v.unscaledValue());
-    }, in -> {
-        int scale = Wire.readSignedInt(in);
-        return new BigDecimal(readBigInteger(in), scale);
-    });
-
     static final ScalarSerializer<UUID> UUID_SERIALIZER = of((out, v) -> {
         out.writeLong(v.getMostSignificantBits());
         out.writeLong(v.getLeastSignificantBits());
@@ -90,25 +75,6 @@ final class ScalarSerializer<T> extends Serializer<T> {
         Wire.writeSigned(out, v.toLocalDate().toEpochDay());
         Wire.writeUnsigned(out, v.toLocalTime().toNanoOfDay());
     }, in -> LocalDateTime.of(LocalDate.ofEpochDay(Wire.readSigned(in)), LocalTime.ofNanoOfDay(Wire.readUnsigned(in))));
-
-    private static void writeBigInteger(Output out, BigInteger v) {
-        byte[] bytes = v.toByteArray();
-        Wire.writeUnsigned(out, bytes.length);
-        out.writeBytes(bytes);
-    }
-
-    private static BigInteger readBigInteger(Input in) {
-        int length = Wire.readCount(in, 1, "big integer");
-        if (length == 0) {
-            throw new CodecException("big integer with no bytes");
-        }
-        byte[] bytes = in.readBytes(length);
-        BigInteger value = new BigInteger(bytes);
-        if (!Arrays.equals(value.toByteArray(), bytes)) {
-            throw new CodecException("non-canonical big integer (redundant sign bytes)");
-        }
-        return value;
-    }
 
     /** Nanoseconds must already be normalised: the factories would otherwise fold a larger value in. */
     private static long readNanos(Input in) {

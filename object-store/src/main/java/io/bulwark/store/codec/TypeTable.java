@@ -133,8 +133,8 @@ final class TypeTable {
             byClass.put(primitive, byClass.get(Primitives.box(primitive)));
         }
         add(String.class, ScalarSerializer.STRING, TypeIds.STRING);
-        add(BigInteger.class, ScalarSerializer.BIG_INTEGER, TypeIds.BIG_INTEGER);
-        add(BigDecimal.class, ScalarSerializer.BIG_DECIMAL, TypeIds.BIG_DECIMAL);
+        add(BigInteger.class, BigNumberSerializer.BIG_INTEGER, TypeIds.BIG_INTEGER);
+        add(BigDecimal.class, BigNumberSerializer.BIG_DECIMAL, TypeIds.BIG_DECIMAL);
         add(UUID.class, ScalarSerializer.UUID_SERIALIZER, TypeIds.UUID);
         add(Instant.class, ScalarSerializer.INSTANT, TypeIds.INSTANT);
         add(LocalDate.class, ScalarSerializer.LOCAL_DATE, TypeIds.LOCAL_DATE);

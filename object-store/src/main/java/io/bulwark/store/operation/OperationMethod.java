@@ -28,7 +28,8 @@ public record OperationMethod(String name, boolean readOnly, Access access, Obje
      * Invokes the operation in {@code tx}. Arguments that do not fit the parameters (count, type, null
      * for a primitive) → {@link BadRequestException}, without calling it. A {@link StoreException} the
      * operation throws is rethrown as is; any other exception becomes an {@link OperationFailedException}
-     * with its class name and message. Errors (out of memory, stack overflow) propagate: they say
+     * with its class name, and its message only where the application wrote it
+     * ({@link OperationFailedException#of}). Errors (out of memory, stack overflow) propagate: they say
      * nothing about the request and need not be the same on every replica.
      */
     public Object invoke(Tx tx, Object... args) {
@@ -42,7 +43,7 @@ public record OperationMethod(String name, boolean readOnly, Access access, Obje
             Throwable cause = e.getCause();
             if (cause instanceof StoreException s) throw s;
             if (cause instanceof Error err) throw err;
-            throw new OperationFailedException(cause.getClass().getName(), cause.getMessage());
+            throw OperationFailedException.of(cause);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("operation " + name + " became inaccessible", e);
         }

@@ -16,6 +16,7 @@ import io.bulwark.store.operation.OperationMethod;
 import io.bulwark.store.page.PageOverlay;
 import io.bulwark.store.page.PagedStatePages;
 import io.bulwark.store.page.Pages;
+import io.bulwark.store.schema.SchemaConflictException;
 import io.bulwark.store.storage.Storage;
 import io.bulwark.store.tx.TxContext;
 import java.nio.ByteBuffer;
@@ -34,7 +35,8 @@ import java.util.List;
  * the {@link AccessPolicy} by the client id the <em>engine</em> authenticated (never from the request)
  * and check the operation's roles; refuse a request the engine delivers as read-only for an operation
  * not declared read-only; decode the arguments against the parameter types; run the operation in a
- * transaction; encode its result; commit. Any {@link StoreException} rolls back and becomes its typed
+ * transaction; prepare it (validate, write the changes and versions into its overlay); encode its
+ * result; publish it to the pages. Any {@link StoreException} rolls back and becomes its typed
  * reply; any other exception the operation or the store throws rolls back and becomes an
  * {@link OperationFailedException}. So a request, however it was made, either passes access control,
  * validation and the read-only rule and commits, or changes no page.
@@ -48,7 +50,8 @@ import java.util.List;
  * The access policy must be the same at every replica: its digest is stored in the pages
  * ({@link #POLICY_META}) when the store is formatted, and a replica started with a different policy
  * refuses: {@link #init} throws, and every request is answered with a {@link BadRequestException}
- * saying so, without touching the state.
+ * saying so, without touching the state. So with a state whose stored schema the replica's entity
+ * classes conflict with: at {@link #init}, and after a state transfer ({@link #stateReplaced}).
  * <p>
  * Not thread-safe: the engine calls it from its one execution thread. Errors (out of memory, stack
  * overflow) are not turned into replies: they need not be the same at every replica, so they
@@ -97,7 +100,7 @@ public final class StoreService implements Service {
 
     @Override
     public void stateReplaced() {
-        policyVerified = false;   // a transferred state is checked again at the next request
+        policyVerified = false;   // a transferred state's policy and schema are checked again at the next request
     }
 
     @Override
@@ -108,8 +111,9 @@ public final class StoreService implements Service {
         } catch (StoreException e) {
             return Reply.failure(e);
         } catch (RuntimeException e) {
-            // The store's own machinery failed (storage full, a value the codec refuses): deterministic, so reported like an operation's failure.
-            return Reply.failure(new OperationFailedException(e.getClass().getName(), e.getMessage()));
+            // The store's own machinery failed (storage full, a value the codec refuses): deterministic, so reported like
+            // an operation's failure — with the message only where it is not the JVM's (OperationFailedException.of).
+            return Reply.failure(OperationFailedException.of(e));
         }
     }
 
@@ -132,10 +136,15 @@ public final class StoreService implements Service {
         TxContext tx = definition.entityStore().begin(outer, caller, millis, seed, readOnly || op.readOnly());
         byte[] result;
         try {
-            result = codec.encode(op.invoke(tx, args));
+            Object value = op.invoke(tx, args);
+            // Encode after prepare (which bumps @Version on the managed entities) and before publish: an
+            // operation returning an entity it changed replies with the version it committed, and a
+            // result too large for a reply still changes nothing.
+            tx.prepare();
+            result = codec.encode(value);
             if (result.length + 2 > maxResultBytes)
                 throw new BadRequestException("the result of " + op.name() + " is " + result.length + " bytes; a reply carries at most " + (maxResultBytes - 2));
-            tx.commit();
+            tx.publish();
         } catch (RuntimeException | Error e) {
             tx.rollback();
             outer.discard();
@@ -179,9 +188,22 @@ public final class StoreService implements Service {
         return args;
     }
 
+    /**
+     * Refuses a state this replica must not run on: another access policy, or a stored schema its
+     * entity classes conflict with (it would misread the records). Checked once per state: at the
+     * first request, and again after a state transfer.
+     */
     private void verifyPolicy(Pages state) {
         if (policyVerified) return;
         String mismatch = policyMismatch(state);
+        if (mismatch == null) {
+            try {
+                definition.entityStore().checkSchema(state);
+            } catch (SchemaConflictException e) {
+                mismatch = "this replica's entity classes conflict with the schema of the store's state (" + e.getMessage()
+                        + "): it refuses to execute until it runs with the group's classes";
+            }
+        }
         if (mismatch != null) {
             LOG.log(System.Logger.Level.ERROR, mismatch);
             throw new BadRequestException(mismatch);

@@ -4,8 +4,17 @@ import io.bulwark.store.codec.DeterministicCodec;
 import io.bulwark.store.schema.EntityModel;
 
 import java.lang.reflect.Field;
-import java.util.ArrayList;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * An entity's stored record: the list of its persistent field values in field-name order (the order
@@ -20,12 +29,45 @@ final class EntityRecords {
 
     EntityRecords(DeterministicCodec codec) { this.codec = codec; }
 
+    /**
+     * Field value classes whose instances cannot change and whose equal instances encode alike (exact
+     * classes: a subclass of BigDecimal, say, could be mutable).
+     */
+    private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Boolean.class, Character.class, Byte.class, Short.class,
+            Integer.class, Long.class, Float.class, Double.class, BigInteger.class, BigDecimal.class, UUID.class, Instant.class,
+            LocalDate.class, LocalTime.class, LocalDateTime.class, Duration.class);
+
     /** The record of {@code entity}; a CodecException if a field holds a type the codec cannot encode. */
     byte[] encode(EntityModel model, Object entity) {
+        return codec.encode(Arrays.asList(values(model, entity)));
+    }
+
+    /** The entity's persistent field values, in record order. */
+    static Object[] values(EntityModel model, Object entity) {
         List<Field> fields = model.persistentFields();
-        ArrayList<Object> values = new ArrayList<>(fields.size());
-        for (Field f : fields) values.add(EntityModel.get(f, entity));
-        return codec.encode(values);
+        Object[] values = new Object[fields.size()];
+        for (int i = 0; i < values.length; i++) values[i] = EntityModel.get(fields.get(i), entity);
+        return values;
+    }
+
+    /**
+     * Whether {@code entity} certainly still encodes to the record its field values were
+     * {@code snapshot} of, decided without encoding: every field holds null or an immutable value equal
+     * to the snapshot's. False when unsure (a collection, an array, an embedded object): then encode.
+     */
+    static boolean unchangedSince(EntityModel model, Object entity, Object[] snapshot) {
+        List<Field> fields = model.persistentFields();
+        for (int i = 0; i < snapshot.length; i++) {
+            Object now = EntityModel.get(fields.get(i), entity);
+            Object then = snapshot[i];
+            if (now == null && then == null) continue;
+            if (now == null || then == null || !immutable(now) || !now.equals(then)) return false;
+        }
+        return true;
+    }
+
+    private static boolean immutable(Object value) {
+        return IMMUTABLE.contains(value.getClass()) || value instanceof Enum<?>;
     }
 
     /** A new instance holding the record's values; IllegalStateException if the record does not fit the model. */

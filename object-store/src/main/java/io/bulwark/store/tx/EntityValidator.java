@@ -4,10 +4,14 @@ import io.bulwark.store.ValidationException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
 import org.hibernate.validator.HibernateValidator;
+import org.hibernate.validator.HibernateValidatorFactory;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,15 +28,17 @@ import java.util.Set;
  *     expressions, so no formatting that depends on the JVM, and no expression language run over
  *     client-supplied values;</li>
  * <li>violations are sorted by property path and message, since Bean Validation returns a set in no
- *     defined order.</li>
+ *     defined order;</li>
+ * <li>temporal constraints ({@code @Future}, {@code @Past}, ...) are judged against the transaction's
+ *     agreed time, with no tolerance: each replica's own clock differs, so "now" must be the agreed
+ *     input ({@link #at}).</li>
  * </ul>
  */
 final class EntityValidator {
     private static final Comparator<ValidationException.Violation> ORDER =
             Comparator.comparing(ValidationException.Violation::path).thenComparing(ValidationException.Violation::message);
 
-    private final ValidatorFactory factory;
-    private final Validator validator;
+    private final HibernateValidatorFactory factory;
 
     EntityValidator() {
         this.factory = Validation.byProvider(HibernateValidator.class).configure()
@@ -44,13 +50,35 @@ final class EntityValidator {
                 // asks a JPA provider about each property whenever jakarta.persistence is present
                 // (as in the bench's jar, beside Hibernate ORM) — slow, and not this store's business.
                 .traversableResolver(new TraverseAll())
-                .buildValidatorFactory();
-        this.validator = factory.getValidator();
+                // Never the replica's wall clock: a validator without the agreed time refuses every temporal constraint.
+                .clockProvider(() -> { throw new IllegalStateException("temporal validation needs the agreed time (EntityValidator.at)"); })
+                .temporalValidationTolerance(Duration.ZERO)
+                .buildValidatorFactory()
+                .unwrap(HibernateValidatorFactory.class);
     }
 
-    /** The entity's violations, in a deterministic order, named {@code entityName}. */
-    List<ValidationException.Violation> validate(String entityName, Object entity) {
-        Set<ConstraintViolation<Object>> found = validator.validate(entity);
+    /**
+     * A validator for one transaction whose temporal constraints see {@code agreedTime} as "now".
+     * Cheap: it shares the factory's metadata.
+     */
+    At at(Instant agreedTime) {
+        Clock fixed = Clock.fixed(agreedTime, ZoneOffset.UTC);
+        return new At(factory.usingContext().clockProvider(() -> fixed).temporalValidationTolerance(Duration.ZERO).getValidator());
+    }
+
+    /** The validator of one transaction, at its agreed time. */
+    static final class At {
+        private final Validator validator;
+
+        private At(Validator validator) { this.validator = validator; }
+
+        /** The entity's violations, in a deterministic order, named {@code entityName}. */
+        List<ValidationException.Violation> validate(String entityName, Object entity) {
+            return sorted(entityName, validator.validate(entity));
+        }
+    }
+
+    private static List<ValidationException.Violation> sorted(String entityName, Set<ConstraintViolation<Object>> found) {
         List<ValidationException.Violation> out = new ArrayList<>(found.size());
         for (ConstraintViolation<Object> v : found)
             out.add(new ValidationException.Violation(entityName, v.getPropertyPath().toString(), v.getMessage()));

@@ -14,6 +14,8 @@ final class Managed {
     final long rid;
     final Long loadedVersion;
     byte[] record;
+    /** The persistent field values {@link #record} was encoded from: a cheap first test for changes. */
+    Object[] snapshot;
     byte[][] indexKeys;
     /** The version was already incremented (or set at persist) in this transaction. */
     boolean versionBumped;
@@ -28,6 +30,7 @@ final class Managed {
         this.rid = rid;
         this.loadedVersion = loadedVersion;
         this.record = record;
+        this.snapshot = EntityRecords.values(model, instance);
         this.indexKeys = indexKeys;
     }
 }

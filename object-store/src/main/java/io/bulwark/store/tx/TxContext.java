@@ -44,7 +44,9 @@ import java.util.random.RandomGenerator;
  * them and comparing with the record last written, and are written before each query (so queries see
  * them) and at commit. Nothing reaches the base pages before {@link #commit}, which validates every
  * touched entity, writes the changes and only then copies the changed pages into the base (calling the
- * engine's {@code modify} for exactly those). Any failure leaves the base as it was.
+ * engine's {@code modify} for exactly those). Any failure leaves the base as it was. Commit is two
+ * steps, {@link #prepare} and {@link #publish}, so that a caller can encode the operation's result
+ * between them, once versions are final but before anything reaches the base.
  * <p>
  * A blank state is formatted, with the schema stored, by the first transaction that writes, inside
  * that transaction: formatting is then part of an agreed operation at every replica.
@@ -55,7 +57,7 @@ public final class TxContext implements Tx {
     /** The most entities one query may return; larger results must be read in pages with {@link #range}. */
     public static final int MAX_RESULTS = 10_000;
 
-    private enum State { ACTIVE, FAILED, DONE }
+    private enum State { ACTIVE, FAILED, PREPARED, DONE }
 
     private final EntityStore store;
     private final PageOverlay overlay;
@@ -156,7 +158,7 @@ public final class TxContext implements Tx {
     }
 
     private <T> List<T> scanPrimary(Class<T> type, EntityModel m, byte[] from, byte[] to, boolean descending, long offset, int limit) {
-        flushBeforeQuery();
+        flushBeforeQuery(m);
         BPlusTree tree = readTree(EntityIndexes.primaryTree(m));
         if (tree == null || limit == 0 || emptyRange(from, to)) return List.of();
         List<T> out = new ArrayList<>();
@@ -175,7 +177,7 @@ public final class TxContext implements Tx {
     /** Entries of an index in [from, to); with {@code capped}, more than MAX_RESULTS is a BadRequestException. */
     private <T> List<T> scanIndex(Class<T> type, EntityModel m, EntityModel.IndexModel ix, byte[] from, byte[] to,
                                   boolean descending, long offset, int limit, boolean capped) {
-        flushBeforeQuery();
+        flushBeforeQuery(m);
         BPlusTree tree = readTree(EntityIndexes.indexTree(m, ix));
         if (tree == null || limit == 0 || emptyRange(from, to)) return List.of();
         List<T> out = new ArrayList<>();
@@ -238,7 +240,11 @@ public final class TxContext implements Tx {
             Storage s = storage();
             BPlusTree primary = s.tree(EntityIndexes.primaryTree(m));
             byte[] idKey;
-            if (m.generatedId() && m.idUnset(entity)) {
+            if (m.generatedId()) {
+                // As JPA: the store generates the id; one the caller chose could take an id the sequence will hand out.
+                if (!m.idUnset(entity))
+                    throw new BadRequestException("entity " + m.name() + ": the id is generated, persist it with no id (got "
+                            + m.id(entity) + "); to change a stored entity, merge it");
                 idKey = assignId(s, primary, m, entity);
             } else {
                 if (m.id(entity) == null) throw new BadRequestException("entity " + m.name() + ": the id is null and not generated");
@@ -261,7 +267,7 @@ public final class TxContext implements Tx {
         });
     }
 
-    /** The next id from the entity's sequence that no entity holds (assigned ids may have taken some). */
+    /** The next id from the entity's sequence that no entity holds (a state written before ids were refused may hold others). */
     private byte[] assignId(Storage s, BPlusTree primary, EntityModel m, Object entity) {
         boolean small = m.idType() == int.class || m.idType() == Integer.class;
         while (true) {
@@ -331,10 +337,12 @@ public final class TxContext implements Tx {
     /** A managed entity whose encoding differs from its record: the new record. */
     private record Change(Managed mg, byte[] record) {}
 
-    private List<Change> changes() {
+    /** The changed managed entities (of type {@code only}, or of every type if null), in the order they became managed. */
+    private List<Change> changes(EntityModel only) {
         List<Change> out = new ArrayList<>();
         for (Managed mg : managed.values()) {
-            if (mg.removed) continue;
+            if (mg.removed || only != null && mg.model != only) continue;
+            if (EntityRecords.unchangedSince(mg.model, mg.instance, mg.snapshot)) continue;   // no need to encode
             byte[] now = encode(mg.model, mg.instance);
             if (!Arrays.equals(now, mg.record)) out.add(new Change(mg, now));
         }
@@ -373,29 +381,47 @@ public final class TxContext implements Tx {
             mg.indexKeys = newKeys[i];
             s.heap().update(mg.rid, versioned.get(i).record());
             mg.record = versioned.get(i).record();
+            mg.snapshot = EntityRecords.values(mg.model, mg.instance);
             mg.touched = true;
         }
     }
 
-    /** Queries see the transaction's own changes (as JPA's AUTO flush mode); a read-only one never writes. */
-    private void flushBeforeQuery() {
-        if (!readOnly && storage != null) apply(changes());
+    /**
+     * Queries see the transaction's own changes (as JPA's AUTO flush mode); a read-only one never
+     * writes. Only entities of the queried type are written: the others live in other trees and cannot
+     * change the answer.
+     */
+    private void flushBeforeQuery(EntityModel queried) {
+        if (!readOnly && storage != null) apply(changes(queried));
     }
 
     // ---- commit and rollback
 
     /**
      * Validates every entity the transaction touched, writes the changes and copies the changed pages
-     * into the base. On any failure nothing of the base is modified and the failure is thrown.
+     * into the base: {@link #prepare} then {@link #publish}. On any failure nothing of the base is
+     * modified and the failure is thrown.
      */
     public void commit() {
+        prepare();
+        publish();
+    }
+
+    /**
+     * The first half of {@link #commit}: validates every touched entity and writes the changes into the
+     * transaction's overlay — bumping {@code @Version}s on the managed instances — but modifies nothing
+     * of the base. Afterwards the entities the operation holds are exactly as they will be stored, so
+     * a result encoded now carries the committed versions. Then {@link #publish} or {@link #rollback}.
+     * On failure the transaction is rolled back and the failure thrown.
+     */
+    public void prepare() {
         if (state == State.FAILED) {
             rollback();
             throw failure;
         }
         requireActive();
         try {
-            List<Change> changes = changes();
+            List<Change> changes = changes(null);
             if (readOnly) {
                 if (!changes.isEmpty()) {
                     Managed mg = changes.get(0).mg();
@@ -403,25 +429,40 @@ public final class TxContext implements Tx {
                 }
                 if (!overlay.writtenPages().isEmpty())
                     throw new BadRequestException("a read-only operation wrote " + overlay.writtenPages().size() + " pages");
-                rollback();
+                state = State.PREPARED;
                 return;
             }
             Set<Managed> changed = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Change c : changes) changed.add(c.mg());
             List<ValidationException.Violation> violations = new ArrayList<>();
+            EntityValidator.At validator = store.validator().at(now());
             for (Managed mg : managed.values())
                 if (!mg.removed && (mg.touched || changed.contains(mg)))
-                    violations.addAll(store.validator().validate(mg.model.name(), mg.instance));
+                    violations.addAll(validator.validate(mg.model.name(), mg.instance));
             if (!violations.isEmpty()) throw new ValidationException(violations);
             apply(changes);
             if (!overlay.writtenPages().isEmpty()) storeSchema();
-            overlayClosed = true;
-            overlay.commit();
-            state = State.DONE;
+            state = State.PREPARED;
         } catch (RuntimeException e) {
             rollback();
             throw e instanceof CodecException ce ? badValue(ce) : e;
         }
+    }
+
+    /**
+     * The second half of {@link #commit}: copies the pages {@link #prepare} changed into the base
+     * (calling the engine's {@code modify} for exactly those). A read-only transaction's overlay is
+     * discarded instead.
+     */
+    public void publish() {
+        if (state != State.PREPARED) throw new IllegalStateException("publish needs a prepared transaction, this one is " + state);
+        if (readOnly) {
+            rollback();
+            return;
+        }
+        overlayClosed = true;
+        overlay.commit();
+        state = State.DONE;
     }
 
     /** Discards everything the transaction did: no page of the base is modified. Idempotent. */
@@ -491,6 +532,7 @@ public final class TxContext implements Tx {
 
     private void requireActive() {
         if (state == State.DONE) throw new IllegalStateException("the transaction is already committed or rolled back");
+        if (state == State.PREPARED) throw new IllegalStateException("the transaction is prepared: it can only be published or rolled back");
     }
 
     private Storage storage() {

@@ -205,6 +205,25 @@ class StoreServiceTest {
     }
 
     @Test
+    void aReplicaWhoseEntitiesConflictWithATransferredStateRefusesToRun() {
+        StoreDefinition conflicting = StoreDefinition.builder().entities(ConflictingAccount.class)
+                .operations(new io.bulwark.store.service.bank.Bank(), new io.bulwark.store.service.bank.Vault())
+                .accessPolicy(BankDefinition.policy()).build();
+        ServiceHarness rogue = new ServiceHarness(conflicting);
+        for (int p = 0; p < ServiceHarness.PAGES; p++) System.arraycopy(r.state.read(p), 0, rogue.state.modify(p), 0, rogue.state.pageSize());
+        rogue.service.stateReplaced();
+        Digest before = rogue.checkpoint();
+        for (byte[] reply : List.of(rogue.ordered(TELLER, T0 + 9, rogue.request("deposit", "a1", 5L)),
+                                    rogue.readOnly(TELLER, rogue.request("balance", "a1")))) {
+            StoreException f = ServiceHarness.failure(reply);
+            assertInstanceOf(BadRequestException.class, f);
+            assertTrue(f.getMessage().contains("schema"), f.getMessage());
+        }
+        assertEquals(0, rogue.tree.dirtyPages());
+        assertEquals(before, rogue.checkpoint());
+    }
+
+    @Test
     void aBlankStoreAnswersReadOnlyRequestsWithoutFormattingIt() {
         ServiceHarness blank = new ServiceHarness(BankDefinition.definition());
         Digest before = blank.checkpoint();
@@ -227,6 +246,21 @@ class StoreServiceTest {
             tx.persist(new Account(number, "zed", 0));
             return new byte[size];
         }
+    }
+
+    @Test
+    void anOperationReturningAnEntityItChangedRepliesWithTheCommittedVersion() {
+        Account credited = r.call(TELLER, T0 + 2, Account.class, "credit", "a1", 5L);
+        Account stored = r.callReadOnly(TELLER, Account.class, "account", "a1");
+        assertEquals(105L, credited.balance);
+        assertEquals(stored.version, credited.version, "the reply carries the version the change committed");
+        assertEquals(1L, credited.version);
+        // The client edits the entity it was given and writes it back: no spurious optimistic-lock failure.
+        credited.balance = 7;
+        r.call(TELLER, T0 + 3, Long.class, "update", credited);
+        Account updated = r.callReadOnly(TELLER, Account.class, "account", "a1");
+        assertEquals(7L, updated.balance);
+        assertEquals(2L, updated.version);
     }
 
     @Test

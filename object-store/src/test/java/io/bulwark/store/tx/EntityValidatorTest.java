@@ -28,7 +28,7 @@ class EntityValidatorTest {
         try {
             // A replica whose default locale is German must still answer in the root (English) bundle.
             Locale.setDefault(Locale.GERMANY);
-            german = new EntityValidator().validate("Thing", t);
+            german = new EntityValidator().at(java.time.Instant.EPOCH).validate("Thing", t);
         } finally {
             Locale.setDefault(saved);
         }
@@ -36,13 +36,13 @@ class EntityValidatorTest {
                 new Violation("Thing", "amount", "must be greater than or equal to 0"),
                 new Violation("Thing", "code", "size must be between 0 and 3"),
                 new Violation("Thing", "name", "must not be null")), german);
-        assertEquals(german, new EntityValidator().validate("Thing", t));
+        assertEquals(german, new EntityValidator().at(java.time.Instant.EPOCH).validate("Thing", t));
     }
 
     @Test
     void aValidEntityHasNoViolations() {
         Thing t = new Thing();
         t.name = "x";
-        assertEquals(List.of(), new EntityValidator().validate("Thing", t));
+        assertEquals(List.of(), new EntityValidator().at(java.time.Instant.EPOCH).validate("Thing", t));
     }
 }

@@ -95,14 +95,15 @@ class TxContextTest {
     }
 
     @Test
-    void generatedIdsSkipAssignedOnes() {
-        run(tx -> {
+    void aGeneratedIdCannotBeSuppliedByTheCaller() {
+        BadRequestException e = assertNoTrace(BadRequestException.class, false, tx -> {
             Account assigned = new Account("two@x", "bob", 0);
             assigned.id = 2;
             tx.persist(assigned);
         });
+        assertTrue(e.getMessage().contains("generated"), e.getMessage());
         assertEquals(1, persistAccount("one@x", "bob", 0));
-        assertEquals(3, persistAccount("three@x", "bob", 0));
+        assertEquals(2, persistAccount("two@x", "bob", 0));
     }
 
     @Test
@@ -184,11 +185,8 @@ class TxContextTest {
         long id = persistAccount("a@x", "ann", 10);
         persistAccount("b@x", "bob", 10);
         assertNoTrace(EntityExistsException.class, false, tx -> tx.persist(new Account("a@x", "other", 0)));
-        assertNoTrace(EntityExistsException.class, false, tx -> {
-            Account dup = new Account("c@x", "c", 0);
-            dup.id = id;
-            tx.persist(dup);
-        });
+        run(tx -> tx.persist(new Doc("k", new byte[]{1})));
+        assertNoTrace(EntityExistsException.class, false, tx -> tx.persist(new Doc("k", new byte[]{2})));
         // A managed change onto a taken value is caught when it is written.
         assertNoTrace(EntityExistsException.class, false, tx -> tx.get(Account.class, id).email = "b@x");
         // Two entities swapping unique values in one transaction do not clash with each other.
@@ -203,6 +201,31 @@ class TxContextTest {
         persistAccount(null, "n1", 0);
         persistAccount(null, "n2", 0);
         run(tx -> assertEquals(List.of("n1", "n2"), tx.findBy(Account.class, "email", null).stream().map(a -> a.owner).toList()));
+    }
+
+    @Test
+    void prepareBumpsVersionsWithoutTouchingTheBaseAndRollbackThenDiscards() {
+        long id = persistAccount("a@x", "ann", 10);
+        byte[][] before = base.snapshot();
+        int writes = base.writeCount();
+        TxContext tx = store.begin(base, ALICE, 0, 0, false);
+        Account a = tx.get(Account.class, id);
+        a.balance = 11;
+        tx.prepare();
+        assertEquals(1, a.version, "the managed instance holds the version it will be stored with");
+        assertThrows(IllegalStateException.class, () -> tx.find(Account.class, id), "a prepared transaction takes no more work");
+        assertTrue(base.sameAs(before));
+        assertEquals(writes, base.writeCount(), "prepare writes no base page");
+        tx.rollback();
+        assertTrue(base.sameAs(before));
+        assertThrows(IllegalStateException.class, tx::publish);
+
+        TxContext again = store.begin(base, ALICE, 0, 0, false);
+        again.get(Account.class, id).balance = 12;
+        assertThrows(IllegalStateException.class, again::publish, "publish needs prepare first");
+        again.prepare();
+        again.publish();
+        run(t -> assertEquals(12, t.get(Account.class, id).balance));
     }
 
     @Test
@@ -311,14 +334,14 @@ class TxContextTest {
     void idsOfManagedEntitiesCannotChangeButAnIdCanBeReusedAfterRemove() {
         long id = persistAccount("a@x", "ann", 10);
         assertNoTrace(BadRequestException.class, false, tx -> tx.get(Account.class, id).id = 77);
+        run(tx -> tx.persist(new Doc("k", new byte[]{1})));
         run(tx -> {
-            tx.remove(tx.get(Account.class, id));
-            Account again = new Account("a@x", "new", 1);
-            again.id = id;
+            tx.remove(tx.get(Doc.class, "k"));
+            Doc again = new Doc("k", new byte[]{2});
             tx.persist(again);
-            assertSame(again, tx.find(Account.class, id));
+            assertSame(again, tx.find(Doc.class, "k"));
         });
-        run(tx -> assertEquals("new", tx.get(Account.class, id).owner));
+        run(tx -> assertArrayEquals(new byte[]{2}, tx.get(Doc.class, "k").blob));
     }
 
     @Test

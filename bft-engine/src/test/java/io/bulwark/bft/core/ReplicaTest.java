@@ -482,4 +482,71 @@ class ReplicaTest {
         assertEquals(ClientQuarantine.MAX_CLIENTS, small.tracked());
         assertEquals(0, small.offences(10), "the first record, expiring first, was evicted");
     }
+
+    // ---- a replica behind the group does not judge the primary ----
+
+    private static boolean leftTheView(List<Action> out) {
+        return out.stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange);
+    }
+
+    @Test
+    void aReplicaFetchingStateRunsNoRequestTimersAndDoesNotLeaveTheViewAlone() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        // f+1 replicas report a checkpoint far beyond our log: we fetch it (the primary's pre-prepares
+        // for requests we hold lie beyond our high water mark, so we would never see them ordered).
+        Digest far = Digests.of("far".getBytes());
+        r.receive(NOW, 2, new Checkpoint(40, far, 2));
+        r.receive(NOW, 3, new Checkpoint(40, far, 3));
+        assertTrue(r.transferring());
+        r.ready();
+        r.receive(NOW, 4, req(4, 1, "a"));
+        assertTrue(r.ready().stream().noneMatch(a -> a instanceof Action.SetTimer t && t.kind() != TimerKind.STATUS),
+                "no ordering or request timer while transferring");
+        long late = NOW + 10 * CFG.viewChangeTimeoutMs();
+        r.timeout(late, TimerKind.ORDERING);
+        r.timeout(late, TimerKind.VIEW_CHANGE);
+        r.receive(late, 0, pp(0, 41, late, req(4, 1, "a")));   // beyond our window: ignored
+        assertFalse(leftTheView(r.ready()));
+        assertEquals(0, r.view());
+        assertTrue(r.viewActive());
+        assertEquals(0, r.viewChangesStarted());
+    }
+
+    @Test
+    void aReplicaBehindAVouchedCheckpointSuspectsThePrimaryOnceItHasCaughtUp() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        // Checkpoint 4 is vouched for by f+1 others; we have executed nothing yet: behind, but within
+        // reach of the log, so no transfer.
+        Digest theirs = Digests.of("theirs".getBytes());
+        r.receive(NOW, 2, new Checkpoint(4, theirs, 2));
+        r.receive(NOW, 3, new Checkpoint(4, theirs, 3));
+        assertFalse(r.transferring());
+        r.receive(NOW, 4, req(4, 1, "a"));
+        assertTrue(r.ready().stream().noneMatch(a -> a instanceof Action.SetTimer t && t.kind() == TimerKind.ORDERING));
+        r.timeout(NOW + CFG.viewChangeTimeoutMs(), TimerKind.ORDERING);
+        assertFalse(leftTheView(r.ready()));
+
+        // We catch up by executing batches 1..4 (other clients' requests); client 4's stays unordered.
+        long t = NOW + 100;
+        for (long seq = 1; seq <= 4; seq++) {
+            PrePrepare p = pp(0, seq, t, req(5, seq, "op" + seq));
+            r.receive(t, 0, p);
+            r.receive(t, 2, new Prepare(0, seq, p.digest(), 2));
+            r.receive(t, 0, new Commit(0, seq, p.digest(), 0));
+            r.receive(t, 2, new Commit(0, seq, p.digest(), 2));
+            r.ready();
+            r.executed(t, seq, List.of(new byte[] {1}));
+        }
+        assertEquals(4, r.lastExecuted());
+        // No longer behind: the ordering deadline starts now, and a primary that still does not order
+        // the request is suspected.
+        Action.SetTimer ordering = r.ready().stream().filter(a -> a instanceof Action.SetTimer s && s.kind() == TimerKind.ORDERING)
+                .map(a -> (Action.SetTimer) a).findFirst().orElseThrow();
+        assertEquals(t + CFG.viewChangeTimeoutMs() / 4, ordering.deadline(), "a fresh deadline from catching up");
+        r.timeout(ordering.deadline(), TimerKind.ORDERING);
+        assertTrue(leftTheView(r.ready()));
+        assertEquals(1, r.view());
+    }
 }

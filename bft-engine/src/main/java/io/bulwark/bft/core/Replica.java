@@ -1077,7 +1077,7 @@ public final class Replica {
     private void onData(int from, Data d) {
         if (from < 0 || from >= n || from == id) { counters.ignore(Ignored.NOT_A_REPLICA); return; }
         if (transfer == null) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
-        transfer.onData(from, d, out.list());
+        transfer.onData(d, out.list());
         finishTransferIfDone();
     }
 

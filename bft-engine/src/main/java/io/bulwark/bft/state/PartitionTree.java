@@ -356,16 +356,27 @@ public final class PartitionTree {
         return out;
     }
 
-    /** A page fetched and verified by the caller against {@code pageDigest(page, lm, value)}. */
+    /** A fetched page: its digest H(page, lm, value) is computed here. */
     public void installPage(int page, long lm, byte[] value) {
+        checkValue(value);
+        installVerified(page, lm, value.clone(), pageDigest(page, lm, value));
+    }
+
+    /**
+     * A fetched page that the caller has already checked against {@code digest} = H(page, lm, value)
+     * (the transfer checks every DATA before installing it): the page is not hashed again, and
+     * {@code value} is taken over, not copied — the caller must not use it afterwards.
+     */
+    public void installVerified(int page, long lm, byte[] value, Digest digest) {
         checkPage(page);
         requireTransfer("installPage");
         checkValue(value);
+        Objects.requireNonNull(digest, "digest");
         if (lm < 0) throw new IllegalArgumentException("page " + page + ": lm " + lm + " is not a checkpoint");
-        if (pages[page] != null) System.arraycopy(value, 0, pages[page], 0, PAGE_SIZE);
-        else if (!isZero(value)) pages[page] = value.clone();
-        byte[] now = pages[page] == null ? ZERO_PAGE : pages[page];
-        setPage(page, lm, pageDigest(page, lm, now).bytes());
+        // An all-zero page costs no array (as on a fresh tree); the page of a retained checkpoint is
+        // never shared with the working tree (beginTransfer dropped them all), so replacing is safe.
+        pages[page] = isZero(value) ? null : value;
+        setPage(page, lm, digest.bytes());
     }
 
     /** If H(page, lm, local value) equals {@code digest}, takes lm and returns true (nothing to fetch). */

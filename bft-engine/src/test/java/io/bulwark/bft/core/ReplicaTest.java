@@ -549,4 +549,53 @@ class ReplicaTest {
         assertTrue(leftTheView(r.ready()));
         assertEquals(1, r.view());
     }
+
+    // ---- state transfer: DATA without a MAC ----
+
+    @Test
+    void aDataThatFailsItsDigestIsFetchedAgainElsewhereAndNobodyIsBlamed() {
+        io.bulwark.bft.state.ReplicatedState src = new io.bulwark.bft.state.ReplicatedState(600, 4);
+        for (int p = 0; p < 600; p++) src.service().modify(p)[p % 4096] = (byte) (p | 1);   // more pages than fetches in flight
+        Digest d40 = src.tree().checkpoint(40);
+        Replica r = new Replica(1, CFG, new io.bulwark.bft.state.ReplicatedState(600, 4));
+        r.start(NOW);
+        r.receive(NOW, 2, new Checkpoint(40, d40, 2));
+        r.receive(NOW, 3, new Checkpoint(40, d40, 3));
+        assertTrue(r.transferring());
+
+        // Answer every FETCH from the source; the first DATA arrives damaged, in its replier's name.
+        record Sent(long order, Action.Send send) {}
+        java.util.ArrayDeque<Sent> fetches = new java.util.ArrayDeque<>();
+        java.util.Map<Integer, List<Integer>> fetchedFrom = new java.util.HashMap<>();
+        long sends = 0, damagedAt = Long.MAX_VALUE;
+        int damaged = -1, damagedReplier = -1, sentToItAfter = 0;
+        for (List<Action> out = r.ready(); ; out = r.ready()) {
+            for (Action a : out) if (a instanceof Action.Send s && s.message() instanceof io.bulwark.bft.msg.Fetch) fetches.add(new Sent(sends++, s));
+            if (fetches.isEmpty()) break;
+            Sent next = fetches.poll();
+            Action.Send s = next.send();
+            io.bulwark.bft.msg.Fetch fe = (io.bulwark.bft.msg.Fetch) s.message();
+            if (next.order() > damagedAt && s.to() == damagedReplier) sentToItAfter++;
+            if (fe.level() < src.tree().leafLevel()) {
+                r.receive(NOW, s.to(), new io.bulwark.bft.msg.MetaData(40, fe.level(), fe.index(), s.to(), src.tree().children(40, fe.level(), fe.index())));
+                continue;
+            }
+            fetchedFrom.computeIfAbsent(fe.index(), k -> new java.util.ArrayList<>()).add(s.to());
+            byte[] value = src.tree().pageAt(40, fe.index());
+            if (damaged < 0) {
+                damaged = fe.index();
+                damagedReplier = s.to();
+                damagedAt = sends - 1;
+                value[0] ^= 1;
+            }
+            r.receive(NOW, s.to(), new io.bulwark.bft.msg.Data(fe.index(), value));
+        }
+        assertFalse(r.transferring(), "the transfer completed");
+        assertEquals(40, r.lastExecuted());
+        List<Integer> repliers = fetchedFrom.get(damaged);
+        assertEquals(2, repliers.size(), "the damaged page was fetched again: " + repliers);
+        assertTrue(repliers.get(0) != repliers.get(1), "from another replier: " + repliers);
+        // Nobody was passed over for it: fetches sent later still go to the replier named in the damaged DATA.
+        assertTrue(sentToItAfter > 0, "replier " + damagedReplier + " still used");
+    }
 }

@@ -99,9 +99,9 @@ final class StateTransfer {
         for (int i = 0; i < children.size(); i++) {
             int index = w.index() * PartitionTree.FANOUT + i;
             Partition remote = children.get(i);
-            Partition local = tree.local(level, index);
-            if (local.digest().equals(remote.digest())) continue;
-            if (level == tree.leafLevel() && mayBeEqual(local.lm(), remote.lm()) && tree.adoptIfMatches(index, remote.lm(), remote.digest())) continue;
+            if (tree.localDigestIs(level, index, remote.digest())) continue;
+            if (level == tree.leafLevel() && mayBeEqual(tree.localLm(level, index), remote.lm())
+                    && tree.adoptIfMatches(index, remote.lm(), remote.digest())) continue;
             stale.add(new Want(level, index, remote.lm(), remote.digest()));
         }
         for (int i = stale.size() - 1; i >= 0; i--) queue.addFirst(stale.get(i));

@@ -173,6 +173,35 @@ public final class Replica {
 
     // ---- inputs ----
 
+    /**
+     * Before {@link #start}: the state is a saved one, the tree's retained checkpoint {@code seq}
+     * (loaded by the driver, and checked: {@code damaged} if a page failed its digest or the root is
+     * not the one recorded at save). The replica starts as if it had executed up to {@code seq} and
+     * that checkpoint were stable; the protocol log and the view are not saved, so it rejoins like a
+     * replica that fell behind. A damaged state executes nothing: it is repaired by a state transfer
+     * to the next checkpoint f+1 other replicas vouch for (the digests find the pages that differ).
+     */
+    public void restore(long seq, boolean damaged) {
+        if (lastExecuted != 0 || executing != -1 || !log.isEmpty()) throw new IllegalStateException("restore before anything else");
+        if (!tree.holds(seq)) throw new IllegalArgumentException("checkpoint " + seq + " is not the tree's");
+        if (seq == 0 && !damaged) return;   // the initial state
+        checkpoints.clear();
+        if (!damaged) agreedTime = clients.read(state.engine());   // a damaged table is read after the repair
+        lastExecuted = seq;
+        maxCommitted = seq;
+        nextSeq = seq + 1;
+        h = seq;
+        stableSeq = seq;
+        if (!damaged) {
+            CheckpointVotes v = votes(seq);
+            v.mine = new Checkpoint(seq, tree.digest(seq), id);
+            v.byReplica[id] = v.mine.state();
+        } else {
+            corrupt = true;
+            counters.ignore(Ignored.STATE_CORRUPT);
+        }
+    }
+
     /** Starts the replica's timers. */
     public void start(long now) {
         this.now = now;

@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A simulated client driving the key-value service: puts of unique values, ordered gets and
- * read-only gets on a small set of keys (to make operations contend), recorded in the history.
+ * A simulated correct client. With the built-in workload it drives the key-value service: puts of
+ * unique values, ordered gets and read-only gets on a small set of keys (to make operations
+ * contend), recorded in the history. With a {@link Workload} it sends that workload's operations and
+ * lets the workload judge each certified result.
  */
 final class SimClient implements SimNetwork.Receiver {
     private final ClientCore core;
@@ -25,6 +27,9 @@ final class SimClient implements SimNetwork.Receiver {
     private final int n;
     private final long thinkUs;
     private final Runnable onComplete;
+    /** The workload's script, or null for the built-in key-value operations. */
+    private final Workload.ClientScript script;
+    private final SafetyMonitor safety;
     private final List<Action> scratch = new ArrayList<>();
     private long timerDeadline = -1;
     private int remaining;
@@ -33,7 +38,8 @@ final class SimClient implements SimNetwork.Receiver {
     long completed;
 
     SimClient(int id, ProtocolConfig cfg, Link link, EventQueue events, SimNetwork net, SplittableRandom rnd,
-              History history, int keys, int requests, long thinkUs, Runnable onComplete) {
+              History history, int keys, int requests, long thinkUs, Runnable onComplete,
+              Workload.ClientScript script, SafetyMonitor safety) {
         this.core = new ClientCore(id, cfg, 0);
         this.link = link;
         this.events = events;
@@ -45,6 +51,8 @@ final class SimClient implements SimNetwork.Receiver {
         this.remaining = requests;
         this.thinkUs = thinkUs;
         this.onComplete = onComplete;
+        this.script = script;
+        this.safety = safety;
     }
 
     int id() { return core.id(); }
@@ -60,6 +68,12 @@ final class SimClient implements SimNetwork.Receiver {
     private void next() {
         if (remaining == 0) return;
         remaining--;
+        if (script != null) {
+            Workload.Operation op = script.next();
+            core.invoke(clock(), op.bytes(), op.readOnly());
+            drive();
+            return;
+        }
         int key = rnd.nextInt(keys);
         byte[] k = ("k" + key).getBytes();
         int kind = rnd.nextInt(10);
@@ -100,8 +114,13 @@ final class SimClient implements SimNetwork.Receiver {
             });
         } else if (a instanceof Action.Complete c) {
             timerDeadline = -1;
-            current.complete = events.now();
-            if (!current.write) current.value = observed(c.result());
+            if (script != null) {
+                String wrong = script.completed(c.result());
+                if (wrong != null) safety.violation("client " + core.id() + " got an unacceptable result: " + wrong);
+            } else {
+                current.complete = events.now();
+                if (!current.write) current.value = observed(c.result());
+            }
             completed++;
             onComplete.run();
             events.after(rnd.nextLong(1 + thinkUs), this::next);

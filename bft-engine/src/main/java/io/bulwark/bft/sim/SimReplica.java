@@ -65,6 +65,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         service.init(state.service());
     }
 
+    Service service() { return service; }
+
     /** This replica's clock: simulated time plus its own skew. */
     long clock() { return events.now() / 1000 + clockSkewMs; }
 

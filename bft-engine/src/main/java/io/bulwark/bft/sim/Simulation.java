@@ -2,6 +2,7 @@ package io.bulwark.bft.sim;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.service.KvService;
+import io.bulwark.bft.service.Service;
 import io.bulwark.bft.sim.adversary.Adversary;
 import io.bulwark.bft.sim.adversary.AdversaryPlan;
 import io.bulwark.bft.sim.adversary.NetworkTap;
@@ -32,9 +33,15 @@ public final class Simulation {
      * {@code duplicateRate} fix the network's rates before it heals (NaN: drawn per seed).
      */
     public record Options(long seed, int f, int requests, int clients, boolean wire, List<Adversary> adversaries,
-                          double dropRate, double duplicateRate) {
+                          double dropRate, double duplicateRate, Workload workload) {
         public Options {
             adversaries = List.copyOf(adversaries);
+        }
+
+        /** The built-in key-value workload, with its linearizability check. */
+        public Options(long seed, int f, int requests, int clients, boolean wire, List<Adversary> adversaries,
+                       double dropRate, double duplicateRate) {
+            this(seed, f, requests, clients, wire, adversaries, dropRate, duplicateRate, null);
         }
 
         /** No adversaries, rates drawn per seed. */
@@ -42,7 +49,14 @@ public final class Simulation {
             this(seed, f, requests, clients, wire, List.of(), Double.NaN, Double.NaN);
         }
 
+        public Options withWorkload(Workload w) {
+            return new Options(seed, f, requests, clients, wire, adversaries, dropRate, duplicateRate, w);
+        }
+
+        /** The CLI command that replays this run (the built-in workload; another workload names itself). */
         public String replayCommand() {
+            if (workload != null) return "workload " + workload.name() + ", seed " + seed + ", f=" + f + ", " + requests
+                    + " requests, " + clients + " clients" + (wire ? "" : ", plain links") + ", adversaries " + Adversary.labels(adversaries);
             return "./bulwark sim --seeds 1 --seed " + seed + " --f " + f + " --requests " + requests + " --clients " + clients
                     + (wire ? "" : " --plain") + " --adversary " + Adversary.labels(adversaries)
                     + (Double.isNaN(dropRate) ? "" : String.format(Locale.ROOT, " --drop-rate %s", dropRate))
@@ -137,7 +151,7 @@ public final class Simulation {
                 continue;
             }
             SimReplica r = behaviours.isEmpty()
-                    ? new SimReplica(i, cfg, new KvService(), 16, clientCount, links.get(i), events, net, safety, skew)
+                    ? new SimReplica(i, cfg, newService(), servicePages(), clientCount, links.get(i), events, net, safety, skew)
                     : byzantine(i, skew, behaviours, adv);
             replicas.add(r);
             net.attach(i, r);
@@ -145,8 +159,10 @@ public final class Simulation {
         int keys = 1 + rnd.nextInt(8);
         for (int c = 0; c < opt.clients(); c++) {
             int share = opt.requests() / opt.clients() + (c < opt.requests() % opt.clients() ? 1 : 0);
-            SimClient cl = new SimClient(n + c, cfg, links.get(n + c), events, net, rnd.split(), history, keys, share,
-                    rnd.nextInt(2000), this::progress);
+            SplittableRandom clientRandom = rnd.split();
+            Workload.ClientScript script = opt.workload() == null ? null : opt.workload().client(n + c, clientRandom.split());
+            SimClient cl = new SimClient(n + c, cfg, links.get(n + c), events, net, clientRandom, history, keys, share,
+                    rnd.nextInt(2000), this::progress, script, safety);
             clients.add(cl);
             net.attach(n + c, cl);
         }
@@ -174,8 +190,12 @@ public final class Simulation {
     }
 
     private SimReplica byzantine(int id, long skew, List<ReplicaBehaviour> behaviours, SplittableRandom adv) {
-        return new SimReplica(id, cfg, new KvService(), 16, clientCount, links.get(id), events, net, safety, skew, behaviours, adv.split());
+        return new SimReplica(id, cfg, newService(), servicePages(), clientCount, links.get(id), events, net, safety, skew, behaviours, adv.split());
     }
+
+    private Service newService() { return opt.workload() == null ? new KvService() : opt.workload().newService(); }
+
+    private int servicePages() { return opt.workload() == null ? 16 : opt.workload().pages(); }
 
     private static List<ReplicaBehaviour> withSplit(TwinSplit split, List<ReplicaBehaviour> rest) {
         List<ReplicaBehaviour> out = new ArrayList<>(rest);
@@ -217,6 +237,7 @@ public final class Simulation {
             if (!safety.violations.isEmpty()) break;
         }
         if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
+        if (liveness == null && safety.violations.isEmpty() && opt.workload() != null) checkFinalStates();
         List<String> violations = new ArrayList<>(safety.violations);
         LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history.ops);
         if (!lin.linearizable()) violations.add("history not linearizable: " + lin.detail());
@@ -248,6 +269,21 @@ public final class Simulation {
             if (!safety.violations.isEmpty()) return null;
         }
         return null;
+    }
+
+    /**
+     * The workload's check of the final state, at every correct replica that executed everything
+     * (one that caught up only to the stable checkpoint legitimately lacks the last batches; a
+     * corrupted one that no checkpoint exposed yet is the bit-flip oracle's business).
+     */
+    private void checkFinalStates() {
+        long last = 0;
+        for (SimReplica r : replicas) if (r.correct()) last = Math.max(last, r.core.lastExecuted());
+        for (SimReplica r : replicas) {
+            if (!r.correct() || r.corrupted() || r.core.lastExecuted() < last) continue;
+            String wrong = opt.workload().checkFinal(r.service());
+            if (wrong != null) safety.violation("replica " + r.core.id() + " final state at " + last + ": " + wrong);
+        }
     }
 
     private boolean caughtUp() {

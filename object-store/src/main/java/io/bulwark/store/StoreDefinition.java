@@ -1,0 +1,111 @@
+package io.bulwark.store;
+
+import io.bulwark.store.access.AccessPolicy;
+import io.bulwark.store.codec.DeterministicCodec;
+import io.bulwark.store.operation.OperationRegistry;
+import io.bulwark.store.tx.EntityStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything that defines a store: its entity classes, the value classes its entities and operation
+ * arguments use, its operations and its access policy. From them it builds the codec (classes
+ * registered in the order given: entities first, then values), the {@link EntityStore} and the
+ * {@link OperationRegistry}.
+ * <p>
+ * Replicas and clients must build their definitions from the same classes in the same order: the
+ * codec's class ids come from that order. (Clients need the classes but not the operation objects or
+ * the policy.) Immutable.
+ */
+public final class StoreDefinition {
+    private final List<Class<?>> entityClasses;
+    private final List<Class<?>> valueClasses;
+    private final DeterministicCodec codec;
+    private final EntityStore entityStore;
+    private final OperationRegistry operations;
+    private final AccessPolicy accessPolicy;
+
+    private StoreDefinition(Builder b) {
+        this.entityClasses = List.copyOf(b.entities);
+        this.valueClasses = List.copyOf(b.values);
+        DeterministicCodec.Builder codec = DeterministicCodec.builder();
+        if (b.maxDepth > 0) codec.maxDepth(b.maxDepth);
+        if (b.maxBytes > 0) codec.maxBytes(b.maxBytes);
+        codec.register(entityClasses.toArray(Class<?>[]::new));
+        codec.register(valueClasses.toArray(Class<?>[]::new));
+        this.codec = codec.build();
+        this.entityStore = new EntityStore(this.codec, entityClasses);
+        this.operations = OperationRegistry.of(b.operationObjects);
+        this.accessPolicy = b.accessPolicy;
+    }
+
+    public static Builder builder() { return new Builder(); }
+
+    public DeterministicCodec codec() { return codec; }
+
+    public EntityStore entityStore() { return entityStore; }
+
+    public OperationRegistry operations() { return operations; }
+
+    public AccessPolicy accessPolicy() { return accessPolicy; }
+
+    public List<Class<?>> entityClasses() { return entityClasses; }
+
+    public List<Class<?>> valueClasses() { return valueClasses; }
+
+    public static final class Builder {
+        private final List<Class<?>> entities = new ArrayList<>();
+        private final List<Class<?>> values = new ArrayList<>();
+        private final List<Object> operationObjects = new ArrayList<>();
+        private AccessPolicy accessPolicy = AccessPolicy.builder().build();
+        private int maxDepth, maxBytes;
+
+        private Builder() {}
+
+        /** Entity classes (annotated {@code @Entity}), registered with the codec in this order. */
+        public Builder entities(Class<?>... types) {
+            for (Class<?> t : types) entities.add(Objects.requireNonNull(t, "entity class"));
+            return this;
+        }
+
+        /** Other classes entities, arguments or results contain (records, enums, embedded values), registered after the entities. */
+        public Builder values(Class<?>... types) {
+            for (Class<?> t : types) values.add(Objects.requireNonNull(t, "value class"));
+            return this;
+        }
+
+        /** Objects whose {@code @Operation} methods the store offers. */
+        public Builder operations(Object... objects) {
+            for (Object o : objects) operationObjects.add(Objects.requireNonNull(o, "operation object"));
+            return this;
+        }
+
+        /** Who the engine's clients are (default: nobody is listed, so only {@code @PermitAll} operations can be called). */
+        public Builder accessPolicy(AccessPolicy policy) {
+            this.accessPolicy = Objects.requireNonNull(policy, "access policy");
+            return this;
+        }
+
+        /** The codec's nesting limit (default: the codec's own). */
+        public Builder maxDepth(int depth) {
+            if (depth <= 0) throw new IllegalArgumentException("max depth must be > 0");
+            this.maxDepth = depth;
+            return this;
+        }
+
+        /** The codec's size limit for one encoded value (default: the codec's own). */
+        public Builder maxBytes(int bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("max bytes must be > 0");
+            this.maxBytes = bytes;
+            return this;
+        }
+
+        /** Builds codec, entity store and operation registry; IllegalArgumentException for a malformed class or operation. */
+        public StoreDefinition build() { return new StoreDefinition(this); }
+    }
+
+    @Override public String toString() {
+        return "StoreDefinition[" + entityClasses.size() + " entities, " + operations.operations().size() + " operations, " + accessPolicy + "]";
+    }
+}

@@ -1,0 +1,16 @@
+package io.bulwark.store.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A field the store does not keep: not part of the schema, not stored, never compared for changes.
+ * Fields with the {@code transient} modifier are treated the same way.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.FIELD)
+public @interface Transient {}

@@ -1,0 +1,108 @@
+package io.bulwark.store.client;
+
+import io.bulwark.bft.node.BftClient;
+import io.bulwark.store.BadRequestException;
+import io.bulwark.store.StoreDefinition;
+import io.bulwark.store.StoreException;
+import io.bulwark.store.codec.CodecException;
+import io.bulwark.store.codec.DeterministicCodec;
+import io.bulwark.store.service.Reply;
+import io.bulwark.store.service.RequestEnvelope;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Invokes store operations by name over a connected {@link BftClient}. The outcome is one of three
+ * kinds a caller can tell apart:
+ * <ul>
+ * <li>the operation's result, certified by the group;</li>
+ * <li>a {@link StoreException} subclass the group agreed on (validation with its property paths and
+ *     messages, access denied, optimistic-lock conflict, not found, entity exists, bad request, the
+ *     operation's own failure): the operation changed nothing;</li>
+ * <li>a {@link GroupUnavailableException}: no certified reply in time, the wait was interrupted, or the
+ *     certified reply could not be decoded: the operation may or may not have run.</li>
+ * </ul>
+ * Arguments must have exactly the operation's parameter types (a {@code long} parameter takes a
+ * {@code Long}, not an {@code Integer}). Thread-safe as the underlying client; it does not own it.
+ */
+public final class StoreClient {
+    private final BftClient client;
+    private final DeterministicCodec codec;
+    private final Duration timeout;
+
+    /** @param codec the store's codec, built from the same classes in the same order as the replicas' */
+    public StoreClient(BftClient client, DeterministicCodec codec, Duration timeout) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+        this.timeout = timeout;
+    }
+
+    public StoreClient(BftClient client, StoreDefinition definition, Duration timeout) {
+        this(client, definition.codec(), timeout);
+    }
+
+    /** Invokes {@code operation} as an ordered request and returns its result as {@code resultType} (Void.class for none). */
+    public <R> R invoke(String operation, Class<R> resultType, Object... args) {
+        return call(operation, false, resultType, args);
+    }
+
+    /**
+     * Invokes a read-only operation on the engine's read-only path (answered by 2f+1 matching replies
+     * without an agreement round). The replicas refuse it if the operation is not declared read-only.
+     */
+    public <R> R invokeReadOnly(String operation, Class<R> resultType, Object... args) {
+        return call(operation, true, resultType, args);
+    }
+
+    private <R> R call(String operation, boolean readOnly, Class<R> resultType, Object[] args) {
+        byte[] request = encode(operation, args);
+        byte[] replyBytes;
+        try {
+            replyBytes = client.invoke(request, readOnly, timeout);
+        } catch (TimeoutException e) {
+            throw new GroupUnavailableException("no certified reply to " + operation + " within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GroupUnavailableException("interrupted waiting for the reply to " + operation, e);
+        } catch (IllegalStateException e) {
+            // The engine client refused the call before sending it: an over-long operation is the caller's; the rest (closed, queue full) is the client's state.
+            if (e.getCause() instanceof IllegalArgumentException refused) throw new BadRequestException(operation + ": " + refused.getMessage());
+            throw new GroupUnavailableException(operation + ": " + e.getMessage(), e);
+        }
+        Reply reply;
+        try {
+            reply = Reply.decode(replyBytes);
+        } catch (BadRequestException e) {
+            throw new GroupUnavailableException("the certified reply to " + operation + " cannot be decoded: " + e.getMessage(), e);
+        }
+        if (reply instanceof Reply.Failed failed) throw failed.failure();
+        byte[] result = ((Reply.Ok) reply).result();
+        try {
+            Class<R> type = boxed(resultType);
+            return type.cast(codec.decode(result, type));
+        } catch (CodecException | ClassCastException e) {
+            throw new GroupUnavailableException("the certified result of " + operation + " is not a " + resultType.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The request bytes; a value the codec cannot encode is the caller's mistake: {@link BadRequestException}, nothing sent. */
+    private byte[] encode(String operation, Object[] args) {
+        List<byte[]> encoded = new ArrayList<>(args.length);
+        try {
+            for (Object a : args) encoded.add(codec.encode(a));
+            return new RequestEnvelope(operation, encoded).encode();
+        } catch (CodecException | IllegalArgumentException e) {
+            throw new BadRequestException(operation + ": " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> Class<R> boxed(Class<R> t) {
+        if (!t.isPrimitive()) return t;
+        return (Class<R>) java.lang.invoke.MethodType.methodType(t).wrap().returnType();
+    }
+}

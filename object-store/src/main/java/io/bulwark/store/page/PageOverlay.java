@@ -1,0 +1,92 @@
+package io.bulwark.store.page;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A transaction's private copy-on-write view of a base {@link Pages}: reads see the overlay's copy
+ * of a page once it was written, else the base; the first {@link #write} of a page copies the base
+ * page. Nothing reaches the base until {@link #commit}, which writes through only the pages whose
+ * bytes really differ, so the engine's {@code modify} is called for exactly the pages that changed
+ * (a structure that rewrote a page with identical bytes costs the checkpoint nothing).
+ * <p>
+ * Not thread-safe: one transaction, one thread. Copies are kept in a sorted map so that commit
+ * visits pages in ascending order on every replica.
+ */
+public final class PageOverlay implements Pages {
+    private final Pages base;
+    private final TreeMap<Integer, byte[]> copies = new TreeMap<>();
+    private boolean closed;
+
+    public PageOverlay(Pages base) {
+        if (base == null) throw new IllegalArgumentException("base pages are null");
+        this.base = base;
+    }
+
+    @Override
+    public int pageCount() { return base.pageCount(); }
+
+    @Override
+    public byte[] read(int page) {
+        checkOpen();
+        byte[] copy = copies.get(page);
+        return copy != null ? copy : base.read(page);
+    }
+
+    @Override
+    public byte[] write(int page) {
+        checkOpen();
+        byte[] copy = copies.get(page);
+        if (copy == null) {
+            byte[] original = base.read(page);
+            if (original.length != PAGE_SIZE)
+                throw new IllegalStateException("base page " + page + " has " + original.length + " bytes, not " + PAGE_SIZE);
+            copy = original.clone();
+            copies.put(page, copy);
+        }
+        return copy;
+    }
+
+    /** The pages written through this overlay so far (whether or not their bytes differ from the base). */
+    public SortedSet<Integer> writtenPages() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(copies.keySet()));
+    }
+
+    /**
+     * Copies every written page whose bytes differ from the base into the base, announcing each with
+     * {@code base.write}, and closes the overlay.
+     *
+     * @return how many pages were written to the base
+     */
+    public int commit() {
+        checkOpen();
+        int changed = 0;
+        for (var e : copies.entrySet()) {
+            int page = e.getKey();
+            byte[] mine = e.getValue();
+            if (Arrays.equals(mine, base.read(page))) continue;
+            System.arraycopy(mine, 0, base.write(page), 0, PAGE_SIZE);
+            changed++;
+        }
+        close();
+        return changed;
+    }
+
+    /** Drops every copy: the base is untouched. The overlay cannot be used afterwards. */
+    public void discard() {
+        checkOpen();
+        close();
+    }
+
+    private void close() {
+        copies.clear();
+        closed = true;
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("overlay already committed or discarded");
+    }
+}

@@ -1,0 +1,226 @@
+package io.bulwark.store.service;
+
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.core.NonDet;
+import io.bulwark.bft.service.PagedState;
+import io.bulwark.bft.service.Service;
+import io.bulwark.store.BadRequestException;
+import io.bulwark.store.Caller;
+import io.bulwark.store.OperationFailedException;
+import io.bulwark.store.StoreDefinition;
+import io.bulwark.store.StoreException;
+import io.bulwark.store.access.AccessPolicy;
+import io.bulwark.store.codec.CodecException;
+import io.bulwark.store.codec.DeterministicCodec;
+import io.bulwark.store.operation.OperationMethod;
+import io.bulwark.store.page.PageOverlay;
+import io.bulwark.store.page.PagedStatePages;
+import io.bulwark.store.page.Pages;
+import io.bulwark.store.storage.Storage;
+import io.bulwark.store.tx.TxContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The object store as the engine's replicated service: each request is one store operation, run as
+ * one transaction on the replicated pages.
+ * <p>
+ * For each request: decode the {@link RequestEnvelope}; look up the operation; take the caller from
+ * the {@link AccessPolicy} by the client id the <em>engine</em> authenticated (never from the request)
+ * and check the operation's roles; refuse a request the engine delivers as read-only for an operation
+ * not declared read-only; decode the arguments against the parameter types; run the operation in a
+ * transaction; encode its result; commit. Any {@link StoreException} rolls back and becomes its typed
+ * reply; any other exception the operation or the store throws rolls back and becomes an
+ * {@link OperationFailedException}. So a request, however it was made, either passes access control,
+ * validation and the read-only rule and commits, or changes no page.
+ * <p>
+ * Time and randomness come only from the agreed input: an ordered request sees the agreed time of its
+ * batch ({@link NonDet}); a read-only request has no agreed input, so it sees the agreed time of the
+ * last writing operation committed to the state (kept in the pages, {@link #CLOCK_META}; the epoch
+ * on a blank store), which every replica holding that state agrees on. The seed of {@code Tx.random()} is
+ * SHA-256 of (agreed input, client id, request bytes).
+ * <p>
+ * The access policy must be the same at every replica: its digest is stored in the pages
+ * ({@link #POLICY_META}) when the store is formatted, and a replica started with a different policy
+ * refuses: {@link #init} throws, and every request is answered with a {@link BadRequestException}
+ * saying so, without touching the state.
+ * <p>
+ * Not thread-safe: the engine calls it from its one execution thread. Errors (out of memory, stack
+ * overflow) are not turned into replies: they need not be the same at every replica, so they
+ * propagate to the engine.
+ */
+public final class StoreService implements Service {
+    private static final System.Logger LOG = System.getLogger(StoreService.class.getName());
+    /** Storage meta key of the SHA-256 of the access policy the store was created with. */
+    public static final String POLICY_META = "bulwark.access-policy.sha256";
+    /** Storage meta key of the agreed time (ms since the epoch, 8 bytes) of the last committed write. */
+    public static final String CLOCK_META = "bulwark.clock";
+    private static final byte[] SEED_DOMAIN = "bulwark.store.seed.v1".getBytes(StandardCharsets.US_ASCII);
+
+    private final StoreDefinition definition;
+    private final DeterministicCodec codec;
+    private final AccessPolicy policy;
+    private final int maxResultBytes;
+    private Pages pages;
+    /** The stored policy digest has been seen equal to ours (only this service or a state transfer changes the pages). */
+    private boolean policyVerified;
+
+    /** A service whose replies fit the engine's default result limit. */
+    public StoreService(StoreDefinition definition) {
+        this(definition, ProtocolConfig.defaults(1).maxResultBytes());
+    }
+
+    /** @param maxResultBytes the engine's limit on result bytes: a larger result is refused (and rolled back) */
+    public StoreService(StoreDefinition definition, int maxResultBytes) {
+        if (maxResultBytes < 64) throw new IllegalArgumentException("max result bytes must be at least 64");
+        this.definition = definition;
+        this.codec = definition.codec();
+        this.policy = definition.accessPolicy();
+        this.maxResultBytes = maxResultBytes;
+    }
+
+    @Override
+    public void init(PagedState state) {
+        this.pages = new PagedStatePages(state);
+        if (Storage.isFormatted(pages)) {
+            String mismatch = policyMismatch(pages);
+            if (mismatch != null) throw new IllegalStateException(mismatch);
+            definition.entityStore().checkSchema(pages);
+            policyVerified = true;
+        }
+    }
+
+    @Override
+    public void stateReplaced() {
+        policyVerified = false;   // a transferred state is checked again at the next request
+    }
+
+    @Override
+    public byte[] execute(byte[] operation, int client, byte[] nonDet, boolean readOnly) {
+        if (pages == null) throw new IllegalStateException("execute before init");
+        try {
+            return Reply.ok(run(operation, client, nonDet, readOnly));
+        } catch (StoreException e) {
+            return Reply.failure(e);
+        } catch (RuntimeException e) {
+            // The store's own machinery failed (storage full, a value the codec refuses): deterministic, so reported like an operation's failure.
+            return Reply.failure(new OperationFailedException(e.getClass().getName(), e.getMessage()));
+        }
+    }
+
+    private byte[] run(byte[] operation, int client, byte[] nonDet, boolean readOnly) {
+        RequestEnvelope request = RequestEnvelope.decode(operation);
+        OperationMethod op = definition.operations().lookup(request.operation());
+        Caller caller = policy.callerFor(client);
+        AccessPolicy.authorize(caller, op.name(), op.access());
+        if (readOnly && !op.readOnly())
+            throw new BadRequestException("operation " + op.name() + " is not declared read-only: it cannot be sent as a read-only request");
+        Object[] args = decodeArguments(op, request.arguments());
+
+        // An overlay of our own over the pages: the policy and clock metadata commit with the
+        // transaction or not at all, and a read-only request's overlay is always thrown away.
+        PageOverlay outer = new PageOverlay(pages);
+        boolean formatted = Storage.isFormatted(outer);
+        if (formatted) verifyPolicy(outer);   // a blank store has no policy yet: its first write records ours
+        long millis = readOnly ? storedClock(outer, formatted) : agreedTime(nonDet);
+        long seed = seed(nonDet, client, operation);
+        TxContext tx = definition.entityStore().begin(outer, caller, millis, seed, readOnly || op.readOnly());
+        byte[] result;
+        try {
+            result = codec.encode(op.invoke(tx, args));
+            if (result.length + 2 > maxResultBytes)
+                throw new BadRequestException("the result of " + op.name() + " is " + result.length + " bytes; a reply carries at most " + (maxResultBytes - 2));
+            tx.commit();
+        } catch (RuntimeException | Error e) {
+            tx.rollback();
+            outer.discard();
+            throw e;
+        }
+        if (readOnly || op.readOnly()) {
+            outer.discard();   // the transaction wrote nothing (commit checked): nor does the clock move
+            return result;
+        }
+        boolean recorded = false;
+        try {
+            if (Storage.isFormatted(outer)) {   // blank before only if this transaction formatted it
+                Storage storage = Storage.open(outer);
+                if (!formatted) {
+                    storage.putMeta(POLICY_META, policy.digest());
+                    recorded = true;
+                }
+                storage.putMeta(CLOCK_META, ByteBuffer.allocate(8).putLong(millis).array());
+            }
+        } catch (RuntimeException e) {
+            outer.discard();
+            throw e;
+        }
+        outer.commit();
+        if (recorded) policyVerified = true;
+        return result;
+    }
+
+    private Object[] decodeArguments(OperationMethod op, List<byte[]> encoded) {
+        if (encoded.size() != op.arity())
+            throw new BadRequestException("operation " + op.name() + " takes " + op.arity() + " argument(s), got " + encoded.size());
+        Object[] args = new Object[encoded.size()];
+        for (int i = 0; i < args.length; i++) {
+            try {
+                args[i] = codec.decode(encoded.get(i), op.argumentType(i));
+            } catch (CodecException e) {
+                throw new BadRequestException("argument " + (i + 1) + " of " + op.name() + ": " + e.getMessage());
+            }
+        }
+        op.checkArguments(args);
+        return args;
+    }
+
+    private void verifyPolicy(Pages state) {
+        if (policyVerified) return;
+        String mismatch = policyMismatch(state);
+        if (mismatch != null) {
+            LOG.log(System.Logger.Level.ERROR, mismatch);
+            throw new BadRequestException(mismatch);
+        }
+        policyVerified = true;
+    }
+
+    /** Why this replica must not run on {@code state}, or null if the stored policy digest is ours. */
+    private String policyMismatch(Pages state) {
+        byte[] stored = Storage.open(state).meta(POLICY_META);
+        if (stored != null && Arrays.equals(stored, policy.digest())) return null;
+        return "this replica's access policy (sha256 " + policy.digestHex() + ") is not the one the store was created with ("
+                + (stored == null ? "none recorded" : "sha256 " + HexFormat.of().formatHex(stored))
+                + "): it refuses to execute until it runs with the group's policy";
+    }
+
+    private static long storedClock(Pages state, boolean formatted) {
+        if (!formatted) return 0;
+        byte[] b = Storage.open(state).meta(CLOCK_META);
+        return b != null && b.length == 8 ? ByteBuffer.wrap(b).getLong() : 0;
+    }
+
+    private static long agreedTime(byte[] nonDet) {
+        // The engine always supplies the agreed time with an ordered request; anything else is a bug, not a client's doing.
+        if (!NonDet.isTime(nonDet)) throw new IllegalStateException("an ordered request without the agreed time (" + nonDet.length + " bytes)");
+        return NonDet.decodeTime(nonDet);
+    }
+
+    /** SHA-256 of (domain, agreed input, client, request bytes): the same at every replica, different for every request. */
+    static long seed(byte[] nonDet, int client, byte[] operation) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(SEED_DOMAIN);
+            d.update(ByteBuffer.allocate(8).putInt(nonDet.length).putInt(client).array());
+            d.update(nonDet);
+            d.update(operation);
+            return ByteBuffer.wrap(d.digest()).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.bulwark.store.page;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class PageOverlayTest {
+
+    @Test
+    void readsSeeTheBaseUntilWrittenThenTheCopy() {
+        MemoryPages base = new MemoryPages(4);
+        base.write(1)[0] = 7;
+        base.clearWrites();
+        PageOverlay overlay = new PageOverlay(base);
+        assertSame(base.read(1), overlay.read(1));
+        byte[] w = overlay.write(1);
+        assertNotSame(base.read(1), w);
+        assertEquals(7, w[0]);
+        w[0] = 9;
+        assertEquals(9, overlay.read(1)[0]);
+        assertEquals(7, base.read(1)[0]);
+        assertSame(w, overlay.write(1), "a second write returns the same copy");
+        assertEquals(List.of(), base.writes(), "nothing reaches the base before commit");
+        assertEquals(Set.of(1), overlay.writtenPages());
+    }
+
+    @Test
+    void commitWritesExactlyThePagesThatChanged() {
+        MemoryPages base = new MemoryPages(8);
+        base.write(2)[5] = 1;
+        base.clearWrites();
+        PageOverlay overlay = new PageOverlay(base);
+        overlay.write(6)[100] = 42;        // changed
+        overlay.write(2)[5] = 1;           // written with identical bytes
+        overlay.write(3);                  // written, untouched
+        byte[] p4 = overlay.write(4);      // changed and changed back
+        p4[0] = 1;
+        p4[0] = 0;
+        overlay.write(1)[4095] = -1;       // changed
+        assertEquals(Set.of(1, 2, 3, 4, 6), overlay.writtenPages());
+        assertEquals(2, overlay.commit());
+        assertEquals(List.of(1, 6), base.writes(), "write called once per changed page, in page order");
+        assertEquals(42, base.read(6)[100]);
+        assertEquals(-1, base.read(1)[4095]);
+        assertThrows(IllegalStateException.class, () -> overlay.read(1));
+    }
+
+    @Test
+    void discardLeavesTheBaseUntouched() {
+        MemoryPages base = new MemoryPages(4);
+        byte[][] before = base.snapshot();
+        PageOverlay overlay = new PageOverlay(base);
+        overlay.write(0)[0] = 1;
+        overlay.write(3)[9] = 1;
+        overlay.discard();
+        assertEquals(List.of(), base.writes());
+        assertArrayEquals(before, base.snapshot());
+        assertThrows(IllegalStateException.class, overlay::commit);
+    }
+}

@@ -1,0 +1,157 @@
+package io.bulwark.store.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.bft.service.Service;
+import io.bulwark.bft.sim.Simulation;
+import io.bulwark.bft.sim.Workload;
+import io.bulwark.bft.sim.adversary.Adversary;
+import io.bulwark.store.access.PermitAll;
+import io.bulwark.store.StoreDefinition;
+import io.bulwark.store.Tx;
+import io.bulwark.store.ValidationException;
+import io.bulwark.store.access.AccessPolicy;
+import io.bulwark.store.operation.Operation;
+import io.bulwark.store.service.Reply;
+import io.bulwark.store.service.RequestEnvelope;
+import io.bulwark.store.service.StoreService;
+import io.bulwark.store.service.bank.Account;
+import io.bulwark.store.service.bank.Bank;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The object store under the engine's deterministic simulator: a bank whose clients open accounts,
+ * move money (sometimes more than there is, which the entity's {@code @Min(0)} must refuse on every
+ * replica) and read balances, over a faulty network and with Byzantine replicas and clients. The
+ * engine checks equal batches and equal checkpoint digests at correct replicas — the store's pages,
+ * heap, indexes and schema included; the workload checks each certified result and, at the end,
+ * that no money was made or lost at any correct replica.
+ */
+class StoreSimulationTest {
+    static final long INITIAL = 1_000;
+    static final int ACCOUNTS_PER_CLIENT = 2;
+
+    /** The auditor's view: the sum of every balance, read through the store like any operation. */
+    public static final class Audit {
+        @Operation(readOnly = true)
+        @PermitAll
+        public long total(Tx tx) {
+            long sum = 0;
+            long offset = 0;
+            while (true) {
+                List<Account> page = tx.range(Account.class, "number", null, null, false, offset, 500);
+                for (Account a : page) sum += a.balance;
+                if (page.size() < 500) return sum;
+                offset += page.size();
+            }
+        }
+    }
+
+    static StoreDefinition definition() {
+        AccessPolicy.Builder policy = AccessPolicy.builder();
+        for (int client = 0; client < 64; client++) policy.grant(client, "teller-" + client, "teller");
+        return StoreDefinition.builder().entities(Account.class).operations(new Bank(), new Audit()).accessPolicy(policy.build()).build();
+    }
+
+    /** The bank workload; its oracles only accept what a correct store may answer. */
+    static final class BankWorkload implements Workload {
+        final StoreDefinition definition = definition();
+        final List<String> opened = new ArrayList<>();
+        long transfers, refusedOverdrafts, finalChecks;
+
+        @Override public int pages() { return 256; }
+
+        @Override public Service newService() { return new StoreService(definition()); }
+
+        @Override public String name() { return "store-bank"; }
+
+        byte[] request(String op, Object... args) {
+            List<byte[]> encoded = new ArrayList<>();
+            for (Object a : args) encoded.add(definition.codec().encode(a));
+            return new RequestEnvelope(op, encoded).encode();
+        }
+
+        @Override public ClientScript client(int clientId, SplittableRandom random) {
+            return new ClientScript() {
+                int opening;
+                String kind;
+                String account;
+
+                @Override public Operation next() {
+                    if (opening < ACCOUNTS_PER_CLIENT || opened.size() < 2) {
+                        kind = "open";
+                        account = "c" + clientId + "-" + opening++;
+                        return new Operation(request("open", account, "owner-" + clientId, INITIAL), false);
+                    }
+                    String from = opened.get(random.nextInt(opened.size()));
+                    String to = opened.get(random.nextInt(opened.size()));
+                    if (random.nextInt(4) == 0) {
+                        kind = "balance";
+                        return new Operation(request("balance", from), true);
+                    }
+                    kind = "transfer";
+                    // Now and then more than any account can hold: the invariant must refuse it.
+                    long amount = random.nextInt(10) == 0 ? 1 + INITIAL * 100 : 1 + random.nextInt(300);
+                    return new Operation(request("transfer", from, to, amount), false);
+                }
+
+                @Override public String completed(byte[] result) {
+                    Reply r;
+                    try {
+                        r = Reply.decode(result);
+                    } catch (RuntimeException e) {
+                        return kind + ": undecodable reply: " + e.getMessage();
+                    }
+                    if (r instanceof Reply.Failed f) {
+                        if (kind.equals("transfer") && f.failure() instanceof ValidationException) {
+                            refusedOverdrafts++;
+                            return null;
+                        }
+                        return kind + " failed: " + f.failure();
+                    }
+                    long value = kind.equals("open") ? 0 : definition.codec().decode(((Reply.Ok) r).result(), Long.class);
+                    switch (kind) {
+                        case "open" -> opened.add(account);
+                        case "transfer" -> transfers++;
+                        default -> { }
+                    }
+                    return value < 0 ? kind + " returned a negative balance " + value : null;
+                }
+            };
+        }
+
+        @Override public String checkFinal(Service service) {
+            finalChecks++;
+            byte[] reply = service.execute(request("total"), 4, new byte[0], true);
+            Reply r = Reply.decode(reply);
+            if (!(r instanceof Reply.Ok ok)) return "total failed: " + r;
+            long total = definition.codec().decode(ok.result(), Long.class);
+            long expected = opened.size() * INITIAL;
+            return total == expected ? null : "the accounts hold " + total + " but " + opened.size() + " accounts were opened with " + INITIAL;
+        }
+    }
+
+    @Test
+    void theBankIsSafeAndLiveUnderTheSimulatorsFaultsAndAdversaries() {
+        long refused = 0, transfers = 0;
+        for (long seed = 1; seed <= 12; seed++) {
+            BankWorkload w = new BankWorkload();
+            List<Adversary> pool = seed % 3 == 0 ? List.of() : Adversary.parse("all");
+            Simulation.Options o = new Simulation.Options(seed, seed % 2 == 0 ? 2 : 1, 150, 5, true, pool, Double.NaN, Double.NaN)
+                    .withWorkload(w);
+            Simulation.Outcome out = new Simulation(o).run();
+            assertTrue(out.ok(), () -> o.replayCommand() + ": " + out.safetyViolations() + " " + out.livenessFailure());
+            assertEquals(150, out.committed());
+            assertTrue(out.checkpointsCompared() > 0, "checkpoint digests of the store's pages were compared");
+            assertTrue(w.finalChecks > 0, "the final state was audited");
+            refused += w.refusedOverdrafts;
+            transfers += w.transfers;
+        }
+        assertTrue(refused > 0, "some overdrafts were refused by the invariant");
+        assertTrue(transfers > 0, "money moved");
+    }
+}

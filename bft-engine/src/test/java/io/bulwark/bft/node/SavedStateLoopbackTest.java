@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stopped, its saved state checks clean; a bit of one page in its page file is flipped, and the
  * check names that page and exits 1. Started again from the damaged directory, replica 1 finds the
  * page, executes nothing, repairs it by state transfer once the others are ahead, and then agrees
- * with them on a checkpoint digest; its next saves leave a directory that checks clean.
+ * with them on a checkpoint digest; its next saves leave a directory that checks clean. A replica
+ * restarted from a clean saved state starts at its checkpoint (not at 0) and executes with the others.
  */
 @Timeout(180)
 class SavedStateLoopbackTest {
@@ -118,6 +119,49 @@ class SavedStateLoopbackTest {
         } finally {
             for (ReplicaNode r : replicas) r.close();
             if (restarted != null) restarted.close();
+        }
+    }
+
+    @Test
+    void aReplicaRestartedFromACleanSavedStateStartsAtItsCheckpointAndExecutesWithTheOthers(@TempDir Path dir) throws Exception {
+        ClusterConfig cluster = LocalCluster.prepare(dir, 1, 1);
+        ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(K, L).withTimeouts(100, 200, 1_000);
+        List<ReplicaNode> replicas = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) replicas.add(start(dir, i, cfg));
+            ReplicaNode r0 = replicas.get(0), r2 = replicas.get(2);
+            try (BftClient client = BftClient.connect(KeyMaterial.load(dir, cluster.n()), cfg)) {
+                assertTrue(client.awaitConnected(WAIT));
+                for (int i = 0; r2.savedCheckpoint() < 2 * K; i++) {
+                    assertTrue(i < 50 * L, "replica 2 did not save checkpoint " + 2 * K + ": " + r2.describe());
+                    FillService.resultValue(client.invoke(FillService.write(i % 900, 3, i), false, WAIT));
+                }
+                replicas.remove(r2);
+                r2.close();
+                long saved = PageStore.load(dataDir(dir, 2)).seq();
+
+                ReplicaNode again = start(dir, 2, cfg);
+                replicas.add(again);
+                assertFalse(again.corrupt());
+                assertTrue(again.lastExecuted() >= saved, "starts at its saved checkpoint " + saved + ": " + again.describe());
+                assertTrue(again.stableSeq() >= saved, "its saved checkpoint is stable: " + again.describe());
+                // It executes new requests with the others (catching up by retransmission or a transfer
+                // first) and agrees with them on a checkpoint digest.
+                long checkpoint = (r0.lastExecuted() / K + 2) * K;
+                for (int i = 0; again.lastExecuted() < checkpoint; i++) {
+                    assertTrue(i < 50 * L, "replica 2 did not reach checkpoint " + checkpoint + ": " + again.describe());
+                    long group = r0.lastExecuted();
+                    Await.until("replica 2 to execute up to " + group, WAIT, () -> again.lastExecuted() >= group);
+                    FillService.resultValue(client.invoke(FillService.write(900 + i % 50, 1, 5_000 + i), false, WAIT));
+                }
+                assertTrue(again.executedRequests() > 0, "replica 2 executed requests after its restart");
+                Digest mine = again.checkpointDigest(checkpoint);
+                assertNotNull(mine, "replica 2 took checkpoint " + checkpoint + ": " + again.describe());
+                Await.until("replica 0 to take checkpoint " + checkpoint, WAIT, () -> r0.lastExecuted() >= checkpoint);
+                assertEquals(mine, r0.checkpointDigest(checkpoint));
+            }
+        } finally {
+            for (ReplicaNode r : replicas) r.close();
         }
     }
 

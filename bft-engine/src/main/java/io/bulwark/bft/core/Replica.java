@@ -448,8 +448,22 @@ public final class Replica {
             return;
         }
         if (!validBatch(pp)) return;
+        if (!timely(pp) && s.preparesFor(pp.digest(), primary(), id) < f + 1) {
+            // Section 3 / [6]: backups check the primary's non-deterministic choice, but only a fresh
+            // proposal can be held to our clock. A pre-prepare retransmitted long after it was proposed
+            // (STATUS, to a replica that was cut off) carries its old time: it waits in its slot until
+            // f+1 other backups prepare it — one of them is correct and checked the time when it was fresh.
+            counters.ignore(Ignored.CLOCK_SKEW);
+            s.parked = pp;
+            return;
+        }
         if (unverified != null && !unverified.isEmpty() && !authenticatedHere(s, pp, unverified)) return;
         acceptPrePrepare(s, pp);
+    }
+
+    /** The primary's proposed time is within the allowed skew of our clock. */
+    private boolean timely(PrePrepare pp) {
+        return Math.abs(NonDet.decodeTime(pp.nonDet()) - now) <= cfg.maxClockSkewMs();
     }
 
     private void acceptPrePrepare(Slot s, PrePrepare pp) {
@@ -550,8 +564,6 @@ public final class Replica {
         }
         if (bytes > cfg.maxBatchBytes() + cfg.maxOperationBytes()) { counters.ignore(Ignored.BAD_BATCH); return false; }
         if (!NonDet.isTime(pp.nonDet())) { counters.ignore(Ignored.BAD_BATCH); return false; }
-        // Section 3 / [6]: backups check the primary's non-deterministic choice.
-        if (Math.abs(NonDet.decodeTime(pp.nonDet()) - now) > cfg.maxClockSkewMs()) { counters.ignore(Ignored.CLOCK_SKEW); return false; }
         if (!MessageCodec.batchDigest(batch, pp.nonDet()).equals(pp.digest())) { counters.ignore(Ignored.BAD_BATCH_DIGEST); return false; }
         return true;
     }

@@ -598,4 +598,29 @@ class ReplicaTest {
         // Nobody was passed over for it: fetches sent later still go to the replier named in the damaged DATA.
         assertTrue(sentToItAfter > 0, "replier " + damagedReplier + " still used");
     }
+
+    // ---- the clock-skew check applies to fresh proposals ----
+
+    @Test
+    void aPrePrepareRetransmittedLongAfterItWasProposedIsAcceptedOnFPlusOneOtherBackupsPrepares() {
+        Replica r = new Replica(3, CFG);
+        long proposed = NOW, later = NOW + 10 * CFG.maxClockSkewMs();
+        PrePrepare old = pp(0, 1, proposed, req(4, 1, "a"));
+        // Alone, a proposal whose time is far from our clock is refused (it may be the primary's lie) ...
+        r.receive(later, 0, old);
+        assertFalse(prepared(r.ready(), old, 3));
+        assertEquals(1, r.counters().ignored(Ignored.CLOCK_SKEW));
+        // ... but f+1 other backups prepared it when it was fresh: one of them is correct and checked its time.
+        r.receive(later, 1, new Prepare(0, 1, old.digest(), 1));
+        assertFalse(prepared(r.ready(), old, 3), "one other backup is not enough");
+        r.receive(later, 2, new Prepare(0, 1, old.digest(), 2));
+        assertTrue(prepared(r.ready(), old, 3));
+        // The same when the prepares came first (the STATUS retransmission carries both).
+        Replica q = new Replica(3, CFG);
+        PrePrepare old2 = pp(0, 2, proposed, req(5, 1, "b"));
+        q.receive(later, 1, new Prepare(0, 2, old2.digest(), 1));
+        q.receive(later, 2, new Prepare(0, 2, old2.digest(), 2));
+        q.receive(later, 0, old2);
+        assertTrue(prepared(q.ready(), old2, 3));
+    }
 }

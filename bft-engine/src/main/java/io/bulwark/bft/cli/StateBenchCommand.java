@@ -52,6 +52,10 @@ final class StateBenchCommand implements Callable<Integer> {
                     + "pages fetches them (about a minute and 4 JVMs of -Xmx3g at 1 GiB; default: ${DEFAULT-VALUE}; --no-transfer for quick runs).")
     boolean transfer;
 
+    @Option(names = "--transfer-runs", defaultValue = "1",
+            description = "Transfers, each on a fresh group; the median is reported (default: ${DEFAULT-VALUE}).")
+    int transferRuns;
+
     @Option(names = "--missing-fraction", defaultValue = "0.1", description = "For the transfer: the fraction of the pages the late replica misses (default: ${DEFAULT-VALUE}).")
     double missingFraction;
 
@@ -71,6 +75,7 @@ final class StateBenchCommand implements Callable<Integer> {
         if (reps < 1 || reps > 1000) throw new IllegalArgumentException("--reps must be 1..1000");
         if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0");
         if (!(missingFraction > 0 && missingFraction <= 1)) throw new IllegalArgumentException("--missing-fraction must be in (0, 1]");
+        if (transferRuns < 1 || transferRuns > 20) throw new IllegalArgumentException("--transfer-runs must be 1..20");
         if (transfer && pages > 1 << 20) throw new IllegalArgumentException("the transfer runs on at most " + (1 << 20) + " pages: use --no-transfer");
         int maxModified = 0;
         for (int m : modifiedCounts) {
@@ -161,14 +166,20 @@ final class StateBenchCommand implements Callable<Integer> {
                 row("check_mb_per_cpu_s", "the same per CPU-second this process used", "MiB/cs", perCpu));
     }
 
-    /** One state transfer between real processes (see {@link StateTransferBench}): the fresh replica's figures. */
+    /** State transfers between real processes, each on a fresh group (see {@link StateTransferBench}): the fresh replica's figures. */
     private List<Row> transferRows() throws Exception {
-        StateTransferBench.Result r = StateTransferBench.run(StateTransferBench.Options.defaults().withPages(pages).withMissingFraction(missingFraction),
-                false, System.out);
-        StateTransferBench.Transfer t = r.fresh();
-        return List.of(row("transfer_mb_per_s", "state transfer: " + t.pages() + " pages fetched by a replica process over loopback TCP "
-                                + "(MiB = 2^20 B, its own timing)", "MiB/s", new double[] {t.mbPerSecond()}),
-                row("transfer_loop_cpu_us_per_page", "the fetching replica's event-loop CPU per page", "us", new double[] {t.loopCpu() * 1e6 / t.pages()}));
+        StateTransferBench.Options o = StateTransferBench.Options.defaults().withPages(pages).withMissingFraction(missingFraction);
+        double[] rate = new double[transferRuns], loop = new double[transferRuns];
+        long fetched = 0;
+        for (int i = 0; i < transferRuns; i++) {
+            StateTransferBench.Transfer t = StateTransferBench.run(o, false, System.out).fresh();
+            rate[i] = t.mbPerSecond();
+            loop[i] = t.loopCpu() * 1e6 / t.pages();
+            fetched = t.pages();
+        }
+        return List.of(row("transfer_mb_per_s", "state transfer: " + fetched + " pages fetched by a fresh replica process over loopback TCP "
+                                + "(MiB = 2^20 B, its own timing)", "MiB/s", rate),
+                row("transfer_loop_cpu_us_per_page", "the fetching replica's event-loop CPU per page", "us", loop));
     }
 
     private static long processCpuNanos() {

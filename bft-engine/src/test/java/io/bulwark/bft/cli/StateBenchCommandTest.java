@@ -48,6 +48,9 @@ class StateBenchCommandTest {
         Run r = run("bench", "state", "--pages", "600", "--missing-fraction", "0");
         assertTrue(r.exit() != 0);
         assertTrue(r.err().contains("--missing-fraction must be in (0, 1]"), r.err());
+        Run runs = run("bench", "state", "--pages", "600", "--transfer-runs", "0");
+        assertTrue(runs.exit() != 0);
+        assertTrue(runs.err().contains("--transfer-runs must be 1..20"), runs.err());
         Run big = run("bench", "state", "--pages", Integer.toString((1 << 20) + 1));
         assertTrue(big.exit() != 0);
         assertTrue(big.err().contains("use --no-transfer"), big.err());

@@ -18,18 +18,18 @@ import io.bulwark.bft.net.FrameHandler;
 import io.bulwark.bft.net.Transport;
 import io.bulwark.bft.net.TransportConfig;
 import io.bulwark.bft.service.Service;
-import io.bulwark.bft.state.ReplicatedState;
 import io.bulwark.bft.state.PageStore;
+import io.bulwark.bft.state.ReplicatedState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.BitSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A replica process's runtime: wires the pure {@link Replica} core to the authenticated endpoint,

@@ -19,7 +19,7 @@ public final class BulwarkCli {
     }
 
     /** The command line {@link #run} executes; tests set its output and error writers. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new BulwarkCli());
         // Bad input (options, files) is reported in one clear line, not a stack trace.
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -38,7 +38,7 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "0", description = "Stop after this many seconds; 0 runs until Ctrl-C (default).")
     int duration;
 
-    @Option(names = "--dir", description = "Directory for keys, cluster.conf and replica logs (default: a fresh temporary directory).")
+    @Option(names = "--dir", description = "Directory for keys, cluster.conf, replica logs and saved states (default: a fresh temporary directory).")
     Path dir;
 
     private volatile boolean stopping;
@@ -57,7 +57,8 @@ final class ClusterCommand implements Callable<Integer> {
         System.out.printf("bulwark cluster: n=%d replicas (f=%d), %d clients; keys, config and logs in %s%n", cluster.n(), f, clients, work);
         ProtocolConfig cfg = ProtocolConfig.defaults(f);
         try (ReplicaProcesses replicas = new ReplicaProcesses(); EventLoop loop = EventLoop.start("bulwark-demo-clients")) {
-            for (int i = 0; i < cluster.n(); i++) replicas.start(conf, i, List.of());
+            // Each replica saves its state under the working directory (fresh: --dir must be empty).
+            for (int i = 0; i < cluster.n(); i++) replicas.start(conf, i, List.of("--data-dir", work.resolve("replica-" + i + ".data").toString()));
             replicas.awaitReady(60_000);
             for (int i = 0; i < cluster.n(); i++)
                 System.out.printf("  replica %d: pid %d, 127.0.0.1:%d%n", i, replicas.process(i).pid(), cluster.replica(i).port());

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
  * {@code --pages} 4 KB pages (default 262,144 = 1 GiB), in this process: a checkpoint after
  * modifying N random pages (seeded), the digest cost per modified page, and {@code check()} over
  * the whole state. Every page holds seeded random bytes before anything is measured, and each
- * figure is the median of {@code --reps} runs after a warm-up.
+ * figure is the median of {@code --reps} runs after a warm-up. Last, unless {@code --no-transfer},
+ * {@code transfer_mb_per_s}: the in-process tree is dropped and {@link StateTransferBench} runs real
+ * replica processes over loopback TCP, one of them missing 10% of a state of the same size.
  * <p>
  * Each figure is one {@link Row}; {@link #call} collects them in order and the table and the JSON
  * line are printed from the list, so another measurement (e.g. {@code transfer_mb_per_s}) is one
@@ -45,6 +47,18 @@ final class StateBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for page contents and page choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--transfer", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also measure transfer_mb_per_s: 4 replica processes over loopback, one missing --missing-fraction of the "
+                    + "pages fetches them (about a minute and 4 JVMs of -Xmx3g at 1 GiB; default: ${DEFAULT-VALUE}; --no-transfer for quick runs).")
+    boolean transfer;
+
+    @Option(names = "--transfer-runs", defaultValue = "1",
+            description = "Transfers, each on a fresh group; the median is reported (default: ${DEFAULT-VALUE}).")
+    int transferRuns;
+
+    @Option(names = "--missing-fraction", defaultValue = "0.1", description = "For the transfer: the fraction of the pages the late replica misses (default: ${DEFAULT-VALUE}).")
+    double missingFraction;
+
     @Option(names = "--json", description = "Print the figures as one JSON object on the last line.")
     boolean json;
 
@@ -56,10 +70,13 @@ final class StateBenchCommand implements Callable<Integer> {
     private long seq;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (pages < 1 || pages > PartitionTree.MAX_PAGES) throw new IllegalArgumentException("--pages must be 1.." + PartitionTree.MAX_PAGES);
         if (reps < 1 || reps > 1000) throw new IllegalArgumentException("--reps must be 1..1000");
         if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0");
+        if (!(missingFraction > 0 && missingFraction <= 1)) throw new IllegalArgumentException("--missing-fraction must be in (0, 1]");
+        if (transferRuns < 1 || transferRuns > 20) throw new IllegalArgumentException("--transfer-runs must be 1..20");
+        if (transfer && pages > 1 << 20) throw new IllegalArgumentException("the transfer runs on at most " + (1 << 20) + " pages: use --no-transfer");
         int maxModified = 0;
         for (int m : modifiedCounts) {
             if (m < 1 || m > pages) throw new IllegalArgumentException("--modified values must be 1..--pages (" + pages + ")");
@@ -99,6 +116,11 @@ final class StateBenchCommand implements Callable<Integer> {
         }
         rows.add(perPageRow(largest, maxModified));
         rows.addAll(checkRows(stateMib));
+        if (transfer) {
+            tree = null;   // the replica processes need the memory, not this process
+            System.gc();
+            rows.addAll(transferRows());
+        }
 
         print(rows);
         if (json) System.out.println(json(rows));
@@ -142,6 +164,22 @@ final class StateBenchCommand implements Callable<Integer> {
         }
         return List.of(row("check_mb_per_s", "check(): every page re-hashed against its digest (MiB = 2^20 B)", "MiB/s", rate),
                 row("check_mb_per_cpu_s", "the same per CPU-second this process used", "MiB/cs", perCpu));
+    }
+
+    /** State transfers between real processes, each on a fresh group (see {@link StateTransferBench}): the fresh replica's figures. */
+    private List<Row> transferRows() throws Exception {
+        StateTransferBench.Options o = StateTransferBench.Options.defaults().withPages(pages).withMissingFraction(missingFraction);
+        double[] rate = new double[transferRuns], loop = new double[transferRuns];
+        long fetched = 0;
+        for (int i = 0; i < transferRuns; i++) {
+            StateTransferBench.Transfer t = StateTransferBench.run(o, false, System.out).fresh();
+            rate[i] = t.mbPerSecond();
+            loop[i] = t.loopCpu() * 1e6 / t.pages();
+            fetched = t.pages();
+        }
+        return List.of(row("transfer_mb_per_s", "state transfer: " + fetched + " pages fetched by a fresh replica process over loopback TCP "
+                                + "(MiB = 2^20 B, its own timing)", "MiB/s", rate),
+                row("transfer_loop_cpu_us_per_page", "the fetching replica's event-loop CPU per page", "us", loop));
     }
 
     private static long processCpuNanos() {

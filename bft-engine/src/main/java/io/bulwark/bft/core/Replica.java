@@ -144,6 +144,8 @@ public final class Replica {
     private long pagesTransferred;
     /** Our state is known bad (a page failed its check, or 2f+1 others certified another digest): nothing executes until a transfer repairs it. */
     private boolean corrupt;
+    /** The request timers were held back because we were {@link #behind()}; re-armed when we no longer are. */
+    private boolean timersHeld;
 
     /** A replica with a small state of its own (tests of the protocol alone). */
     public Replica(int id, ProtocolConfig cfg) { this(id, cfg, new ReplicatedState(1, 64)); }
@@ -170,6 +172,35 @@ public final class Replica {
     public static final Digest GENESIS = Digest.ZERO;
 
     // ---- inputs ----
+
+    /**
+     * Before {@link #start}: the state is a saved one, the tree's retained checkpoint {@code seq}
+     * (loaded by the driver, and checked: {@code damaged} if a page failed its digest or the root is
+     * not the one recorded at save). The replica starts as if it had executed up to {@code seq} and
+     * that checkpoint were stable; the protocol log and the view are not saved, so it rejoins like a
+     * replica that fell behind. A damaged state executes nothing: it is repaired by a state transfer
+     * to the next checkpoint f+1 other replicas vouch for (the digests find the pages that differ).
+     */
+    public void restore(long seq, boolean damaged) {
+        if (lastExecuted != 0 || executing != -1 || !log.isEmpty()) throw new IllegalStateException("restore before anything else");
+        if (!tree.holds(seq)) throw new IllegalArgumentException("checkpoint " + seq + " is not the tree's");
+        if (seq == 0 && !damaged) return;   // the initial state
+        checkpoints.clear();
+        if (!damaged) agreedTime = clients.read(state.engine());   // a damaged table is read after the repair
+        lastExecuted = seq;
+        maxCommitted = seq;
+        nextSeq = seq + 1;
+        h = seq;
+        stableSeq = seq;
+        if (!damaged) {
+            CheckpointVotes v = votes(seq);
+            v.mine = new Checkpoint(seq, tree.digest(seq), id);
+            v.byReplica[id] = v.mine.state();
+        } else {
+            corrupt = true;
+            counters.ignore(Ignored.STATE_CORRUPT);
+        }
+    }
 
     /** Starts the replica's timers. */
     public void start(long now) {
@@ -203,6 +234,7 @@ public final class Replica {
         else if (m instanceof Data d) onData(from, d);
         else if (m instanceof AuthFailure af) onAuthFailure(from, af);
         else counters.ignore(Ignored.UNEXPECTED_MESSAGE);
+        resumeTimersIfCaughtUp();
     }
 
     public void timeout(long now, TimerKind kind) {
@@ -217,13 +249,17 @@ public final class Replica {
         } else if (kind == TimerKind.ORDERING && orderingTimerArmed) {
             orderingTimerArmed = false;
             Long oldest = oldestAwaitingOrder();
-            if (oldest != null && viewActive && !isPrimary() && now - oldest >= orderingDeadline()) startViewChange(view + 1);
+            if (behind()) timersHeld = true;
+            else if (oldest != null && viewActive && !isPrimary() && now - oldest >= orderingDeadline()) startViewChange(view + 1);
             else armOrderingTimer();
         } else if (kind == TimerKind.VIEW_CHANGE && viewChangeTimerArmed) {
             viewChangeTimerArmed = false;
-            // [6]: the primary is suspected (a request waited too long), or the new view did not come in time.
-            startViewChange(view + 1);
+            // [6]: the primary is suspected (a request waited too long), or the new view did not come
+            // in time. A request timer that ran out while we were behind says nothing about the primary.
+            if (viewActive && behind()) timersHeld = true;
+            else startViewChange(view + 1);
         }
+        resumeTimersIfCaughtUp();
     }
 
     /**
@@ -262,7 +298,9 @@ public final class Replica {
             clients.write(state.engine(), agreedTime);
             takeCheckpoint(seq, tree.checkpoint(seq));
         }
+        if (target != null && target.seq() <= lastExecuted) maybeTransfer();   // caught up by executing
         afterProgress();
+        resumeTimersIfCaughtUp();
     }
 
     /** The driver finished {@link Action.ExecuteReadOnly}. */
@@ -410,8 +448,22 @@ public final class Replica {
             return;
         }
         if (!validBatch(pp)) return;
+        if (!timely(pp) && s.preparesFor(pp.digest(), primary(), id) < f + 1) {
+            // Section 3 / [6]: backups check the primary's non-deterministic choice, but only a fresh
+            // proposal can be held to our clock. A pre-prepare retransmitted long after it was proposed
+            // (STATUS, to a replica that was cut off) carries its old time: it waits in its slot until
+            // f+1 other backups prepare it — one of them is correct and checked the time when it was fresh.
+            counters.ignore(Ignored.CLOCK_SKEW);
+            s.parked = pp;
+            return;
+        }
         if (unverified != null && !unverified.isEmpty() && !authenticatedHere(s, pp, unverified)) return;
         acceptPrePrepare(s, pp);
+    }
+
+    /** The primary's proposed time is within the allowed skew of our clock. */
+    private boolean timely(PrePrepare pp) {
+        return Math.abs(NonDet.decodeTime(pp.nonDet()) - now) <= cfg.maxClockSkewMs();
     }
 
     private void acceptPrePrepare(Slot s, PrePrepare pp) {
@@ -512,8 +564,6 @@ public final class Replica {
         }
         if (bytes > cfg.maxBatchBytes() + cfg.maxOperationBytes()) { counters.ignore(Ignored.BAD_BATCH); return false; }
         if (!NonDet.isTime(pp.nonDet())) { counters.ignore(Ignored.BAD_BATCH); return false; }
-        // Section 3 / [6]: backups check the primary's non-deterministic choice.
-        if (Math.abs(NonDet.decodeTime(pp.nonDet()) - now) > cfg.maxClockSkewMs()) { counters.ignore(Ignored.CLOCK_SKEW); return false; }
         if (!MessageCodec.batchDigest(batch, pp.nonDet()).equals(pp.digest())) { counters.ignore(Ignored.BAD_BATCH_DIGEST); return false; }
         return true;
     }
@@ -1068,7 +1118,7 @@ public final class Replica {
     private void onData(int from, Data d) {
         if (from < 0 || from >= n || from == id) { counters.ignore(Ignored.NOT_A_REPLICA); return; }
         if (transfer == null) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
-        transfer.onData(from, d, out.list());
+        transfer.onData(d, out.list());
         finishTransferIfDone();
     }
 
@@ -1134,7 +1184,32 @@ public final class Replica {
     /** A backup waiting for requests to execute runs the timer; the primary does not suspect itself. */
     private void armRequestTimer() {
         if (!viewActive || isPrimary() || pending.isEmpty() || viewChangeTimerArmed) return;
+        if (behind()) { timersHeld = true; return; }
         armViewChangeTimer();
+    }
+
+    /**
+     * Whether this replica cannot judge the primary by its own requests: it is fetching or repairing
+     * its state, or f+1 replicas (one of them correct) vouch for a checkpoint above its execution.
+     * Then the pre-prepares of the requests it holds may lie beyond its high water mark and their
+     * execution waits on its catching up, not on the primary, so its ordering and request timers
+     * would make it leave the view alone. It is not behind for long: a transfer reaches the latest
+     * vouched checkpoint, and a group whose primary stops ordering produces no new checkpoints, so
+     * then its timers run again (on fresh deadlines). Meanwhile it still follows the others into a
+     * new view by the f+1 rule, and a NEW-VIEW timer (a view change under way) is never held.
+     */
+    private boolean behind() {
+        return transfer != null || corrupt || (target != null && target.seq() > lastExecuted);
+    }
+
+    /** Called after every input: timers held back while {@link #behind()} start now, with fresh deadlines. */
+    private void resumeTimersIfCaughtUp() {
+        if (!timersHeld || behind()) return;
+        timersHeld = false;
+        if (!viewActive) return;
+        for (Map.Entry<Integer, Long> e : awaitingOrder.entrySet()) e.setValue(now);
+        armRequestTimer();
+        armOrderingTimer();
     }
 
     private void armViewChangeTimer() {
@@ -1155,6 +1230,7 @@ public final class Replica {
         if (!viewActive || isPrimary() || orderingTimerArmed) return;
         Long oldest = oldestAwaitingOrder();
         if (oldest == null) return;
+        if (behind()) { timersHeld = true; return; }
         orderingTimerArmed = true;
         out.add(new Action.SetTimer(TimerKind.ORDERING, Math.max(now, oldest + orderingDeadline())));
     }

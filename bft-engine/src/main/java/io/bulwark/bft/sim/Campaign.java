@@ -24,7 +24,7 @@ public final class Campaign {
                           double wallSeconds, long checkpointsCompared, int linearizabilityExhausted, List<Simulation.Outcome> failures,
                           long viewChanges, int seedsWithViewChange, Map<Adversary, Integer> adversaries,
                           Map<Integer, Map<Adversary, Integer>> adversariesByF, long rejectedPayloads,
-                          long stateTransfers, long pagesTransferred) {
+                          long stateTransfers, long pagesTransferred, long clockSkewRejects) {
         public boolean ok() { return safetyViolations == 0 && livenessFailures == 0; }
 
         public double requestsPerSecond() { return wallSeconds == 0 ? 0 : requestsCommitted / wallSeconds; }
@@ -45,10 +45,10 @@ public final class Campaign {
                     "{\"seeds\":%d,\"requests_committed\":%d,\"safety_violations\":%d,\"liveness_failures\":%d,"
                             + "\"wall_s\":%.3f,\"requests_per_s\":%.0f,\"checkpoints_compared\":%d,\"linearizability_unchecked_keys\":%d,"
                             + "\"view_changes\":%d,\"seeds_with_view_change\":%d,\"rejected_payloads\":%d,"
-                            + "\"state_transfers\":%d,\"pages_transferred\":%d,\"adversaries\":%s}",
+                            + "\"state_transfers\":%d,\"pages_transferred\":%d,\"clock_skew_rejects\":%d,\"adversaries\":%s}",
                     seeds, requestsCommitted, safetyViolations, livenessFailures, wallSeconds, requestsPerSecond(),
                     checkpointsCompared, linearizabilityExhausted, viewChanges, seedsWithViewChange, rejectedPayloads,
-                    stateTransfers, pagesTransferred, adv);
+                    stateTransfers, pagesTransferred, clockSkewRejects, adv);
         }
     }
 
@@ -63,7 +63,7 @@ public final class Campaign {
     public static Summary run(long firstSeed, int seeds, int[] fs, int requests, int clients, boolean wire,
                               List<Adversary> pool, double dropRate, double duplicateRate, PrintStream log) {
         long start = System.nanoTime();
-        long committed = 0, checkpoints = 0, views = 0, rejected = 0, transfers = 0, pages = 0;
+        long committed = 0, checkpoints = 0, views = 0, rejected = 0, transfers = 0, pages = 0, skew = 0;
         int safety = 0, liveness = 0, exhausted = 0, withViewChange = 0;
         Map<Adversary, Integer> exercised = new EnumMap<>(Adversary.class);
         Map<Integer, Map<Adversary, Integer>> byF = new java.util.TreeMap<>();
@@ -78,6 +78,7 @@ public final class Campaign {
             rejected += out.rejected();
             transfers += out.stateTransfers();
             pages += out.pagesTransferred();
+            skew += out.clockSkewRejects();
             if (out.maxView() > 0) withViewChange++;
             for (Adversary a : out.adversaries()) {
                 exercised.merge(a, 1, Integer::sum);
@@ -98,6 +99,6 @@ public final class Campaign {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         return new Summary(seeds, committed, safety, liveness, wall, checkpoints, exhausted, failures, views, withViewChange,
-                exercised, byF, rejected, transfers, pages);
+                exercised, byF, rejected, transfers, pages, skew);
     }
 }

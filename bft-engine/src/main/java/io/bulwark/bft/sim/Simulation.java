@@ -72,7 +72,7 @@ public final class Simulation {
     public record Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
                           String livenessFailure, int checkpointsCompared, boolean linearizabilityExhausted,
                           String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
-                          long stateTransfers, long pagesTransferred) {
+                          long stateTransfers, long pagesTransferred, long clockSkewRejects) {
         public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null; }
     }
 
@@ -244,16 +244,17 @@ public final class Simulation {
         long maxView = 0, rejected = 0;
         for (SimReplica r : replicas) if (r.correct()) maxView = Math.max(maxView, r.core.view());
         for (Link l : links) rejected += l.rejected();
-        long transfers = 0, pages = 0;
+        long transfers = 0, pages = 0, skew = 0;
         for (SimReplica r : replicas) {
             if (!r.correct()) continue;
             transfers += r.core.transfersCompleted();
             pages += r.core.pagesTransferred();
+            skew += r.core.counters().ignored(io.bulwark.bft.core.Ignored.CLOCK_SKEW);
         }
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.exhausted(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
-                maxView, adversaries.exercised(), rejected, transfers, pages);
+                maxView, adversaries.exercised(), rejected, transfers, pages, skew);
     }
 
     /**

@@ -347,6 +347,23 @@ public final class PartitionTree {
         return tuple(level, index);
     }
 
+    /**
+     * Whether the working tree's entry for (level, index) has {@code digest}: {@link #local} without
+     * building a Partition (a transfer compares every child of every META-DATA it gets).
+     */
+    public boolean localDigestIs(int level, int index, Digest digest) {
+        checkPartition(level, index);
+        refresh();
+        return Arrays.equals(digests[level], index * D, index * D + D, digest.bytes(), 0, D);
+    }
+
+    /** The working tree's lm for (level, index). */
+    public long localLm(int level, int index) {
+        checkPartition(level, index);
+        refresh();
+        return lms[level][index];
+    }
+
     /** The working tree's children of interior partition (level, index), in index order. */
     public List<Partition> localChildren(int level, int index) {
         checkInterior(level, index);
@@ -356,16 +373,28 @@ public final class PartitionTree {
         return out;
     }
 
-    /** A page fetched and verified by the caller against {@code pageDigest(page, lm, value)}. */
+    /** A fetched page: its digest H(page, lm, value) is computed here. */
     public void installPage(int page, long lm, byte[] value) {
+        checkValue(value);
+        installVerified(page, lm, value.clone(), pageDigest(page, lm, value));
+    }
+
+    /**
+     * A fetched page that the caller has already checked against {@code digest} = H(page, lm, value)
+     * (the transfer checks every DATA before installing it): the page is not hashed again, and
+     * {@code value} may become the page (not copied) — the caller must not use it afterwards.
+     */
+    public void installVerified(int page, long lm, byte[] value, Digest digest) {
         checkPage(page);
         requireTransfer("installPage");
         checkValue(value);
+        Objects.requireNonNull(digest, "digest");
         if (lm < 0) throw new IllegalArgumentException("page " + page + ": lm " + lm + " is not a checkpoint");
+        // An allocated array is never replaced (see pages), so it takes the bytes; otherwise the
+        // value becomes the page, unless it is all zero (a page never allocated).
         if (pages[page] != null) System.arraycopy(value, 0, pages[page], 0, PAGE_SIZE);
-        else if (!isZero(value)) pages[page] = value.clone();
-        byte[] now = pages[page] == null ? ZERO_PAGE : pages[page];
-        setPage(page, lm, pageDigest(page, lm, now).bytes());
+        else if (!isZero(value)) pages[page] = value;
+        setPage(page, lm, digest.bytes());
     }
 
     /** If H(page, lm, local value) equals {@code digest}, takes lm and returns true (nothing to fetch). */
@@ -399,6 +428,23 @@ public final class PartitionTree {
         lms[leafLevel][page] = lm;
         System.arraycopy(digest, 0, digests[leafLevel], page * D, D);
         stale[leafLevel - 1].set(page / FANOUT);
+    }
+
+    /**
+     * Pages whose working tuple differs from the given (lm, digest) per page, or that were modified
+     * since the last checkpoint (their working digest is not computed yet). A page in neither has
+     * not changed since those tuples were taken, so its tuple at any retained checkpoint is the
+     * same. For {@link PageStore}: a scan of the leaf arrays, no hashing.
+     */
+    BitSet leafTuplesDiffering(long[] lm, byte[] digest) {
+        if (lm.length != pageCount || digest.length != pageCount * D) throw new IllegalArgumentException("tuples for " + lm.length + " pages");
+        BitSet out = (BitSet) dirty.clone();
+        long[] mine = lms[leafLevel];
+        byte[] d = digests[leafLevel];
+        for (int p = 0; p < pageCount; p++) {
+            if (mine[p] != lm[p] || !Arrays.equals(d, p * D, p * D + D, digest, p * D, p * D + D)) out.set(p);
+        }
+        return out;
     }
 
     // ---- checking ----

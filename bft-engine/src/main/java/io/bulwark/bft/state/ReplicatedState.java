@@ -23,16 +23,29 @@ public final class ReplicatedState {
      * @param servicePages pages the service gets
      * @param maxClients   most clients whose last reply the engine remembers (the configured clients)
      */
-    public ReplicatedState(int servicePages, int maxClients) {
+    public ReplicatedState(int servicePages, int maxClients) { this(servicePages, maxClients, null); }
+
+    /** The same over {@code tree} (a saved state loaded back), which must have exactly {@link #totalPages} pages; null: a fresh tree. */
+    public ReplicatedState(int servicePages, int maxClients, PartitionTree tree) {
         if (servicePages < 1) throw new IllegalArgumentException("the service needs at least one page");
         if (maxClients < 1) throw new IllegalArgumentException("at least one client");
-        long engineBytes = ENGINE_HEADER_BYTES + (long) maxClients * CLIENT_ENTRY_BYTES;
-        int enginePages = (int) ((engineBytes + PartitionTree.PAGE_SIZE - 1) / PartitionTree.PAGE_SIZE);
-        if ((long) servicePages + enginePages > Integer.MAX_VALUE / 2) throw new IllegalArgumentException("state too large");
-        this.tree = new PartitionTree(servicePages + enginePages);
-        this.service = new PagedState(tree, 0, servicePages);
-        this.engine = new PagedState(tree, servicePages, enginePages);
+        int total = totalPages(servicePages, maxClients);
+        if (tree != null && tree.pageCount() != total)
+            throw new IllegalArgumentException("a saved state of " + tree.pageCount() + " pages, but " + servicePages + " service pages and "
+                    + maxClients + " clients need " + total);
+        int enginePages = total - servicePages;
+        this.tree = tree != null ? tree : new PartitionTree(total);
+        this.service = new PagedState(this.tree, 0, servicePages);
+        this.engine = new PagedState(this.tree, servicePages, enginePages);
         this.maxClients = maxClients;
+    }
+
+    /** Pages of the whole state: the service's and the engine's (the client table). */
+    public static int totalPages(int servicePages, int maxClients) {
+        long engineBytes = ENGINE_HEADER_BYTES + (long) maxClients * CLIENT_ENTRY_BYTES;
+        long enginePages = (engineBytes + PartitionTree.PAGE_SIZE - 1) / PartitionTree.PAGE_SIZE;
+        if (servicePages + enginePages > Integer.MAX_VALUE / 2) throw new IllegalArgumentException("state too large");
+        return (int) (servicePages + enginePages);
     }
 
     public PartitionTree tree() { return tree; }

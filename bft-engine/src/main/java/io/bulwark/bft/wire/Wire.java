@@ -5,6 +5,7 @@ import io.bulwark.bft.msg.AuthFailure;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.msg.Commit;
+import io.bulwark.bft.msg.Data;
 import io.bulwark.bft.msg.DecodeException;
 import io.bulwark.bft.msg.Fetch;
 import io.bulwark.bft.msg.FetchBatch;
@@ -71,10 +72,10 @@ public final class Wire {
         return seal(m, self, AuthKind.AUTHENTICATOR, -1);
     }
 
-    /** A message from this principal to {@code receiver} with a single MAC. */
+    /** A message from this principal to {@code receiver} with a single MAC (DATA with none, see {@link Frame#allowed}). */
     public byte[] sealTo(int receiver, Message m) {
         if (receiver < 0 || receiver == self) throw new IllegalArgumentException("receiver " + receiver);
-        return seal(m, self, AuthKind.MAC, receiver);
+        return seal(m, self, m instanceof Data ? AuthKind.NONE : AuthKind.MAC, receiver);
     }
 
     /**

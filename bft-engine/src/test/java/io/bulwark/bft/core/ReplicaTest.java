@@ -482,4 +482,145 @@ class ReplicaTest {
         assertEquals(ClientQuarantine.MAX_CLIENTS, small.tracked());
         assertEquals(0, small.offences(10), "the first record, expiring first, was evicted");
     }
+
+    // ---- a replica behind the group does not judge the primary ----
+
+    private static boolean leftTheView(List<Action> out) {
+        return out.stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange);
+    }
+
+    @Test
+    void aReplicaFetchingStateRunsNoRequestTimersAndDoesNotLeaveTheViewAlone() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        // f+1 replicas report a checkpoint far beyond our log: we fetch it (the primary's pre-prepares
+        // for requests we hold lie beyond our high water mark, so we would never see them ordered).
+        Digest far = Digests.of("far".getBytes());
+        r.receive(NOW, 2, new Checkpoint(40, far, 2));
+        r.receive(NOW, 3, new Checkpoint(40, far, 3));
+        assertTrue(r.transferring());
+        r.ready();
+        r.receive(NOW, 4, req(4, 1, "a"));
+        assertTrue(r.ready().stream().noneMatch(a -> a instanceof Action.SetTimer t && t.kind() != TimerKind.STATUS),
+                "no ordering or request timer while transferring");
+        long late = NOW + 10 * CFG.viewChangeTimeoutMs();
+        r.timeout(late, TimerKind.ORDERING);
+        r.timeout(late, TimerKind.VIEW_CHANGE);
+        r.receive(late, 0, pp(0, 41, late, req(4, 1, "a")));   // beyond our window: ignored
+        assertFalse(leftTheView(r.ready()));
+        assertEquals(0, r.view());
+        assertTrue(r.viewActive());
+        assertEquals(0, r.viewChangesStarted());
+    }
+
+    @Test
+    void aReplicaBehindAVouchedCheckpointSuspectsThePrimaryOnceItHasCaughtUp() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        // Checkpoint 4 is vouched for by f+1 others; we have executed nothing yet: behind, but within
+        // reach of the log, so no transfer.
+        Digest theirs = Digests.of("theirs".getBytes());
+        r.receive(NOW, 2, new Checkpoint(4, theirs, 2));
+        r.receive(NOW, 3, new Checkpoint(4, theirs, 3));
+        assertFalse(r.transferring());
+        r.receive(NOW, 4, req(4, 1, "a"));
+        assertTrue(r.ready().stream().noneMatch(a -> a instanceof Action.SetTimer t && t.kind() == TimerKind.ORDERING));
+        r.timeout(NOW + CFG.viewChangeTimeoutMs(), TimerKind.ORDERING);
+        assertFalse(leftTheView(r.ready()));
+
+        // We catch up by executing batches 1..4 (other clients' requests); client 4's stays unordered.
+        long t = NOW + 100;
+        for (long seq = 1; seq <= 4; seq++) {
+            PrePrepare p = pp(0, seq, t, req(5, seq, "op" + seq));
+            r.receive(t, 0, p);
+            r.receive(t, 2, new Prepare(0, seq, p.digest(), 2));
+            r.receive(t, 0, new Commit(0, seq, p.digest(), 0));
+            r.receive(t, 2, new Commit(0, seq, p.digest(), 2));
+            r.ready();
+            r.executed(t, seq, List.of(new byte[] {1}));
+        }
+        assertEquals(4, r.lastExecuted());
+        // No longer behind: the ordering deadline starts now, and a primary that still does not order
+        // the request is suspected.
+        Action.SetTimer ordering = r.ready().stream().filter(a -> a instanceof Action.SetTimer s && s.kind() == TimerKind.ORDERING)
+                .map(a -> (Action.SetTimer) a).findFirst().orElseThrow();
+        assertEquals(t + CFG.viewChangeTimeoutMs() / 4, ordering.deadline(), "a fresh deadline from catching up");
+        r.timeout(ordering.deadline(), TimerKind.ORDERING);
+        assertTrue(leftTheView(r.ready()));
+        assertEquals(1, r.view());
+    }
+
+    // ---- state transfer: DATA without a MAC ----
+
+    @Test
+    void aDataThatFailsItsDigestIsFetchedAgainElsewhereAndNobodyIsBlamed() {
+        io.bulwark.bft.state.ReplicatedState src = new io.bulwark.bft.state.ReplicatedState(600, 4);
+        for (int p = 0; p < 600; p++) src.service().modify(p)[p % 4096] = (byte) (p | 1);   // more pages than fetches in flight
+        Digest d40 = src.tree().checkpoint(40);
+        Replica r = new Replica(1, CFG, new io.bulwark.bft.state.ReplicatedState(600, 4));
+        r.start(NOW);
+        r.receive(NOW, 2, new Checkpoint(40, d40, 2));
+        r.receive(NOW, 3, new Checkpoint(40, d40, 3));
+        assertTrue(r.transferring());
+
+        // Answer every FETCH from the source; the first DATA arrives damaged, in its replier's name.
+        record Sent(long order, Action.Send send) {}
+        java.util.ArrayDeque<Sent> fetches = new java.util.ArrayDeque<>();
+        java.util.Map<Integer, List<Integer>> fetchedFrom = new java.util.HashMap<>();
+        long sends = 0, damagedAt = Long.MAX_VALUE;
+        int damaged = -1, damagedReplier = -1, sentToItAfter = 0;
+        for (List<Action> out = r.ready(); ; out = r.ready()) {
+            for (Action a : out) if (a instanceof Action.Send s && s.message() instanceof io.bulwark.bft.msg.Fetch) fetches.add(new Sent(sends++, s));
+            if (fetches.isEmpty()) break;
+            Sent next = fetches.poll();
+            Action.Send s = next.send();
+            io.bulwark.bft.msg.Fetch fe = (io.bulwark.bft.msg.Fetch) s.message();
+            if (next.order() > damagedAt && s.to() == damagedReplier) sentToItAfter++;
+            if (fe.level() < src.tree().leafLevel()) {
+                r.receive(NOW, s.to(), new io.bulwark.bft.msg.MetaData(40, fe.level(), fe.index(), s.to(), src.tree().children(40, fe.level(), fe.index())));
+                continue;
+            }
+            fetchedFrom.computeIfAbsent(fe.index(), k -> new java.util.ArrayList<>()).add(s.to());
+            byte[] value = src.tree().pageAt(40, fe.index());
+            if (damaged < 0) {
+                damaged = fe.index();
+                damagedReplier = s.to();
+                damagedAt = sends - 1;
+                value[0] ^= 1;
+            }
+            r.receive(NOW, s.to(), new io.bulwark.bft.msg.Data(fe.index(), value));
+        }
+        assertFalse(r.transferring(), "the transfer completed");
+        assertEquals(40, r.lastExecuted());
+        List<Integer> repliers = fetchedFrom.get(damaged);
+        assertEquals(2, repliers.size(), "the damaged page was fetched again: " + repliers);
+        assertTrue(repliers.get(0) != repliers.get(1), "from another replier: " + repliers);
+        // Nobody was passed over for it: fetches sent later still go to the replier named in the damaged DATA.
+        assertTrue(sentToItAfter > 0, "replier " + damagedReplier + " still used");
+    }
+
+    // ---- the clock-skew check applies to fresh proposals ----
+
+    @Test
+    void aPrePrepareRetransmittedLongAfterItWasProposedIsAcceptedOnFPlusOneOtherBackupsPrepares() {
+        Replica r = new Replica(3, CFG);
+        long proposed = NOW, later = NOW + 10 * CFG.maxClockSkewMs();
+        PrePrepare old = pp(0, 1, proposed, req(4, 1, "a"));
+        // Alone, a proposal whose time is far from our clock is refused (it may be the primary's lie) ...
+        r.receive(later, 0, old);
+        assertFalse(prepared(r.ready(), old, 3));
+        assertEquals(1, r.counters().ignored(Ignored.CLOCK_SKEW));
+        // ... but f+1 other backups prepared it when it was fresh: one of them is correct and checked its time.
+        r.receive(later, 1, new Prepare(0, 1, old.digest(), 1));
+        assertFalse(prepared(r.ready(), old, 3), "one other backup is not enough");
+        r.receive(later, 2, new Prepare(0, 1, old.digest(), 2));
+        assertTrue(prepared(r.ready(), old, 3));
+        // The same when the prepares came first (the STATUS retransmission carries both).
+        Replica q = new Replica(3, CFG);
+        PrePrepare old2 = pp(0, 2, proposed, req(5, 1, "b"));
+        q.receive(later, 1, new Prepare(0, 2, old2.digest(), 1));
+        q.receive(later, 2, new Prepare(0, 2, old2.digest(), 2));
+        q.receive(later, 0, old2);
+        assertTrue(prepared(q.ready(), old2, 3));
+    }
 }

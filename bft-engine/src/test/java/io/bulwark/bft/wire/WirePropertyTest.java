@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.bulwark.bft.msg.Allocation;
 import io.bulwark.bft.msg.CodecLimits;
+import io.bulwark.bft.msg.Data;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.NewKey;
@@ -217,6 +218,16 @@ class WirePropertyTest {
                     } else {
                         Opened.Accepted a = assertInstanceOf(Opened.Accepted.class, o, where);
                         assertTrue(RandomMessages.sameRequest(q, (Request) a.message()), where);
+                    }
+                } else if (s.message() instanceof Data) {
+                    // DATA carries no MAC (the fetcher checks its digest, section 4.6.2): a flip gives
+                    // another DATA (a flip in the header's sender field: the same one in another
+                    // replica's name), or a rejection; never anything else.
+                    if (o instanceof Opened.Accepted a) {
+                        Data d = assertInstanceOf(Data.class, a.message(), where);
+                        assertTrue(at < Frame.HEADER_BYTES || !RandomMessages.same(s.message(), d), where);
+                    } else {
+                        rejected(o);
                     }
                 } else if (o instanceof Opened.Accepted a) {
                     assertTrue(at >= Frame.HEADER_BYTES, where);

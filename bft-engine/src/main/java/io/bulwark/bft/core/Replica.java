@@ -146,11 +146,21 @@ public final class Replica {
     private boolean corrupt;
     /** The request timers were held back because we were {@link #behind()}; re-armed when we no longer are. */
     private boolean timersHeld;
+    /**
+     * Per replica, the view and the highest sequence number it prepared or committed in that view
+     * above our window: f+1 of them in our view show that the group orders requests past our high
+     * water mark, so we are behind (see {@link #behind()}).
+     */
+    private final long[] aheadView;
+    private final long[] aheadSeq;
 
     /** A replica with a small state of its own (tests of the protocol alone). */
     public Replica(int id, ProtocolConfig cfg) { this(id, cfg, new ReplicatedState(1, 64)); }
 
     public Replica(int id, ProtocolConfig cfg, ReplicatedState state) {
+        this.aheadView = new long[cfg.n()];
+        this.aheadSeq = new long[cfg.n()];
+        java.util.Arrays.fill(aheadView, -1);
         this.cfg = cfg;
         this.state = state;
         this.tree = state.tree();
@@ -569,7 +579,9 @@ public final class Replica {
     }
 
     private void onPrepare(int from, Prepare p) {
-        if (!fromReplica(from, p.replica()) || !acceptable(p.view(), p.seq())) return;
+        if (!fromReplica(from, p.replica())) return;
+        noteAhead(from, p.view(), p.seq());
+        if (!acceptable(p.view(), p.seq())) return;
         if (from == primary()) { counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
         Slot s = slot(p.seq());
         if (s.prepares[from] == null) s.prepares[from] = p.digest();
@@ -581,6 +593,7 @@ public final class Replica {
     private void onCommit(int from, Commit c) {
         if (!fromReplica(from, c.replica())) return;
         if (c.seq() > lastExecuted && c.seq() <= h && c.view() < view) { onCatchUpCommit(from, c); return; }
+        noteAhead(from, c.view(), c.seq());
         if (!acceptable(c.view(), c.seq())) return;
         Slot s = slot(c.seq());
         if (s.commits[from] == null) s.commits[from] = c.digest();
@@ -1199,7 +1212,30 @@ public final class Replica {
      * new view by the f+1 rule, and a NEW-VIEW timer (a view change under way) is never held.
      */
     private boolean behind() {
-        return transfer != null || corrupt || (target != null && target.seq() > lastExecuted);
+        return transfer != null || corrupt || (target != null && target.seq() > lastExecuted) || groupBeyondWindow();
+    }
+
+    /** An authenticated PREPARE or COMMIT of replica {@code from} in view {@code v} for {@code seq}. */
+    private void noteAhead(int from, long v, long seq) {
+        if (v != view || seq <= h + cfg.logSize()) return;
+        if (aheadView[from] != v || aheadSeq[from] < seq) {
+            aheadView[from] = v;
+            aheadSeq[from] = seq;
+        }
+    }
+
+    /**
+     * f+1 other replicas (one of them correct) prepared or committed in our view a sequence number
+     * above our high water mark: the primary is ordering, we are the one behind. Between the
+     * checkpoints that {@code target} reports, this is what tells a slow replica that the requests it
+     * holds are ordered beyond its window (a replica starved of CPU fell up to L behind on a loaded
+     * machine and left the view alone). f faulty replicas cannot fake it.
+     */
+    private boolean groupBeyondWindow() {
+        int ahead = 0;
+        for (int j = 0; j < aheadView.length; j++)
+            if (j != id && aheadView[j] == view && aheadSeq[j] > h + cfg.logSize()) ahead++;
+        return ahead >= f + 1;
     }
 
     /** Called after every input: timers held back while {@link #behind()} start now, with fresh deadlines. */

@@ -550,6 +550,33 @@ class ReplicaTest {
         assertEquals(1, r.view());
     }
 
+    @Test
+    void aReplicaWhoseWindowTheGroupHasPassedDoesNotSuspectThePrimary() {
+        // f+1 others commit in our view beyond our high water mark: the primary orders, we are behind.
+        Replica slow = new Replica(1, CFG);
+        slow.start(NOW);
+        slow.receive(NOW, 4, req(4, 1, "a"));
+        slow.ready();
+        long beyond = CFG.logSize() + 5;
+        Digest d = Digests.of("batch".getBytes());
+        slow.receive(NOW, 2, new Commit(0, beyond, d, 2));
+        slow.receive(NOW, 3, new Commit(0, beyond, d, 3));
+        long late = NOW + 10 * CFG.viewChangeTimeoutMs();
+        slow.timeout(late, TimerKind.ORDERING);
+        slow.timeout(late, TimerKind.VIEW_CHANGE);
+        assertFalse(leftTheView(slow.ready()));
+        assertEquals(0, slow.viewChangesStarted());
+
+        // One replica's claim is not enough: it may be the faulty one.
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        r.receive(NOW, 4, req(4, 1, "a"));
+        r.ready();
+        r.receive(NOW, 3, new Commit(0, beyond, d, 3));
+        r.timeout(late, TimerKind.ORDERING);
+        assertTrue(leftTheView(r.ready()), "a primary that orders nothing is still suspected");
+    }
+
     // ---- state transfer: DATA without a MAC ----
 
     @Test

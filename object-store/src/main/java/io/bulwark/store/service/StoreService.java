@@ -82,9 +82,13 @@ public final class StoreService implements Service {
         this(definition, ProtocolConfig.defaults(1).maxResultBytes());
     }
 
-    /** @param maxResultBytes the engine's limit on result bytes: a larger result is refused (and rolled back) */
+    /**
+     * @param maxResultBytes the engine's limit on result bytes: a larger result is refused (and rolled
+     *                       back), and failure replies are cut to fit it
+     */
     public StoreService(StoreDefinition definition, int maxResultBytes) {
-        if (maxResultBytes < 64) throw new IllegalArgumentException("max result bytes must be at least 64");
+        if (maxResultBytes < Reply.MIN_FAILURE_BYTES)
+            throw new IllegalArgumentException("max result bytes must be at least " + Reply.MIN_FAILURE_BYTES + " (a failure reply must fit)");
         this.definition = definition;
         this.codec = definition.codec();
         this.policy = definition.accessPolicy();
@@ -113,11 +117,11 @@ public final class StoreService implements Service {
         try {
             return Reply.ok(run(operation, client, nonDet, readOnly));
         } catch (StoreException e) {
-            return Reply.failure(e);
+            return Reply.failure(e, maxResultBytes);   // cut to fit the engine's limit, or the client would drop it as malformed
         } catch (RuntimeException e) {
             // The store's own machinery failed (storage full, a value the codec refuses): deterministic, so reported like
             // an operation's failure — with the message only where it is not the JVM's (OperationFailedException.of).
-            return Reply.failure(OperationFailedException.of(e));
+            return Reply.failure(OperationFailedException.of(e), maxResultBytes);
         }
     }
 

@@ -119,6 +119,30 @@ class OperationParameterValidationTest {
         }
     }
 
+    @Test
+    void aFailureReplyFitsASmallResultLimitAndCountsTheViolationsLeftOut() {
+        int limit = 128;
+        ServiceHarness small = new ServiceHarness(
+                StoreDefinition.builder().entities(Account.class).values(Order.class).operations(new Payments()).build(), limit);
+        byte[] request = r.request("pay", " ", "", 0L);
+        List<Violation> all = assertInstanceOf(ValidationException.class, ServiceHarness.failure(r.ordered(CLIENT, T0, request))).violations();
+        assertEquals(3, all.size());
+        Digest before = small.checkpoint();
+        byte[] reply = small.ordered(CLIENT, T0, request);
+        assertTrue(reply.length <= limit, reply.length + " bytes");
+        ValidationException cut = assertInstanceOf(ValidationException.class, ServiceHarness.failure(reply));
+        int kept = cut.violations().size();
+        assertTrue(kept >= 1 && kept < all.size(), "some fit, not all: " + kept);
+        assertEquals(all.subList(0, kept), cut.violations(), "the first ones, whole");
+        assertEquals(all.size() - kept, cut.omitted());
+        assertTrue(cut.getMessage().endsWith(" and " + cut.omitted() + " more"), cut.getMessage());
+        assertEquals(before, small.checkpoint());
+        // Other failures too: an unknown operation's name comes back in the message, cut to fit.
+        byte[] unknown = small.ordered(CLIENT, T0, new RequestEnvelope("x".repeat(120), List.of()).encode());
+        assertTrue(unknown.length <= limit, unknown.length + " bytes");
+        assertTrue(ServiceHarness.failure(unknown).getMessage().startsWith("unknown operation 'xxx"));
+    }
+
     /** Operations whose parameter constraints break Bean Validation's rules (an override may not add any). */
     public interface Api {
         long charge(Tx tx, long amount);

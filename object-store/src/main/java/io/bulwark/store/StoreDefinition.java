@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * Everything that defines a store: its entity classes, the value classes its entities and operation
  * arguments use, its operations and its access policy. From them it builds the codec (entity and
- * value classes registered), the {@link EntityStore} and the {@link OperationRegistry}.
+ * value classes registered), the {@link EntityStore} and the {@link OperationRegistry}, and checks the
+ * operations' parameter constraints.
  * <p>
  * Replicas and clients must build their definitions from the same classes (in any order: the codec's
  * class ids derive from class names, see {@code codec.TypeIds}, and the stored schema is sorted by
@@ -36,6 +37,8 @@ public final class StoreDefinition {
         this.codec = codec.build();
         this.entityStore = new EntityStore(this.codec, entityClasses);
         this.operations = OperationRegistry.of(b.operationObjects);
+        // Parameter constraints declared against Bean Validation's rules fail here, not at the first request.
+        for (var op : operations.operations().values()) entityStore.validator().constrainsParameters(op.target().getClass(), op.method());
         this.accessPolicy = b.accessPolicy;
     }
 

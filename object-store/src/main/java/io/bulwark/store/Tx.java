@@ -51,9 +51,31 @@ public interface Tx {
      * A page of entities ordered by {@code field} (the id, or an indexed field; ties in id order),
      * from {@code fromInclusive} to {@code toExclusive} (null: unbounded), skipping {@code offset}
      * and returning at most {@code limit}.
+     * <p>
+     * Cost: the skipped entries are walked one by one (though not loaded), so a page costs
+     * O(log n + offset + limit) and paging through n entities this way costs O(n&sup2; / limit). The offset
+     * usually comes from a client, who can thus make every request walk the whole index. To read
+     * many pages, resume after the last entity returned with {@link #rangeAfter}, whose cost does not
+     * depend on how far into the range the page is.
      */
     <T> List<T> range(Class<T> type, String field, Object fromInclusive, Object toExclusive,
                       boolean descending, long offset, int limit);
+
+    /**
+     * Keyset paging: the first {@code limit} entities of the same range and order as {@link #range}
+     * that come strictly <em>after</em> the position ({@code afterValue}, {@code afterId}) in that order
+     * — descending, "after" means smaller. The position is the last entity of the previous page: its
+     * value of {@code field} (null is a value: nulls sort first ascending, last descending) and its id.
+     * Because ties are in id order, entities sharing a value are split across pages without loss or
+     * repetition. With {@code afterId} null there is no position: the first page (then
+     * {@code afterValue} must be null too). Ordered by the id itself, the position is the id alone:
+     * {@code afterValue} is null or the same id.
+     * <p>
+     * The entity at the position need not exist any more (removed between pages): paging goes on from
+     * where it was. Each page costs O(log n + limit), wherever it is in the range.
+     */
+    <T> List<T> rangeAfter(Class<T> type, String field, Object fromInclusive, Object toExclusive,
+                           boolean descending, Object afterValue, Object afterId, int limit);
 
     /** The agreed time of this operation (never goes backwards from one operation to the next). */
     Instant now();

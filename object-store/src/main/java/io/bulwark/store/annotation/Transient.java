@@ -8,7 +8,9 @@ import java.lang.annotation.Target;
 
 /**
  * A field the store does not keep: not part of the schema, not stored, never compared for changes.
- * Fields with the {@code transient} modifier are treated the same way.
+ * Fields with the {@code transient} modifier are treated the same way. Other annotations of this name
+ * (such as {@code jakarta.persistence.Transient}) are refused on an entity's fields: the codec would
+ * skip such a field while the store kept it.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

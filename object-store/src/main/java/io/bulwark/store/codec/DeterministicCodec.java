@@ -23,7 +23,10 @@ import java.util.Objects;
  * LocalDate, LocalDateTime, LocalTime, Duration, primitive arrays, any JDK List (decoded as
  * ArrayList), Set (LinkedHashSet, or TreeSet if it was sorted in natural order), Map (LinkedHashMap,
  * or TreeMap), and arrays of any of these or of registered classes. Records, enums (by constant name)
- * and plain classes with a no-argument constructor must be registered.
+ * and plain classes with a no-argument constructor must be registered. A plain class is encoded by its
+ * instance fields, except those with the {@code transient} modifier and those carrying any annotation
+ * whose simple name is {@code Transient} (Bulwark's, or {@code jakarta.persistence.Transient}); on
+ * decoding they keep what the no-argument constructor gives them.
  * <p>
  * Limits: the graph's depth (a cycle is reported as such), the bytes on both sides, and the size of
  * BigDecimal and BigInteger values ({@link NumberLimits}) on both sides. On input every

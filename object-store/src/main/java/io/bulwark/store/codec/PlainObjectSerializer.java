@@ -20,7 +20,9 @@ import java.util.List;
  * specified order, so the order is fixed here. Static and {@code transient} fields are skipped, and so
  * are fields carrying an annotation named {@code Transient} (Bulwark's own, Jakarta Persistence's):
  * state the application marks as not persistent is not encoded. Decoding uses the class's no-argument
- * constructor (of any visibility), so skipped fields keep their initialisers.
+ * constructor (of any visibility), so skipped fields keep their initialisers. For an entity class this
+ * is the same set of fields the store stores: {@code schema.EntityModel} refuses a persistent field
+ * with a {@code Transient} annotation other than Bulwark's.
  */
 final class PlainObjectSerializer extends Serializer<Object> {
     private final Class<?> type;

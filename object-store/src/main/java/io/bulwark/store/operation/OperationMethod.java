@@ -34,11 +34,8 @@ public record OperationMethod(String name, boolean readOnly, Access access, Obje
      */
     public Object invoke(Tx tx, Object... args) {
         checkArguments(args);
-        Object[] all = new Object[args.length + 1];
-        all[0] = tx;
-        System.arraycopy(args, 0, all, 1, args.length);
         try {
-            return method.invoke(target, all);
+            return method.invoke(target, withTx(tx, args));
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof StoreException s) throw s;
@@ -47,6 +44,14 @@ public record OperationMethod(String name, boolean readOnly, Access access, Obje
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("operation " + name + " became inaccessible", e);
         }
+    }
+
+    /** What the method is invoked with: the transaction, then the arguments. */
+    public static Object[] withTx(Tx tx, Object[] args) {
+        Object[] all = new Object[args.length + 1];
+        all[0] = tx;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return all;
     }
 
     /** {@link BadRequestException} unless {@code args} fit this operation's parameters. */

@@ -8,6 +8,7 @@ import io.bulwark.store.annotation.Transient;
 import io.bulwark.store.annotation.Version;
 import io.bulwark.store.key.KeyEncoding;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -25,7 +26,10 @@ import java.util.Optional;
  * and field): annotated {@link Entity}; a concrete, non-record top-level or static nested class with a
  * no-argument constructor (the store creates instances when it reads records); persistent fields are
  * all non-static fields of the class and its superclasses except {@link Transient} ones and those with
- * the {@code transient} modifier, and are not final (the store sets them); exactly one {@link Id} of
+ * the {@code transient} modifier, and are not final (the store sets them); no persistent field carries
+ * another annotation named {@code Transient} (such as {@code jakarta.persistence.Transient}: the codec
+ * skips any field so annotated, so a copy sent by a client and merged would silently lose its value —
+ * one rule for both: use Bulwark's {@code @Transient} or the modifier); exactly one {@link Id} of
  * type long, Long, int, Integer, String or UUID, {@link GeneratedValue} only on an integral id; at most
  * one {@link Version} of type long, Long, int or Integer; {@link Indexed} only on a non-id field with a
  * key encoding ({@link KeyEncoding#supports}).
@@ -106,6 +110,11 @@ public final class EntityModel {
                         throw bad(cls, fn, "is transient but annotated @Id, @GeneratedValue, @Version or @Indexed");
                     continue;
                 }
+                for (Annotation a : f.getAnnotations())
+                    if (a.annotationType().getSimpleName().equals("Transient"))
+                        throw bad(cls, fn, "is annotated @" + a.annotationType().getName() + ", which the store does not read, while the codec"
+                                + " leaves such a field out of what clients send (a merged copy would lose its value): mark it "
+                                + Transient.class.getName() + " or give it the transient modifier if it is not persistent, else remove the annotation");
                 if (Modifier.isFinal(mod)) throw bad(cls, fn, "is final; persistent fields must be settable (or mark it @Transient)");
                 for (Field p : persistent)
                     if (p.getName().equals(fn)) throw bad(cls, fn, "is declared twice in the class hierarchy");

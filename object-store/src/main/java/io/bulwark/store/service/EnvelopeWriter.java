@@ -33,16 +33,27 @@ final class EnvelopeWriter {
      * character: failure messages are bounded so a reply always fits, and cut the same way everywhere.
      */
     EnvelopeWriter text(String s, int maxBytes) {
-        byte[] b = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
-        int len = b.length;
-        if (len > maxBytes) {
-            len = maxBytes;
-            while (len > 0 && (b[len] & 0xc0) == 0x80) len--;   // b[len] continues the character: back off to its start
-        }
+        byte[] b = utf8(s);
+        int len = cutLength(b, maxBytes);
         u16(len);
         out.write(b, 0, len);
         return this;
     }
+
+    /** {@code s} (null as empty) as UTF-8. */
+    static byte[] utf8(String s) { return (s == null ? "" : s).getBytes(StandardCharsets.UTF_8); }
+
+    /** How many of the UTF-8 bytes {@code b} {@link #text} writes for a bound of {@code maxBytes}. */
+    static int cutLength(byte[] b, int maxBytes) {
+        int len = b.length;
+        if (len > maxBytes) {
+            len = Math.max(0, maxBytes);
+            while (len > 0 && (b[len] & 0xc0) == 0x80) len--;   // b[len] continues the character: back off to its start
+        }
+        return len;
+    }
+
+    int size() { return out.size(); }
 
     byte[] toBytes() { return out.toByteArray(); }
 }

@@ -9,6 +9,7 @@ import io.bulwark.store.Caller;
 import io.bulwark.store.OperationFailedException;
 import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.StoreException;
+import io.bulwark.store.ValidationException;
 import io.bulwark.store.access.AccessPolicy;
 import io.bulwark.store.codec.CodecException;
 import io.bulwark.store.codec.DeterministicCodec;
@@ -18,11 +19,13 @@ import io.bulwark.store.page.PagedStatePages;
 import io.bulwark.store.page.Pages;
 import io.bulwark.store.schema.SchemaConflictException;
 import io.bulwark.store.storage.Storage;
+import io.bulwark.store.tx.EntityValidator;
 import io.bulwark.store.tx.TxContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,7 +37,8 @@ import java.util.List;
  * For each request: decode the {@link RequestEnvelope}; look up the operation; take the caller from
  * the {@link AccessPolicy} by the client id the <em>engine</em> authenticated (never from the request)
  * and check the operation's roles; refuse a request the engine delivers as read-only for an operation
- * not declared read-only; decode the arguments against the parameter types; run the operation in a
+ * not declared read-only; decode the arguments against the parameter types; validate them against the
+ * parameters' Bean Validation constraints (at the agreed time); run the operation in a
  * transaction; prepare it (validate, write the changes and versions into its overlay); encode its
  * result; publish it to the pages. Any {@link StoreException} rolls back and becomes its typed
  * reply; any other exception the operation or the store throws rolls back and becomes an
@@ -78,9 +82,13 @@ public final class StoreService implements Service {
         this(definition, ProtocolConfig.defaults(1).maxResultBytes());
     }
 
-    /** @param maxResultBytes the engine's limit on result bytes: a larger result is refused (and rolled back) */
+    /**
+     * @param maxResultBytes the engine's limit on result bytes: a larger result is refused (and rolled
+     *                       back), and failure replies are cut to fit it
+     */
     public StoreService(StoreDefinition definition, int maxResultBytes) {
-        if (maxResultBytes < 64) throw new IllegalArgumentException("max result bytes must be at least 64");
+        if (maxResultBytes < Reply.MIN_FAILURE_BYTES)
+            throw new IllegalArgumentException("max result bytes must be at least " + Reply.MIN_FAILURE_BYTES + " (a failure reply must fit)");
         this.definition = definition;
         this.codec = definition.codec();
         this.policy = definition.accessPolicy();
@@ -109,11 +117,11 @@ public final class StoreService implements Service {
         try {
             return Reply.ok(run(operation, client, nonDet, readOnly));
         } catch (StoreException e) {
-            return Reply.failure(e);
+            return Reply.failure(e, maxResultBytes);   // cut to fit the engine's limit, or the client would drop it as malformed
         } catch (RuntimeException e) {
             // The store's own machinery failed (storage full, a value the codec refuses): deterministic, so reported like
             // an operation's failure — with the message only where it is not the JVM's (OperationFailedException.of).
-            return Reply.failure(OperationFailedException.of(e));
+            return Reply.failure(OperationFailedException.of(e), maxResultBytes);
         }
     }
 
@@ -136,6 +144,7 @@ public final class StoreService implements Service {
         TxContext tx = definition.entityStore().begin(outer, caller, millis, seed, readOnly || op.readOnly());
         byte[] result;
         try {
+            validateArguments(op, tx, args, millis);
             Object value = op.invoke(tx, args);
             // Encode after prepare (which bumps @Version on the managed entities) and before publish: an
             // operation returning an entity it changed replies with the version it committed, and a
@@ -186,6 +195,19 @@ public final class StoreService implements Service {
         }
         op.checkArguments(args);
         return args;
+    }
+
+    /**
+     * Bean Validation of the arguments against the constraints on the operation's parameters, before it
+     * runs, with the entities' deterministic setup and the agreed time: a {@link ValidationException}
+     * whose violations are named after the operation.
+     */
+    private void validateArguments(OperationMethod op, TxContext tx, Object[] args, long millis) {
+        EntityValidator validator = definition.entityStore().validator();
+        if (!validator.constrainsParameters(op.target().getClass(), op.method())) return;
+        List<ValidationException.Violation> violations = validator.at(Instant.ofEpochMilli(millis))
+                .validateParameters(op.name(), op.target(), op.method(), OperationMethod.withTx(tx, args));
+        if (!violations.isEmpty()) throw new ValidationException(violations);
     }
 
     /**

@@ -124,5 +124,6 @@ public final class EntityStore {
 
     EntityRecords records() { return records; }
 
-    EntityValidator validator() { return validator; }
+    /** Bean Validation with the replicas' deterministic setup (also for operation arguments). */
+    public EntityValidator validator() { return validator; }
 }

@@ -4,10 +4,12 @@ import io.bulwark.store.ValidationException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
+import jakarta.validation.metadata.MethodDescriptor;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.HibernateValidatorFactory;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 
+import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,11 +18,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Bean Validation of entities on the replicas, built once per store. Its output goes into replies that
- * the client compares across replicas, so it must be the same at every correct replica:
+ * Bean Validation on the replicas, built once per store: of the entities a transaction touched, and of
+ * the arguments of an operation before it runs ({@link At#validateParameters}). Its output goes into
+ * replies that the client compares across replicas, so it must be the same at every correct replica:
  * <ul>
  * <li>messages are interpolated in {@link Locale#ROOT} (the default, English, bundle), whatever the
  *     replica's default locale is;</li>
@@ -34,11 +39,13 @@ import java.util.Set;
  *     input ({@link #at}).</li>
  * </ul>
  */
-final class EntityValidator {
+public final class EntityValidator {
     private static final Comparator<ValidationException.Violation> ORDER =
             Comparator.comparing(ValidationException.Violation::path).thenComparing(ValidationException.Violation::message);
 
     private final HibernateValidatorFactory factory;
+    /** Per operation method: whether its parameters carry constraints or {@code @Valid} (only registered operations are asked). */
+    private final Map<Method, Boolean> constrainedParameters = new ConcurrentHashMap<>();
 
     EntityValidator() {
         this.factory = Validation.byProvider(HibernateValidator.class).configure()
@@ -58,16 +65,40 @@ final class EntityValidator {
     }
 
     /**
+     * Whether {@code method}, invoked on instances of {@code type}, has constraints or {@code @Valid} on
+     * its parameters (or cross-parameter constraints), so that its arguments need validating.
+     *
+     * @throws IllegalArgumentException naming the method if its constraints are declared against the
+     *                                  rules of Bean Validation (for instance, an overriding method
+     *                                  that adds parameter constraints)
+     */
+    public boolean constrainsParameters(Class<?> type, Method method) {
+        Boolean known = constrainedParameters.get(method);
+        if (known != null) return known;
+        boolean constrained;
+        try {
+            MethodDescriptor d = factory.getValidator().getConstraintsForClass(type)
+                    .getConstraintsForMethod(method.getName(), method.getParameterTypes());
+            constrained = d != null && d.hasConstrainedParameters();
+        } catch (jakarta.validation.ValidationException e) {
+            throw new IllegalArgumentException(type.getName() + "." + method.getName() + ": its parameter constraints are not valid: "
+                    + e.getMessage(), e);
+        }
+        constrainedParameters.put(method, constrained);
+        return constrained;
+    }
+
+    /**
      * A validator for one transaction whose temporal constraints see {@code agreedTime} as "now".
      * Cheap: it shares the factory's metadata.
      */
-    At at(Instant agreedTime) {
+    public At at(Instant agreedTime) {
         Clock fixed = Clock.fixed(agreedTime, ZoneOffset.UTC);
         return new At(factory.usingContext().clockProvider(() -> fixed).temporalValidationTolerance(Duration.ZERO).getValidator());
     }
 
     /** The validator of one transaction, at its agreed time. */
-    static final class At {
+    public static final class At {
         private final Validator validator;
 
         private At(Validator validator) { this.validator = validator; }
@@ -76,12 +107,23 @@ final class EntityValidator {
         List<ValidationException.Violation> validate(String entityName, Object entity) {
             return sorted(entityName, validator.validate(entity));
         }
+
+        /**
+         * The violations of the arguments {@code args} (all of them, the {@code Tx} first) of
+         * {@code method} invoked on {@code target}, in a deterministic order, named {@code operation};
+         * their paths are Hibernate Validator's: the method's name, then the parameter's (its real name
+         * if the class was compiled with {@code -parameters}, else {@code argN} counting the Tx as arg0),
+         * then any cascaded property.
+         */
+        public List<ValidationException.Violation> validateParameters(String operation, Object target, Method method, Object[] args) {
+            return sorted(operation, validator.forExecutables().validateParameters(target, method, args));
+        }
     }
 
-    private static List<ValidationException.Violation> sorted(String entityName, Set<ConstraintViolation<Object>> found) {
+    private static <T> List<ValidationException.Violation> sorted(String name, Set<ConstraintViolation<T>> found) {
         List<ValidationException.Violation> out = new ArrayList<>(found.size());
-        for (ConstraintViolation<Object> v : found)
-            out.add(new ValidationException.Violation(entityName, v.getPropertyPath().toString(), v.getMessage()));
+        for (ConstraintViolation<T> v : found)
+            out.add(new ValidationException.Violation(name, v.getPropertyPath().toString(), v.getMessage()));
         out.sort(ORDER);
         return out;
     }

@@ -157,6 +157,54 @@ public final class TxContext implements Tx {
         });
     }
 
+    @Override
+    public <T> List<T> rangeAfter(Class<T> type, String field, Object fromInclusive, Object toExclusive,
+                                  boolean descending, Object afterValue, Object afterId, int limit) {
+        return run(() -> {
+            EntityModel m = store.modelFor(type);
+            if (limit < 0 || limit > MAX_RESULTS)
+                throw new BadRequestException("rangeAfter: limit must be in 0.." + MAX_RESULTS + ", got " + limit);
+            if (afterId == null && afterValue != null)
+                throw new BadRequestException("rangeAfter: a position needs the id of the last entity returned, not only its value");
+            String idName = m.idField().getName();
+            byte[] id = afterId == null ? null : EntityIndexes.idKey(m, coerce(m, idName, m.idType(), afterId, false));
+            if (idName.equals(field)) {
+                if (id != null && afterValue != null
+                        && !Arrays.equals(id, EntityIndexes.idKey(m, coerce(m, field, m.idType(), afterValue, false))))
+                    throw new BadRequestException("rangeAfter: ordered by the id, the position's value must be null or its id");
+                byte[] from = fromInclusive == null ? null : EntityIndexes.idKey(m, coerce(m, field, m.idType(), fromInclusive, false));
+                byte[] to = toExclusive == null ? null : EntityIndexes.idKey(m, coerce(m, field, m.idType(), toExclusive, false));
+                if (id == null) return scanPrimary(type, m, from, to, descending, 0, limit);
+                byte[][] bounds = after(id, from, to, descending);
+                return bounds == null ? List.of() : scanPrimary(type, m, bounds[0], bounds[1], descending, 0, limit);
+            }
+            EntityModel.IndexModel ix = index(m, field);
+            Class<?> ft = ix.field().getType();
+            byte[] from = fromInclusive == null ? null : KeyEncoding.encodeValue(ft, coerce(m, field, ft, fromInclusive, false));
+            byte[] to = toExclusive == null ? null : KeyEncoding.encodeValue(ft, coerce(m, field, ft, toExclusive, false));
+            if (id == null) return scanIndex(type, m, ix, from, to, descending, 0, limit, false);
+            // An index entry's key is (value, id): the position is exactly the key the last entity's entry has.
+            byte[] position = KeyEncoding.composite(KeyEncoding.encodeValue(ft, coerce(m, field, ft, afterValue, true)), id);
+            if (position.length > BPlusTree.MAX_KEY_BYTES)
+                throw new BadRequestException("rangeAfter: the position takes " + position.length + " key bytes, more than any entry ("
+                        + BPlusTree.MAX_KEY_BYTES + ")");
+            byte[][] bounds = after(position, from, to, descending);
+            return bounds == null ? List.of() : scanIndex(type, m, ix, bounds[0], bounds[1], descending, 0, limit, false);
+        });
+    }
+
+    /**
+     * The bounds [from, to) narrowed to the keys after {@code position} in the scan's direction, or null
+     * if no key can follow it. Ascending, the first key after it is position + 0x00 — or, for a key of the
+     * greatest length, the end of its prefix, as no longer key exists.
+     */
+    private static byte[][] after(byte[] position, byte[] from, byte[] to, boolean descending) {
+        if (descending) return new byte[][] {from, to == null || Arrays.compareUnsigned(position, to) < 0 ? position : to};
+        byte[] next = position.length < BPlusTree.MAX_KEY_BYTES ? Arrays.copyOf(position, position.length + 1) : KeyEncoding.prefixEnd(position);
+        if (next == null) return null;
+        return new byte[][] {from == null || Arrays.compareUnsigned(next, from) > 0 ? next : from, to};
+    }
+
     private <T> List<T> scanPrimary(Class<T> type, EntityModel m, byte[] from, byte[] to, boolean descending, long offset, int limit) {
         flushBeforeQuery(m);
         BPlusTree tree = readTree(EntityIndexes.primaryTree(m));

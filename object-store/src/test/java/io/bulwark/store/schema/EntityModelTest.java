@@ -93,6 +93,9 @@ class EntityModelTest {
     static class Parent { long dup; }
     @Entity static class Hides extends Parent { @Id long id; long dup; }
     @Entity class Inner { @Id long id; }
+    @Entity static class JpaTransient { @Id long id; @jakarta.persistence.Transient String note; }
+    /** Both rules skip it (the modifier for the store, the annotation for the codec): accepted. */
+    @Entity static class JpaTransientModifier { @Id long id; @jakarta.persistence.Transient transient String note; }
 
     @Test
     void malformedClassesAreRejectedNamingClassAndField() {
@@ -114,6 +117,8 @@ class EntityModelTest {
         expect(BadName.class, null, "entity name");
         expect(Hides.class, "dup", "declared twice");
         expect(Inner.class, null, "static nested");
+        expect(JpaTransient.class, "note", "@jakarta.persistence.Transient, which the store does not read");
+        assertEquals(List.of("id"), EntityModel.of(JpaTransientModifier.class).persistentFields().stream().map(Field::getName).toList());
     }
 
     private static void expect(Class<?> type, String field, String fragment) {

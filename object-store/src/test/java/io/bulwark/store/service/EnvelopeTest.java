@@ -106,23 +106,78 @@ class EnvelopeTest {
         assertTrue(bytes.length < 64 * 1024, "fits the engine's default result limit: " + bytes.length);
         ValidationException v = (ValidationException) ((Reply.Failed) Reply.decode(bytes)).failure();
         assertEquals(Reply.MAX_VIOLATIONS, v.violations().size());
+        assertEquals(100 - Reply.MAX_VIOLATIONS, v.omitted(), "the others are counted");
+        assertTrue(v.getMessage().endsWith(" and " + (100 - Reply.MAX_VIOLATIONS) + " more"), v.getMessage());
         assertEquals("é".repeat(Reply.MAX_TEXT_BYTES / 2), v.violations().get(0).message());
         String cut = ((Reply.Failed) Reply.decode(Reply.failure(new NotFoundException("x" + longMessage)))).failure().getMessage();
         assertEquals("x" + "é".repeat((Reply.MAX_TEXT_BYTES - 1) / 2), cut);
     }
 
     @Test
+    void failuresAreCutToFitAnyResultLimitDeterministically() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int trial = 0; trial < 400; trial++) {
+            int limit = Reply.MIN_FAILURE_BYTES + rnd.nextInt(trial % 2 == 0 ? 300 : 60_000);
+            StoreException f = switch (trial % 4) {
+                case 0 -> new NotFoundException(text(rnd, 3_000));
+                case 1 -> new OperationFailedException("com.example." + text(rnd, 600), rnd.nextBoolean() ? null : text(rnd, 3_000));
+                default -> {
+                    List<ValidationException.Violation> vs = new ArrayList<>();
+                    int n = rnd.nextInt(trial % 4 == 2 ? 5 : 40);
+                    for (int i = 0; i < n; i++) vs.add(new ValidationException.Violation(text(rnd, 300), text(rnd, 300), text(rnd, 1_500)));
+                    yield new ValidationException(vs, rnd.nextInt(3));
+                }
+            };
+            byte[] bytes = Reply.failure(f, limit);
+            assertTrue(bytes.length <= limit, bytes.length + " bytes for a limit of " + limit);
+            assertArrayEquals(bytes, Reply.failure(f, limit), "a function of the failure and the limit");
+            StoreException back = assertInstanceOf(Reply.Failed.class, Reply.decode(bytes)).failure();
+            assertEquals(f.getClass(), back.getClass());
+            if (f instanceof ValidationException v) {
+                ValidationException w = (ValidationException) back;
+                int kept = w.violations().size();
+                assertEquals(v.violations().size() + v.omitted(), kept + w.omitted(), "every violation is carried or counted");
+                assertTrue(kept >= Math.min(1, v.violations().size()), "the first violation is always carried");
+                for (int i = 0; i < kept; i++) {
+                    ValidationException.Violation a = v.violations().get(i), b = w.violations().get(i);
+                    assertTrue(a.entity().startsWith(b.entity()) && a.path().startsWith(b.path()) && a.message().startsWith(b.message()),
+                            "violations in order, texts cut from their ends");
+                }
+                if (w.omitted() > 0) assertTrue(w.getMessage().endsWith(" and " + w.omitted() + " more"));
+            } else if (f instanceof OperationFailedException o) {
+                OperationFailedException p = (OperationFailedException) back;
+                assertTrue(o.exceptionClass().startsWith(p.exceptionClass()));
+                assertTrue(p.exceptionClass().length() >= Math.min(o.exceptionClass().length(), 20), "the class name keeps a fair share");
+            } else {
+                assertTrue(f.getMessage().startsWith(back.getMessage()));
+                assertTrue(!back.getMessage().isEmpty());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Reply.failure(new BadRequestException("x"), Reply.MIN_FAILURE_BYTES - 1));
+    }
+
+    /** Up to {@code maxChars} characters of 1 to 4 UTF-8 bytes (a surrogate pair for the 4-byte one). */
+    private static String text(SplittableRandom rnd, int maxChars) {
+        String[] pieces = {"a", "é", "€", "\uD83D\uDE00"};
+        StringBuilder b = new StringBuilder();
+        for (int i = rnd.nextInt(1, maxChars + 1); i > 0; i--) b.append(pieces[rnd.nextInt(pieces.length)]);
+        return b.toString();
+    }
+
+    @Test
     void malformedRepliesAreBadRequests() {
         assertBadReply(new byte[0], "truncated");
         assertBadReply(new byte[] {9, 0}, "unsupported version 9");
-        assertBadReply(new byte[] {1, 42}, "unknown status 42");
-        assertBadReply(new byte[] {1, Reply.NOT_FOUND, 0, 5, 'a'}, "truncated");
-        assertBadReply(new byte[] {1, Reply.NOT_FOUND, 0, 1, 'a', 'b'}, "trailing");
-        assertBadReply(new byte[] {1, Reply.NOT_FOUND, 0, 2, (byte) 0xc3, 0x28}, "not valid UTF-8");
-        assertBadReply(new byte[] {1, Reply.VALIDATION, 0, 17}, "17 violations exceeds");
-        assertBadReply(new byte[] {1, Reply.OPERATION_FAILED, 0, 1, 'X', 2}, "has-message flag 2");
+        assertBadReply(new byte[] {1, 42}, "unsupported version 1");
+        assertBadReply(new byte[] {Reply.VERSION, 42}, "unknown status 42");
+        assertBadReply(new byte[] {Reply.VERSION, Reply.NOT_FOUND, 0, 5, 'a'}, "truncated");
+        assertBadReply(new byte[] {Reply.VERSION, Reply.NOT_FOUND, 0, 1, 'a', 'b'}, "trailing");
+        assertBadReply(new byte[] {Reply.VERSION, Reply.NOT_FOUND, 0, 2, (byte) 0xc3, 0x28}, "not valid UTF-8");
+        assertBadReply(new byte[] {Reply.VERSION, Reply.VALIDATION, 0, 17}, "17 violations exceeds");
+        assertBadReply(new byte[] {Reply.VERSION, Reply.VALIDATION, 0, 0, (byte) 0xff, 0, 0, 0}, "omitted count 4278190080 exceeds");
+        assertBadReply(new byte[] {Reply.VERSION, Reply.OPERATION_FAILED, 0, 1, 'X', 2}, "has-message flag 2");
         byte[] hugeText = new byte[4 + 2000];
-        hugeText[0] = 1;
+        hugeText[0] = Reply.VERSION;
         hugeText[1] = Reply.BAD_REQUEST;
         hugeText[2] = (byte) (2000 >>> 8);
         hugeText[3] = (byte) 2000;

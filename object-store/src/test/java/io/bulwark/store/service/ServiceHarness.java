@@ -29,6 +29,13 @@ final class ServiceHarness {
         service.init(state);
     }
 
+    /** A replica whose engine allows results of at most {@code maxResultBytes}. */
+    ServiceHarness(StoreDefinition definition, int maxResultBytes) {
+        this.definition = definition;
+        this.service = new StoreService(definition, maxResultBytes);
+        service.init(state);
+    }
+
     /** Sends raw request bytes as an ordered request agreed at {@code millis}. */
     byte[] ordered(int client, long millis, byte[] request) {
         return service.execute(request, client, NonDet.encodeTime(millis), false);

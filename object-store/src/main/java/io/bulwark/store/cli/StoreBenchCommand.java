@@ -48,10 +48,13 @@ final class StoreBenchCommand implements Callable<Integer> {
     @Option(names = "--max-amount", defaultValue = "100", description = "Transfers move 1..this (default: ${DEFAULT-VALUE}).")
     long maxAmount;
 
-    @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds before the measured window (default: ${DEFAULT-VALUE}).")
+    // Four young replica JVMs on two cores are still JIT-compiling (C2 took a quarter of a core per
+    // replica) 12 s in: a 5 s warm-up measured the compiler, 2,100 instead of 4,600 ops/s.
+    @Option(names = "--warmup", defaultValue = "20", description = "Warm-up seconds before the measured window, per system (default: ${DEFAULT-VALUE}; "
+            + "four young replica JVMs sharing the cores are still JIT-compiling for the first ten seconds or more).")
     double warmupSeconds;
 
-    @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per system (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", defaultValue = "15", description = "Measured seconds per system (default: ${DEFAULT-VALUE}).")
     double durationSeconds;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the clients' transfer choices (default: ${DEFAULT-VALUE}).")

@@ -41,5 +41,7 @@ public enum Ignored {
     /** A request of a client quarantined under the current primary (the big-MAC defence, ClientQuarantine). */
     CLIENT_QUARANTINED,
     STALE_REPLY,
-    BAD_REPLY
+    BAD_REPLY,
+    /** A FETCH-BATCH beyond what a correct replica could ask for in one status period (2L): not answered. */
+    FETCH_BATCH_BUDGET
 }

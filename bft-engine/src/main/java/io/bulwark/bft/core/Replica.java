@@ -153,6 +153,8 @@ public final class Replica {
      */
     private final long[] aheadView;
     private final long[] aheadSeq;
+    /** FETCH-BATCHes answered per replica in this status period (see {@link #onFetchBatch}). */
+    private final int[] fetchBatchAnswers;
 
     /** A replica with a small state of its own (tests of the protocol alone). */
     public Replica(int id, ProtocolConfig cfg) { this(id, cfg, new ReplicatedState(1, 64)); }
@@ -160,6 +162,7 @@ public final class Replica {
     public Replica(int id, ProtocolConfig cfg, ReplicatedState state) {
         this.aheadView = new long[cfg.n()];
         this.aheadSeq = new long[cfg.n()];
+        this.fetchBatchAnswers = new int[cfg.n()];
         java.util.Arrays.fill(aheadView, -1);
         this.cfg = cfg;
         this.state = state;
@@ -251,6 +254,7 @@ public final class Replica {
         this.now = now;
         if (kind == TimerKind.STATUS) {
             lastStatusSent = now;
+            java.util.Arrays.fill(fetchBatchAnswers, 0);
             out.add(new Action.Multicast(status()));
             for (var w : wanted.entrySet()) out.add(new Action.Multicast(new FetchBatch(id, w.getValue(), w.getKey())));
             out.add(new Action.SetTimer(TimerKind.STATUS, now + cfg.statusIntervalMs()));
@@ -1021,7 +1025,11 @@ public final class Replica {
         wanted.remove(pp.digest());
         CatchUp c = catchUp.get(seq);
         if (c != null && pp.digest().equals(c.certified)) c.body = pp;
-        else bodies.put(pp.digest(), pp);
+        // Held in bodies either way: a view change under way asks haveBody, and a body it did not see
+        // would be wanted again at once — and each of the n-1 answers to that FETCH-BATCH would be
+        // accepted and want it again, multiplying the requests (sim seed 1171, f=2: millions of
+        // messages in one simulated millisecond).
+        bodies.put(pp.digest(), pp);
         for (Slot s : log.values()) {
             if (s.prePrepare == null && pp.digest().equals(s.digest)) {
                 s.takeBody(view, pp);
@@ -1035,6 +1043,10 @@ public final class Replica {
 
     private void onFetchBatch(int from, FetchBatch fb) {
         if (!fromReplica(from, fb.replica())) return;
+        // A body costs far more to send than a FETCH-BATCH: a replica that asks for more than a correct
+        // one could in a status period (its whole log, twice) is not answered until the next one.
+        if (fetchBatchAnswers[from] >= 2 * cfg.logSize()) { counters.ignore(Ignored.FETCH_BATCH_BUDGET); return; }
+        fetchBatchAnswers[from]++;
         PrePrepare body = bodies.get(fb.digest());
         if (body == null) {
             Slot s = log.get(fb.seq());

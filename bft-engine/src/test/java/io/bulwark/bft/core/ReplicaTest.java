@@ -577,6 +577,28 @@ class ReplicaTest {
         assertTrue(leftTheView(r.ready()), "a primary that orders nothing is still suspected");
     }
 
+    @Test
+    void fetchBatchAnswersAreBoundedPerRequesterAndStatusPeriod() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"));
+        r.receive(NOW, 0, p);
+        r.ready();
+        int budget = 2 * CFG.logSize();
+        int answered = 0;
+        for (int i = 0; i < budget + 10; i++) {
+            r.receive(NOW, 3, new io.bulwark.bft.msg.FetchBatch(3, 1, p.digest()));
+            answered += (int) r.ready().stream().filter(a -> a instanceof Action.Send s && s.to() == 3 && s.message() instanceof PrePrepare).count();
+        }
+        assertEquals(budget, answered, "a replica asking for more than its whole log twice in a period is not answered");
+        r.receive(NOW, 2, new io.bulwark.bft.msg.FetchBatch(2, 1, p.digest()));
+        assertTrue(r.ready().stream().anyMatch(a -> a instanceof Action.Send s && s.to() == 2), "others are still answered");
+        r.timeout(NOW + CFG.statusIntervalMs(), TimerKind.STATUS);
+        r.ready();
+        r.receive(NOW, 3, new io.bulwark.bft.msg.FetchBatch(3, 1, p.digest()));
+        assertTrue(r.ready().stream().anyMatch(a -> a instanceof Action.Send s && s.to() == 3), "a new status period, a new budget");
+    }
+
     // ---- state transfer: DATA without a MAC ----
 
     @Test

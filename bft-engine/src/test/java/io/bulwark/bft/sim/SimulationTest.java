@@ -84,6 +84,11 @@ class SimulationTest {
      * bit-flip) changed both the pool's size and its order, so "all" now gives those seeds other
      * adversaries. Pinned, they replay the adversaries they failed with.
      */
+    /** "all" when seed 1171 failed (the 18 adversaries of issues 3 and 4), pinned like the one below. */
+    private static final String ALL_WITH_STATE_TRANSFER = "silent-primary,slow-primary,equivocating-primary,twins,wrong-digest,"
+            + "wrong-result,conflicting-checkpoints,lying-view-change,wrong-new-view,mutator,bad-replier,lagging,bit-flip,"
+            + "forged-mac,replay,equivocating-client,big-mac,flood";
+
     private static final String ALL_BEFORE_STATE_TRANSFER = "silent-primary,slow-primary,equivocating-primary,twins,wrong-digest,"
             + "wrong-result,conflicting-checkpoints,lying-view-change,wrong-new-view,mutator,forged-mac,replay,equivocating-client,"
             + "big-mac,flood";
@@ -117,7 +122,11 @@ class SimulationTest {
                 new AdversarySeed(60, 2, 200, ALL_BEFORE_STATE_TRANSFER, "liveness (silent-primary and forged-mac): "
                         + "pre-prepares whose requests a link forger had damaged on their way to the primary were rejected "
                         + "(BAD_REQUEST_MAC), "
-                        + "also as bodies by digest; three correct replicas fell behind below a new view's checkpoint"));
+                        + "also as bodies by digest; three correct replicas fell behind below a new view's checkpoint"),
+                new AdversarySeed(1171, 2, 300, ALL_WITH_STATE_TRANSFER, "out of memory (wrong-digest, mutator, big-mac): "
+                        + "a new primary catching up took a fetched body for its catch-up only, so its view change wanted it "
+                        + "again at once, and each of the n-1 answers re-wanted it: FETCH-BATCHes multiplied to millions "
+                        + "in one simulated millisecond"));
         for (AdversarySeed a : seeds) {
             Simulation.Options o = new Simulation.Options(a.seed(), a.f(), a.requests(), 8, true, Adversary.parse(a.pool()),
                     Double.NaN, Double.NaN);

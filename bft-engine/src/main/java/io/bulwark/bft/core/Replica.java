@@ -708,7 +708,9 @@ public final class Replica {
     }
 
     private void checkStable(CheckpointVotes v) {
-        if (corrupt && transfer == null && target == null) {
+        if (corrupt) {
+            // A later checkpoint to roll back to (the one we aimed at may be gone: the others
+            // garbage-collect it once a later one is stable — sim seed 2293, f=2).
             rollbackTarget();
             maybeTransfer();
         }
@@ -1085,6 +1087,7 @@ public final class Replica {
      * A corrupt replica repairs itself from the latest checkpoint at or below its execution that f+1
      * other replicas vouch for, and then runs again the batches it executed after it (it holds their
      * bodies and its own commit certificates). Without such a checkpoint it waits for the next one.
+     * Called again as checkpoints arrive: a later one replaces the target, never an earlier one.
      */
     private void rollbackTarget() {
         for (CheckpointVotes v : checkpoints.descendingMap().values()) {
@@ -1092,6 +1095,7 @@ public final class Replica {
             Digest d = v.certified(f + 1, id);   // never trust our own digest here
             if (d == null) continue;
             for (long s = v.seq + 1; s <= lastExecuted; s++) if (!executedLog.containsKey(s)) return;
+            if (target != null && target.seq() >= v.seq) return;   // already aiming there or later
             target = new CheckpointRef(v.seq, d);
             if (behindSince < 0) behindSince = now;
             return;

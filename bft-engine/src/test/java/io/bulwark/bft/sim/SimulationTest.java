@@ -126,7 +126,10 @@ class SimulationTest {
                 new AdversarySeed(1171, 2, 300, ALL_WITH_STATE_TRANSFER, "out of memory (wrong-digest, mutator, big-mac): "
                         + "a new primary catching up took a fetched body for its catch-up only, so its view change wanted it "
                         + "again at once, and each of the n-1 answers re-wanted it: FETCH-BATCHes multiplied to millions "
-                        + "in one simulated millisecond"));
+                        + "in one simulated millisecond"),
+                new AdversarySeed(2293, 2, 300, ALL_WITH_STATE_TRANSFER, "liveness (bit-flip): a corrupt replica aimed its "
+                        + "rollback at checkpoint 224, which every other replica discarded when 240 became stable; it never "
+                        + "looked for a later one, and fetched 224 from replicas that no longer held it"));
         for (AdversarySeed a : seeds) {
             Simulation.Options o = new Simulation.Options(a.seed(), a.f(), a.requests(), 8, true, Adversary.parse(a.pool()),
                     Double.NaN, Double.NaN);

@@ -348,7 +348,19 @@ public final class Replica {
         }
         if (quarantine.quarantined(r.client(), primary(), now)) { counters.ignore(Ignored.CLIENT_QUARANTINED); return; }
         Long a = assigned.get(r.client());
-        if (a != null && a >= r.timestamp()) { counters.ignore(Ignored.DUPLICATE_REQUEST); return; }
+        if (a != null && a >= r.timestamp()) {
+            // Ordered, not yet executed here, and its client still has no certified reply. A backup
+            // that saw the request only inside the pre-prepare holds it now, so that the view-change
+            // timer runs ([6]: waiting for a request to execute): an equivocating primary can leave the
+            // slot uncommittable here (sim seed 3388: the one other correct replica left alone).
+            if (!isPrimary() && from == r.client() && a == r.timestamp() && viewActive && !pending.containsKey(r.client())) {
+                pending.put(r.client(), r);
+                pendingBytes += r.operation().length;
+                armRequestTimer();
+            }
+            counters.ignore(Ignored.DUPLICATE_REQUEST);
+            return;
+        }
         Request p = pending.get(r.client());
         if (p != null && p.timestamp() >= r.timestamp()) {
             if (from == r.client() && p.timestamp() == r.timestamp()) {

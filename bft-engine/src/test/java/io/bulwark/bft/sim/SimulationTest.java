@@ -129,7 +129,11 @@ class SimulationTest {
                         + "in one simulated millisecond"),
                 new AdversarySeed(2293, 2, 300, ALL_WITH_STATE_TRANSFER, "liveness (bit-flip): a corrupt replica aimed its "
                         + "rollback at checkpoint 224, which every other replica discarded when 240 became stable; it never "
-                        + "looked for a later one, and fetched 224 from replicas that no longer held it"));
+                        + "looked for a later one, and fetched 224 from replicas that no longer held it"),
+                new AdversarySeed(3388, 1, 300, ALL_WITH_STATE_TRANSFER, "liveness (equivocating-primary): a backup holding "
+                        + "a conflicting pre-prepare for a request it never got from the client ignored the client's "
+                        + "retransmissions (already assigned), so no timer ran; the one other correct backup that "
+                        + "suspected the primary was left alone in the next view"));
         for (AdversarySeed a : seeds) {
             Simulation.Options o = new Simulation.Options(a.seed(), a.f(), a.requests(), 8, true, Adversary.parse(a.pool()),
                     Double.NaN, Double.NaN);

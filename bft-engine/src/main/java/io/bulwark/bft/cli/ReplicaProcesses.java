@@ -8,15 +8,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Replica processes on loopback, started from the same jar as this CLI, each logging to its own
- * file; used by {@code bulwark cluster} and the benchmarks. {@link #close()} stops them all (SIGTERM,
- * then SIGKILL after a grace period); a shutdown hook does the same if the CLI is interrupted.
+ * Replica processes on loopback, each logging to its own file; used by {@code bulwark cluster} and
+ * the benchmarks, and (public) by other modules' command lines, such as the object store's, which
+ * start their own replica entry point. {@link #close()} stops them all (SIGTERM, then SIGKILL after a
+ * grace period); a shutdown hook does the same if the CLI is interrupted.
  */
-final class ReplicaProcesses implements AutoCloseable {
+public final class ReplicaProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
     private final Thread hook = new Thread(this::stopAll, "bulwark-stop-replicas");
     private final List<String> jvmOptions;
+    private final String classPath;
+    private final String mainClass;
+    private final String readyMarker;
 
     ReplicaProcesses() { this(List.of()); }
 
@@ -25,15 +29,26 @@ final class ReplicaProcesses implements AutoCloseable {
      * defaults; {@code {id}} in an option becomes the replica's id (e.g. a JFR file per replica).
      */
     ReplicaProcesses(List<String> jvmOptions) {
+        this(jvmOptions, jarPath(), BulwarkCli.class.getName(), ReplicaCommand.READY);
+    }
+
+    /**
+     * Replica processes that run {@code mainClass replica --config C --id I ...} from {@code classPath}
+     * and print {@code readyMarker} once they listen: another module's CLI with its own service.
+     */
+    public ReplicaProcesses(List<String> jvmOptions, String classPath, String mainClass, String readyMarker) {
         this.jvmOptions = List.copyOf(jvmOptions);
+        this.classPath = classPath;
+        this.mainClass = mainClass;
+        this.readyMarker = readyMarker;
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** Starts replica {@code id}; {@code extra} are further {@code bulwark replica} options. */
-    void start(Path config, int id, List<String> extra) throws IOException {
+    /** Starts replica {@code id}; {@code extra} are further {@code replica} options. */
+    public void start(Path config, int id, List<String> extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms256m", "-XX:+UseSerialGC"));
         for (String o : jvmOptions) cmd.add(o.replace("{id}", Integer.toString(id)));
-        cmd.addAll(List.of("-cp", jarPath(), BulwarkCli.class.getName(), "replica", "--config", config.toString(), "--id", Integer.toString(id)));
+        cmd.addAll(List.of("-cp", classPath, mainClass, "replica", "--config", config.toString(), "--id", Integer.toString(id)));
         cmd.addAll(extra);
         Path log = config.toAbsolutePath().getParent().resolve("replica-" + id + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -51,11 +66,11 @@ final class ReplicaProcesses implements AutoCloseable {
     }
 
     /** Waits until every replica printed its ready line; fails with the log of one that died or hung. */
-    void awaitReady(long timeoutMs) throws IOException, InterruptedException {
+    public void awaitReady(long timeoutMs) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         for (int i = 0; i < processes.size(); i++) {
             while (true) {
-                if (Files.exists(logs.get(i)) && Files.readString(logs.get(i)).contains(ReplicaCommand.READY)) break;
+                if (Files.exists(logs.get(i)) && Files.readString(logs.get(i)).contains(readyMarker)) break;
                 if (!processes.get(i).isAlive())
                     throw new IOException("replica process " + i + " exited with " + processes.get(i).exitValue() + ":\n" + tail(logs.get(i)));
                 if (System.currentTimeMillis() > deadline)
@@ -65,19 +80,19 @@ final class ReplicaProcesses implements AutoCloseable {
         }
     }
 
-    Process process(int i) { return processes.get(i); }
+    public Process process(int i) { return processes.get(i); }
 
     /** The log files of every process started, stopped ones included. */
     List<Path> logs() { return List.copyOf(logs); }
 
     /** Processes started (and not yet stopped by {@link #close}). */
-    int count() { return processes.size(); }
+    public int count() { return processes.size(); }
 
     /** Process {@code i}'s log file (standard output and error). */
     Path log(int i) { return logs.get(i); }
 
     /** The last lines of process {@code i}'s log, for failure reports. */
-    String logTail(int i) {
+    public String logTail(int i) {
         try {
             return tail(logs.get(i));
         } catch (IOException e) {

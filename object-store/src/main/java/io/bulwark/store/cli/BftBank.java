@@ -1,5 +1,6 @@
 package io.bulwark.store.cli;
 
+import io.bulwark.bft.cli.ReplicaProcesses;
 import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.config.ClusterConfigFile;
 import io.bulwark.bft.config.KeyMaterial;
@@ -37,7 +38,7 @@ final class BftBank implements BankSystem {
     private final Duration callTimeout;
     private final Duration startTimeout;
     private final StoreDefinition definition = BenchStore.definition();
-    private StoreReplicaProcesses replicas;
+    private ReplicaProcesses replicas;
     private EventLoop loop;
     private final List<BftClient> bftClients = new ArrayList<>();
     private final List<StoreClient> storeClients = new ArrayList<>();
@@ -64,7 +65,8 @@ final class BftBank implements BankSystem {
             throw new IllegalArgumentException(dir + " already holds a cluster.conf; choose an empty --dir");
         ClusterConfig cluster = LocalCluster.prepare(dir, F, clients + 1);
         Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
-        replicas = new StoreReplicaProcesses();
+        // This JVM's class path: the store CLI jar, or the build's classes in tests.
+        replicas = new ReplicaProcesses(List.of(), System.getProperty("java.class.path"), StoreCli.class.getName(), StoreReplicaCommand.READY);
         for (int i = 0; i < cluster.n(); i++) replicas.start(conf, i, List.of("--pages", Integer.toString(pages)));
         replicas.awaitReady(startTimeout.toMillis());
         ProtocolConfig cfg = ProtocolConfig.defaults(F);

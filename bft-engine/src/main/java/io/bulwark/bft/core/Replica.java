@@ -1037,6 +1037,9 @@ public final class Replica {
             return true;
         }
         wanted.remove(pp.digest());
+        // The digest covers the batch and its time, not the sequence number a replier put on it: keep
+        // it under the one we asked for, so garbage collection by sequence number reaches it.
+        if (pp.seq() != seq) pp = new PrePrepare(pp.view(), seq, pp.digest(), pp.nonDet(), pp.batch());
         CatchUp c = catchUp.get(seq);
         if (c != null && pp.digest().equals(c.certified)) c.body = pp;
         // Held in bodies either way: a view change under way asks haveBody, and a body it did not see

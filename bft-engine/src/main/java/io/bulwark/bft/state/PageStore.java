@@ -242,7 +242,17 @@ public final class PageStore {
     }
 
     /** Reads the saved state in {@code dir}; a missing or garbled header, or files of the wrong size, are IOExceptions naming the problem. */
-    public static Loaded load(Path dir) throws IOException {
+    public static Loaded load(Path dir) throws IOException { return load(dir, -1); }
+
+    /** The largest checkpoint a header may name. */
+    static final long MAX_SEQ = Long.MAX_VALUE / 4;
+
+    /**
+     * Loads a saved state that must have {@code expectedPages} pages (any, if negative): checked
+     * from the header before anything is allocated, so a hostile header cannot make a replica
+     * allocate a state far larger than its own.
+     */
+    public static Loaded load(Path dir, int expectedPages) throws IOException {
         Path hf = dir.resolve(HEADER_FILE);
         if (!Files.isRegularFile(hf)) throw new IOException(dir + ": no saved state (no " + HEADER_FILE + " file)");
         byte[] h = Files.readAllBytes(hf);
@@ -260,6 +270,9 @@ public final class PageStore {
         if (pageSize != PAGE_SIZE) throw new IOException(hf + ": page size " + pageSize + ", expected " + PAGE_SIZE);
         if (n < 1 || n > PartitionTree.MAX_PAGES) throw new IOException(hf + ": page count " + n + " outside 1.." + PartitionTree.MAX_PAGES);
         if (seq < 0) throw new IOException(hf + ": checkpoint " + seq + " is negative");
+        // Far below overflow of seq + L and friends in the core, and far above any real checkpoint.
+        if (seq > MAX_SEQ) throw new IOException(hf + ": checkpoint " + seq + " is beyond " + MAX_SEQ);
+        if (expectedPages >= 0 && n != expectedPages) throw new IOException(hf + ": the saved state has " + n + " pages, this replica " + expectedPages);
         long[] lms = new long[n];
         byte[] digests = new byte[n * Digest.LENGTH];
         try (FileChannel tc = FileChannel.open(dir.resolve(TUPLES), StandardOpenOption.READ)) {

@@ -40,7 +40,9 @@ class PageStoreTest {
         second.write();
         assertTrue(s.snapshot(t, 16, 100).pages().length == 0, "nothing changed since");
 
-        PageStore.Loaded l = PageStore.load(dir);
+        IOException other = assertThrows(IOException.class, () -> PageStore.load(dir, 601));
+        assertTrue(other.getMessage().contains("600 pages"), other.getMessage());
+                PageStore.Loaded l = PageStore.load(dir);
         assertEquals(16, l.seq());
         assertTrue(l.rootMatches());
         assertEquals(t.digest(16), l.tree().digest(16));

@@ -220,11 +220,7 @@ public final class PageStore {
                 throw new IOException("cannot replace " + dir.resolve(HEADER_FILE) + " atomically: " + e.getMessage(), e);
             }
             done = true;
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            } catch (IOException | UnsupportedOperationException e) {
-                // Not every platform can sync a directory; the rename itself is atomic.
-            }
+            StateFile.syncDirectory(dir);
         } finally {
             if (!done) Files.deleteIfExists(tmp);
         }

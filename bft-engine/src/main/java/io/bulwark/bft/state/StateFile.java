@@ -188,7 +188,8 @@ public final class StateFile {
         return new Report(t.pageCount(), l.seq(), corrupt, root, rootMatches);
     }
 
-    private static void syncDirectory(Path dir) {
+    /** Forces a directory's entries (a rename) to disk where the platform can; best effort. */
+    static void syncDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         } catch (IOException | UnsupportedOperationException e) {

@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -207,26 +208,29 @@ public final class TxContext implements Tx {
 
     private <T> List<T> scanPrimary(Class<T> type, EntityModel m, byte[] from, byte[] to, boolean descending, long offset, int limit) {
         flushBeforeQuery(m);
-        BPlusTree tree = readTree(EntityIndexes.primaryTree(m));
-        if (tree == null || limit == 0 || emptyRange(from, to)) return List.of();
-        List<T> out = new ArrayList<>();
-        long skipped = 0;
-        for (Iterator<Map.Entry<byte[], byte[]>> it = tree.scan(from, to, descending); it.hasNext() && out.size() < limit; ) {
-            Map.Entry<byte[], byte[]> e = it.next();
-            if (skipped < offset) {
-                skipped++;
-                continue;
-            }
-            out.add(type.cast(load(m, e.getKey(), rid(e.getValue()))));
-        }
-        return out;
+        return scan(readTree(EntityIndexes.primaryTree(m)), from, to, descending, offset, limit,
+                e -> type.cast(load(m, e.getKey(), rid(e.getValue()))));
     }
 
     /** Entries of an index in [from, to); with {@code capped}, more than MAX_RESULTS is a BadRequestException. */
     private <T> List<T> scanIndex(Class<T> type, EntityModel m, EntityModel.IndexModel ix, byte[] from, byte[] to,
                                   boolean descending, long offset, int limit, boolean capped) {
         flushBeforeQuery(m);
-        BPlusTree tree = readTree(EntityIndexes.indexTree(m, ix));
+        List<T> out = scan(readTree(EntityIndexes.indexTree(m, ix)), from, to, descending, offset, limit, e -> {
+            T entity = type.cast(load(m, e.getValue(), -1));
+            if (entity == null)
+                throw new IllegalStateException("corrupt index " + EntityIndexes.indexTree(m, ix) + ": it names an id with no entity");
+            return entity;
+        });
+        if (capped && out.size() > MAX_RESULTS)
+            throw new BadRequestException("entity " + m.name() + ": more than " + MAX_RESULTS + " entities have this '" + ix.name()
+                    + "'; read them in pages with range");
+        return out;
+    }
+
+    /** Up to {@code limit} entries of {@code tree} in [from, to) after skipping {@code offset}, each turned into an entity. */
+    private static <T> List<T> scan(BPlusTree tree, byte[] from, byte[] to, boolean descending, long offset, int limit,
+                                    Function<Map.Entry<byte[], byte[]>, T> entity) {
         if (tree == null || limit == 0 || emptyRange(from, to)) return List.of();
         List<T> out = new ArrayList<>();
         long skipped = 0;
@@ -236,14 +240,8 @@ public final class TxContext implements Tx {
                 skipped++;
                 continue;
             }
-            T entity = type.cast(load(m, e.getValue(), -1));
-            if (entity == null)
-                throw new IllegalStateException("corrupt index " + EntityIndexes.indexTree(m, ix) + ": it names an id with no entity");
-            out.add(entity);
+            out.add(entity.apply(e));
         }
-        if (capped && out.size() > MAX_RESULTS)
-            throw new BadRequestException("entity " + m.name() + ": more than " + MAX_RESULTS + " entities have this '" + ix.name()
-                    + "'; read them in pages with range");
         return out;
     }
 

@@ -32,6 +32,9 @@ final class StoreReplicaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Application code on a replica sees the same default locale and time zone at every replica, whatever the host's.
+        java.util.Locale.setDefault(java.util.Locale.ROOT);
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
         if (pages < 1 || pages > 1 << 20) throw new IllegalArgumentException("--pages must be between 1 and " + (1 << 20));
         KeyMaterial keys = KeyMaterial.load(config.toAbsolutePath().getParent(), id);
         ProtocolConfig cfg = ProtocolConfig.defaults(keys.config().f());

@@ -7,6 +7,8 @@ import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.service.Service;
 import io.bulwark.bft.state.ReplicatedState;
+import io.bulwark.bft.sim.adversary.Adversary;
+import io.bulwark.bft.sim.adversary.Coverage;
 import io.bulwark.bft.sim.adversary.Outgoing;
 import io.bulwark.bft.sim.adversary.ReplicaBehaviour;
 import io.bulwark.bft.sim.adversary.ReplicaContext;
@@ -37,6 +39,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private final ProtocolConfig cfg;
     private final List<ReplicaBehaviour> behaviours;
     private final SplittableRandom adversaryRandom;
+    private final Coverage coverage;
     private boolean stopped;
     long executedRequests;
     /** Messages a behaviour produced that the link could not seal (e.g. a mutation the codec refuses). */
@@ -44,12 +47,14 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
 
     SimReplica(int id, ProtocolConfig cfg, Service service, int pages, int maxClients, Link link, EventQueue events, SimNetwork net,
                SafetyMonitor safety, long clockSkewMs) {
-        this(id, cfg, service, pages, maxClients, link, events, net, safety, clockSkewMs, List.of(), null);
+        this(id, cfg, service, pages, maxClients, link, events, net, safety, clockSkewMs, List.of(), null, new Coverage());
     }
 
     /** A Byzantine replica when {@code behaviours} is not empty: not checked by {@code safety}. */
     SimReplica(int id, ProtocolConfig cfg, Service service, int pages, int maxClients, Link link, EventQueue events, SimNetwork net,
-               SafetyMonitor safety, long clockSkewMs, List<ReplicaBehaviour> behaviours, SplittableRandom adversaryRandom) {
+               SafetyMonitor safety, long clockSkewMs, List<ReplicaBehaviour> behaviours, SplittableRandom adversaryRandom,
+               Coverage coverage) {
+        this.coverage = coverage;
         this.state = new ReplicatedState(pages, maxClients);
         this.core = new Replica(id, cfg, state);
         this.cfg = cfg;
@@ -257,6 +262,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     @Override public boolean isPrimary() { return core.isPrimary(); }
 
     @Override public SplittableRandom random() { return adversaryRandom; }
+
+    @Override public void acted(Adversary adversary) { coverage.acted(adversary); }
 
     private void fire(TimerKind kind, long deadline) {
         if (timerDeadline[kind.ordinal()] != deadline) return;   // re-armed since

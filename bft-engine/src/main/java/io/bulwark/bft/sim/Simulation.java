@@ -5,6 +5,7 @@ import io.bulwark.bft.service.KvService;
 import io.bulwark.bft.service.Service;
 import io.bulwark.bft.sim.adversary.Adversary;
 import io.bulwark.bft.sim.adversary.AdversaryPlan;
+import io.bulwark.bft.sim.adversary.Coverage;
 import io.bulwark.bft.sim.adversary.NetworkTap;
 import io.bulwark.bft.sim.adversary.ReplicaBehaviour;
 import io.bulwark.bft.sim.adversary.TwinSplit;
@@ -72,7 +73,8 @@ public final class Simulation {
     public record Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
                           String livenessFailure, int checkpointsCompared, boolean linearizabilityExhausted,
                           String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
-                          long stateTransfers, long pagesTransferred, long clockSkewRejects) {
+                          long stateTransfers, long pagesTransferred, long clockSkewRejects,
+                          java.util.Map<Adversary, Long> adversaryActions) {
         public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null; }
     }
 
@@ -83,6 +85,8 @@ public final class Simulation {
     private final SplittableRandom rnd;
     private final EventQueue events = new EventQueue();
     private final SafetyMonitor safety = new SafetyMonitor();
+    /** What the adversaries actually did (see {@link Coverage}). */
+    private final Coverage coverage = new Coverage();
     private final History history = new History();
     private final List<SimReplica> replicas = new ArrayList<>();
     /** The second instance of a twin pair, if any. */
@@ -170,7 +174,7 @@ public final class Simulation {
             int id = n + opt.clients() + b;
             Adversary a = clientAdversaries.get(b);
             SimByzantineClient bc = new SimByzantineClient(id, cfg, links.get(id), events, net, adv.split(), history, keys,
-                    () -> !allDone(), port -> AdversaryPlan.client(a, port));
+                    () -> !allDone(), port -> AdversaryPlan.client(a, port), coverage);
             byzantineClients.add(bc);
             net.attach(id, bc);
         }
@@ -184,13 +188,14 @@ public final class Simulation {
                 @Override public void inject(int from, int to, Object payload, long delayUs) { net.inject(from, to, payload, delayUs); }
                 @Override public Object forge(Object payload) { return Link.forge(payload, tapRandom); }
                 @Override public boolean replayableElsewhere(Object payload) { return Link.replayableElsewhere(payload); }
+                @Override public void acted(Adversary adversary) { coverage.acted(adversary); }
             });
         }
         this.adversaryRandom = adv.split();
     }
 
     private SimReplica byzantine(int id, long skew, List<ReplicaBehaviour> behaviours, SplittableRandom adv) {
-        return new SimReplica(id, cfg, newService(), servicePages(), clientCount, links.get(id), events, net, safety, skew, behaviours, adv.split());
+        return new SimReplica(id, cfg, newService(), servicePages(), clientCount, links.get(id), events, net, safety, skew, behaviours, adv.split(), coverage);
     }
 
     private Service newService() { return opt.workload() == null ? new KvService() : opt.workload().newService(); }
@@ -254,7 +259,7 @@ public final class Simulation {
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.exhausted(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
-                maxView, adversaries.exercised(), rejected, transfers, pages, skew);
+                maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts());
     }
 
     /**

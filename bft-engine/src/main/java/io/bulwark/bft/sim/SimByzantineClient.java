@@ -65,5 +65,5 @@ final class SimByzantineClient implements SimNetwork.Receiver, ClientPort {
 
     @Override public void acted(Adversary adversary) { coverage.acted(adversary); }
 
-    @Override public void recordWrite(int key, long value) { history.invoke(key, true, events.now(), value); }
+    @Override public void recordWrite(int key, long value) { history.invoke(id, key, new RegisterModel.Write(value), events.now()); }
 }

@@ -138,10 +138,11 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     /**
      * Memory corruption: flips one bit in each of up to {@code pages} random pages of the state, without
      * {@code modify} (the replica does not know). Its checkpoints are not compared until a state
-     * transfer repairs it.
+     * transfer repairs it. Returns the number of pages flipped.
      */
-    void flipBits(int pages, java.util.SplittableRandom rnd) {
+    int flipBits(int pages, java.util.SplittableRandom rnd) {
         var tree = state.tree();
+        int flipped = 0;
         for (int i = 0; i < pages; i++) {
             // Pages at rest (not modified since the last checkpoint): a flip in a page being modified
             // shows only at the next checkpoint, which may never come once the clients are done.
@@ -149,11 +150,13 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             if (tree.modifiedSinceCheckpoint(index)) continue;
             corrupted = true;
             checkedSinceFlip = false;
+            flipped++;
             flippedPages.add(index);
             byte[] page = tree.read(index);
             int bit = rnd.nextInt(page.length * 8);
             page[bit >>> 3] ^= (byte) (1 << (bit & 7));
         }
+        return flipped;
     }
 
     /** The check a recovering replica runs over its state (section 4.4). */

@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  * thread over a simulated network, everything drawn from one seed. Safety is checked on every
  * step (equal batches and equal checkpoint digests at correct replicas) and at the end
  * (linearizability of the correct clients' history); liveness is checked after the network heals:
- * correct clients must keep completing requests until all are done.
+ * each correct client's outstanding request must complete within {@link #clientBoundUs} of the
+ * heal or of its invocation, whichever is later — per client, so one client's replies do not
+ * excuse another's wait.
  * <p>
  * Adversaries ({@link AdversaryPlan}) are drawn from their own stream of the seed, so a run with
  * none is the same run, seed for seed, as before adversaries existed. Byzantine replicas are not
@@ -68,18 +70,57 @@ public final class Simulation {
     /**
      * What happened. {@code maxView} is the highest view any correct replica reached;
      * {@code adversaries} the ones this run had; {@code rejected} the payloads links refused
-     * (forged MACs, partial authenticators, undecodable frames).
+     * (forged MACs, partial authenticators, undecodable frames). {@code keysChecked} and
+     * {@code unknownKeys} are the linearizability checker's: keys whose search went past its budget
+     * are unknown, which is not a pass. {@code maxClientWaitUs} is the longest a correct client
+     * waited for a request after the heal (from the heal or its invocation, whichever is later),
+     * {@code maxClientWaitBoundUs} the bound that wait was held to; {@code adversaryActions} counts
+     * what each adversary actually did (see {@link Coverage}).
      */
     public record Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
-                          String livenessFailure, int checkpointsCompared, boolean linearizabilityExhausted,
+                          String livenessFailure, int checkpointsCompared, int keysChecked, int unknownKeys,
                           String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
                           long stateTransfers, long pagesTransferred, long clockSkewRejects,
-                          java.util.Map<Adversary, Long> adversaryActions) {
-        public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null; }
+                          java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs) {
+        /** Safe, live, and every key's linearizability decided. */
+        public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null && unknownKeys == 0; }
+
+        /** As {@link #ok()}, but unknown keys allowed (an explicit choice: {@code sim --allow-unknown}). */
+        public boolean ok(boolean allowUnknown) { return safetyViolations.isEmpty() && livenessFailure == null && (allowUnknown || unknownKeys == 0); }
+
+        /** The main adversary of this run (the first placed), or null. */
+        public Adversary mainAdversary() { return adversaries.isEmpty() ? null : adversaries.get(0); }
     }
 
-    /** After the network heals, a run with work left must complete some request within this long. */
+    /**
+     * While no correct client has a request outstanding after the heal (or before it), the run must
+     * still get somewhere within this long; and the replicas must catch up within it once the clients
+     * are done. Clients' own waits are held to the much tighter {@link #clientBoundUs}.
+     */
     static final long PROGRESS_WINDOW_US = 20_000_000;
+
+    /**
+     * How long after {@code max(heal, invocation)} a correct client's request may take, given the
+     * largest view-change timeout {@code timeoutMs} a correct replica runs at that moment. After the
+     * heal every message arrives and at most f replicas are faulty, so, in the worst case:
+     * <ol>
+     *   <li>the request reaches the replicas at the client's next retransmission: at most its longest
+     *       backoff, {@code clientRetransmitMs << 4};</li>
+     *   <li>up to f faulty primaries in a row each cost one view change, and the first correct one's
+     *       view change completes: f + 1 view-change timeouts, doubling from {@code timeoutMs}
+     *       (capped at 64 times the base, as in Replica), as consecutive view changes do;</li>
+     *   <li>then ordering, executing and replying, plus fetching what a replica missed, take a few
+     *       status periods: two base view-change timeouts cover them with room to spare.</li>
+     * </ol>
+     * A wait beyond this is a liveness failure of that client.
+     */
+    static long clientBoundUs(ProtocolConfig cfg, long timeoutMs) {
+        long cap = cfg.viewChangeTimeoutMs() << 6;
+        long us = (cfg.clientRetransmitMs() << 4) + 2 * cfg.viewChangeTimeoutMs();
+        long t = Math.min(Math.max(timeoutMs, cfg.viewChangeTimeoutMs()), cap);
+        for (int i = 0; i <= cfg.f(); i++, t = Math.min(2 * t, cap)) us += t;
+        return us * 1000;
+    }
 
     private final Options opt;
     private final SplittableRandom rnd;
@@ -104,6 +145,12 @@ public final class Simulation {
     private final SplittableRandom adversaryRandom;
     private long lastProgress;
     private long committed;
+    /** Per correct client: from when its outstanding request's wait counts (µs), and its deadline; -1 when none. */
+    private long[] waitFrom, deadline;
+    /** The earliest of {@link #deadline}, or Long.MAX_VALUE. */
+    private long nextDeadline = Long.MAX_VALUE;
+    private long maxWaitUs, maxWaitBoundUs;
+    private boolean healed;
 
     public Simulation(Options opt) {
         this.opt = opt;
@@ -165,8 +212,9 @@ public final class Simulation {
             int share = opt.requests() / opt.clients() + (c < opt.requests() % opt.clients() ? 1 : 0);
             SplittableRandom clientRandom = rnd.split();
             Workload.ClientScript script = opt.workload() == null ? null : opt.workload().client(n + c, clientRandom.split());
+            int index = c;
             SimClient cl = new SimClient(n + c, cfg, links.get(n + c), events, net, clientRandom, history, keys, share,
-                    rnd.nextInt(2000), this::progress, script, safety);
+                    rnd.nextInt(2000), () -> invoked(index), () -> completed(index), script, safety);
             clients.add(cl);
             net.attach(n + c, cl);
         }
@@ -208,9 +256,41 @@ public final class Simulation {
         return out;
     }
 
-    private void progress() {
+    private void invoked(int c) {
+        if (healed) startWait(c, events.now());
+    }
+
+    private void completed(int c) {
         committed++;
         lastProgress = events.now();
+        if (waitFrom[c] >= 0) {
+            long waited = events.now() - waitFrom[c];
+            if (waited > maxWaitUs) {
+                maxWaitUs = waited;
+                maxWaitBoundUs = deadline[c] - waitFrom[c];
+            }
+            waitFrom[c] = deadline[c] = -1;
+            updateNextDeadline();
+        }
+    }
+
+    /** The network heals: every correct client with a request outstanding starts its wait now. */
+    private void heal() {
+        healed = true;
+        for (int c = 0; c < clients.size(); c++) if (clients.get(c).invokedAtUs() >= 0) startWait(c, events.now());
+    }
+
+    private void startWait(int c, long from) {
+        long timeout = 0;
+        for (SimReplica r : replicas) if (r.correct()) timeout = Math.max(timeout, r.core.viewChangeTimeoutMs());
+        waitFrom[c] = from;
+        deadline[c] = from + clientBoundUs(cfg, timeout);
+        nextDeadline = Math.min(nextDeadline, deadline[c]);
+    }
+
+    private void updateNextDeadline() {
+        nextDeadline = Long.MAX_VALUE;
+        for (long d : deadline) if (d >= 0) nextDeadline = Math.min(nextDeadline, d);
     }
 
     public Outcome run() {
@@ -219,6 +299,11 @@ public final class Simulation {
             events.at(o.from(), () -> { if (o.stopped()) r.stop(); else net.setCutOff(o.replica(), true); });
             events.at(o.to(), () -> { if (o.stopped()) r.resume(); else net.setCutOff(o.replica(), false); });
         }
+        waitFrom = new long[clients.size()];
+        deadline = new long[clients.size()];
+        java.util.Arrays.fill(waitFrom, -1);
+        java.util.Arrays.fill(deadline, -1);
+        events.at(plan.healAt(), this::heal);
         replicas.forEach(SimReplica::start);
         twins.forEach(SimReplica::start);
         clients.forEach(SimClient::start);
@@ -228,15 +313,17 @@ public final class Simulation {
             SimReplica r = replicas.get(flipped);
             SplittableRandom flips = adversaryRandom.split();
             long at = flips.nextLong(50_000, Math.max(50_001, plan.healAt()));
-            events.at(at, () -> r.flipBits(1 + flips.nextInt(4), flips));
+            events.at(at, () -> coverage.acted(Adversary.BIT_FLIP, r.flipBits(1 + flips.nextInt(4), flips)));
             // Half of the time a check finds it soon (as recovery would); else a checkpoint mismatch does.
             if (flips.nextBoolean()) events.at(at + flips.nextLong(1, 500_000), r::checkState);
         }
         String liveness = null;
         while (!allDone()) {
-            long limit = Math.max(plan.healAt(), lastProgress) + PROGRESS_WINDOW_US;
+            long window = Math.max(plan.healAt(), lastProgress) + PROGRESS_WINDOW_US;
+            long limit = Math.min(window, nextDeadline);
             if (!events.step(limit)) {
-                liveness = livenessReport(limit);
+                liveness = limit == window ? "no progress for " + PROGRESS_WINDOW_US / 1000 + " ms after the network healed; " + livenessReport(limit)
+                        : clientStarved(limit) + livenessReport(limit);
                 break;
             }
             if (!safety.violations.isEmpty()) break;
@@ -244,8 +331,8 @@ public final class Simulation {
         if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
         if (liveness == null && safety.violations.isEmpty() && opt.workload() != null) checkFinalStates();
         List<String> violations = new ArrayList<>(safety.violations);
-        LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history.ops);
-        if (!lin.linearizable()) violations.add("history not linearizable: " + lin.detail());
+        LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history.ops(), RegisterModel.INSTANCE);
+        for (LinearizabilityChecker.Violation v : lin.violations()) violations.add("history not linearizable: " + v.describe());
         long maxView = 0, rejected = 0;
         for (SimReplica r : replicas) if (r.correct()) maxView = Math.max(maxView, r.core.view());
         for (Link l : links) rejected += l.rejected();
@@ -256,10 +343,11 @@ public final class Simulation {
             pages += r.core.pagesTransferred();
             skew += r.core.counters().ignored(io.bulwark.bft.core.Ignored.CLOCK_SKEW);
         }
+        countSimulatorFaults();
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
-                lin.exhausted(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
+                lin.keys(), lin.unknownKeys().size(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
-                maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts());
+                maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs);
     }
 
     /**
@@ -321,9 +409,26 @@ public final class Simulation {
         return true;
     }
 
+    /** The faults the simulator itself brings about count as actions of their adversary when they could matter. */
+    private void countSimulatorFaults() {
+        int lagging = adversaries.replicaOf(Adversary.LAGGING);
+        // A lagging replica's fault mattered when it had to catch up by state transfer.
+        if (lagging >= 0) coverage.acted(Adversary.LAGGING, replicas.get(lagging).core.transfersCompleted());
+    }
+
+    /** Which correct client waited past its bound. */
+    private String clientStarved(long limit) {
+        for (int c = 0; c < clients.size(); c++) {
+            if (deadline[c] != limit) continue;
+            return "client " + clients.get(c).id() + " waited more than " + (deadline[c] - waitFrom[c]) / 1000 + " ms (its bound, see Simulation.clientBoundUs) from "
+                    + waitFrom[c] / 1000 + " ms (" + (waitFrom[c] == plan.healAt() ? "the heal" : "its invocation") + ") for its request invoked at "
+                    + clients.get(c).invokedAtUs() / 1000 + " ms; ";
+        }
+        return "";
+    }
+
     private String livenessReport(long limit) {
-        StringBuilder b = new StringBuilder("no progress for " + PROGRESS_WINDOW_US / 1000 + " ms after the network healed (at "
-                + limit / 1000 + " ms simulated); ");
+        StringBuilder b = new StringBuilder("at " + limit / 1000 + " ms simulated (network healed at " + plan.healAt() / 1000 + " ms): ");
         int stuck = 0;
         for (SimClient c : clients) if (!c.done()) stuck++;
         b.append(stuck).append(" clients unfinished; replicas:");

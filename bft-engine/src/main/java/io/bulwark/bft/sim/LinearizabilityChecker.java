@@ -28,10 +28,8 @@ import java.util.TreeMap;
 public final class LinearizabilityChecker {
     /** Configurations one key's search may cache before it is reported as unknown. */
     public static final int DEFAULT_BUDGET = 1_000_000;
-    /** The budget of each trial while shrinking a witness. */
-    private static final int WITNESS_BUDGET = 50_000;
-    /** Witnesses are shrunk operation by operation only below this size (after cutting by halves). */
-    private static final int WITNESS_TRIALS = 4_000;
+    /** Witnesses are shrunk operation by operation only below this size (after bisection). */
+    private static final int WITNESS_TRIALS = 2_000;
 
     /** One key without a linearization: its size and a minimal witness (operations in invocation order). */
     public record Violation(int key, int operations, List<History.Op> witness) {
@@ -69,7 +67,7 @@ public final class LinearizabilityChecker {
         for (var e : byKey.entrySet()) {
             Boolean ok = linearizable(e.getValue(), model, budget);
             if (ok == null) unknown.add(e.getKey());
-            else if (!ok) violations.add(new Violation(e.getKey(), e.getValue().size(), witness(e.getValue(), model)));
+            else if (!ok) violations.add(new Violation(e.getKey(), e.getValue().size(), witness(e.getValue(), model, budget)));
         }
         return new Result(byKey.size(), List.copyOf(unknown), List.copyOf(violations));
     }
@@ -83,22 +81,42 @@ public final class LinearizabilityChecker {
      * Shrinks a history without a linearization to a small subset that has none either. A subset
      * keeps what the model's {@link Model#closure} says it must (for a register: each read's write),
      * so that any linearization of the whole would restrict to one of the subset, and the subset
-     * alone proves the violation. First halves are cut, then single operations.
+     * alone proves the violation. Such proofs only grow with their subset, so the shortest failing
+     * prefix (by invocation) is found by bisection, then the latest start within it, and what is
+     * left is shrunk one operation at a time.
      */
-    private static <S> List<History.Op> witness(List<History.Op> ops, Model<S> model) {
-        List<History.Op> w = new ArrayList<>(ops);
-        w.sort(Comparator.comparingLong(o -> o.invoke));
-        for (int chunk = w.size() / 2; chunk >= 1; chunk /= 2) {
-            if (chunk == 1 && w.size() > WITNESS_TRIALS) break;
-            for (int start = w.size() - chunk; start >= 0 && w.size() > 1; start -= chunk) {
-                List<History.Op> cut = new ArrayList<>(w.subList(0, start));
-                cut.addAll(w.subList(Math.min(w.size(), start + chunk), w.size()));
-                cut = model.closure(cut, w);
-                if (cut == null) return List.copyOf(w);   // this model cannot tell which subsets still prove it
-                if (cut.size() < w.size() && Boolean.FALSE.equals(linearizable(cut, model, WITNESS_BUDGET))) w = cut;
-            }
+    private static <S> List<History.Op> witness(List<History.Op> ops, Model<S> model, int budget) {
+        List<History.Op> all = new ArrayList<>(ops);
+        all.sort(Comparator.comparingLong(o -> o.invoke));
+        if (model.closure(all, all) == null) return List.copyOf(all);   // this model cannot tell which subsets still prove it
+        int lo = 1, hi = all.size();   // the prefix of hi operations fails
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (fails(window(all, 0, mid, model), model, budget)) hi = mid; else lo = mid + 1;
+        }
+        int end = hi, from = 0, to = end - 1;   // the window [from, end) fails
+        while (from < to) {
+            int mid = (from + to + 1) >>> 1;
+            if (fails(window(all, mid, end, model), model, budget)) from = mid; else to = mid - 1;
+        }
+        List<History.Op> w = window(all, from, end, model);
+        if (w.size() > WITNESS_TRIALS) return List.copyOf(w);
+        for (int i = w.size() - 1; i >= 0 && w.size() > 1; i--) {
+            if (i >= w.size()) continue;
+            List<History.Op> cut = new ArrayList<>(w);
+            cut.remove(i);
+            cut = model.closure(cut, all);
+            if (fails(cut, model, budget)) w = cut;
         }
         return List.copyOf(w);
+    }
+
+    private static <S> List<History.Op> window(List<History.Op> sorted, int from, int to, Model<S> model) {
+        return model.closure(new ArrayList<>(sorted.subList(from, to)), sorted);
+    }
+
+    private static <S> boolean fails(List<History.Op> ops, Model<S> model, int budget) {
+        return Boolean.FALSE.equals(linearizable(ops, model, budget));
     }
 
     /** One key's search (Porcupine's checkSingle over arrays). */

@@ -26,6 +26,7 @@ public final class Campaign {
      * {@code Coverage}); {@code mainSeeds} counts the seeds each adversary was the main one of and
      * {@code mainSeedsWithoutAction} those where it then never acted; an adversary main in some
      * seeds that acted in none of them ({@link #mainsNeverActed}) fails the campaign.
+     * {@code seedsWithFinalPagesCompared}: seeds whose correct replicas' final pages were compared byte for byte.
      */
     public record Summary(int seeds, long requestsCommitted, int safetyViolations, int livenessFailures,
                           double wallSeconds, long checkpointsCompared, long keysChecked, long unknownKeys, boolean allowUnknown,
@@ -34,7 +35,8 @@ public final class Campaign {
                           Map<Integer, Map<Adversary, Integer>> adversariesByF, long rejectedPayloads,
                           long stateTransfers, long pagesTransferred, long clockSkewRejects,
                           long maxClientWaitUs, long maxClientWaitSeed, Map<Adversary, Long> adversaryActions,
-                          Map<Adversary, Integer> mainSeeds, Map<Adversary, Integer> mainSeedsWithoutAction) {
+                          Map<Adversary, Integer> mainSeeds, Map<Adversary, Integer> mainSeedsWithoutAction,
+                          int seedsWithFinalPagesCompared) {
 
         /** Safe, live, every key decided (unless allowed), and every main adversary acted somewhere. */
         public boolean ok() {
@@ -80,14 +82,14 @@ public final class Campaign {
             never.append(']');
             return String.format(Locale.ROOT,
                     "{\"seeds\":%d,\"requests_committed\":%d,\"safety_violations\":%d,\"liveness_failures\":%d,"
-                            + "\"wall_s\":%.3f,\"requests_per_s\":%.0f,\"checkpoints_compared\":%d,"
+                            + "\"wall_s\":%.3f,\"requests_per_s\":%.0f,\"checkpoints_compared\":%d,\"seeds_final_pages_compared\":%d,"
                             + "\"linearizability_keys_checked\":%d,\"linearizability_unknown_keys\":%d,\"allow_unknown\":%b,"
                             + "\"max_client_wait_ms\":%.3f,\"max_client_wait_seed\":%d,"
                             + "\"view_changes\":%d,\"seeds_with_view_change\":%d,\"rejected_payloads\":%d,"
                             + "\"state_transfers\":%d,\"pages_transferred\":%d,\"clock_skew_rejects\":%d,\"adversaries\":%s,"
                             + "\"adversary_actions\":%s,\"main_seeds\":%s,\"main_seeds_without_action\":%s,\"mains_never_acted\":%s,\"ok\":%b}",
                     seeds, requestsCommitted, safetyViolations, livenessFailures, wallSeconds, requestsPerSecond(),
-                    checkpointsCompared, keysChecked, unknownKeys, allowUnknown, maxClientWaitUs / 1000.0, maxClientWaitSeed,
+                    checkpointsCompared, seedsWithFinalPagesCompared, keysChecked, unknownKeys, allowUnknown, maxClientWaitUs / 1000.0, maxClientWaitSeed,
                     viewChanges, seedsWithViewChange, rejectedPayloads,
                     stateTransfers, pagesTransferred, clockSkewRejects, adversariesJson(), actionsJson(), json(mainSeeds),
                     json(mainSeedsWithoutAction), never, ok());
@@ -116,7 +118,7 @@ public final class Campaign {
         long start = System.nanoTime();
         long committed = 0, checkpoints = 0, views = 0, rejected = 0, transfers = 0, pages = 0, skew = 0, keys = 0, unknown = 0;
         long maxWait = 0, maxWaitSeed = -1;
-        int safety = 0, liveness = 0, withViewChange = 0;
+        int safety = 0, liveness = 0, withViewChange = 0, finalCompared = 0;
         Map<Adversary, Integer> exercised = new EnumMap<>(Adversary.class);
         Map<Integer, Map<Adversary, Integer>> byF = new java.util.TreeMap<>();
         Map<Adversary, Long> actions = new EnumMap<>(Adversary.class);
@@ -137,6 +139,7 @@ public final class Campaign {
             unknown += out.unknownKeys();
             if (out.maxClientWaitUs() > maxWait) { maxWait = out.maxClientWaitUs(); maxWaitSeed = seed; }
             if (out.maxView() > 0) withViewChange++;
+            if (out.finalReplicasCompared() > 0) finalCompared++;
             for (Adversary a : out.adversaries()) {
                 exercised.merge(a, 1, Integer::sum);
                 byF.computeIfAbsent(o.f(), k -> new EnumMap<>(Adversary.class)).merge(a, 1, Integer::sum);
@@ -162,7 +165,7 @@ public final class Campaign {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         Summary s = new Summary(seeds, committed, safety, liveness, wall, checkpoints, keys, unknown, allowUnknown, failures, views,
-                withViewChange, exercised, byF, rejected, transfers, pages, skew, maxWait, maxWaitSeed, actions, mains, mainsIdle);
+                withViewChange, exercised, byF, rejected, transfers, pages, skew, maxWait, maxWaitSeed, actions, mains, mainsIdle, finalCompared);
         if (log != null) for (Adversary a : s.mainsNeverActed())
             log.println("NEVER ACTED: " + a.label() + " was the main adversary of " + mains.get(a) + " seeds and acted in none of them");
         return s;

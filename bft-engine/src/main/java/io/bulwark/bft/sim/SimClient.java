@@ -78,7 +78,7 @@ final class SimClient implements SimNetwork.Receiver {
         invokedAtUs = events.now();
         onInvoke.run();
         if (script != null) {
-            Workload.Operation op = script.next();
+            Workload.Operation op = script.next(events.now());
             core.invoke(clock(), op.bytes(), op.readOnly());
             drive();
             return;
@@ -125,7 +125,7 @@ final class SimClient implements SimNetwork.Receiver {
             timerDeadline = -1;
             invokedAtUs = -1;
             if (script != null) {
-                String wrong = script.completed(c.result());
+                String wrong = script.completed(c.result(), events.now());
                 if (wrong != null) safety.violation("client " + core.id() + " got an unacceptable result: " + wrong);
             } else {
                 // Every operation is in the history, read-only ones (and those ClientCore fell back to

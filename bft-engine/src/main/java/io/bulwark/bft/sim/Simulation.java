@@ -75,13 +75,16 @@ public final class Simulation {
      * are unknown, which is not a pass. {@code maxClientWaitUs} is the longest a correct client
      * waited for a request after the heal (from the heal or its invocation, whichever is later),
      * {@code maxClientWaitBoundUs} the bound that wait was held to; {@code adversaryActions} counts
-     * what each adversary actually did (see {@link Coverage}).
+     * what each adversary actually did (see {@link Coverage}); {@code finalReplicasCompared} how many
+     * correct replicas' final pages were compared byte for byte with another's (0: fewer than two
+     * had executed everything).
      */
     public record Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
                           String livenessFailure, int checkpointsCompared, int keysChecked, int unknownKeys,
                           String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
                           long stateTransfers, long pagesTransferred, long clockSkewRejects,
-                          java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs) {
+                          java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs,
+                          int finalReplicasCompared) {
         /** Safe, live, and every key's linearizability decided. */
         public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null && unknownKeys == 0; }
 
@@ -329,9 +332,15 @@ public final class Simulation {
             if (!safety.violations.isEmpty()) break;
         }
         if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
-        if (liveness == null && safety.violations.isEmpty() && opt.workload() != null) checkFinalStates();
+        int finalCompared = 0;
+        if (liveness == null && safety.violations.isEmpty()) {
+            finalCompared = compareFinalPages();
+            if (opt.workload() != null) checkFinalStates();
+        }
         List<String> violations = new ArrayList<>(safety.violations);
-        LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history.ops(), RegisterModel.INSTANCE);
+        LinearizabilityChecker.Result lin = opt.workload() == null ? LinearizabilityChecker.check(history.ops(), RegisterModel.INSTANCE)
+                : opt.workload().checkHistory();
+        if (lin == null) lin = new LinearizabilityChecker.Result(0, List.of(), List.of());
         for (LinearizabilityChecker.Violation v : lin.violations()) violations.add("history not linearizable: " + v.describe());
         long maxView = 0, rejected = 0;
         for (SimReplica r : replicas) if (r.correct()) maxView = Math.max(maxView, r.core.view());
@@ -347,7 +356,7 @@ public final class Simulation {
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.keys(), lin.unknownKeys().size(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
-                maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs);
+                maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared);
     }
 
     /**
@@ -378,6 +387,30 @@ public final class Simulation {
             String wrong = opt.workload().checkFinal(r.service());
             if (wrong != null) safety.violation("replica " + r.core.id() + " final state at " + last + ": " + wrong);
         }
+    }
+
+    /**
+     * The final page bytes of correct replicas agree (see {@link SafetyMonitor#compareFinalPages}):
+     * those at the highest last-executed sequence number that two of them share (the clients may be
+     * done while one replica executed a batch the others have yet to hear of).
+     */
+    private int compareFinalPages() {
+        long last = -1;
+        for (SimReplica r : replicas) {
+            if (!r.correct() || r.corrupted() || r.core.lastExecuted() <= last) continue;
+            int same = 0;
+            for (SimReplica x : replicas) if (x.correct() && !x.corrupted() && x.core.lastExecuted() == r.core.lastExecuted()) same++;
+            if (same >= 2) last = r.core.lastExecuted();
+        }
+        List<Integer> ids = new ArrayList<>();
+        List<io.bulwark.bft.state.PartitionTree> trees = new ArrayList<>();
+        for (SimReplica r : replicas) {
+            // A corrupted replica that no checkpoint exposed yet is the bit-flip oracle's business.
+            if (!r.correct() || r.corrupted() || r.core.lastExecuted() != last) continue;
+            ids.add(r.core.id());
+            trees.add(r.state.tree());
+        }
+        return safety.compareFinalPages(last, ids, trees);
     }
 
     private boolean caughtUp() {

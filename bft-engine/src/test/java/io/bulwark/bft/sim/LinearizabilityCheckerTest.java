@@ -34,6 +34,8 @@ class LinearizabilityCheckerTest {
         assertEquals(1, r.violations().size());
         System.out.println(r.violations().get(0).describe());
         assertEquals(witnessSize, r.violations().get(0).witness().size(), "a minimal witness: " + r.violations().get(0).describe());
+        String text = r.violations().get(0).describe();
+        assertTrue(text.contains("invoked") && text.contains("completed") && text.contains("client "), "the witness names clients and times: " + text);
     }
 
     @Test

@@ -1547,6 +1547,8 @@ public final class Replica {
     public boolean viewActive() { return viewActive; }
     /** View changes this replica started (sent a VIEW-CHANGE for). */
     public long viewChangesStarted() { return viewChangesStarted; }
+    /** The view-change timeout now: the base doubled per consecutive view change that did not complete in time. */
+    public long viewChangeTimeoutMs() { return viewChangeTimeout(); }
     public long lowWaterMark() { return h; }
     public long stableSeq() { return stableSeq; }
     public long lastExecuted() { return lastExecuted; }

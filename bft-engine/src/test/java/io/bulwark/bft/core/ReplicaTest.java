@@ -185,14 +185,32 @@ class ReplicaTest {
 
     @Test
     void hostileStatusNeverThrows() {
-        Replica r = new Replica(0, CFG);
-        long[] none = new long[0];
-        long[] edge = {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE - 1, Long.MAX_VALUE};
-        for (long a : edge) for (long b : edge) {
-            r.receive(NOW, 1, new Status(0, 1, true, a, b, 0L, none, none));
-            r.receive(NOW, 1, new Status(0, 1, true, a, b, -1L, new long[] {-1, -1, -1, -1, -1}, new long[] {-1}));
+        // One faulty replica's STATUS, however absurd, neither throws nor moves anything: view, water
+        // marks, execution, log, pending requests, transfer and corruption state all stay as they were.
+        for (int self : new int[] {0, 2}) {   // the primary and a backup
+            Replica r = new Replica(self, CFG);
+            r.start(NOW);
+            r.receive(NOW, 4, req(4, 1, "a"));
+            r.ready();
+            String before = snapshot(r);
+            assertTrue(before.contains("log=1") || before.contains("pending=1"), "a request in progress: " + before);
+            long[] none = new long[0];
+            long[] edge = {Long.MIN_VALUE, -1, 0, 1, Long.MAX_VALUE - 1, Long.MAX_VALUE};
+            for (long v : new long[] {0, 1, Long.MAX_VALUE})
+                for (long a : edge) for (long b : edge) {
+                    r.receive(NOW, 1, new Status(v, 1, true, a, b, 0L, none, none));
+                    r.receive(NOW, 1, new Status(v, 1, false, a, b, -1L, new long[] {-1, -1, -1, -1, -1}, new long[] {-1}));
+                    r.ready();
+                }
+            assertEquals(before, snapshot(r), "replica " + self + " after hostile STATUS messages");
         }
-        r.ready();
+    }
+
+    private static String snapshot(Replica r) {
+        return "view=" + r.view() + " active=" + r.viewActive() + " h=" + r.lowWaterMark() + " stable=" + r.stableSeq()
+                + " knownStable=" + r.knownStable() + " executed=" + r.lastExecuted() + " log=" + r.logSize()
+                + " pending=" + r.pendingRequests() + " transferring=" + r.transferring() + " corrupt=" + r.corrupt()
+                + " viewChanges=" + r.viewChangesStarted() + " timeout=" + r.viewChangeTimeoutMs();
     }
 
     @Test

@@ -19,20 +19,57 @@ public final class Campaign {
      * replica reached (the number of view changes when they go one view at a time);
      * {@code seedsWithViewChange} counts the seeds where it is above 0. {@code adversaries} counts,
      * per adversary, the seeds that had it; {@code adversariesByF} the same per value of f.
+     * {@code keysChecked} and {@code unknownKeys} sum the linearizability checker's keys over seeds
+     * (an unknown key ran out of search budget: it fails the campaign unless {@code allowUnknown}).
+     * {@code maxClientWaitUs} is the longest wait of a correct client after the heal, in seed
+     * {@code maxClientWaitSeed}. {@code adversaryActions} sums what adversaries did (see
+     * {@code Coverage}); {@code mainSeeds} counts the seeds each adversary was the main one of and
+     * {@code mainSeedsWithoutAction} those where it then never acted; an adversary main in some
+     * seeds that acted in none of them ({@link #mainsNeverActed}) fails the campaign.
+     * {@code seedsWithFinalPagesCompared}: seeds whose correct replicas' final pages were compared byte for byte.
      */
     public record Summary(int seeds, long requestsCommitted, int safetyViolations, int livenessFailures,
-                          double wallSeconds, long checkpointsCompared, int linearizabilityExhausted, List<Simulation.Outcome> failures,
+                          double wallSeconds, long checkpointsCompared, long keysChecked, long unknownKeys, boolean allowUnknown,
+                          List<Simulation.Outcome> failures,
                           long viewChanges, int seedsWithViewChange, Map<Adversary, Integer> adversaries,
                           Map<Integer, Map<Adversary, Integer>> adversariesByF, long rejectedPayloads,
-                          long stateTransfers, long pagesTransferred, long clockSkewRejects) {
-        public boolean ok() { return safetyViolations == 0 && livenessFailures == 0; }
+                          long stateTransfers, long pagesTransferred, long clockSkewRejects,
+                          long maxClientWaitUs, long maxClientWaitSeed, Map<Adversary, Long> adversaryActions,
+                          Map<Adversary, Integer> mainSeeds, Map<Adversary, Integer> mainSeedsWithoutAction,
+                          int seedsWithFinalPagesCompared) {
+
+        /** Safe, live, every key decided (unless allowed), and every main adversary acted somewhere. */
+        public boolean ok() {
+            return safetyViolations == 0 && livenessFailures == 0 && (allowUnknown || unknownKeys == 0) && mainsNeverActed().isEmpty();
+        }
+
+        /** Adversaries that were the main one of some seeds and acted in none of them. */
+        public List<Adversary> mainsNeverActed() {
+            List<Adversary> out = new ArrayList<>();
+            for (var e : mainSeeds.entrySet()) if (mainSeedsWithoutAction.getOrDefault(e.getKey(), 0) >= e.getValue()) out.add(e.getKey());
+            return out;
+        }
 
         public double requestsPerSecond() { return wallSeconds == 0 ? 0 : requestsCommitted / wallSeconds; }
 
         /** The adversaries exercised as a JSON object: label to number of seeds. */
-        public String adversariesJson() {
+        public String adversariesJson() { return json(adversaries); }
+
+        /** What the adversaries did as a JSON object: label to number of actions. */
+        public String actionsJson() { return json(adversaryActions); }
+
+        /** Seeds each adversary was main in, and of those, the ones where it never acted: "label": main/idle. */
+        public String mainSeedsText() {
+            StringBuilder b = new StringBuilder();
+            for (var e : mainSeeds.entrySet())
+                b.append(b.length() == 0 ? "" : ", ").append(e.getKey().label()).append(' ').append(e.getValue())
+                        .append('/').append(mainSeedsWithoutAction.getOrDefault(e.getKey(), 0));
+            return b.toString();
+        }
+
+        private static String json(Map<Adversary, ? extends Number> m) {
             StringBuilder adv = new StringBuilder("{");
-            for (Map.Entry<Adversary, Integer> e : adversaries.entrySet()) {
+            for (var e : m.entrySet()) {
                 if (adv.length() > 1) adv.append(',');
                 adv.append('"').append(e.getKey().label()).append("\":").append(e.getValue());
             }
@@ -40,15 +77,22 @@ public final class Campaign {
         }
 
         public String json() {
-            String adv = adversariesJson();
+            StringBuilder never = new StringBuilder("[");
+            for (Adversary a : mainsNeverActed()) never.append(never.length() > 1 ? "," : "").append('"').append(a.label()).append('"');
+            never.append(']');
             return String.format(Locale.ROOT,
                     "{\"seeds\":%d,\"requests_committed\":%d,\"safety_violations\":%d,\"liveness_failures\":%d,"
-                            + "\"wall_s\":%.3f,\"requests_per_s\":%.0f,\"checkpoints_compared\":%d,\"linearizability_unchecked_keys\":%d,"
+                            + "\"wall_s\":%.3f,\"requests_per_s\":%.0f,\"checkpoints_compared\":%d,\"seeds_final_pages_compared\":%d,"
+                            + "\"linearizability_keys_checked\":%d,\"linearizability_unknown_keys\":%d,\"allow_unknown\":%b,"
+                            + "\"max_client_wait_ms\":%.3f,\"max_client_wait_seed\":%d,"
                             + "\"view_changes\":%d,\"seeds_with_view_change\":%d,\"rejected_payloads\":%d,"
-                            + "\"state_transfers\":%d,\"pages_transferred\":%d,\"clock_skew_rejects\":%d,\"adversaries\":%s}",
+                            + "\"state_transfers\":%d,\"pages_transferred\":%d,\"clock_skew_rejects\":%d,\"adversaries\":%s,"
+                            + "\"adversary_actions\":%s,\"main_seeds\":%s,\"main_seeds_without_action\":%s,\"mains_never_acted\":%s,\"ok\":%b}",
                     seeds, requestsCommitted, safetyViolations, livenessFailures, wallSeconds, requestsPerSecond(),
-                    checkpointsCompared, linearizabilityExhausted, viewChanges, seedsWithViewChange, rejectedPayloads,
-                    stateTransfers, pagesTransferred, clockSkewRejects, adv);
+                    checkpointsCompared, seedsWithFinalPagesCompared, keysChecked, unknownKeys, allowUnknown, maxClientWaitUs / 1000.0, maxClientWaitSeed,
+                    viewChanges, seedsWithViewChange, rejectedPayloads,
+                    stateTransfers, pagesTransferred, clockSkewRejects, adversariesJson(), actionsJson(), json(mainSeeds),
+                    json(mainSeedsWithoutAction), never, ok());
         }
     }
 
@@ -59,14 +103,26 @@ public final class Campaign {
         return run(firstSeed, seeds, fs, requests, clients, wire, List.of(), Double.NaN, Double.NaN, log);
     }
 
-    /** Runs seeds {@code firstSeed ..}, each drawing its adversaries from {@code pool} (see {@code AdversaryPlan}). */
+    /** As below, unknown keys failing the campaign. */
     public static Summary run(long firstSeed, int seeds, int[] fs, int requests, int clients, boolean wire,
                               List<Adversary> pool, double dropRate, double duplicateRate, PrintStream log) {
+        return run(firstSeed, seeds, fs, requests, clients, wire, pool, dropRate, duplicateRate, false, log);
+    }
+
+    /**
+     * Runs seeds {@code firstSeed ..}, each drawing its adversaries from {@code pool} (see
+     * {@code AdversaryPlan}); {@code allowUnknown} lets keys the checker could not decide pass.
+     */
+    public static Summary run(long firstSeed, int seeds, int[] fs, int requests, int clients, boolean wire,
+                              List<Adversary> pool, double dropRate, double duplicateRate, boolean allowUnknown, PrintStream log) {
         long start = System.nanoTime();
-        long committed = 0, checkpoints = 0, views = 0, rejected = 0, transfers = 0, pages = 0, skew = 0;
-        int safety = 0, liveness = 0, exhausted = 0, withViewChange = 0;
+        long committed = 0, checkpoints = 0, views = 0, rejected = 0, transfers = 0, pages = 0, skew = 0, keys = 0, unknown = 0;
+        long maxWait = 0, maxWaitSeed = -1;
+        int safety = 0, liveness = 0, withViewChange = 0, finalCompared = 0;
         Map<Adversary, Integer> exercised = new EnumMap<>(Adversary.class);
         Map<Integer, Map<Adversary, Integer>> byF = new java.util.TreeMap<>();
+        Map<Adversary, Long> actions = new EnumMap<>(Adversary.class);
+        Map<Adversary, Integer> mains = new EnumMap<>(Adversary.class), mainsIdle = new EnumMap<>(Adversary.class);
         List<Simulation.Outcome> failures = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             long seed = firstSeed + i;
@@ -79,26 +135,39 @@ public final class Campaign {
             transfers += out.stateTransfers();
             pages += out.pagesTransferred();
             skew += out.clockSkewRejects();
+            keys += out.keysChecked();
+            unknown += out.unknownKeys();
+            if (out.maxClientWaitUs() > maxWait) { maxWait = out.maxClientWaitUs(); maxWaitSeed = seed; }
             if (out.maxView() > 0) withViewChange++;
+            if (out.finalReplicasCompared() > 0) finalCompared++;
             for (Adversary a : out.adversaries()) {
                 exercised.merge(a, 1, Integer::sum);
                 byF.computeIfAbsent(o.f(), k -> new EnumMap<>(Adversary.class)).merge(a, 1, Integer::sum);
             }
-            if (out.linearizabilityExhausted()) exhausted++;
+            out.adversaryActions().forEach((a, n) -> actions.merge(a, n, Long::sum));
+            Adversary main = out.mainAdversary();
+            if (main != null) {
+                mains.merge(main, 1, Integer::sum);
+                if (out.adversaryActions().getOrDefault(main, 0L) == 0) mainsIdle.merge(main, 1, Integer::sum);
+            }
             if (!out.safetyViolations().isEmpty()) safety++;
             if (out.livenessFailure() != null) liveness++;
-            if (!out.ok()) {
+            if (!out.ok(allowUnknown)) {
                 failures.add(out);
                 if (log != null) {
                     log.println("FAILED seed " + seed + " (f=" + o.f() + "): " + out.faults());
                     out.safetyViolations().forEach(v -> log.println("  safety: " + v));
                     if (out.livenessFailure() != null) log.println("  liveness: " + out.livenessFailure());
+                    if (out.unknownKeys() > 0) log.println("  unknown: the linearizability search ran out of budget on " + out.unknownKeys() + " keys");
                     log.println("  replay: " + o.replayCommand());
                 }
             }
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        return new Summary(seeds, committed, safety, liveness, wall, checkpoints, exhausted, failures, views, withViewChange,
-                exercised, byF, rejected, transfers, pages, skew);
+        Summary s = new Summary(seeds, committed, safety, liveness, wall, checkpoints, keys, unknown, allowUnknown, failures, views,
+                withViewChange, exercised, byF, rejected, transfers, pages, skew, maxWait, maxWaitSeed, actions, mains, mainsIdle, finalCompared);
+        if (log != null) for (Adversary a : s.mainsNeverActed())
+            log.println("NEVER ACTED: " + a.label() + " was the main adversary of " + mains.get(a) + " seeds and acted in none of them");
+        return s;
     }
 }

@@ -2,8 +2,10 @@ package io.bulwark.bft.sim;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.msg.Request;
+import io.bulwark.bft.sim.adversary.Adversary;
 import io.bulwark.bft.sim.adversary.ByzantineClient;
 import io.bulwark.bft.sim.adversary.ClientPort;
+import io.bulwark.bft.sim.adversary.Coverage;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -19,10 +21,13 @@ final class SimByzantineClient implements SimNetwork.Receiver, ClientPort {
     private final History history;
     private final int sharedKeys;
     private final BooleanSupplier running;
+    private final Coverage coverage;
     final ByzantineClient client;
 
     SimByzantineClient(int id, ProtocolConfig cfg, Link link, EventQueue events, SimNetwork net, SplittableRandom rnd,
-                       History history, int sharedKeys, BooleanSupplier running, Function<ClientPort, ByzantineClient> kind) {
+                       History history, int sharedKeys, BooleanSupplier running, Function<ClientPort, ByzantineClient> kind,
+                       Coverage coverage) {
+        this.coverage = coverage;
         this.id = id;
         this.cfg = cfg;
         this.link = link;
@@ -58,5 +63,7 @@ final class SimByzantineClient implements SimNetwork.Receiver, ClientPort {
 
     @Override public int sharedKeys() { return sharedKeys; }
 
-    @Override public void recordWrite(int key, long value) { history.invoke(key, true, events.now(), value); }
+    @Override public void acted(Adversary adversary) { coverage.acted(adversary); }
+
+    @Override public void recordWrite(int key, long value) { history.invoke(id, key, new RegisterModel.Write(value), events.now()); }
 }

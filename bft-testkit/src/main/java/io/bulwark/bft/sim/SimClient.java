@@ -34,12 +34,16 @@ final class SimClient implements SimNetwork.Receiver {
     private long timerDeadline = -1;
     private int remaining;
     private History.Op current;
+    /** When the outstanding operation was invoked (simulated µs), or -1 when none is. */
+    private long invokedAtUs = -1;
+    private final Runnable onInvoke;
     private long writeCounter;
     long completed;
 
     SimClient(int id, ProtocolConfig cfg, Link link, EventQueue events, SimNetwork net, SplittableRandom rnd,
-              History history, int keys, int requests, long thinkUs, Runnable onComplete,
+              History history, int keys, int requests, long thinkUs, Runnable onInvoke, Runnable onComplete,
               Workload.ClientScript script, SafetyMonitor safety) {
+        this.onInvoke = onInvoke;
         this.core = new ClientCore(id, cfg, 0);
         this.link = link;
         this.events = events;
@@ -61,6 +65,9 @@ final class SimClient implements SimNetwork.Receiver {
 
     boolean busy() { return core.busy(); }
 
+    /** When the operation outstanding was invoked (simulated µs), or -1. */
+    long invokedAtUs() { return invokedAtUs; }
+
     void start() { events.after(rnd.nextLong(1 + thinkUs), this::next); }
 
     private long clock() { return events.now() / 1000; }
@@ -68,8 +75,10 @@ final class SimClient implements SimNetwork.Receiver {
     private void next() {
         if (remaining == 0) return;
         remaining--;
+        invokedAtUs = events.now();
+        onInvoke.run();
         if (script != null) {
-            Workload.Operation op = script.next();
+            Workload.Operation op = script.next(events.now());
             core.invoke(clock(), op.bytes(), op.readOnly());
             drive();
             return;
@@ -80,10 +89,10 @@ final class SimClient implements SimNetwork.Receiver {
         if (kind < 5) {
             // Unique values: (client id, counter) so a read names the write it saw.
             long value = ((long) core.id() << 32) | ++writeCounter;
-            current = history.invoke(key, true, events.now(), value);
+            current = history.invoke(core.id(), key, new RegisterModel.Write(value), events.now());
             core.invoke(clock(), KvOps.put(k, ByteBuffer.allocate(8).putLong(value).array()), false);
         } else {
-            current = history.invoke(key, false, events.now(), -1);
+            current = history.invoke(core.id(), key, RegisterModel.READ, events.now());
             core.invoke(clock(), KvOps.get(k), kind >= 8);
         }
         drive();
@@ -114,12 +123,14 @@ final class SimClient implements SimNetwork.Receiver {
             });
         } else if (a instanceof Action.Complete c) {
             timerDeadline = -1;
+            invokedAtUs = -1;
             if (script != null) {
-                String wrong = script.completed(c.result());
+                String wrong = script.completed(c.result(), events.now());
                 if (wrong != null) safety.violation("client " + core.id() + " got an unacceptable result: " + wrong);
             } else {
-                current.complete = events.now();
-                if (!current.write) current.value = observed(c.result());
+                // Every operation is in the history, read-only ones (and those ClientCore fell back to
+                // ordering) included; a write's output is its result too (0: OK).
+                history.complete(current, observed(c.result()), events.now());
             }
             completed++;
             onComplete.run();
@@ -129,7 +140,7 @@ final class SimClient implements SimNetwork.Receiver {
         }
     }
 
-    /** The value a GET result names: 0 for absent, the unique value otherwise, -2 for anything else. */
+    /** The value a GET result names (0 for absent or a PUT's OK, the unique value otherwise), -2 for anything else. */
     private static long observed(byte[] result) {
         if (result.length == 1 && result[0] == KvOps.OK) return 0;
         if (result.length == 9 && result[0] == KvOps.VALUE) return ByteBuffer.wrap(result, 1, 8).getLong();

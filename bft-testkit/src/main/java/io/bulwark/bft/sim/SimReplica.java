@@ -7,6 +7,8 @@ import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.service.Service;
 import io.bulwark.bft.state.ReplicatedState;
+import io.bulwark.bft.sim.adversary.Adversary;
+import io.bulwark.bft.sim.adversary.Coverage;
 import io.bulwark.bft.sim.adversary.Outgoing;
 import io.bulwark.bft.sim.adversary.ReplicaBehaviour;
 import io.bulwark.bft.sim.adversary.ReplicaContext;
@@ -37,6 +39,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private final ProtocolConfig cfg;
     private final List<ReplicaBehaviour> behaviours;
     private final SplittableRandom adversaryRandom;
+    private final Coverage coverage;
     private boolean stopped;
     long executedRequests;
     /** Executions the service failed with something it let through (an Error): this replica's fault, repaired by transfer. */
@@ -46,12 +49,14 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
 
     SimReplica(int id, ProtocolConfig cfg, Service service, int pages, int maxClients, Link link, EventQueue events, SimNetwork net,
                SafetyMonitor safety, long clockSkewMs) {
-        this(id, cfg, service, pages, maxClients, link, events, net, safety, clockSkewMs, List.of(), null);
+        this(id, cfg, service, pages, maxClients, link, events, net, safety, clockSkewMs, List.of(), null, new Coverage());
     }
 
     /** A Byzantine replica when {@code behaviours} is not empty: not checked by {@code safety}. */
     SimReplica(int id, ProtocolConfig cfg, Service service, int pages, int maxClients, Link link, EventQueue events, SimNetwork net,
-               SafetyMonitor safety, long clockSkewMs, List<ReplicaBehaviour> behaviours, SplittableRandom adversaryRandom) {
+               SafetyMonitor safety, long clockSkewMs, List<ReplicaBehaviour> behaviours, SplittableRandom adversaryRandom,
+               Coverage coverage) {
+        this.coverage = coverage;
         this.state = new ReplicatedState(pages, maxClients);
         this.core = new Replica(id, cfg, state);
         this.cfg = cfg;
@@ -135,10 +140,11 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     /**
      * Memory corruption: flips one bit in each of up to {@code pages} random pages of the state, without
      * {@code modify} (the replica does not know). Its checkpoints are not compared until a state
-     * transfer repairs it.
+     * transfer repairs it. Returns the number of pages flipped.
      */
-    void flipBits(int pages, java.util.SplittableRandom rnd) {
+    int flipBits(int pages, java.util.SplittableRandom rnd) {
         var tree = state.tree();
+        int flipped = 0;
         for (int i = 0; i < pages; i++) {
             // Pages at rest (not modified since the last checkpoint): a flip in a page being modified
             // shows only at the next checkpoint, which may never come once the clients are done.
@@ -146,11 +152,13 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             if (tree.modifiedSinceCheckpoint(index)) continue;
             corrupted = true;
             checkedSinceFlip = false;
+            flipped++;
             flippedPages.add(index);
             byte[] page = tree.read(index);
             int bit = rnd.nextInt(page.length * 8);
             page[bit >>> 3] ^= (byte) (1 << (bit & 7));
         }
+        return flipped;
     }
 
     /** The check a recovering replica runs over its state (section 4.4). */
@@ -273,6 +281,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     @Override public boolean isPrimary() { return core.isPrimary(); }
 
     @Override public SplittableRandom random() { return adversaryRandom; }
+
+    @Override public void acted(Adversary adversary) { coverage.acted(adversary); }
 
     private void fire(TimerKind kind, long deadline) {
         if (timerDeadline[kind.ordinal()] != deadline) return;   // re-armed since

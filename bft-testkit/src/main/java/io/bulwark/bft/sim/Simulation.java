@@ -5,6 +5,7 @@ import io.bulwark.bft.service.KvService;
 import io.bulwark.bft.service.Service;
 import io.bulwark.bft.sim.adversary.Adversary;
 import io.bulwark.bft.sim.adversary.AdversaryPlan;
+import io.bulwark.bft.sim.adversary.Coverage;
 import io.bulwark.bft.sim.adversary.NetworkTap;
 import io.bulwark.bft.sim.adversary.ReplicaBehaviour;
 import io.bulwark.bft.sim.adversary.TwinSplit;
@@ -18,7 +19,9 @@ import java.util.SplittableRandom;
  * thread over a simulated network, everything drawn from one seed. Safety is checked on every
  * step (equal batches and equal checkpoint digests at correct replicas) and at the end
  * (linearizability of the correct clients' history); liveness is checked after the network heals:
- * correct clients must keep completing requests until all are done.
+ * each correct client's outstanding request must complete within {@link #clientBoundUs} of the
+ * heal or of its invocation, whichever is later — per client, so one client's replies do not
+ * excuse another's wait.
  * <p>
  * Adversaries ({@link AdversaryPlan}) are drawn from their own stream of the seed, so a run with
  * none is the same run, seed for seed, as before adversaries existed. Byzantine replicas are not
@@ -67,22 +70,67 @@ public final class Simulation {
     /**
      * What happened. {@code maxView} is the highest view any correct replica reached;
      * {@code adversaries} the ones this run had; {@code rejected} the payloads links refused
-     * (forged MACs, partial authenticators, undecodable frames).
+     * (forged MACs, partial authenticators, undecodable frames). {@code keysChecked} and
+     * {@code unknownKeys} are the linearizability checker's: keys whose search went past its budget
+     * are unknown, which is not a pass. {@code maxClientWaitUs} is the longest a correct client
+     * waited for a request after the heal (from the heal or its invocation, whichever is later),
+     * {@code maxClientWaitBoundUs} the bound that wait was held to; {@code adversaryActions} counts
+     * what each adversary actually did (see {@link Coverage}); {@code finalReplicasCompared} how many
+     * correct replicas' final pages were compared byte for byte with another's (0: fewer than two
+     * had executed everything).
      */
     public record Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
-                          String livenessFailure, int checkpointsCompared, boolean linearizabilityExhausted,
+                          String livenessFailure, int checkpointsCompared, int keysChecked, int unknownKeys,
                           String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
-                          long stateTransfers, long pagesTransferred, long clockSkewRejects) {
-        public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null; }
+                          long stateTransfers, long pagesTransferred, long clockSkewRejects,
+                          java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs,
+                          int finalReplicasCompared) {
+        /** Safe, live, and every key's linearizability decided. */
+        public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null && unknownKeys == 0; }
+
+        /** As {@link #ok()}, but unknown keys allowed (an explicit choice: {@code sim --allow-unknown}). */
+        public boolean ok(boolean allowUnknown) { return safetyViolations.isEmpty() && livenessFailure == null && (allowUnknown || unknownKeys == 0); }
+
+        /** The main adversary of this run (the first placed), or null. */
+        public Adversary mainAdversary() { return adversaries.isEmpty() ? null : adversaries.get(0); }
     }
 
-    /** After the network heals, a run with work left must complete some request within this long. */
+    /**
+     * While no correct client has a request outstanding after the heal (or before it), the run must
+     * still get somewhere within this long; and the replicas must catch up within it once the clients
+     * are done. Clients' own waits are held to the much tighter {@link #clientBoundUs}.
+     */
     static final long PROGRESS_WINDOW_US = 20_000_000;
+
+    /**
+     * How long after {@code max(heal, invocation)} a correct client's request may take, given the
+     * largest view-change timeout {@code timeoutMs} a correct replica runs at that moment. After the
+     * heal every message arrives and at most f replicas are faulty, so, in the worst case:
+     * <ol>
+     *   <li>the request reaches the replicas at the client's next retransmission: at most its longest
+     *       backoff, {@code clientRetransmitMs << 4};</li>
+     *   <li>up to f faulty primaries in a row each cost one view change, and the first correct one's
+     *       view change completes: f + 1 view-change timeouts, doubling from {@code timeoutMs}
+     *       (capped at 64 times the base, as in Replica), as consecutive view changes do;</li>
+     *   <li>then ordering, executing and replying, plus fetching what a replica missed, take a few
+     *       status periods: two base view-change timeouts cover them with room to spare.</li>
+     * </ol>
+     * A wait beyond this is a liveness failure of that client.
+     */
+    static long clientBoundUs(ProtocolConfig cfg, long timeoutMs) {
+        long cap = cfg.viewChangeTimeoutMs() << 6;
+        long us = (cfg.clientRetransmitMs() << 4) + 2 * cfg.viewChangeTimeoutMs();
+        long t = Math.min(Math.max(timeoutMs, cfg.viewChangeTimeoutMs()), cap);
+        for (int i = 0; i <= cfg.f(); i++, t = Math.min(2 * t, cap)) us += t;
+        return us * 1000;
+    }
 
     private final Options opt;
     private final SplittableRandom rnd;
     private final EventQueue events = new EventQueue();
     private final SafetyMonitor safety = new SafetyMonitor();
+    /** What the adversaries actually did (see {@link Coverage}). */
+    private final Coverage coverage = new Coverage();
     private final History history = new History();
     private final List<SimReplica> replicas = new ArrayList<>();
     /** The second instance of a twin pair, if any. */
@@ -100,6 +148,12 @@ public final class Simulation {
     private final SplittableRandom adversaryRandom;
     private long lastProgress;
     private long committed;
+    /** Per correct client: from when its outstanding request's wait counts (µs), and its deadline; -1 when none. */
+    private long[] waitFrom, deadline;
+    /** The earliest of {@link #deadline}, or Long.MAX_VALUE. */
+    private long nextDeadline = Long.MAX_VALUE;
+    private long maxWaitUs, maxWaitBoundUs;
+    private boolean healed;
 
     public Simulation(Options opt) {
         this.opt = opt;
@@ -161,8 +215,9 @@ public final class Simulation {
             int share = opt.requests() / opt.clients() + (c < opt.requests() % opt.clients() ? 1 : 0);
             SplittableRandom clientRandom = rnd.split();
             Workload.ClientScript script = opt.workload() == null ? null : opt.workload().client(n + c, clientRandom.split());
+            int index = c;
             SimClient cl = new SimClient(n + c, cfg, links.get(n + c), events, net, clientRandom, history, keys, share,
-                    rnd.nextInt(2000), this::progress, script, safety);
+                    rnd.nextInt(2000), () -> invoked(index), () -> completed(index), script, safety);
             clients.add(cl);
             net.attach(n + c, cl);
         }
@@ -170,7 +225,7 @@ public final class Simulation {
             int id = n + opt.clients() + b;
             Adversary a = clientAdversaries.get(b);
             SimByzantineClient bc = new SimByzantineClient(id, cfg, links.get(id), events, net, adv.split(), history, keys,
-                    () -> !allDone(), port -> AdversaryPlan.client(a, port));
+                    () -> !allDone(), port -> AdversaryPlan.client(a, port), coverage);
             byzantineClients.add(bc);
             net.attach(id, bc);
         }
@@ -184,13 +239,14 @@ public final class Simulation {
                 @Override public void inject(int from, int to, Object payload, long delayUs) { net.inject(from, to, payload, delayUs); }
                 @Override public Object forge(Object payload) { return Link.forge(payload, tapRandom); }
                 @Override public boolean replayableElsewhere(Object payload) { return Link.replayableElsewhere(payload); }
+                @Override public void acted(Adversary adversary) { coverage.acted(adversary); }
             });
         }
         this.adversaryRandom = adv.split();
     }
 
     private SimReplica byzantine(int id, long skew, List<ReplicaBehaviour> behaviours, SplittableRandom adv) {
-        return new SimReplica(id, cfg, newService(), servicePages(), clientCount, links.get(id), events, net, safety, skew, behaviours, adv.split());
+        return new SimReplica(id, cfg, newService(), servicePages(), clientCount, links.get(id), events, net, safety, skew, behaviours, adv.split(), coverage);
     }
 
     private Service newService() { return opt.workload() == null ? new KvService() : opt.workload().newService(); }
@@ -203,9 +259,41 @@ public final class Simulation {
         return out;
     }
 
-    private void progress() {
+    private void invoked(int c) {
+        if (healed) startWait(c, events.now());
+    }
+
+    private void completed(int c) {
         committed++;
         lastProgress = events.now();
+        if (waitFrom[c] >= 0) {
+            long waited = events.now() - waitFrom[c];
+            if (waited > maxWaitUs) {
+                maxWaitUs = waited;
+                maxWaitBoundUs = deadline[c] - waitFrom[c];
+            }
+            waitFrom[c] = deadline[c] = -1;
+            updateNextDeadline();
+        }
+    }
+
+    /** The network heals: every correct client with a request outstanding starts its wait now. */
+    private void heal() {
+        healed = true;
+        for (int c = 0; c < clients.size(); c++) if (clients.get(c).invokedAtUs() >= 0) startWait(c, events.now());
+    }
+
+    private void startWait(int c, long from) {
+        long timeout = 0;
+        for (SimReplica r : replicas) if (r.correct()) timeout = Math.max(timeout, r.core.viewChangeTimeoutMs());
+        waitFrom[c] = from;
+        deadline[c] = from + clientBoundUs(cfg, timeout);
+        nextDeadline = Math.min(nextDeadline, deadline[c]);
+    }
+
+    private void updateNextDeadline() {
+        nextDeadline = Long.MAX_VALUE;
+        for (long d : deadline) if (d >= 0) nextDeadline = Math.min(nextDeadline, d);
     }
 
     public Outcome run() {
@@ -214,6 +302,11 @@ public final class Simulation {
             events.at(o.from(), () -> { if (o.stopped()) r.stop(); else net.setCutOff(o.replica(), true); });
             events.at(o.to(), () -> { if (o.stopped()) r.resume(); else net.setCutOff(o.replica(), false); });
         }
+        waitFrom = new long[clients.size()];
+        deadline = new long[clients.size()];
+        java.util.Arrays.fill(waitFrom, -1);
+        java.util.Arrays.fill(deadline, -1);
+        events.at(plan.healAt(), this::heal);
         replicas.forEach(SimReplica::start);
         twins.forEach(SimReplica::start);
         clients.forEach(SimClient::start);
@@ -223,29 +316,37 @@ public final class Simulation {
             SimReplica r = replicas.get(flipped);
             SplittableRandom flips = adversaryRandom.split();
             long at = flips.nextLong(50_000, Math.max(50_001, plan.healAt()));
-            events.at(at, () -> r.flipBits(1 + flips.nextInt(4), flips));
+            events.at(at, () -> coverage.acted(Adversary.BIT_FLIP, r.flipBits(1 + flips.nextInt(4), flips)));
             // Half of the time a check finds it soon (as recovery would); else a checkpoint mismatch does.
             if (flips.nextBoolean()) events.at(at + flips.nextLong(1, 500_000), r::checkState);
         }
         String liveness = null;
         while (!allDone()) {
-            long limit = Math.max(plan.healAt(), lastProgress) + PROGRESS_WINDOW_US;
+            long window = Math.max(plan.healAt(), lastProgress) + PROGRESS_WINDOW_US;
+            long limit = Math.min(window, nextDeadline);
             if (!events.step(limit)) {
-                liveness = livenessReport(limit);
+                liveness = limit == window ? "no progress for " + PROGRESS_WINDOW_US / 1000 + " ms after the network healed; " + livenessReport(limit)
+                        : clientStarved(limit) + livenessReport(limit);
                 break;
             }
             if (!safety.violations.isEmpty()) break;
         }
         if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
-        if (liveness == null && safety.violations.isEmpty() && opt.workload() != null) checkFinalStates();
+        int finalCompared = 0;
+        if (liveness == null && safety.violations.isEmpty()) {
+            finalCompared = compareFinalPages();
+            if (opt.workload() != null) checkFinalStates();
+        }
         List<String> violations = new ArrayList<>(safety.violations);
         // A correct replica whose (deterministic) service let an Error through would diverge from the others
         // if it replied; it repairs itself, but in the simulator it means a service that is not deterministic.
         for (SimReplica r : replicas)
             if (r.correct() && r.failedExecutions > 0)
                 violations.add("correct replica " + r.core.id() + " failed " + r.failedExecutions + " execution(s): the service let an Error through");
-        LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history.ops);
-        if (!lin.linearizable()) violations.add("history not linearizable: " + lin.detail());
+        LinearizabilityChecker.Result lin = opt.workload() == null ? LinearizabilityChecker.check(history.ops(), RegisterModel.INSTANCE)
+                : opt.workload().checkHistory();
+        if (lin == null) lin = new LinearizabilityChecker.Result(0, List.of(), List.of());
+        for (LinearizabilityChecker.Violation v : lin.violations()) violations.add("history not linearizable: " + v.describe());
         long maxView = 0, rejected = 0;
         for (SimReplica r : replicas) if (r.correct()) maxView = Math.max(maxView, r.core.view());
         for (Link l : links) rejected += l.rejected();
@@ -256,10 +357,11 @@ public final class Simulation {
             pages += r.core.pagesTransferred();
             skew += r.core.counters().ignored(io.bulwark.bft.core.Ignored.CLOCK_SKEW);
         }
+        countSimulatorFaults();
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
-                lin.exhausted(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
+                lin.keys(), lin.unknownKeys().size(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
-                maxView, adversaries.exercised(), rejected, transfers, pages, skew);
+                maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared);
     }
 
     /**
@@ -292,6 +394,30 @@ public final class Simulation {
         }
     }
 
+    /**
+     * The final page bytes of correct replicas agree (see {@link SafetyMonitor#compareFinalPages}):
+     * those at the highest last-executed sequence number that two of them share (the clients may be
+     * done while one replica executed a batch the others have yet to hear of).
+     */
+    private int compareFinalPages() {
+        long last = -1;
+        for (SimReplica r : replicas) {
+            if (!r.correct() || r.corrupted() || r.core.lastExecuted() <= last) continue;
+            int same = 0;
+            for (SimReplica x : replicas) if (x.correct() && !x.corrupted() && x.core.lastExecuted() == r.core.lastExecuted()) same++;
+            if (same >= 2) last = r.core.lastExecuted();
+        }
+        List<Integer> ids = new ArrayList<>();
+        List<io.bulwark.bft.state.PartitionTree> trees = new ArrayList<>();
+        for (SimReplica r : replicas) {
+            // A corrupted replica that no checkpoint exposed yet is the bit-flip oracle's business.
+            if (!r.correct() || r.corrupted() || r.core.lastExecuted() != last) continue;
+            ids.add(r.core.id());
+            trees.add(r.state.tree());
+        }
+        return safety.compareFinalPages(last, ids, trees);
+    }
+
     private boolean caughtUp() {
         // Corruption after the clients finished (or never checked) gets its check now.
         for (SimReplica r : replicas) if (r.correct() && r.corrupted() && !r.checkedSinceFlip()) r.checkState();
@@ -321,9 +447,26 @@ public final class Simulation {
         return true;
     }
 
+    /** The faults the simulator itself brings about count as actions of their adversary when they could matter. */
+    private void countSimulatorFaults() {
+        int lagging = adversaries.replicaOf(Adversary.LAGGING);
+        // A lagging replica's fault mattered when it had to catch up by state transfer.
+        if (lagging >= 0) coverage.acted(Adversary.LAGGING, replicas.get(lagging).core.transfersCompleted());
+    }
+
+    /** Which correct client waited past its bound. */
+    private String clientStarved(long limit) {
+        for (int c = 0; c < clients.size(); c++) {
+            if (deadline[c] != limit) continue;
+            return "client " + clients.get(c).id() + " waited more than " + (deadline[c] - waitFrom[c]) / 1000 + " ms (its bound, see Simulation.clientBoundUs) from "
+                    + waitFrom[c] / 1000 + " ms (" + (waitFrom[c] == plan.healAt() ? "the heal" : "its invocation") + ") for its request invoked at "
+                    + clients.get(c).invokedAtUs() / 1000 + " ms; ";
+        }
+        return "";
+    }
+
     private String livenessReport(long limit) {
-        StringBuilder b = new StringBuilder("no progress for " + PROGRESS_WINDOW_US / 1000 + " ms after the network healed (at "
-                + limit / 1000 + " ms simulated); ");
+        StringBuilder b = new StringBuilder("at " + limit / 1000 + " ms simulated (network healed at " + plan.healAt() / 1000 + " ms): ");
         int stuck = 0;
         for (SimClient c : clients) if (!c.done()) stuck++;
         b.append(stuck).append(" clients unfinished; replicas:");

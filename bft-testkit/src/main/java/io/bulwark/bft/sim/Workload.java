@@ -24,6 +24,12 @@ public interface Workload {
 
         /** The certified result of the last operation: null if acceptable, else what is wrong with it. */
         String completed(byte[] result);
+
+        /** As {@link #next()}, told the simulated time (µs): for a script that records a {@link History}. */
+        default Operation next(long nowUs) { return next(); }
+
+        /** As {@link #completed(byte[])}, told the simulated time (µs). */
+        default String completed(byte[] result, long nowUs) { return completed(result); }
     }
 
     /** Service state, in 4 KB pages, each replica gets. */
@@ -40,6 +46,13 @@ public interface Workload {
      * its state is acceptable, else what is wrong.
      */
     default String checkFinal(Service service) { return null; }
+
+    /**
+     * The linearizability verdict on the history the clients recorded (against the workload's own
+     * {@link Model}), after the final checks; null if the workload keeps none. Unknown keys and
+     * violations count as they do for the key-value history.
+     */
+    default LinearizabilityChecker.Result checkHistory() { return null; }
 
     /** A short name for reports and replay hints. */
     String name();

@@ -42,4 +42,31 @@ class SafetyMonitorTest {
         m.onExecute(2, 3, new byte[] {2}, List.of(base));
         assertEquals(1, m.violations.size(), "different non-deterministic input");
     }
+
+    @Test
+    void aCheckpointCountsAsComparedOnlyOnceTwoReplicasReportedIt() {
+        SafetyMonitor m = new SafetyMonitor();
+        io.bulwark.bft.crypto.Digest d = new io.bulwark.bft.crypto.Digest(new byte[io.bulwark.bft.crypto.Digest.LENGTH]);
+        m.onCheckpoint(0, 8, d);
+        m.onCheckpoint(0, 8, d);   // the same replica again (a transfer, then its own execution)
+        assertEquals(0, m.checkpointsCompared());
+        m.onCheckpoint(3, 8, d);
+        assertEquals(1, m.checkpointsCompared());
+        assertTrue(m.violations.isEmpty());
+    }
+
+    @Test
+    void finalPagesMustBeEqualByteForByte() {
+        var a = new io.bulwark.bft.state.ReplicatedState(4, 4).tree();
+        var b = new io.bulwark.bft.state.ReplicatedState(4, 4).tree();
+        SafetyMonitor m = new SafetyMonitor();
+        assertEquals(1, m.compareFinalPages(9, List.of(0, 1), List.of(a, b)));
+        assertTrue(m.violations.isEmpty(), m.violations.toString());
+        assertEquals(0, m.compareFinalPages(9, List.of(0), List.of(a)), "one replica compares with nobody");
+        int page = a.pageCount() - 1;
+        a.read(page)[17] ^= 1;   // behind the tree's back, as a bit flip
+        assertEquals(1, m.compareFinalPages(9, List.of(0, 1), List.of(a, b)));
+        assertEquals(1, m.violations.size(), "a differing page is found");
+        assertTrue(m.violations.get(0).contains("page " + page), m.violations.toString());
+    }
 }

@@ -25,6 +25,25 @@ class SimulationTest {
         assertEquals(0, s.livenessFailures(), "liveness failures (see the replay commands above)");
         assertEquals(200L * 400, s.requestsCommitted());
         assertTrue(s.checkpointsCompared() > 0, "checkpoints were compared across replicas");
+        assertEquals(0, s.unknownKeys(), "every key's linearizability decided");
+        assertTrue(s.keysChecked() >= 200, "keys checked: " + s.keysChecked());
+        assertTrue(s.ok());
+    }
+
+    /**
+     * The per-client bound after the heal: the client's longest retransmission backoff, f+1 doubling
+     * view-change timeouts from the largest a correct replica runs, and two base timeouts for the
+     * rest (Simulation.clientBoundUs); with the simulator's timeouts (60 ms retransmit, 200 ms view
+     * change) 960 + 400 + 200 + 400 = 1,960 ms for f=1 at the base timeout.
+     */
+    @Test
+    void clientBoundFollowsTheTimeouts() {
+        var cfg1 = new io.bulwark.bft.config.ProtocolConfig(1, 8, 16, 4, 64 * 1024, 2, 20, 60, 200, 1_000, 4096, 4096, 4096);
+        var cfg2 = new io.bulwark.bft.config.ProtocolConfig(2, 8, 16, 4, 64 * 1024, 2, 20, 60, 200, 1_000, 4096, 4096, 4096);
+        assertEquals(1_960_000, Simulation.clientBoundUs(cfg1, 200));
+        assertEquals(2_760_000, Simulation.clientBoundUs(cfg2, 200));
+        assertEquals(960_000 + 400_000 + 800_000 + 1_600_000, Simulation.clientBoundUs(cfg1, 800), "after two view changes without progress");
+        assertEquals(960_000 + 400_000 + 2 * 12_800_000, Simulation.clientBoundUs(cfg1, 1_000_000), "capped at 64 base timeouts");
     }
 
     @Test
@@ -51,6 +70,14 @@ class SimulationTest {
     private static final Map<Long, String> KNOWN_ADVERSARY_LIVENESS_FAILURES = Map.of();
 
     /**
+     * Adversaries that, as the main adversary of this campaign's seeds, never get to act (so the
+     * campaign's {@code ok()} is false on their account, which this test expects and pins): an
+     * adversary issue, not an oracle one. When one starts acting, remove it here.
+     */
+    private static final Map<Adversary, String> IDLE_AS_MAIN = Map.of(Adversary.BAD_REPLIER,
+            "it lies only in answers to state-transfer fetches, and in these short runs no correct replica fetches from it");
+
+    /**
      * The adversary campaign: every adversary is the main one of two consecutive seeds (one with f=1,
      * one with f=2), others join at random; the f budget goes to Byzantine replicas. Safety must
      * hold in every seed; liveness in every seed but the known failures above (a new failing seed
@@ -69,6 +96,13 @@ class SimulationTest {
         }
         assertTrue(s.seedsWithViewChange() >= 20, "view changes happened in " + s.seedsWithViewChange() + " seeds");
         assertTrue(s.rejectedPayloads() > 0, "forgeries and big-MAC requests were rejected");
+        assertEquals(0, s.unknownKeys(), "every key's linearizability decided");
+        assertTrue(s.maxClientWaitUs() > 0 && s.maxClientWaitUs() < 20_000_000, "longest client wait " + s.maxClientWaitUs() + " µs");
+        // Coverage counts actions: every adversary acted somewhere, and no main adversary was idle in all its seeds
+        // except the known ones below.
+        for (Adversary a : Adversary.values())
+            if (!IDLE_AS_MAIN.containsKey(a)) assertTrue(s.adversaryActions().getOrDefault(a, 0L) > 0, a.label() + " never acted: " + s.actionsJson());
+        assertEquals(IDLE_AS_MAIN.keySet(), Set.copyOf(s.mainsNeverActed()), "main adversaries that never acted: " + s.mainSeedsText());
         Set<Long> failing = new TreeSet<>();
         for (Simulation.Outcome o : s.failures()) failing.add(o.options().seed());
         Set<Long> unexpected = new TreeSet<>(failing);
@@ -92,6 +126,31 @@ class SimulationTest {
     private static final String ALL_BEFORE_STATE_TRANSFER = "silent-primary,slow-primary,equivocating-primary,twins,wrong-digest,"
             + "wrong-result,conflicting-checkpoints,lying-view-change,wrong-new-view,mutator,forged-mac,replay,equivocating-client,"
             + "big-mac,flood";
+
+    /**
+     * Seeds of {@code ./bulwark sim --seeds 2000 --seed 2000 --requests 300 --adversary all} that break
+     * the per-client bound after the heal (Simulation.clientBoundUs), with their diagnosis: engine
+     * liveness issues the tight bound exposed (the old rule, some progress every 20 s, let them pass).
+     * They must stay safe; when one becomes live, move it to {@link #adversaryRegressionSeeds}.
+     */
+    private static final Map<Long, String> KNOWN_TIGHT_BOUND_FAILURES = Map.of(2930L,
+            "f=1, lying-view-change@3 and big-mac, replica 0 isolated until just before the heal: at the heal replica 0 is "
+                    + "14 batches behind (executed 62, the others 76) and, though the network is perfect from then on, executes "
+                    + "only 4 of them in 4.4 s; views 6 to 12 each install (NEW-VIEW accepted) and then make no progress: in "
+                    + "view 6 replica 0 never installs it and the liar is already in view 7, views 8 and 12 have replica 0 as "
+                    + "primary, views 9 and 10 are each ended at once by the big-MAC client's AUTH-FAILUREs (one view change "
+                    + "per new primary, by design), 7 and 11 have the liar as primary; view 13 (replica 1, big-MAC client "
+                    + "quarantined) completes everything 4.45 s after the heal against a bound of 3.76 s");
+
+    @Test
+    void knownTightBoundFailuresStaySafe() {
+        for (var e : KNOWN_TIGHT_BOUND_FAILURES.entrySet()) {
+            Simulation.Options o = new Simulation.Options(e.getKey(), 1, 300, 8, true, ALL, Double.NaN, Double.NaN);
+            Simulation.Outcome out = new Simulation(o).run();
+            assertTrue(out.safetyViolations().isEmpty(), o.replayCommand() + ": " + out.safetyViolations());
+            if (out.ok()) System.out.println("seed " + e.getKey() + " is live within the bound now: move it to the adversary regression seeds");
+        }
+    }
 
     /** One adversary seed to replay: what it once showed, and that it must now be safe and live. */
     private record AdversarySeed(long seed, int f, int requests, String pool, String onceFailed) {}

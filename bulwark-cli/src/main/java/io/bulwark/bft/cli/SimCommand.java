@@ -44,6 +44,10 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--dup-rate", paramLabel = "P", description = "Probability that the network duplicates a message before it heals (default: drawn per seed, 0 to 0.02).")
     Double dupRate;
 
+    @Option(names = "--allow-unknown", description = "Let keys whose linearizability search ran out of budget pass "
+            + "(they are reported either way; by default one fails the campaign).")
+    boolean allowUnknown;
+
     @Option(names = "--json", description = "Print a one-line JSON summary as the last line (view_changes: the highest view a correct replica reached, summed over seeds).")
     boolean json;
 
@@ -55,13 +59,20 @@ final class SimCommand implements Callable<Integer> {
         for (Double r : new Double[] {dropRate, dupRate})
             if (r != null && !(r >= 0 && r <= 1)) throw new IllegalArgumentException("--drop-rate and --dup-rate must be between 0 and 1");
         Campaign.Summary s = Campaign.run(firstSeed, seeds, fs, requests, clients, !plain, pool,
-                dropRate == null ? Double.NaN : dropRate, dupRate == null ? Double.NaN : dupRate, System.out);
+                dropRate == null ? Double.NaN : dropRate, dupRate == null ? Double.NaN : dupRate, allowUnknown, System.out);
         if (!json) {
             System.out.printf("%d seeds (f=%s, adversaries %s), %d requests committed in %.1f s (%.0f requests/s), %d checkpoints compared, "
-                            + "%d view changes in %d seeds; %d safety violations, %d liveness failures%n",
+                            + "%d view changes in %d seeds; %d safety violations, %d liveness failures; linearizability: %d keys checked, "
+                            + "%d unknown%s; longest client wait after the heal %.1f ms (seed %d)%n",
                     s.seeds(), Arrays.toString(fs), Adversary.labels(pool), s.requestsCommitted(), s.wallSeconds(), s.requestsPerSecond(),
-                    s.checkpointsCompared(), s.viewChanges(), s.seedsWithViewChange(), s.safetyViolations(), s.livenessFailures());
-            if (!s.adversaries().isEmpty()) System.out.println("adversaries exercised (seeds): " + s.adversariesJson());
+                    s.checkpointsCompared(), s.viewChanges(), s.seedsWithViewChange(), s.safetyViolations(), s.livenessFailures(),
+                    s.keysChecked(), s.unknownKeys(), s.allowUnknown() ? " (allowed)" : "", s.maxClientWaitUs() / 1000.0, s.maxClientWaitSeed());
+            if (!s.adversaries().isEmpty()) {
+                System.out.println("adversaries exercised (seeds): " + s.adversariesJson());
+                System.out.println("adversary actions: " + s.actionsJson());
+                System.out.println("seeds as main adversary/of them without action: " + s.mainSeedsText());
+                if (!s.mainsNeverActed().isEmpty()) System.out.println("main adversaries that never acted: " + s.mainsNeverActed());
+            }
         } else {
             System.out.println(s.json());
         }

@@ -2,6 +2,7 @@ package io.bulwark.store.service;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,22 +52,48 @@ class EnvelopeTest {
 
     @Test
     void randomBytesNeverEscapeAsAnythingButBadRequest() {
+        // Anything else escaping fails the test by itself; what decodes must be canonical: it encodes
+        // back to exactly the bytes it came from (so two replicas never read one request two ways).
         SplittableRandom rnd = new SplittableRandom(20240501);
+        int requests = 0, replies = 0, rejected = 0;
         for (int i = 0; i < 20_000; i++) {
             byte[] b = new byte[rnd.nextInt(24)];
             for (int j = 0; j < b.length; j++) b[j] = (byte) rnd.nextInt(256);
             if (rnd.nextBoolean() && b.length > 0) b[0] = 1;
+            if (rnd.nextInt(4) == 0 && b.length > 1) b[1] = (byte) rnd.nextInt(6);   // short names, some valid
+            if (rnd.nextInt(4) == 0 && b.length > 0) b[0] = Reply.VERSION;
             try {
-                RequestEnvelope.decode(b);
+                RequestEnvelope r = RequestEnvelope.decode(b);
+                assertArrayEquals(b, r.encode(), "a decoded request re-encodes to its bytes");
+                assertTrue(!r.operation().isEmpty() && r.arguments().size() <= 32);
+                requests++;
             } catch (BadRequestException expected) {
-                // fine: fail closed
+                assertNotNull(expected.getMessage());
+                rejected++;
             }
             try {
-                Reply.decode(b);
+                Reply r = Reply.decode(b);
+                assertArrayEquals(b, r.encode(), "a decoded reply re-encodes to its bytes");
+                replies++;
             } catch (BadRequestException expected) {
-                // fine: fail closed
+                assertNotNull(expected.getMessage());
+                rejected++;
             }
         }
+        // And single-byte mutations of a valid request: many still decode, and must then be canonical too.
+        byte[] good = new RequestEnvelope("bank.transfer", List.of(new byte[] {1, 2}, new byte[] {9})).encode();
+        for (int i = 0; i < 5_000; i++) {
+            byte[] b = good.clone();
+            b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+            try {
+                assertArrayEquals(b, RequestEnvelope.decode(b).encode(), "a decoded request re-encodes to its bytes");
+                requests++;
+            } catch (BadRequestException expected) {
+                assertNotNull(expected.getMessage());
+                rejected++;
+            }
+        }
+        assertTrue(requests > 0 && replies > 0 && rejected > 0, requests + " requests, " + replies + " replies decoded, " + rejected + " rejected");
     }
 
     @Test

@@ -34,6 +34,7 @@ public final class BadReplier implements ReplicaBehaviour {
 
     @Override public void outgoing(Outgoing o, ReplicaContext ctx, Consumer<Outgoing> next) {
         if (o.message() instanceof Data d && rnd.nextDouble() < rate) {
+            ctx.acted(Adversary.BAD_REPLIER);
             byte[] page = d.value().clone();
             int bit = rnd.nextInt(page.length * 8);
             page[bit >>> 3] ^= (byte) (1 << (bit & 7));
@@ -45,6 +46,7 @@ public final class BadReplier implements ReplicaBehaviour {
             MetaData old = sent.get(key);
             sent.put(key, md);
             if (rnd.nextDouble() < rate) {
+                ctx.acted(Adversary.BAD_REPLIER);
                 if (old != null && old.checkpoint() != md.checkpoint() && !old.children().equals(md.children())) {
                     next.accept(o.withMessage(new MetaData(md.checkpoint(), md.level(), md.index(), md.replica(), old.children())));
                 } else {

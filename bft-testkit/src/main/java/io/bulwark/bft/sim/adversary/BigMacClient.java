@@ -27,6 +27,7 @@ public final class BigMacClient extends ByzantineClient {
     }
 
     private void send(Request r, long validAt) {
+        if (validAt != Outgoing.allReplicas(n)) port.acted(Adversary.BIG_MAC);   // invalid somewhere
         for (int j = 0; j < n; j++) port.sendPartial(j, r, validAt);
         sent++;
     }

@@ -38,4 +38,7 @@ public interface ClientPort {
      * pending: a Byzantine client's word about completion is worth nothing).
      */
     void recordWrite(int key, long value);
+
+    /** Reports one action of {@code adversary} that could matter (an equivocation, a partial authenticator...): see {@link Coverage}. */
+    default void acted(Adversary adversary) {}
 }

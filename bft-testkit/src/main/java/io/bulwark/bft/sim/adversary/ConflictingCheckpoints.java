@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 public final class ConflictingCheckpoints implements ReplicaBehaviour {
     @Override public void outgoing(Outgoing o, ReplicaContext ctx, Consumer<Outgoing> next) {
         if (!(o.message() instanceof Checkpoint c)) { next.accept(o); return; }
+        ctx.acted(Adversary.CONFLICTING_CHECKPOINTS);
         long even = 0x5555555555555555L;
         if (o.isMulticast()) {
             if ((o.replicas() & even) != 0) next.accept(o.withMessage(lie(c, 0)).withReplicas(o.replicas() & even));

@@ -28,6 +28,7 @@ public final class EquivocatingClient extends ByzantineClient {
     }
 
     private void send(Request a, Request b, long toA) {
+        if (toA != 0 && toA != Outgoing.allReplicas(n)) port.acted(Adversary.EQUIVOCATING_CLIENT);   // both versions go out
         for (int j = 0; j < n; j++) port.send(j, (toA & (1L << j)) != 0 ? a : b);
         sent += 2;
     }

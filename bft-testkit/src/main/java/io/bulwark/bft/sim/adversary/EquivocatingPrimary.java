@@ -45,6 +45,7 @@ public final class EquivocatingPrimary implements ReplicaBehaviour {
         if (!ctx.isPrimary()) { next.accept(o); return; }
         if (o.message() instanceof PrePrepare pp) {
             PrePrepare v = variantOf(pp);
+            if (!o.isMulticast() || (o.replicas() & groupB) != 0 && (o.replicas() & ~groupB) != 0) ctx.acted(Adversary.EQUIVOCATING_PRIMARY);
             split(o, pp, v, next);
             // Commits for both versions right away: this primary will never prepare either.
             split(o.withMessage(new Commit(pp.view(), pp.seq(), pp.digest(), ctx.self())), new Commit(pp.view(), pp.seq(), pp.digest(), ctx.self()),

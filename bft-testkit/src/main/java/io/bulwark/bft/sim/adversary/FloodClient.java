@@ -15,6 +15,7 @@ public final class FloodClient extends ByzantineClient {
         if (!port.running()) return;
         var rnd = port.random();
         if (burstLeft == 0) burstLeft = 20 + rnd.nextInt(131);
+        port.acted(Adversary.FLOOD);
         sendAll(request(++timestamp, operation(), rnd.nextInt(4) == 0));
         burstLeft--;
         port.after(burstLeft > 0 ? rnd.nextLong(100, 1_000) : rnd.nextLong(500_000, 2_000_000), this::step);

@@ -26,7 +26,7 @@ public final class LyingViewChange implements ReplicaBehaviour {
     public LyingViewChange(SplittableRandom rnd) { this.rnd = rnd; }
 
     @Override public void outgoing(Outgoing o, ReplicaContext ctx, Consumer<Outgoing> next) {
-        if (o.message() instanceof ViewChange vc) next.accept(o.withMessage(lie(vc, ctx.config().checkpointInterval(), ctx.config().logSize())));
+        if (o.message() instanceof ViewChange vc) { ctx.acted(Adversary.LYING_VIEW_CHANGE); next.accept(o.withMessage(lie(vc, ctx.config().checkpointInterval(), ctx.config().logSize()))); }
         else next.accept(o);
     }
 

@@ -19,6 +19,7 @@ public final class MacForger implements NetworkTap {
         if (rnd.nextDouble() >= rate) return;
         int target = rnd.nextInt(4) == 0 ? rnd.nextInt(ctx.principals()) : to;
         forged++;
+        ctx.acted(Adversary.FORGED_MAC);
         ctx.inject(from, target, ctx.forge(payload), rnd.nextLong(1, 5_000));
     }
 }

@@ -48,6 +48,7 @@ public final class Mutator implements ReplicaBehaviour {
         Message m = o.message();
         if (rnd.nextDouble() >= rate) { remember(m); next.accept(o); return; }
         mutated++;
+        ctx.acted(Adversary.MUTATOR);
         if (rnd.nextInt(8) == 0 && !old.isEmpty()) {
             next.accept(o.withMessage(old.get(rnd.nextInt(old.size()))));   // an old message instead
         } else {

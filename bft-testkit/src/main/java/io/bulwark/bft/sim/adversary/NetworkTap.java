@@ -33,5 +33,8 @@ public interface NetworkTap {
 
         /** Whether a payload sealed for {@code to} still authenticates at another receiver (multicast authenticators do). */
         boolean replayableElsewhere(Object payload);
+
+        /** Reports one action of {@code adversary} that could matter (a forgery or replay injected): see {@link Coverage}. */
+        default void acted(Adversary adversary) {}
     }
 }

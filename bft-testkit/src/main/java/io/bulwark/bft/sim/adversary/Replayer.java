@@ -36,6 +36,7 @@ public final class Replayer implements NetworkTap {
             if (target == from[k]) target = to[k];
         }
         replayed++;
+        ctx.acted(Adversary.REPLAY);
         ctx.inject(from[k], target, payloads[k], rnd.nextLong(1, 2_000));
     }
 }

@@ -20,4 +20,7 @@ public interface ReplicaContext {
 
     /** Randomness of this adversary, drawn from the run's seed. */
     SplittableRandom random();
+
+    /** Reports one action of {@code adversary} that could matter (a lie, an equivocation, a withheld message...): see {@link Coverage}. */
+    default void acted(Adversary adversary) {}
 }

@@ -13,7 +13,7 @@ public final class SilentPrimary implements ReplicaBehaviour {
     public SilentPrimary(long fromUs) { this.fromUs = fromUs; }
 
     @Override public void outgoing(Outgoing o, ReplicaContext ctx, Consumer<Outgoing> next) {
-        if (ctx.isPrimary() && ctx.nowUs() >= fromUs) return;
+        if (ctx.isPrimary() && ctx.nowUs() >= fromUs) { ctx.acted(Adversary.SILENT_PRIMARY); return; }
         next.accept(o);
     }
 }

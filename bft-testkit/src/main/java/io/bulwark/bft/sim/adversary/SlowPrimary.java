@@ -21,7 +21,7 @@ public final class SlowPrimary implements ReplicaBehaviour {
     public long delayUs() { return delayUs; }
 
     @Override public void outgoing(Outgoing o, ReplicaContext ctx, Consumer<Outgoing> next) {
-        if (o.message() instanceof PrePrepare && ctx.isPrimary()) next.accept(o.delayedBy(delayUs));
+        if (o.message() instanceof PrePrepare && ctx.isPrimary()) { ctx.acted(Adversary.SLOW_PRIMARY); next.accept(o.delayedBy(delayUs)); }
         else next.accept(o);
     }
 }

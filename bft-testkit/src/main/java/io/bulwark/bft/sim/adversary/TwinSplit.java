@@ -25,6 +25,7 @@ public final class TwinSplit implements ReplicaBehaviour {
     @Override public void outgoing(Outgoing o, ReplicaContext ctx, Consumer<Outgoing> next) {
         if (o.isMulticast()) {
             long mask = o.replicas() & group;
+            if (mask != 0 && mask != o.replicas()) ctx.acted(Adversary.TWINS);   // the other twin's group hears another core
             if (mask != 0) next.accept(o.withReplicas(mask));
         } else if (o.to() >= n || (o.to() < 64 && (group & (1L << o.to())) != 0)) {
             next.accept(o);

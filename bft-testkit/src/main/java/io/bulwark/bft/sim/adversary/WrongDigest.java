@@ -25,6 +25,7 @@ public final class WrongDigest implements ReplicaBehaviour {
             next.accept(o);
             return;
         }
+        ctx.acted(Adversary.WRONG_DIGEST);
         if (m instanceof Prepare p) next.accept(o.withMessage(new Prepare(p.view(), p.seq(), Lies.digest("batch", p.view(), p.seq()), p.replica())));
         else if (m instanceof Commit c) next.accept(o.withMessage(new Commit(c.view(), c.seq(), Lies.digest("batch", c.view(), c.seq()), c.replica())));
         else if (m instanceof PrePrepare pp)

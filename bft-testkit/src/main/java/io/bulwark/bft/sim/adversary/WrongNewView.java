@@ -20,7 +20,7 @@ public final class WrongNewView implements ReplicaBehaviour {
     public WrongNewView(SplittableRandom rnd) { this.rnd = rnd; }
 
     @Override public void outgoing(Outgoing o, ReplicaContext ctx, Consumer<Outgoing> next) {
-        if (o.message() instanceof NewView nv) next.accept(o.withMessage(lie(nv, ctx.config().checkpointInterval())));
+        if (o.message() instanceof NewView nv) { ctx.acted(Adversary.WRONG_NEW_VIEW); next.accept(o.withMessage(lie(nv, ctx.config().checkpointInterval()))); }
         else next.accept(o);
     }
 

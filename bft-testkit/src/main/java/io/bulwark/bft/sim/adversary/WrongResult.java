@@ -22,6 +22,7 @@ public final class WrongResult implements ReplicaBehaviour {
 
     @Override public void outgoing(Outgoing o, ReplicaContext ctx, Consumer<Outgoing> next) {
         if (!(o.message() instanceof Reply r) || rnd.nextDouble() >= rate) { next.accept(o); return; }
+        ctx.acted(Adversary.WRONG_RESULT);
         byte[] lie = Lies.result(r.client(), r.timestamp());
         byte[] body = r.digestOnly() ? MessageCodec.resultDigest(lie).bytes() : lie;
         next.accept(o.withMessage(new Reply(r.view(), r.timestamp(), r.client(), r.replica(), r.readOnly(), r.digestOnly(), body)));

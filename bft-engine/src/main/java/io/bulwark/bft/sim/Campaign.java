@@ -24,7 +24,8 @@ public final class Campaign {
                           double wallSeconds, long checkpointsCompared, int linearizabilityExhausted, List<Simulation.Outcome> failures,
                           long viewChanges, int seedsWithViewChange, Map<Adversary, Integer> adversaries,
                           Map<Integer, Map<Adversary, Integer>> adversariesByF, long rejectedPayloads,
-                          long stateTransfers, long pagesTransferred, long clockSkewRejects) {
+                          long stateTransfers, long pagesTransferred, long clockSkewRejects,
+                          io.bulwark.bft.sim.adversary.Coverage coverage, Map<String, Long> firstFailure) {
         public boolean ok() { return safetyViolations == 0 && livenessFailures == 0; }
 
         public double requestsPerSecond() { return wallSeconds == 0 ? 0 : requestsCommitted / wallSeconds; }
@@ -45,10 +46,21 @@ public final class Campaign {
                     "{\"seeds\":%d,\"requests_committed\":%d,\"safety_violations\":%d,\"liveness_failures\":%d,"
                             + "\"wall_s\":%.3f,\"requests_per_s\":%.0f,\"checkpoints_compared\":%d,\"linearizability_unchecked_keys\":%d,"
                             + "\"view_changes\":%d,\"seeds_with_view_change\":%d,\"rejected_payloads\":%d,"
-                            + "\"state_transfers\":%d,\"pages_transferred\":%d,\"clock_skew_rejects\":%d,\"adversaries\":%s}",
+                            + "\"state_transfers\":%d,\"pages_transferred\":%d,\"clock_skew_rejects\":%d,\"adversaries\":%s,"
+                            + "\"coverage\":%s,\"seeds_to_first_failure\":%s}",
                     seeds, requestsCommitted, safetyViolations, livenessFailures, wallSeconds, requestsPerSecond(),
                     checkpointsCompared, linearizabilityExhausted, viewChanges, seedsWithViewChange, rejectedPayloads,
-                    stateTransfers, pagesTransferred, clockSkewRejects, adv);
+                    stateTransfers, pagesTransferred, clockSkewRejects, adv, coverage.json(), firstFailureJson());
+        }
+
+        /** Per kind of safety violation (divergent execution, stale read / not linearizable, other): seeds run until its first one. */
+        public String firstFailureJson() {
+            StringBuilder b = new StringBuilder("{");
+            for (Map.Entry<String, Long> e : firstFailure.entrySet()) {
+                if (b.length() > 1) b.append(',');
+                b.append('"').append(e.getKey()).append("\":").append(e.getValue());
+            }
+            return b.append('}').toString();
         }
     }
 
@@ -68,6 +80,8 @@ public final class Campaign {
         Map<Adversary, Integer> exercised = new EnumMap<>(Adversary.class);
         Map<Integer, Map<Adversary, Integer>> byF = new java.util.TreeMap<>();
         List<Simulation.Outcome> failures = new ArrayList<>();
+        io.bulwark.bft.sim.adversary.Coverage coverage = io.bulwark.bft.sim.adversary.Coverage.NONE;
+        Map<String, Long> firstFailure = new java.util.TreeMap<>();
         for (int i = 0; i < seeds; i++) {
             long seed = firstSeed + i;
             Simulation.Options o = new Simulation.Options(seed, fs[i % fs.length], requests, clients, wire, pool, dropRate, duplicateRate);
@@ -80,6 +94,8 @@ public final class Campaign {
             pages += out.pagesTransferred();
             skew += out.clockSkewRejects();
             if (out.maxView() > 0) withViewChange++;
+            coverage = coverage.plus(out.coverage());
+            for (String v : out.safetyViolations()) firstFailure.putIfAbsent(kindOf(v), (long) i + 1);
             for (Adversary a : out.adversaries()) {
                 exercised.merge(a, 1, Integer::sum);
                 byF.computeIfAbsent(o.f(), k -> new EnumMap<>(Adversary.class)).merge(a, 1, Integer::sum);
@@ -99,6 +115,14 @@ public final class Campaign {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         return new Summary(seeds, committed, safety, liveness, wall, checkpoints, exhausted, failures, views, withViewChange,
-                exercised, byF, rejected, transfers, pages, skew);
+                exercised, byF, rejected, transfers, pages, skew, coverage, firstFailure);
+    }
+
+    /** The kind of a safety violation, for the seeds-to-first-failure figures. */
+    static String kindOf(String violation) {
+        if (violation.contains("different batch at sequence number")) return "divergent_execution";
+        if (violation.startsWith("history not linearizable")) return "not_linearizable";
+        if (violation.contains("state digest")) return "divergent_checkpoint";
+        return "other_safety";
     }
 }

@@ -35,11 +35,21 @@ final class SimClient implements SimNetwork.Receiver {
     private int remaining;
     private History.Op current;
     private long writeCounter;
+    /** Issue 17: read a key right after a write to it completes, while slow replicas may not have it yet. */
+    private final boolean readsAfterWrites;
+    private int readAfterWriteKey = -1;
     long completed;
 
     SimClient(int id, ProtocolConfig cfg, Link link, EventQueue events, SimNetwork net, SplittableRandom rnd,
               History history, int keys, int requests, long thinkUs, Runnable onComplete,
               Workload.ClientScript script, SafetyMonitor safety) {
+        this(id, cfg, link, events, net, rnd, history, keys, requests, thinkUs, onComplete, script, safety, false);
+    }
+
+    SimClient(int id, ProtocolConfig cfg, Link link, EventQueue events, SimNetwork net, SplittableRandom rnd,
+              History history, int keys, int requests, long thinkUs, Runnable onComplete,
+              Workload.ClientScript script, SafetyMonitor safety, boolean readsAfterWrites) {
+        this.readsAfterWrites = readsAfterWrites;
         this.core = new ClientCore(id, cfg, 0);
         this.link = link;
         this.events = events;
@@ -75,8 +85,13 @@ final class SimClient implements SimNetwork.Receiver {
             return;
         }
         int key = rnd.nextInt(keys);
-        byte[] k = ("k" + key).getBytes();
         int kind = rnd.nextInt(10);
+        if (readAfterWriteKey >= 0) {
+            key = readAfterWriteKey;
+            kind = 9;   // a read-only get of the key just written
+            readAfterWriteKey = -1;
+        }
+        byte[] k = ("k" + key).getBytes();
         if (kind < 5) {
             // Unique values: (client id, counter) so a read names the write it saw.
             long value = ((long) core.id() << 32) | ++writeCounter;
@@ -120,10 +135,13 @@ final class SimClient implements SimNetwork.Receiver {
             } else {
                 current.complete = events.now();
                 if (!current.write) current.value = observed(c.result());
+                if (readsAfterWrites && current.write && rnd.nextInt(4) != 0) readAfterWriteKey = current.key;
             }
             completed++;
             onComplete.run();
-            events.after(rnd.nextLong(1 + thinkUs), this::next);
+            // The next operation starts at least 1 us later: the checker takes equal times as concurrent.
+            if (readAfterWriteKey >= 0) events.after(1, this::next);
+            else events.after(1 + rnd.nextLong(1 + thinkUs), this::next);
         } else {
             throw new IllegalStateException("a client cannot perform " + a);
         }

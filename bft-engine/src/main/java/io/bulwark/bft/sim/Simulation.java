@@ -72,7 +72,8 @@ public final class Simulation {
     public record Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
                           String livenessFailure, int checkpointsCompared, boolean linearizabilityExhausted,
                           String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
-                          long stateTransfers, long pagesTransferred, long clockSkewRejects) {
+                          long stateTransfers, long pagesTransferred, long clockSkewRejects,
+                          io.bulwark.bft.sim.adversary.Coverage coverage) {
         public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null; }
     }
 
@@ -100,6 +101,7 @@ public final class Simulation {
     private final SplittableRandom adversaryRandom;
     private long lastProgress;
     private long committed;
+    private final CoverageMonitor coverage;
 
     public Simulation(Options opt) {
         this.opt = opt;
@@ -111,8 +113,9 @@ public final class Simulation {
                 20, 60, 200, 1_000, 4096, 4096, ProtocolConfig.PAGE_SIZE);
         SplittableRandom adv = new SplittableRandom(opt.seed() * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
         this.adversaries = AdversaryPlan.draw(opt.adversaries(), opt.seed(), opt.f(), n, adv);
-        // Byzantine replicas use the fault budget: no crashed or partitioned correct replicas besides them.
-        FaultPlan drawn = FaultPlan.draw(rnd.split(), opt.f(), n, adversaries.byzantineReplicas() > 0 ? 0 : opt.f())
+        // Byzantine replicas use the fault budget; what is left of it may crash, stop or partition correct
+        // replicas until the network heals (issue 21: a Byzantine replica meets a stopped or lagging one).
+        FaultPlan drawn = FaultPlan.draw(rnd.split(), opt.f(), n, Math.max(0, opt.f() - adversaries.byzantineReplicas()))
                 .withRates(opt.dropRate(), opt.duplicateRate());
         if (adversaries.isolatePrimary()) {
             long from = adv.nextLong(50_000, 400_000);
@@ -153,6 +156,8 @@ public final class Simulation {
             SimReplica r = behaviours.isEmpty()
                     ? new SimReplica(i, cfg, newService(), servicePages(), clientCount, links.get(i), events, net, safety, skew)
                     : byzantine(i, skew, behaviours, adv);
+            for (ReplicaBehaviour b : behaviours)
+                if (b instanceof io.bulwark.bft.sim.adversary.StaleReader s) r.staleReads(new StaleState(newService(), servicePages(), clientCount, s.lagBatches()));
             replicas.add(r);
             net.attach(i, r);
         }
@@ -162,7 +167,7 @@ public final class Simulation {
             SplittableRandom clientRandom = rnd.split();
             Workload.ClientScript script = opt.workload() == null ? null : opt.workload().client(n + c, clientRandom.split());
             SimClient cl = new SimClient(n + c, cfg, links.get(n + c), events, net, clientRandom, history, keys, share,
-                    rnd.nextInt(2000), this::progress, script, safety);
+                    rnd.nextInt(2000), this::progress, script, safety, adversaries.readsAfterWrites());
             clients.add(cl);
             net.attach(n + c, cl);
         }
@@ -174,7 +179,11 @@ public final class Simulation {
             byzantineClients.add(bc);
             net.attach(id, bc);
         }
+        for (io.bulwark.bft.sim.adversary.MessageScheduler s : adversaries.schedulers(cfg, plan.healAt(), adv.split())) net.schedule(s);
+        this.coverage = new CoverageMonitor(n, j -> replicas.get(j).correct(), j -> replicas.get(j).core.lastExecuted());
+        net.observe(coverage);
         for (Adversary a : adversaries.ofKind(Adversary.Kind.NETWORK)) {
+            if (a.isScheduler()) continue;
             SplittableRandom tapRandom = adv.split();
             net.tap(AdversaryPlan.tap(a, tapRandom), new NetworkTap.TapContext() {
                 @Override public long nowUs() { return events.now(); }
@@ -254,7 +263,14 @@ public final class Simulation {
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.exhausted(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
-                maxView, adversaries.exercised(), rejected, transfers, pages, skew);
+                maxView, adversaries.exercised(), rejected, transfers, pages, skew,
+                coverage.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung()));
+    }
+
+    private long staleReads() {
+        long sum = 0;
+        for (SimReplica r : replicas) sum += r.staleAnswers();
+        return sum;
     }
 
     /**

@@ -36,7 +36,12 @@ public final class AdversaryPlan {
     /** The schedulers and stale readers made for this run, for their counters. */
     private final List<MessageScheduler> schedulers = new ArrayList<>();
 
-    private AdversaryPlan(List<Assignment> assignments, int n, long twinGroup, boolean isolatePrimary, NullTrap trap, Conspiracy conspiracy) {
+    /** Batches the stale readers of this run lag by (the same for all, so their answers match). */
+    private final int staleLag;
+
+    private AdversaryPlan(List<Assignment> assignments, int n, long twinGroup, boolean isolatePrimary, NullTrap trap, Conspiracy conspiracy,
+                          int staleLag) {
+        this.staleLag = staleLag;
         this.assignments = List.copyOf(assignments);
         this.n = n;
         this.twinGroup = twinGroup;
@@ -45,7 +50,7 @@ public final class AdversaryPlan {
         this.conspiracy = conspiracy;
     }
 
-    public static AdversaryPlan none(int n) { return new AdversaryPlan(List.of(), n, 0, false, null, null); }
+    public static AdversaryPlan none(int n) { return new AdversaryPlan(List.of(), n, 0, false, null, null, 1); }
 
     /** Chooses from {@code pool} for {@code seed} (see the class comment); {@code rnd} is the seed's adversary randomness. */
     public static AdversaryPlan draw(List<Adversary> pool, long seed, int f, int n, SplittableRandom rnd) {
@@ -68,9 +73,15 @@ public final class AdversaryPlan {
             while (Long.bitCount(members) < f) members |= 1L << free.remove(rnd.nextInt(free.size()));
             conspiracy = new Conspiracy(n, members, rnd.nextBoolean(), rnd.split());
             placeAll(main, members, out, taken);
+        } else if (main == Adversary.STALE_READER) {
+            // f stale readers that agree (one lag for all): with f+1 correct replicas behind, a read has 2f+1 stale answers.
+            long members = 0;
+            while (Long.bitCount(members) < f) members |= 1L << rnd.nextInt(n);
+            placeAll(main, members, out, taken);
         } else {
             place(main, out, taken, rnd);
         }
+        int staleLag = rnd.nextInt(4) == 0 ? 2 + rnd.nextInt(2) : 1;
         int budget = f - (int) out.stream().filter(a -> a.replica() >= 0).count();
         // The cooperating adversaries take all f replicas as the main one, never as an extra.
         List<Adversary> replicaPool = pool.stream().filter(a -> a.kind == Adversary.Kind.REPLICA && a != main && !a.cooperates()).toList();
@@ -84,7 +95,7 @@ public final class AdversaryPlan {
         boolean needsTrigger = out.stream().anyMatch(a -> a.adversary() == Adversary.LYING_VIEW_CHANGE || a.adversary() == Adversary.WRONG_NEW_VIEW);
         boolean primaryStalls = out.stream().anyMatch(a -> a.replica() == 0 && (a.adversary() == Adversary.SILENT_PRIMARY
                 || a.adversary() == Adversary.EQUIVOCATING_PRIMARY || a.adversary() == Adversary.TWINS || a.adversary() == Adversary.WRONG_DIGEST));
-        return new AdversaryPlan(out, n, twinGroup, needsTrigger && !primaryStalls, trap, conspiracy);
+        return new AdversaryPlan(out, n, twinGroup, needsTrigger && !primaryStalls, trap, conspiracy, staleLag);
     }
 
     private static void placeAll(Adversary a, long members, List<Assignment> out, boolean[] taken) {
@@ -167,7 +178,7 @@ public final class AdversaryPlan {
                 case WRONG_NEW_VIEW -> out.add(new WrongNewView(rnd));
                 case MUTATOR -> out.add(new Mutator(0.05 + 0.25 * rnd.nextDouble(), rnd));
                 case BAD_REPLIER -> out.add(new BadReplier(0.5 + 0.5 * rnd.nextDouble(), rnd));
-                case STALE_READER -> out.add(new StaleReader(rnd.nextInt(4) == 0 ? 2 + rnd.nextInt(2) : 1));
+                case STALE_READER -> out.add(new StaleReader(staleLag));
                 case NULL_TRAP -> out.add(trap);
                 case COOPERATING -> out.add(conspiracy);
                 default -> { }

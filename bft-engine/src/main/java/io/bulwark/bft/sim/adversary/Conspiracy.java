@@ -24,7 +24,12 @@ import java.util.function.Consumer;
  *       to the chosen receivers only; VIEW-CHANGE-ACKs vouch only for the chosen senders' view-changes;
  *       a member that is the new primary sends its NEW-VIEW to the chosen receivers only (section 4.5:
  *       a new primary must decide from 2f+1 view-changes whatever f of them say, and backups that
- *       miss a NEW-VIEW time out and move on).</li>
+ *       miss a NEW-VIEW time out and move on);</li>
+ *   <li>coordinated equivocation, when the view-0 primary is a member: it sends two versions of each
+ *       batch to two groups of backups, and every faulty backup prepares and commits both, each to
+ *       the group that got it — the most support a version can have without a correct replica
+ *       changing its mind; quorum intersection (2f+1 of 3f+1) must still keep the two from both
+ *       committing.</li>
  * </ul>
  */
 public final class Conspiracy implements ReplicaBehaviour {
@@ -35,10 +40,16 @@ public final class Conspiracy implements ReplicaBehaviour {
     private final SplittableRandom rnd;
     private final boolean lies;
     private final Map<Long, Choice> choices = new HashMap<>();
+    /** Coordinated equivocation: per (view 0) sequence number, the two versions' digests; the backups of groupB get the second. */
+    private final EquivocatingPrimary equivocation;
+    private final long groupB;
+    private final Map<Long, io.bulwark.bft.crypto.Digest[]> versions = new HashMap<>();
     /** Messages changed, redirected or withheld. */
     public long actions;
 
     public Conspiracy(int n, long members, boolean lies, SplittableRandom rnd) {
+        this.groupB = (members & 1) != 0 ? EquivocatingPrimary.randomSplit(n, 0, rnd) : 0;
+        this.equivocation = (members & 1) != 0 ? new EquivocatingPrimary(groupB, rnd.split()) : null;
         this.n = n;
         this.members = members;
         this.lies = lies;
@@ -60,8 +71,42 @@ public final class Conspiracy implements ReplicaBehaviour {
         });
     }
 
+    /** A faulty backup's PREPARE or COMMIT of view 0 for an equivocated number: one for each version, to its group. */
+    private boolean bothVersions(Outgoing o, Consumer<Outgoing> next) {
+        long view, seq;
+        int replica;
+        boolean commit = o.message() instanceof Commit;
+        if (o.message() instanceof io.bulwark.bft.msg.Prepare p) { view = p.view(); seq = p.seq(); replica = p.replica(); }
+        else if (o.message() instanceof Commit c) { view = c.view(); seq = c.seq(); replica = c.replica(); }
+        else return false;
+        var v = versions.get(seq);
+        if (view != 0 || v == null || v[0] == null || v[1] == null || !o.isMulticast()) return false;
+        actions++;
+        for (int g = 0; g < 2; g++) {
+            long to = o.replicas() & (g == 0 ? ~groupB : groupB);
+            if (to == 0) continue;
+            var msg = commit ? new Commit(view, seq, v[g], replica) : new io.bulwark.bft.msg.Prepare(view, seq, v[g], replica);
+            next.accept(o.withMessage(msg).withReplicas(to));
+        }
+        return true;
+    }
+
     @Override public void outgoing(Outgoing o, ReplicaContext ctx, Consumer<Outgoing> next) {
         var m = o.message();
+        if (equivocation != null && ctx.self() == 0 && ctx.view() == 0) {
+            // The primary member equivocates; the brain notes both versions for the faulty backups.
+            equivocation.outgoing(o, ctx, out -> {
+                if (out.message() instanceof io.bulwark.bft.msg.PrePrepare pp && pp.view() == 0) {
+                    var v = versions.computeIfAbsent(pp.seq(), k -> new io.bulwark.bft.crypto.Digest[2]);
+                    int g = out.isMulticast() ? ((out.replicas() & ~groupB) == 0 ? 1 : 0)
+                            : (out.to() < 64 && (groupB & (1L << out.to())) != 0 ? 1 : 0);
+                    v[g] = pp.digest();
+                }
+                next.accept(out);
+            });
+            return;
+        }
+        if (equivocation != null && ctx.self() != 0 && bothVersions(o, next)) return;
         if (m instanceof Reply r && lies) {
             actions++;
             byte[] lie = ByteBuffer.allocate(9).put((byte) 1).putLong(0x5EED_0000_0000L ^ ((long) r.client() << 20) ^ r.timestamp()).array();

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * request that the second NEW-VIEW may drop (section 4.5, Figure 3: a number whose request committed
  * in an earlier view keeps that request; only rule B frees a number).
  * <p>
- * View 0: at a random trap number s the faulty primary withholds s and sends its batch for s+1 to
+ * View 0: at a random trap number s (a third of the time a checkpoint number, a third of the time
+ * just below one: acting at checkpoint boundaries, section 4.3) the faulty primary withholds s and sends its batch for s+1 to
  * the view-1 primary p1 and f other correct replicas B1 only; the other faulty replicas prepare it
  * at p1 alone, and PREPAREs for s+1 reach p1 only, so it prepares at p1 alone. Nothing later is
  * pre-prepared: the backups time out. View 1 (NEW-VIEW: null at s by rule B, the batch at s+1): every
@@ -40,6 +41,8 @@ public final class NullTrap implements ReplicaBehaviour, MessageScheduler {
     private final long b1;
     private final int x;
     private final long armAt;
+    /** Where s falls: anywhere (0), on a checkpoint number (1, the null is what a checkpoint covers last), just below one (2). */
+    private final int align;
     private final Consumer<Outgoing>[] chains;
     private long trap = -1;
     private boolean commitReachedX, sprung, over;
@@ -47,7 +50,8 @@ public final class NullTrap implements ReplicaBehaviour, MessageScheduler {
     public long actions;
 
     @SuppressWarnings("unchecked")
-    private NullTrap(int n, long members, long b1, int x, long armAt) {
+    private NullTrap(int n, long members, long b1, int x, long armAt, int align) {
+        this.align = align;
         this.n = n;
         this.members = members;
         this.p1 = 1 % n;
@@ -72,7 +76,7 @@ public final class NullTrap implements ReplicaBehaviour, MessageScheduler {
         for (int j = 2; j < n; j++) if ((members & (1L << j)) == 0) others.add(j);
         long b1 = 0;
         for (int k = 0; k < f; k++) b1 |= 1L << others.remove(rnd.nextInt(others.size()));
-        return new NullTrap(n, members, b1, x, 2 + rnd.nextInt(40));
+        return new NullTrap(n, members, b1, x, 2 + rnd.nextInt(40), rnd.nextInt(3));
     }
 
     /** The faulty replicas (bit set). */
@@ -96,7 +100,8 @@ public final class NullTrap implements ReplicaBehaviour, MessageScheduler {
         }
         if (m instanceof ViewChangeAck a && a.view() == 2 && a.viewChangeSender() == p1) { actions++; return; }
         if (m instanceof PrePrepare pp && pp.view() == 0 && self == 0) {
-            if (trap < 0 && pp.seq() >= armAt) trap = pp.seq();
+            int k = ctx.config().checkpointInterval();
+            if (trap < 0 && pp.seq() >= armAt && (align == 0 || (pp.seq() + align - 1) % k == 0)) trap = pp.seq();
             if (trap < 0 || pp.seq() < trap) { next.accept(o); return; }
             actions++;
             if (pp.seq() != trap) return;   // nothing after the trap is pre-prepared in view 0

@@ -179,7 +179,12 @@ class SimulationTest {
                 new SafetySeed(12, 2, "stale-reader,commit-lag", "issue 17 with f=2: two stale readers"),
                 new SafetySeed(7, 1, "null-trap", "issue 18: the null at s committed at one correct replica, the next "
                         + "NEW-VIEW dropped it as an implied trailing null and the new primary reused s"),
-                new SafetySeed(2, 2, "null-trap", "issue 18 with f=2"));
+                new SafetySeed(2, 2, "null-trap", "issue 18 with f=2"),
+                // Against a trial read rule (answer once every request prepared *in the current log* is
+                // executed): a replica in a view change, or with a prepared entry carried in its PSet,
+                // still answered from the state before a completed write.
+                new SafetySeed(1, 1, "stale-reader,commit-lag,null-trap", "issue 17 across a view change (a naive fix)"),
+                new SafetySeed(42, 2, "stale-reader,commit-lag,null-trap", "issue 17 across a view change with f=2 (a naive fix)"));
         for (SafetySeed a : seeds) {
             Simulation.Options o = new Simulation.Options(a.seed(), a.f(), 200, 8, true, Adversary.parse(a.pool()), Double.NaN, Double.NaN);
             Simulation.Outcome out = new Simulation(o).run();

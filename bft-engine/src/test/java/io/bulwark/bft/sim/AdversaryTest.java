@@ -31,6 +31,7 @@ import io.bulwark.bft.sim.adversary.EquivocatingPrimary;
 import io.bulwark.bft.sim.adversary.Lies;
 import io.bulwark.bft.sim.adversary.LyingViewChange;
 import io.bulwark.bft.sim.adversary.Mutator;
+import io.bulwark.bft.sim.adversary.NullTrap;
 import io.bulwark.bft.sim.adversary.Outgoing;
 import io.bulwark.bft.sim.adversary.ReplicaBehaviour;
 import io.bulwark.bft.sim.adversary.ReplicaContext;
@@ -148,6 +149,40 @@ class AdversaryTest {
                     if (a == Adversary.NULL_TRAP) assertTrue(p.byzantine(0), "the view-0 primary is in the trap: " + p.describe());
                 }
             }
+        }
+    }
+
+    @Test
+    void nullTrapMovesTheBatchAtTheTrapToTheNextNumberForP1AndB1AndHoldsWhatWouldSpoilIt() {
+        for (long seed = 0; seed < 20; seed++) {
+            NullTrap trap = NullTrap.draw(1, new SplittableRandom(seed));
+            assertEquals(1, trap.members(), "f=1: the view-0 primary alone");
+            List<Outgoing> sent = new ArrayList<>();
+            long trapSeq = -1;
+            for (long seq = 1; seq < 200 && trapSeq < 0; seq++) {
+                sent.clear();
+                PrePrepare pp = prePrepare(0, seq, List.of(request(N, seq, "k", seq)));
+                trap.outgoing(Outgoing.multicast(pp, N), new Ctx(0, 0, seq), sent::add);
+                if (sent.size() == 1 && sent.get(0).message() instanceof PrePrepare out && out.seq() == seq) continue;
+                trapSeq = seq;
+                assertEquals(1, sent.size());
+                PrePrepare moved = (PrePrepare) sent.get(0).message();
+                assertEquals(seq + 1, moved.seq(), "the batch of s goes out at s+1");
+                assertEquals(pp.digest(), moved.digest());
+                assertTrue(sent.get(0).reaches(1), "p1 gets it");
+                assertEquals(2, Long.bitCount(sent.get(0).replicas()), "p1 and one more correct replica (B1) only");
+            }
+            assertTrue(trapSeq > 0, "seed " + seed + ": the trap was set");
+            sent.clear();
+            trap.outgoing(Outgoing.multicast(prePrepare(0, trapSeq + 1, List.of()), N), new Ctx(0, 0, 0), sent::add);
+            assertTrue(sent.isEmpty(), "nothing after the trap is pre-prepared in view 0");
+            Prepare p = new Prepare(0, trapSeq + 1, prePrepare(0, 0, List.of()).digest(), 2);
+            assertEquals(0, trap.delayUs(2, 1, p, 0), "prepares for s+1 reach p1");
+            assertTrue(trap.delayUs(1, 2, p, 0) > 0, "and no one else");
+            Commit nullCommit = new Commit(1, trapSeq, NewView.NULL_REQUEST, 1);
+            int reached = 0;
+            for (int to = 1; to < N; to++) if (trap.delayUs(1, to, nullCommit, 0) == 0) reached++;
+            assertEquals(1, reached, "the COMMITs for the null at s reach one correct replica");
         }
     }
 

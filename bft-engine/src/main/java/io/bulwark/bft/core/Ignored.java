@@ -42,6 +42,18 @@ public enum Ignored {
     CLIENT_QUARANTINED,
     STALE_REPLY,
     BAD_REPLY,
+    /**
+     * A pre-prepare, or a NEW-VIEW's decision, for a sequence number this replica has executed, with a
+     * batch other than the one it executed there (a correct group never sends one; issue 18): a
+     * replica never prepares at or below what it executed unless it is the same batch.
+     */
+    BELOW_EXECUTED,
+    /**
+     * A committed batch at a sequence number where this replica's own earlier commit certificate names
+     * another batch (after a rollback): two batches at one number would diverge; the state is repaired
+     * by transfer instead.
+     */
+    EXECUTION_CONFLICT,
     /** A FETCH-BATCH beyond what a correct replica could ask for in one status period (2L): not answered. */
     FETCH_BATCH_BUDGET
 }

@@ -87,20 +87,25 @@ final class NewViewDecision {
         List<Digest> selected = new ArrayList<>();
         Map<Long, Digest> missing = new HashMap<>();
         boolean undecided = false;
-        int lastRequest = 0;
+        int lastByRuleA = 0;
         for (long n = start.seq + 1; n <= start.seq + logSize; n++) {
             Digest chosen = null;
             Digest candidate = bestCandidate(n);
-            if (candidate != null && haveBody.test(candidate)) chosen = candidate;
+            if (candidate != null && haveBody.test(candidate)) {
+                chosen = candidate;                                                // A1, A2, A3
+                // Rule A keeps the number for what may have committed there — a null request from an
+                // earlier new view too (issue 18): it stays in the explicit list.
+                lastByRuleA = selected.size() + 1;
+            }
             else if (noneCommitted(n)) chosen = NewView.NULL_REQUEST;             // condition B
             else if (candidate != null) missing.put(n, candidate);                // A1, A2 hold; A3 does not yet
             if (chosen == null) undecided = true;
             selected.add(chosen);
-            if (chosen != null && !chosen.equals(NewView.NULL_REQUEST)) lastRequest = selected.size();
         }
         if (undecided) return new Outcome(start, null, missing);
-        // Null requests after the last real one are implied (NewView's contract).
-        return new Outcome(start, List.copyOf(selected.subList(0, lastRequest)), Map.of());
+        // Only null requests chosen by rule B after the last rule-A choice are implied (NewView's
+        // contract): rule B is what frees those numbers for new requests.
+        return new Outcome(start, List.copyOf(selected.subList(0, lastByRuleA)), Map.of());
     }
 
     /** A backup's check that {@code nv}'s decision is supported by these view-changes. */
@@ -110,10 +115,17 @@ final class NewViewDecision {
         if (nv.selected().size() > logSize) return false;
         for (long n = start.seq + 1; n <= start.seq + logSize; n++) {
             int i = (int) (n - start.seq - 1);
-            Digest d = i < nv.selected().size() ? nv.selected().get(i) : NewView.NULL_REQUEST;
-            // A null request is fine where nothing can have committed (B), or where it is itself the
-            // request that prepared (a null request from an earlier new view).
-            boolean ok = d.equals(NewView.NULL_REQUEST) ? noneCommitted(n) || supported(n, d) : supported(n, d);
+            boolean ok;
+            if (i >= nv.selected().size()) {
+                // An implied null frees the number for a new request: only rule B allows that (a null
+                // request that committed in an earlier view keeps its number — issue 18).
+                ok = noneCommitted(n);
+            } else {
+                Digest d = nv.selected().get(i);
+                // An explicit null is fine where nothing can have committed (B), or where it is itself
+                // the request that prepared (a null request from an earlier new view, rule A).
+                ok = d.equals(NewView.NULL_REQUEST) ? noneCommitted(n) || supported(n, d) : supported(n, d);
+            }
             if (!ok) return false;
         }
         return true;

@@ -71,6 +71,12 @@ public final class Replica {
     private long lastExecuted;
     /** Highest sequence number known to be committed here. */
     private long maxCommitted;
+    /**
+     * Highest sequence number prepared here (in any view) that may still take effect: read-only
+     * requests wait until it is executed (see {@link #readsMayRun}). Lowered only by a new view that
+     * frees those numbers (rule B), never by the view change itself.
+     */
+    private long maxPrepared;
     /** Primary: the next sequence number to assign. */
     private long nextSeq = 1;
     /** The last agreed time executed; execution time never goes backwards. */
@@ -202,6 +208,7 @@ public final class Replica {
         if (!damaged) agreedTime = clients.read(state.engine());   // a damaged table is read after the repair
         lastExecuted = seq;
         maxCommitted = seq;
+        maxPrepared = seq;
         nextSeq = seq + 1;
         h = seq;
         stableSeq = seq;
@@ -395,13 +402,32 @@ public final class Replica {
     }
 
     private void onReadOnly(Request r) {
-        if (executing != -1 || maxCommitted > lastExecuted || transfer != null || corrupt) {
+        if (!readsMayRun()) {
             if (deferredReads.size() >= MAX_DEFERRED_READS) { counters.ignore(Ignored.READ_ONLY_QUEUE_FULL); return; }
             deferredReads.add(r);
             return;
         }
         executing = Long.MIN_VALUE;
         out.add(new Action.ExecuteReadOnly(r));
+    }
+
+    /**
+     * Whether a read-only request may execute now: nothing is executing, this replica is not
+     * fetching or repairing its state, and it has executed everything it has prepared.
+     * <p>
+     * The last condition is what makes reads linearizable with f+1-reply writes (issue 17; the
+     * paper pairs read-only requests with tentative execution, where writes need 2f+1 replies too).
+     * A write W that completed has f+1 matching replies, one from a correct replica that executed
+     * W, so W committed there: 2f+1 replicas sent COMMIT, at least f+1 of them correct, and each
+     * of those prepared W before W's reply was sent. A read invoked after W completed gets 2f+1
+     * matching replies, at least f+1 from correct replicas; among the 2f+1 correct replicas, two
+     * groups of f+1 share at least one, which prepared W before the read arrived and so answers
+     * only after executing W. So the state before W never gathers 2f+1 matching replies. A new
+     * view keeps W's number (rule A: W prepared at f+1 correct replicas), so lowering
+     * {@code maxPrepared} to the new view's decision in {@link #install} keeps the argument.
+     */
+    private boolean readsMayRun() {
+        return executing == -1 && maxCommitted <= lastExecuted && maxPrepared <= lastExecuted && transfer == null && !corrupt;
     }
 
     private Reply reply(Request r, byte[] result, boolean readOnly) {
@@ -471,6 +497,12 @@ public final class Replica {
         if (s.digest != null) {
             if (!s.digest.equals(pp.digest())) counters.ignore(Ignored.CONFLICTING_PRE_PREPARE);
             else if (s.prePrepare == null) offerBody(pp);   // the body of a batch a new view selected
+            return;
+        }
+        if (pp.seq() <= lastExecuted && !sameAsExecuted(pp.seq(), pp.digest())) {
+            // A correct primary never proposes a fresh batch at a number we executed (a new view
+            // keeps every number where something may have committed; issue 18).
+            counters.ignore(Ignored.BELOW_EXECUTED);
             return;
         }
         if (!validBatch(pp)) return;
@@ -620,6 +652,7 @@ public final class Replica {
     private void checkPrepared(Slot s) {
         if (s.prepared || s.digest == null || s.matchingPrepares(primary()) < 2 * f) return;
         s.prepared = true;
+        maxPrepared = Math.max(maxPrepared, s.seq);
         s.myCommit = new Commit(view, s.seq, s.digest, id);
         s.commits[id] = s.digest;
         out.add(new Action.Multicast(s.myCommit));
@@ -642,6 +675,14 @@ public final class Replica {
         PrePrepare body;
         Commit commit;
         if (s != null && s.committed) {
+            Executed before = executedLog.get(seq);
+            if (before != null && !before.body().digest().equals(s.digest)) {
+                // Re-executing after a rollback, a batch other than the one our own commit certified
+                // here: executing it would diverge; our state is repaired by transfer instead.
+                counters.ignore(Ignored.EXECUTION_CONFLICT);
+                markCorrupt();
+                return;
+            }
             if (s.prePrepare == null) {   // committed by digest; the body comes later
                 PrePrepare b = bodies.get(s.digest);
                 if (b == null) { wantBody(s.seq, s.digest); return; }
@@ -686,7 +727,7 @@ public final class Replica {
 
     private void afterProgress() {
         executeCommitted();
-        while (executing == -1 && maxCommitted <= lastExecuted && transfer == null && !corrupt && !deferredReads.isEmpty()) {
+        while (readsMayRun() && !deferredReads.isEmpty()) {
             onReadOnly(deferredReads.poll());
         }
         sendBatches();
@@ -925,6 +966,11 @@ public final class Replica {
             List<NewView.ViewChangeRef> refs = new ArrayList<>();
             for (ViewChange vc : s) refs.add(new NewView.ViewChangeRef(vc.replica(), round.receivedDigest(vc.replica())));
             NewView nv = new NewView(view, List.copyOf(refs), o.start().seq(), o.start().digest(), o.selected());
+            if (contradictsExecution(nv)) {
+                counters.ignore(Ignored.BELOW_EXECUTED);
+                startViewChange(view + 1);
+                return;
+            }
             round.newView = nv;
             out.add(new Action.Multicast(nv));
             install(nv);
@@ -941,8 +987,35 @@ public final class Replica {
                 startViewChange(view + 1);
                 return;
             }
+            if (contradictsExecution(nv)) {
+                counters.ignore(Ignored.BELOW_EXECUTED);
+                startViewChange(view + 1);
+                return;
+            }
             install(nv);
         }
+    }
+
+    /**
+     * A local check of the decision against what this replica executed (issue 18): at a number we
+     * executed with our own commit certificate, the new view must keep the same batch — explicitly,
+     * since an implied null frees the number. The decision procedure guarantees it for a correct
+     * group; a decision that breaks it is refused like one the view-changes do not support.
+     */
+    private boolean contradictsExecution(NewView nv) {
+        long start = nv.checkpointSeq();
+        for (Map.Entry<Long, Executed> e : executedLog.tailMap(start, false).entrySet()) {
+            long i = e.getKey() - start - 1;
+            if (i >= nv.selected().size()) return true;
+            if (!nv.selected().get((int) i).equals(e.getValue().body().digest())) return true;
+        }
+        return false;
+    }
+
+    /** Whether this replica executed {@code digest} at {@code seq} (known while its own commit is retained). */
+    private boolean sameAsExecuted(long seq, Digest digest) {
+        Executed e = executedLog.get(seq);
+        return e != null && e.body().digest().equals(digest);
     }
 
     /** Starts the new view from the decision (section 4.5, "new-view message processing"). */
@@ -991,6 +1064,9 @@ public final class Replica {
             }
         }
         nextSeq = Math.max(start + nv.selected().size(), lastExecuted) + 1;
+        // Numbers past the decision were freed by rule B: nothing prepared there can take effect,
+        // so reads need not wait for them (see readsMayRun).
+        maxPrepared = Math.min(maxPrepared, Math.max(lastExecuted, start + nv.selected().size()));
         for (Slot s : log.values()) checkPrepared(s);
         // The requests clients sent us directly go to the new primary at once (they retransmit too),
         // and the new primary gets a fresh ordering deadline for them; not those of clients

@@ -73,7 +73,7 @@ class NewViewDecisionTest {
         NewViewDecision.Outcome o = dec.decide(x -> true);
         assertEquals(List.of(), o.selected());
         assertTrue(dec.verify(nv(List.of())));
-        assertTrue(dec.verify(nv(List.of(NewView.NULL_REQUEST, NewView.NULL_REQUEST))), "explicit nulls are the same decision");
+        assertTrue(dec.verify(nv(List.of(NewView.NULL_REQUEST, NewView.NULL_REQUEST))), "rule B holds for explicit nulls too");
         assertFalse(dec.verify(nv(List.of(A))), "nobody prepared A");
     }
 
@@ -110,5 +110,33 @@ class NewViewDecisionTest {
         NewViewDecision dec = new NewViewDecision(List.of(old, newer1, newer2), F, L);
         assertEquals(List.of(B), dec.decide(x -> true).selected());
         assertFalse(dec.verify(nv(List.of(A))), "A1 fails for A: two messages report a later view");
+    }
+
+    /** Prepared the null request at 5 in view 1 (a null selected by the new view of view 1), and so pre-prepared it. */
+    private static ViewChange preparedNull(int replica) {
+        return vc(replica, 4, List.of(new PreparedEntry(5, NewView.NULL_REQUEST, 1)),
+                List.of(new PrePreparedEntry(5, List.of(new DigestView(NewView.NULL_REQUEST, 1)))));
+    }
+
+    @Test
+    void aNullRequestChosenByRuleAStaysExplicitAndCannotBeImplied() {
+        // Issue 18: the null at 5 prepared at replicas 1 and 2 in view 1 (and may have committed);
+        // replica 0 (faulty, or behind) reports nothing. Rule A holds for the null, rule B does not.
+        NewViewDecision dec = new NewViewDecision(List.of(empty(0), preparedNull(1), preparedNull(2)), F, L);
+        NewViewDecision.Outcome o = dec.decide(x -> true);
+        assertTrue(o.decided());
+        assertEquals(List.of(NewView.NULL_REQUEST), o.selected(), "the rule-A null keeps its number explicitly");
+        assertTrue(dec.verify(nv(List.of(NewView.NULL_REQUEST))));
+        assertFalse(dec.verify(nv(List.of())), "an implied null frees the number: only rule B may do that");
+        assertFalse(dec.verify(nv(List.of(A))), "nobody prepared A");
+        // Implied nulls after it are fine where rule B holds.
+        assertTrue(dec.verify(nv(List.of(NewView.NULL_REQUEST))));
+    }
+
+    @Test
+    void trailingNullsByRuleBAreImpliedButARuleAChoiceBeforeThemIsKept() {
+        NewViewDecision dec = new NewViewDecision(List.of(preparedA(0), preparedA(1), empty(2)), F, L);
+        assertEquals(List.of(A), dec.decide(x -> true).selected(), "6.. are rule B: implied");
+        assertTrue(dec.verify(nv(List.of(A, NewView.NULL_REQUEST))), "an explicit rule-B null is the same decision as an implied one");
     }
 }

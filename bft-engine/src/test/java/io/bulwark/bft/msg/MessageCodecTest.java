@@ -165,19 +165,17 @@ class MessageCodecTest {
         List<byte[]> all = List.of(request, pp, status, newKey, reply, vc, vcPairs, nv);
         for (byte[] b : all) assertEquals(RejectReason.TRUNCATED, reason(lax, b));
 
+        // Bounded by allocation, not by wall-clock time (a test never fails because the machine is slow).
         long before = Allocation.allocatedBytes();
-        long start = System.nanoTime();
         for (int i = 0; i < 1_000; i++) {
             for (byte[] b : all) {
                 reason(codec, b);
                 reason(lax, b);
             }
         }
-        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         long allocated = Allocation.allocatedBytes() - before;
         // 16,000 rejections: a few hundred bytes each (exception, detail string, a Digest), never the claimed sizes.
         if (before >= 0) assertTrue(allocated < 16L << 20, "allocated " + allocated + " bytes");
-        assertTrue(elapsedMs < 5_000, "took " + elapsedMs + " ms");
     }
 
     private static byte[] hugeRequest() {

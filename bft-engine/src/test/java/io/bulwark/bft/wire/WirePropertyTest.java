@@ -271,18 +271,16 @@ class WirePropertyTest {
         assertEquals(RejectReason.OVERSIZED, rejected(strict.open(pp)).reason());
         for (byte[] b : List.of(req, nk, pp)) assertEquals(RejectReason.TRUNCATED, rejected(lax.open(b)).reason());
 
+        // Bounded by allocation, not by wall-clock time (a test never fails because the machine is slow).
         long before = Allocation.allocatedBytes();
-        long start = System.nanoTime();
         for (int i = 0; i < 2_000; i++) {
             for (byte[] b : List.of(req, nk, pp)) {
                 strict.open(b);
                 lax.open(b);
             }
         }
-        long ms = (System.nanoTime() - start) / 1_000_000;
         long allocated = Allocation.allocatedBytes() - before;
         if (before >= 0) assertTrue(allocated < 32L << 20, "allocated " + allocated + " bytes for 12,000 rejections");
-        assertTrue(ms < 10_000, "took " + ms + " ms");
     }
 
     private static void putInt(byte[] b, int o, int v) {

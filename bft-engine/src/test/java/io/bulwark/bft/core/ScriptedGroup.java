@@ -1,0 +1,185 @@
+package io.bulwark.bft.core;
+
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.msg.Message;
+import io.bulwark.bft.msg.Request;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * A replica group whose schedule a test writes by hand: the real {@link Replica} cores of the
+ * correct replicas, a network that delivers nothing on its own (every message waits in
+ * {@link #inFlight} until the test delivers or drops it), and a register service executed at once.
+ * The faulty replicas have no core: the test sends what they send, crafted message by message.
+ * <p>
+ * Used for schedules the simulator found hard to reach (issues 17 and 18): the test is the
+ * adversary, choosing exactly which message arrives when.
+ */
+final class ScriptedGroup {
+    /** A message on its way from one principal to another. */
+    record Envelope(int from, int to, Message message) {}
+
+    final ProtocolConfig cfg;
+    final int n;
+    final int f;
+    final long now = 1_000_000;
+    /** Null at a faulty replica. */
+    final Replica[] replicas;
+    /** Per correct replica: the register value of its service. */
+    private final String[] register;
+    /** Per correct replica: the requests it executed at each sequence number, as "client:timestamp" (empty: a null request). */
+    final List<Map<Long, List<String>>> executed = new ArrayList<>();
+    final List<Envelope> inFlight = new ArrayList<>();
+    /** Replies and other messages sent to clients, in order. */
+    final List<Envelope> toClients = new ArrayList<>();
+    /** Per correct replica, the latest deadline it set for each timer kind. */
+    private final Map<TimerKind, Long>[] timers;
+
+    @SuppressWarnings("unchecked")
+    ScriptedGroup(int f, int... faulty) {
+        this.cfg = ProtocolConfig.defaults(f).withCheckpointInterval(8, 16);
+        this.n = cfg.n();
+        this.f = f;
+        this.replicas = new Replica[n];
+        this.register = new String[n];
+        this.timers = new Map[n];
+        for (int i = 0; i < n; i++) {
+            executed.add(new TreeMap<>());
+            timers[i] = new TreeMap<>();
+            final int id = i;
+            if (Arrays.stream(faulty).anyMatch(x -> x == id)) continue;
+            replicas[i] = new Replica(i, cfg);
+            register[i] = "";
+            replicas[i].start(now);
+            collect(i);
+        }
+    }
+
+    boolean correct(int i) { return replicas[i] != null; }
+
+    /** A write of the register (client {@code client}, timestamp {@code ts}). */
+    static Request write(int client, long ts, String value) {
+        return new Request(client, ts, false, 0, ("w" + value).getBytes(StandardCharsets.UTF_8), new byte[0]);
+    }
+
+    /** A read-only read of the register; every replica sends the full result. */
+    static Request read(int client, long ts) {
+        return new Request(client, ts, true, Request.ALL_REPLY, "r".getBytes(StandardCharsets.UTF_8), new byte[0]);
+    }
+
+    /** What the service returns: the register's value after the operation. */
+    private String apply(int replica, Request r) {
+        String op = new String(r.operation(), StandardCharsets.UTF_8);
+        if (op.startsWith("w") && !r.readOnly()) register[replica] = op.substring(1);
+        return register[replica];
+    }
+
+    String register(int replica) { return register[replica]; }
+
+    /** A message from {@code from} (a client or a faulty replica) to {@code to}, in flight. */
+    void send(int from, int to, Message m) { inFlight.add(new Envelope(from, to, m)); }
+
+    /** The same message from {@code from} to every replica but itself. */
+    void multicast(int from, Message m) {
+        for (int j = 0; j < n; j++) if (j != from) send(from, j, m);
+    }
+
+    /**
+     * Delivers, in order, every message in flight that {@code which} selects — including the ones
+     * those deliveries cause — until none is selected. Messages to faulty replicas are dropped.
+     */
+    void deliver(Predicate<Envelope> which) {
+        for (int guard = 0; guard < 1_000_000; guard++) {
+            Envelope e = null;
+            for (Iterator<Envelope> it = inFlight.iterator(); it.hasNext(); ) {
+                Envelope x = it.next();
+                if (x.to < n && !correct(x.to)) { it.remove(); continue; }
+                if (which.test(x)) { e = x; it.remove(); break; }
+            }
+            if (e == null) return;
+            replicas[e.to].receive(now, e.from, e.message);
+            collect(e.to);
+        }
+        throw new AssertionError("the schedule does not settle");
+    }
+
+    /** Drops every message in flight that {@code which} selects. */
+    void drop(Predicate<Envelope> which) { inFlight.removeIf(which); }
+
+    /** Fires replica {@code i}'s timer of this kind at the deadline it set (if it set one). */
+    void fire(int i, TimerKind kind) {
+        Long deadline = timers[i].get(kind);
+        if (deadline == null) throw new AssertionError("replica " + i + " set no " + kind + " timer");
+        replicas[i].timeout(Math.max(now, deadline), kind);
+        collect(i);
+    }
+
+    /** Performs replica {@code i}'s actions: messages go in flight, executions run at once. */
+    void collect(int i) {
+        Replica r = replicas[i];
+        for (int round = 0; round < 10_000; round++) {
+            List<Action> actions = r.ready();
+            if (actions.isEmpty()) return;
+            for (Action a : actions) {
+                if (a instanceof Action.Send s) send(i, s.to(), s.message());
+                else if (a instanceof Action.Multicast m) multicast(i, m.message());
+                else if (a instanceof Action.SetTimer t) timers[i].put(t.kind(), t.deadline());
+                else if (a instanceof Action.Execute e) {
+                    List<String> ids = new ArrayList<>();
+                    List<byte[]> results = new ArrayList<>();
+                    for (Request q : e.requests()) {
+                        ids.add(q.client() + ":" + q.timestamp());
+                        results.add(apply(i, q).getBytes(StandardCharsets.UTF_8));
+                    }
+                    List<String> prior = executed.get(i).put(e.seq(), ids);
+                    if (prior != null && !prior.equals(ids))
+                        throw new AssertionError("replica " + i + " executed seq " + e.seq() + " twice: " + prior + " then " + ids);
+                    r.executed(now, e.seq(), results);
+                } else if (a instanceof Action.ExecuteReadOnly ro) {
+                    r.executedReadOnly(now, ro.request(), apply(i, ro.request()).getBytes(StandardCharsets.UTF_8));
+                } else {
+                    throw new AssertionError("unexpected action " + a);
+                }
+            }
+            // Client-bound messages move out of the network's way.
+            for (Iterator<Envelope> it = inFlight.iterator(); it.hasNext(); ) {
+                Envelope x = it.next();
+                if (x.to >= n) { toClients.add(x); it.remove(); }
+            }
+        }
+        throw new AssertionError("replica " + i + " does not settle");
+    }
+
+    /**
+     * The safety invariant of section 4 (and the simulator's per-step check): correct replicas that
+     * executed a sequence number executed the same requests there. Returns a description of the
+     * first difference, or null.
+     */
+    String divergence() {
+        Map<Long, List<String>> seen = new TreeMap<>();
+        Map<Long, Integer> by = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            if (!correct(i)) continue;
+            for (var e : executed.get(i).entrySet()) {
+                List<String> other = seen.putIfAbsent(e.getKey(), e.getValue());
+                if (other == null) { by.put(e.getKey(), i); continue; }
+                if (!other.equals(e.getValue()))
+                    return "seq " + e.getKey() + ": replica " + by.get(e.getKey()) + " executed " + other + ", replica " + i + " executed " + e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Selects messages of this type. */
+    static Predicate<Envelope> type(Class<? extends Message> c) { return e -> c.isInstance(e.message); }
+
+    static Predicate<Envelope> from(int i) { return e -> e.from == i; }
+
+    static Predicate<Envelope> to(int i) { return e -> e.to == i; }
+}

@@ -1,0 +1,134 @@
+package io.bulwark.bft.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Replica processes on loopback, each logging to its own file: {@code mainClass replica --config C
+ * --id I ...} from a class path, ready once it prints a marker. Used by {@code bulwark cluster}, the
+ * benchmarks and tests against real processes. {@link #close()} stops them all (SIGTERM, then SIGKILL
+ * after a grace period); a shutdown hook does the same if the caller is interrupted.
+ */
+public final class ReplicaProcesses implements AutoCloseable {
+    private final List<Process> processes = new ArrayList<>();
+    private final List<Path> logs = new ArrayList<>();
+    private final Thread hook = new Thread(this::stopAll, "bulwark-stop-replicas");
+    private final List<String> jvmOptions;
+    private final String classPath;
+    private final String mainClass;
+    private final String readyMarker;
+
+    /**
+     * Replica processes that run {@code mainClass replica --config C --id I ...} from {@code classPath}
+     * and print {@code readyMarker} once they listen. {@code jvmOptions} come after the defaults;
+     * {@code {id}} in an option becomes the replica's id (e.g. a JFR file per replica).
+     */
+    public ReplicaProcesses(List<String> jvmOptions, String classPath, String mainClass, String readyMarker) {
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.classPath = classPath;
+        this.mainClass = mainClass;
+        this.readyMarker = readyMarker;
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** Starts replica {@code id}; {@code extra} are further {@code replica} options. */
+    public void start(Path config, int id, List<String> extra) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms256m", "-XX:+UseSerialGC"));
+        for (String o : jvmOptions) cmd.add(o.replace("{id}", Integer.toString(id)));
+        cmd.addAll(List.of("-cp", classPath, mainClass, "replica", "--config", config.toString(), "--id", Integer.toString(id)));
+        cmd.addAll(extra);
+        Path log = config.toAbsolutePath().getParent().resolve("replica-" + id + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        logs.add(log);
+    }
+
+    /**
+     * Starts another process of the same program ({@code mainClass args...}), logging to {@code log}:
+     * e.g. an unreplicated baseline server. It is stopped with the replicas.
+     */
+    public void startProcess(Path log, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms256m", "-XX:+UseSerialGC", "-cp", classPath, mainClass));
+        cmd.addAll(args);
+        processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        logs.add(log);
+    }
+
+    /** Waits until every replica printed its ready line; fails with the log of one that died or hung. */
+    public void awaitReady(long timeoutMs) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        for (int i = 0; i < processes.size(); i++) {
+            while (true) {
+                if (Files.exists(logs.get(i)) && Files.readString(logs.get(i)).contains(readyMarker)) break;
+                if (!processes.get(i).isAlive())
+                    throw new IOException("replica process " + i + " exited with " + processes.get(i).exitValue() + ":\n" + tail(logs.get(i)));
+                if (System.currentTimeMillis() > deadline)
+                    throw new IOException("replica process " + i + " not ready within " + timeoutMs + " ms:\n" + tail(logs.get(i)));
+                processes.get(i).waitFor(20, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    public Process process(int i) { return processes.get(i); }
+
+    /** The log files of every process started, stopped ones included. */
+    public List<Path> logs() { return List.copyOf(logs); }
+
+    /** Processes started (and not yet stopped by {@link #close}). */
+    public int count() { return processes.size(); }
+
+    /** Process {@code i}'s log file (standard output and error). */
+    public Path log(int i) { return logs.get(i); }
+
+    /** The last lines of process {@code i}'s log, for failure reports. */
+    public String logTail(int i) {
+        try {
+            return tail(logs.get(i));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) return "(no output)";
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+
+    private void stopAll() {
+        for (Process p : processes) p.destroy();
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override public void close() {
+        stopAll();
+        processes.clear();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down: the hook is running or ran
+        }
+    }
+
+    public static String javaBinary() { return Path.of(System.getProperty("java.home"), "bin", "java").toString(); }
+
+    /** The jar (or classes directory) {@code c} was loaded from, so child processes run exactly the same code. */
+    public static String codeSourceOf(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

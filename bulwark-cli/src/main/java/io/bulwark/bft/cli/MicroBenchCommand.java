@@ -1,0 +1,166 @@
+package io.bulwark.bft.cli;
+
+import io.bulwark.bft.testkit.ReplicaProcesses;
+import io.bulwark.bft.config.ClusterConfig;
+import io.bulwark.bft.config.ClusterConfigFile;
+import io.bulwark.bft.config.KeyMaterial;
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.net.EventLoop;
+import io.bulwark.bft.node.BftClient;
+import io.bulwark.bft.node.LocalCluster;
+import io.bulwark.bft.node.NoRepClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bulwark bench micro}: the paper's micro-benchmark (Table 1, Figure 5; section 6.2.1) on
+ * this machine. A null service with argument/result sizes 0/0, 0/4096 and 4096/0; BFT with 4
+ * replica processes and NO-REP (the same null service unreplicated over the same transport) in
+ * the same run; closed-loop clients from 1 to 100.
+ */
+@Command(name = "micro", mixinStandardHelpOptions = true,
+        description = "Null-operation latency and throughput: BFT (4 replica processes) vs NO-REP, in one run.")
+final class MicroBenchCommand implements Callable<Integer> {
+    @Option(names = "--clients", split = ",", defaultValue = "1,2,4,8,16,32,64,100",
+            description = "Concurrent client counts (default: ${DEFAULT-VALUE}).")
+    int[] clientCounts;
+
+    @Option(names = "--workloads", split = ",", defaultValue = "0/0,0/4096,4096/0",
+            description = "argument/result sizes in bytes (default: ${DEFAULT-VALUE}).")
+    String[] workloads;
+
+    @Option(names = "--seconds", defaultValue = "3", description = "Measured seconds per point (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "1000", description = "Warm-up milliseconds per point (default: ${DEFAULT-VALUE}).")
+    int warmupMs;
+
+    @Option(names = "--json", description = "Print the results as one JSON object on the last line.")
+    boolean json;
+
+    private record Row(String system, String workload, ClosedLoopRun.Result r) {}
+
+    @Override
+    public Integer call() throws Exception {
+        int maxClients = 0;
+        for (int c : clientCounts) {
+            if (c < 1 || c > 1000) throw new IllegalArgumentException("--clients values must be 1..1000");
+            maxClients = Math.max(maxClients, c);
+        }
+        if (seconds < 1) throw new IllegalArgumentException("--seconds must be >= 1");
+        List<Row> rows = new ArrayList<>();
+        List<String> readOnly = new ArrayList<>();
+        for (String w : workloads) {
+            String[] parts = w.split("/");
+            if (parts.length != 2) throw new IllegalArgumentException("workload '" + w + "' is not ARG/RESULT");
+            int arg = Integer.parseInt(parts[0]);
+            int res = Integer.parseInt(parts[1]);
+            if (arg < 0 || arg > 65536 || res < 0 || res > 65536) throw new IllegalArgumentException("sizes must be 0..65536");
+            Path dir = Files.createTempDirectory("bulwark-bench-");
+            ClusterConfig cluster = LocalCluster.prepare(dir, 1, maxClients);
+            Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
+            int norepPort = LocalCluster.freeLoopbackPorts(1).get(0);
+            try (ReplicaProcesses procs = CliProcesses.replicas(); ReplicaProcesses norep = CliProcesses.replicas();
+                 EventLoop loop = EventLoop.start("bulwark-bench-clients")) {
+                for (int i = 0; i < cluster.n(); i++)
+                    procs.start(conf, i, List.of("--service", "null", "--result-size", Integer.toString(res), "--pages", "16"));
+                CliProcesses.startNoRep(norep, dir, norepPort, res);
+                procs.awaitReady(60_000);
+                norep.awaitReady(60_000);
+                ProtocolConfig cfg = ProtocolConfig.defaults(1);
+                List<BftClient> bft = new ArrayList<>();
+                for (int c = 0; c < maxClients; c++) bft.add(BftClient.connect(KeyMaterial.load(dir, cluster.n() + c), cfg, loop));
+                for (BftClient c : bft) if (!c.awaitConnected(Duration.ofSeconds(30))) throw new IOException("client could not connect");
+                List<NoRepClient> plain = new ArrayList<>();
+                for (int c = 0; c < maxClients; c++) plain.add(new NoRepClient(loop, 1 + c, new InetSocketAddress("127.0.0.1", norepPort)));
+                for (NoRepClient c : plain) c.connected().get(30, TimeUnit.SECONDS);
+                byte[] op = new byte[arg];
+                // Warm every JVM's JIT at full load before the first measured point, or the
+                // single-client figures (measured first) would include compilation.
+                ClosedLoopRun.run(bftCalls(bft, maxClients, op, false), 0, warmupMs * 3L);
+                ClosedLoopRun.run(norepCalls(plain, maxClients, op), 0, warmupMs * 3L);
+                for (int count : clientCounts) {
+                    rows.add(point("bft", w, bftCalls(bft, count, op, false)));
+                    rows.add(point("norep", w, norepCalls(plain, count, op)));
+                }
+                if (arg == 0 && res == 0) {
+                    ClosedLoopRun.Result ro = ClosedLoopRun.run(bftCalls(bft, 1, op, true), warmupMs, seconds * 1000L);
+                    System.out.printf(Locale.ROOT, "%-6s %-9s clients=%3d  read-only latency p50=%8.1f us  p99=%8.1f us%n", "bft", w, 1, ro.p50Micros(), ro.p99Micros());
+                    readOnly.add(String.format(Locale.ROOT, "{\"workload\":\"%s\",\"clients\":1,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f}",
+                            w, ro.p50Micros(), ro.p99Micros()));
+                }
+                for (BftClient c : bft) c.close();
+                for (NoRepClient c : plain) loop.submit(() -> { c.close(); return null; }).join();
+            }
+        }
+        summarize(rows);
+        if (json) {
+            StringBuilder b = new StringBuilder("{\"rows\":[");
+            for (int i = 0; i < rows.size(); i++) {
+                Row r = rows.get(i);
+                if (i > 0) b.append(',');
+                b.append(String.format(Locale.ROOT, "{\"system\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"ops_per_s\":%.0f,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f}",
+                        r.system(), r.workload(), r.r().clients(), r.r().opsPerSecond(), r.r().p50Micros(), r.r().p99Micros()));
+            }
+            b.append("],\"read_only\":[").append(String.join(",", readOnly)).append("]}");
+            System.out.println(b);
+        }
+        return 0;
+    }
+
+    private Row point(String system, String workload, List<Supplier<CompletableFuture<byte[]>>> calls) throws InterruptedException {
+        ClosedLoopRun.Result r = ClosedLoopRun.run(calls, warmupMs, seconds * 1000L);
+        System.out.printf(Locale.ROOT, "%-6s %-9s clients=%3d  %9.0f ops/s  p50=%8.1f us  p99=%8.1f us%n",
+                system, workload, r.clients(), r.opsPerSecond(), r.p50Micros(), r.p99Micros());
+        return new Row(system, workload, r);
+    }
+
+    private static List<Supplier<CompletableFuture<byte[]>>> bftCalls(List<BftClient> cs, int count, byte[] op, boolean readOnly) {
+        List<Supplier<CompletableFuture<byte[]>>> calls = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            BftClient c = cs.get(i);
+            calls.add(() -> c.invokeAsync(op, readOnly));
+        }
+        return calls;
+    }
+
+    private static List<Supplier<CompletableFuture<byte[]>>> norepCalls(List<NoRepClient> cs, int count, byte[] op) {
+        List<Supplier<CompletableFuture<byte[]>>> calls = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            NoRepClient c = cs.get(i);
+            calls.add(() -> c.invokeAsync(op));
+        }
+        return calls;
+    }
+
+    /** The targets for this machine, computed from this run's rows (reported, never asserted). */
+    private static void summarize(List<Row> rows) {
+        Row bft1 = find(rows, "bft", "0/0", 1), norep1 = find(rows, "norep", "0/0", 1);
+        if (bft1 != null && norep1 != null && norep1.r().p50Micros() > 0)
+            System.out.printf(Locale.ROOT, "0/0 single-client latency: BFT/NO-REP = %.1fx (p50)%n", bft1.r().p50Micros() / norep1.r().p50Micros());
+        double bftPeak = 0, norepPeak = 0;
+        for (Row r : rows) {
+            if (!r.workload().equals("0/0")) continue;
+            if (r.system().equals("bft")) bftPeak = Math.max(bftPeak, r.r().opsPerSecond());
+            else norepPeak = Math.max(norepPeak, r.r().opsPerSecond());
+        }
+        if (norepPeak > 0) System.out.printf(Locale.ROOT, "0/0 peak throughput: BFT %.0f ops/s, NO-REP %.0f ops/s, ratio %.2f%n", bftPeak, norepPeak, bftPeak / norepPeak);
+    }
+
+    private static Row find(List<Row> rows, String system, String workload, int clients) {
+        for (Row r : rows) if (r.system().equals(system) && r.workload().equals(workload) && r.r().clients() == clients) return r;
+        return null;
+    }
+}

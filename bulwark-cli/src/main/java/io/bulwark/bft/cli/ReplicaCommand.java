@@ -1,0 +1,140 @@
+package io.bulwark.bft.cli;
+
+import io.bulwark.bft.config.ClusterConfig;
+import io.bulwark.bft.config.KeyMaterial;
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.node.Adversary;
+import io.bulwark.bft.node.ReplicaNode;
+import io.bulwark.bft.state.PageStore;
+import io.bulwark.bft.state.StateFile;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bulwark replica}: runs one replica until it is stopped (SIGTERM / Ctrl-C); with
+ * {@code --check --data-dir D}, verifies a stopped replica's saved state instead (exit 0 clean,
+ * 1 corrupt pages or a root not as recorded, 2 unreadable).
+ */
+@Command(name = "replica", mixinStandardHelpOptions = true, description = "Run one replica of a cluster, or check a stopped replica's saved state.")
+final class ReplicaCommand implements Callable<Integer> {
+    /** Printed once the replica listens; {@code bulwark cluster} and the benchmarks wait for it. */
+    static final String READY = "ready";
+
+    @Option(names = "--config", description = "The cluster.conf file; key files are read from its directory (required to run).")
+    Path config;
+
+    @Option(names = "--id", description = "This replica's id (0..n-1; required to run).")
+    Integer id;
+
+    @Option(names = "--data-dir", description = "Save the state here at stable checkpoints (only the pages changed since the last save), "
+            + "and start from what is saved here (checked page by page; corrupt pages are fetched from the others).")
+    Path dataDir;
+
+    @Option(names = "--check", description = "Do not run: verify the saved state in --data-dir page by page, print the corrupt pages; "
+            + "exit 1 if any (or if the root digest is not the one recorded at save).")
+    boolean check;
+
+    @Option(names = "--all", description = "With --check: list every corrupt page (default: the first " + CheckStateCommand.LIST_LIMIT + ").")
+    boolean all;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--service", defaultValue = "kv", description = "kv (default), null (the paper's null service, for benchmarks), fill "
+            + "(pages overwritten with deterministic pseudo-random bytes, for the state-transfer benchmark) or store "
+            + "(the object store's bank of bench store; bench store passes --pages).")
+    String service;
+
+    @Option(names = "--result-size", defaultValue = "0", description = "Result size in bytes of the null service (default: ${DEFAULT-VALUE}).")
+    int resultSize;
+
+    @Option(names = "--pages", defaultValue = "1024", description = "State size in 4 KB pages (default: ${DEFAULT-VALUE}).")
+    int pages;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "128", description = "K, the checkpoint interval (default: ${DEFAULT-VALUE}); L = 2K.")
+    int k;
+
+    @Option(names = "--view-change-timeout-ms", description = "Base view-change timeout: a backup suspects the primary when a "
+            + "request it knows of is not executed within this (default: ProtocolConfig's, 1000).")
+    Long viewChangeTimeoutMs;
+
+    /** Faulty behaviour for {@code bulwark bench attack}; hidden because no real deployment wants it. */
+    @Option(names = "--adversary", hidden = true, description = "slow-primary or silent (benchmarks only).")
+    String adversary;
+
+    @Option(names = "--adversary-margin-ms", hidden = true, defaultValue = "100",
+            description = "slow-primary: pre-prepares are held back the view-change timeout minus this.")
+    long marginMs;
+
+    @Override
+    public Integer call() throws Exception {
+        if (check) return check();
+        if (config == null || id == null) throw new IllegalArgumentException("--config and --id are required to run a replica");
+        ServiceChoice choice = ServiceChoice.parse(service);
+        if (pages < 1 || pages > 1 << 20) throw new IllegalArgumentException("--pages must be between 1 and " + (1 << 20));
+        KeyMaterial keys = KeyMaterial.load(config.toAbsolutePath().getParent(), id);
+        ClusterConfig cluster = keys.config();
+        ProtocolConfig cfg = protocolConfig(cluster.f(), k, viewChangeTimeoutMs);
+        Adversary bad = adversary(adversary, cfg, marginMs);
+        ReplicaNode node = new ReplicaNode(keys, cfg, choice.create(resultSize, cfg.maxResultBytes()), pages, bad, dataDir);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                System.out.println("stopping: " + node.describe());   // the final state, for benchmark failure reports
+            } catch (RuntimeException ignored) {
+                // not started
+            }
+            node.close();
+            stopped.countDown();
+        }, "bulwark-shutdown"));
+        int port = node.start();
+        System.out.println("replica " + id + " of " + cluster.n() + " (f=" + cluster.f() + ", service " + service
+                + ", view-change timeout " + cfg.viewChangeTimeoutMs() + " ms"
+                + (bad.kind() == Adversary.Kind.NONE ? "" : ", ADVERSARY " + bad) + ") listening on "
+                + cluster.replica(id).host() + ":" + port + " " + READY);
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** {@code --check}: the saved state in --data-dir, every page against its digest (see {@link PageStore#check}). */
+    private int check() throws java.io.IOException {
+        if (dataDir == null) throw new IllegalArgumentException("--check needs --data-dir");
+        if (!PageStore.exists(dataDir)) throw new IllegalArgumentException(dataDir + " holds no saved state (no " + PageStore.HEADER_FILE + " file)");
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        StateFile.Report r = PageStore.check(dataDir);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf(java.util.Locale.ROOT, "%s: checkpoint %d, %d pages (%.1f MiB of state), checked in %.2f s%n",
+                dataDir, r.seq(), r.pageCount(), r.pageCount() * 4096.0 / (1 << 20), seconds);
+        out.println("root digest " + r.root().toHex() + (r.rootMatches() ? " (as recorded at save)"
+                : " DIFFERS from the root recorded at save (a save was interrupted, or a page's tuple is damaged)"));
+        out.println(r.pageCount() + " pages checked, " + r.corrupt().cardinality() + " corrupt: "
+                + CheckStateCommand.list(r.corrupt(), all ? Integer.MAX_VALUE : CheckStateCommand.LIST_LIMIT));
+        out.flush();
+        return r.clean() ? 0 : 1;
+    }
+
+    /** The protocol configuration a replica process runs with; the benchmarks build the same for their clients. */
+    static ProtocolConfig protocolConfig(int f, int k, Long viewChangeTimeoutMs) {
+        ProtocolConfig cfg = ProtocolConfig.defaults(f).withCheckpointInterval(k, 2 * k);
+        if (viewChangeTimeoutMs == null) return cfg;
+        if (viewChangeTimeoutMs < 1) throw new IllegalArgumentException("--view-change-timeout-ms must be positive");
+        return cfg.withTimeouts(cfg.statusIntervalMs(), cfg.clientRetransmitMs(), viewChangeTimeoutMs);
+    }
+
+    static Adversary adversary(String name, ProtocolConfig cfg, long marginMs) {
+        if (name == null) return Adversary.NONE;
+        return switch (name) {
+            case "slow-primary" -> {
+                if (marginMs < 0 || marginMs >= cfg.viewChangeTimeoutMs())
+                    throw new IllegalArgumentException("--adversary-margin-ms must be in [0, view-change timeout)");
+                yield Adversary.slowPrimary(cfg.viewChangeTimeoutMs() - marginMs);
+            }
+            case "silent" -> Adversary.silent();
+            default -> throw new IllegalArgumentException("unknown adversary '" + name + "' (expected slow-primary or silent)");
+        };
+    }
+}

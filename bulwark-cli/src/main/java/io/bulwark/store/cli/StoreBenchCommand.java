@@ -1,0 +1,158 @@
+package io.bulwark.store.cli;
+
+import io.bulwark.store.bench.BankSystem;
+import io.bulwark.store.bench.BenchReport;
+import io.bulwark.store.bench.BenchRow;
+import io.bulwark.store.bench.BenchSettings;
+import io.bulwark.store.bench.ClosedLoopBench;
+import io.bulwark.store.bench.hibernate.HibernateBank;
+import io.bulwark.store.bench.store.BenchStore;
+import io.bulwark.store.bench.store.UnreplicatedBank;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bulwark bench store}: the bank-transfer workload (read two accounts, update both, validate
+ * non-negative balances) from many concurrent closed-loop clients against, in one run, the store
+ * on 4 replica processes ({@code bft}), the same store unreplicated, and Hibernate ORM on embedded
+ * H2 — what a user would otherwise pick. After each system's run the sum of all balances is read
+ * back and must equal the money the bank started with; the command fails if it does not.
+ */
+@Command(name = "store", mixinStandardHelpOptions = true,
+        description = "Bank transfers on the replicated store, the unreplicated store and Hibernate ORM + H2: ops/s, p50/p99 latency.")
+public final class StoreBenchCommand implements Callable<Integer> {
+    static final List<String> SYSTEMS = List.of("bft", "unreplicated", "hibernate-h2");
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--clients", defaultValue = "16", description = "Concurrent closed-loop clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--accounts", defaultValue = "1000", description = "Accounts transfers pick from (default: ${DEFAULT-VALUE}).")
+    int accounts;
+
+    @Option(names = "--initial-balance", defaultValue = "1000", description = "Each account's opening balance (default: ${DEFAULT-VALUE}).")
+    long initialBalance;
+
+    @Option(names = "--max-amount", defaultValue = "100", description = "Transfers move 1..this (default: ${DEFAULT-VALUE}).")
+    long maxAmount;
+
+    // Four young replica JVMs on two cores are still JIT-compiling (C2 took a quarter of a core per
+    // replica) 12 s in: a 5 s warm-up measured the compiler, 2,100 instead of 4,600 ops/s.
+    @Option(names = "--warmup", defaultValue = "20", description = "Warm-up seconds before the measured window, per system (default: ${DEFAULT-VALUE}; "
+            + "four young replica JVMs sharing the cores are still JIT-compiling for the first ten seconds or more).")
+    double warmupSeconds;
+
+    @Option(names = "--duration", defaultValue = "15", description = "Measured seconds per system (default: ${DEFAULT-VALUE}).")
+    double durationSeconds;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the clients' transfer choices (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--systems", split = ",", defaultValue = "bft,unreplicated,hibernate-h2",
+            description = "Systems to run, in this order (default: ${DEFAULT-VALUE}).")
+    List<String> systems;
+
+    @Option(names = "--pages", defaultValue = "" + BenchStore.DEFAULT_PAGES,
+            description = "State size of the store in 4 KB pages (default: ${DEFAULT-VALUE}).")
+    int pages;
+
+    @Option(names = "--dir", description = "Directory for the replicas' keys, cluster.conf and logs (default: a fresh temporary directory, removed after).")
+    Path dir;
+
+    @Option(names = "--start-timeout", defaultValue = "120", description = "Seconds the replicas may take to start and the clients to connect (default: ${DEFAULT-VALUE}).")
+    int startTimeoutSeconds;
+
+    @Option(names = "--call-timeout", defaultValue = "30", description = "Seconds a store call may wait for its certified reply (default: ${DEFAULT-VALUE}).")
+    int callTimeoutSeconds;
+
+    @Option(names = "--json", description = "End with one JSON line: {\"rows\":[{\"system\",\"ops_per_s\",\"latency_us_p50\",\"latency_us_p99\",...}]}.")
+    boolean json;
+
+    /**
+     * Hibernate ORM and Validator log through java.util.logging here; their start-up banners and a
+     * line per rolled-back batch would drown the report. Held strongly: java.util.logging keeps
+     * loggers only weakly.
+     */
+    private static final java.util.logging.Logger HIBERNATE_LOG = java.util.logging.Logger.getLogger("org.hibernate");
+
+    @Override
+    public Integer call() throws Exception {
+        HIBERNATE_LOG.setLevel(java.util.logging.Level.WARNING);
+        BenchSettings settings = new BenchSettings(clients, accounts, initialBalance, maxAmount, seed,
+                seconds("--warmup", warmupSeconds, true), seconds("--duration", durationSeconds, false));
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String s : systems) {
+            String name = s.trim().toLowerCase(Locale.ROOT);
+            if (!SYSTEMS.contains(name)) throw new IllegalArgumentException("unknown system '" + s + "' (expected some of " + String.join(", ", SYSTEMS) + ")");
+            if (!chosen.add(name)) throw new IllegalArgumentException("system " + name + " given twice");
+        }
+        if (pages < 16 || pages > 1 << 20) throw new IllegalArgumentException("--pages must be between 16 and " + (1 << 20));
+        if (startTimeoutSeconds < 1 || callTimeoutSeconds < 1) throw new IllegalArgumentException("timeouts must be at least 1 second");
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "bench store: %d clients, %d accounts of %d, transfers of 1..%d, seed %d; %.1f s warm-up, %.1f s measured per system%n",
+                clients, accounts, initialBalance, maxAmount, seed, warmupSeconds, durationSeconds);
+        out.flush();
+        List<BenchRow> rows = new ArrayList<>();
+        for (String name : chosen) {
+            try (BankSystem system = create(name)) {
+                BenchRow row;
+                try {
+                    row = ClosedLoopBench.run(system, settings);
+                } catch (Exception e) {
+                    if (system instanceof BftBank b) System.err.print(b.replicaLogs());
+                    throw new IllegalStateException(name + ": " + e.getMessage(), e);
+                }
+                rows.add(row);
+                out.printf(Locale.ROOT, "  %-13s %.1f ops/s, p50 %.1f us, p99 %.1f us (%d applied, %d refused, %d failed, %d retried)%n", row.system(),
+                        row.opsPerSecond(), row.p50Micros(), row.p99Micros(), row.applied(), row.refused(), row.failed(), row.retried());
+                out.flush();
+            }
+        }
+        out.println();
+        out.print(BenchReport.table(rows));
+        double[] load = BenchReport.loadAverage();
+        if (load != null) out.printf(Locale.ROOT, "load average: %.2f %.2f %.2f%n", load[0], load[1], load[2]);
+        if (json) out.println(BenchReport.json(rows, settings, load));
+        out.flush();
+        boolean ok = true;
+        for (BenchRow r : rows) {
+            if (!r.conserved()) {
+                spec.commandLine().getErr().println("bench store: " + r.system() + " did not conserve money: " + r.moneyBefore() + " before, " + r.moneyAfter() + " after");
+                ok = false;
+            }
+            if (r.failed() > 0) {
+                spec.commandLine().getErr().println("bench store: " + r.system() + ": " + r.failed() + " transfers failed; first: " + r.firstFailure());
+                ok = false;
+            }
+        }
+        return ok ? 0 : 1;
+    }
+
+    private BankSystem create(String name) throws Exception {
+        return switch (name) {
+            case "bft" -> new BftBank(dir, clients, pages, Duration.ofSeconds(callTimeoutSeconds), Duration.ofSeconds(startTimeoutSeconds));
+            case "unreplicated" -> new UnreplicatedBank(pages);
+            case "hibernate-h2" -> new HibernateBank(clients);
+            default -> throw new IllegalArgumentException("unknown system " + name);
+        };
+    }
+
+    private static Duration seconds(String option, double s, boolean zeroAllowed) {
+        if (!(s >= 0) || s > 3600 || (!zeroAllowed && s == 0))
+            throw new IllegalArgumentException(option + " must be " + (zeroAllowed ? "0" : "above 0") + " to 3600 seconds, not " + s);
+        return Duration.ofNanos((long) (s * 1e9));
+    }
+}

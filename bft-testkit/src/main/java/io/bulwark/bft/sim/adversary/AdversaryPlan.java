@@ -20,6 +20,12 @@ import java.util.SplittableRandom;
  * a view change: when nothing else in the run stalls the view-0 primary, the network isolates it
  * (still correct, still checked) for a while before it heals, which is a network fault, not a
  * replica fault, so the f budget is kept.
+ * <p>
+ * Cooperating adversaries take all f faulty replicas as the main adversary, under one brain shared
+ * by them (issue 21): null-trap (replica 0 and f-1 others, with the network's timing), cooperating
+ * (f replicas, replica 0 among them half of the time), stale-reader (f readers with one lag). They
+ * never join a run as an extra. Whatever the Byzantine replicas leave of f goes to crashed, stopped
+ * or partitioned correct replicas (the simulator's fault plan).
  */
 public final class AdversaryPlan {
 

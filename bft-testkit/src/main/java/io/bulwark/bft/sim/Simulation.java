@@ -341,7 +341,7 @@ public final class Simulation {
         List<SimReplica> all = new ArrayList<>(replicas);
         all.addAll(twins);
         for (SimReplica r : all) {
-            b.append(" [").append(r.core.id()).append(r.correct() ? "" : " byzantine").append(" view=").append(r.core.view())
+            b.append(" [").append(r.core.id()).append(r.correct() ? "" : " byzantine").append(" view=").append(r.core.view()).append(r.core.viewActive() ? "" : " (changing)")
                     .append(" executed=").append(r.core.lastExecuted())
                     .append(" h=").append(r.core.lowWaterMark()).append(" stable=").append(r.core.stableSeq()).append(" knownStable=").append(r.core.knownStable())
                     .append(" pending=").append(r.core.pendingRequests())

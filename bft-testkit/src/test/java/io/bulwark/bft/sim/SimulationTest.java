@@ -166,7 +166,7 @@ class SimulationTest {
 
     /**
      * Liveness failures the aimed pool found outside the CI seeds, after the fixes of issues 17 and 18
-     * (2,000-seed campaign with the pool {@link #AIMED}; and seed 703, f=1, with
+     * (4,000-seed campaign with the pool {@link #AIMED}, seeds 1-4000; and seed 703, f=1, with
      * cooperating,view-change-storm,commit-lag). Safety held in all. Open, for the core: one correct
      * replica left alone in a higher view by the storm before the heal; the faulty replica withholds its
      * COMMITs from the primary and lies in its replies; the other correct backup executed the requests
@@ -177,7 +177,10 @@ class SimulationTest {
             37L, "f=1, cooperating@0, commit-lag",
             1056L, "f=2, cooperating@0,6",
             1447L, "f=1, cooperating@1, view-change-storm: primary 0 prepared seq 1-8 without a third COMMIT, replica 2 "
-                    + "executed them, replica 3 alone in view 1");
+                    + "executed them, replica 3 alone in view 1",
+            3666L, "f=2, cooperating@0,4",
+            3767L, "f=1, cooperating@0 alone: view-2 primary 2 lacks COMMITs for 69-70, replica 3 executed them, replica 1 "
+                    + "timed out alone into view 3");
 
     /** A seed that broke safety on the engine before a fix, with the adversaries it needs. */
     private record SafetySeed(long seed, int f, String pool, String broke) {}

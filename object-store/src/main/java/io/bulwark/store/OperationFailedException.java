@@ -24,14 +24,7 @@ public final class OperationFailedException extends StoreException {
 
     /** The failure reported for {@code thrown}, with its message only where the application wrote it. */
     public static OperationFailedException of(Throwable thrown) {
-        Class<?> type = thrown.getClass();
-        return new OperationFailedException(type.getName(), applicationMessage(type) ? thrown.getMessage() : null);
-    }
-
-    private static boolean applicationMessage(Class<?> type) {
-        if (type == IllegalArgumentException.class || type == IllegalStateException.class) return true;
-        ClassLoader loader = type.getClassLoader();
-        return loader != null && loader != ClassLoader.getPlatformClassLoader();   // not the JDK's own
+        return new OperationFailedException(thrown.getClass().getName(), io.bulwark.store.codec.FailureText.ownMessage(thrown));
     }
 
     public String exceptionClass() { return exceptionClass; }

@@ -25,6 +25,7 @@ public final class StoreDefinition {
     private final EntityStore entityStore;
     private final OperationRegistry operations;
     private final AccessPolicy accessPolicy;
+    private final long workBudget;
 
     private StoreDefinition(Builder b) {
         this.entityClasses = List.copyOf(b.entities);
@@ -35,10 +36,15 @@ public final class StoreDefinition {
         codec.register(entityClasses.toArray(Class<?>[]::new));
         codec.register(valueClasses.toArray(Class<?>[]::new));
         this.codec = codec.build();
-        this.entityStore = new EntityStore(this.codec, entityClasses);
+        this.entityStore = new EntityStore(this.codec, entityClasses, b.validationLocale);
         this.operations = OperationRegistry.of(b.operationObjects);
-        // Parameter constraints declared against Bean Validation's rules fail here, not at the first request.
+        // Parameter constraints declared against Bean Validation's rules fail here, not at the first request;
+        // so do patterns the linear-time matcher cannot run.
         for (var op : operations.operations().values()) entityStore.validator().constrainsParameters(op.target().getClass(), op.method());
+        for (Class<?> c : entityClasses) entityStore.validator().checkPatterns(c);
+        for (Class<?> c : valueClasses) entityStore.validator().checkPatterns(c);
+        for (Object o : b.operationObjects) entityStore.validator().checkPatterns(o.getClass());
+        this.workBudget = b.workBudget;
         this.accessPolicy = b.accessPolicy;
     }
 
@@ -52,6 +58,9 @@ public final class StoreDefinition {
 
     public AccessPolicy accessPolicy() { return accessPolicy; }
 
+    /** The work budget of an operation that declares none ({@link io.bulwark.store.work.WorkMeter}). */
+    public long workBudget() { return workBudget; }
+
     public List<Class<?>> entityClasses() { return entityClasses; }
 
     public List<Class<?>> valueClasses() { return valueClasses; }
@@ -62,6 +71,8 @@ public final class StoreDefinition {
         private final List<Object> operationObjects = new ArrayList<>();
         private AccessPolicy accessPolicy = AccessPolicy.builder().build();
         private int maxDepth, maxBytes;
+        private long workBudget = io.bulwark.store.work.WorkMeter.DEFAULT_BUDGET;
+        private java.util.Locale validationLocale = java.util.Locale.ROOT;
 
         private Builder() {}
 
@@ -100,6 +111,22 @@ public final class StoreDefinition {
         public Builder maxBytes(int bytes) {
             if (bytes <= 0) throw new IllegalArgumentException("max bytes must be > 0");
             this.maxBytes = bytes;
+            return this;
+        }
+
+        /** The work budget of every operation that declares none with {@code @Operation(budget)}. */
+        public Builder workBudget(long units) {
+            if (units <= 0) throw new IllegalArgumentException("a work budget must be > 0");
+            this.workBudget = units;
+            return this;
+        }
+
+        /**
+         * The locale of validation messages at every replica (default {@link java.util.Locale#ROOT}: the
+         * bundles without a language suffix), whatever each replica's default locale is.
+         */
+        public Builder validationLocale(java.util.Locale locale) {
+            this.validationLocale = Objects.requireNonNull(locale, "validation locale");
             return this;
         }
 

@@ -8,6 +8,6 @@ package io.bulwark.store;
  */
 public abstract sealed class StoreException extends RuntimeException
         permits NotFoundException, EntityExistsException, OptimisticLockException, ValidationException,
-                AccessDeniedException, BadRequestException, OperationFailedException {
+                AccessDeniedException, BadRequestException, OperationFailedException, BudgetExceededException {
     protected StoreException(String message) { super(message); }
 }

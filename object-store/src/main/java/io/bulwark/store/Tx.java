@@ -85,4 +85,12 @@ public interface Tx {
 
     /** Who invoked this operation, as the replicas authenticated it. */
     Caller caller();
+
+    /**
+     * Counts {@code steps} units of the application's own work (a loop over the arguments, a
+     * computation) against the operation's work budget, as the store counts its own: an operation
+     * whose loops depend on the request should charge them, so that one request cannot keep every
+     * replica busy. Throws {@link BudgetExceededException} once the budget is exceeded.
+     */
+    void charge(long steps);
 }

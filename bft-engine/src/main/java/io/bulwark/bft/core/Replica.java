@@ -333,6 +333,30 @@ public final class Replica {
         afterProgress();
     }
 
+    /**
+     * The driver could not finish the outstanding execution ({@link Action.Execute} or
+     * {@link Action.ExecuteReadOnly}): the service failed in a way that is this replica's own fault —
+     * resource exhaustion (a StackOverflowError, an OutOfMemoryError: where it strikes depends on this
+     * JVM, not on the request) or a bug — and not an agreed result. Nothing is recorded and no reply
+     * is sent. A read-only execution just ends. An ordered batch may have modified pages before it
+     * failed, so the replica marks itself corrupt and repairs itself as any corrupt replica does: it
+     * executes nothing, rolls back by state transfer to a checkpoint f+1 other replicas vouch for and
+     * runs the batches after it again — or, once they vouch for a later checkpoint, fetches that one.
+     * To the others it is a replica that crashed at this batch and recovered: it never sent a reply
+     * or a checkpoint digest for a state it did not reach. Safe as long as at most f replicas fail so
+     * at once; the service's deterministic limits (the store's work budget, its depth bounds) make
+     * correct replicas fail the same way long before the JVM's limits, so that they do not.
+     */
+    public void executionFailed(long now) {
+        this.now = now;
+        if (executing == -1) throw new IllegalStateException("no execution outstanding");
+        boolean ordered = executing != Long.MIN_VALUE;
+        executing = -1;
+        executingRequests = List.of();
+        if (ordered) markCorrupt();
+        afterProgress();
+    }
+
     /** The actions accumulated since the last call, in order. */
     public List<Action> ready() { return out.ready(); }
 

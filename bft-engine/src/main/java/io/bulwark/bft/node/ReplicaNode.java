@@ -52,6 +52,30 @@ public final class ReplicaNode implements AutoCloseable {
     private final TimerSlots timers;
     private final List<Action> work = new ArrayList<>();
     private volatile long executedRequests;
+
+    // ---- execution, off the event loop ----
+    /**
+     * The stack of the execution thread, fixed here and not taken from the host's -Xss default: the
+     * service's deterministic depth limits (the store's codec and validation depths) are set far
+     * below it, so how deep a request may nest is decided by those limits, not by this JVM's stack.
+     */
+    public static final long EXECUTION_STACK_BYTES = 16L << 20;
+    /** Messages held back while an execution runs, at most (more are dropped: the protocol retransmits). */
+    static final int MAX_HELD_BACK = 16_384;
+    /**
+     * Runs the service's operations, one at a time, off the event loop: while one runs, the replica
+     * still answers the network and fires its timers. The core allows one execution at a time.
+     */
+    private final ExecutorService executor;
+    /** An execution runs on the executor; loop thread only. While it does, the executor owns the partition tree. */
+    private boolean executing;
+    /**
+     * Messages whose handling reads or changes the partition tree (CHECKPOINT: a stable checkpoint
+     * discards older copies; FETCH, META-DATA, DATA: state transfer), held while the executor writes
+     * the pages and handled in arrival order once it is done; loop thread only.
+     */
+    private final java.util.ArrayDeque<Inbound.Deliver> heldBack = new java.util.ArrayDeque<>();
+    private volatile long heldBackDropped, failedExecutions;
     private final Adversary adversary;
     private long withheld;
     /** When the running state transfer began ({@link System#nanoTime}, wall clock), or -1; loop thread only. */
@@ -134,6 +158,11 @@ public final class ReplicaNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(null, r, "bulwark-replica-" + id + "-execute", EXECUTION_STACK_BYTES);
+            t.setDaemon(true);
+            return t;
+        });
         this.state = new ReplicatedState(pages, maxClients, loaded == null ? null : loaded.tree());
         this.core = new Replica(id, cfg, state);
         if (loaded != null) core.restore(loaded.seq(), damaged);
@@ -180,6 +209,11 @@ public final class ReplicaNode implements AutoCloseable {
         @Override public void onFrame(Connection conn, byte[] buf, int off, int len) {
             Inbound in = endpoint.open(buf, off, len);
             if (in instanceof Inbound.Deliver d) {
+                if (executing && touchesState(d.message())) {
+                    if (heldBack.size() < MAX_HELD_BACK) heldBack.add(d);
+                    else heldBackDropped++;
+                    return;
+                }
                 core.receive(now(), d.from(), d.message(), d.unverified());
                 drive();
             } else if (in instanceof Inbound.KeyEstablished k) {
@@ -226,7 +260,7 @@ public final class ReplicaNode implements AutoCloseable {
      * The copy is the only stall of the loop, logged with the write's duration.
      */
     private void maybeSave() {
-        if (store == null || saving || core.transferring() || core.corrupt()) return;
+        if (store == null || saving || executing || core.transferring() || core.corrupt()) return;
         long s = core.stableSeq();
         if (s <= store.headerSeq() || !state.tree().holds(s)) return;
         long t0 = System.nanoTime();
@@ -285,20 +319,78 @@ public final class ReplicaNode implements AutoCloseable {
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
         } else if (a instanceof Action.Execute e) {
-            List<byte[]> results = new ArrayList<>(e.requests().size());
-            for (Request r : e.requests()) results.add(service.execute(r.operation(), r.client(), e.nonDet(), false));
-            executedRequests += results.size();
-            core.executed(now(), e.seq(), results);
+            executeOffLoop(() -> {
+                List<byte[]> results = new ArrayList<>(e.requests().size());
+                for (Request r : e.requests()) results.add(service.execute(r.operation(), r.client(), e.nonDet(), false));
+                return results;
+            }, results -> {
+                executedRequests += results.size();
+                core.executed(now(), e.seq(), results);
+            }, "batch " + e.seq());
         } else if (a instanceof Action.StateReplaced sr) {
             service.stateReplaced();
             transferDone(sr);
         } else if (a instanceof Action.ExecuteReadOnly r) {
-            byte[] result = service.execute(r.request().operation(), r.request().client(), new byte[0], true);
-            core.executedReadOnly(now(), r.request(), result);
+            executeOffLoop(() -> service.execute(r.request().operation(), r.request().client(), new byte[0], true),
+                    result -> core.executedReadOnly(now(), r.request(), result), "a read-only request");
         } else {
             throw new IllegalStateException("a replica cannot perform " + a);
         }
     }
+
+    /**
+     * Runs {@code body} on the execution thread and hands its result to {@code done} on the loop. What
+     * escapes the service is this replica's fault, never a reply ({@link Replica#executionFailed}):
+     * a service turns every failure a request can cause into a deterministic result, so what is left
+     * is resource exhaustion (StackOverflowError, OutOfMemoryError — where it strikes depends on this
+     * JVM) or a bug. The loop survives it, and the core, told, repairs the state by transfer.
+     */
+    private <T> void executeOffLoop(java.util.concurrent.Callable<T> body, java.util.function.Consumer<T> done, String what) {
+        executing = true;
+        executor.execute(() -> {
+            T result = null;
+            Throwable failure = null;
+            try {
+                result = body.call();
+            } catch (Throwable t) {   // VirtualMachineError included: the execution thread and the loop live on
+                failure = t;
+            }
+            T r = result;
+            Throwable f = failure;
+            try {
+                loop.execute(() -> executionDone(r, f, done, what));
+            } catch (RuntimeException closed) {
+                // the replica is stopping
+            }
+        });
+    }
+
+    private <T> void executionDone(T result, Throwable failure, java.util.function.Consumer<T> done, String what) {
+        executing = false;
+        if (failure == null) {
+            done.accept(result);
+        } else {
+            failedExecutions++;
+            LOG.log(System.Logger.Level.ERROR, "replica " + id + ": executing " + what + " failed; no reply, the replica repairs its state", failure);
+            core.executionFailed(now());
+        }
+        drive();
+        // What arrived meanwhile, in order, until the next execution starts.
+        while (!executing && !heldBack.isEmpty()) {
+            Inbound.Deliver d = heldBack.poll();
+            core.receive(now(), d.from(), d.message(), d.unverified());
+            drive();
+        }
+    }
+
+    /** Messages whose handling reads or changes the partition tree, which the execution thread writes. */
+    private static boolean touchesState(Message m) {
+        return m instanceof io.bulwark.bft.msg.Checkpoint || m instanceof io.bulwark.bft.msg.Fetch
+                || m instanceof io.bulwark.bft.msg.MetaData || m instanceof io.bulwark.bft.msg.Data;
+    }
+
+    /** Executions that failed with something the service let through (see {@link #executeOffLoop}). */
+    public long failedExecutions() { return failedExecutions; }
 
     /**
      * Logs a completed transfer: {@value #TRANSFER_DONE} C done: P pages in T ms, timed from the
@@ -418,6 +510,7 @@ public final class ReplicaNode implements AutoCloseable {
         }
         transport.close();
         loop.close();
+        executor.shutdownNow();   // an operation still running is abandoned with the process
         if (writer != null) {
             // A save under way completes (its header is the commit point), so a stopped replica's data dir is consistent.
             writer.shutdown();

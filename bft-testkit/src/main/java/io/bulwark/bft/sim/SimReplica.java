@@ -39,6 +39,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private final SplittableRandom adversaryRandom;
     private boolean stopped;
     long executedRequests;
+    /** Executions the service failed with something it let through (an Error): this replica's fault, repaired by transfer. */
+    long failedExecutions;
     /** Messages a behaviour produced that the link could not seal (e.g. a mutation the codec refuses). */
     long unsealable;
 
@@ -199,7 +201,14 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         } else if (a instanceof Action.Execute e) {
             if (correct()) safety.onExecute(self, e.seq(), e.nonDet(), e.requests());
             List<byte[]> results = new ArrayList<>(e.requests().size());
-            for (Request r : e.requests()) results.add(execute(r, e.nonDet()));
+            try {
+                for (Request r : e.requests()) results.add(execute(r, e.nonDet()));
+            } catch (Throwable t) {
+                // As the node runtime: what escapes the service is this replica's fault, never a reply (Replica.executionFailed).
+                failedExecutions++;
+                core.executionFailed(clock());
+                return;
+            }
             executedRequests += results.size();
             if (stale != null) stale.executed(e.requests(), e.nonDet());
             core.executed(clock(), e.seq(), results);
@@ -210,7 +219,14 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             if (corrupted) corrupted = !repaired();
             if (correct()) safety.onCheckpoint(self, sr.seq(), core.checkpointDigest(sr.seq()));
         } else if (a instanceof Action.ExecuteReadOnly r) {
-            byte[] result = service.execute(r.request().operation(), r.request().client(), new byte[0], true);
+            byte[] result;
+            try {
+                result = service.execute(r.request().operation(), r.request().client(), new byte[0], true);
+            } catch (Throwable t) {
+                failedExecutions++;
+                core.executionFailed(clock());
+                return;
+            }
             if (stale != null) result = stale.read(r.request(), result);
             core.executedReadOnly(clock(), r.request(), result);
         } else {

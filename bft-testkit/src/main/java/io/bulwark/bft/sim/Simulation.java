@@ -248,6 +248,11 @@ public final class Simulation {
         if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
         if (liveness == null && safety.violations.isEmpty() && opt.workload() != null) checkFinalStates();
         List<String> violations = new ArrayList<>(safety.violations);
+        // A correct replica whose (deterministic) service let an Error through would diverge from the others
+        // if it replied; it repairs itself, but in the simulator it means a service that is not deterministic.
+        for (SimReplica r : replicas)
+            if (r.correct() && r.failedExecutions > 0)
+                violations.add("correct replica " + r.core.id() + " failed " + r.failedExecutions + " execution(s): the service let an Error through");
         LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history.ops);
         if (!lin.linearizable()) violations.add("history not linearizable: " + lin.detail());
         long maxView = 0, rejected = 0;

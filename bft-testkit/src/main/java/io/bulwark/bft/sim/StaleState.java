@@ -35,7 +35,11 @@ final class StaleState {
         pending.add(new Batch(requests, nonDet));
         while (pending.size() > lag) {
             Batch b = pending.poll();
-            for (Request r : b.requests()) service.execute(r.operation(), r.client(), b.nonDet(), false);
+            try {
+                for (Request r : b.requests()) service.execute(r.operation(), r.client(), b.nonDet(), false);
+            } catch (RuntimeException | StackOverflowError e) {
+                stateReplaced();   // an operation the service refuses by throwing: the old copy stops following
+            }
         }
     }
 
@@ -44,7 +48,12 @@ final class StaleState {
     /** The answer to a read: from the old state while it follows, else {@code current}. */
     byte[] read(Request r, byte[] current) {
         if (!following) return current;
-        byte[] old = service.execute(r.operation(), r.client(), new byte[0], true);
+        byte[] old;
+        try {
+            old = service.execute(r.operation(), r.client(), new byte[0], true);
+        } catch (RuntimeException | StackOverflowError e) {
+            return current;
+        }
         if (!Arrays.equals(old, current)) staleAnswers++;
         return old;
     }

@@ -72,6 +72,10 @@ final class ReplicaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (check) return check();
         if (config == null || id == null) throw new IllegalArgumentException("--config and --id are required to run a replica");
+        // Service code on a replica sees the same default locale and time zone at every replica,
+        // whatever the host's (determinism on replicas: DESIGN principle 4; issue 19).
+        java.util.Locale.setDefault(java.util.Locale.ROOT);
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
         ServiceChoice choice = ServiceChoice.parse(service);
         if (pages < 1 || pages > 1 << 20) throw new IllegalArgumentException("--pages must be between 1 and " + (1 << 20));
         KeyMaterial keys = KeyMaterial.load(config.toAbsolutePath().getParent(), id);

@@ -113,7 +113,7 @@ public final class DeterministicCodec {
             throw e;
         } catch (RuntimeException e) {
             throw new CodecException("cannot encode " + (value == null ? "null" : "a " + value.getClass().getName())
-                    + ": " + e, e);
+                    + ": " + FailureText.of(e), e);
         } finally {
             kryo.clearOperation();
             pool.free(kryo);
@@ -144,7 +144,7 @@ public final class DeterministicCodec {
         } catch (CodecException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new CodecException("malformed input: " + e.getMessage(), e);
+            throw new CodecException("malformed input (" + FailureText.of(e) + ")", e);
         } finally {
             kryo.clearOperation();
             pool.free(kryo);

@@ -89,7 +89,7 @@ final class PlainObjectSerializer extends Serializer<Object> {
             try {
                 fieldValue = fields[i].get(value);
             } catch (IllegalAccessException e) {
-                throw new CodecException(slots[i].where() + ": cannot be read: " + e, e);
+                throw new CodecException(slots[i].where() + ": cannot be read: " + FailureText.of(e), e);
             }
             slots[i].write(codec, out, fieldValue);
         }
@@ -102,16 +102,17 @@ final class PlainObjectSerializer extends Serializer<Object> {
         try {
             instance = constructor.newInstance();
         } catch (InvocationTargetException e) {
-            throw new CodecException("the constructor of " + type.getName() + " failed: " + e.getCause(), e.getCause());
+            FailureText.unlessError(e.getCause());   // an Error is this replica's, not the request's: never a reply
+            throw new CodecException("the constructor of " + type.getName() + " failed: " + FailureText.of(e.getCause()), e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new CodecException(type.getName() + " cannot be instantiated: " + e, e);
+            throw new CodecException(type.getName() + " cannot be instantiated: " + FailureText.of(e), e);
         }
         for (int i = 0; i < fields.length; i++) {
             Object fieldValue = slots[i].read(codec, in);
             try {
                 fields[i].set(instance, fieldValue);
             } catch (IllegalAccessException e) {
-                throw new CodecException(slots[i].where() + ": cannot be set: " + e, e);
+                throw new CodecException(slots[i].where() + ": cannot be set: " + FailureText.of(e), e);
             }
         }
         return instance;

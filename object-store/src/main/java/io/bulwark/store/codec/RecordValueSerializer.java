@@ -67,8 +67,11 @@ final class RecordValueSerializer extends Serializer<Object> {
             Object component;
             try {
                 component = accessors[i].invoke(value);
-            } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new CodecException(slots[i].where() + ": accessor failed: " + e.getCause(), e);
+            } catch (IllegalAccessException e) {
+                throw new CodecException(slots[i].where() + ": accessor failed: " + FailureText.of(e), e);
+            } catch (InvocationTargetException e) {
+                FailureText.unlessError(e.getCause());
+                throw new CodecException(slots[i].where() + ": accessor failed: " + FailureText.of(e.getCause()), e.getCause());
             }
             slots[i].write(codec, out, component);
         }
@@ -84,10 +87,11 @@ final class RecordValueSerializer extends Serializer<Object> {
         try {
             return constructor.newInstance(arguments);
         } catch (InvocationTargetException e) {
+            FailureText.unlessError(e.getCause());   // an Error is this replica's, not the request's: never a reply
             throw new CodecException("record " + type.getName() + " rejected the decoded components: "
-                    + e.getCause(), e.getCause());
+                    + FailureText.of(e.getCause()), e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new CodecException("record " + type.getName() + " cannot be constructed: " + e, e);
+            throw new CodecException("record " + type.getName() + " cannot be constructed: " + FailureText.of(e), e);
         }
     }
 }

@@ -26,4 +26,12 @@ public @interface Operation {
      * read-only for an operation not declared so is refused.
      */
     boolean readOnly() default false;
+
+    /**
+     * The most work, in the units of {@code io.bulwark.store.work.WorkMeter}, one call may do before
+     * it is aborted with a {@link io.bulwark.store.BudgetExceededException}; 0 means the store's
+     * default ({@code StoreDefinition.Builder.workBudget}, by default
+     * {@value io.bulwark.store.work.WorkMeter#DEFAULT_BUDGET}).
+     */
+    long budget() default 0;
 }

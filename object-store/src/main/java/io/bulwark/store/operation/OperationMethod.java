@@ -14,10 +14,18 @@ import java.util.List;
  * the object it is invoked on). {@link #parameterTypes} are the argument types after the {@code Tx}.
  */
 public record OperationMethod(String name, boolean readOnly, Access access, Object target, Method method,
-                              List<Class<?>> parameterTypes) {
+                              List<Class<?>> parameterTypes, long budget) {
     public OperationMethod {
         parameterTypes = List.copyOf(parameterTypes);
+        if (budget < 0) throw new IllegalArgumentException("operation " + name + ": a negative work budget " + budget);
     }
+
+    public OperationMethod(String name, boolean readOnly, Access access, Object target, Method method, List<Class<?>> parameterTypes) {
+        this(name, readOnly, access, target, method, parameterTypes, 0);
+    }
+
+    /** This operation's work budget, or {@code storeDefault} if it declares none. */
+    public long budget(long storeDefault) { return budget > 0 ? budget : storeDefault; }
 
     /** The declared type of argument {@code i}, boxed if primitive (what a decoded argument must be). */
     public Class<?> argumentType(int i) { return boxed(parameterTypes.get(i)); }

@@ -72,7 +72,8 @@ public final class OperationRegistry {
         }
         // Operation objects are often nested or package-private classes: their public methods still need this.
         if (!m.trySetAccessible()) throw new IllegalArgumentException(where(m) + ": not accessible to the store (module not open?)");
-        return new OperationMethod(name, ann.readOnly(), access, target, m, List.of(params).subList(1, params.length));
+        if (ann.budget() < 0) throw new IllegalArgumentException(where(m) + ": @Operation(budget = " + ann.budget() + ") must be >= 0 (0: the store's default)");
+        return new OperationMethod(name, ann.readOnly(), access, target, m, List.of(params).subList(1, params.length), ann.budget());
     }
 
     private static String where(Method m) { return m.getDeclaringClass().getName() + "." + m.getName(); }

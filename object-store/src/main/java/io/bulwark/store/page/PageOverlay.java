@@ -18,12 +18,18 @@ import java.util.TreeSet;
  */
 public final class PageOverlay implements Pages {
     private final Pages base;
+    /** Every read and write is one unit of the operation's work (deterministic: no cache sits in between). */
+    private final io.bulwark.store.work.WorkMeter meter;
     private final TreeMap<Integer, byte[]> copies = new TreeMap<>();
     private boolean closed;
 
-    public PageOverlay(Pages base) {
+    public PageOverlay(Pages base) { this(base, null); }
+
+    /** An overlay that charges every page read and write to {@code meter} (null: none). */
+    public PageOverlay(Pages base, io.bulwark.store.work.WorkMeter meter) {
         if (base == null) throw new IllegalArgumentException("base pages are null");
         this.base = base;
+        this.meter = meter;
     }
 
     @Override
@@ -32,6 +38,7 @@ public final class PageOverlay implements Pages {
     @Override
     public byte[] read(int page) {
         checkOpen();
+        if (meter != null) meter.page();
         byte[] copy = copies.get(page);
         return copy != null ? copy : base.read(page);
     }
@@ -39,6 +46,7 @@ public final class PageOverlay implements Pages {
     @Override
     public byte[] write(int page) {
         checkOpen();
+        if (meter != null) meter.page();
         byte[] copy = copies.get(page);
         if (copy == null) {
             byte[] original = base.read(page);

@@ -194,9 +194,10 @@ public final class EntityModel {
         try {
             return constructor.newInstance();
         } catch (InvocationTargetException e) {
-            throw new IllegalStateException("constructor of " + type.getName() + " threw " + e.getCause(), e.getCause());
+            if (e.getCause() instanceof Error err) throw err;   // this replica's fault, never a reply
+            throw new IllegalStateException("constructor of " + type.getName() + " threw " + io.bulwark.store.codec.FailureText.of(e.getCause()), e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot instantiate " + type.getName() + ": " + e, e);
+            throw new IllegalStateException("cannot instantiate " + type.getName() + ": " + io.bulwark.store.codec.FailureText.of(e), e);
         }
     }
 

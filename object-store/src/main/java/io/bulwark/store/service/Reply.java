@@ -2,6 +2,7 @@ package io.bulwark.store.service;
 
 import io.bulwark.store.AccessDeniedException;
 import io.bulwark.store.BadRequestException;
+import io.bulwark.store.BudgetExceededException;
 import io.bulwark.store.EntityExistsException;
 import io.bulwark.store.NotFoundException;
 import io.bulwark.store.OperationFailedException;
@@ -20,6 +21,7 @@ import java.util.List;
  *        1 NOT_FOUND, 2 ENTITY_EXISTS, 3 OPTIMISTIC_LOCK, 5 ACCESS_DENIED, 6 BAD_REQUEST: [text message]
  *        4 VALIDATION        [u16 count][u32 omitted] then per violation [text entity][text path][text message]
  *        7 OPERATION_FAILED  [text exception class][u8 has message][text message if it has one]
+ *        8 BUDGET_EXCEEDED   [text message]
  * text: [u16 length][UTF-8]
  * </pre>
  * A failure is fitted into the engine's limit on result bytes ({@link #failure(StoreException, int)}),
@@ -36,7 +38,7 @@ public sealed interface Reply {
     /** The smallest limit a failure reply can be fitted into (a service refuses a smaller result limit). */
     int MIN_FAILURE_BYTES = 64;
     byte OK = 0, NOT_FOUND = 1, ENTITY_EXISTS = 2, OPTIMISTIC_LOCK = 3, VALIDATION = 4, ACCESS_DENIED = 5,
-            BAD_REQUEST = 6, OPERATION_FAILED = 7;
+            BAD_REQUEST = 6, OPERATION_FAILED = 7, BUDGET_EXCEEDED = 8;
 
     /** The operation completed (and, if it writes, committed); {@code result} is its codec-encoded return value. */
     record Ok(byte[] result) implements Reply {
@@ -137,6 +139,7 @@ public sealed interface Reply {
             case OPTIMISTIC_LOCK -> new OptimisticLockException(r.text(MAX_TEXT_BYTES, "message"));
             case ACCESS_DENIED -> new AccessDeniedException(r.text(MAX_TEXT_BYTES, "message"));
             case BAD_REQUEST -> new BadRequestException(r.text(MAX_TEXT_BYTES, "message"));
+            case BUDGET_EXCEEDED -> new BudgetExceededException(r.text(MAX_TEXT_BYTES, "message"));
             case VALIDATION -> {
                 int n = r.u16("violation count");
                 if (n > MAX_VIOLATIONS) throw r.bad(n + " violations exceeds " + MAX_VIOLATIONS);
@@ -166,6 +169,7 @@ public sealed interface Reply {
         if (e instanceof OptimisticLockException) return OPTIMISTIC_LOCK;
         if (e instanceof AccessDeniedException) return ACCESS_DENIED;
         if (e instanceof BadRequestException) return BAD_REQUEST;
+        if (e instanceof BudgetExceededException) return BUDGET_EXCEEDED;
         throw new IllegalArgumentException("no reply status for " + e.getClass().getName());
     }
 

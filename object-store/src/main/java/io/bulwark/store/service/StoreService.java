@@ -21,6 +21,7 @@ import io.bulwark.store.schema.SchemaConflictException;
 import io.bulwark.store.storage.Storage;
 import io.bulwark.store.tx.EntityValidator;
 import io.bulwark.store.tx.TxContext;
+import io.bulwark.store.work.WorkMeter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -57,9 +58,16 @@ import java.util.List;
  * saying so, without touching the state. So with a state whose stored schema the replica's entity
  * classes conflict with: at {@link #init}, and after a state transfer ({@link #stateReplaced}).
  * <p>
- * Not thread-safe: the engine calls it from its one execution thread. Errors (out of memory, stack
- * overflow) are not turned into replies: they need not be the same at every replica, so they
- * propagate to the engine.
+ * Every operation runs under a deterministic work budget ({@link WorkMeter}: its {@code @Operation(budget)},
+ * else the store's): over it, the operation is aborted and rolled back, and the reply is a
+ * {@link io.bulwark.store.BudgetExceededException} — at every replica at the same point.
+ * <p>
+ * Failure texts hold only what the store or the application wrote and class names, never the JVM's
+ * messages ({@link io.bulwark.store.codec.FailureText}): a reply's digest is replicated state.
+ * <p>
+ * Not thread-safe: the engine calls it from its one execution thread. Errors: see
+ * {@link #resourceExhaustion} for the rule (resource exhaustion propagates to the engine as this
+ * replica's fault; any other Error is an agreed failure).
  */
 public final class StoreService implements Service {
     private static final System.Logger LOG = System.getLogger(StoreService.class.getName());
@@ -114,18 +122,56 @@ public final class StoreService implements Service {
     @Override
     public byte[] execute(byte[] operation, int client, byte[] nonDet, boolean readOnly) {
         if (pages == null) throw new IllegalStateException("execute before init");
+        WorkMeter[] meter = new WorkMeter[1];
         try {
-            return Reply.ok(run(operation, client, nonDet, readOnly));
+            return Reply.ok(run(operation, client, nonDet, readOnly, meter));
         } catch (StoreException e) {
-            return Reply.failure(e, maxResultBytes);   // cut to fit the engine's limit, or the client would drop it as malformed
+            // An operation that caught its budget failure and threw something else still failed on its budget.
+            return Reply.failure(budgetFailure(meter[0], e), maxResultBytes);   // cut to fit the engine's limit, or the client would drop it as malformed
         } catch (RuntimeException e) {
             // The store's own machinery failed (storage full, a value the codec refuses): deterministic, so reported like
             // an operation's failure — with the message only where it is not the JVM's (OperationFailedException.of).
-            return Reply.failure(OperationFailedException.of(e), maxResultBytes);
+            return Reply.failure(budgetFailure(meter[0], OperationFailedException.of(e)), maxResultBytes);
+        } catch (Error e) {
+            if (resourceExhaustion(e)) throw e;   // this replica's fault, not the request's: the engine's rule
+            return Reply.failure(budgetFailure(meter[0], new OperationFailedException(Error.class.getName(), ERROR_MESSAGE)), maxResultBytes);
         }
     }
 
-    private byte[] run(byte[] operation, int client, byte[] nonDet, boolean readOnly) {
+    /**
+     * The text of a failure by an {@link Error} that is not resource exhaustion. Not its class: a class
+     * whose static initializer failed throws ExceptionInInitializerError the first time and
+     * NoClassDefFoundError afterwards, and a replica that restarted sees the first again.
+     */
+    static final String ERROR_MESSAGE = "the operation failed with an Error (a linkage error, an assertion, or the application's own)";
+
+    /**
+     * The rule for {@link Error}s, which are not exceptions an operation or the store throws to refuse a
+     * request:
+     * <ul>
+     * <li>A {@link VirtualMachineError} (StackOverflowError, OutOfMemoryError, InternalError), or an Error
+     *     caused by one (an ExceptionInInitializerError around a StackOverflowError), is resource
+     *     exhaustion: where it strikes depends on this JVM's stack, heap, JIT and GC, not on the request,
+     *     so another replica may well have completed the same operation. It propagates: the engine
+     *     treats it as a local fault of this replica (no reply for the batch, state repaired from a
+     *     checkpoint f+1 replicas vouch for), as if the replica had crashed there.</li>
+     * <li>Any other Error (a LinkageError, an AssertionError, an application's Error) is thrown by code
+     *     as a function of the classes and the request, the same at every replica running the group's
+     *     classes: it becomes an agreed {@link OperationFailedException} with a fixed text. Making it a
+     *     local fault instead would let one request that trips an application bug fault every replica
+     *     at once and stop the group.</li>
+     * </ul>
+     */
+    static boolean resourceExhaustion(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) if (t instanceof VirtualMachineError) return true;
+        return false;
+    }
+
+    private static StoreException budgetFailure(WorkMeter meter, StoreException failure) {
+        return meter != null && meter.exceeded() != null ? meter.exceeded() : failure;
+    }
+
+    private byte[] run(byte[] operation, int client, byte[] nonDet, boolean readOnly, WorkMeter[] meterOut) {
         RequestEnvelope request = RequestEnvelope.decode(operation);
         OperationMethod op = definition.operations().lookup(request.operation());
         Caller caller = policy.callerFor(client);
@@ -133,6 +179,8 @@ public final class StoreService implements Service {
         if (readOnly && !op.readOnly())
             throw new BadRequestException("operation " + op.name() + " is not declared read-only: it cannot be sent as a read-only request");
         Object[] args = decodeArguments(op, request.arguments());
+        WorkMeter meter = new WorkMeter(op.name(), op.budget(definition.workBudget()));
+        meterOut[0] = meter;
 
         // An overlay of our own over the pages: the policy and clock metadata commit with the
         // transaction or not at all, and a read-only request's overlay is always thrown away.
@@ -141,11 +189,12 @@ public final class StoreService implements Service {
         if (formatted) verifyPolicy(outer);   // a blank store has no policy yet: its first write records ours
         long millis = readOnly ? storedClock(outer, formatted) : agreedTime(nonDet);
         long seed = seed(nonDet, client, operation);
-        TxContext tx = definition.entityStore().begin(outer, caller, millis, seed, readOnly || op.readOnly());
+        TxContext tx = definition.entityStore().begin(outer, caller, millis, seed, readOnly || op.readOnly(), meter);
         byte[] result;
         try {
-            validateArguments(op, tx, args, millis);
+            validateArguments(op, tx, args, millis, meter);
             Object value = op.invoke(tx, args);
+            if (meter.exceeded() != null) throw meter.exceeded();   // the operation swallowed it: it still failed
             // Encode after prepare (which bumps @Version on the managed entities) and before publish: an
             // operation returning an entity it changed replies with the version it committed, and a
             // result too large for a reply still changes nothing.
@@ -202,10 +251,10 @@ public final class StoreService implements Service {
      * runs, with the entities' deterministic setup and the agreed time: a {@link ValidationException}
      * whose violations are named after the operation.
      */
-    private void validateArguments(OperationMethod op, TxContext tx, Object[] args, long millis) {
+    private void validateArguments(OperationMethod op, TxContext tx, Object[] args, long millis, WorkMeter meter) {
         EntityValidator validator = definition.entityStore().validator();
         if (!validator.constrainsParameters(op.target().getClass(), op.method())) return;
-        List<ValidationException.Violation> violations = validator.at(Instant.ofEpochMilli(millis))
+        List<ValidationException.Violation> violations = validator.at(Instant.ofEpochMilli(millis), meter)
                 .validateParameters(op.name(), op.target(), op.method(), OperationMethod.withTx(tx, args));
         if (!violations.isEmpty()) throw new ValidationException(violations);
     }

@@ -1,5 +1,6 @@
 package io.bulwark.store.tx;
 
+import io.bulwark.store.work.WorkMeter;
 import io.bulwark.store.BadRequestException;
 import io.bulwark.store.Caller;
 import io.bulwark.store.codec.DeterministicCodec;
@@ -43,6 +44,11 @@ public final class EntityStore {
      *                                  registered with the codec
      */
     public EntityStore(DeterministicCodec codec, List<Class<?>> entityClasses) {
+        this(codec, entityClasses, java.util.Locale.ROOT);
+    }
+
+    /** As above, with validation messages in {@code validationLocale} (whatever the replica's default locale). */
+    public EntityStore(DeterministicCodec codec, List<Class<?>> entityClasses, java.util.Locale validationLocale) {
         this.codec = Objects.requireNonNull(codec, "codec");
         Map<String, Class<?>> names = new LinkedHashMap<>();
         for (Class<?> c : entityClasses) {
@@ -58,7 +64,7 @@ public final class EntityStore {
         this.schema = new Schema(shapes);
         this.schemaBytes = schema.encode();
         this.records = new EntityRecords(codec);
-        this.validator = new EntityValidator();
+        this.validator = new EntityValidator(validationLocale);
     }
 
     /** A field of a concrete application type must have its type registered, or no record could be written. */
@@ -106,7 +112,12 @@ public final class EntityStore {
      * @param readOnly     the transaction must not write (checked at commit)
      */
     public TxContext begin(Pages base, Caller caller, long agreedMillis, long randomSeed, boolean readOnly) {
-        return new TxContext(this, new PageOverlay(base), caller, agreedMillis, randomSeed, readOnly);
+        return begin(base, caller, agreedMillis, randomSeed, readOnly, WorkMeter.unlimited());
+    }
+
+    /** As above, charging the transaction's work (pages, entities, index steps) to {@code meter}. */
+    public TxContext begin(Pages base, Caller caller, long agreedMillis, long randomSeed, boolean readOnly, WorkMeter meter) {
+        return new TxContext(this, new PageOverlay(base, meter), caller, agreedMillis, randomSeed, readOnly, meter);
     }
 
     /** The model of an entity class; BadRequestException if it is not one of this store's entities. */

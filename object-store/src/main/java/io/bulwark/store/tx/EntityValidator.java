@@ -7,7 +7,18 @@ import jakarta.validation.Validator;
 import jakarta.validation.metadata.MethodDescriptor;
 import org.hibernate.validator.HibernateValidator;
 import org.hibernate.validator.HibernateValidatorFactory;
-import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+import org.hibernate.validator.HibernateValidatorConfiguration;
+import org.hibernate.validator.cfg.ConstraintMapping;
+import io.bulwark.store.validation.FixedLocaleInterpolator;
+import io.bulwark.store.validation.Re2PatternValidator;
+import io.bulwark.store.validation.ViolationPaths;
+import io.bulwark.store.work.WorkMeter;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.metadata.BeanDescriptor;
+import jakarta.validation.metadata.ConstraintDescriptor;
+import jakarta.validation.metadata.ContainerDescriptor;
+import jakarta.validation.metadata.ContainerElementTypeDescriptor;
+import jakarta.validation.metadata.ElementDescriptor;
 
 import java.lang.reflect.Method;
 import java.time.Clock;
@@ -27,11 +38,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * the arguments of an operation before it runs ({@link At#validateParameters}). Its output goes into
  * replies that the client compares across replicas, so it must be the same at every correct replica:
  * <ul>
- * <li>messages are interpolated in {@link Locale#ROOT} (the default, English, bundle), whatever the
- *     replica's default locale is;</li>
- * <li>the {@link ParameterMessageInterpolator} replaces {@code {param}} but evaluates no EL
- *     expressions, so no formatting that depends on the JVM, and no expression language run over
- *     client-supplied values;</li>
+ * <li>messages are interpolated in one fixed locale ({@link Locale#ROOT}, the default English bundle,
+ *     unless the store is defined with another), whatever the replica's default locale is, and
+ *     without the JVM's fallback to its default locale ({@link FixedLocaleInterpolator});</li>
+ * <li>the interpolator replaces {@code {param}} but evaluates no EL expressions, so no formatting
+ *     that depends on the JVM, and no expression language run over client-supplied values;</li>
+ * <li>property paths render map keys deterministically, never with an identity hash code
+ *     ({@link ViolationPaths});</li>
+ * <li>{@code @Pattern} is matched in linear time without recursion by RE2/J
+ *     ({@link Re2PatternValidator}); a pattern it cannot run is refused when the store is defined
+ *     ({@link #checkPatterns});</li>
+ * <li>work (pattern steps) is charged to the operation's {@link WorkMeter};</li>
  * <li>violations are sorted by property path and message, since Bean Validation returns a set in no
  *     defined order;</li>
  * <li>temporal constraints ({@code @Future}, {@code @Past}, ...) are judged against the transaction's
@@ -47,12 +64,20 @@ public final class EntityValidator {
     /** Per operation method: whether its parameters carry constraints or {@code @Valid} (only registered operations are asked). */
     private final Map<Method, Boolean> constrainedParameters = new ConcurrentHashMap<>();
 
-    EntityValidator() {
-        this.factory = Validation.byProvider(HibernateValidator.class).configure()
-                .locales(Locale.ROOT)
-                .defaultLocale(Locale.ROOT)
-                .localeResolver(context -> Locale.ROOT)
-                .messageInterpolator(new ParameterMessageInterpolator(Set.of(Locale.ROOT), Locale.ROOT, context -> Locale.ROOT, false))
+    EntityValidator() { this(Locale.ROOT); }
+
+    EntityValidator(Locale locale) {
+        HibernateValidatorConfiguration config = Validation.byProvider(HibernateValidator.class).configure();
+        // @Pattern by the linear-time matcher only: java.util.regex recurses per repetition (StackOverflowError at a
+        // JIT-dependent input length) and may backtrack exponentially.
+        ConstraintMapping patterns = config.createConstraintMapping();
+        patterns.constraintDefinition(Pattern.class).includeExistingValidators(false).validatedBy(Re2PatternValidator.class);
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        this.factory = config.addMapping(patterns)
+                .locales(locale)
+                .defaultLocale(locale)
+                .localeResolver(context -> locale)
+                .messageInterpolator(new FixedLocaleInterpolator(locale, loader != null ? loader : EntityValidator.class.getClassLoader()))
                 // Every property is reachable, whatever the class path: Hibernate Validator's default
                 // asks a JPA provider about each property whenever jakarta.persistence is present
                 // (as in the bench's jar, beside Hibernate ORM) — slow, and not this store's business.
@@ -92,9 +117,42 @@ public final class EntityValidator {
      * A validator for one transaction whose temporal constraints see {@code agreedTime} as "now".
      * Cheap: it shares the factory's metadata.
      */
-    public At at(Instant agreedTime) {
+    public At at(Instant agreedTime) { return at(agreedTime, WorkMeter.unlimited()); }
+
+    /** As {@link #at(Instant)}, charging the work of validation (pattern steps) to {@code meter}. */
+    public At at(Instant agreedTime, WorkMeter meter) {
         Clock fixed = Clock.fixed(agreedTime, ZoneOffset.UTC);
-        return new At(factory.usingContext().clockProvider(() -> fixed).temporalValidationTolerance(Duration.ZERO).getValidator());
+        return new At(factory.usingContext().clockProvider(() -> fixed).temporalValidationTolerance(Duration.ZERO)
+                .constraintValidatorPayload(meter).getValidator());
+    }
+
+    /**
+     * Refuses, when the store is defined, a {@code @Pattern} on {@code type} (its properties, their
+     * container elements, its methods' parameters and return values) that the linear-time matcher
+     * cannot run — rather than failing at the first request that reaches it.
+     *
+     * @throws IllegalArgumentException naming the class and the pattern, with the reason
+     */
+    public void checkPatterns(Class<?> type) {
+        BeanDescriptor bean = factory.getValidator().getConstraintsForClass(type);
+        String where = type.getName();
+        checkPatterns(bean, where);
+        for (var p : bean.getConstrainedProperties()) checkPatterns(p, where + "." + p.getPropertyName());
+        for (var m : bean.getConstrainedMethods(jakarta.validation.metadata.MethodType.GETTER, jakarta.validation.metadata.MethodType.NON_GETTER)) {
+            for (var p : m.getParameterDescriptors()) checkPatterns(p, where + "." + m.getName() + "." + p.getName());
+            if (m.getReturnValueDescriptor() != null) checkPatterns(m.getReturnValueDescriptor(), where + "." + m.getName());
+        }
+    }
+
+    private static void checkPatterns(ElementDescriptor element, String where) {
+        for (ConstraintDescriptor<?> c : element.getConstraintDescriptors()) checkPattern(c, where);
+        if (element instanceof ContainerDescriptor container)
+            for (ContainerElementTypeDescriptor e : container.getConstrainedContainerElementTypes()) checkPatterns(e, where + "<element>");
+    }
+
+    private static void checkPattern(ConstraintDescriptor<?> c, String where) {
+        if (c.getAnnotation() instanceof Pattern p) Re2PatternValidator.check(p, where);
+        for (ConstraintDescriptor<?> composing : c.getComposingConstraints()) checkPattern(composing, where);
     }
 
     /** The validator of one transaction, at its agreed time. */
@@ -123,7 +181,7 @@ public final class EntityValidator {
     private static <T> List<ValidationException.Violation> sorted(String name, Set<ConstraintViolation<T>> found) {
         List<ValidationException.Violation> out = new ArrayList<>(found.size());
         for (ConstraintViolation<T> v : found)
-            out.add(new ValidationException.Violation(name, v.getPropertyPath().toString(), v.getMessage()));
+            out.add(new ValidationException.Violation(name, ViolationPaths.render(v.getPropertyPath()), v.getMessage()));
         out.sort(ORDER);
         return out;
     }

@@ -1,5 +1,6 @@
 package io.bulwark.store.tx;
 
+import io.bulwark.store.work.WorkMeter;
 import io.bulwark.store.BadRequestException;
 import io.bulwark.store.Caller;
 import io.bulwark.store.EntityExistsException;
@@ -66,6 +67,7 @@ public final class TxContext implements Tx {
     private final long agreedMillis;
     private final long randomSeed;
     private final boolean readOnly;
+    private final WorkMeter meter;
     private Storage storage;
     private RandomGenerator random;
     private State state = State.ACTIVE;
@@ -80,8 +82,10 @@ public final class TxContext implements Tx {
         EntityKey(String entity, byte[] id) { this(entity, ByteBuffer.wrap(id)); }
     }
 
-    TxContext(EntityStore store, PageOverlay overlay, Caller caller, long agreedMillis, long randomSeed, boolean readOnly) {
+    TxContext(EntityStore store, PageOverlay overlay, Caller caller, long agreedMillis, long randomSeed, boolean readOnly,
+              WorkMeter meter) {
         this.store = store;
+        this.meter = meter;
         this.overlay = overlay;
         this.caller = Objects.requireNonNull(caller, "caller");
         this.agreedMillis = agreedMillis;
@@ -229,13 +233,14 @@ public final class TxContext implements Tx {
     }
 
     /** Up to {@code limit} entries of {@code tree} in [from, to) after skipping {@code offset}, each turned into an entity. */
-    private static <T> List<T> scan(BPlusTree tree, byte[] from, byte[] to, boolean descending, long offset, int limit,
+    private <T> List<T> scan(BPlusTree tree, byte[] from, byte[] to, boolean descending, long offset, int limit,
                                     Function<Map.Entry<byte[], byte[]>, T> entity) {
         if (tree == null || limit == 0 || emptyRange(from, to)) return List.of();
         List<T> out = new ArrayList<>();
         long skipped = 0;
         for (Iterator<Map.Entry<byte[], byte[]>> it = tree.scan(from, to, descending); it.hasNext() && out.size() < limit; ) {
             Map.Entry<byte[], byte[]> e = it.next();
+            meter.charge(WorkMeter.Kind.INDEX_STEP, 1);   // an offset walks the tree entry by entry: it is work
             if (skipped < offset) {
                 skipped++;
                 continue;
@@ -261,6 +266,7 @@ public final class TxContext implements Tx {
             rid = rid(r);
         }
         byte[] record = storage.heap().read(rid);
+        meter.charge(WorkMeter.Kind.ENTITY, 1);
         Object instance = store.records().decode(m, record);
         if (!Arrays.equals(EntityIndexes.idKey(m, m.id(instance)), idKey))
             throw new IllegalStateException("corrupt store: entity " + m.name() + " stored under another id than its own");
@@ -481,7 +487,7 @@ public final class TxContext implements Tx {
             Set<Managed> changed = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Change c : changes) changed.add(c.mg());
             List<ValidationException.Violation> violations = new ArrayList<>();
-            EntityValidator.At validator = store.validator().at(now());
+            EntityValidator.At validator = store.validator().at(now(), meter);
             for (Managed mg : managed.values())
                 if (!mg.removed && (mg.touched || changed.contains(mg)))
                     violations.addAll(validator.validate(mg.model.name(), mg.instance));
@@ -555,6 +561,17 @@ public final class TxContext implements Tx {
 
     @Override
     public Caller caller() { return caller; }
+
+    @Override
+    public void charge(long steps) {
+        run(() -> {
+            meter.charge(WorkMeter.Kind.APPLICATION, steps);
+            return null;
+        });
+    }
+
+    /** The meter this transaction charges its work to. */
+    public WorkMeter meter() { return meter; }
 
     // ---- helpers
 

@@ -24,8 +24,8 @@ class StackDepthTest {
     }
 
     /**
-     * The JVM's default thread stack on 64-bit Linux (-Xss1m), which the replica's execution thread
-     * has. A level costs up to about 1.5 KB of it (a plain object, interpreted, measured in a full
+     * The JVM's default thread stack on 64-bit Linux (-Xss1m); the replica's execution thread has 16
+     * times that, fixed by the replica (ReplicaNode.EXECUTION_STACK_BYTES), whatever the host's default. A level costs up to about 1.5 KB of it (a plain object, interpreted, measured in a full
      * test run), so the limit uses well under half of it; 384 KB was seen to overflow.
      */
     private static final long SMALL_STACK = 1024 * 1024;

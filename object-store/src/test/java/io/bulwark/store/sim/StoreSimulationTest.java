@@ -54,7 +54,14 @@ class StoreSimulationTest {
     static StoreDefinition definition() {
         AccessPolicy.Builder policy = AccessPolicy.builder();
         for (int client = 0; client < 64; client++) policy.grant(client, "teller-" + client, "teller");
-        return StoreDefinition.builder().entities(Account.class).operations(new Bank(), new Audit()).accessPolicy(policy.build()).build();
+        return StoreDefinition.builder().entities(Account.class).values(PoisonClients.VALUES)
+                .operations(new Bank(), new Audit(), new PoisonClients.Ops()).accessPolicy(policy.build()).build();
+    }
+
+    /** What a hostile client encodes with: the same classes, any depth the codec can write. */
+    static io.bulwark.store.codec.DeterministicCodec hostileCodec() {
+        return io.bulwark.store.codec.DeterministicCodec.builder().register(Account.class).register(PoisonClients.VALUES)
+                .maxDepth(io.bulwark.store.codec.DeterministicCodec.MAX_DEPTH_LIMIT).build();
     }
 
     /** The bank workload; its oracles only accept what a correct store may answer. */
@@ -62,6 +69,13 @@ class StoreSimulationTest {
         final StoreDefinition definition = definition();
         final List<String> opened = new ArrayList<>();
         long transfers, refusedOverdrafts, finalChecks;
+        /** Clients with this id modulo 4 send poison requests (issue 19); -1: none. */
+        final int poisonClass;
+        final io.bulwark.store.codec.DeterministicCodec hostile = hostileCodec();
+
+        BankWorkload() { this(-1); }
+
+        BankWorkload(int poisonClass) { this.poisonClass = poisonClass; }
 
         @Override public int pages() { return 256; }
 
@@ -76,6 +90,7 @@ class StoreSimulationTest {
         }
 
         @Override public ClientScript client(int clientId, SplittableRandom random) {
+            if (clientId % 4 == poisonClass) return PoisonClients.script(definition.codec(), hostile, random);
             return new ClientScript() {
                 int opening;
                 String kind;
@@ -139,7 +154,7 @@ class StoreSimulationTest {
     void theBankIsSafeAndLiveUnderTheSimulatorsFaultsAndAdversaries() {
         long refused = 0, transfers = 0;
         for (long seed = 1; seed <= 12; seed++) {
-            BankWorkload w = new BankWorkload();
+            BankWorkload w = new BankWorkload(seed % 2 == 0 ? (int) (seed / 2 % 4) : -1);   // a poison client in half the seeds
             List<Adversary> pool = seed % 3 == 0 ? List.of() : Adversary.parse("all");
             Simulation.Options o = new Simulation.Options(seed, seed % 2 == 0 ? 2 : 1, 150, 5, true, pool, Double.NaN, Double.NaN)
                     .withWorkload(w);
@@ -153,5 +168,25 @@ class StoreSimulationTest {
         }
         assertTrue(refused > 0, "some overdrafts were refused by the invariant");
         assertTrue(transfers > 0, "money moved");
+    }
+
+    /**
+     * Issue 19: faulty clients send poison requests and hostile argument graphs through the bank
+     * workload, beside correct clients, with the simulator's faults and adversaries. Correct replicas
+     * must send equal replies (their checkpoints, which cover reply digests, are compared), none may
+     * fail an execution, checkpoints keep becoming stable, and the bank stays consistent.
+     */
+    @Test
+    void poisonRequestsNeitherSplitNorStopTheGroup() {
+        for (long seed = 101; seed <= 108; seed++) {
+            BankWorkload w = new BankWorkload((int) (seed % 4));
+            List<Adversary> pool = seed % 2 == 0 ? List.of() : Adversary.parse("all");
+            Simulation.Options o = new Simulation.Options(seed, 1, 200, 8, true, pool, Double.NaN, Double.NaN).withWorkload(w);
+            Simulation.Outcome out = new Simulation(o).run();
+            assertTrue(out.ok(), () -> o.replayCommand() + ": " + out.safetyViolations() + " " + out.livenessFailure());
+            assertEquals(200, out.committed());
+            assertTrue(out.checkpointsCompared() > 0, "checkpoint digests were compared: checkpoints became stable");
+            assertTrue(w.finalChecks > 0, "the final state was audited");
+        }
     }
 }

@@ -36,7 +36,7 @@ public final class Campaign {
                           long stateTransfers, long pagesTransferred, long clockSkewRejects,
                           long maxClientWaitUs, long maxClientWaitSeed, Map<Adversary, Long> adversaryActions,
                           Map<Adversary, Integer> mainSeeds, Map<Adversary, Integer> mainSeedsWithoutAction,
-                          int seedsWithFinalPagesCompared) {
+                          int seedsWithFinalPagesCompared, ScheduleCoverage schedule, Map<String, Long> firstFailure) {
 
         /** Safe, live, every key decided (unless allowed), and every main adversary acted somewhere. */
         public boolean ok() {
@@ -87,12 +87,23 @@ public final class Campaign {
                             + "\"max_client_wait_ms\":%.3f,\"max_client_wait_seed\":%d,"
                             + "\"view_changes\":%d,\"seeds_with_view_change\":%d,\"rejected_payloads\":%d,"
                             + "\"state_transfers\":%d,\"pages_transferred\":%d,\"clock_skew_rejects\":%d,\"adversaries\":%s,"
-                            + "\"adversary_actions\":%s,\"main_seeds\":%s,\"main_seeds_without_action\":%s,\"mains_never_acted\":%s,\"ok\":%b}",
+                            + "\"adversary_actions\":%s,\"main_seeds\":%s,\"main_seeds_without_action\":%s,\"mains_never_acted\":%s,"
+                            + "\"coverage\":%s,\"seeds_to_first_failure\":%s,\"ok\":%b}",
                     seeds, requestsCommitted, safetyViolations, livenessFailures, wallSeconds, requestsPerSecond(),
                     checkpointsCompared, seedsWithFinalPagesCompared, keysChecked, unknownKeys, allowUnknown, maxClientWaitUs / 1000.0, maxClientWaitSeed,
                     viewChanges, seedsWithViewChange, rejectedPayloads,
                     stateTransfers, pagesTransferred, clockSkewRejects, adversariesJson(), actionsJson(), json(mainSeeds),
-                    json(mainSeedsWithoutAction), never, ok());
+                    json(mainSeedsWithoutAction), never, schedule.json(), firstFailureJson(), ok());
+        }
+
+        /** Per kind of safety violation (divergent execution, stale read / not linearizable, other): seeds run until its first one. */
+        public String firstFailureJson() {
+            StringBuilder b = new StringBuilder("{");
+            for (Map.Entry<String, Long> e : firstFailure.entrySet()) {
+                if (b.length() > 1) b.append(',');
+                b.append('"').append(e.getKey()).append("\":").append(e.getValue());
+            }
+            return b.append('}').toString();
         }
     }
 
@@ -124,6 +135,8 @@ public final class Campaign {
         Map<Adversary, Long> actions = new EnumMap<>(Adversary.class);
         Map<Adversary, Integer> mains = new EnumMap<>(Adversary.class), mainsIdle = new EnumMap<>(Adversary.class);
         List<Simulation.Outcome> failures = new ArrayList<>();
+        ScheduleCoverage schedule = ScheduleCoverage.NONE;
+        Map<String, Long> firstFailure = new java.util.TreeMap<>();
         for (int i = 0; i < seeds; i++) {
             long seed = firstSeed + i;
             Simulation.Options o = new Simulation.Options(seed, fs[i % fs.length], requests, clients, wire, pool, dropRate, duplicateRate);
@@ -140,6 +153,8 @@ public final class Campaign {
             if (out.maxClientWaitUs() > maxWait) { maxWait = out.maxClientWaitUs(); maxWaitSeed = seed; }
             if (out.maxView() > 0) withViewChange++;
             if (out.finalReplicasCompared() > 0) finalCompared++;
+            schedule = schedule.plus(out.schedule());
+            for (String v : out.safetyViolations()) firstFailure.putIfAbsent(kindOf(v), (long) i + 1);
             for (Adversary a : out.adversaries()) {
                 exercised.merge(a, 1, Integer::sum);
                 byF.computeIfAbsent(o.f(), k -> new EnumMap<>(Adversary.class)).merge(a, 1, Integer::sum);
@@ -165,9 +180,18 @@ public final class Campaign {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         Summary s = new Summary(seeds, committed, safety, liveness, wall, checkpoints, keys, unknown, allowUnknown, failures, views,
-                withViewChange, exercised, byF, rejected, transfers, pages, skew, maxWait, maxWaitSeed, actions, mains, mainsIdle, finalCompared);
+                withViewChange, exercised, byF, rejected, transfers, pages, skew, maxWait, maxWaitSeed, actions, mains, mainsIdle, finalCompared,
+                schedule, firstFailure);
         if (log != null) for (Adversary a : s.mainsNeverActed())
             log.println("NEVER ACTED: " + a.label() + " was the main adversary of " + mains.get(a) + " seeds and acted in none of them");
         return s;
+    }
+
+    /** The kind of a safety violation, for the seeds-to-first-failure figures. */
+    static String kindOf(String violation) {
+        if (violation.contains("different batch at sequence number")) return "divergent_execution";
+        if (violation.startsWith("history not linearizable")) return "not_linearizable";
+        if (violation.contains("state digest")) return "divergent_checkpoint";
+        return "other_safety";
     }
 }

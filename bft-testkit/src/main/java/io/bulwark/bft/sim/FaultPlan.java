@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 
 /**
  * The faults of one simulated run, drawn from its seed. Replicas in {@code faulty} (at most the
- * crash budget: f, or none when the run has Byzantine replicas; the primary of view 0 included, so
+ * crash budget: what the run's Byzantine replicas leave of f; the primary of view 0 included, so
  * view changes are exercised) are stopped and resumed with their memory intact, or partitioned
  * away, during [0, healAt). Every link may drop, duplicate and delay messages until healAt. A run
  * whose adversaries need a view change may also have its view-0 primary isolated by the network

@@ -38,12 +38,16 @@ final class SimClient implements SimNetwork.Receiver {
     private long invokedAtUs = -1;
     private final Runnable onInvoke;
     private long writeCounter;
+    /** Issue 17: read a key right after a write to it completes, while slow replicas may not have it yet. */
+    private final boolean readsAfterWrites;
+    private int readAfterWriteKey = -1;
     long completed;
 
     SimClient(int id, ProtocolConfig cfg, Link link, EventQueue events, SimNetwork net, SplittableRandom rnd,
               History history, int keys, int requests, long thinkUs, Runnable onInvoke, Runnable onComplete,
-              Workload.ClientScript script, SafetyMonitor safety) {
+              Workload.ClientScript script, SafetyMonitor safety, boolean readsAfterWrites) {
         this.onInvoke = onInvoke;
+        this.readsAfterWrites = readsAfterWrites;
         this.core = new ClientCore(id, cfg, 0);
         this.link = link;
         this.events = events;
@@ -84,8 +88,13 @@ final class SimClient implements SimNetwork.Receiver {
             return;
         }
         int key = rnd.nextInt(keys);
-        byte[] k = ("k" + key).getBytes();
         int kind = rnd.nextInt(10);
+        if (readAfterWriteKey >= 0) {
+            key = readAfterWriteKey;
+            kind = 9;   // a read-only get of the key just written
+            readAfterWriteKey = -1;
+        }
+        byte[] k = ("k" + key).getBytes();
         if (kind < 5) {
             // Unique values: (client id, counter) so a read names the write it saw.
             long value = ((long) core.id() << 32) | ++writeCounter;
@@ -131,10 +140,13 @@ final class SimClient implements SimNetwork.Receiver {
                 // Every operation is in the history, read-only ones (and those ClientCore fell back to
                 // ordering) included; a write's output is its result too (0: OK).
                 history.complete(current, observed(c.result()), events.now());
+                if (readsAfterWrites && current.input instanceof RegisterModel.Write && rnd.nextInt(4) != 0) readAfterWriteKey = current.key;
             }
             completed++;
             onComplete.run();
-            events.after(rnd.nextLong(1 + thinkUs), this::next);
+            // The next operation starts at least 1 us later: the checker takes equal times as concurrent.
+            if (readAfterWriteKey >= 0) events.after(1, this::next);
+            else events.after(1 + rnd.nextLong(1 + thinkUs), this::next);
         } else {
             throw new IllegalStateException("a client cannot perform " + a);
         }

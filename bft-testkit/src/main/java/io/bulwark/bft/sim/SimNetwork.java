@@ -24,7 +24,14 @@ final class SimNetwork {
     private final boolean[] cutOff;
     private final List<NetworkTap> taps = new ArrayList<>();
     private NetworkTap.TapContext tapContext;
+    private final List<io.bulwark.bft.sim.adversary.MessageScheduler> schedulers = new ArrayList<>();
+    private final List<Observer> observers = new ArrayList<>();
     long sent, dropped, duplicated, injected;
+    /** Messages a {@link io.bulwark.bft.sim.adversary.MessageScheduler} held back, and their total extra delay. */
+    long delayedByScheduler, scheduledDelayUs;
+
+    /** Sees every message a node puts on the network, in the clear (coverage counting). */
+    interface Observer { void sent(int from, int to, io.bulwark.bft.msg.Message m); }
 
     SimNetwork(EventQueue events, SplittableRandom rnd, FaultPlan plan, int principals) {
         this.events = events;
@@ -44,6 +51,11 @@ final class SimNetwork {
         tapContext = ctx;
     }
 
+    /** Adds an adversary that owns message timing (targeted delays); it acts on every message it is given. */
+    void schedule(io.bulwark.bft.sim.adversary.MessageScheduler s) { schedulers.add(s); }
+
+    void observe(Observer o) { observers.add(o); }
+
     void setCutOff(int principal, boolean cut) { cutOff[principal] = cut; }
 
     boolean isCutOff(int principal) { return cutOff[principal]; }
@@ -55,28 +67,37 @@ final class SimNetwork {
      */
     boolean transmit(int from, io.bulwark.bft.core.Action a, Link link, int replicas) {
         if (a instanceof io.bulwark.bft.core.Action.Send s) {
-            send(from, s.to(), link.sealTo(s.to(), s.message()));
+            send(from, s.to(), link.sealTo(s.to(), s.message()), s.message());
             return true;
         }
         if (a instanceof io.bulwark.bft.core.Action.Multicast m) {
             Object payload = link.sealMulticast(m.message());
-            for (int j = 0; j < replicas; j++) if (j != from) send(from, j, payload);
+            for (int j = 0; j < replicas; j++) if (j != from) send(from, j, payload, m.message());
             return true;
         }
         return false;
     }
 
-    void send(int from, int to, Object payload) {
+    void send(int from, int to, Object payload) { send(from, to, payload, null); }
+
+    /** As {@link #send(int, int, Object)}; {@code m} is the message in the clear, for schedulers and observers (null: unknown). */
+    void send(int from, int to, Object payload, io.bulwark.bft.msg.Message m) {
         sent++;
+        long extra = 0;
+        if (m != null) {
+            for (Observer o : observers) o.sent(from, to, m);
+            for (io.bulwark.bft.sim.adversary.MessageScheduler s : schedulers) extra += s.delayUs(from, to, m, events.now());
+            if (extra > 0) { delayedByScheduler++; scheduledDelayUs += extra; }
+        }
         // Link-level adversaries are the network misbehaving: like drops and duplicates, they stop when it heals.
         if (!taps.isEmpty() && events.now() < plan.healAt()) for (NetworkTap t : taps) t.onSend(from, to, payload, tapContext);
         if (cutOff[from] || cutOff[to]) { dropped++; return; }
         boolean faulty = events.now() < plan.healAt();
         if (faulty && rnd.nextDouble() < plan.dropRate()) { dropped++; return; }
-        schedule(from, to, payload, faulty);
+        schedule(from, to, payload, faulty, extra);
         if (faulty && rnd.nextDouble() < plan.duplicateRate()) {
             duplicated++;
-            schedule(from, to, payload, true);
+            schedule(from, to, payload, true, extra);
         }
     }
 
@@ -88,8 +109,8 @@ final class SimNetwork {
         });
     }
 
-    private void schedule(int from, int to, Object payload, boolean faulty) {
-        long latency = plan.baseLatencyUs() + (long) (-Math.log(1 - rnd.nextDouble()) * plan.meanExtraLatencyUs());
+    private void schedule(int from, int to, Object payload, boolean faulty, long extra) {
+        long latency = extra + plan.baseLatencyUs() + (long) (-Math.log(1 - rnd.nextDouble()) * plan.meanExtraLatencyUs());
         if (faulty && rnd.nextDouble() < plan.spikeRate()) latency += plan.spikeLatencyUs();
         events.after(latency, () -> {
             if (!cutOff[to]) nodes[to].deliver(from, payload);

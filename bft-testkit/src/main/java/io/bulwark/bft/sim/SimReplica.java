@@ -72,6 +72,13 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         service.init(state.service());
     }
 
+    /** For a stale reader: the older state it answers reads from (null otherwise). */
+    private StaleState stale;
+
+    void staleReads(StaleState s) { this.stale = s; }
+
+    long staleAnswers() { return stale == null ? 0 : stale.staleAnswers; }
+
     Service service() { return service; }
 
     /** This replica's clock: simulated time plus its own skew. */
@@ -211,10 +218,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
                 return;
             }
             executedRequests += results.size();
+            if (stale != null) stale.executed(e.requests(), e.nonDet());
             core.executed(clock(), e.seq(), results);
             if (e.checkpoint() && correct() && !corrupted) safety.onCheckpoint(self, e.seq(), core.checkpointDigest(e.seq()));
         } else if (a instanceof Action.StateReplaced sr) {
             service.stateReplaced();
+            if (stale != null) stale.stateReplaced();
             if (corrupted) corrupted = !repaired();
             if (correct()) safety.onCheckpoint(self, sr.seq(), core.checkpointDigest(sr.seq()));
         } else if (a instanceof Action.ExecuteReadOnly r) {
@@ -226,6 +235,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
                 core.executionFailed(clock());
                 return;
             }
+            if (stale != null) result = stale.read(r.request(), result);
             core.executedReadOnly(clock(), r.request(), result);
         } else {
             throw new IllegalStateException("a replica cannot perform " + a);
@@ -262,10 +272,10 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             return;
         }
         if (!o.isMulticast()) {
-            if (o.to() != self) net.send(self, o.to(), payload);
+            if (o.to() != self) net.send(self, o.to(), payload, o.message());
             return;
         }
-        for (int j = 0; j < n; j++) if (j != self && o.reaches(j)) net.send(self, j, payload);
+        for (int j = 0; j < n; j++) if (j != self && o.reaches(j)) net.send(self, j, payload, o.message());
     }
 
     // ---- ReplicaContext: what behaviours may look at ----

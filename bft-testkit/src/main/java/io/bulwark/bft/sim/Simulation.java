@@ -84,7 +84,7 @@ public final class Simulation {
                           String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
                           long stateTransfers, long pagesTransferred, long clockSkewRejects,
                           java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs,
-                          int finalReplicasCompared) {
+                          int finalReplicasCompared, ScheduleCoverage schedule) {
         /** Safe, live, and every key's linearizability decided. */
         public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null && unknownKeys == 0; }
 
@@ -154,6 +154,8 @@ public final class Simulation {
     private long nextDeadline = Long.MAX_VALUE;
     private long maxWaitUs, maxWaitBoundUs;
     private boolean healed;
+    /** The interesting schedules this run went through, counted from the network (issue 18). */
+    private final CoverageMonitor schedule;
 
     public Simulation(Options opt) {
         this.opt = opt;
@@ -165,8 +167,9 @@ public final class Simulation {
                 20, 60, 200, 1_000, 4096, 4096, ProtocolConfig.PAGE_SIZE);
         SplittableRandom adv = new SplittableRandom(opt.seed() * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
         this.adversaries = AdversaryPlan.draw(opt.adversaries(), opt.seed(), opt.f(), n, adv);
-        // Byzantine replicas use the fault budget: no crashed or partitioned correct replicas besides them.
-        FaultPlan drawn = FaultPlan.draw(rnd.split(), opt.f(), n, adversaries.byzantineReplicas() > 0 ? 0 : opt.f())
+        // Byzantine replicas use the fault budget; what is left of it may crash, stop or partition correct
+        // replicas until the network heals (issue 21: a Byzantine replica meets a stopped or lagging one).
+        FaultPlan drawn = FaultPlan.draw(rnd.split(), opt.f(), n, Math.max(0, opt.f() - adversaries.byzantineReplicas()))
                 .withRates(opt.dropRate(), opt.duplicateRate());
         if (adversaries.isolatePrimary()) {
             long from = adv.nextLong(50_000, 400_000);
@@ -207,6 +210,8 @@ public final class Simulation {
             SimReplica r = behaviours.isEmpty()
                     ? new SimReplica(i, cfg, newService(), servicePages(), clientCount, links.get(i), events, net, safety, skew)
                     : byzantine(i, skew, behaviours, adv);
+            for (ReplicaBehaviour b : behaviours)
+                if (b instanceof io.bulwark.bft.sim.adversary.StaleReader s) r.staleReads(new StaleState(newService(), servicePages(), clientCount, s.lagBatches()));
             replicas.add(r);
             net.attach(i, r);
         }
@@ -217,7 +222,7 @@ public final class Simulation {
             Workload.ClientScript script = opt.workload() == null ? null : opt.workload().client(n + c, clientRandom.split());
             int index = c;
             SimClient cl = new SimClient(n + c, cfg, links.get(n + c), events, net, clientRandom, history, keys, share,
-                    rnd.nextInt(2000), () -> invoked(index), () -> completed(index), script, safety);
+                    rnd.nextInt(2000), () -> invoked(index), () -> completed(index), script, safety, adversaries.readsAfterWrites());
             clients.add(cl);
             net.attach(n + c, cl);
         }
@@ -229,7 +234,11 @@ public final class Simulation {
             byzantineClients.add(bc);
             net.attach(id, bc);
         }
+        for (io.bulwark.bft.sim.adversary.MessageScheduler s : adversaries.schedulers(cfg, plan.healAt(), adv.split())) net.schedule(s);
+        this.schedule = new CoverageMonitor(n, j -> replicas.get(j).correct(), j -> replicas.get(j).core.lastExecuted());
+        net.observe(schedule);
         for (Adversary a : adversaries.ofKind(Adversary.Kind.NETWORK)) {
+            if (a.isScheduler()) continue;
             SplittableRandom tapRandom = adv.split();
             net.tap(AdversaryPlan.tap(a, tapRandom), new NetworkTap.TapContext() {
                 @Override public long nowUs() { return events.now(); }
@@ -361,7 +370,14 @@ public final class Simulation {
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.keys(), lin.unknownKeys().size(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
-                maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared);
+                maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared,
+                schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung()));
+    }
+
+    private long staleReads() {
+        long sum = 0;
+        for (SimReplica r : replicas) sum += r.staleAnswers();
+        return sum;
     }
 
     /**
@@ -452,6 +468,9 @@ public final class Simulation {
         int lagging = adversaries.replicaOf(Adversary.LAGGING);
         // A lagging replica's fault mattered when it had to catch up by state transfer.
         if (lagging >= 0) coverage.acted(Adversary.LAGGING, replicas.get(lagging).core.transfersCompleted());
+        // The aimed adversaries (issues 17, 18) count their own steps; a stale reader acts when it answers from an old state.
+        for (var e : adversaries.targetedActionsByAdversary().entrySet()) coverage.acted(e.getKey(), e.getValue());
+        coverage.acted(Adversary.STALE_READER, staleReads());
     }
 
     /** Which correct client waited past its bound. */
@@ -473,7 +492,7 @@ public final class Simulation {
         List<SimReplica> all = new ArrayList<>(replicas);
         all.addAll(twins);
         for (SimReplica r : all) {
-            b.append(" [").append(r.core.id()).append(r.correct() ? "" : " byzantine").append(" view=").append(r.core.view())
+            b.append(" [").append(r.core.id()).append(r.correct() ? "" : " byzantine").append(" view=").append(r.core.view()).append(r.core.viewActive() ? "" : " (changing)")
                     .append(" executed=").append(r.core.lastExecuted())
                     .append(" h=").append(r.core.lowWaterMark()).append(" stable=").append(r.core.stableSeq()).append(" knownStable=").append(r.core.knownStable())
                     .append(" pending=").append(r.core.pendingRequests())

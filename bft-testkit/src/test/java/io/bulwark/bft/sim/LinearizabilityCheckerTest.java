@@ -149,7 +149,7 @@ class LinearizabilityCheckerTest {
     @Test
     void unknownKeysFailTheOutcomeUnlessAllowed() {
         Simulation.Outcome o = new Simulation.Outcome(new Simulation.Options(1, 1, 1, 1, false), 1, 1, List.of(), null, 1, 3, 1,
-                "", 0, 0, 0, List.of(), 0, 0, 0, 0, java.util.Map.of(), 0, 0, 0);
+                "", 0, 0, 0, List.of(), 0, 0, 0, 0, java.util.Map.of(), 0, 0, 0, ScheduleCoverage.NONE);
         assertFalse(o.ok(), "an unknown key fails the run");
         assertTrue(o.ok(true), "unless explicitly allowed");
     }

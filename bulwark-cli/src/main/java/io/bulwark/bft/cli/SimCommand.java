@@ -34,7 +34,8 @@ final class SimCommand implements Callable<Integer> {
             description = "Adversaries each seed draws from: 'all', 'none', or a comma-separated list of "
                     + "silent-primary, slow-primary, equivocating-primary, twins, wrong-digest, wrong-result, "
                     + "conflicting-checkpoints, lying-view-change, wrong-new-view, mutator, forged-mac, replay, "
-                    + "equivocating-client, big-mac, flood. The main adversary of seed s is entry (s/2) mod size; "
+                    + "equivocating-client, big-mac, flood, bad-replier, lagging, bit-flip, stale-reader, commit-lag, view-change-storm, "
+                    + "null-trap, cooperating. The main adversary of seed s is entry (s/2) mod size; "
                     + "others may join from the seed's randomness, never more than f Byzantine replicas (default: ${DEFAULT-VALUE}).")
     String adversary;
 
@@ -73,6 +74,7 @@ final class SimCommand implements Callable<Integer> {
                 System.out.println("seeds as main adversary/of them without action: " + s.mainSeedsText());
                 if (!s.mainsNeverActed().isEmpty()) System.out.println("main adversaries that never acted: " + s.mainsNeverActed());
             }
+            System.out.println("coverage: " + s.schedule().json() + "; seeds to the first safety violation of each kind: " + s.firstFailureJson());
         } else {
             System.out.println(s.json());
         }

@@ -28,7 +28,12 @@ public enum Adversary {
     REPLAY(Kind.NETWORK, "the network replays old authentic frames, to their receiver or (authenticators) to another replica"),
     EQUIVOCATING_CLIENT(Kind.CLIENT, "a client sends different requests under one timestamp to different replicas"),
     BIG_MAC(Kind.CLIENT, "a client's authenticators are valid at some replicas only (Aardvark's big MAC)"),
-    FLOOD(Kind.CLIENT, "a client floods bursts of requests without waiting for replies");
+    FLOOD(Kind.CLIENT, "a client floods bursts of requests without waiting for replies"),
+    STALE_READER(Kind.REPLICA, "a replica executes and replies correctly to writes but answers read-only requests from a state some batches old"),
+    COMMIT_LAG(Kind.NETWORK, "the network delays COMMITs and PRE-PREPAREs to f+1 chosen correct replicas, so reads meet prepared-not-committed writes"),
+    VIEW_CHANGE_STORM(Kind.NETWORK, "a PCT-style scheduler: at random change points one correct replica's messages (or COMMITs, VIEW-CHANGEs) become very slow"),
+    NULL_TRAP(Kind.REPLICA, "f cooperating faulty replicas and the network steer two view changes toward a null committed at one correct replica"),
+    COOPERATING(Kind.REPLICA, "f faulty replicas under one brain: matching wrong replies, empty and selective VIEW-CHANGEs, selective acks and COMMITs");
 
     public enum Kind { REPLICA, CLIENT, NETWORK }
 
@@ -49,9 +54,16 @@ public enum Adversary {
      */
     public boolean befallsCorrectReplica() { return this == LAGGING || this == BIT_FLIP; }
 
+    /** A network adversary that owns message timing ({@link MessageScheduler}) rather than tapping payloads. */
+    public boolean isScheduler() { return this == COMMIT_LAG || this == VIEW_CHANGE_STORM; }
+
+    /** A replica adversary that takes all f faulty replicas under one brain. */
+    public boolean cooperates() { return this == NULL_TRAP || this == COOPERATING; }
+
     /** Whether this adversary is only overcome by a view change (so a run needs one to finish). */
     public boolean needsViewChange() {
-        return this == SILENT_PRIMARY || this == EQUIVOCATING_PRIMARY || this == LYING_VIEW_CHANGE || this == WRONG_NEW_VIEW;
+        return this == SILENT_PRIMARY || this == EQUIVOCATING_PRIMARY || this == LYING_VIEW_CHANGE || this == WRONG_NEW_VIEW
+                || this == NULL_TRAP;
     }
 
     public static Adversary of(String label) {

@@ -20,6 +20,12 @@ import java.util.SplittableRandom;
  * a view change: when nothing else in the run stalls the view-0 primary, the network isolates it
  * (still correct, still checked) for a while before it heals, which is a network fault, not a
  * replica fault, so the f budget is kept.
+ * <p>
+ * Cooperating adversaries take all f faulty replicas as the main adversary, under one brain shared
+ * by them (issue 21): null-trap (replica 0 and f-1 others, with the network's timing), cooperating
+ * (f replicas, replica 0 among them half of the time), stale-reader (f readers with one lag). They
+ * never join a run as an extra. Whatever the Byzantine replicas leave of f goes to crashed, stopped
+ * or partitioned correct replicas (the simulator's fault plan).
  */
 public final class AdversaryPlan {
 
@@ -30,15 +36,27 @@ public final class AdversaryPlan {
     private final int n;
     private final long twinGroup;
     private final boolean isolatePrimary;
+    /** The shared brains of cooperating replicas (one per run at most), made when the plan is drawn. */
+    private final NullTrap trap;
+    private final Conspiracy conspiracy;
+    /** The schedulers and stale readers made for this run, for their counters. */
+    private final List<MessageScheduler> schedulers = new ArrayList<>();
 
-    private AdversaryPlan(List<Assignment> assignments, int n, long twinGroup, boolean isolatePrimary) {
+    /** Batches the stale readers of this run lag by (the same for all, so their answers match). */
+    private final int staleLag;
+
+    private AdversaryPlan(List<Assignment> assignments, int n, long twinGroup, boolean isolatePrimary, NullTrap trap, Conspiracy conspiracy,
+                          int staleLag) {
+        this.staleLag = staleLag;
         this.assignments = List.copyOf(assignments);
         this.n = n;
         this.twinGroup = twinGroup;
         this.isolatePrimary = isolatePrimary;
+        this.trap = trap;
+        this.conspiracy = conspiracy;
     }
 
-    public static AdversaryPlan none(int n) { return new AdversaryPlan(List.of(), n, 0, false); }
+    public static AdversaryPlan none(int n) { return new AdversaryPlan(List.of(), n, 0, false, null, null, 1); }
 
     /** Chooses from {@code pool} for {@code seed} (see the class comment); {@code rnd} is the seed's adversary randomness. */
     public static AdversaryPlan draw(List<Adversary> pool, long seed, int f, int n, SplittableRandom rnd) {
@@ -46,9 +64,33 @@ public final class AdversaryPlan {
         List<Assignment> out = new ArrayList<>();
         boolean[] taken = new boolean[n];
         Adversary main = pool.get((int) Math.floorMod(Math.floorDiv(seed, 2), (long) pool.size()));
-        place(main, out, taken, rnd);
+        NullTrap trap = null;
+        Conspiracy conspiracy = null;
+        if (main == Adversary.NULL_TRAP) {
+            // Issue 18: all f faulty replicas and the network's timing under one brain.
+            trap = NullTrap.draw(f, rnd);
+            placeAll(main, trap.members(), out, taken);
+        } else if (main == Adversary.COOPERATING) {
+            long members = 0;
+            boolean withPrimary = rnd.nextBoolean();
+            List<Integer> free = new ArrayList<>();
+            for (int j = withPrimary ? 1 : 0; j < n; j++) free.add(j);
+            if (withPrimary) members |= 1;
+            while (Long.bitCount(members) < f) members |= 1L << free.remove(rnd.nextInt(free.size()));
+            conspiracy = new Conspiracy(n, members, rnd.nextBoolean(), rnd.split());
+            placeAll(main, members, out, taken);
+        } else if (main == Adversary.STALE_READER) {
+            // f stale readers that agree (one lag for all): with f+1 correct replicas behind, a read has 2f+1 stale answers.
+            long members = 0;
+            while (Long.bitCount(members) < f) members |= 1L << rnd.nextInt(n);
+            placeAll(main, members, out, taken);
+        } else {
+            place(main, out, taken, rnd);
+        }
+        int staleLag = rnd.nextInt(4) == 0 ? 2 + rnd.nextInt(2) : 1;
         int budget = f - (int) out.stream().filter(a -> a.replica() >= 0).count();
-        List<Adversary> replicaPool = pool.stream().filter(a -> a.kind == Adversary.Kind.REPLICA && a != main).toList();
+        // The cooperating adversaries take all f replicas as the main one, never as an extra.
+        List<Adversary> replicaPool = pool.stream().filter(a -> a.kind == Adversary.Kind.REPLICA && a != main && !a.cooperates()).toList();
         if (budget > 0 && !replicaPool.isEmpty() && rnd.nextBoolean()) place(replicaPool.get(rnd.nextInt(replicaPool.size())), out, taken, rnd);
         for (Adversary.Kind kind : new Adversary.Kind[] {Adversary.Kind.CLIENT, Adversary.Kind.NETWORK}) {
             List<Adversary> kindPool = pool.stream().filter(a -> a.kind == kind && a != main).toList();
@@ -59,7 +101,15 @@ public final class AdversaryPlan {
         boolean needsTrigger = out.stream().anyMatch(a -> a.adversary() == Adversary.LYING_VIEW_CHANGE || a.adversary() == Adversary.WRONG_NEW_VIEW);
         boolean primaryStalls = out.stream().anyMatch(a -> a.replica() == 0 && (a.adversary() == Adversary.SILENT_PRIMARY
                 || a.adversary() == Adversary.EQUIVOCATING_PRIMARY || a.adversary() == Adversary.TWINS || a.adversary() == Adversary.WRONG_DIGEST));
-        return new AdversaryPlan(out, n, twinGroup, needsTrigger && !primaryStalls);
+        return new AdversaryPlan(out, n, twinGroup, needsTrigger && !primaryStalls, trap, conspiracy, staleLag);
+    }
+
+    private static void placeAll(Adversary a, long members, List<Assignment> out, boolean[] taken) {
+        for (int j = 0; j < taken.length; j++) {
+            if ((members & (1L << j)) == 0) continue;
+            taken[j] = true;
+            out.add(new Assignment(a, j));
+        }
     }
 
     private static void place(Adversary a, List<Assignment> out, boolean[] taken, SplittableRandom rnd) {
@@ -69,7 +119,7 @@ public final class AdversaryPlan {
             case WRONG_NEW_VIEW -> taken[1] ? -2 : 1;
             case TWINS -> !taken[0] && rnd.nextBoolean() ? 0 : free(taken, 0, rnd);
             case LYING_VIEW_CHANGE, LAGGING, BIT_FLIP -> free(taken, 1, rnd);
-            case FORGED_MAC, REPLAY, EQUIVOCATING_CLIENT, BIG_MAC, FLOOD -> -1;
+            case FORGED_MAC, REPLAY, EQUIVOCATING_CLIENT, BIG_MAC, FLOOD, COMMIT_LAG, VIEW_CHANGE_STORM -> -1;
             default -> free(taken, 0, rnd);
         };
         if (r == -2) return;   // its replica is taken by another adversary of this run
@@ -86,8 +136,8 @@ public final class AdversaryPlan {
 
     public List<Assignment> assignments() { return assignments; }
 
-    /** The adversaries of this run, in the order they were chosen. */
-    public List<Adversary> exercised() { return assignments.stream().map(Assignment::adversary).toList(); }
+    /** The adversaries of this run, in the order they were chosen (a cooperating one once). */
+    public List<Adversary> exercised() { return assignments.stream().map(Assignment::adversary).distinct().toList(); }
 
     /** The replica that {@code a} befalls in this run, or -1. */
     public int replicaOf(Adversary a) {
@@ -134,6 +184,9 @@ public final class AdversaryPlan {
                 case WRONG_NEW_VIEW -> out.add(new WrongNewView(rnd));
                 case MUTATOR -> out.add(new Mutator(0.05 + 0.25 * rnd.nextDouble(), rnd));
                 case BAD_REPLIER -> out.add(new BadReplier(0.5 + 0.5 * rnd.nextDouble(), rnd));
+                case STALE_READER -> out.add(new StaleReader(staleLag));
+                case NULL_TRAP -> out.add(trap);
+                case COOPERATING -> out.add(conspiracy);
                 default -> { }
             }
         }
@@ -149,6 +202,54 @@ public final class AdversaryPlan {
             default -> throw new IllegalArgumentException(a + " is not a client adversary");
         };
     }
+
+    /**
+     * The schedulers of this run (targeted delays; the null trap's timing), made once: network
+     * schedulers know which replicas are faulty, as the adversary that controls both would.
+     */
+    public List<MessageScheduler> schedulers(ProtocolConfig cfg, long healAtUs, SplittableRandom rnd) {
+        if (!schedulers.isEmpty()) return schedulers;
+        boolean[] faulty = new boolean[n];
+        for (int j = 0; j < n; j++) faulty[j] = byzantine(j);
+        for (Adversary a : ofKind(Adversary.Kind.NETWORK)) {
+            if (a == Adversary.COMMIT_LAG) schedulers.add(new CommitLag(n, faulty, cfg.viewChangeTimeoutMs(), rnd.split()));
+            if (a == Adversary.VIEW_CHANGE_STORM) schedulers.add(new ViewChangeStorm(n, faulty, cfg.viewChangeTimeoutMs(), healAtUs, rnd.split()));
+        }
+        if (trap != null) schedulers.add(trap);
+        return schedulers;
+    }
+
+    /** Whether clients should read right after their writes complete (the adversaries aimed at stale reads). */
+    public boolean readsAfterWrites() {
+        return assignments.stream().anyMatch(a -> a.adversary() == Adversary.STALE_READER || a.adversary() == Adversary.COMMIT_LAG);
+    }
+
+    /** Actions of the targeted adversaries of this run (delays imposed, messages withheld or changed). */
+    public long targetedActions() {
+        long sum = 0;
+        if (trap != null) sum += trap.actions;
+        if (conspiracy != null) sum += conspiracy.actions;
+        for (MessageScheduler s : schedulers) {
+            if (s instanceof CommitLag c) sum += c.delayed;
+            if (s instanceof ViewChangeStorm v) sum += v.delayed;
+        }
+        return sum;
+    }
+
+    /** The same actions per adversary, for the run's {@link Coverage} (a main adversary that never acts fails a campaign). */
+    public java.util.Map<Adversary, Long> targetedActionsByAdversary() {
+        java.util.Map<Adversary, Long> m = new java.util.EnumMap<>(Adversary.class);
+        if (trap != null) m.merge(Adversary.NULL_TRAP, trap.actions, Long::sum);
+        if (conspiracy != null) m.merge(Adversary.COOPERATING, conspiracy.actions, Long::sum);
+        for (MessageScheduler s : schedulers) {
+            if (s instanceof CommitLag c) m.merge(Adversary.COMMIT_LAG, c.delayed, Long::sum);
+            if (s instanceof ViewChangeStorm v) m.merge(Adversary.VIEW_CHANGE_STORM, v.delayed, Long::sum);
+        }
+        return m;
+    }
+
+    /** Whether the null trap reached the state it aims at. */
+    public boolean trapSprung() { return trap != null && trap.sprung(); }
 
     /** The tap for a network adversary. */
     public static NetworkTap tap(Adversary a, SplittableRandom rnd) {

@@ -1,0 +1,38 @@
+package io.bulwark.bft.sim;
+
+/**
+ * What interesting cases a run went through, counted from the messages on the simulated network and
+ * the replicas' executions (issue 18: coverage measured, not assumed).
+ *
+ * @param ruleANulls          explicit null requests in correct primaries' NEW-VIEWs at a number where
+ *                            some view-change of its set reported a null prepared (rule A, not B)
+ * @param trailingNulls       NEW-VIEWs whose explicit list ends below a number some view-change of its
+ *                            set reported prepared: a prepared request or null became an implied one
+ * @param reproposedTwice     requests pre-prepared in three or more views (re-proposed across two or
+ *                            more view changes)
+ * @param executedThenLeft    view-changes of correct replicas that executed batches in the view they left
+ * @param staleReads          read-only requests a stale reader answered from an older state, with a
+ *                            result other than the current one
+ * @param adversaryActions    actions of the new targeted adversaries (delays imposed, empty view-changes,
+ *                            acks withheld, trap steps)
+ * @param trapsSprung         null-trap runs that reached the state the trap aims at (a null committed at
+ *                            one correct replica only, and the next view change under way)
+ */
+public record ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
+                       long staleReads, long adversaryActions, long trapsSprung) {
+
+    public static final ScheduleCoverage NONE = new ScheduleCoverage(0, 0, 0, 0, 0, 0, 0);
+
+    public ScheduleCoverage plus(ScheduleCoverage o) {
+        return new ScheduleCoverage(ruleANulls + o.ruleANulls, trailingNulls + o.trailingNulls, reproposedTwice + o.reproposedTwice,
+                executedThenLeft + o.executedThenLeft, staleReads + o.staleReads, adversaryActions + o.adversaryActions,
+                trapsSprung + o.trapsSprung);
+    }
+
+    public String json() {
+        return "{\"new_views_rule_a_null\":" + ruleANulls + ",\"new_views_trailing_prepared\":" + trailingNulls
+                + ",\"requests_reproposed_2plus_view_changes\":" + reproposedTwice + ",\"executed_then_left_view\":" + executedThenLeft
+                + ",\"stale_reads_attempted\":" + staleReads + ",\"targeted_adversary_actions\":" + adversaryActions
+                + ",\"null_traps_sprung\":" + trapsSprung + "}";
+    }
+}

@@ -498,6 +498,7 @@ public final class Replica {
             s.prePrepare = pp;
             nextSeq++;
             out.add(new Action.Multicast(pp));
+            armRequestTimer();
             checkPrepared(s);
         }
     }
@@ -632,7 +633,7 @@ public final class Replica {
             it.remove();
         }
         // Nothing left to wait for: the view-change timer was running for these requests only.
-        if (pending.isEmpty() && viewActive && viewChangeTimerArmed) disarmViewChangeTimer();
+        if (!waitingForExecution() && viewActive && viewChangeTimerArmed) disarmViewChangeTimer();
     }
 
     private boolean validBatch(PrePrepare pp) {
@@ -1325,11 +1326,25 @@ public final class Replica {
         return cfg.viewChangeTimeoutMs() << Math.min(consecutiveViewChanges, MAX_BACKOFF_DOUBLINGS);
     }
 
-    /** A backup waiting for requests to execute runs the timer; the primary does not suspect itself. */
+    /**
+     * A replica waiting for requests to execute runs the view-change timer ([6]): a backup for the
+     * requests clients sent it, the primary for the batches it assigned numbers to. The primary
+     * suspects itself too: a correct primary whose batches cannot commit at it — a faulty backup
+     * withholds its COMMITs from it while one correct backup sits alone in a higher view and the
+     * other has executed them and waits for nothing — would otherwise leave the group stuck with no
+     * one to time out (aimed seeds 37, 1447, 3767 f=1 and 1056, 3666 f=2). It fires only when no
+     * batch executed for a whole timeout while some were outstanding; moving on costs the group one
+     * view change, and its timeout doubles like any other's.
+     */
     private void armRequestTimer() {
-        if (!viewActive || isPrimary() || pending.isEmpty() || viewChangeTimerArmed) return;
+        if (!viewActive || !waitingForExecution() || viewChangeTimerArmed) return;
         if (behind()) { timersHeld = true; return; }
         armViewChangeTimer();
+    }
+
+    /** The primary has assigned numbers not executed here yet; a backup holds client requests. */
+    private boolean waitingForExecution() {
+        return isPrimary() ? nextSeq - 1 > lastExecuted : !pending.isEmpty();
     }
 
     /**

@@ -167,7 +167,11 @@ class ReplicaTest {
         ProtocolConfig one = new ProtocolConfig(1, 4, 8, 10, 1 << 20, 1, 100, 500, 1000, 5000, 1024, 1024, ProtocolConfig.PAGE_SIZE);
         Replica primary = new Replica(0, one);
         primary.receive(NOW, 4, req(4, 1, "a"));
-        assertEquals(1, primary.ready().size(), "first request goes out at once");
+        List<Action> first0 = primary.ready();
+        assertEquals(1, first0.stream().filter(a -> a instanceof Action.Multicast m && m.message() instanceof PrePrepare).count(),
+                "first request goes out at once");
+        assertTrue(first0.stream().anyMatch(a -> a instanceof Action.SetTimer t && t.kind() == TimerKind.VIEW_CHANGE),
+                "the primary runs the view-change timer for the batch it assigned");
         primary.receive(NOW, 5, req(5, 1, "b"));
         primary.receive(NOW, 6, req(6, 1, "c"));
         assertTrue(primary.ready().isEmpty(), "pipeline of 1 is full: requests wait");
@@ -689,5 +693,43 @@ class ReplicaTest {
         q.receive(later, 2, new Prepare(0, 2, old2.digest(), 2));
         q.receive(later, 0, old2);
         assertTrue(prepared(q.ready(), old2, 3));
+    }
+
+    @Test
+    void aPrimaryWhoseBatchesDoNotExecuteInTimeLeavesTheView() {
+        // A faulty backup withholds its COMMITs from the primary; another backup sits alone in a higher
+        // view: the primary's batch prepares but never commits at it. Nobody else times out (the third
+        // backup executed), so the primary must (aimed seeds 37, 1447, 3767).
+        Replica primary = new Replica(0, CFG);
+        primary.start(NOW);
+        primary.receive(NOW, 4, req(4, 1, "a"));
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"));
+        primary.receive(NOW, 1, new Prepare(0, 1, p.digest(), 1));
+        primary.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
+        primary.receive(NOW, 1, new Commit(0, 1, p.digest(), 1));   // 2 of the 2f+1 = 3 COMMITs: not committed
+        long deadline = primary.ready().stream().filter(a -> a instanceof Action.SetTimer t && t.kind() == TimerKind.VIEW_CHANGE)
+                .mapToLong(a -> ((Action.SetTimer) a).deadline()).findFirst().orElseThrow();
+        assertEquals(NOW + CFG.viewChangeTimeoutMs(), deadline);
+        primary.timeout(deadline, TimerKind.VIEW_CHANGE);
+        assertEquals(1, primary.view(), "the primary suspected itself");
+        assertFalse(primary.viewActive());
+    }
+
+    @Test
+    void aPrimaryWithNothingOutstandingRunsNoTimer() {
+        Replica primary = new Replica(0, CFG);
+        primary.start(NOW);
+        primary.receive(NOW, 4, req(4, 1, "a"));
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"));
+        primary.receive(NOW, 1, new Prepare(0, 1, p.digest(), 1));
+        primary.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
+        primary.receive(NOW, 1, new Commit(0, 1, p.digest(), 1));
+        primary.receive(NOW, 2, new Commit(0, 1, p.digest(), 2));
+        primary.ready();
+        primary.executed(NOW, 1, List.of(new byte[0]));
+        assertTrue(primary.ready().stream().noneMatch(a -> a instanceof Action.SetTimer t && t.kind() == TimerKind.VIEW_CHANGE),
+                "executed everything: no new timer");
+        primary.timeout(NOW + 10 * CFG.viewChangeTimeoutMs(), TimerKind.VIEW_CHANGE);
+        assertEquals(0, primary.view(), "the timer set for the executed batch was disarmed by the progress");
     }
 }

@@ -128,29 +128,25 @@ class SimulationTest {
             + "wrong-result,conflicting-checkpoints,lying-view-change,wrong-new-view,mutator,forged-mac,replay,equivocating-client,"
             + "big-mac,flood";
 
-    /**
-     * Seeds of {@code ./bulwark sim --seeds 2000 --seed 2000 --requests 300 --adversary all} that break
-     * the per-client bound after the heal (Simulation.clientBoundUs), with their diagnosis: engine
-     * liveness issues the tight bound exposed (the old rule, some progress every 20 s, let them pass).
-     * They must stay safe; when one becomes live, move it to {@link #adversaryRegressionSeeds}.
-     */
-    private static final Map<Long, String> KNOWN_TIGHT_BOUND_FAILURES = Map.of(2930L,
-            "f=1, lying-view-change@3 and big-mac, replica 0 isolated until just before the heal: at the heal replica 0 is "
-                    + "14 batches behind (executed 62, the others 76) and, though the network is perfect from then on, executes "
-                    + "only 4 of them in 4.4 s; views 6 to 12 each install (NEW-VIEW accepted) and then make no progress: in "
-                    + "view 6 replica 0 never installs it and the liar is already in view 7, views 8 and 12 have replica 0 as "
-                    + "primary, views 9 and 10 are each ended at once by the big-MAC client's AUTH-FAILUREs (one view change "
-                    + "per new primary, by design), 7 and 11 have the liar as primary; view 13 (replica 1, big-MAC client "
-                    + "quarantined) completes everything 4.45 s after the heal against a bound of 3.76 s");
+    /** The adversaries {@code all} meant before the aimed ones joined (seed 2930's pool). */
+    private static final String EIGHTEEN = "silent-primary,slow-primary,equivocating-primary,twins,wrong-digest,wrong-result,"
+            + "conflicting-checkpoints,lying-view-change,wrong-new-view,mutator,bad-replier,lagging,bit-flip,forged-mac,replay,"
+            + "equivocating-client,big-mac,flood";
 
+    /**
+     * Seed 2930 of {@code ./bulwark sim --seeds 2000 --seed 2000 --requests 300 --adversary all} (the 18
+     * adversaries of the time) broke the per-client bound after the heal: f=1, lying-view-change@3 and
+     * big-mac, replica 0 isolated until just before the heal and 14 batches behind; views 6 to 12 each
+     * installed and made no progress (replica 0, behind, the primary of 8 and 12, never suspecting
+     * itself; the liar the primary of 7 and 11; 9 and 10 ended by the big-MAC client's AUTH-FAILUREs,
+     * by design); view 13 finished 4.45 s after the heal against a bound of 3.76 s. Within the bound
+     * since the primary runs the view-change timer for its own batches (2.2 s).
+     */
     @Test
-    void knownTightBoundFailuresStaySafe() {
-        for (var e : KNOWN_TIGHT_BOUND_FAILURES.entrySet()) {
-            Simulation.Options o = new Simulation.Options(e.getKey(), 1, 300, 8, true, ALL, Double.NaN, Double.NaN);
-            Simulation.Outcome out = new Simulation(o).run();
-            assertTrue(out.safetyViolations().isEmpty(), o.replayCommand() + ": " + out.safetyViolations());
-            if (out.ok()) System.out.println("seed " + e.getKey() + " is live within the bound now: move it to the adversary regression seeds");
-        }
+    void tightBoundSeed2930() {
+        Simulation.Options o = new Simulation.Options(2930, 1, 300, 8, true, Adversary.parse(EIGHTEEN), Double.NaN, Double.NaN);
+        Simulation.Outcome out = new Simulation(o).run();
+        assertTrue(out.ok(), o.replayCommand() + ": " + out.safetyViolations() + " " + out.livenessFailure());
     }
 
     /** One adversary seed to replay: what it once showed, and that it must now be safe and live. */
@@ -225,22 +221,32 @@ class SimulationTest {
     }
 
     /**
-     * Liveness failures the aimed pool found outside the CI seeds, after the fixes of issues 17 and 18
-     * (4,000-seed campaign with the pool {@link #AIMED}, seeds 1-4000; and seed 703, f=1, with
-     * cooperating,view-change-storm,commit-lag). Safety held in all. Open, for the core: one correct
-     * replica left alone in a higher view by the storm before the heal; the faulty replica withholds its
-     * COMMITs from the primary and lies in its replies; the other correct backup executed the requests
-     * (so it suspects no one) and the primary never suspects itself, so the clients wait forever for a
-     * second correct reply. Move a seed to {@link #issue17And18Seeds}-style regression seeds once live.
+     * Liveness failures the aimed pool found after the fixes of issues 17 and 18 (a 4,000-seed campaign
+     * with the pool {@link #AIMED}, seeds 1-4000; seed 703 with cooperating,view-change-storm,commit-lag).
+     * One correct replica sat alone in a higher view (the storm before the heal); the faulty replica
+     * withheld its COMMITs from the primary and lied in its replies; the other correct backup had
+     * executed the requests, so it suspected no one, and the primary never suspected itself: the
+     * clients waited forever for a second correct reply. Live since the primary runs the view-change
+     * timer for the batches it assigned (Replica.armRequestTimer).
      */
-    static final Map<Long, String> OPEN_AIMED_LIVENESS_FAILURES = Map.of(
-            37L, "f=1, cooperating@0, commit-lag",
-            1056L, "f=2, cooperating@0,6",
-            1447L, "f=1, cooperating@1, view-change-storm: primary 0 prepared seq 1-8 without a third COMMIT, replica 2 "
-                    + "executed them, replica 3 alone in view 1",
-            3666L, "f=2, cooperating@0,4",
-            3767L, "f=1, cooperating@0 alone: view-2 primary 2 lacks COMMITs for 69-70, replica 3 executed them, replica 1 "
-                    + "timed out alone into view 3");
+    @Test
+    void aimedLivenessSeeds() {
+        record Seed(long seed, int f, String pool, String once) {}
+        List<Seed> seeds = List.of(
+                new Seed(37, 1, AIMED, "cooperating@0, commit-lag"),
+                new Seed(1056, 2, AIMED, "cooperating@0,6"),
+                new Seed(1447, 1, AIMED, "cooperating@1, view-change-storm: primary 0 prepared seq 1-8 without a third COMMIT, "
+                        + "replica 2 executed them, replica 3 alone in view 1"),
+                new Seed(3666, 2, AIMED, "cooperating@0,4"),
+                new Seed(3767, 1, AIMED, "cooperating@0 alone: view-2 primary 2 lacked COMMITs for 69-70, replica 3 executed "
+                        + "them, replica 1 timed out alone into view 3"),
+                new Seed(703, 1, "cooperating,view-change-storm,commit-lag", "the same with the storm"));
+        for (Seed a : seeds) {
+            Simulation.Options o = new Simulation.Options(a.seed(), a.f(), 200, 8, true, Adversary.parse(a.pool()), Double.NaN, Double.NaN);
+            Simulation.Outcome out = new Simulation(o).run();
+            assertTrue(out.ok(), o.replayCommand() + " (once stuck: " + a.once() + "): " + out.safetyViolations() + " " + out.livenessFailure());
+        }
+    }
 
     /** A seed that broke safety on the engine before a fix, with the adversaries it needs. */
     private record SafetySeed(long seed, int f, String pool, String broke) {}

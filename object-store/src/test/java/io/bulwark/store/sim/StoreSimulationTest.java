@@ -202,17 +202,18 @@ class StoreSimulationTest {
     }
 
     /**
-     * Seeds 1 to 36 with every adversary (each is the main one of two consecutive seeds: s/2 mod 18)
-     * and 37 to 42 with none.
+     * Seeds 1 to 2A with every adversary, A of them (each is the main one of two consecutive seeds:
+     * s/2 mod A), and six more with none.
      */
     @Test
     void theBankIsSafeAndLiveUnderTheSimulatorsFaultsAndAdversaries() {
         long refused = 0, transfers = 0, reads = 0;
         java.util.Set<Adversary> mains = java.util.EnumSet.noneOf(Adversary.class);
-        for (long seed = 1; seed <= 42; seed++) {
+        int adversarial = 2 * Adversary.values().length;
+        for (long seed = 1; seed <= adversarial + 6; seed++) {
             // A poison client (issue 19) in every fourth seed, beside the correct ones.
             BankWorkload w = new BankWorkload(seed % 4 == 0 ? (int) (seed / 4 % 4) : -1);
-            List<Adversary> pool = seed > 36 ? List.of() : Adversary.parse("all");
+            List<Adversary> pool = seed > adversarial ? List.of() : Adversary.parse("all");
             Simulation.Options o = new Simulation.Options(seed, seed % 2 == 0 ? 2 : 1, 150, 5, true, pool, Double.NaN, Double.NaN)
                     .withWorkload(w);
             Simulation.Outcome out = new Simulation(o).run();

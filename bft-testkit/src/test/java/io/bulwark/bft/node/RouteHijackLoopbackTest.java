@@ -88,7 +88,7 @@ class RouteHijackLoopbackTest {
         final BftClient client;
 
         Group(Path dir) throws Exception {
-            ClusterConfig cluster = LocalCluster.prepare(dir, 1, 1);
+            ClusterConfig cluster = LocalCluster.prepare(dir, 1, 2);
             ProtocolConfig cfg = ProtocolConfig.defaults(1);
             try {
                 for (int i = 0; i < cluster.n(); i++) {

@@ -6,6 +6,7 @@ import io.bulwark.bft.service.Service;
 import io.bulwark.bft.sim.adversary.Adversary;
 import io.bulwark.bft.sim.adversary.AdversaryPlan;
 import io.bulwark.bft.sim.adversary.NetworkTap;
+import io.bulwark.bft.sim.adversary.RouteHijacker;
 import io.bulwark.bft.sim.adversary.ReplicaBehaviour;
 import io.bulwark.bft.sim.adversary.TwinSplit;
 import java.util.ArrayList;
@@ -98,6 +99,7 @@ public final class Simulation {
     private final int clientCount;
     /** Randomness for faults scheduled when the run starts (bit flips). */
     private final SplittableRandom adversaryRandom;
+    private final List<RouteHijacker> hijackers = new ArrayList<>();
     private long lastProgress;
     private long committed;
 
@@ -176,7 +178,9 @@ public final class Simulation {
         }
         for (Adversary a : adversaries.ofKind(Adversary.Kind.NETWORK)) {
             SplittableRandom tapRandom = adv.split();
-            net.tap(AdversaryPlan.tap(a, tapRandom), new NetworkTap.TapContext() {
+            NetworkTap tap = AdversaryPlan.tap(a, tapRandom);
+            if (tap instanceof RouteHijacker h) hijackers.add(h);
+            net.tap(tap, new NetworkTap.TapContext() {
                 @Override public long nowUs() { return events.now(); }
                 @Override public int replicas() { return n; }
                 @Override public int principals() { return net.principals(); }
@@ -184,6 +188,12 @@ public final class Simulation {
                 @Override public void inject(int from, int to, Object payload, long delayUs) { net.inject(from, to, payload, delayUs); }
                 @Override public Object forge(Object payload) { return Link.forge(payload, tapRandom); }
                 @Override public boolean replayableElsewhere(Object payload) { return Link.replayableElsewhere(payload); }
+                @Override public boolean hijack(int victim, int target) {
+                    List<Object> captured = linkMaker.captured(victim, target);
+                    if (captured.isEmpty() || !links.get(target).bindsOnNewLink(captured)) return false;
+                    net.divert(target, victim);
+                    return true;
+                }
             });
         }
         this.adversaryRandom = adv.split();
@@ -239,6 +249,12 @@ public final class Simulation {
         if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
         if (liveness == null && safety.violations.isEmpty() && opt.workload() != null) checkFinalStates();
         List<String> violations = new ArrayList<>(safety.violations);
+        String hijacks = "";
+        for (RouteHijacker h : hijackers) {
+            hijacks += " route-hijack-attempts=" + h.attempts() + " routes-hijacked=" + h.bound();
+            // Channel binding must refuse every replayed handshake: one taken is a broken defence.
+            if (h.bound() > 0) violations.add(h.bound() + " replayed handshakes bound a link to another principal");
+        }
         LinearizabilityChecker.Result lin = LinearizabilityChecker.check(history.ops);
         if (!lin.linearizable()) violations.add("history not linearizable: " + lin.detail());
         long maxView = 0, rejected = 0;
@@ -253,7 +269,7 @@ public final class Simulation {
         }
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.exhausted(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
-                + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
+                + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe() + hijacks, net.sent, net.dropped,
                 maxView, adversaries.exercised(), rejected, transfers, pages, skew);
     }
 

@@ -33,5 +33,14 @@ public interface NetworkTap {
 
         /** Whether a payload sealed for {@code to} still authenticates at another receiver (multicast authenticators do). */
         boolean replayableElsewhere(Object payload);
+
+        /**
+         * Opens a new link to replica {@code target} and replays on it what the network captured of
+         * {@code victim}'s handshake (its NEW-KEY and a proof it made on another link). Returns true
+         * if {@code target} bound the link to {@code victim}: from then on the network diverts what
+         * {@code target} sends to {@code victim} (the attacker holds the route). Plain links model no
+         * connections: nothing happens.
+         */
+        default boolean hijack(int victim, int target) { return false; }
     }
 }

@@ -446,11 +446,12 @@ public final class Transport implements AutoCloseable {
         droppedNoConnection += conn.markClosed();
         if (conn.key != null) conn.key.cancel();
         if (conn.unboundTimer != null) conn.unboundTimer.cancel();
-        try { conn.channel().close(); } catch (IOException ignored) { /* closing anyway */ }
+        // Counters first: whoever sees the socket closed (a test, a peer) then sees them counted.
         conns.remove(conn);
         forgetUnbound(conn);
         openConnections--;
         closedCount++;
+        try { conn.channel().close(); } catch (IOException ignored) { /* closing anyway */ }
         LOG.log(Level.DEBUG, "{0} closed: {1}", conn, reason);
 
         int peer = conn.peer();

@@ -87,12 +87,14 @@ class RouteHijackLoopbackTest {
         final List<RawPeer> attackers = new ArrayList<>();
         final BftClient client;
 
-        Group(Path dir) throws Exception {
+        Group(Path dir) throws Exception { this(dir, io.bulwark.bft.net.TransportConfig.forNodes()); }
+
+        Group(Path dir, io.bulwark.bft.net.TransportConfig transport) throws Exception {
             ClusterConfig cluster = LocalCluster.prepare(dir, 1, 2);
             ProtocolConfig cfg = ProtocolConfig.defaults(1);
             try {
                 for (int i = 0; i < cluster.n(); i++) {
-                    ReplicaNode r = new ReplicaNode(KeyMaterial.load(dir, i), cfg, new KvService(), 16);
+                    ReplicaNode r = new ReplicaNode(KeyMaterial.load(dir, i), cfg, new KvService(), 16, Adversary.NONE, null, transport);
                     replicas.add(r);
                     ports.add(r.start());
                 }

@@ -14,6 +14,11 @@ public enum Ignored {
     OVERSIZED_REQUEST,
     READ_ONLY_IN_BATCH,
     READ_ONLY_QUEUE_FULL,
+    /**
+     * A read-only request whose timestamp is not above the client's last read-only or executed one:
+     * a replay (a correct client never sends a read-only request twice). Executed at most once.
+     */
+    READ_ONLY_REPLAY,
     NOT_A_REPLICA,
     UNEXPECTED_MESSAGE,
     CHECKPOINT_TOO_FAR,

@@ -112,6 +112,7 @@ public final class Replica {
     private final Map<Integer, Long> assigned = new HashMap<>();
     private final ClientTable clients;
     private final ArrayDeque<Request> deferredReads = new ArrayDeque<>();
+    private final ReadOnlyFreshness readOnlyFreshness;
 
     // ---- view changes (section 4.5) ----
     private final PreparedSets sets;
@@ -174,6 +175,8 @@ public final class Replica {
         this.state = state;
         this.tree = state.tree();
         this.clients = new ClientTable(state.maxClients());
+        // Authenticated clients only reach it (their keys are configured), and their number is what the table holds.
+        this.readOnlyFreshness = new ReadOnlyFreshness(2 * Math.max(1, state.maxClients()));
         this.n = cfg.n();
         this.f = cfg.f();
         if (id < 0 || id >= n) throw new IllegalArgumentException("replica id " + id + " outside 0.." + (n - 1));
@@ -369,8 +372,16 @@ public final class Replica {
         if (from != r.client() && !(from >= 0 && from < n)) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
         if (r.client() < n) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
         if (r.operation().length > cfg.maxOperationBytes()) { counters.ignore(Ignored.OVERSIZED_REQUEST); return; }
-        if (r.readOnly()) { onReadOnly(r); return; }
         CachedReply c = clients.get(r.client());
+        if (r.readOnly()) {
+            // A replayed read-only request would cost an execution and n replies each time (issue 20).
+            if ((c != null && r.timestamp() <= c.timestamp()) || !readOnlyFreshness.take(r.client(), r.timestamp())) {
+                counters.ignore(Ignored.READ_ONLY_REPLAY);
+                return;
+            }
+            onReadOnly(r);
+            return;
+        }
         if (c != null && r.timestamp() < c.timestamp()) { counters.ignore(Ignored.OLD_REQUEST); return; }
         if (c != null && r.timestamp() == c.timestamp()) {
             // A retransmission of an executed request: the reply was lost (section 4.2).

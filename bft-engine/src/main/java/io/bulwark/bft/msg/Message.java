@@ -8,5 +8,6 @@ package io.bulwark.bft.msg;
  */
 public sealed interface Message
         permits Request, PrePrepare, Prepare, Commit, Reply, Checkpoint, Status, NewKey,
-                ViewChange, ViewChangeAck, NewView, FetchBatch, Fetch, MetaData, Data, AuthFailure {
+                ViewChange, ViewChangeAck, NewView, FetchBatch, Fetch, MetaData, Data, AuthFailure,
+                BindChallenge, BindProof {
 }

@@ -54,6 +54,8 @@ import java.util.List;
  * META_DATA    [i64 checkpoint][u8 level][i32 index][i32 replica][u16 count 1..256] count * ([i64 lm][32 digest])
  * DATA         [i32 page][4096 value]
  * AUTH_FAILURE [i32 replica][i64 view][i64 seq > 0][i32 client >= n][i64 timestamp]
+ * BIND_CHALLENGE [i32 replica][i64 hi][i64 lo]
+ * BIND_PROOF   [i32 principal >= 0][i32 acceptor replica][i64 challengeHi][i64 challengeLo][i64 nonceHi][i64 nonceLo]
  * </pre>
  * Views, sequence numbers, timestamps and counters are non-negative; replica ids are 0..n-1;
  * ciphertexts and signatures are non-empty; the lists of VIEW-CHANGE and NEW-VIEW are bounded by
@@ -81,8 +83,10 @@ public final class MessageCodec {
     public static final int TYPE_META_DATA = 14;
     public static final int TYPE_DATA = 15;
     public static final int TYPE_AUTH_FAILURE = 16;
+    public static final int TYPE_BIND_CHALLENGE = 17;
+    public static final int TYPE_BIND_PROOF = 18;
     /** The highest type code: known types are {@link #TYPE_REQUEST}..{@code LAST_TYPE}. */
-    public static final int LAST_TYPE = TYPE_AUTH_FAILURE;
+    public static final int LAST_TYPE = TYPE_BIND_PROOF;
 
     static final int REQUEST_MARK = 0xA0;
     static final int REQUEST_READ_ONLY = 0x01;
@@ -119,6 +123,8 @@ public final class MessageCodec {
     public static final int PARTITION_BYTES = 8 + Digest.LENGTH;
     public static final int DATA_BYTES = 4 + PartitionTree.PAGE_SIZE;
     public static final int AUTH_FAILURE_BYTES = 4 + 8 + 8 + 4 + 8;
+    public static final int BIND_CHALLENGE_BYTES = 4 + 8 + 8;
+    public static final int BIND_PROOF_BYTES = 4 + 4 + 4 * 8;
 
     private static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -165,6 +171,8 @@ public final class MessageCodec {
         if (m instanceof MetaData) return TYPE_META_DATA;
         if (m instanceof Data) return TYPE_DATA;
         if (m instanceof AuthFailure) return TYPE_AUTH_FAILURE;
+        if (m instanceof BindChallenge) return TYPE_BIND_CHALLENGE;
+        if (m instanceof BindProof) return TYPE_BIND_PROOF;
         throw new IllegalArgumentException("not a message: " + m);
     }
 
@@ -230,6 +238,8 @@ public final class MessageCodec {
             return DATA_BYTES;
         }
         if (m instanceof AuthFailure) return AUTH_FAILURE_BYTES;
+        if (m instanceof BindChallenge) return BIND_CHALLENGE_BYTES;
+        if (m instanceof BindProof) return BIND_PROOF_BYTES;
         throw new IllegalArgumentException("not a message: " + m);
     }
 
@@ -408,6 +418,19 @@ public final class MessageCodec {
             o = putInt(out, o, a.client());
             return putLong(out, o, a.timestamp());
         }
+        if (m instanceof BindChallenge c) {
+            int o = putInt(out, off, c.replica());
+            o = putLong(out, o, c.hi());
+            return putLong(out, o, c.lo());
+        }
+        if (m instanceof BindProof p) {
+            int o = putInt(out, off, p.principal());
+            o = putInt(out, o, p.acceptor());
+            o = putLong(out, o, p.challengeHi());
+            o = putLong(out, o, p.challengeLo());
+            o = putLong(out, o, p.nonceHi());
+            return putLong(out, o, p.nonceLo());
+        }
         throw new IllegalArgumentException("not a message: " + m);
     }
 
@@ -537,6 +560,8 @@ public final class MessageCodec {
                 case TYPE_META_DATA -> readMetaData();
                 case TYPE_DATA -> new Data(index("page"), bytes(PartitionTree.PAGE_SIZE, PartitionTree.PAGE_SIZE, "page"));
                 case TYPE_AUTH_FAILURE -> readAuthFailure();
+                case TYPE_BIND_CHALLENGE -> new BindChallenge(replica(), i64(), i64());
+                case TYPE_BIND_PROOF -> new BindProof(principal(), replica(), i64(), i64(), i64(), i64());
                 default -> throw new DecodeException(RejectReason.UNKNOWN_TYPE, "type " + type);
             };
             if (pos != end) throw new DecodeException(RejectReason.TRAILING_BYTES, (end - pos) + " bytes after " + m.getClass().getSimpleName());
@@ -740,6 +765,12 @@ public final class MessageCodec {
         long[] w = new long[count];
         for (int i = 0; i < count; i++) w[i] = i64();
         return w;
+    }
+
+    private int principal() throws DecodeException {
+        int p = i32();
+        if (p < 0) throw bad("principal " + p);
+        return p;
     }
 
     private long view() throws DecodeException { return nonNegative(i64(), "view"); }

@@ -36,6 +36,8 @@ public final class Connection {
     long establishedAtNanos;
     long routeSeq;                  // when this last became its peer's route (larger = newer); 0: never
     Timer unboundTimer;             // accepted connections: closes them if never bound
+    java.net.InetAddress source;    // accepted connections: the remote address, for the per-source bound
+    private Object attachment;      // the layer above's state for this connection
 
     // inbound
     private final ByteBuffer readBuf;
@@ -67,6 +69,11 @@ public final class Connection {
     public boolean dialed() { return dialed; }
 
     public boolean isOpen() { return open; }
+
+    /** The layer above's state for this connection (e.g. its channel binding), or null. Loop thread only. */
+    public Object attachment() { return attachment; }
+
+    public void attach(Object a) { this.attachment = a; }
 
     /** Outbound bytes not yet handed to the kernel. Loop thread only. */
     public long queuedBytes() { return queuedBytes; }
@@ -167,7 +174,7 @@ public final class Connection {
      * Returns false if the connection must close: end of stream, or a bad length prefix
      * (reported through {@code transport}).
      */
-    boolean readAndDeliver(int maxFrame) throws IOException {
+    boolean readAndDeliver(int maxFrame, int maxUnboundFrame) throws IOException {
         int budget = READ_BUDGET;
         while (budget > 0 && open) {
             int room = readBuf.remaining();
@@ -179,13 +186,13 @@ public final class Connection {
             if (n == 0) return true;
             budget -= n;
             transport.countBytesIn(n);
-            if (!deliver(maxFrame)) return false;
+            if (!deliver(maxFrame, maxUnboundFrame)) return false;
             if (n < room) return open;  // socket drained: spare the read() that would return 0
         }
         return open;
     }
 
-    private boolean deliver(int maxFrame) {
+    private boolean deliver(int maxFrame, int maxUnboundFrame) {
         ByteBuffer b = readBuf;
         b.flip();
         try {
@@ -193,7 +200,9 @@ public final class Connection {
                 if (body == null) {
                     if (b.remaining() < 4) break;
                     int len = b.getInt();
-                    if (len <= 0 || len > maxFrame) {
+                    // Nobody proven is on an accepted connection yet: the handshake is all it may send.
+                    int limit = !dialed && peer == UNBOUND ? maxUnboundFrame : maxFrame;
+                    if (len <= 0 || len > limit) {
                         // checked before any allocation: a hostile prefix costs us nothing
                         transport.badFrame(this, len);
                         return false;

@@ -25,10 +25,18 @@ import java.util.concurrent.RejectedExecutionException;
  * never sends one, and one fewer case is one fewer thing to get wrong.
  *
  * <p><b>Routing.</b> {@code send(peer, …)} uses the peer's <em>route</em>: the connection that
- * most recently became usable for it — a dialed connection when it is established, or an
- * accepted one when {@link #bind} is called. If the route closes, the newest other open
- * connection of that peer takes over, if any. Two replicas dialing each other thus each use
- * whichever connection came last; both stay open and deliver frames.
+ * most recently became usable for it — a dialed connection when it is established (or, with
+ * {@link TransportConfig#routeDialedOnBind}, when {@link #bind} is called on it), or an accepted
+ * one when {@link #bind} is called. The layer above binds an accepted connection only to a
+ * principal that proved itself on it, so an unproven connection never takes over a route. If the
+ * route closes, the newest other open connection of that peer takes over, if any.
+ *
+ * <p><b>Unauthenticated connections</b> (issue 15) cannot lock anyone out: an accepted connection
+ * not bound within {@link TransportConfig#unboundTimeout} is closed; one source address holds at
+ * most {@link TransportConfig#maxUnboundPerSource} of them (its oldest goes first); a full table
+ * evicts the oldest unbound connection before it refuses anyone; an unbound connection may not
+ * announce a frame above {@link TransportConfig#maxUnboundFrameBytes}; binding a principal closes
+ * its older accepted connection. Every eviction and refusal is counted ({@link TransportStats}).
  *
  * <p><b>Writes.</b> {@code send} only queues (bounded per connection; a frame that does not fit
  * is dropped and counted — the protocol retransmits). At the end of the loop iteration every
@@ -56,6 +64,9 @@ public final class Transport implements AutoCloseable {
     private final Map<Integer, Dialer> dialers = new HashMap<>();
     private final Map<Integer, Connection> routes = new HashMap<>();
     private final Set<Connection> conns = new LinkedHashSet<>();
+    /** Accepted connections nobody has bound yet, oldest first: the first to go when room is needed. */
+    private final Set<Connection> unbound = new LinkedHashSet<>();
+    private final Map<java.net.InetAddress, Integer> unboundPerSource = new HashMap<>();
     private final ArrayList<Connection> dirty = new ArrayList<>();
     private final Runnable flushTask = this::flushDirty;
     private boolean flushScheduled;
@@ -66,7 +77,7 @@ public final class Transport implements AutoCloseable {
     // Counters: written only by the loop thread, read by stats() from any thread.
     private volatile long framesIn, framesOut, bytesIn, bytesOut, droppedQueueFull, droppedNoConnection,
             badFrames, accepted, rejected, established, closedCount, connectFailures, writeSyscalls,
-            handlerErrors, openConnections, queuedBytes;
+            handlerErrors, evictedTableFull, evictedPerSource, unboundTimedOut, superseded, openConnections, queuedBytes;
 
     public Transport(EventLoop loop, int self, TransportConfig cfg, FrameHandler handler) {
         if (self < 0) throw new IllegalArgumentException("principal must be >= 0: " + self);
@@ -123,10 +134,28 @@ public final class Transport implements AutoCloseable {
                 return;
             }
             if (c == null) return;
+            // Issue 15: a full table first sheds connections nobody proved anything on, oldest first;
+            // only when every one is bound is the newcomer refused.
+            if (!closed && openConnections >= cfg.maxConnections() && !unbound.isEmpty()) {
+                evictedTableFull++;
+                closeConnection(unbound.iterator().next(), "evicted: table full");
+            }
             if (closed || openConnections >= cfg.maxConnections()) {
                 rejected++;
                 c.close();
                 continue;
+            }
+            java.net.InetAddress source = c.socket().getInetAddress();
+            if (source != null && unboundPerSource.getOrDefault(source, 0) >= cfg.maxUnboundPerSource()) {
+                // One host's unproven connections are bounded: its oldest makes room (a genuine dialer
+                // proves itself within a round trip, long before it is the oldest of many).
+                for (Connection old : unbound) {
+                    if (source.equals(old.source)) {
+                        evictedPerSource++;
+                        closeConnection(old, "evicted: too many unbound connections from " + source);
+                        break;
+                    }
+                }
             }
             Connection conn;
             try {
@@ -139,11 +168,17 @@ public final class Transport implements AutoCloseable {
                 continue;
             }
             conn.established = true;
+            conn.source = source;
             conns.add(conn);
+            unbound.add(conn);
+            if (source != null) unboundPerSource.merge(source, 1, Integer::sum);
             accepted++;
             openConnections++;
             conn.unboundTimer = loop.schedule(cfg.unboundTimeout().toNanos(), () -> {
-                if (conn.peer() == Connection.UNBOUND) closeConnection(conn, "not bound in time");
+                if (conn.peer() == Connection.UNBOUND && conn.isOpen()) {
+                    unboundTimedOut++;
+                    closeConnection(conn, "not bound in time");
+                }
             });
             try {
                 handler.onAccepted(conn);
@@ -214,7 +249,7 @@ public final class Transport implements AutoCloseable {
         conn.established = true;
         conn.establishedAtNanos = System.nanoTime();
         established++;
-        route(d.peer, conn);
+        if (!cfg.routeDialedOnBind()) route(d.peer, conn);
         try {
             handler.onConnected(conn);
         } catch (RuntimeException e) {
@@ -239,13 +274,30 @@ public final class Transport implements AutoCloseable {
         loop.requireLoop();
         if (principal < 0 || principal == self || conn == null || !conn.isOpen() || !conns.contains(conn)) return false;
         if (conn.peer() != Connection.UNBOUND && conn.peer() != principal) return false;
+        boolean wasUnbound = conn.peer() == Connection.UNBOUND;
+        forgetUnbound(conn);
         conn.bindPeer(principal);
         if (conn.unboundTimer != null) {
             conn.unboundTimer.cancel();
             conn.unboundTimer = null;
         }
         route(principal, conn);
+        if (wasUnbound) {
+            // One accepted connection per principal: an older one (often half-dead after a reconnect)
+            // goes, so bound connections are bounded by the number of principals.
+            for (Connection old : new ArrayList<>(conns)) {
+                if (old != conn && !old.dialed() && old.peer() == principal) {
+                    superseded++;
+                    closeConnection(old, "superseded by " + conn);
+                }
+            }
+        }
         return true;
+    }
+
+    private void forgetUnbound(Connection conn) {
+        if (!unbound.remove(conn) || conn.source == null) return;
+        unboundPerSource.computeIfPresent(conn.source, (k, v) -> v > 1 ? v - 1 : null);
     }
 
     /** The connection {@code send(peer, …)} would use now, or null. Loop thread only. */
@@ -344,7 +396,7 @@ public final class Transport implements AutoCloseable {
                 established(d, conn);
             }
             if (conn.isOpen() && key.isValid() && key.isWritable()) conn.flush(cfg.writeBufferBytes());
-            if (conn.isOpen() && key.isValid() && key.isReadable()) conn.readAndDeliver(cfg.maxFrameBytes());
+            if (conn.isOpen() && key.isValid() && key.isReadable()) conn.readAndDeliver(cfg.maxFrameBytes(), cfg.maxUnboundFrameBytes());
         } catch (IOException e) {
             closeConnection(conn, e.toString());
         } catch (RuntimeException e) {
@@ -394,10 +446,12 @@ public final class Transport implements AutoCloseable {
         droppedNoConnection += conn.markClosed();
         if (conn.key != null) conn.key.cancel();
         if (conn.unboundTimer != null) conn.unboundTimer.cancel();
-        try { conn.channel().close(); } catch (IOException ignored) { /* closing anyway */ }
+        // Counters first: whoever sees the socket closed (a test, a peer) then sees them counted.
         conns.remove(conn);
+        forgetUnbound(conn);
         openConnections--;
         closedCount++;
+        try { conn.channel().close(); } catch (IOException ignored) { /* closing anyway */ }
         LOG.log(Level.DEBUG, "{0} closed: {1}", conn, reason);
 
         int peer = conn.peer();
@@ -461,6 +515,6 @@ public final class Transport implements AutoCloseable {
     public TransportStats stats() {
         return new TransportStats(framesIn, framesOut, bytesIn, bytesOut, droppedQueueFull, droppedNoConnection,
                 badFrames, accepted, rejected, established, closedCount, connectFailures, writeSyscalls,
-                handlerErrors, openConnections, queuedBytes);
+                handlerErrors, evictedTableFull, evictedPerSource, unboundTimedOut, superseded, openConnections, queuedBytes);
     }
 }

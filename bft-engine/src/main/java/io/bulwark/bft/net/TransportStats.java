@@ -18,6 +18,10 @@ package io.bulwark.bft.net;
  * @param connectFailures      dial attempts that failed
  * @param writeSyscalls        write() calls on sockets (coalescing makes this much smaller than framesOut)
  * @param handlerErrors        exceptions thrown by the frame handler (the connection is then closed)
+ * @param evictedTableFull     unbound accepted connections closed to make room when the table was full
+ * @param evictedPerSource     unbound accepted connections closed because their source address had too many
+ * @param unboundTimedOut      accepted connections closed because nobody proved who was on them in time
+ * @param superseded           accepted connections closed because their principal bound a newer one
  * @param openConnections      connections open now
  * @param queuedBytes          outbound bytes queued now, summed over connections
  */
@@ -36,6 +40,10 @@ public record TransportStats(
         long connectFailures,
         long writeSyscalls,
         long handlerErrors,
+        long evictedTableFull,
+        long evictedPerSource,
+        long unboundTimedOut,
+        long superseded,
         long openConnections,
         long queuedBytes) {
 }

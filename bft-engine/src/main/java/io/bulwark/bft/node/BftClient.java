@@ -41,6 +41,7 @@ public final class BftClient implements AutoCloseable {
     private final ClusterConfig cluster;
     private final ClientCore core;
     private final Endpoint endpoint;
+    private final ChannelGuard guard;
     private final EventLoop loop;
     private final boolean ownLoop;
     private final Transport transport;
@@ -62,10 +63,12 @@ public final class BftClient implements AutoCloseable {
         if (!cluster.isClient(id)) throw new IllegalArgumentException("principal " + id + " is not a client of the cluster");
         // Timestamps must grow across restarts of a client with the same identity: start at the clock in µs.
         this.core = new ClientCore(id, cfg, System.currentTimeMillis() * 1000);
-        this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), new SecureRandom());
+        SecureRandom random = new SecureRandom();
+        this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), random);
+        this.guard = new ChannelGuard(endpoint, random::nextLong);
         this.loop = loop;
         this.ownLoop = ownLoop;
-        this.transport = new Transport(loop, id, TransportConfig.defaults(), new Handler());
+        this.transport = new Transport(loop, id, TransportConfig.forNodes(), new Handler());
         this.timers = new TimerSlots(loop, kind -> {
             core.timeout(now(), kind);
             drive();
@@ -129,7 +132,10 @@ public final class BftClient implements AutoCloseable {
         });
     }
 
-    /** Waits until connections to 2f+1 replicas are up (so a first request is not lost to missing keys). */
+    /**
+     * Waits until this client has proven itself on connections to 2f+1 replicas (so a first request
+     * is not lost to missing keys or an unbound connection).
+     */
     public boolean awaitConnected(Duration timeout) throws InterruptedException {
         try {
             quorumConnected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -186,24 +192,28 @@ public final class BftClient implements AutoCloseable {
 
     private final class Handler implements FrameHandler {
         @Override public void onFrame(Connection conn, byte[] buf, int off, int len) {
-            Inbound in = endpoint.open(buf, off, len);
-            if (in instanceof Inbound.Deliver d) {
+            if (!(conn.attachment() instanceof Channel ch)) return;
+            ChannelVerdict v = guard.onFrame(ch, buf, off, len);
+            if (v instanceof ChannelVerdict.Deliver d) {
                 core.receive(now(), d.from(), d.message());
                 drive();
+            } else if (NodeChannels.apply(transport, conn, v)) {
+                // Our proof is on its way ahead of anything we route to this replica now.
+                if (++connected >= cluster.f() * 2 + 1) quorumConnected.complete(null);
             }
         }
 
         @Override public void onConnected(Connection conn) {
+            conn.attach(guard.dialed(conn.peer()));
             try {
                 transport.send(conn, endpoint.newKeyFrame());
             } catch (CoProcessorException e) {
-                return;
+                conn.close();
             }
-            if (++connected >= cluster.f() * 2 + 1) quorumConnected.complete(null);
         }
 
         @Override public void onDisconnected(Connection conn) {
-            if (conn.dialed() && connected > 0) connected--;
+            if (conn.dialed() && conn.attachment() instanceof Channel ch && ch.bound() && connected > 0) connected--;
         }
     }
 
@@ -246,6 +256,14 @@ public final class BftClient implements AutoCloseable {
     private static long now() { return System.currentTimeMillis(); }
 
     public int id() { return id; }
+
+    /** This principal's current NEW-KEY frame: public by design (every replica receives it; tests replay it as an attacker would). */
+    public byte[] newKeyFrame() {
+        return loop.submit(() -> endpoint.newKeyFrame().clone()).join();
+    }
+
+    /** The binding counters of this client's connections, read on the loop. */
+    public String channelCounters() { return loop.submit(() -> guard.counters().toString()).join(); }
 
     /**
      * The view this client believes current: the highest view that f+1 replies of one of its

@@ -7,6 +7,7 @@ import io.bulwark.bft.crypto.CoProcessorException;
 import io.bulwark.bft.crypto.KeyExchange;
 import io.bulwark.bft.crypto.NewKeyResult;
 import io.bulwark.bft.crypto.SessionKeys;
+import io.bulwark.bft.msg.BindChallenge;
 import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
@@ -113,19 +114,20 @@ public final class Endpoint {
         if (a.message() instanceof NewKey k) {
             NewKeyResult r = kex.accept(k);
             keyResults.merge(r, 1L, Long::sum);
-            if (r == NewKeyResult.ACCEPTED) return new Inbound.KeyEstablished(a.sender());
-            // A retransmission of the key we already hold proves who is on this connection only if
-            // its signature checks out (the duplicate check is made before verifying).
-            if (r == NewKeyResult.DUPLICATE && verifies(k)) return new Inbound.KeyEstablished(a.sender());
+            // A NEW-KEY is public and has no per-connection freshness: it binds nothing (issue 20).
+            if (r == NewKeyResult.ACCEPTED || r == NewKeyResult.DUPLICATE) return new Inbound.KeyEstablished(a.sender(), r.accepted());
             return Inbound.DROPPED;
         }
         return new Inbound.Deliver(a.sender(), a.message(), a.unverified());
     }
 
-    private boolean verifies(NewKey k) {
-        ClusterConfig.PublicKeys keys = config.keysOf(k.sender());
-        return keys != null && CoProcessor.verify(keys.signing(), KeyExchange.signedPayload(k.sender(), k.shares()), k.counter(), k.signature());
-    }
+    /** A frame carrying {@code c} (no MAC: a challenge is a random value, the proof answering it is authenticated). */
+    public byte[] sealChallenge(BindChallenge c) { return wire.sealChallenge(c); }
+
+    /** Whether this principal holds a key for sending to {@code peer} (needed to prove itself to it). */
+    public boolean canSendTo(int peer) { return wire.canSendTo(peer); }
+
+    public ClusterConfig config() { return config; }
 
     /** Counts of NEW-KEY outcomes, for metrics. */
     public Map<NewKeyResult, Long> keyResults() { return Map.copyOf(keyResults); }

@@ -15,10 +15,12 @@ public sealed interface Inbound {
     }
 
     /**
-     * A NEW-KEY whose signature verified (new keys installed, or a retransmission of the current
-     * one): the connection it came on may be bound to {@code from}.
+     * A NEW-KEY that installed new keys ({@code fresh}) or repeats the current one (a retransmission
+     * or a replay; its signature is not checked again). It proves nothing about who is on the
+     * connection it came on (anyone may replay a NEW-KEY, issue 20): only a {@code BindProof}
+     * binds a connection ({@link ChannelGuard}).
      */
-    record KeyEstablished(int from) implements Inbound {}
+    record KeyEstablished(int from, boolean fresh) implements Inbound {}
 
     /** Rejected or ignored; already counted. */
     record Dropped() implements Inbound {}

@@ -47,6 +47,7 @@ public final class ReplicaNode implements AutoCloseable {
     private final ReplicatedState state;
     private final Service service;
     private final Endpoint endpoint;
+    private final ChannelGuard guard;
     private final EventLoop loop;
     private final Transport transport;
     private final TimerSlots timers;
@@ -74,7 +75,7 @@ public final class ReplicaNode implements AutoCloseable {
      * discards older copies; FETCH, META-DATA, DATA: state transfer), held while the executor writes
      * the pages and handled in arrival order once it is done; loop thread only.
      */
-    private final java.util.ArrayDeque<Inbound.Deliver> heldBack = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<ChannelVerdict.Deliver> heldBack = new java.util.ArrayDeque<>();
     private volatile long heldBackDropped, failedExecutions;
     private final Adversary adversary;
     private long withheld;
@@ -121,6 +122,12 @@ public final class ReplicaNode implements AutoCloseable {
      * of another size, fails here with the reason.
      */
     public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages, Adversary adversary, Path dataDir) {
+        this(keys, cfg, service, pages, adversary, dataDir, TransportConfig.forNodes());
+    }
+
+    /** As above, with the transport's limits given (tests: a small connection table, a short deadline to authenticate). */
+    public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages, Adversary adversary, Path dataDir,
+                       TransportConfig transportConfig) {
         this.adversary = java.util.Objects.requireNonNull(adversary);
         this.id = keys.id();
         this.cluster = keys.config();
@@ -168,9 +175,11 @@ public final class ReplicaNode implements AutoCloseable {
         if (loaded != null) core.restore(loaded.seq(), damaged);
         this.service = service;
         service.init(state.service());
-        this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), new SecureRandom());
+        SecureRandom random = new SecureRandom();
+        this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), random);
+        this.guard = new ChannelGuard(endpoint, random::nextLong);
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
-        this.transport = new Transport(loop, id, TransportConfig.defaults(), new Handler());
+        this.transport = new Transport(loop, id, transportConfig, new Handler());
         this.timers = new TimerSlots(loop, kind -> {
             core.timeout(now(), kind);
             drive();
@@ -207,8 +216,9 @@ public final class ReplicaNode implements AutoCloseable {
 
     private final class Handler implements FrameHandler {
         @Override public void onFrame(Connection conn, byte[] buf, int off, int len) {
-            Inbound in = endpoint.open(buf, off, len);
-            if (in instanceof Inbound.Deliver d) {
+            if (!(conn.attachment() instanceof Channel ch)) return;
+            ChannelVerdict v = guard.onFrame(ch, buf, off, len);
+            if (v instanceof ChannelVerdict.Deliver d) {
                 if (executing && touchesState(d.message())) {
                     if (heldBack.size() < MAX_HELD_BACK) heldBack.add(d);
                     else heldBackDropped++;
@@ -216,15 +226,22 @@ public final class ReplicaNode implements AutoCloseable {
                 }
                 core.receive(now(), d.from(), d.message(), d.unverified());
                 drive();
-            } else if (in instanceof Inbound.KeyEstablished k) {
-                if (conn.peer() == Connection.UNBOUND && transport.bind(k.from(), conn) && cluster.isReplica(k.from())) {
-                    // A replica that dialed us sent its key first; answer with ours on the same connection.
-                    sendNewKey(conn);
-                }
+            } else {
+                NodeChannels.apply(transport, conn, v);
             }
         }
 
-        @Override public void onConnected(Connection conn) { sendNewKey(conn); }
+        /** Nobody is on an accepted connection until it answers this challenge (issue 20). */
+        @Override public void onAccepted(Connection conn) {
+            Channel ch = guard.accepted();
+            conn.attach(ch);
+            transport.send(conn, guard.challengeFrame(ch));
+        }
+
+        @Override public void onConnected(Connection conn) {
+            conn.attach(guard.dialed(conn.peer()));
+            sendNewKey(conn);
+        }
     }
 
     private void sendNewKey(Connection conn) {
@@ -377,7 +394,7 @@ public final class ReplicaNode implements AutoCloseable {
         drive();
         // What arrived meanwhile, in order, until the next execution starts.
         while (!executing && !heldBack.isEmpty()) {
-            Inbound.Deliver d = heldBack.poll();
+            ChannelVerdict.Deliver d = heldBack.poll();
             core.receive(now(), d.from(), d.message(), d.unverified());
             drive();
         }
@@ -449,10 +466,27 @@ public final class ReplicaNode implements AutoCloseable {
 
     public int id() { return id; }
 
+    /** This principal's current NEW-KEY frame: public by design (every replica receives it; tests replay it as an attacker would). */
+    public byte[] newKeyFrame() {
+        return loop.submit(() -> endpoint.newKeyFrame().clone()).join();
+    }
+
     public Adversary adversary() { return adversary; }
 
     /** Messages a {@link Adversary.Kind#SILENT} replica did not send, read on the loop. */
     public long withheldMessages() { return loop.submit(() -> withheld).join(); }
+
+    /** Frames dropped or connections closed by channel binding for {@code reason}, read on the loop. */
+    public long channelRejected(ChannelReject reason) { return loop.submit(() -> guard.counters().get(reason)).join(); }
+
+    /** The binding counters, read on the loop. */
+    public String channelCounters() { return loop.submit(() -> guard.counters().toString()).join(); }
+
+    /** The transport's counters (connections evicted, timed out, refused...). Any thread. */
+    public io.bulwark.bft.net.TransportStats transportStats() { return transport.stats(); }
+
+    /** How many times the core ignored an input for {@code reason}, read on the loop. */
+    public long ignored(io.bulwark.bft.core.Ignored reason) { return loop.submit(() -> core.counters().ignored(reason)).join(); }
 
     /** How many incoming frames were rejected for {@code reason}, read on the loop. */
     public long rejected(RejectReason reason) { return loop.submit(() -> endpoint.wire().counters().get(reason)).join(); }
@@ -498,7 +532,7 @@ public final class ReplicaNode implements AutoCloseable {
                 + " h=" + core.lowWaterMark() + " view-changes-started=" + core.viewChangesStarted()
                 + " transfers=" + core.transfersCompleted() + " pages-transferred=" + core.pagesTransferred()
                 + (core.transferring() ? " TRANSFERRING" : "") + " ignored=" + core.counters().snapshot()
-                + " rejected=" + endpoint.wire().counters()
+                + " rejected=" + endpoint.wire().counters() + " channels=" + guard.counters()
                 + (adversary.kind() == Adversary.Kind.NONE ? "" : " adversary=" + adversary + " withheld=" + withheld)).join();
     }
 

@@ -49,6 +49,9 @@ public final class Frame {
             // DATA is checked by its digest alone (section 4.6.2: no voting, no MAC); its receiver
             // blames nobody for a bad one (the sender in the header is not authenticated).
             case MessageCodec.TYPE_DATA -> kind == AuthKind.NONE;
+            // A challenge is a random value anyone may send; the proof answering it is the MAC.
+            case MessageCodec.TYPE_BIND_CHALLENGE -> kind == AuthKind.NONE;
+            case MessageCodec.TYPE_BIND_PROOF -> kind == AuthKind.MAC;
             // State transfer goes to one designated replier and back.
             case MessageCodec.TYPE_REPLY, MessageCodec.TYPE_VIEW_CHANGE_ACK, MessageCodec.TYPE_FETCH,
                     MessageCodec.TYPE_META_DATA -> kind == AuthKind.MAC;

@@ -2,6 +2,8 @@ package io.bulwark.bft.wire;
 
 import io.bulwark.bft.crypto.MacKeys;
 import io.bulwark.bft.msg.AuthFailure;
+import io.bulwark.bft.msg.BindChallenge;
+import io.bulwark.bft.msg.BindProof;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.msg.Commit;
@@ -72,10 +74,13 @@ public final class Wire {
         return seal(m, self, AuthKind.AUTHENTICATOR, -1);
     }
 
-    /** A message from this principal to {@code receiver} with a single MAC (DATA with none, see {@link Frame#allowed}). */
+    /**
+     * A message from this principal to {@code receiver} with a single MAC (DATA and BIND-CHALLENGE
+     * with none, see {@link Frame#allowed}).
+     */
     public byte[] sealTo(int receiver, Message m) {
         if (receiver < 0 || receiver == self) throw new IllegalArgumentException("receiver " + receiver);
-        return seal(m, self, m instanceof Data ? AuthKind.NONE : AuthKind.MAC, receiver);
+        return seal(m, self, m instanceof Data || m instanceof BindChallenge ? AuthKind.NONE : AuthKind.MAC, receiver);
     }
 
     /**
@@ -105,6 +110,15 @@ public final class Wire {
         }
         return frame;
     }
+
+    /** A BIND-CHALLENGE frame: no MAC (see {@link BindChallenge}). */
+    public byte[] sealChallenge(BindChallenge c) {
+        if (c.replica() != self) throw new IllegalArgumentException("challenge of " + c.replica() + " sent by " + self);
+        return seal(c, self, AuthKind.NONE, -1);
+    }
+
+    /** Whether a key for sending to {@code peer} is installed. */
+    public boolean canSendTo(int peer) { return keys.canSendTo(peer); }
 
     /** A NEW-KEY frame: no MAC, the co-processor's signature is inside (section 4.1). */
     public byte[] sealNewKey(NewKey k) {
@@ -232,6 +246,13 @@ public final class Wire {
             case MessageCodec.TYPE_NEW_KEY -> {
                 if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
             }
+            case MessageCodec.TYPE_BIND_CHALLENGE -> {
+                if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "challenge from " + sender);
+            }
+            case MessageCodec.TYPE_BIND_PROOF -> {
+                if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
+                if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "bind proof at a client");
+            }
             case MessageCodec.TYPE_REPLY -> {
                 if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "reply from " + sender);
                 if (iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "reply at a replica");
@@ -278,6 +299,8 @@ public final class Wire {
         if (m instanceof Fetch f) return f.replica();
         if (m instanceof MetaData d) return d.replica();
         if (m instanceof AuthFailure a) return a.replica();
+        if (m instanceof BindChallenge c) return c.replica();
+        if (m instanceof BindProof p) return p.principal();
         return NO_SENDER_FIELD;
     }
 

@@ -129,6 +129,12 @@ public final class RandomMessages {
         return new AuthFailure(replica, nonNeg(), Math.max(1, nonNeg()), n + rnd.nextInt(1000), nonNeg());
     }
 
+    public BindChallenge bindChallenge(int replica) { return new BindChallenge(replica, rnd.nextLong(), rnd.nextLong()); }
+
+    public BindProof bindProof(int principal, int acceptor) {
+        return new BindProof(principal, acceptor, rnd.nextLong(), rnd.nextLong(), rnd.nextLong(), rnd.nextLong());
+    }
+
     public FetchBatch fetchBatch(int replica) { return new FetchBatch(replica, Math.max(1, nonNeg()), digest()); }
 
     public Fetch fetch(int replica) { return new Fetch(replica, nonNeg(), rnd.nextInt(4), rnd.nextInt(1 << 20)); }
@@ -182,6 +188,8 @@ public final class RandomMessages {
             case MessageCodec.TYPE_META_DATA -> metaData(replica());
             case MessageCodec.TYPE_DATA -> data();
             case MessageCodec.TYPE_AUTH_FAILURE -> authFailure(replica());
+            case MessageCodec.TYPE_BIND_CHALLENGE -> bindChallenge(replica());
+            case MessageCodec.TYPE_BIND_PROOF -> bindProof(rnd.nextInt(n + 3), replica());
             default -> throw new IllegalArgumentException("type " + type);
         };
     }
@@ -207,6 +215,8 @@ public final class RandomMessages {
         if (a instanceof MetaData x && b instanceof MetaData y) return x.equals(y);
         if (a instanceof Data x && b instanceof Data y) return x.page() == y.page() && Arrays.equals(x.value(), y.value());
         if (a instanceof AuthFailure x && b instanceof AuthFailure y) return x.equals(y);
+        if (a instanceof BindChallenge x && b instanceof BindChallenge y) return x.equals(y);
+        if (a instanceof BindProof x && b instanceof BindProof y) return x.equals(y);
         if (a instanceof Reply x && b instanceof Reply y)
             return x.view() == y.view() && x.timestamp() == y.timestamp() && x.client() == y.client() && x.replica() == y.replica()
                     && x.readOnly() == y.readOnly() && x.digestOnly() == y.digestOnly() && Arrays.equals(x.result(), y.result());

@@ -129,7 +129,8 @@ class TransportTest {
     @Test
     void frameOfMaximumSizeArrivesIntactAndEmptyOrOversizeSendsAreRefused() {
         int max = 1 << 20;
-        TransportConfig cfg = TransportConfig.defaults().withMaxFrameBytes(max);
+        // The first frame binds b's accepted connection, so it may be as large as any.
+        TransportConfig cfg = TransportConfig.defaults().withMaxFrameBytes(max).withMaxUnboundFrameBytes(max);
         Peer a = peer(0, cfg);
         Peer b = peer(1, cfg);
         connect(a, b);
@@ -172,7 +173,7 @@ class TransportTest {
 
     @Test
     void largeFrameTrickledByteByByteIsReassembled() throws IOException {
-        Peer b = peer(1, TransportConfig.defaults());
+        Peer b = peer(1, TransportConfig.defaults().withMaxUnboundFrameBytes(TransportConfig.DEFAULT_MAX_FRAME));
         int port = b.listen();
         byte[] f = frame(5, 200_000);
         try (SocketChannel raw = SocketChannel.open(Peer.loopback(port))) {
@@ -293,16 +294,55 @@ class TransportTest {
     }
 
     @Test
-    void connectionsBeyondTheLimitAreRejected() throws IOException {
+    void aFullTableEvictsTheOldestUnboundConnectionAndRefusesOnlyWhenEveryOneIsBound() throws IOException {
         Peer b = peer(1, TransportConfig.defaults().withMaxConnections(2));
+        b.onFrame = (c, f) -> { if (c.peer() == Connection.UNBOUND) b.transport.bind(2 + f[0], c); };
         int port = b.listen();
         try (SocketChannel c1 = SocketChannel.open(Peer.loopback(port));
-             SocketChannel c2 = SocketChannel.open(Peer.loopback(port));
-             SocketChannel c3 = SocketChannel.open(Peer.loopback(port))) {
-            assertTrue(c1.isConnected() && c2.isConnected());
-            Await.until("rejected", () -> b.transport.stats().connectionsRejected() == 1);
-            assertEquals(2, b.transport.stats().connectionsAccepted());
-            assertEquals(-1, c3.read(ByteBuffer.allocate(1)));
+             SocketChannel c2 = SocketChannel.open(Peer.loopback(port))) {
+            Await.until("accepted", () -> b.transport.stats().connectionsAccepted() == 2);
+            ByteBuffer bindMe = ByteBuffer.allocate(5).putInt(1).put((byte) 0).flip();
+            while (bindMe.hasRemaining()) c2.write(bindMe);
+            Await.until("c2 bound", () -> b.frames.size() == 1);
+            try (SocketChannel c3 = SocketChannel.open(Peer.loopback(port))) {
+                Await.until("oldest unbound evicted", () -> b.transport.stats().evictedTableFull() == 1);
+                assertEquals(-1, c1.read(ByteBuffer.allocate(1)), "c1 (unbound) made room");
+                bindMe = ByteBuffer.allocate(5).putInt(1).put((byte) 1).flip();
+                while (bindMe.hasRemaining()) c3.write(bindMe);
+                Await.until("c3 bound", () -> b.frames.size() == 2);
+                try (SocketChannel c4 = SocketChannel.open(Peer.loopback(port))) {
+                    Await.until("refused", () -> b.transport.stats().connectionsRejected() == 1);
+                    assertEquals(-1, c4.read(ByteBuffer.allocate(1)), "every connection is bound: the newcomer is refused");
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneSourceHoldsABoundedNumberOfUnboundConnections() throws IOException {
+        Peer b = peer(1, TransportConfig.defaults().withMaxUnboundPerSource(3));
+        int port = b.listen();
+        List<SocketChannel> socks = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) socks.add(SocketChannel.open(Peer.loopback(port)));
+            Await.until("accepted", () -> b.transport.stats().connectionsAccepted() == 5);
+            Await.until("evicted", () -> b.transport.stats().evictedPerSource() == 2);
+            assertEquals(3, b.transport.stats().openConnections());
+            assertEquals(-1, socks.get(0).read(ByteBuffer.allocate(1)), "the oldest went first");
+        } finally {
+            for (SocketChannel s : socks) s.close();
+        }
+    }
+
+    @Test
+    void anUnboundConnectionMayNotAnnounceALargeFrame() throws IOException {
+        Peer b = peer(1, TransportConfig.defaults());
+        int port = b.listen();
+        try (SocketChannel raw = SocketChannel.open(Peer.loopback(port))) {
+            ByteBuffer out = ByteBuffer.allocate(4).putInt((64 << 10) + 1).flip();
+            while (out.hasRemaining()) raw.write(out);
+            Await.until("closed as a bad frame", () -> b.transport.stats().badFrames() == 1);
+            assertEquals(-1, raw.read(ByteBuffer.allocate(1)));
         }
     }
 

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.bulwark.bft.msg.Allocation;
 import io.bulwark.bft.msg.CodecLimits;
+import io.bulwark.bft.msg.BindChallenge;
 import io.bulwark.bft.msg.Data;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
@@ -70,6 +71,17 @@ class WirePropertyTest {
                 int sender = rnd.nextInt(N + 2);
                 NewKey k = c.gen.newKey(sender);
                 yield new Sample(c.wire(sender).sealNewKey(k), rnd.nextInt(N + 2), k);
+            }
+            case MessageCodec.TYPE_BIND_CHALLENGE -> {
+                Message m = c.gen.bindChallenge(s);
+                int to = rnd.nextBoolean() ? r : CLIENT;
+                yield new Sample(c.wire(s).sealTo(to, m), to, m);
+            }
+            case MessageCodec.TYPE_BIND_PROOF -> {
+                int from = rnd.nextBoolean() ? s : CLIENT;
+                int to = from == s ? r : s;
+                Message m = c.gen.bindProof(from, to);
+                yield new Sample(c.wire(from).sealTo(to, m), to, m);
             }
             case MessageCodec.TYPE_VIEW_CHANGE_ACK, MessageCodec.TYPE_FETCH, MessageCodec.TYPE_META_DATA, MessageCodec.TYPE_DATA -> {
                 Message m = switch (type) {
@@ -229,6 +241,10 @@ class WirePropertyTest {
                     } else {
                         rejected(o);
                     }
+                } else if (s.message() instanceof BindChallenge) {
+                    // A challenge is an unauthenticated random value: a flip gives another challenge or a rejection.
+                    if (o instanceof Opened.Accepted a) assertInstanceOf(BindChallenge.class, a.message(), where);
+                    else rejected(o);
                 } else if (o instanceof Opened.Accepted a) {
                     assertTrue(at >= Frame.HEADER_BYTES, where);
                     assertNotEquals(true, RandomMessages.same(s.message(), a.message()), where);

@@ -3,6 +3,7 @@ package io.bulwark.bft.sim;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.Request;
 import java.util.BitSet;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -27,6 +28,12 @@ interface Link {
 
     /** Opens a payload from the network: the authenticated message, or null if rejected (counted). */
     Received open(Object payload);
+
+    /**
+     * Replays {@code payloads} on a new link accepted by this (replica's) side; true if it bound the
+     * link to some principal. Plain links model no connections: false.
+     */
+    default boolean bindsOnNewLink(List<Object> payloads) { return false; }
 
     /** Payloads this link rejected. */
     long rejected();

@@ -7,14 +7,22 @@ import io.bulwark.bft.crypto.DeterministicRandom;
 import io.bulwark.bft.crypto.InMemoryCoProcessor;
 import io.bulwark.bft.crypto.ShareCipher;
 import io.bulwark.bft.crypto.Signatures;
+import io.bulwark.bft.node.Channel;
+import io.bulwark.bft.node.ChannelGuard;
+import io.bulwark.bft.node.ChannelVerdict;
 import io.bulwark.bft.node.Endpoint;
 import io.bulwark.bft.node.Inbound;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /** Makes the {@link Link} of each simulated principal. */
 interface Links {
     Link link(int principal);
+
+    /** What the network captured of {@code victim}'s handshake with replica {@code target}, to replay; empty if nothing. */
+    default List<Object> captured(int victim, int target) { return List.of(); }
 
     /** Records passed as they are. */
     final class Plain implements Links {
@@ -27,6 +35,9 @@ interface Links {
      */
     final class Wired implements Links {
         private final List<Endpoint> endpoints = new ArrayList<>();
+        private final List<ChannelGuard> guards = new ArrayList<>();
+        /** Per (victim, target replica): the victim's NEW-KEY and the proof it made binding a link to the target. */
+        private final Map<Long, List<Object>> handshakes = new HashMap<>();
         private final int n;
 
         Wired(ProtocolConfig cfg, int principals, long seed) {
@@ -46,6 +57,7 @@ interface Links {
             ClusterConfig cluster = new ClusterConfig(cfg.f(), replicas, clients);
             for (int p = 0; p < principals; p++) {
                 endpoints.add(Endpoint.create(p, cluster, cfg, kex[p], new InMemoryCoProcessor(sign[p]), rnd));
+                guards.add(new ChannelGuard(endpoints.get(p), rnd::nextLong));
             }
             try {
                 for (Endpoint from : endpoints) {
@@ -56,11 +68,37 @@ interface Links {
                             throw new IllegalStateException("NEW-KEY from " + from.self() + " rejected by " + j);
                     }
                 }
+                // Every principal binds a link to every replica through the real handshake (so the
+                // binding code runs for every pair), and the network keeps what it saw, to replay.
+                for (int v = 0; v < principals; v++) {
+                    for (int t = 0; t < n; t++) {
+                        if (t != v) handshakes.put(key(v, t), handshake(v, t));
+                    }
+                }
             } catch (CoProcessorException e) {
                 throw new IllegalStateException(e);
             }
         }
 
-        @Override public Link link(int principal) { return new WireLink(endpoints.get(principal), n); }
+        private List<Object> handshake(int v, int t) throws CoProcessorException {
+            ChannelGuard acceptor = guards.get(t), dialer = guards.get(v);
+            Channel a = acceptor.accepted(), d = dialer.dialed(t);
+            byte[] newKey = endpoints.get(v).newKeyFrame();
+            List<byte[]> toDialer = new ArrayList<>(List.of(acceptor.challengeFrame(a)));
+            if (step(acceptor, a, newKey) instanceof ChannelVerdict.Reply r) toDialer.add(r.frame());
+            byte[] proof = null;
+            for (byte[] f : toDialer) if (step(dialer, d, f) instanceof ChannelVerdict.Bind b) proof = b.first();
+            if (proof == null || !(step(acceptor, a, proof) instanceof ChannelVerdict.Bind b && b.principal() == v))
+                throw new IllegalStateException("principal " + v + " could not bind a link to replica " + t);
+            return List.of(newKey, proof);
+        }
+
+        private static ChannelVerdict step(ChannelGuard g, Channel ch, byte[] f) { return g.onFrame(ch, f, 0, f.length); }
+
+        private static long key(int victim, int target) { return (long) victim << 32 | target; }
+
+        @Override public List<Object> captured(int victim, int target) { return handshakes.getOrDefault(key(victim, target), List.of()); }
+
+        @Override public Link link(int principal) { return new WireLink(guards.get(principal), n); }
     }
 }

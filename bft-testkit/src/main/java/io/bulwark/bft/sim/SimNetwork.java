@@ -26,7 +26,9 @@ final class SimNetwork {
     private NetworkTap.TapContext tapContext;
     private final List<io.bulwark.bft.sim.adversary.MessageScheduler> schedulers = new ArrayList<>();
     private final List<Observer> observers = new ArrayList<>();
-    long sent, dropped, duplicated, injected;
+    /** Routes an attacker took over ([from][to]): what {@code from} sends to {@code to} goes to the attacker. */
+    private final boolean[][] diverted;
+    long sent, dropped, duplicated, injected, hijacked;
     /** Messages a {@link io.bulwark.bft.sim.adversary.MessageScheduler} held back, and their total extra delay. */
     long delayedByScheduler, scheduledDelayUs;
 
@@ -39,7 +41,11 @@ final class SimNetwork {
         this.plan = plan;
         this.nodes = new Receiver[principals];
         this.cutOff = new boolean[principals];
+        this.diverted = new boolean[principals][principals];
     }
+
+    /** An attacker holds {@code from}'s route to {@code to} (a replayed handshake was taken): it never heals. */
+    void divert(int from, int to) { diverted[from][to] = true; }
 
     int principals() { return nodes.length; }
 
@@ -91,6 +97,7 @@ final class SimNetwork {
         }
         // Link-level adversaries are the network misbehaving: like drops and duplicates, they stop when it heals.
         if (!taps.isEmpty() && events.now() < plan.healAt()) for (NetworkTap t : taps) t.onSend(from, to, payload, tapContext);
+        if (diverted[from][to]) { hijacked++; return; }
         if (cutOff[from] || cutOff[to]) { dropped++; return; }
         boolean faulty = events.now() < plan.healAt();
         if (faulty && rnd.nextDouble() < plan.dropRate()) { dropped++; return; }

@@ -7,6 +7,7 @@ import io.bulwark.bft.sim.adversary.Adversary;
 import io.bulwark.bft.sim.adversary.AdversaryPlan;
 import io.bulwark.bft.sim.adversary.Coverage;
 import io.bulwark.bft.sim.adversary.NetworkTap;
+import io.bulwark.bft.sim.adversary.RouteHijacker;
 import io.bulwark.bft.sim.adversary.ReplicaBehaviour;
 import io.bulwark.bft.sim.adversary.TwinSplit;
 import java.util.ArrayList;
@@ -146,6 +147,7 @@ public final class Simulation {
     private final int clientCount;
     /** Randomness for faults scheduled when the run starts (bit flips). */
     private final SplittableRandom adversaryRandom;
+    private final List<RouteHijacker> hijackers = new ArrayList<>();
     private long lastProgress;
     private long committed;
     /** Per correct client: from when its outstanding request's wait counts (µs), and its deadline; -1 when none. */
@@ -240,7 +242,9 @@ public final class Simulation {
         for (Adversary a : adversaries.ofKind(Adversary.Kind.NETWORK)) {
             if (a.isScheduler()) continue;
             SplittableRandom tapRandom = adv.split();
-            net.tap(AdversaryPlan.tap(a, tapRandom), new NetworkTap.TapContext() {
+            NetworkTap tap = AdversaryPlan.tap(a, tapRandom);
+            if (tap instanceof RouteHijacker h) hijackers.add(h);
+            net.tap(tap, new NetworkTap.TapContext() {
                 @Override public long nowUs() { return events.now(); }
                 @Override public int replicas() { return n; }
                 @Override public int principals() { return net.principals(); }
@@ -249,6 +253,12 @@ public final class Simulation {
                 @Override public Object forge(Object payload) { return Link.forge(payload, tapRandom); }
                 @Override public boolean replayableElsewhere(Object payload) { return Link.replayableElsewhere(payload); }
                 @Override public void acted(Adversary adversary) { coverage.acted(adversary); }
+                @Override public boolean hijack(int victim, int target) {
+                    List<Object> captured = linkMaker.captured(victim, target);
+                    if (captured.isEmpty() || !links.get(target).bindsOnNewLink(captured)) return false;
+                    net.divert(target, victim);
+                    return true;
+                }
             });
         }
         this.adversaryRandom = adv.split();
@@ -347,6 +357,12 @@ public final class Simulation {
             if (opt.workload() != null) checkFinalStates();
         }
         List<String> violations = new ArrayList<>(safety.violations);
+        String hijacks = "";
+        for (RouteHijacker h : hijackers) {
+            hijacks += " route-hijack-attempts=" + h.attempts() + " routes-hijacked=" + h.bound();
+            // Channel binding must refuse every replayed handshake: one taken is a broken defence.
+            if (h.bound() > 0) violations.add(h.bound() + " replayed handshakes bound a link to another principal");
+        }
         // A correct replica whose (deterministic) service let an Error through would diverge from the others
         // if it replied; it repairs itself, but in the simulator it means a service that is not deterministic.
         for (SimReplica r : replicas)
@@ -369,7 +385,7 @@ public final class Simulation {
         countSimulatorFaults();
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.keys(), lin.unknownKeys().size(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
-                + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe(), net.sent, net.dropped,
+                + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe() + hijacks, net.sent, net.dropped,
                 maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared,
                 schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung()));
     }

@@ -4,6 +4,10 @@ import io.bulwark.bft.crypto.MacAlgorithm;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.Request;
+import java.util.List;
+import io.bulwark.bft.node.Channel;
+import io.bulwark.bft.node.ChannelGuard;
+import io.bulwark.bft.node.ChannelVerdict;
 import io.bulwark.bft.node.Endpoint;
 import io.bulwark.bft.node.Inbound;
 
@@ -14,12 +18,26 @@ import io.bulwark.bft.node.Inbound;
  */
 final class WireLink implements Link {
     private final Endpoint endpoint;
+    private final ChannelGuard guard;
     private final int replicas;
     private long rejected;
 
-    WireLink(Endpoint endpoint, int replicas) {
-        this.endpoint = endpoint;
+    WireLink(ChannelGuard guard, int replicas) {
+        this.endpoint = guard.endpoint();
+        this.guard = guard;
         this.replicas = replicas;
+    }
+
+    /** Runs the replayed frames through this principal's real channel binding on a fresh accepted channel. */
+    @Override public boolean bindsOnNewLink(List<Object> payloads) {
+        Channel ch = guard.accepted();
+        for (Object p : payloads) {
+            byte[] f = (byte[]) p;
+            ChannelVerdict v = guard.onFrame(ch, f, 0, f.length);
+            if (v instanceof ChannelVerdict.Bind) return true;
+            if (v instanceof ChannelVerdict.Close) return false;
+        }
+        return false;
     }
 
     @Override public Object sealTo(int to, Message m) { return endpoint.sealTo(to, m); }
@@ -50,5 +68,7 @@ final class WireLink implements Link {
 
     @Override public long rejected() { return rejected; }
 
-    @Override public String rejections() { return "rejected=" + endpoint.wire().counters().snapshot(); }
+    @Override public String rejections() {
+        return "rejected=" + endpoint.wire().counters().snapshot() + (guard.counters().snapshot().isEmpty() ? "" : " channels=" + guard.counters().snapshot());
+    }
 }

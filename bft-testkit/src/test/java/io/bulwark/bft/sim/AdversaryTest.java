@@ -216,6 +216,35 @@ class AdversaryTest {
         assertTrue(new Simulation.Options(1, 1, 1, 1, true).replayCommand().endsWith("--adversary none"));
     }
 
+    @Test
+    void replayedHandshakesOnNewLinksNeverTakeOverARoute() {
+        int runs = 0;
+        for (long seed = 0; seed < 6; seed++) {
+            Simulation.Options o = new Simulation.Options(seed, 1 + (int) (seed % 2), 120, 4, true, List.of(Adversary.ROUTE_HIJACK), Double.NaN, Double.NaN);
+            Simulation.Outcome out = new Simulation(o).run();
+            assertTrue(out.ok(), out.livenessFailure() + " " + out.safetyViolations());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("route-hijack-attempts=(\\d+) routes-hijacked=(\\d+)").matcher(out.faults());
+            assertTrue(m.find(), out.faults());
+            assertEquals("0", m.group(2), out.faults());
+            if (Long.parseLong(m.group(1)) > 0) runs++;
+        }
+        assertTrue(runs >= 5, "the hijacker attempted in most runs");
+    }
+
+    @Test
+    void aReplayedHandshakeIsRefusedOnANewLink() {
+        Links.Wired links = new Links.Wired(CFG, N + 1, 9);
+        for (int victim = 0; victim <= N; victim++) {
+            for (int target = 0; target < N; target++) {
+                if (victim == target) continue;
+                List<Object> captured = links.captured(victim, target);
+                assertEquals(2, captured.size(), "NEW-KEY and proof of " + victim + " to " + target);
+                assertFalse(links.link(target).bindsOnNewLink(captured), victim + "'s handshake replayed at " + target);
+                assertFalse(links.link(target).bindsOnNewLink(List.of(captured.get(0))), "a NEW-KEY alone binds nothing");
+            }
+        }
+    }
+
     // ---- the links ----
 
     @Test

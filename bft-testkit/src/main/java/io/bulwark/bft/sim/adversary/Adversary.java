@@ -26,6 +26,7 @@ public enum Adversary {
     BIT_FLIP(Kind.REPLICA, "bits flip in a correct backup's pages; a check or a checkpoint mismatch finds them, state transfer repairs them"),
     FORGED_MAC(Kind.NETWORK, "the network delivers copies of frames with flipped bits or another claimed sender"),
     REPLAY(Kind.NETWORK, "the network replays old authentic frames, to their receiver or (authenticators) to another replica"),
+    ROUTE_HIJACK(Kind.NETWORK, "the network opens new links to replicas and replays other principals' NEW-KEYs and bind proofs on them"),
     EQUIVOCATING_CLIENT(Kind.CLIENT, "a client sends different requests under one timestamp to different replicas"),
     BIG_MAC(Kind.CLIENT, "a client's authenticators are valid at some replicas only (Aardvark's big MAC)"),
     FLOOD(Kind.CLIENT, "a client floods bursts of requests without waiting for replies"),

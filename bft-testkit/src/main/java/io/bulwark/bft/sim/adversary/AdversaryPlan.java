@@ -119,7 +119,7 @@ public final class AdversaryPlan {
             case WRONG_NEW_VIEW -> taken[1] ? -2 : 1;
             case TWINS -> !taken[0] && rnd.nextBoolean() ? 0 : free(taken, 0, rnd);
             case LYING_VIEW_CHANGE, LAGGING, BIT_FLIP -> free(taken, 1, rnd);
-            case FORGED_MAC, REPLAY, EQUIVOCATING_CLIENT, BIG_MAC, FLOOD, COMMIT_LAG, VIEW_CHANGE_STORM -> -1;
+            case FORGED_MAC, REPLAY, ROUTE_HIJACK, EQUIVOCATING_CLIENT, BIG_MAC, FLOOD, COMMIT_LAG, VIEW_CHANGE_STORM -> -1;
             default -> free(taken, 0, rnd);
         };
         if (r == -2) return;   // its replica is taken by another adversary of this run
@@ -256,6 +256,7 @@ public final class AdversaryPlan {
         return switch (a) {
             case FORGED_MAC -> new MacForger(0.01 + 0.04 * rnd.nextDouble());
             case REPLAY -> new Replayer(0.005 + 0.025 * rnd.nextDouble());
+            case ROUTE_HIJACK -> new RouteHijacker(0.002 + 0.01 * rnd.nextDouble());
             default -> throw new IllegalArgumentException(a + " is not a network adversary");
         };
     }

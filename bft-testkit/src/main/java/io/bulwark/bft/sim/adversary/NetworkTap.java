@@ -36,5 +36,13 @@ public interface NetworkTap {
 
         /** Reports one action of {@code adversary} that could matter (a forgery or replay injected): see {@link Coverage}. */
         default void acted(Adversary adversary) {}
+        /**
+         * Opens a new link to replica {@code target} and replays on it what the network captured of
+         * {@code victim}'s handshake (its NEW-KEY and a proof it made on another link). Returns true
+         * if {@code target} bound the link to {@code victim}: from then on the network diverts what
+         * {@code target} sends to {@code victim} (the attacker holds the route). Plain links model no
+         * connections: nothing happens.
+         */
+        default boolean hijack(int victim, int target) { return false; }
     }
 }

@@ -1,0 +1,60 @@
+package io.bulwark.bft.node;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An attacker's plain TCP connection to a replica: writes length-prefixed frames of its choosing and
+ * keeps every frame it receives (read on a daemon thread, so the replica is never blocked by it).
+ * Knows no keys.
+ */
+final class RawPeer implements AutoCloseable {
+    private final Socket socket;
+    private final DataOutputStream out;
+    final List<byte[]> received = new CopyOnWriteArrayList<>();
+    volatile boolean closedByPeer;
+
+    RawPeer(int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setTcpNoDelay(true);
+        out = new DataOutputStream(socket.getOutputStream());
+        Thread reader = new Thread(this::read, "raw-peer-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read() {
+        try (DataInputStream in = new DataInputStream(socket.getInputStream())) {
+            while (true) {
+                int len = in.readInt();
+                byte[] f = new byte[len];
+                in.readFully(f);
+                received.add(f);
+            }
+        } catch (IOException e) {
+            closedByPeer = true;
+        }
+    }
+
+    synchronized void send(byte[] frame) throws IOException {
+        out.writeInt(frame.length);
+        out.write(frame);
+        out.flush();
+    }
+
+    /** Frames received whose type (byte 1 of the frame header) is not one of {@code allowed}. */
+    long receivedOtherThan(int... allowed) {
+        return received.stream().filter(f -> {
+            for (int t : allowed) if ((f[1] & 0xff) == t) return false;
+            return true;
+        }).count();
+    }
+
+    @Override public void close() throws IOException { socket.close(); }
+}

@@ -1,0 +1,135 @@
+package io.bulwark.bft.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.bft.config.ClusterConfig;
+import io.bulwark.bft.config.KeyMaterial;
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.service.KvOps;
+import io.bulwark.bft.service.KvService;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 20's two hijacks, as an outside attacker with no keys mounts them against a real group on
+ * loopback: open a TCP connection to a replica and replay, unchanged, a captured NEW-KEY of another
+ * principal. Before channel binding the replica made that connection the principal's route, so
+ * what it sent to that principal went to the attacker: replicas could not reach each other, and a
+ * client's replies were lost. Now a NEW-KEY binds nothing; the group keeps working and the attacker
+ * receives nothing but the handshake.
+ */
+@Timeout(120)
+class RouteHijackLoopbackTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Generous for one request on loopback (about 10 ms unattacked); the hijacked group took 8 s and more. */
+    private static final Duration REQUEST = Duration.ofSeconds(5);
+
+    @Test
+    void replayedReplicaNewKeysDoNotTakeOverRoutesBetweenReplicas(@TempDir Path dir) throws Exception {
+        try (Group g = new Group(dir)) {
+            assertEquals("OK", KvOps.describe(g.client.invoke(KvOps.put("k", "before"), false, WAIT)));
+            // Every route among replicas 0, 1 and 2: at replica t, replay replica v's NEW-KEY.
+            for (int t = 0; t < 3; t++) {
+                for (int v = 0; v < 3; v++) {
+                    if (v == t) continue;
+                    RawPeer p = g.attacker(t);
+                    p.send(g.replicas.get(v).newKeyFrame());
+                }
+            }
+            g.awaitAttackersAnswered();
+            for (int i = 0; i < 5; i++) {
+                assertEquals("OK", KvOps.describe(invoke(g, KvOps.put("k", "v" + i), false)), "request " + i + " under the hijack");
+            }
+            assertEquals("v4", KvOps.describe(invoke(g, KvOps.get("k"), true)));
+            for (RawPeer p : g.attackers)
+                assertEquals(0, p.receivedOtherThan(MessageCodec.TYPE_NEW_KEY, MessageCodec.TYPE_BIND_CHALLENGE),
+                        "the attacker received protocol messages meant for a replica");
+        }
+    }
+
+    @Test
+    void aReplayedClientNewKeyDoesNotTakeOverTheClientsRoute(@TempDir Path dir) throws Exception {
+        try (Group g = new Group(dir)) {
+            assertEquals("OK", KvOps.describe(g.client.invoke(KvOps.put("k", "before"), false, WAIT)));
+            byte[] clientKey = g.client.newKeyFrame();
+            for (int t = 0; t < 3; t++) g.attacker(t).send(clientKey);
+            for (int i = 0; i < 5; i++) {
+                assertEquals("OK", KvOps.describe(invoke(g, KvOps.put("c", "v" + i), false)), "request " + i + " under the hijack");
+            }
+            assertEquals("v4", KvOps.describe(invoke(g, KvOps.get("c"), true)));
+            for (RawPeer p : g.attackers)
+                assertEquals(0, p.receivedOtherThan(MessageCodec.TYPE_NEW_KEY, MessageCodec.TYPE_BIND_CHALLENGE),
+                        "the attacker received replies meant for the client");
+        }
+    }
+
+    private static byte[] invoke(Group g, byte[] op, boolean readOnly) throws Exception {
+        try {
+            return g.client.invoke(op, readOnly, REQUEST);
+        } catch (TimeoutException e) {
+            throw new AssertionError("no certified reply within " + REQUEST + " while attackers replay NEW-KEYs: "
+                    + g.describe(), e);
+        }
+    }
+
+    /** Four replicas (f = 1) and one client on loopback, and the attackers' sockets; closes them all. */
+    static final class Group implements AutoCloseable {
+        final List<ReplicaNode> replicas = new ArrayList<>();
+        final List<Integer> ports = new ArrayList<>();
+        final List<RawPeer> attackers = new ArrayList<>();
+        final BftClient client;
+
+        Group(Path dir) throws Exception { this(dir, io.bulwark.bft.net.TransportConfig.forNodes()); }
+
+        Group(Path dir, io.bulwark.bft.net.TransportConfig transport) throws Exception {
+            ClusterConfig cluster = LocalCluster.prepare(dir, 1, 2);
+            ProtocolConfig cfg = ProtocolConfig.defaults(1);
+            try {
+                for (int i = 0; i < cluster.n(); i++) {
+                    ReplicaNode r = new ReplicaNode(KeyMaterial.load(dir, i), cfg, new KvService(), 16, Adversary.NONE, null, transport);
+                    replicas.add(r);
+                    ports.add(r.start());
+                }
+                client = BftClient.connect(KeyMaterial.load(dir, cluster.n()), cfg);
+                assertTrue(client.awaitConnected(WAIT));
+            } catch (Exception | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        RawPeer attacker(int replica) throws java.io.IOException {
+            RawPeer p = new RawPeer(ports.get(replica));
+            attackers.add(p);
+            return p;
+        }
+
+        /** Waits until every attacker got something back (a challenge now; before the fix, traffic meant for the victim). */
+        void awaitAttackersAnswered() {
+            io.bulwark.bft.testkit.Await.until("replicas answered the attackers", WAIT,
+                    () -> attackers.stream().allMatch(p -> !p.received.isEmpty()));
+        }
+
+        String describe() {
+            StringBuilder b = new StringBuilder();
+            for (ReplicaNode r : replicas) b.append("\n  ").append(r.describe());
+            return b.toString();
+        }
+
+        @Override public void close() {
+            for (RawPeer p : attackers) {
+                try { p.close(); } catch (java.io.IOException ignored) { /* closing anyway */ }
+            }
+            if (client != null) client.close();
+            for (ReplicaNode r : replicas) r.close();
+        }
+    }
+}

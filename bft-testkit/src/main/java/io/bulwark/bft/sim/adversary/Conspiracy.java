@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  *       a member that is the new primary sends its NEW-VIEW to the chosen receivers only (section 4.5:
  *       a new primary must decide from 2f+1 view-changes whatever f of them say, and backups that
  *       miss a NEW-VIEW time out and move on);</li>
+ *   <li>false accusations: every member sends AUTH-FAILURE for each correct client's request it
+ *       executes as a backup (f matching complaints, one short of quarantining a client);</li>
  *   <li>coordinated equivocation, when the view-0 primary is a member: it sends two versions of each
  *       batch to two groups of backups, and every faulty backup prepares and commits both, each to
  *       the group that got it — the most support a version can have without a correct replica
@@ -107,6 +109,14 @@ public final class Conspiracy implements ReplicaBehaviour {
             return;
         }
         if (equivocation != null && ctx.self() != 0 && bothVersions(o, next)) return;
+        if (m instanceof Reply r && !r.readOnly() && !ctx.isPrimary()) {
+            // False accusations (issue 17, item 4: the quarantine's count): every member tells every
+            // replica that this correct client's request failed to authenticate here. f complainers
+            // are one short of the f+1 that quarantine a client (ClientQuarantine), so correct clients
+            // must keep being served.
+            actions++;
+            next.accept(Outgoing.multicast(new io.bulwark.bft.msg.AuthFailure(ctx.self(), ctx.view(), 0, r.client(), r.timestamp()), n));
+        }
         if (m instanceof Reply r && lies) {
             actions++;
             byte[] lie = ByteBuffer.allocate(9).put((byte) 1).putLong(0x5EED_0000_0000L ^ ((long) r.client() << 20) ^ r.timestamp()).array();

@@ -13,9 +13,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code bulwark kv}: a scripting client for the key-value service. get is a read-only request. */
+/**
+ * {@code bulwark kv}: a scripting client for the key-value service, one operation per call. get is a
+ * read-only request. Exit codes tell a script what happened: 0 done (get prints the value, which may
+ * be empty), 3 get found no value for the key, 1 the group did not answer or refused, 2 bad usage.
+ */
 @Command(name = "kv", mixinStandardHelpOptions = true,
-        description = "Send one put/get/delete to the kv service and print the certified result.")
+        description = "Send one put, get or delete to the kv service and print the certified result.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:done (get prints the value, possibly empty)", "1:no certified reply, or the service refused",
+                "2:bad usage", "3:get: no value for that key"})
 final class KvCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "The cluster.conf file; key files are read from its directory.")
     Path config;
@@ -23,15 +30,25 @@ final class KvCommand implements Callable<Integer> {
     @Option(names = "--client", required = true, description = "This client's id (its key file must be in the config directory).")
     int client;
 
-    @Option(names = "--timeout", defaultValue = "10", description = "Seconds to wait for a certified reply (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", defaultValue = "10", description = "Seconds to wait for a certified reply, at least 1 (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @Parameters(arity = "2..3", paramLabel = "OP KEY [VALUE]", description = "put KEY VALUE | get KEY | delete KEY")
-    List<String> words;
+    @Parameters(index = "0", paramLabel = "OP", description = "put, get or delete")
+    String op;
+
+    @Parameters(index = "1", paramLabel = "KEY", description = "The key.")
+    String key;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE", description = "The value (put only).")
+    String value;
+
+    /** The printed result of a get that found no value: on standard error, with exit code 3. */
+    static final int NOT_FOUND = 3;
 
     @Override
     public Integer call() throws Exception {
-        String op = words.get(0);
+        if (timeoutSeconds < 1) throw new IllegalArgumentException("--timeout must be at least 1 second, was " + timeoutSeconds);
+        List<String> words = value == null ? List.of(op, key) : List.of(op, key, value);
         byte[] operation;
         boolean readOnly = false;
         switch (op) {
@@ -65,7 +82,13 @@ final class KvCommand implements Callable<Integer> {
                 System.err.println("bulwark kv: " + text);
                 return 1;
             }
-            System.out.println(op.equals("get") && result.length == 1 ? "(not found)" : text);
+            if (op.equals("get") && result.length == 1 && result[0] == KvOps.OK) {
+                // No value: distinct from an empty value (printed as an empty line) and from a value
+                // that happens to read "(not found)".
+                System.err.println("bulwark kv: no value for key '" + key + "'");
+                return NOT_FOUND;
+            }
+            System.out.println(text);
             return 0;
         } catch (TimeoutException e) {
             System.err.println("bulwark kv: no certified reply within " + timeoutSeconds + " s (fewer than f+1 replicas agree or answer)");

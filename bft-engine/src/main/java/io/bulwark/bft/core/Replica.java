@@ -279,9 +279,10 @@ public final class Replica {
         } else if (kind == TimerKind.VIEW_CHANGE && viewChangeTimerArmed) {
             viewChangeTimerArmed = false;
             // [6]: the primary is suspected (a request waited too long), or the new view did not come
-            // in time. A request timer that ran out while we were behind says nothing about the primary.
+            // in time. A request timer that ran out while we were behind says nothing about the primary,
+            // nor one whose wait ended without a reset (a primary's null batches execute with no results).
             if (viewActive && behind()) timersHeld = true;
-            else startViewChange(view + 1);
+            else if (!viewActive || waitingForExecution()) startViewChange(view + 1);
         }
         resumeTimersIfCaughtUp();
     }
@@ -1326,7 +1327,8 @@ public final class Replica {
         if (!fromReplica(from, fe.replica())) return;
         if (transfer != null || !tree.holds(fe.checkpoint())) { counters.ignore(Ignored.CHECKPOINT_NOT_HELD); return; }
         if (fe.level() > tree.leafLevel() || fe.index() >= tree.partitionsAt(fe.level())) { counters.ignore(Ignored.BAD_FETCH); return; }
-        if (fe.level() == tree.leafLevel()) out.add(new Action.Send(from, new Data(fe.index(), tree.pageAt(fe.checkpoint(), fe.index()))));
+        if (fe.level() == tree.leafLevel()) out.add(new Action.Send(from, new Data(fe.index(),
+                tree.partition(fe.checkpoint(), fe.level(), fe.index()).lm(), tree.pageAt(fe.checkpoint(), fe.index()))));
         else out.add(new Action.Send(from, new MetaData(fe.checkpoint(), fe.level(), fe.index(), id,
                 tree.children(fe.checkpoint(), fe.level(), fe.index()))));
     }

@@ -131,13 +131,15 @@ final class StateTransfer {
         Sent s = outstanding.get(key(tree.leafLevel(), d.page()));
         if (s == null) return;
         Want w = s.want();
-        Digest digest = PartitionTree.pageDigest(d.page(), w.lm(), d.value());
+        // The lm comes with the page, checked by the digest (the meta-data's lm of a child is not bound
+        // by its parent's digest: a faulty replier can change it, see Data).
+        Digest digest = PartitionTree.pageDigest(d.page(), d.lm(), d.value());
         if (!digest.equals(w.digest())) {
             send(w, out);
             return;
         }
         outstanding.remove(key(w.level(), w.index()));
-        tree.installVerified(d.page(), w.lm(), d.value(), digest);
+        tree.installVerified(d.page(), d.lm(), d.value(), digest);
         pagesFetched++;
         pump(out);
     }

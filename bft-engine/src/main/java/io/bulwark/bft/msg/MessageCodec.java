@@ -121,7 +121,7 @@ public final class MessageCodec {
     /** checkpoint, level, index, replica and the u16 count. */
     public static final int META_DATA_FIXED_BYTES = 8 + 1 + 4 + 4 + 2;
     public static final int PARTITION_BYTES = 8 + Digest.LENGTH;
-    public static final int DATA_BYTES = 4 + PartitionTree.PAGE_SIZE;
+    public static final int DATA_BYTES = 4 + 8 + PartitionTree.PAGE_SIZE;
     public static final int AUTH_FAILURE_BYTES = 4 + 8 + 8 + 4 + 8;
     public static final int BIND_CHALLENGE_BYTES = 4 + 8 + 8;
     public static final int BIND_PROOF_BYTES = 4 + 4 + 4 * 8;
@@ -408,6 +408,7 @@ public final class MessageCodec {
         }
         if (m instanceof Data d) {
             int o = putInt(out, off, d.page());
+            o = putLong(out, o, d.lm());
             System.arraycopy(d.value(), 0, out, o, PartitionTree.PAGE_SIZE);
             return o + PartitionTree.PAGE_SIZE;
         }
@@ -558,7 +559,7 @@ public final class MessageCodec {
                 case TYPE_FETCH_BATCH -> readFetchBatch();
                 case TYPE_FETCH -> new Fetch(replica(), seq(), u8(), index("partition"));
                 case TYPE_META_DATA -> readMetaData();
-                case TYPE_DATA -> new Data(index("page"), bytes(PartitionTree.PAGE_SIZE, PartitionTree.PAGE_SIZE, "page"));
+                case TYPE_DATA -> new Data(index("page"), i64(), bytes(PartitionTree.PAGE_SIZE, PartitionTree.PAGE_SIZE, "page"));
                 case TYPE_AUTH_FAILURE -> readAuthFailure();
                 case TYPE_BIND_CHALLENGE -> new BindChallenge(replica(), i64(), i64());
                 case TYPE_BIND_PROOF -> new BindProof(principal(), replica(), i64(), i64(), i64(), i64());

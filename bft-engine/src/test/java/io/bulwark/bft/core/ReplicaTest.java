@@ -624,6 +624,47 @@ class ReplicaTest {
     // ---- state transfer: DATA without a MAC ----
 
     @Test
+    void aChildsLmForgedInMetaDataDoesNotStallTheTransfer() {
+        // A parent's digest binds its children's digests and their maximum lm, not each child's lm: a
+        // faulty replier lowered one page's lm below the maximum in its META-DATA, and the fetcher,
+        // checking DATA against H(page, that lm, value), re-fetched the page forever (sim seed 2901,
+        // f=2, bad-replier). DATA now carries the lm, checked by the page's digest.
+        io.bulwark.bft.state.ReplicatedState src = new io.bulwark.bft.state.ReplicatedState(600, 4);
+        for (int p = 0; p < 600; p++) src.service().modify(p)[p % 4096] = (byte) (p | 1);
+        Digest d40 = src.tree().checkpoint(40);
+        Replica r = new Replica(1, CFG, new io.bulwark.bft.state.ReplicatedState(600, 4));
+        r.start(NOW);
+        r.receive(NOW, 2, new Checkpoint(40, d40, 2));
+        r.receive(NOW, 3, new Checkpoint(40, d40, 3));
+        assertTrue(r.transferring());
+        int leaf = src.tree().leafLevel();
+        boolean forged = false;
+        java.util.ArrayDeque<Action.Send> fetches = new java.util.ArrayDeque<>();
+        for (int steps = 0; steps < 100_000; steps++) {
+            for (Action a : r.ready()) if (a instanceof Action.Send s && s.message() instanceof io.bulwark.bft.msg.Fetch) fetches.add(s);
+            if (fetches.isEmpty()) break;
+            Action.Send s = fetches.poll();
+            io.bulwark.bft.msg.Fetch fe = (io.bulwark.bft.msg.Fetch) s.message();
+            if (fe.level() < leaf) {
+                List<io.bulwark.bft.state.Partition> children = new java.util.ArrayList<>(src.tree().children(40, fe.level(), fe.index()));
+                if (!forged && fe.level() == leaf - 1) {
+                    io.bulwark.bft.state.Partition p = children.get(5);
+                    children.set(5, new io.bulwark.bft.state.Partition(p.lm() - 1, p.digest()));   // the parent's digest still checks
+                    forged = true;
+                }
+                r.receive(NOW, s.to(), new io.bulwark.bft.msg.MetaData(40, fe.level(), fe.index(), s.to(), children));
+            } else {
+                r.receive(NOW, s.to(), new io.bulwark.bft.msg.Data(fe.index(), src.tree().partition(40, leaf, fe.index()).lm(),
+                        src.tree().pageAt(40, fe.index())));
+            }
+        }
+        assertTrue(forged, "the forged meta-data was sent");
+        assertFalse(r.transferring(), "the transfer completed");
+        assertEquals(40, r.lastExecuted());
+        assertEquals(d40, r.checkpointDigest(40));
+    }
+
+    @Test
     void aDataThatFailsItsDigestIsFetchedAgainElsewhereAndNobodyIsBlamed() {
         io.bulwark.bft.state.ReplicatedState src = new io.bulwark.bft.state.ReplicatedState(600, 4);
         for (int p = 0; p < 600; p++) src.service().modify(p)[p % 4096] = (byte) (p | 1);   // more pages than fetches in flight
@@ -659,7 +700,7 @@ class ReplicaTest {
                 damagedAt = sends - 1;
                 value[0] ^= 1;
             }
-            r.receive(NOW, s.to(), new io.bulwark.bft.msg.Data(fe.index(), value));
+            r.receive(NOW, s.to(), new io.bulwark.bft.msg.Data(fe.index(), src.tree().partition(40, fe.level(), fe.index()).lm(), value));
         }
         assertFalse(r.transferring(), "the transfer completed");
         assertEquals(40, r.lastExecuted());

@@ -150,7 +150,7 @@ public final class RandomMessages {
     public Data data() {
         byte[] page = new byte[io.bulwark.bft.state.PartitionTree.PAGE_SIZE];
         rnd.nextBytes(page);
-        return new Data(rnd.nextInt(1 << 18), page);
+        return new Data(rnd.nextInt(1 << 18), rnd.nextLong(), page);
     }
 
     /** 0..4 (at most {@code max}): keeps generated messages short enough to flip every bit of. */
@@ -213,7 +213,7 @@ public final class RandomMessages {
         if (a instanceof FetchBatch x && b instanceof FetchBatch y) return x.equals(y);
         if (a instanceof Fetch x && b instanceof Fetch y) return x.equals(y);
         if (a instanceof MetaData x && b instanceof MetaData y) return x.equals(y);
-        if (a instanceof Data x && b instanceof Data y) return x.page() == y.page() && Arrays.equals(x.value(), y.value());
+        if (a instanceof Data x && b instanceof Data y) return x.page() == y.page() && x.lm() == y.lm() && Arrays.equals(x.value(), y.value());
         if (a instanceof AuthFailure x && b instanceof AuthFailure y) return x.equals(y);
         if (a instanceof BindChallenge x && b instanceof BindChallenge y) return x.equals(y);
         if (a instanceof BindProof x && b instanceof BindProof y) return x.equals(y);

@@ -152,6 +152,11 @@ class SimulationTest {
     /** One adversary seed to replay: what it once showed, and that it must now be safe and live. */
     private record AdversarySeed(long seed, int f, int requests, String pool, String onceFailed) {}
 
+    /** {@code all} when seed 2901 failed: the 24 adversaries of that day, in enum order (a new one shifts every seed's draw). */
+    private static final String ALL_TWENTY_FOUR = "silent-primary,slow-primary,equivocating-primary,twins,wrong-digest,wrong-result,"
+            + "conflicting-checkpoints,lying-view-change,wrong-new-view,mutator,bad-replier,lagging,bit-flip,forged-mac,replay,"
+            + "route-hijack,equivocating-client,big-mac,flood,stale-reader,commit-lag,view-change-storm,null-trap,cooperating";
+
     @Test
     void adversaryRegressionSeeds() {
         List<AdversarySeed> seeds = List.of(
@@ -159,6 +164,9 @@ class SimulationTest {
                         "safety: a correct new primary decided null for committed sequence numbers 77-80, because correct "
                                 + "replicas' VIEW-CHANGEs still reported ls=76 after installing a view that started at checkpoint 80"),
                 new AdversarySeed(4, 2, 200, "twins", "liveness before the view change: twin primaries stalled the group"),
+                new AdversarySeed(2901, 2, 300, ALL_TWENTY_FOUR, "liveness: bad-replier lowered one page's lm in its META-DATA "
+                        + "(a parent's digest binds its children's maximum lm, not each one's) and replica 0, fetching checkpoint "
+                        + "80, checked every DATA against the wrong lm for good; DATA now carries its lm, checked by the digest"),
                 new AdversarySeed(6, 2, 200, "twins", "liveness before the view change: twin primaries stalled the group"),
                 new AdversarySeed(2, 2, 200, "forged-mac", "liveness: a request corrupted in flight in another replica's "
                         + "authenticator entry poisoned the primary's batches (BAD_REQUEST_MAC), and a backup fell behind"),

@@ -38,7 +38,7 @@ public final class BadReplier implements ReplicaBehaviour {
             byte[] page = d.value().clone();
             int bit = rnd.nextInt(page.length * 8);
             page[bit >>> 3] ^= (byte) (1 << (bit & 7));
-            next.accept(o.withMessage(new Data(d.page(), page)));
+            next.accept(o.withMessage(new Data(d.page(), d.lm(), page)));
             return;
         }
         if (o.message() instanceof MetaData md) {

@@ -741,13 +741,8 @@ class ReplicaTest {
         // A faulty backup withholds its COMMITs from the primary; another backup sits alone in a higher
         // view: the primary's batch prepares but never commits at it. Nobody else times out (the third
         // backup executed), so the primary must (aimed seeds 37, 1447, 3767).
-        Replica primary = new Replica(0, CFG);
-        primary.start(NOW);
-        primary.receive(NOW, 4, req(4, 1, "a"));
-        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"));
-        primary.receive(NOW, 1, new Prepare(0, 1, p.digest(), 1));
-        primary.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
-        primary.receive(NOW, 1, new Commit(0, 1, p.digest(), 1));   // 2 of the 2f+1 = 3 COMMITs: not committed
+        Replica primary = primaryWithPreparedBatch();
+        primary.receive(NOW, 1, new Commit(0, 1, pp(0, 1, NOW, req(4, 1, "a")).digest(), 1));   // 2 of the 2f+1 = 3 COMMITs
         long deadline = primary.ready().stream().filter(a -> a instanceof Action.SetTimer t && t.kind() == TimerKind.VIEW_CHANGE)
                 .mapToLong(a -> ((Action.SetTimer) a).deadline()).findFirst().orElseThrow();
         assertEquals(NOW + CFG.viewChangeTimeoutMs(), deadline);
@@ -758,12 +753,8 @@ class ReplicaTest {
 
     @Test
     void aPrimaryWithNothingOutstandingRunsNoTimer() {
-        Replica primary = new Replica(0, CFG);
-        primary.start(NOW);
-        primary.receive(NOW, 4, req(4, 1, "a"));
+        Replica primary = primaryWithPreparedBatch();
         PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"));
-        primary.receive(NOW, 1, new Prepare(0, 1, p.digest(), 1));
-        primary.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
         primary.receive(NOW, 1, new Commit(0, 1, p.digest(), 1));
         primary.receive(NOW, 2, new Commit(0, 1, p.digest(), 2));
         primary.ready();
@@ -772,5 +763,16 @@ class ReplicaTest {
                 "executed everything: no new timer");
         primary.timeout(NOW + 10 * CFG.viewChangeTimeoutMs(), TimerKind.VIEW_CHANGE);
         assertEquals(0, primary.view(), "the timer set for the executed batch was disarmed by the progress");
+    }
+
+    /** Primary 0 with client 4's request pre-prepared at seq 1 and prepared (both other backups' PREPAREs in). */
+    private static Replica primaryWithPreparedBatch() {
+        Replica primary = new Replica(0, CFG);
+        primary.start(NOW);
+        primary.receive(NOW, 4, req(4, 1, "a"));
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"));
+        primary.receive(NOW, 1, new Prepare(0, 1, p.digest(), 1));
+        primary.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
+        return primary;
     }
 }

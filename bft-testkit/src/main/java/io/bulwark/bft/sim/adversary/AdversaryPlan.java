@@ -227,12 +227,7 @@ public final class AdversaryPlan {
     /** Actions of the targeted adversaries of this run (delays imposed, messages withheld or changed). */
     public long targetedActions() {
         long sum = 0;
-        if (trap != null) sum += trap.actions;
-        if (conspiracy != null) sum += conspiracy.actions;
-        for (MessageScheduler s : schedulers) {
-            if (s instanceof CommitLag c) sum += c.delayed;
-            if (s instanceof ViewChangeStorm v) sum += v.delayed;
-        }
+        for (long n : targetedActionsByAdversary().values()) sum += n;
         return sum;
     }
 

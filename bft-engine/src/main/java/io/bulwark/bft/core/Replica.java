@@ -60,7 +60,7 @@ public final class Replica {
     private final int n;
     private final int f;
     private final Counters counters = new Counters();
-    private final Outbox out = new Outbox();
+    private final Outbox<ReplicaAction> out = new Outbox<>();
 
     private long now;
     private long view;
@@ -288,7 +288,7 @@ public final class Replica {
     }
 
     /**
-     * The driver finished {@link Action.Execute} for {@code seq}: one result per request. When the
+     * The driver finished {@link ReplicaAction.Execute} for {@code seq}: one result per request. When the
      * action asked for a checkpoint, the core takes it (the client table goes into the state first).
      */
     public void executed(long now, long seq, List<byte[]> results) {
@@ -328,7 +328,7 @@ public final class Replica {
         resumeTimersIfCaughtUp();
     }
 
-    /** The driver finished {@link Action.ExecuteReadOnly}. */
+    /** The driver finished {@link ReplicaAction.ExecuteReadOnly}. */
     public void executedReadOnly(long now, Request request, byte[] result) {
         this.now = now;
         if (executing != Long.MIN_VALUE) throw new IllegalStateException("no read-only execution outstanding");
@@ -338,8 +338,8 @@ public final class Replica {
     }
 
     /**
-     * The driver could not finish the outstanding execution ({@link Action.Execute} or
-     * {@link Action.ExecuteReadOnly}): the service failed in a way that is this replica's own fault —
+     * The driver could not finish the outstanding execution ({@link ReplicaAction.Execute} or
+     * {@link ReplicaAction.ExecuteReadOnly}): the service failed in a way that is this replica's own fault —
      * resource exhaustion (a StackOverflowError, an OutOfMemoryError: where it strikes depends on this
      * JVM, not on the request) or a bug — and not an agreed result. Nothing is recorded and no reply
      * is sent. A read-only execution just ends. An ordered batch may have modified pages before it
@@ -362,10 +362,10 @@ public final class Replica {
     }
 
     /** The actions accumulated since the last call, in order. */
-    public List<Action> ready() { return out.ready(); }
+    public List<ReplicaAction> ready() { return out.ready(); }
 
     /** Moves the accumulated actions to the end of {@code sink}. */
-    public void drainTo(List<Action> sink) { out.drainTo(sink); }
+    public void drainTo(List<? super ReplicaAction> sink) { out.drainTo(sink); }
 
     // ---- requests (section 4.2) ----
 
@@ -444,7 +444,7 @@ public final class Replica {
             return;
         }
         executing = Long.MIN_VALUE;
-        out.add(new Action.ExecuteReadOnly(r));
+        out.add(new ReplicaAction.ExecuteReadOnly(r));
     }
 
     /**
@@ -759,7 +759,7 @@ public final class Replica {
         agreedTime = Math.max(agreedTime, NonDet.decodeTime(body.nonDet()));
         executing = seq;
         executingRequests = run;
-        out.add(new Action.Execute(seq, NonDet.encodeTime(agreedTime), run, seq % cfg.checkpointInterval() == 0));
+        out.add(new ReplicaAction.Execute(seq, NonDet.encodeTime(agreedTime), run, seq % cfg.checkpointInterval() == 0));
     }
 
     private void afterProgress() {
@@ -1314,7 +1314,7 @@ public final class Replica {
         v.byReplica[id] = d;
         // Later checkpoints we took from a corrupt state are void.
         checkpoints.tailMap(c, false).values().forEach(x -> { x.mine = null; x.byReplica[id] = null; });
-        out.add(new Action.StateReplaced(c));
+        out.add(new ReplicaAction.StateReplaced(c));
         // f+1 replicas vouch for c, so it is a correct state: it is our stable checkpoint, and our
         // log moves up to it (nothing at or below it can matter to us any more).
         makeStable(c);

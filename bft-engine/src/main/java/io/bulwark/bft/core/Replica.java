@@ -218,7 +218,7 @@ public final class Replica {
         if (!damaged) {
             CheckpointVotes v = votes(seq);
             v.mine = new Checkpoint(seq, tree.digest(seq), id);
-            v.byReplica[id] = v.mine.state();
+            v.byReplica.put(id, v.mine.state());
         } else {
             corrupt = true;
             counters.ignore(Ignored.STATE_CORRUPT);
@@ -543,7 +543,7 @@ public final class Replica {
             return;
         }
         if (!validBatch(pp)) return;
-        if (!timely(pp) && s.preparesFor(pp.digest(), primary(), id) < f + 1) {
+        if (!timely(pp) && s.preparesFor(pp.digest(), primary(), id) < cfg.weakQuorum()) {
             // Section 3 / [6]: backups check the primary's non-deterministic choice, but only a fresh
             // proposal can be held to our clock. A pre-prepare retransmitted long after it was proposed
             // (STATUS, to a replica that was cut off) carries its old time: it waits in its slot until
@@ -567,7 +567,7 @@ public final class Replica {
         s.prePrepare = pp;
         for (Request r : pp.batch()) ordered(r);
         s.myPrepare = new Prepare(view, pp.seq(), pp.digest(), id);
-        s.prepares[id] = pp.digest();
+        s.prepares.put(id, pp.digest());
         out.add(new Action.Multicast(s.myPrepare));
         checkPrepared(s);
     }
@@ -597,7 +597,7 @@ public final class Replica {
         }
         if (all) return true;
         counters.ignore(Ignored.UNAUTHENTICATED_REQUEST);
-        if (s.preparesFor(pp.digest(), primary(), id) >= f + 1) return true;
+        if (s.preparesFor(pp.digest(), primary(), id) >= cfg.weakQuorum()) return true;
         s.parked = pp;
         return false;
     }
@@ -669,9 +669,9 @@ public final class Replica {
         if (!acceptable(p.view(), p.seq())) return;
         if (from == primary()) { counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
         Slot s = slot(p.seq());
-        if (s.prepares[from] == null) s.prepares[from] = p.digest();
+        s.prepares.add(from, p.digest());
         // A pre-prepare with a request we could not authenticate: f+1 other backups vouch for it.
-        if (s.digest == null && s.parked != null && s.preparesFor(s.parked.digest(), primary(), id) >= f + 1) acceptPrePrepare(s, s.parked);
+        if (s.digest == null && s.parked != null && s.preparesFor(s.parked.digest(), primary(), id) >= cfg.weakQuorum()) acceptPrePrepare(s, s.parked);
         checkPrepared(s);
     }
 
@@ -681,17 +681,17 @@ public final class Replica {
         noteAhead(from, c.view(), c.seq());
         if (!acceptable(c.view(), c.seq())) return;
         Slot s = slot(c.seq());
-        if (s.commits[from] == null) s.commits[from] = c.digest();
+        s.commits.add(from, c.digest());
         checkCommitted(s);
     }
 
     /** Prepared: pre-prepared and 2f matching prepares from different backups. */
     private void checkPrepared(Slot s) {
-        if (s.prepared || s.digest == null || s.matchingPrepares(primary()) < 2 * f) return;
+        if (s.prepared || s.digest == null || s.matchingPrepares(primary()) < cfg.quorum() - 1) return;
         s.prepared = true;
         maxPrepared = Math.max(maxPrepared, s.seq);
         s.myCommit = new Commit(view, s.seq, s.digest, id);
-        s.commits[id] = s.digest;
+        s.commits.put(id, s.digest);
         out.add(new Action.Multicast(s.myCommit));
         checkCommitted(s);
     }
@@ -775,7 +775,7 @@ public final class Replica {
     private void takeCheckpoint(long seq, Digest d) {
         CheckpointVotes v = votes(seq);
         v.mine = new Checkpoint(seq, d, id);
-        v.byReplica[id] = d;
+        v.byReplica.put(id, d);
         out.add(new Action.Multicast(v.mine));
         checkStable(v);
     }
@@ -788,12 +788,12 @@ public final class Replica {
             // Far beyond our log (we were cut off): no votes kept, but a bounded record of the latest
             // ones, so f+1 matching reports give a checkpoint to fetch.
             far.record(from, c.seq(), c.state());
-            CheckpointRef best = far.best(lastExecuted, f + 1);
+            CheckpointRef best = far.best(lastExecuted, cfg.weakQuorum());
             if (best != null) offerTarget(best.seq(), best.digest());
             return;
         }
         CheckpointVotes v = votes(c.seq());
-        if (v.byReplica[from] == null) v.byReplica[from] = c.state();
+        v.byReplica.add(from, c.state());
         checkStable(v);
     }
 
@@ -806,7 +806,7 @@ public final class Replica {
         }
         if (v.mine == null && v.seq > lastExecuted) {
             // f+1 matching digests: at least one correct replica has this state, so it may be fetched.
-            Digest known = v.certified(f + 1);
+            Digest known = v.certified(cfg.weakQuorum());
             if (known != null) offerTarget(v.seq, known);
         }
         Digest certified = v.certified(cfg.quorum());
@@ -950,9 +950,9 @@ public final class Replica {
         long[] ahead = new long[n];
         int k = 0;
         for (ViewChange vc : latestViewChange) if (vc != null && vc.view() > view) ahead[k++] = vc.view();
-        if (k < f + 1) return;
+        if (k < cfg.weakQuorum()) return;
         java.util.Arrays.sort(ahead, 0, k);
-        startViewChange(ahead[k - (f + 1)]);
+        startViewChange(ahead[k - cfg.weakQuorum()]);
     }
 
     private void onViewChangeAck(int from, ViewChangeAck a) {
@@ -992,7 +992,7 @@ public final class Replica {
             armViewChangeTimer();
         }
         if (isPrimary()) {
-            round.admit(f);
+            round.admit(cfg.quorum());
             List<ViewChange> s = round.s();
             if (s.size() < cfg.quorum()) return;
             NewViewDecision.Outcome o = new NewViewDecision(s, f, cfg.logSize()).decide(this::haveBody);
@@ -1015,7 +1015,7 @@ public final class Replica {
             NewView nv = round.newView;
             List<ViewChange> s = new ArrayList<>();
             for (NewView.ViewChangeRef ref : nv.viewChanges()) {
-                ViewChange vc = round.lookup(ref.replica(), ref.digest(), f);
+                ViewChange vc = round.lookup(ref.replica(), ref.digest(), cfg.weakQuorum());
                 if (vc == null) return;   // wait: STATUS gets it retransmitted
                 s.add(vc);
             }
@@ -1096,7 +1096,7 @@ public final class Replica {
                 if (s.prePrepare != null && !d.equals(NewView.NULL_REQUEST)) out.add(new Action.Multicast(s.prePrepare));
             } else {
                 s.myPrepare = new Prepare(view, seq, d, id);
-                s.prepares[id] = d;
+                s.prepares.put(id, d);
                 out.add(new Action.Multicast(s.myPrepare));
             }
         }
@@ -1220,7 +1220,7 @@ public final class Replica {
     private void rollbackTarget() {
         for (CheckpointVotes v : checkpoints.descendingMap().values()) {
             if (v.seq > lastExecuted) continue;
-            Digest d = v.certified(f + 1, id);   // never trust our own digest here
+            Digest d = v.certified(cfg.weakQuorum(), id);   // never trust our own digest here
             if (d == null) continue;
             for (long s = v.seq + 1; s <= lastExecuted; s++) if (!executedLog.containsKey(s)) return;
             if (target != null && target.seq() >= v.seq) return;   // already aiming there or later
@@ -1311,9 +1311,9 @@ public final class Replica {
         }
         CheckpointVotes v = votes(c);
         v.mine = new Checkpoint(c, d, id);
-        v.byReplica[id] = d;
+        v.byReplica.put(id, d);
         // Later checkpoints we took from a corrupt state are void.
-        checkpoints.tailMap(c, false).values().forEach(x -> { x.mine = null; x.byReplica[id] = null; });
+        checkpoints.tailMap(c, false).values().forEach(x -> { x.mine = null; x.byReplica.clear(id); });
         out.add(new ReplicaAction.StateReplaced(c));
         // f+1 replicas vouch for c, so it is a correct state: it is our stable checkpoint, and our
         // log moves up to it (nothing at or below it can matter to us any more).
@@ -1394,7 +1394,7 @@ public final class Replica {
         int ahead = 0;
         for (int j = 0; j < aheadView.length; j++)
             if (j != id && aheadView[j] == view && aheadSeq[j] > h + cfg.logSize()) ahead++;
-        return ahead >= f + 1;
+        return ahead >= cfg.weakQuorum();
     }
 
     /** Called after every input: timers held back while {@link #behind()} start now, with fresh deadlines. */

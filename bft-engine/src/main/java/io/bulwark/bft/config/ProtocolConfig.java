@@ -67,10 +67,16 @@ public record ProtocolConfig(
     public int n() { return 3 * f + 1; }
 
     /** 2f + 1: prepared/committed/stable certificates and read-only replies. */
-    public int quorum() { return 2 * f + 1; }
+    public int quorum() { return quorum(f); }
 
     /** f + 1: a reply certificate (at least one correct replica). */
-    public int weakQuorum() { return f + 1; }
+    public int weakQuorum() { return weakQuorum(f); }
+
+    /** 2f + 1 for {@code f} faults: any two such sets of replicas share a correct one. */
+    public static int quorum(int f) { return 2 * f + 1; }
+
+    /** f + 1 for {@code f} faults: such a set of replicas holds a correct one. */
+    public static int weakQuorum(int f) { return f + 1; }
 
     public int primaryOf(long view) { return (int) (view % n()); }
 

@@ -14,15 +14,18 @@ import io.bulwark.bft.msg.PrePrepare;
  */
 final class CatchUp {
     final long seq;
-    private final Commit[] commits;
+    /** The first COMMIT of each replica, as (view, digest): commits match only within one view. */
+    private final Certificate<Vote> commits;
     private final int quorum;
     /** The certified digest, once 2f+1 matching commits are in. */
     Digest certified;
     PrePrepare body;
 
+    private record Vote(long view, Digest digest) {}
+
     CatchUp(long seq, int n, int quorum) {
         this.seq = seq;
-        this.commits = new Commit[n];
+        this.commits = new Certificate<>(n);
         this.quorum = quorum;
     }
 
@@ -34,10 +37,8 @@ final class CatchUp {
 
     /** Records {@code c} from replica {@code from} (the first one counts) and checks for a certificate. */
     void add(int from, Commit c) {
-        if (commits[from] != null || certified != null) return;
-        commits[from] = c;
-        int same = 0;
-        for (Commit o : commits) if (o != null && o.view() == c.view() && o.digest().equals(c.digest())) same++;
-        if (same >= quorum) certified = c.digest();
+        if (certified != null) return;
+        Vote v = new Vote(c.view(), c.digest());
+        if (commits.add(from, v) && commits.complete(v, quorum)) certified = c.digest();
     }
 }

@@ -26,7 +26,7 @@ public final class ClientCore {
     private final ProtocolConfig cfg;
     private final int n;
     private final Counters counters = new Counters();
-    private final Outbox out = new Outbox();
+    private final Outbox<ClientAction> out = new Outbox<>();
 
     private long view;
     private long timestamp;
@@ -196,7 +196,7 @@ public final class ClientCore {
                 long ts = outstanding.timestamp();
                 outstanding = null;
                 Arrays.fill(replies, null);
-                out.add(new Action.Complete(ts, full.result()));
+                out.add(new ClientAction.Complete(ts, full.result()));
                 return;
             }
         }
@@ -213,10 +213,10 @@ public final class ClientCore {
     }
 
     /** The actions accumulated since the last call, in order. */
-    public List<Action> ready() { return out.ready(); }
+    public List<ClientAction> ready() { return out.ready(); }
 
     /** Moves the accumulated actions to the end of {@code sink}. */
-    public void drainTo(List<Action> sink) { out.drainTo(sink); }
+    public void drainTo(List<? super ClientAction> sink) { out.drainTo(sink); }
 
     public int id() { return id; }
     public long view() { return view; }

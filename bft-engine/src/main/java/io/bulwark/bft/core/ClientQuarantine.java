@@ -1,5 +1,6 @@
 package io.bulwark.bft.core;
 
+import io.bulwark.bft.config.ProtocolConfig;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -115,7 +116,7 @@ final class ClientQuarantine {
         vc.perReplica[from]++;
         b |= 1L << from;
         vc.byClient.put(client, b);
-        if (Long.bitCount(b) != f + 1) return false;
+        if (Long.bitCount(b) != ProtocolConfig.weakQuorum(f)) return false;
         return offence(view, primary, client, now);
     }
 

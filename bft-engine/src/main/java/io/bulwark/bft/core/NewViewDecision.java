@@ -1,5 +1,6 @@
 package io.bulwark.bft.core;
 
+import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.msg.NewView;
 import io.bulwark.bft.msg.ViewChange;
@@ -70,9 +71,9 @@ final class NewViewDecision {
             if (best != null && n < best.seq) continue;
             int below = 0;
             for (Indexed x : s) if (x.m.stableSeq() <= n) below++;
-            if (below < 2 * f + 1) continue;
+            if (below < ProtocolConfig.quorum(f)) continue;
             for (var d : bySeq.getValue().entrySet()) {
-                if (d.getValue() < f + 1) continue;
+                if (d.getValue() < ProtocolConfig.weakQuorum(f)) continue;
                 Start c = new Start(n, d.getKey());
                 if (best == null || n > best.seq || (n == best.seq && d.getKey().compareTo(best.digest) < 0)) best = c;
             }
@@ -158,7 +159,7 @@ final class NewViewDecision {
             PreparedEntry o = x.p.get(n);
             if (o == null || o.view() < e.view() || (o.view() == e.view() && o.digest().equals(e.digest()))) count++;
         }
-        return count >= 2 * f + 1;
+        return count >= ProtocolConfig.quorum(f);
     }
 
     /** A2: f+1 messages whose Q shows the same digest pre-prepared for n in view v or later. */
@@ -171,13 +172,13 @@ final class NewViewDecision {
                 if (dv.digest().equals(e.digest()) && dv.view() >= e.view()) { count++; break; }
             }
         }
-        return count >= f + 1;
+        return count >= ProtocolConfig.weakQuorum(f);
     }
 
     /** B: 2f+1 messages with ls &lt; n and no P entry for n — nothing can have committed at n. */
     private boolean noneCommitted(long n) {
         int count = 0;
         for (Indexed x : s) if (x.m.stableSeq() < n && !x.p.containsKey(n)) count++;
-        return count >= 2 * f + 1;
+        return count >= ProtocolConfig.quorum(f);
     }
 }

@@ -17,8 +17,9 @@ final class Slot {
     Digest digest;
     /** The batch body (a PRE-PREPARE of the current view carrying it); null until known. */
     PrePrepare prePrepare;
-    final Digest[] prepares;
-    final Digest[] commits;
+    /** PREPAREs by replica (the primary's pre-prepare stands for its own). */
+    final Certificate<Digest> prepares;
+    final Certificate<Digest> commits;
     boolean prepared;
     boolean committed;
     Prepare myPrepare;
@@ -36,27 +37,15 @@ final class Slot {
 
     Slot(long seq, int n) {
         this.seq = seq;
-        this.prepares = new Digest[n];
-        this.commits = new Digest[n];
+        this.prepares = new Certificate<>(n);
+        this.commits = new Certificate<>(n);
     }
 
     /** Prepares matching the pre-prepared digest, not counting the primary (which sends none). */
-    int matchingPrepares(int primary) {
-        int c = 0;
-        for (int i = 0; i < prepares.length; i++) if (i != primary && digest.equals(prepares[i])) c++;
-        return c;
-    }
+    int matchingPrepares(int primary) { return prepares.count(digest, primary); }
 
     /** Prepares for {@code d} from backups other than {@code self} (the primary sends none). */
-    int preparesFor(Digest d, int primary, int self) {
-        int c = 0;
-        for (int i = 0; i < prepares.length; i++) if (i != primary && i != self && d.equals(prepares[i])) c++;
-        return c;
-    }
+    int preparesFor(Digest d, int primary, int self) { return prepares.count(d, primary, self); }
 
-    int matchingCommits() {
-        int c = 0;
-        for (Digest x : commits) if (digest.equals(x)) c++;
-        return c;
-    }
+    int matchingCommits() { return commits.count(digest); }
 }

@@ -68,7 +68,7 @@ final class StateTransfer {
     Digest targetDigest() { return targetDigest; }
 
     /** Aims at checkpoint {@code seq} with root digest {@code digest}, starting again from the root. */
-    void retarget(long seq, Digest digest, List<Action> out) {
+    void retarget(long seq, Digest digest, List<ReplicaAction> out) {
         target = seq;
         targetDigest = digest;
         queue.clear();
@@ -80,7 +80,7 @@ final class StateTransfer {
     /** Nothing left to fetch: the working tree should now be the target checkpoint. */
     boolean done() { return queue.isEmpty() && outstanding.isEmpty(); }
 
-    void onMetaData(int from, MetaData md, List<Action> out) {
+    void onMetaData(int from, MetaData md, List<ReplicaAction> out) {
         if (md.checkpoint() != target || md.level() >= tree.leafLevel()) return;
         Sent s = outstanding.get(key(md.level(), md.index()));
         if (s == null) return;   // a duplicate, or for an earlier target
@@ -127,7 +127,7 @@ final class StateTransfer {
      * attacker could forge it in any replica's name). A faulty replier is passed over when it leaves
      * fetches unanswered ({@link #tick}) or sends META-DATA that does not check out (MACed).
      */
-    void onData(Data d, List<Action> out) {
+    void onData(Data d, List<ReplicaAction> out) {
         Sent s = outstanding.get(key(tree.leafLevel(), d.page()));
         if (s == null) return;
         Want w = s.want();
@@ -148,7 +148,7 @@ final class StateTransfer {
      * A status period passed: fetches unanswered since before the previous period go to another
      * replier, and the silent one is passed over.
      */
-    void tick(List<Action> out) {
+    void tick(List<ReplicaAction> out) {
         tick++;
         List<Sent> late = new ArrayList<>();
         for (Sent s : outstanding.values()) if (s.tick() < tick - 1) late.add(s);
@@ -159,16 +159,16 @@ final class StateTransfer {
         pump(out);
     }
 
-    private void reject(int from, Sent s, List<Action> out) {
+    private void reject(int from, Sent s, List<ReplicaAction> out) {
         if (from >= 0 && from < n) passedOver[from] = true;
         send(s.want(), out);
     }
 
-    private void pump(List<Action> out) {
+    private void pump(List<ReplicaAction> out) {
         while (outstanding.size() < WINDOW && !queue.isEmpty()) send(queue.poll(), out);
     }
 
-    private void send(Want w, List<Action> out) {
+    private void send(Want w, List<ReplicaAction> out) {
         int k = replier();
         outstanding.put(key(w.level(), w.index()), new Sent(w, k, tick));
         out.add(new Action.Send(k, new Fetch(self, target, w.level(), w.index())));

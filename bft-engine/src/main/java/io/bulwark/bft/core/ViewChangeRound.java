@@ -22,8 +22,8 @@ final class ViewChangeRound {
     /** View-changes forwarded by the primary; usable once f acks (other than its author's and the primary's) vouch for them. */
     private final ViewChange[] forwarded;
     private final Digest[] forwardedDigest;
-    /** acks[author][acker]: the digest acker vouches for. */
-    private final Digest[][] acks;
+    /** acks[author]: by acker, the digest it vouches for. */
+    private final Certificate<Digest>[] acks;
     /** The primary's set S, by replica. */
     private final boolean[] inS;
     NewView newView;
@@ -36,8 +36,15 @@ final class ViewChangeRound {
         this.receivedDigest = new Digest[n];
         this.forwarded = new ViewChange[n];
         this.forwardedDigest = new Digest[n];
-        this.acks = new Digest[n][n];
+        this.acks = newAcks(n);
         this.inS = new boolean[n];
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Certificate<Digest>[] newAcks(int n) {
+        Certificate<Digest>[] a = new Certificate[n];
+        for (int j = 0; j < n; j++) a[j] = new Certificate<>(n);
+        return a;
     }
 
     /** Records a view-change its author sent us; false if we already had one from it. */
@@ -58,7 +65,7 @@ final class ViewChangeRound {
     }
 
     void ack(int acker, int author, Digest d) {
-        if (acks[author][acker] == null) acks[author][acker] = d;
+        acks[author].add(acker, d);
     }
 
     ViewChange received(int j) { return received[j]; }
@@ -78,22 +85,19 @@ final class ViewChangeRound {
         return bits;
     }
 
-    private int matchingAcks(int author, Digest d) {
-        int c = 0;
-        for (int k = 0; k < n; k++) if (k != author && k != primary && d.equals(acks[author][k])) c++;
-        return c;
-    }
+    /** Acks for {@code author}'s view-change with digest {@code d}, not counting its author or the primary. */
+    private int matchingAcks(int author, Digest d) { return acks[author].count(d, author, primary); }
 
     /**
      * Primary: admits view-changes to S — its own at once, others after 2f-1 matching acks from
-     * replicas other than the author and itself, so that f+1 correct replicas vouch for each.
-     * Returns true when S grew.
+     * replicas other than the author and itself (with those two, a {@code quorum} of 2f+1), so
+     * that f+1 correct replicas vouch for each. Returns true when S grew.
      */
-    boolean admit(int f) {
+    boolean admit(int quorum) {
         boolean grew = false;
         for (int j = 0; j < n; j++) {
             if (inS[j] || received[j] == null) continue;
-            if (j == primary || matchingAcks(j, receivedDigest[j]) >= 2 * f - 1) {
+            if (j == primary || matchingAcks(j, receivedDigest[j]) >= quorum - 2) {
                 inS[j] = true;
                 grew = true;
             }
@@ -109,11 +113,12 @@ final class ViewChangeRound {
 
     /**
      * Backup: the view-change of {@code author} with digest {@code d}: one its author sent us, or a
-     * forwarded copy that f acks vouch for (with the primary, f+1 replicas, so one correct one).
+     * forwarded copy that f acks vouch for (with the primary, a {@code weakQuorum} of f+1 replicas,
+     * so one correct one).
      */
-    ViewChange lookup(int author, Digest d, int f) {
+    ViewChange lookup(int author, Digest d, int weakQuorum) {
         if (received[author] != null && receivedDigest[author].equals(d)) return received[author];
-        if (forwarded[author] != null && forwardedDigest[author].equals(d) && matchingAcks(author, d) >= f) return forwarded[author];
+        if (forwarded[author] != null && forwardedDigest[author].equals(d) && matchingAcks(author, d) >= weakQuorum - 1) return forwarded[author];
         return null;
     }
 }

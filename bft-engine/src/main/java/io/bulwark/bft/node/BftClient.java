@@ -4,6 +4,7 @@ import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.core.Action;
+import io.bulwark.bft.core.ClientAction;
 import io.bulwark.bft.core.ClientCore;
 import io.bulwark.bft.crypto.CoProcessorException;
 import io.bulwark.bft.msg.Request;
@@ -241,7 +242,7 @@ public final class BftClient implements AutoCloseable {
             for (int j = 0; j < cluster.n(); j++) transport.send(j, frame);
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
-        } else if (a instanceof Action.Complete c) {
+        } else if (a instanceof ClientAction.Complete c) {
             Call done = current;
             current = null;
             timers.cancelAll();

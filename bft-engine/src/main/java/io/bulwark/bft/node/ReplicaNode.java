@@ -4,6 +4,7 @@ import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.core.Action;
+import io.bulwark.bft.core.ReplicaAction;
 import io.bulwark.bft.core.Replica;
 import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.crypto.CoProcessorException;
@@ -335,7 +336,7 @@ public final class ReplicaNode implements AutoCloseable {
             else multicast(frame);
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
-        } else if (a instanceof Action.Execute e) {
+        } else if (a instanceof ReplicaAction.Execute e) {
             executeOffLoop(() -> {
                 List<byte[]> results = new ArrayList<>(e.requests().size());
                 for (Request r : e.requests()) results.add(service.execute(r.operation(), r.client(), e.nonDet(), false));
@@ -344,10 +345,10 @@ public final class ReplicaNode implements AutoCloseable {
                 executedRequests += results.size();
                 core.executed(now(), e.seq(), results);
             }, "batch " + e.seq());
-        } else if (a instanceof Action.StateReplaced sr) {
+        } else if (a instanceof ReplicaAction.StateReplaced sr) {
             service.stateReplaced();
             transferDone(sr);
-        } else if (a instanceof Action.ExecuteReadOnly r) {
+        } else if (a instanceof ReplicaAction.ExecuteReadOnly r) {
             executeOffLoop(() -> service.execute(r.request().operation(), r.request().client(), new byte[0], true),
                     result -> core.executedReadOnly(now(), r.request(), result), "a read-only request");
         } else {
@@ -415,7 +416,7 @@ public final class ReplicaNode implements AutoCloseable {
      * the CPU time this replica's event loop and its whole process (JIT compilers and GC included)
      * used meanwhile. The transfer benchmark reads this line from the replica's log.
      */
-    private void transferDone(Action.StateReplaced sr) {
+    private void transferDone(ReplicaAction.StateReplaced sr) {
         long end = System.nanoTime();
         boolean seen = transferStartNanos >= 0;
         long start = seen ? transferStartNanos : end;

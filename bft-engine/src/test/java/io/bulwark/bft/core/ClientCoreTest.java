@@ -26,7 +26,7 @@ class ClientCoreTest {
     }
 
     private static byte[] completed(ClientCore c) {
-        for (Action a : c.ready()) if (a instanceof Action.Complete done) return done.result();
+        for (Action a : c.ready()) if (a instanceof ClientAction.Complete done) return done.result();
         return null;
     }
 
@@ -34,7 +34,7 @@ class ClientCoreTest {
     void orderedRequestGoesToEveryReplicaAndNeedsFPlusOneMatchingReplies() {
         ClientCore c = new ClientCore(ME, CFG, 0);
         long ts = c.invoke(0, "op".getBytes(), false);
-        List<Action> out = c.ready();
+        List<ClientAction> out = c.ready();
         // Every replica gets it, so backups can hold the primary to an ordering deadline.
         Action.Multicast s = (Action.Multicast) out.get(0);
         assertFalse(((Request) s.message()).readOnly());
@@ -89,7 +89,7 @@ class ClientCoreTest {
         c.receive(1, 2, full(2, ts, "old", true));
         assertTrue(c.ready().isEmpty(), "3 + 1 outstanding could still make 2f+1 = 3");
         c.receive(1, 3, full(3, ts, "old", true));
-        List<Action> out = c.ready();
+        List<ClientAction> out = c.ready();
         Action.Multicast retry = (Action.Multicast) out.get(0);
         assertFalse(((Request) retry.message()).readOnly(), "2-2 split: re-sent as an ordered request without waiting for the timer");
         c.receive(2, 1, full(1, ts, "new", false));
@@ -111,7 +111,7 @@ class ClientCoreTest {
         }
         assertTrue(c.ready().isEmpty(), "two digests and two replicas to go: the full result may still come");
         c.receive(1, replier, full(replier, ts, "old", true));   // the replier lags: its full result is different
-        List<Action> out = c.ready();
+        List<ClientAction> out = c.ready();
         assertFalse(out.isEmpty(), "the majority's full result can no longer come: ordered at once");
         assertFalse(((Request) ((Action.Multicast) out.get(0)).message()).readOnly());
     }
@@ -153,7 +153,7 @@ class ClientCoreTest {
             c.receive(1, r, digest(r, ts, "res", false));
             answered++;
         }
-        List<Action> out = c.ready();
+        List<ClientAction> out = c.ready();
         Request again = out.stream().filter(a -> a instanceof Action.Multicast).map(a -> (Request) ((Action.Multicast) a).message())
                 .findFirst().orElseThrow(() -> new AssertionError("2f+1 digests and no full result: ask everyone, " + out));
         assertEquals(Request.ALL_REPLY, again.replier());

@@ -42,7 +42,7 @@ class ReplicaTest {
         Replica r = new Replica(1, CFG);
         PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"));
         r.receive(NOW, 0, p);
-        List<Action> out = r.ready();
+        List<ReplicaAction> out = r.ready();
         assertEquals(1, out.size());
         Action.Multicast m = (Action.Multicast) out.get(0);
         assertEquals(new Prepare(0, 1, p.digest(), 1), m.message());
@@ -88,12 +88,12 @@ class ReplicaTest {
             r.receive(NOW, 2, new Prepare(0, seq, p.digest(), 2));
             r.receive(NOW, 0, new Commit(0, seq, p.digest(), 0));
             r.receive(NOW, 2, new Commit(0, seq, p.digest(), 2));
-            List<Action> out = r.ready();
-            Action.Execute e = (Action.Execute) out.stream().filter(a -> a instanceof Action.Execute).findFirst().orElseThrow();
+            List<ReplicaAction> out = r.ready();
+            ReplicaAction.Execute e = (ReplicaAction.Execute) out.stream().filter(a -> a instanceof ReplicaAction.Execute).findFirst().orElseThrow();
             assertEquals(seq, e.seq());
             assertEquals(seq == 4, e.checkpoint());
             r.executed(NOW, seq, List.of(("r" + seq).getBytes()));
-            List<Action> after = r.ready();
+            List<ReplicaAction> after = r.ready();
             assertTrue(after.stream().anyMatch(a -> a instanceof Action.Send s && s.to() == 4), "reply sent to the client");
         }
         assertEquals(4, r.lastExecuted());
@@ -135,7 +135,7 @@ class ReplicaTest {
             r.receive(NOW, 2, new Prepare(0, seq, p.digest(), 2));
             r.receive(NOW, 0, new Commit(0, seq, p.digest(), 0));
             r.receive(NOW, 2, new Commit(0, seq, p.digest(), 2));
-            Action.Execute e = (Action.Execute) r.ready().stream().filter(x -> x instanceof Action.Execute).findFirst().orElseThrow();
+            ReplicaAction.Execute e = (ReplicaAction.Execute) r.ready().stream().filter(x -> x instanceof ReplicaAction.Execute).findFirst().orElseThrow();
             assertEquals(seq == 1 ? 1 : 0, e.requests().size(), "exactly once per client timestamp");
             r.executed(NOW, seq, e.requests().isEmpty() ? List.of() : List.of(new byte[] {1}));
             r.ready();
@@ -167,7 +167,7 @@ class ReplicaTest {
         ProtocolConfig one = new ProtocolConfig(1, 4, 8, 10, 1 << 20, 1, 100, 500, 1000, 5000, 1024, 1024, ProtocolConfig.PAGE_SIZE);
         Replica primary = new Replica(0, one);
         primary.receive(NOW, 4, req(4, 1, "a"));
-        List<Action> first0 = primary.ready();
+        List<ReplicaAction> first0 = primary.ready();
         assertEquals(1, first0.stream().filter(a -> a instanceof Action.Multicast m && m.message() instanceof PrePrepare).count(),
                 "first request goes out at once");
         assertTrue(first0.stream().anyMatch(a -> a instanceof Action.SetTimer t && t.kind() == TimerKind.VIEW_CHANGE),
@@ -236,7 +236,7 @@ class ReplicaTest {
                 .map(a -> (Action.SetTimer) a).findFirst().orElseThrow();
         assertEquals(NOW + CFG.viewChangeTimeoutMs() / 4, t.deadline(), "a quarter of the view-change timeout");
         r.timeout(t.deadline(), TimerKind.ORDERING);
-        List<Action> out = r.ready();
+        List<ReplicaAction> out = r.ready();
         assertTrue(out.stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange vc
                 && vc.view() == 1 && vc.replica() == 1), "VIEW-CHANGE for view 1: " + out);
         assertEquals(1, r.view());
@@ -264,17 +264,17 @@ class ReplicaTest {
         return b;
     }
 
-    private static List<Message> sent(List<Action> out) {
+    private static List<Message> sent(List<ReplicaAction> out) {
         return out.stream().filter(a -> a instanceof Action.Multicast || a instanceof Action.Send)
                 .map(a -> a instanceof Action.Multicast m ? m.message() : ((Action.Send) a).message()).toList();
     }
 
-    private static boolean prepared(List<Action> out, PrePrepare p, int replica) {
+    private static boolean prepared(List<ReplicaAction> out, PrePrepare p, int replica) {
         return sent(out).contains(new Prepare(p.view(), p.seq(), p.digest(), replica));
     }
 
     /** The pre-prepares a primary multicast in {@code out}. */
-    private static List<PrePrepare> proposals(List<Action> out) {
+    private static List<PrePrepare> proposals(List<ReplicaAction> out) {
         return sent(out).stream().filter(m -> m instanceof PrePrepare).map(m -> (PrePrepare) m).toList();
     }
 
@@ -283,7 +283,7 @@ class ReplicaTest {
         Replica r = new Replica(1, CFG);
         PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
         r.receive(NOW, 0, p, bits(1));   // client 5's entry for replica 1 is bad
-        List<Action> out = r.ready();
+        List<ReplicaAction> out = r.ready();
         assertFalse(prepared(out, p, 1), "no prepare for a batch with a request we could not authenticate");
         assertEquals(List.of(new AuthFailure(1, 0, 1, 5, 1)), sent(out), "every replica hears whose request failed here");
         assertEquals(1, r.counters().ignored(Ignored.UNAUTHENTICATED_REQUEST));
@@ -294,7 +294,7 @@ class ReplicaTest {
         // It goes on like any pre-prepared batch: commits, then execution.
         r.receive(NOW, 0, new Commit(0, 1, p.digest(), 0));
         r.receive(NOW, 2, new Commit(0, 1, p.digest(), 2));
-        assertTrue(r.ready().stream().anyMatch(a -> a instanceof Action.Execute e && e.seq() == 1));
+        assertTrue(r.ready().stream().anyMatch(a -> a instanceof ReplicaAction.Execute e && e.seq() == 1));
     }
 
     @Test
@@ -305,7 +305,7 @@ class ReplicaTest {
         r.ready();
         PrePrepare p = pp(0, 1, NOW, req(5, 1, "b"));   // the primary's copy: same request, other authenticator
         r.receive(NOW, 0, p, bits(0));
-        List<Action> out = r.ready();
+        List<ReplicaAction> out = r.ready();
         assertTrue(prepared(out, p, 1));
         assertTrue(sent(out).stream().noneMatch(m -> m instanceof AuthFailure));
         // A different operation under the same timestamp is not the same request.
@@ -406,7 +406,7 @@ class ReplicaTest {
                             for (int j = 0; j < 4; j++) if (j != i) deliver(i, j, m.message());
                         } else if (a instanceof Action.Send s && s.to() < 4) {
                             deliver(i, s.to(), s.message());
-                        } else if (a instanceof Action.Execute e) {
+                        } else if (a instanceof ReplicaAction.Execute e) {
                             if (i == 0) completed.addAll(e.requests());
                             List<byte[]> results = e.requests().stream().map(q -> new byte[] {1}).toList();
                             r[i].executed(now, e.seq(), results);
@@ -507,7 +507,7 @@ class ReplicaTest {
 
     // ---- a replica behind the group does not judge the primary ----
 
-    private static boolean leftTheView(List<Action> out) {
+    private static boolean leftTheView(List<ReplicaAction> out) {
         return out.stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange);
     }
 
@@ -681,7 +681,7 @@ class ReplicaTest {
         java.util.Map<Integer, List<Integer>> fetchedFrom = new java.util.HashMap<>();
         long sends = 0, damagedAt = Long.MAX_VALUE;
         int damaged = -1, damagedReplier = -1, sentToItAfter = 0;
-        for (List<Action> out = r.ready(); ; out = r.ready()) {
+        for (List<ReplicaAction> out = r.ready(); ; out = r.ready()) {
             for (Action a : out) if (a instanceof Action.Send s && s.message() instanceof io.bulwark.bft.msg.Fetch) fetches.add(new Sent(sends++, s));
             if (fetches.isEmpty()) break;
             Sent next = fetches.poll();

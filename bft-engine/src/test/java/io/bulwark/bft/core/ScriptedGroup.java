@@ -124,13 +124,13 @@ final class ScriptedGroup {
     void collect(int i) {
         Replica r = replicas[i];
         for (int round = 0; round < 10_000; round++) {
-            List<Action> actions = r.ready();
+            List<ReplicaAction> actions = r.ready();
             if (actions.isEmpty()) return;
             for (Action a : actions) {
                 if (a instanceof Action.Send s) send(i, s.to(), s.message());
                 else if (a instanceof Action.Multicast m) multicast(i, m.message());
                 else if (a instanceof Action.SetTimer t) timers[i].put(t.kind(), t.deadline());
-                else if (a instanceof Action.Execute e) {
+                else if (a instanceof ReplicaAction.Execute e) {
                     List<String> ids = new ArrayList<>();
                     List<byte[]> results = new ArrayList<>();
                     for (Request q : e.requests()) {
@@ -141,7 +141,7 @@ final class ScriptedGroup {
                     if (prior != null && !prior.equals(ids))
                         throw new AssertionError("replica " + i + " executed seq " + e.seq() + " twice: " + prior + " then " + ids);
                     r.executed(now, e.seq(), results);
-                } else if (a instanceof Action.ExecuteReadOnly ro) {
+                } else if (a instanceof ReplicaAction.ExecuteReadOnly ro) {
                     r.executedReadOnly(now, ro.request(), apply(i, ro.request()).getBytes(StandardCharsets.UTF_8));
                 } else {
                     throw new AssertionError("unexpected action " + a);

@@ -100,7 +100,7 @@ class StaleReadTest {
     private static void pump(ScriptedGroup g, ClientCore c, int client, List<String> completed) {
         for (Action x : c.ready()) {
             if (x instanceof Action.Multicast m) g.multicast(client, m.message());
-            else if (x instanceof Action.Complete done) completed.add(shown(done.result()));
+            else if (x instanceof ClientAction.Complete done) completed.add(shown(done.result()));
         }
     }
 
@@ -125,7 +125,7 @@ class StaleReadTest {
     /** The results the client completed with since the last call (its other actions are kept for the caller). */
     private static List<String> completions(ClientCore c) {
         List<String> out = new ArrayList<>();
-        for (Action x : c.ready()) if (x instanceof Action.Complete done) out.add(shown(done.result()));
+        for (Action x : c.ready()) if (x instanceof ClientAction.Complete done) out.add(shown(done.result()));
         return out;
     }
 }

@@ -2,6 +2,7 @@ package io.bulwark.bft.sim;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.core.Action;
+import io.bulwark.bft.core.ClientAction;
 import io.bulwark.bft.core.ClientCore;
 import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.service.KvOps;
@@ -130,7 +131,7 @@ final class SimClient implements SimNetwork.Receiver {
                 core.timeout(clock(), TimerKind.CLIENT_RETRANSMIT);
                 drive();
             });
-        } else if (a instanceof Action.Complete c) {
+        } else if (a instanceof ClientAction.Complete c) {
             timerDeadline = -1;
             invokedAtUs = -1;
             if (script != null) {

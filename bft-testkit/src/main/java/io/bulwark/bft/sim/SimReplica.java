@@ -2,6 +2,7 @@ package io.bulwark.bft.sim;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.core.Action;
+import io.bulwark.bft.core.ReplicaAction;
 import io.bulwark.bft.core.Replica;
 import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.msg.Request;
@@ -206,7 +207,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             long deadline = t.deadline();
             timerDeadline[t.kind().ordinal()] = deadline;
             events.at((deadline - clockSkewMs) * 1000, () -> fire(t.kind(), deadline));
-        } else if (a instanceof Action.Execute e) {
+        } else if (a instanceof ReplicaAction.Execute e) {
             if (correct()) safety.onExecute(self, e.seq(), e.nonDet(), e.requests());
             List<byte[]> results = new ArrayList<>(e.requests().size());
             try {
@@ -221,12 +222,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             if (stale != null) stale.executed(e.requests(), e.nonDet());
             core.executed(clock(), e.seq(), results);
             if (e.checkpoint() && correct() && !corrupted) safety.onCheckpoint(self, e.seq(), core.checkpointDigest(e.seq()));
-        } else if (a instanceof Action.StateReplaced sr) {
+        } else if (a instanceof ReplicaAction.StateReplaced sr) {
             service.stateReplaced();
             if (stale != null) stale.stateReplaced();
             if (corrupted) corrupted = !repaired();
             if (correct()) safety.onCheckpoint(self, sr.seq(), core.checkpointDigest(sr.seq()));
-        } else if (a instanceof Action.ExecuteReadOnly r) {
+        } else if (a instanceof ReplicaAction.ExecuteReadOnly r) {
             byte[] result;
             try {
                 result = service.execute(r.request().operation(), r.request().client(), new byte[0], true);

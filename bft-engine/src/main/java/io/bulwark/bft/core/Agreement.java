@@ -1,0 +1,363 @@
+package io.bulwark.bft.core;
+
+import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.msg.AuthFailure;
+import io.bulwark.bft.msg.Commit;
+import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.Prepare;
+import io.bulwark.bft.msg.Request;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The three-phase agreement of section 4.2 and the in-order execution of committed batches: the
+ * slots of the current view's log, pre-prepare / prepare / commit, and one outstanding execution
+ * at a time. The batch bodies that travel by digest (a new view's decision, FETCH-BATCH) are in
+ * {@link BatchBodies}.
+ */
+final class Agreement {
+    private final Replica r;
+    private final TreeMap<Long, Slot> log = new TreeMap<>();
+    /** Executed batches with our commits, retained like the log but across views (see {@link Executed}). */
+    final TreeMap<Long, Executed> executedLog = new TreeMap<>();
+    final BatchBodies bodies;
+
+    /** Highest sequence number known to be committed here. */
+    long maxCommitted;
+    /**
+     * Highest sequence number prepared here (in any view) that may still take effect: read-only
+     * requests wait until it is executed (see {@link RequestQueue#readsMayRun}). Lowered only by a
+     * new view that frees those numbers (rule B), never by the view change itself.
+     */
+    long maxPrepared;
+    /** Primary: the next sequence number to assign. */
+    long nextSeq = 1;
+    /** The last agreed time executed; execution time never goes backwards. */
+    long agreedTime;
+    /** Primary: the last time proposed. */
+    private long proposedTime;
+    /** Sequence number of the outstanding execution, or -1; {@code Long.MIN_VALUE} for a read-only one. */
+    long executing = -1;
+    private List<Request> executingRequests = List.of();
+
+    Agreement(Replica r) {
+        this.r = r;
+        this.bodies = new BatchBodies(r, this);
+    }
+
+    /** A saved state at checkpoint {@code seq}: as if everything up to it had committed and executed. */
+    void restore(long seq) {
+        maxCommitted = seq;
+        maxPrepared = seq;
+        nextSeq = seq + 1;
+    }
+
+    int logSize() { return log.size(); }
+
+    Slot slot(long seq) {
+        Slot s = log.get(seq);
+        if (s == null) {
+            s = new Slot(seq, r.n);
+            log.put(seq, s);
+        }
+        return s;
+    }
+
+    TreeMap<Long, Slot> log() { return log; }
+
+    /** Log entries above this sequence number are still held (see {@link Checkpoints#makeStable}). */
+    long retainedFrom() { return log.isEmpty() ? r.h : Math.min(r.h, log.firstKey() - 1); }
+
+    // ---- the primary ----
+
+    /** Primary: assigns the next sequence number to {@code batch} and multicasts its PRE-PREPARE. */
+    void propose(List<Request> batch) {
+        proposedTime = Math.max(proposedTime, r.now);
+        byte[] nonDet = NonDet.encodeTime(proposedTime);
+        Digest d = MessageCodec.batchDigest(batch, nonDet);
+        PrePrepare pp = new PrePrepare(r.view, nextSeq, d, nonDet, List.copyOf(batch));
+        Slot s = slot(nextSeq);
+        s.digest = d;
+        s.prePrepare = pp;
+        nextSeq++;
+        r.out.add(new Action.Multicast(pp));
+        r.timers.armRequestTimer();
+        checkPrepared(s);
+    }
+
+    // ---- three phases, while the view is active ----
+
+    void onPrePrepare(int from, PrePrepare pp, BitSet unverified) {
+        if (pp.view() != r.view || from != r.primary()) {
+            // Not a proposal we can act on; it may still carry a batch body we asked for.
+            if (!bodies.offer(pp)) r.counters.ignore(pp.view() != r.view ? Ignored.WRONG_VIEW : Ignored.NOT_FROM_PRIMARY);
+            return;
+        }
+        if (!r.acceptable(pp.view(), pp.seq())) return;
+        if (r.isPrimary()) { r.counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
+        Slot s = slot(pp.seq());
+        if (s.digest != null) {
+            if (!s.digest.equals(pp.digest())) r.counters.ignore(Ignored.CONFLICTING_PRE_PREPARE);
+            else if (s.prePrepare == null) bodies.offer(pp);   // the body of a batch a new view selected
+            return;
+        }
+        if (pp.seq() <= r.lastExecuted && !sameAsExecuted(pp.seq(), pp.digest())) {
+            // A correct primary never proposes a fresh batch at a number we executed (a new view
+            // keeps every number where something may have committed; issue 18).
+            r.counters.ignore(Ignored.BELOW_EXECUTED);
+            return;
+        }
+        if (!validBatch(pp)) return;
+        if (!timely(pp) && s.preparesFor(pp.digest(), r.primary(), r.id) < r.cfg.weakQuorum()) {
+            // Section 3 / [6]: backups check the primary's non-deterministic choice, but only a fresh
+            // proposal can be held to our clock. A pre-prepare retransmitted long after it was proposed
+            // (STATUS, to a replica that was cut off) carries its old time: it waits in its slot until
+            // f+1 other backups prepare it — one of them is correct and checked the time when it was fresh.
+            r.counters.ignore(Ignored.CLOCK_SKEW);
+            s.parked = pp;
+            return;
+        }
+        if (unverified != null && !unverified.isEmpty() && !authenticatedHere(s, pp, unverified)) return;
+        acceptPrePrepare(s, pp);
+    }
+
+    /** A pre-prepare while changing views: not a proposal we can act on, but maybe a body we asked for. */
+    void onPrePrepareWhileChanging(PrePrepare pp) {
+        if (!bodies.offer(pp)) r.counters.ignore(Ignored.WRONG_VIEW);
+    }
+
+    /** The primary's proposed time is within the allowed skew of our clock. */
+    private boolean timely(PrePrepare pp) {
+        return Math.abs(NonDet.decodeTime(pp.nonDet()) - r.now) <= r.cfg.maxClockSkewMs();
+    }
+
+    private void acceptPrePrepare(Slot s, PrePrepare pp) {
+        s.parked = null;
+        s.digest = pp.digest();
+        s.prePrepare = pp;
+        for (Request q : pp.batch()) r.requests.ordered(q);
+        s.myPrepare = new Prepare(r.view, pp.seq(), pp.digest(), r.id);
+        s.prepares.put(r.id, pp.digest());
+        r.out.add(new Action.Multicast(s.myPrepare));
+        checkPrepared(s);
+    }
+
+    /**
+     * A request in the primary's pre-prepare whose authenticator entry for us does not verify (the
+     * frame layer marks it; Aardvark's big-MAC client sends such) is authentic all the same if we
+     * hold the same request as its client sent it to us (checked on arrival), and harmless if we have
+     * executed that client's timestamp already (it will be skipped). Otherwise the pre-prepare waits
+     * in its slot until f+1 other backups prepare it — at least one of them is correct and
+     * authenticated every request in it — and we tell every replica whose request failed here
+     * (AUTH-FAILURE), which counts towards quarantining that client under this primary
+     * ({@link ClientQuarantine}).
+     *
+     * @return whether every request is authenticated here (or vouched for already)
+     */
+    private boolean authenticatedHere(Slot s, PrePrepare pp, BitSet unverified) {
+        boolean all = true;
+        for (int i = unverified.nextSetBit(0); i >= 0 && i < pp.batch().size(); i = unverified.nextSetBit(i + 1)) {
+            Request q = pp.batch().get(i);
+            if (r.requests.holdsSame(q)) continue;
+            CachedReply c = r.clients.get(q.client());
+            if (c != null && c.timestamp() >= q.timestamp()) continue;
+            all = false;
+            r.out.add(new Action.Multicast(new AuthFailure(r.id, r.view, pp.seq(), q.client(), q.timestamp())));
+            r.requests.complaint(r.id, r.view, q.client());
+        }
+        if (all) return true;
+        r.counters.ignore(Ignored.UNAUTHENTICATED_REQUEST);
+        if (s.preparesFor(pp.digest(), r.primary(), r.id) >= r.cfg.weakQuorum()) return true;
+        s.parked = pp;
+        return false;
+    }
+
+    private boolean validBatch(PrePrepare pp) {
+        List<Request> batch = pp.batch();
+        if (batch.isEmpty() || batch.size() > r.cfg.maxBatchRequests()) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
+        long bytes = 0;
+        for (Request q : batch) {
+            if (q.readOnly()) { r.counters.ignore(Ignored.READ_ONLY_IN_BATCH); return false; }
+            if (q.client() < r.n) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
+            bytes += q.operation().length;
+        }
+        if (bytes > r.cfg.maxBatchBytes() + r.cfg.maxOperationBytes()) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
+        if (!NonDet.isTime(pp.nonDet())) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
+        if (!MessageCodec.batchDigest(batch, pp.nonDet()).equals(pp.digest())) { r.counters.ignore(Ignored.BAD_BATCH_DIGEST); return false; }
+        return true;
+    }
+
+    void onPrepare(int from, Prepare p) {
+        if (!r.fromReplica(from, p.replica())) return;
+        r.catchUp.noteAhead(from, p.view(), p.seq());
+        if (!r.acceptable(p.view(), p.seq())) return;
+        if (from == r.primary()) { r.counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
+        Slot s = slot(p.seq());
+        s.prepares.add(from, p.digest());
+        // A pre-prepare with a request we could not authenticate: f+1 other backups vouch for it.
+        if (s.digest == null && s.parked != null && s.preparesFor(s.parked.digest(), r.primary(), r.id) >= r.cfg.weakQuorum()) acceptPrePrepare(s, s.parked);
+        checkPrepared(s);
+    }
+
+    void onPrepareWhileChanging(int from, Prepare p) {
+        if (!r.fromReplica(from, p.replica())) return;
+        r.catchUp.noteAhead(from, p.view(), p.seq());
+        r.wrongView(p.view());
+    }
+
+    void onCommit(int from, Commit c) {
+        if (!r.fromReplica(from, c.replica())) return;
+        if (r.catchUp.isCatchUpCommit(c)) { r.catchUp.onCatchUpCommit(from, c); return; }
+        r.catchUp.noteAhead(from, c.view(), c.seq());
+        if (!r.acceptable(c.view(), c.seq())) return;
+        Slot s = slot(c.seq());
+        s.commits.add(from, c.digest());
+        checkCommitted(s);
+    }
+
+    void onCommitWhileChanging(int from, Commit c) {
+        if (!r.fromReplica(from, c.replica())) return;
+        if (r.catchUp.isCatchUpCommit(c)) { r.catchUp.onCatchUpCommit(from, c); return; }
+        r.catchUp.noteAhead(from, c.view(), c.seq());
+        r.wrongView(c.view());
+    }
+
+    /** Prepared: pre-prepared and 2f matching prepares from different backups (the primary's pre-prepare is its vote). */
+    void checkPrepared(Slot s) {
+        if (s.prepared || s.digest == null || s.matchingPrepares(r.primary()) < r.cfg.quorum() - 1) return;
+        s.prepared = true;
+        maxPrepared = Math.max(maxPrepared, s.seq);
+        s.myCommit = new Commit(r.view, s.seq, s.digest, r.id);
+        s.commits.put(r.id, s.digest);
+        r.out.add(new Action.Multicast(s.myCommit));
+        checkCommitted(s);
+    }
+
+    /** Committed: prepared and 2f+1 matching commits (including our own). */
+    private void checkCommitted(Slot s) {
+        if (s.committed || !s.prepared || s.matchingCommits() < r.cfg.quorum()) return;
+        s.committed = true;
+        maxCommitted = Math.max(maxCommitted, s.seq);
+        executeCommitted();
+    }
+
+    /** Whether this replica executed {@code digest} at {@code seq} (known while its own commit is retained). */
+    boolean sameAsExecuted(long seq, Digest digest) {
+        Executed e = executedLog.get(seq);
+        return e != null && e.body().digest().equals(digest);
+    }
+
+    // ---- execution ----
+
+    /** Executes committed batches in sequence order, one outstanding execution at a time. */
+    void executeCommitted() {
+        if (executing != -1 || r.catchUp.transferring() || r.catchUp.corrupt) return;
+        long seq = r.lastExecuted + 1;
+        Slot s = log.get(seq);
+        PrePrepare body;
+        Commit commit;
+        if (s != null && s.committed) {
+            Executed before = executedLog.get(seq);
+            if (before != null && !before.body().digest().equals(s.digest)) {
+                // Re-executing after a rollback, a batch other than the one our own commit certified
+                // here: executing it would diverge; our state is repaired by transfer instead.
+                r.counters.ignore(Ignored.EXECUTION_CONFLICT);
+                r.catchUp.markCorrupt();
+                return;
+            }
+            if (s.prePrepare == null) {   // committed by digest; the body comes later
+                PrePrepare b = bodies.get(s.digest);
+                if (b == null) { bodies.want(s.seq, s.digest); return; }
+                s.takeBody(r.view, b);
+            }
+            body = s.prePrepare;
+            commit = s.myCommit;
+        } else if (executedLog.containsKey(seq)) {
+            // Executed here before a repair rolled the state back to an earlier checkpoint: our own
+            // commit certificate stands, so the batch runs again.
+            Executed e = executedLog.get(seq);
+            body = e.body();
+            commit = e.commit();
+        } else {
+            body = r.catchUp.certifiedBody(seq);
+            if (body == null) return;
+            commit = null;
+        }
+        if (commit != null) executedLog.put(seq, new Executed(body, commit));
+        List<Request> batch = body.batch();
+        List<Request> run = new ArrayList<>(batch.size());
+        Map<Integer, Long> seen = null;
+        for (Request q : batch) {
+            CachedReply c = r.clients.get(q.client());
+            if (c != null && c.timestamp() >= q.timestamp()) continue;   // exactly once
+            if (!r.clients.admits(q.client())) { r.counters.ignore(Ignored.CLIENT_TABLE_FULL); continue; }
+            if (seen == null) seen = new HashMap<>();
+            Long prior = seen.get(q.client());
+            if (prior != null && prior >= q.timestamp()) continue;
+            seen.put(q.client(), q.timestamp());
+            run.add(q);
+        }
+        agreedTime = Math.max(agreedTime, NonDet.decodeTime(body.nonDet()));
+        executing = seq;
+        executingRequests = run;
+        r.out.add(new ReplicaAction.Execute(seq, NonDet.encodeTime(agreedTime), run, seq % r.cfg.checkpointInterval() == 0));
+    }
+
+    /** The driver finished the outstanding execution of {@code seq}. */
+    void executed(long seq, List<byte[]> results) {
+        if (seq != executing || results.size() != executingRequests.size())
+            throw new IllegalStateException("executed(" + seq + ") does not match the outstanding execution " + executing);
+        for (int i = 0; i < results.size(); i++) {
+            Request q = executingRequests.get(i);
+            byte[] result = results.get(i);
+            r.clients.put(q.client(), q.timestamp(), result);
+            r.requests.executed(q);
+            r.out.add(new Action.Send(q.client(), r.reply(q, result, false)));
+        }
+        executing = -1;
+        executingRequests = List.of();
+        r.lastExecuted = seq;
+        r.catchUp.lastProgressAt = r.now;
+        if (!results.isEmpty() && r.viewActive) r.timers.progress();
+        if (seq % r.cfg.checkpointInterval() == 0) {
+            r.clients.write(r.state.engine(), agreedTime);
+            r.checkpoints.take(seq, r.tree.checkpoint(seq));
+        }
+        if (r.catchUp.caughtUpToTarget()) r.catchUp.maybeTransfer();   // caught up by executing
+        r.afterProgress();
+    }
+
+    void executeReadOnly(Request q) {
+        executing = Long.MIN_VALUE;
+        r.out.add(new ReplicaAction.ExecuteReadOnly(q));
+    }
+
+    void executedReadOnly() {
+        if (executing != Long.MIN_VALUE) throw new IllegalStateException("no read-only execution outstanding");
+        executing = -1;
+    }
+
+    /** The outstanding execution failed; true if it was an ordered batch (the state may be damaged). */
+    boolean executionFailed() {
+        boolean ordered = executing != Long.MIN_VALUE;
+        executing = -1;
+        executingRequests = List.of();
+        return ordered;
+    }
+
+    // ---- garbage collection and views ----
+
+    /** A checkpoint became stable and the log moved up from {@code previous}: entries at or below it go. */
+    void truncate(long previous) {
+        log.headMap(previous, true).clear();
+        executedLog.headMap(previous, true).clear();
+    }
+
+    /** The view's log goes (a view change, or a new view's fresh log). */
+    void clearLog() { log.clear(); }
+}

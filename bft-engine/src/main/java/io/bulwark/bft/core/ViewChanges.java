@@ -1,0 +1,319 @@
+package io.bulwark.bft.core;
+
+import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.msg.NewView;
+import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.Prepare;
+import io.bulwark.bft.msg.Request;
+import io.bulwark.bft.msg.ViewChange;
+import io.bulwark.bft.msg.ViewChangeAck;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * View changes (section 4.5, Figures 2 and 3): leaving a view with P and Q, the round of
+ * view-changes and acks for the next one, the f+1 rule of [6] for joining a higher view, the new
+ * primary's decision and a backup's check of it, and installing the new view. Its timers are in
+ * {@link ViewTimers}.
+ */
+final class ViewChanges {
+    private final Replica r;
+    private final PreparedSets sets;
+    /** The round of the view we are changing to, or of the view last installed by a view change. */
+    ViewChangeRound round;
+    /** Per replica, the view-change for the highest view it sent us (the f+1 rule of [6]). */
+    private final ViewChange[] latest;
+    /** Our own VIEW-CHANGE for {@code view} (null in view 0). */
+    ViewChange mine;
+    /** A NEW-VIEW for a view we have not joined yet (from that view's primary); used once we join it. */
+    private NewView early;
+    /** View changes this replica started (sent a VIEW-CHANGE for). */
+    long started;
+
+    ViewChanges(Replica r) {
+        this.r = r;
+        this.sets = new PreparedSets(r.cfg.f());
+        this.latest = new ViewChange[r.n];
+    }
+
+    /** Garbage collection: the sets forget what is at or below the new low water mark. */
+    void truncate(long h) { sets.truncate(h); }
+
+    /** Leaves the current view for {@code newView}: VIEW-CHANGE with C, P and Q (Figure 2). */
+    void startViewChange(long newView) {
+        if (newView <= r.view) return;
+        started++;
+        // ls: our stable checkpoint, or the checkpoint the current view started from (known correct:
+        // f+1 replicas vouched for it). Entries at or below it are not reported.
+        long ls = Math.max(r.h, r.checkpoints.stableSeq);
+        // ls may be above h (a state transfer took us past the checkpoint the view started from).
+        if (r.viewActive) sets.leaveView(r.view, ls, ls + r.cfg.logSize(), r.agreement.log());
+        r.timers.leaveView(r.viewActive);
+        sets.truncate(ls);
+        // Keep the bodies of what the sets refer to; the log of the old view goes.
+        Set<Digest> keep = sets.referenced();
+        BatchBodies bodies = r.agreement.bodies;
+        for (Slot s : r.agreement.log().values()) {
+            if (s.prePrepare != null && keep.contains(s.digest)) bodies.put(s.digest, s.prePrepare);
+            // Our own commits for what we have not executed count toward catching up if the new view
+            // starts above them (and a batch committed here is certified already).
+            if (s.myCommit != null && s.seq > r.lastExecuted) r.catchUp.keepOwnCommit(s);
+        }
+        bodies.retainOnly(keep);
+        r.agreement.clearLog();
+        r.requests.leaveView();
+        r.timers.disarmOrdering();
+        r.agreement.maxCommitted = Math.min(r.agreement.maxCommitted, r.lastExecuted);
+        r.view = newView;
+        r.viewActive = false;
+        r.timers.disarmViewChange();
+        round = new ViewChangeRound(r.view, r.n, r.primary());
+        mine = new ViewChange(r.view, r.id, ls, List.copyOf(r.checkpoints.held()), sets.prepared(), sets.prePrepared());
+        latest[r.id] = mine;
+        round.receive(mine);
+        r.out.add(new Action.Multicast(mine));
+        // View-changes for this view that arrived before we joined it count now.
+        for (int j = 0; j < r.n; j++) {
+            ViewChange vc = latest[j];
+            if (j != r.id && vc != null && vc.view() == r.view) accept(vc);
+        }
+        NewView e = early;
+        early = null;
+        if (e != null && e.view() == r.view) onNewView(r.primary(), e);
+        progress();
+    }
+
+    /** A VIEW-CHANGE while changing views: for the view we change to, it counts in the round. */
+    void onViewChange(int from, ViewChange vc) {
+        if (!checked(from, vc)) return;
+        if (from != vc.replica()) {
+            // A copy the new primary forwards (its author may be uncooperative): usable with f acks.
+            if (vc.view() == r.view && from == r.primary()) {
+                round.receiveForwarded(vc);
+                progress();
+            } else {
+                r.counters.ignore(Ignored.BAD_VIEW_CHANGE);
+            }
+            return;
+        }
+        record(from, vc);
+        if (vc.view() == r.view) {
+            accept(vc);
+            progress();
+        } else if (vc.view() > r.view) {
+            joinIfFPlusOneAhead();
+        }
+    }
+
+    /** A VIEW-CHANGE while our view is active: it may show that f+1 replicas moved on. */
+    void onViewChangeWhileActive(int from, ViewChange vc) {
+        if (!checked(from, vc)) return;
+        if (from != vc.replica()) { r.counters.ignore(Ignored.BAD_VIEW_CHANGE); return; }
+        record(from, vc);
+        if (vc.view() > r.view) joinIfFPlusOneAhead();
+    }
+
+    private boolean checked(int from, ViewChange vc) {
+        if (from < 0 || from >= r.n || from == r.id) { r.counters.ignore(Ignored.NOT_A_REPLICA); return false; }
+        if (!wellFormed(vc)) { r.counters.ignore(Ignored.BAD_VIEW_CHANGE); return false; }
+        return true;
+    }
+
+    private void record(int from, ViewChange vc) {
+        ViewChange prior = latest[from];
+        if (prior == null || vc.view() > prior.view()) latest[from] = vc;
+    }
+
+    /** Sanity of a view-change's contents: entries within its sender's window, sizes bounded. */
+    private boolean wellFormed(ViewChange vc) {
+        if (vc.view() <= 0 || vc.replica() < 0 || vc.replica() >= r.n) return false;
+        long lo = vc.stableSeq(), hi = vc.stableSeq() + r.cfg.logSize();
+        if (vc.checkpoints().size() > r.cfg.logSize() / r.cfg.checkpointInterval() + 2) return false;
+        for (ViewChange.PreparedEntry e : vc.prepared()) if (e.seq() <= lo || e.seq() > hi || e.view() >= vc.view()) return false;
+        for (ViewChange.PrePreparedEntry e : vc.prePrepared()) {
+            // PreparedSets keeps at most f+2 (digest, view) pairs per number.
+            if (e.seq() <= lo || e.seq() > hi || e.entries().isEmpty() || e.entries().size() > r.cfg.f() + 2) return false;
+            for (ViewChange.DigestView dv : e.entries()) if (dv.view() >= vc.view()) return false;
+        }
+        return vc.prepared().size() <= r.cfg.logSize() && vc.prePrepared().size() <= r.cfg.logSize();
+    }
+
+    /** A view-change for the view we are changing to, from its author: record it and acknowledge it to the new primary. */
+    private void accept(ViewChange vc) {
+        if (!round.receive(vc)) return;
+        if (!r.isPrimary()) r.out.add(new Action.Send(r.primary(), new ViewChangeAck(r.view, r.id, vc.replica(), round.receivedDigest(vc.replica()))));
+    }
+
+    /** [6]: f+1 replicas are in higher views, so at least one correct one is: join the smallest view they vouch for. */
+    private void joinIfFPlusOneAhead() {
+        long[] ahead = new long[r.n];
+        int k = 0;
+        for (ViewChange vc : latest) if (vc != null && vc.view() > r.view) ahead[k++] = vc.view();
+        if (k < r.cfg.weakQuorum()) return;
+        Arrays.sort(ahead, 0, k);
+        startViewChange(ahead[k - r.cfg.weakQuorum()]);
+    }
+
+    /** A VIEW-CHANGE-ACK while changing views (while active, the dispatcher counts it as WRONG_VIEW). */
+    void onViewChangeAck(int from, ViewChangeAck a) {
+        if (!r.fromReplica(from, a.replica())) return;
+        if (a.view() != r.view || a.viewChangeSender() < 0 || a.viewChangeSender() >= r.n) {
+            r.counters.ignore(Ignored.WRONG_VIEW);
+            return;
+        }
+        round.ack(from, a.viewChangeSender(), a.viewChangeDigest());
+        progress();
+    }
+
+    /** A NEW-VIEW for a later view may come before the view-changes that make us join it: keep the latest. */
+    private boolean keptEarly(int from, NewView nv) {
+        if (nv.view() <= r.view || from != r.cfg.primaryOf(nv.view())) return false;
+        if (early == null || nv.view() > early.view()) early = nv;
+        return true;
+    }
+
+    void onNewViewWhileActive(int from, NewView nv) {
+        if (!keptEarly(from, nv)) r.counters.ignore(Ignored.WRONG_VIEW);
+    }
+
+    void onNewView(int from, NewView nv) {
+        if (keptEarly(from, nv)) return;
+        if (nv.view() != r.view) { r.counters.ignore(Ignored.WRONG_VIEW); return; }
+        if (from != r.primary() || r.isPrimary()) { r.counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
+        if (round.newView != null) return;   // the first one counts
+        if (nv.viewChanges().size() < r.cfg.quorum() || nv.viewChanges().size() > r.n) { r.counters.ignore(Ignored.BAD_NEW_VIEW); return; }
+        boolean[] seen = new boolean[r.n];
+        for (NewView.ViewChangeRef ref : nv.viewChanges()) {
+            if (ref.replica() < 0 || ref.replica() >= r.n || seen[ref.replica()]) { r.counters.ignore(Ignored.BAD_NEW_VIEW); return; }
+            seen[ref.replica()] = true;
+        }
+        round.newView = nv;
+        progress();
+    }
+
+    /** Runs whatever the view change can do with the information at hand (section 4.5). */
+    void progress() {
+        if (r.viewActive || round == null) return;
+        if (!r.timers.viewChangeArmed && round.receivedCount() >= r.cfg.quorum()) {
+            // [6]: with 2f+1 view-changes in, the new view has this long to start.
+            r.timers.armViewChange();
+        }
+        BatchBodies bodies = r.agreement.bodies;
+        if (r.isPrimary()) {
+            round.admit(r.cfg.quorum());
+            List<ViewChange> s = round.s();
+            if (s.size() < r.cfg.quorum()) return;
+            NewViewDecision.Outcome o = new NewViewDecision(s, r.cfg.f(), r.cfg.logSize()).decide(bodies::have);
+            if (!o.decided()) {
+                for (var m : o.missingBodies().entrySet()) bodies.want(m.getKey(), m.getValue());
+                return;
+            }
+            List<NewView.ViewChangeRef> refs = new ArrayList<>();
+            for (ViewChange vc : s) refs.add(new NewView.ViewChangeRef(vc.replica(), round.receivedDigest(vc.replica())));
+            NewView nv = new NewView(r.view, List.copyOf(refs), o.start().seq(), o.start().digest(), o.selected());
+            if (contradictsExecution(nv)) {
+                r.counters.ignore(Ignored.BELOW_EXECUTED);
+                startViewChange(r.view + 1);
+                return;
+            }
+            round.newView = nv;
+            r.out.add(new Action.Multicast(nv));
+            install(nv);
+        } else if (round.newView != null) {
+            NewView nv = round.newView;
+            List<ViewChange> s = new ArrayList<>();
+            for (NewView.ViewChangeRef ref : nv.viewChanges()) {
+                ViewChange vc = round.lookup(ref.replica(), ref.digest(), r.cfg.weakQuorum());
+                if (vc == null) return;   // wait: STATUS gets it retransmitted
+                s.add(vc);
+            }
+            if (!new NewViewDecision(s, r.cfg.f(), r.cfg.logSize()).verify(nv)) {
+                r.counters.ignore(Ignored.NEW_VIEW_REJECTED);
+                startViewChange(r.view + 1);
+                return;
+            }
+            if (contradictsExecution(nv)) {
+                r.counters.ignore(Ignored.BELOW_EXECUTED);
+                startViewChange(r.view + 1);
+                return;
+            }
+            install(nv);
+        }
+    }
+
+    /**
+     * A local check of the decision against what this replica executed (issue 18): at a number we
+     * executed with our own commit certificate, the new view must keep the same batch — explicitly,
+     * since an implied null frees the number. The decision procedure guarantees it for a correct
+     * group; a decision that breaks it is refused like one the view-changes do not support.
+     */
+    private boolean contradictsExecution(NewView nv) {
+        long start = nv.checkpointSeq();
+        for (Map.Entry<Long, Executed> e : r.agreement.executedLog.tailMap(start, false).entrySet()) {
+            long i = e.getKey() - start - 1;
+            if (i >= nv.selected().size()) return true;
+            if (!nv.selected().get((int) i).equals(e.getValue().body().digest())) return true;
+        }
+        return false;
+    }
+
+    /** Starts the new view from the decision (section 4.5, "new-view message processing"). */
+    void install(NewView nv) {
+        r.viewActive = true;
+        r.timers.disarmViewChange();
+        long start = nv.checkpointSeq();
+        if (start > r.lastExecuted) {
+            // Catch up from retained commits if we can, else fetch the state (CatchingUp.maybeTransfer):
+            // the decision procedure made sure f+1 replicas hold this checkpoint.
+            r.counters.ignore(Ignored.STATE_BEHIND);
+            r.catchUp.offerTarget(start, nv.checkpointDigest());
+        }
+        r.checkpoints.adoptViewStart(start, nv.checkpointDigest());
+        // Our own stable checkpoint may be above the one the view starts from (we executed or fetched
+        // further): the log must not start below it, or nothing later could ever become stable here.
+        r.h = Math.max(start, r.checkpoints.stableSeq);
+        Agreement ag = r.agreement;
+        ag.clearLog();
+        sets.truncate(r.h);
+        for (int i = 0; i < nv.selected().size(); i++) {
+            long seq = start + 1 + i;
+            Digest d = nv.selected().get(i);
+            Slot s = ag.slot(seq);
+            s.digest = d;
+            if (d.equals(NewView.NULL_REQUEST)) {
+                s.prePrepare = new PrePrepare(r.view, seq, d, NonDet.encodeTime(0), List.of());
+            } else {
+                PrePrepare body = ag.bodies.get(d);
+                if (body != null) s.takeBody(r.view, body);
+                if (seq > r.lastExecuted) {
+                    if (body != null) for (Request q : body.batch()) r.requests.ordered(q);
+                    else ag.bodies.want(seq, d);
+                }
+            }
+            if (r.isPrimary()) {
+                if (s.prePrepare != null && !d.equals(NewView.NULL_REQUEST)) r.out.add(new Action.Multicast(s.prePrepare));
+            } else {
+                s.myPrepare = new Prepare(r.view, seq, d, r.id);
+                s.prepares.put(r.id, d);
+                r.out.add(new Action.Multicast(s.myPrepare));
+            }
+        }
+        ag.nextSeq = Math.max(start + nv.selected().size(), r.lastExecuted) + 1;
+        // Numbers past the decision were freed by rule B: nothing prepared there can take effect,
+        // so reads need not wait for them (see RequestQueue.readsMayRun).
+        ag.maxPrepared = Math.min(ag.maxPrepared, Math.max(r.lastExecuted, start + nv.selected().size()));
+        for (Slot s : ag.log().values()) ag.checkPrepared(s);
+        // The requests clients sent us directly go to the new primary, with a fresh ordering
+        // deadline; not those of clients quarantined under it.
+        r.requests.dropQuarantined();
+        if (!r.isPrimary()) {
+            r.requests.handToNewPrimary();
+            r.timers.armOrderingTimer();
+        }
+        r.timers.armRequestTimer();
+        r.afterProgress();
+    }
+}

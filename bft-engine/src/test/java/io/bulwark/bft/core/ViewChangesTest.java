@@ -1,0 +1,119 @@
+package io.bulwark.bft.core;
+
+import static io.bulwark.bft.core.CoreFixture.CLIENT;
+import static io.bulwark.bft.core.CoreFixture.pp;
+import static io.bulwark.bft.core.CoreFixture.req;
+import static io.bulwark.bft.core.CoreFixture.viewChange;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.bft.msg.Commit;
+import io.bulwark.bft.msg.Message;
+import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.NewView;
+import io.bulwark.bft.msg.Prepare;
+import io.bulwark.bft.msg.ViewChange;
+import io.bulwark.bft.msg.ViewChangeAck;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** View changes (section 4.5 and [6]): leaving a view, joining by f+1, the new view's decision and its installation. */
+class ViewChangesTest {
+
+    private static NewView.ViewChangeRef ref(ViewChange vc) {
+        return new NewView.ViewChangeRef(vc.replica(), MessageCodec.viewChangeDigest(vc));
+    }
+
+    @Test
+    void fPlusOneReplicasInHigherViewsMakeAReplicaJoinTheSmallestViewTheyVouchFor() {
+        CoreFixture x = new CoreFixture(1);
+        x.receive(2, viewChange(5, 2));
+        assertEquals(0, x.r.view(), "one replica may be faulty");
+        assertTrue(x.r.viewActive());
+        x.receive(3, viewChange(3, 3));
+        assertEquals(3, x.r.view(), "f+1 of them: the lowest view among the top f+1");
+        assertFalse(x.r.viewActive());
+        assertEquals(1, x.r.viewChangesStarted());
+        assertTrue(x.sent().stream().anyMatch(m -> m instanceof ViewChange vc && vc.view() == 3 && vc.replica() == 1));
+    }
+
+    @Test
+    void whileChangingTheNormalCaseIsOutOfViewAndWhileActiveTheViewChangeMessagesAre() {
+        CoreFixture x = new CoreFixture(2);
+        x.receive(3, new ViewChangeAck(0, 3, 1, Replica.GENESIS));
+        x.receive(0, new NewView(0, List.of(), 0, Replica.GENESIS, List.of()));
+        assertEquals(2, x.r.counters().ignored(Ignored.WRONG_VIEW), "no view change under way");
+        x.r.views.startViewChange(1);
+        x.receive(1, pp(1, 1, req(CLIENT, 1, "a")));   // from the primary of view 1, which is not installed yet
+        x.receive(3, new Prepare(1, 1, Replica.GENESIS, 3));
+        x.receive(3, new Commit(1, 1, Replica.GENESIS, 3));
+        assertEquals(5, x.r.counters().ignored(Ignored.WRONG_VIEW), "pre-prepare, prepare and commit wait for the new view");
+        assertEquals(0, x.r.agreement.logSize());
+    }
+
+    @Test
+    void theNewPrimaryAdmitsViewChangesVouchedForByAcksAndInstallsTheView() {
+        CoreFixture x = new CoreFixture(1);   // primary of view 1
+        ViewChange two = viewChange(1, 2), three = viewChange(1, 3);
+        x.receive(2, two);
+        x.receive(3, three);
+        assertEquals(1, x.r.view());
+        assertFalse(x.r.viewActive(), "S holds only its own view-change until acks vouch for the others");
+        x.receive(3, new ViewChangeAck(1, 3, 2, MessageCodec.viewChangeDigest(two)));
+        assertFalse(x.r.viewActive(), "two view-changes in S are not 2f+1");
+        x.receive(2, new ViewChangeAck(1, 2, 3, MessageCodec.viewChangeDigest(three)));
+        assertTrue(x.r.viewActive());
+        NewView nv = (NewView) x.sent().stream().filter(m -> m instanceof NewView).findFirst().orElseThrow();
+        assertEquals(3, nv.viewChanges().size());
+        assertEquals(0, nv.checkpointSeq());
+        assertEquals(List.of(), nv.selected());
+    }
+
+    @Test
+    void aBackupInstallsANewViewTheViewChangesItHoldsSupport() {
+        CoreFixture x = new CoreFixture(2);   // a backup of view 1 (primary 1)
+        ViewChange one = viewChange(1, 1), three = viewChange(1, 3);
+        x.receive(1, one);
+        x.receive(3, three);
+        assertEquals(1, x.r.view());
+        ViewChange mine = x.r.views.mine;
+        List<Message> acks = x.sent();
+        assertTrue(acks.contains(new ViewChangeAck(1, 2, 3, MessageCodec.viewChangeDigest(three))), "acks go to the new primary");
+        NewView few = new NewView(1, List.of(ref(one), ref(mine)), 0, Replica.GENESIS, List.of());
+        x.receive(1, few);
+        assertEquals(1, x.r.counters().ignored(Ignored.BAD_NEW_VIEW), "fewer than 2f+1 view-changes");
+        NewView nv = new NewView(1, List.of(ref(one), ref(mine), ref(three)), 0, Replica.GENESIS, List.of());
+        x.receive(3, nv);
+        assertEquals(1, x.r.counters().ignored(Ignored.NOT_FROM_PRIMARY));
+        assertFalse(x.r.viewActive());
+        x.receive(1, nv);
+        assertTrue(x.r.viewActive());
+        assertEquals(1, x.r.view());
+    }
+
+    @Test
+    void aNewViewThatComesBeforeTheViewChangesIsUsedOnceTheReplicaJoins() {
+        CoreFixture x = new CoreFixture(2);
+        ViewChange one = viewChange(1, 1), three = viewChange(1, 3);
+        // Our own view-change for view 1 is what we will send: equal to viewChange(1, 2) (nothing executed).
+        NewView nv = new NewView(1, List.of(ref(one), ref(viewChange(1, 2)), ref(three)), 0, Replica.GENESIS, List.of());
+        x.receive(1, nv);
+        assertEquals(0, x.r.view());
+        assertEquals(0, x.r.counters().totalIgnored(), "kept, not counted");
+        x.receive(1, one);
+        x.receive(3, three);
+        assertTrue(x.r.viewActive());
+        assertEquals(1, x.r.view());
+    }
+
+    @Test
+    void malformedViewChangesAreRejected() {
+        CoreFixture x = new CoreFixture(1);
+        x.receive(2, viewChange(0, 2));                // view 0 has no view change
+        x.receive(2, viewChange(1, 3));                // a copy from someone not the new primary
+        assertEquals(2, x.r.counters().ignored(Ignored.BAD_VIEW_CHANGE));
+        assertNull(x.r.views.round);
+    }
+}

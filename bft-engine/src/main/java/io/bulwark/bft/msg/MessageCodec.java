@@ -43,7 +43,7 @@ import java.util.List;
  * FETCH_BATCH  [i32 replica][i64 seq > 0][32 digest]
  * FETCH        [i32 replica][i64 checkpoint][u8 level][i32 index]
  * META_DATA    [i64 checkpoint][u8 level][i32 index][i32 replica][u16 count 1..256] count * ([i64 lm][32 digest])
- * DATA         [i32 page][4096 value]
+ * DATA         [i32 page][i64 lm][4096 value]
  * AUTH_FAILURE [i32 replica][i64 view][i64 seq > 0][i32 client >= n][i64 timestamp]
  * BIND_CHALLENGE [i32 replica][i64 hi][i64 lo]
  * BIND_PROOF   [i32 principal >= 0][i32 acceptor replica][i64 challengeHi][i64 challengeLo][i64 nonceHi][i64 nonceLo]
@@ -59,7 +59,7 @@ import java.util.List;
  */
 public final class MessageCodec {
     /** The highest type code: known types are 1..{@code LAST_TYPE} ({@link MessageType}). */
-    public static final int LAST_TYPE = MessageType.values()[MessageType.values().length - 1].code();
+    public static final int LAST_TYPE = java.util.Arrays.stream(MessageType.values()).mapToInt(MessageType::code).max().orElseThrow();
 
     /** flags, client, timestamp, replier, opLen: the authenticated part without the operation. */
     public static final int REQUEST_AUTHED_FIXED_BYTES = 1 + 4 + 8 + 4 + 4;

@@ -3,7 +3,6 @@ package io.bulwark.bft.msg;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.state.PartitionTree;
-import io.bulwark.bft.wire.Frame;
 
 /**
  * Every bound the decoder enforces (DESIGN principle 3: every length and count is bounded, so
@@ -26,7 +25,9 @@ import io.bulwark.bft.wire.Frame;
  * @param maxLogEntries     most entries in a VIEW-CHANGE's P or Q, or in a NEW-VIEW's selection: L (one per
  *                          sequence number in the log, section 4.5)
  * @param maxQPairs         most (digest, view) pairs in one Q entry: f + 2 (section 4.5, Figure 2)
- * @param maxFrameBytes     largest whole frame; checked before anything else
+ * @param maxFrameBytes     a cap on a whole frame, checked by the wire before anything else, on top of the
+ *                          largest frame these limits allow ({@code wire.Frame#largestFrame}); {@link #of}
+ *                          leaves it open (the frame layout is the wire's business, not the codec's)
  */
 public record CodecLimits(
         int replicaCount,
@@ -53,7 +54,7 @@ public record CodecLimits(
     public CodecLimits {
         if (replicaCount < 1 || replicaCount > 255) throw new IllegalArgumentException("replicaCount must be 1..255");
         if (tagLength < 1 || tagLength > 64) throw new IllegalArgumentException("tagLength must be 1..64");
-        if (maxOperationBytes < 0 || maxResultBytes < 0 || maxBatchBytes < 0 || maxFrameBytes < Frame.HEADER_BYTES)
+        if (maxOperationBytes < 0 || maxResultBytes < 0 || maxBatchBytes < 0 || maxFrameBytes < 1)
             throw new IllegalArgumentException("negative limit");
         u16("maxBatchRequests", maxBatchRequests);
         u16("maxNonDetBytes", maxNonDetBytes);
@@ -78,9 +79,12 @@ public record CodecLimits(
         CodecLimits draft = new CodecLimits(n, tagLength, config.maxOperationBytes(), config.maxResultBytes(),
                 config.maxBatchRequests(), config.maxBatchBytes(), DEFAULT_MAX_NON_DET_BYTES, n,
                 DEFAULT_MAX_KEY_SHARE_BYTES, DEFAULT_MAX_SIGNATURE_BYTES, words, checkpoints, config.logSize(),
-                config.f() + 2, Integer.MAX_VALUE);
-        return draft.withMaxFrameBytes(draft.largestFrame());
+                config.f() + 2, NO_FRAME_CAP);
+        return draft;
     }
+
+    /** {@link #maxFrameBytes} that adds no cap to the wire's own bound. */
+    public static final int NO_FRAME_CAP = Integer.MAX_VALUE - 64;
 
     public CodecLimits withMaxFrameBytes(int max) {
         return new CodecLimits(replicaCount, tagLength, maxOperationBytes, maxResultBytes, maxBatchRequests,
@@ -91,8 +95,8 @@ public record CodecLimits(
     /** Bytes of a request's client authenticator: one tag per replica. */
     public int requestAuthBytes() { return replicaCount * tagLength; }
 
-    /** The largest frame any valid message can need under these limits (capped near 2 GB). */
-    public int largestFrame() {
+    /** The largest body any valid message can have under these limits (capped near 2 GB). */
+    public int largestBody() {
         long req = MessageCodec.REQUEST_FIXED_BYTES + (long) requestAuthBytes();
         long request = req + maxOperationBytes;
         long prePrepare = MessageCodec.PRE_PREPARE_FIXED_BYTES + maxNonDetBytes
@@ -110,8 +114,7 @@ public record CodecLimits(
         long stateTransfer = Math.max(MessageCodec.DATA_BYTES,
                 MessageCodec.META_DATA_FIXED_BYTES + (long) PartitionTree.FANOUT * MessageCodec.PARTITION_BYTES);
         long body = max(request, prePrepare, reply, status, newKey, viewChange, newView, fixed, stateTransfer);
-        long frame = Frame.HEADER_BYTES + body + Frame.maxTrailerBytes(replicaCount, tagLength);
-        return (int) Math.min(frame, Integer.MAX_VALUE - 64);
+        return (int) Math.min(body, NO_FRAME_CAP);
     }
 
     private static long max(long... sizes) {

@@ -1,6 +1,5 @@
 package io.bulwark.bft.msg;
 
-import io.bulwark.bft.wire.RejectReason;
 
 /**
  * The only exception a decoder throws: the input was rejected, for {@link #reason()}.

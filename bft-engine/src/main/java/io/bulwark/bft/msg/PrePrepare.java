@@ -1,6 +1,7 @@
 package io.bulwark.bft.msg;
 
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.crypto.Digests;
 import java.util.List;
 
 /**
@@ -10,4 +11,11 @@ import java.util.List;
  * {@code digest} is the batch digest that prepares and commits refer to.
  */
 public record PrePrepare(long view, long seq, Digest digest, byte[] nonDet, List<Request> batch) implements Message {
+
+    /** The batch digest a pre-prepare carries ({@link Digests#batch}): over nonDet and the request digests, in order. */
+    public static Digest batchDigest(List<Request> batch, byte[] nonDet) {
+        Digests.BatchDigest d = Digests.batch(nonDet, batch.size());
+        for (Request r : batch) d.request(r.client(), r.timestamp(), r.readOnly(), r.operation());
+        return d.done();
+    }
 }

@@ -1,5 +1,8 @@
 package io.bulwark.bft.msg;
 
+import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.crypto.Digests;
+
 /**
  * REQUEST (section 4.2): client c asks for operation o with timestamp t.
  *
@@ -17,4 +20,7 @@ public record Request(int client, long timestamp, boolean readOnly, int replier,
     public static final int ALL_REPLY = -1;
 
     public Request withAuth(byte[] a) { return new Request(client, timestamp, readOnly, replier, operation, a); }
+
+    /** The request digest ({@link Digests#request}): client, timestamp, readOnly and operation; not replier or auth. */
+    public Digest digest() { return Digests.request(client, timestamp, readOnly, operation); }
 }

@@ -1,6 +1,7 @@
 package io.bulwark.bft.msg;
 
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.crypto.Digests;
 import java.util.List;
 
 /**
@@ -17,6 +18,16 @@ import java.util.List;
  */
 public record ViewChange(long view, int replica, long stableSeq, List<CheckpointRef> checkpoints,
                          List<PreparedEntry> prepared, List<PrePreparedEntry> prePrepared) implements Message {
+
+    /**
+     * The digest that names this VIEW-CHANGE in VIEW-CHANGE-ACKs and NEW-VIEWs (section 4.5): over its
+     * canonical encoding ({@link Digests#viewChange}), so a copy forwarded by another replica has the same digest.
+     */
+    public Digest digest() {
+        byte[] body = new byte[MessageCodec.bodySize(this)];
+        MessageCodec.writeBody(this, body, 0);
+        return Digests.viewChange(body);
+    }
 
     /** An entry of C: the sender holds checkpoint {@code seq} with state digest {@code digest}. */
     public record CheckpointRef(long seq, Digest digest) {}

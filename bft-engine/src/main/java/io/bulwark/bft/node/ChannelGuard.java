@@ -4,7 +4,7 @@ import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.crypto.CoProcessorException;
 import io.bulwark.bft.msg.BindChallenge;
 import io.bulwark.bft.msg.BindProof;
-import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.MessageType;
 import io.bulwark.bft.wire.Frame;
 import java.util.function.LongSupplier;
 
@@ -73,17 +73,14 @@ public final class ChannelGuard {
             endpoint.open(buf, off, len);   // rejected and counted by the frame layer
             return ChannelVerdict.NOTHING;
         }
-        int type = buf[off + Frame.OFF_TYPE] & 0xff;
-        switch (type) {
-            case MessageCodec.TYPE_NEW_KEY -> { return newKey(ch, endpoint.open(buf, off, len)); }
-            case MessageCodec.TYPE_BIND_CHALLENGE -> { return challenge(ch, buf, off, len); }
-            case MessageCodec.TYPE_BIND_PROOF -> { return proof(ch, buf, off, len); }
-            default -> { }
-        }
+        MessageType type = MessageType.ofCode(buf[off + Frame.OFF_TYPE] & 0xff);
+        if (type == MessageType.NEW_KEY) return newKey(ch, endpoint.open(buf, off, len));
+        if (type == MessageType.BIND_CHALLENGE) return challenge(ch, buf, off, len);
+        if (type == MessageType.BIND_PROOF) return proof(ch, buf, off, len);
         // Not bound: dropped before any MAC is computed, so injected frames cost a header read.
         if (!ch.bound) return drop(ChannelReject.UNBOUND_FRAME);
         int sender = senderOf(buf, off);
-        boolean relayed = type == MessageCodec.TYPE_REQUEST && cluster.isReplica(ch.peer) && sender != ch.peer;
+        boolean relayed = type == MessageType.REQUEST && cluster.isReplica(ch.peer) && sender != ch.peer;
         if (sender != ch.peer && !relayed) return drop(ChannelReject.WRONG_SENDER);
         if (endpoint.open(buf, off, len) instanceof Inbound.Deliver d) {
             return new ChannelVerdict.Deliver(relayed ? ch.peer : d.from(), d.message(), d.unverified());

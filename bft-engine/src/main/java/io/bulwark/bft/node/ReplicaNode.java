@@ -11,7 +11,7 @@ import io.bulwark.bft.crypto.CoProcessorException;
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.PrePrepare;
-import io.bulwark.bft.wire.RejectReason;
+import io.bulwark.bft.msg.RejectReason;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.net.Connection;
 import io.bulwark.bft.net.EventLoop;

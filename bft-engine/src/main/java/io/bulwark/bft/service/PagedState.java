@@ -1,20 +1,18 @@
 package io.bulwark.bft.service;
 
-import io.bulwark.bft.state.PartitionTree;
-
 /**
  * The service state as a region of 4 KB pages, as in the paper's Figure 4: a window onto the
- * replica's {@link PartitionTree}. The service reads pages freely and calls {@link #modify(int)}
+ * replica's pages ({@link Pages}, the partition tree). The service reads pages freely and calls {@link #modify(int)}
  * before writing one, so that checkpoints (copy-on-write), digests and state transfer cover exactly
  * what it changed (section 4.6.2).
  */
 public final class PagedState {
-    private final PartitionTree tree;
+    private final Pages tree;
     private final int first;
     private final int count;
 
     /** Pages {@code first .. first + count - 1} of {@code tree}, seen as pages 0 .. count - 1. */
-    public PagedState(PartitionTree tree, int first, int count) {
+    public PagedState(Pages tree, int first, int count) {
         if (count < 1) throw new IllegalArgumentException("at least one page");
         if (first < 0 || first > tree.pageCount() - count)
             throw new IllegalArgumentException("pages " + first + "+" + count + " outside a tree of " + tree.pageCount());
@@ -25,7 +23,7 @@ public final class PagedState {
 
     public int pageCount() { return count; }
 
-    public int pageSize() { return PartitionTree.PAGE_SIZE; }
+    public int pageSize() { return tree.pageSize(); }
 
     /** The page's bytes, for reading. Writing to it without {@link #modify} first is a bug. */
     public byte[] read(int page) { return tree.read(first + checkIndex(page)); }

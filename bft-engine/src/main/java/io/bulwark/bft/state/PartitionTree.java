@@ -2,6 +2,7 @@ package io.bulwark.bft.state;
 
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.crypto.Digests;
+import io.bulwark.bft.service.Pages;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,7 +49,7 @@ import java.util.stream.IntStream;
  * has one, else the working value. Memory beyond the working tree is therefore proportional to the
  * pages modified while checkpoints are retained, never to the size of the state.
  */
-public final class PartitionTree {
+public final class PartitionTree implements Pages {
     public static final int FANOUT = 256;
     public static final int PAGE_SIZE = 4096;
     /** lm of a page whose current value is not known to belong to any checkpoint. */
@@ -200,7 +201,9 @@ public final class PartitionTree {
         return t;
     }
 
-    public int pageCount() { return pageCount; }
+    @Override public int pageCount() { return pageCount; }
+
+    @Override public int pageSize() { return PAGE_SIZE; }
 
     /** At least 1: level 0 is the root, {@code leafLevel()} the pages. */
     public int leafLevel() { return leafLevel; }
@@ -213,13 +216,13 @@ public final class PartitionTree {
     // ---- execution ----
 
     /** The page's current bytes, for reading (writing to them without {@link #modify} first is a bug). */
-    public byte[] read(int page) {
+    @Override public byte[] read(int page) {
         checkPage(page);
         return allocated(page);
     }
 
     /** The page's current bytes, for writing: the first modification after a checkpoint keeps a copy (copy-on-write). */
-    public byte[] modify(int page) {
+    @Override public byte[] modify(int page) {
         checkPage(page);
         if (transferring) throw new IllegalStateException("modify(" + page + ") during a state transfer");
         if (!dirty.get(page)) {

@@ -1,6 +1,7 @@
 package io.bulwark.bft.wire;
 
-import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.CodecLimits;
+import io.bulwark.bft.msg.MessageType;
 
 /**
  * The frame layout (the transport adds its own length prefix; a frame is what is inside it):
@@ -37,29 +38,38 @@ public final class Frame {
         return Math.max(tagLength, 1 + replicaCount * tagLength);
     }
 
+    /** The largest frame any valid message can need under {@code limits}: header, body, trailer (capped near 2 GB). */
+    public static int largestFrame(CodecLimits limits) {
+        long frame = HEADER_BYTES + (long) limits.largestBody() + maxTrailerBytes(limits.replicaCount(), limits.tagLength());
+        return (int) Math.min(frame, CodecLimits.NO_FRAME_CAP);
+    }
+
+    /** Which authentication a frame of {@code type} may carry; false for a code no message has. */
+    public static boolean allowed(int type, AuthKind kind) {
+        MessageType t = MessageType.ofCode(type);
+        return t != null && allowed(t, kind);
+    }
+
     /**
      * Which message types may carry which authentication. Requests authenticate themselves
      * (their client authenticator travels with them into pre-prepares, section 4.2) and NEW-KEY
      * is signed; replies go to one client and view-change-acks to one replica (MAC, section 4.5);
-     * the rest are multicast (authenticator) or retransmitted to one replica (MAC).
+     * the rest are multicast (authenticator) or retransmitted to one replica (MAC). Exhaustive over
+     * {@link MessageType}, with no default: a new type does not compile until it is given its rule.
      */
-    public static boolean allowed(int type, AuthKind kind) {
+    public static boolean allowed(MessageType type, AuthKind kind) {
         return switch (type) {
-            case MessageCodec.TYPE_REQUEST, MessageCodec.TYPE_NEW_KEY -> kind == AuthKind.NONE;
+            case REQUEST, NEW_KEY -> kind == AuthKind.NONE;
             // DATA is checked by its digest alone (section 4.6.2: no voting, no MAC); its receiver
             // blames nobody for a bad one (the sender in the header is not authenticated).
-            case MessageCodec.TYPE_DATA -> kind == AuthKind.NONE;
+            case DATA -> kind == AuthKind.NONE;
             // A challenge is a random value anyone may send; the proof answering it is the MAC.
-            case MessageCodec.TYPE_BIND_CHALLENGE -> kind == AuthKind.NONE;
-            case MessageCodec.TYPE_BIND_PROOF -> kind == AuthKind.MAC;
+            case BIND_CHALLENGE -> kind == AuthKind.NONE;
+            case BIND_PROOF -> kind == AuthKind.MAC;
             // State transfer goes to one designated replier and back.
-            case MessageCodec.TYPE_REPLY, MessageCodec.TYPE_VIEW_CHANGE_ACK, MessageCodec.TYPE_FETCH,
-                    MessageCodec.TYPE_META_DATA -> kind == AuthKind.MAC;
-            case MessageCodec.TYPE_PRE_PREPARE, MessageCodec.TYPE_PREPARE, MessageCodec.TYPE_COMMIT,
-                    MessageCodec.TYPE_CHECKPOINT, MessageCodec.TYPE_STATUS, MessageCodec.TYPE_VIEW_CHANGE,
-                    MessageCodec.TYPE_NEW_VIEW, MessageCodec.TYPE_FETCH_BATCH, MessageCodec.TYPE_AUTH_FAILURE ->
+            case REPLY, VIEW_CHANGE_ACK, FETCH, META_DATA -> kind == AuthKind.MAC;
+            case PRE_PREPARE, PREPARE, COMMIT, CHECKPOINT, STATUS, VIEW_CHANGE, NEW_VIEW, FETCH_BATCH, AUTH_FAILURE ->
                     kind == AuthKind.MAC || kind == AuthKind.AUTHENTICATOR;
-            default -> false;
         };
     }
 

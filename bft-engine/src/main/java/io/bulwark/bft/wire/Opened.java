@@ -1,5 +1,6 @@
 package io.bulwark.bft.wire;
 
+import io.bulwark.bft.msg.RejectReason;
 import io.bulwark.bft.msg.Message;
 import java.util.BitSet;
 

@@ -1,5 +1,6 @@
 package io.bulwark.bft.wire;
 
+import io.bulwark.bft.msg.RejectReason;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,7 +10,8 @@ import java.util.Map;
  * allocation; {@link #snapshot()} copies for metrics (from another thread it may lag slightly).
  */
 public final class RejectCounters {
-    private final long[] counts = new long[RejectReason.values().length];
+    private static final RejectReason[] REASONS = RejectReason.values();
+    private final long[] counts = new long[REASONS.length];
     private long accepted;
 
     public void reject(RejectReason reason) { counts[reason.ordinal()]++; }
@@ -31,7 +33,7 @@ public final class RejectCounters {
         Map<String, Long> m = new LinkedHashMap<>();
         for (int i = 0; i < counts.length; i++) {
             long c = counts[i];
-            if (c != 0) m.put(RejectReason.ofOrdinal(i).name(), c);
+            if (c != 0) m.put(REASONS[i].name(), c);
         }
         return m;
     }

@@ -1,5 +1,6 @@
 package io.bulwark.bft.wire;
 
+import io.bulwark.bft.msg.RejectReason;
 import io.bulwark.bft.crypto.MacKeys;
 import io.bulwark.bft.msg.AuthFailure;
 import io.bulwark.bft.msg.BindChallenge;
@@ -14,6 +15,7 @@ import io.bulwark.bft.msg.FetchBatch;
 import io.bulwark.bft.msg.MetaData;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.MessageType;
 import io.bulwark.bft.msg.NewKey;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.Prepare;
@@ -44,6 +46,8 @@ public final class Wire {
     private final int tag;
     private final CodecLimits limits;
     private final MessageCodec codec;
+    /** The largest frame accepted: what the limits allow, or less if they cap it. */
+    private final int maxFrameBytes;
     private final RejectCounters counters = new RejectCounters();
 
     public Wire(MacKeys keys, int replicaCount, CodecLimits limits) {
@@ -57,7 +61,12 @@ public final class Wire {
         this.tag = keys.tagLength();
         this.limits = limits;
         this.codec = new MessageCodec(limits);
+        this.maxFrameBytes = Math.min(limits.maxFrameBytes(), Frame.largestFrame(limits));
+        if (maxFrameBytes < Frame.HEADER_BYTES) throw new IllegalArgumentException("frames of at most " + maxFrameBytes + " bytes hold no header");
     }
+
+    /** The largest frame {@link #open} accepts. */
+    public int maxFrameBytes() { return maxFrameBytes; }
 
     public int self() { return self; }
 
@@ -96,7 +105,7 @@ public final class Wire {
             // Encode without copying, leaving room for the authenticator, then MAC each entry in place.
             int authBytes = limits.requestAuthBytes();
             frame = new byte[Frame.HEADER_BYTES + macLen + 2 + authBytes];
-            Frame.writeHeader(frame, MessageCodec.TYPE_REQUEST, r.client(), AuthKind.NONE);
+            Frame.writeHeader(frame, MessageType.REQUEST.code(), r.client(), AuthKind.NONE);
             int authOff = MessageCodec.writeRequestAuthed(r, frame, Frame.HEADER_BYTES);
             frame[authOff++] = (byte) (authBytes >>> 8);
             frame[authOff++] = (byte) authBytes;
@@ -131,14 +140,14 @@ public final class Wire {
      * Package-private so tests can build frames a correct sender never would.
      */
     byte[] seal(Message m, int headerSender, AuthKind kind, int receiver) {
-        int type = MessageCodec.typeOf(m);
+        MessageType type = MessageType.of(m);
         if (!Frame.allowed(type, kind)) throw new IllegalArgumentException(m.getClass().getSimpleName() + " cannot be sent with " + kind);
         int claimed = claimedSender(m);
         if (claimed != NO_SENDER_FIELD && claimed != headerSender)
             throw new IllegalArgumentException("message names sender " + claimed + " but is sent by " + headerSender);
         int macLen = Frame.HEADER_BYTES + MessageCodec.bodySize(m);
         byte[] out = new byte[macLen + Frame.trailerBytes(kind, n, tag)];
-        Frame.writeHeader(out, type, headerSender, kind);
+        Frame.writeHeader(out, type.code(), headerSender, kind);
         int end = MessageCodec.writeBody(m, out, Frame.HEADER_BYTES);
         assert end == macLen;
         if (kind == AuthKind.MAC) {
@@ -174,17 +183,18 @@ public final class Wire {
 
     private Opened.Accepted openChecked(byte[] buf, int off, int len) throws DecodeException {
         if (buf == null || off < 0 || len < 0 || off > buf.length - len) throw reject(RejectReason.TRUNCATED, "slice out of bounds");
-        if (len > limits.maxFrameBytes()) throw reject(RejectReason.OVERSIZED, "frame of " + len + " bytes");
+        if (len > maxFrameBytes) throw reject(RejectReason.OVERSIZED, "frame of " + len + " bytes");
         if (len < Frame.HEADER_BYTES) throw reject(RejectReason.TRUNCATED, "frame of " + len + " bytes");
         int version = buf[off + Frame.OFF_VERSION] & 0xff;
         if (version != Frame.VERSION) throw reject(RejectReason.BAD_VERSION, "version " + version);
-        int type = buf[off + Frame.OFF_TYPE] & 0xff;
-        if (!MessageCodec.isKnownType(type)) throw reject(RejectReason.UNKNOWN_TYPE, "type " + type);
+        int typeCode = buf[off + Frame.OFF_TYPE] & 0xff;
+        MessageType type = MessageType.ofCode(typeCode);
+        if (type == null) throw reject(RejectReason.UNKNOWN_TYPE, "type " + typeCode);
         int sender = Frame.readSender(buf, off);
         int kindCode = buf[off + Frame.OFF_AUTH_KIND] & 0xff;
         AuthKind kind = AuthKind.ofCode(kindCode);
         if (kind == null) throw reject(RejectReason.BAD_AUTH_KIND, "auth kind " + kindCode);
-        if (!Frame.allowed(type, kind)) throw reject(RejectReason.WRONG_AUTH_KIND, "type " + type + " with " + kind);
+        if (!Frame.allowed(type, kind)) throw reject(RejectReason.WRONG_AUTH_KIND, "type " + typeCode + " with " + kind);
         checkRoles(type, sender);
 
         // Authenticate before parsing the body: forged frames cost one MAC and no allocation.
@@ -202,7 +212,7 @@ public final class Wire {
         }
 
         int bodyOff = off + Frame.HEADER_BYTES;
-        Message m = codec.decodeBody(type, buf, bodyOff, bodyEnd - Frame.HEADER_BYTES);
+        Message m = codec.decodeBody(typeCode, buf, bodyOff, bodyEnd - Frame.HEADER_BYTES);
         int claimed = claimedSender(m);
         if (claimed != NO_SENDER_FIELD && claimed != sender)
             throw reject(RejectReason.SENDER_MISMATCH, "header " + sender + ", message " + claimed);
@@ -236,30 +246,30 @@ public final class Wire {
     }
 
     /** Who may send {@code type}, and whether this principal ever receives it. */
-    private void checkRoles(int type, int sender) throws DecodeException {
+    private void checkRoles(MessageType type, int sender) throws DecodeException {
         boolean iAmReplica = self >= 0 && self < n;
         switch (type) {
-            case MessageCodec.TYPE_REQUEST -> {
+            case REQUEST -> {
                 if (sender < n) throw reject(RejectReason.NOT_A_CLIENT, "request from " + sender);
                 if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "request at a client");
             }
-            case MessageCodec.TYPE_NEW_KEY -> {
+            case NEW_KEY -> {
                 if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
             }
-            case MessageCodec.TYPE_BIND_CHALLENGE -> {
+            case BIND_CHALLENGE -> {
                 if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "challenge from " + sender);
             }
-            case MessageCodec.TYPE_BIND_PROOF -> {
+            case BIND_PROOF -> {
                 if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
                 if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "bind proof at a client");
             }
-            case MessageCodec.TYPE_REPLY -> {
+            case REPLY -> {
                 if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "reply from " + sender);
                 if (iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "reply at a replica");
             }
             default -> {
-                if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "type " + type + " from " + sender);
-                if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type + " at a client");
+                if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "type " + type.code() + " from " + sender);
+                if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type.code() + " at a client");
             }
         }
     }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.Digest;
-import io.bulwark.bft.wire.RejectReason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +22,7 @@ class MessageCodecTest {
 
     @Test
     void everyTypeRoundTripsWithRandomFields() throws DecodeException {
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
+        for (int type = MessageType.REQUEST.code(); type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 2_000; i++) {
                 Message m = gen.of(type);
                 byte[] enc = MessageCodec.encode(m);
@@ -48,7 +47,7 @@ class MessageCodecTest {
 
     @Test
     void everyTruncationIsRejectedAsTruncated() {
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
+        for (int type = MessageType.REQUEST.code(); type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 40; i++) {
                 byte[] enc = MessageCodec.encode(gen.of(type));
                 for (int len = 0; len < enc.length; len++) {
@@ -60,7 +59,7 @@ class MessageCodecTest {
 
     @Test
     void trailingBytesAreRejected() {
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
+        for (int type = MessageType.REQUEST.code(); type <= MessageCodec.LAST_TYPE; type++) {
             byte[] enc = MessageCodec.encode(gen.of(type));
             byte[] longer = Arrays.copyOf(enc, enc.length + 1);
             assertEquals(RejectReason.TRAILING_BYTES, reason(longer, 0, longer.length));
@@ -91,7 +90,7 @@ class MessageCodecTest {
             if (b.length > 0) b[0] = (byte) rnd.nextInt(MessageCodec.LAST_TYPE + 2);
             decoded += decodeCanonicallyOrReject(b);
         }
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
+        for (int type = MessageType.REQUEST.code(); type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 20; i++) {
                 byte[] enc = MessageCodec.encode(gen.of(type));
                 for (int bit = 8; bit < enc.length * 8; bit++) {
@@ -124,33 +123,33 @@ class MessageCodecTest {
         byte[] request = hugeRequest();
         // PRE-PREPARE claiming 65535 requests; STATUS claiming 65535 words; NEW-KEY claiming 65535 shares.
         byte[] pp = new byte[1 + 8 + 8 + 32 + 2 + 2];
-        pp[0] = (byte) MessageCodec.TYPE_PRE_PREPARE;
+        pp[0] = (byte) MessageType.PRE_PREPARE.code();
         pp[pp.length - 2] = (byte) 0xff;
         pp[pp.length - 1] = (byte) 0xff;
         byte[] status = new byte[1 + MessageCodec.STATUS_FIXED_BYTES - 2]; // up to and including the first word count
-        status[0] = (byte) MessageCodec.TYPE_STATUS;
+        status[0] = (byte) MessageType.STATUS.code();
         status[status.length - 2] = (byte) 0xff;
         status[status.length - 1] = (byte) 0xff;
         byte[] newKey = new byte[1 + 4 + 8 + 2];
-        newKey[0] = (byte) MessageCodec.TYPE_NEW_KEY;
+        newKey[0] = (byte) MessageType.NEW_KEY.code();
         newKey[newKey.length - 2] = (byte) 0xff;
         newKey[newKey.length - 1] = (byte) 0xff;
         byte[] reply = new byte[1 + MessageCodec.REPLY_FIXED_BYTES];
-        reply[0] = (byte) MessageCodec.TYPE_REPLY;
+        reply[0] = (byte) MessageType.REPLY.code();
         putInt(reply, reply.length - 4, Integer.MAX_VALUE);
         // VIEW-CHANGE claiming 65535 checkpoints; one whose only Q entry claims 65535 pairs; NEW-VIEW claiming 65535 selected.
         byte[] vc = new byte[1 + MessageCodec.VIEW_CHANGE_FIXED_BYTES - 4];
-        vc[0] = (byte) MessageCodec.TYPE_VIEW_CHANGE;
+        vc[0] = (byte) MessageType.VIEW_CHANGE.code();
         vc[vc.length - 2] = (byte) 0xff;
         vc[vc.length - 1] = (byte) 0xff;
         int pairsAt = 1 + MessageCodec.VIEW_CHANGE_FIXED_BYTES + 8; // after the Q count and the entry's seq
         byte[] vcPairs = new byte[pairsAt + 2 + MessageCodec.DIGEST_VIEW_BYTES]; // room for one pair: the count is read
-        vcPairs[0] = (byte) MessageCodec.TYPE_VIEW_CHANGE;
+        vcPairs[0] = (byte) MessageType.VIEW_CHANGE.code();
         vcPairs[pairsAt - 9] = 1;
         vcPairs[pairsAt] = (byte) 0xff;
         vcPairs[pairsAt + 1] = (byte) 0xff;
         byte[] nv = new byte[1 + MessageCodec.NEW_VIEW_FIXED_BYTES];
-        nv[0] = (byte) MessageCodec.TYPE_NEW_VIEW;
+        nv[0] = (byte) MessageType.NEW_VIEW.code();
         nv[nv.length - 2] = (byte) 0xff;
         nv[nv.length - 1] = (byte) 0xff;
 
@@ -180,7 +179,7 @@ class MessageCodecTest {
 
     private static byte[] hugeRequest() {
         byte[] b = new byte[1 + MessageCodec.REQUEST_AUTHED_FIXED_BYTES];
-        b[0] = (byte) MessageCodec.TYPE_REQUEST;
+        b[0] = (byte) MessageType.REQUEST.code();
         b[1] = (byte) 0xA0;
         putInt(b, 2, 7);                 // client
         putInt(b, 1 + 1 + 4 + 8, 0);     // replier
@@ -376,20 +375,20 @@ class MessageCodecTest {
         assertEquals(5, k64.maxCheckpoints());
         assertEquals(192, k64.maxLogEntries());
         assertEquals(7, CodecLimits.of(ProtocolConfig.defaults(5), 16).maxQPairs());
-        // A maximal pre-prepare fits in a maximal frame.
+        // A maximal pre-prepare is within the largest body (the wire adds its header and trailer: WireTest).
         List<Request> batch = new ArrayList<>();
         int perRequest = cfg.maxBatchBytes() / cfg.maxBatchRequests();
         for (int i = 0; i < cfg.maxBatchRequests(); i++)
             batch.add(new Request(100 + i, i, false, 0, new byte[perRequest], new byte[LIMITS.requestAuthBytes()]));
         PrePrepare max = new PrePrepare(0, 1, Digest.ZERO, new byte[LIMITS.maxNonDetBytes()], batch);
-        assertTrue(7 + MessageCodec.bodySize(max) + 1 + 4 * 16 <= LIMITS.maxFrameBytes());
-        assertTrue(7 + MessageCodec.bodySize(maxViewChange(LIMITS)) + 1 + 4 * 16 <= LIMITS.maxFrameBytes());
-        assertTrue(7 + MessageCodec.bodySize(maxNewView(LIMITS)) + 1 + 4 * 16 <= LIMITS.maxFrameBytes());
-        // With tiny requests and results the largest frame is a maximal VIEW-CHANGE, exactly.
+        assertTrue(MessageCodec.bodySize(max) <= LIMITS.largestBody());
+        assertTrue(MessageCodec.bodySize(maxViewChange(LIMITS)) <= LIMITS.largestBody());
+        assertTrue(MessageCodec.bodySize(maxNewView(LIMITS)) <= LIMITS.largestBody());
+        // With tiny requests and results the largest body is a maximal VIEW-CHANGE, exactly.
         ProtocolConfig tiny = new ProtocolConfig(7, 64, 256, 1, 1, 1, 100, 500, 1_000, 5_000, 1, 1, ProtocolConfig.PAGE_SIZE);
         CodecLimits t = CodecLimits.of(tiny, 16);
         ViewChange maxVc = maxViewChange(t);
-        assertEquals(7 + MessageCodec.bodySize(maxVc) + 1 + tiny.n() * 16, t.maxFrameBytes());
+        assertEquals(MessageCodec.bodySize(maxVc), t.largestBody());
         assertTrue(RandomMessages.same(maxVc, decodeOk(new MessageCodec(t), maxVc)));
         assertTrue(RandomMessages.same(maxNewView(t), decodeOk(new MessageCodec(t), maxNewView(t))));
         assertThrows(IllegalArgumentException.class, () -> new CodecLimits(256, 16, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 100));
@@ -486,17 +485,6 @@ class MessageCodecTest {
             assertArrayEquals(body, Arrays.copyOfRange(enc, 1, 1 + body.length));
             assertArrayEquals(body, MessageCodec.requestBody(r.withAuth(null)));
         }
-    }
-
-    @Test
-    void newKeySignedBytesExcludeTheSignature() {
-        NewKey k = gen.newKey(1);
-        byte[] signed = MessageCodec.newKeySignedBytes(k);
-        assertArrayEquals(signed, MessageCodec.newKeySignedBytes(new NewKey(k.sender(), k.counter(), k.shares(), new byte[] {9})));
-        assertNotEquals(Arrays.toString(signed),
-                Arrays.toString(MessageCodec.newKeySignedBytes(new NewKey(k.sender(), k.counter() + 1, k.shares(), k.signature()))));
-        byte[] body = MessageCodec.encode(k);
-        assertArrayEquals(Arrays.copyOfRange(body, 1, 1 + signed.length - 7), Arrays.copyOfRange(signed, 7, signed.length));
     }
 
     @Test

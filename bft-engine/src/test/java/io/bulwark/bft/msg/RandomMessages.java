@@ -169,28 +169,27 @@ public final class RandomMessages {
         return seqs;
     }
 
-    /** A random message of type {@code type} (a MessageCodec.TYPE_ constant). */
+    /** A random message of type {@code type} (a MessageType code). */
     public Message of(int type) {
-        return switch (type) {
-            case MessageCodec.TYPE_REQUEST -> request();
-            case MessageCodec.TYPE_PRE_PREPARE -> prePrepare(4);
-            case MessageCodec.TYPE_PREPARE -> prepare(replica());
-            case MessageCodec.TYPE_COMMIT -> commit(replica());
-            case MessageCodec.TYPE_REPLY -> reply(replica(), client());
-            case MessageCodec.TYPE_CHECKPOINT -> checkpoint(replica());
-            case MessageCodec.TYPE_STATUS -> status(replica());
-            case MessageCodec.TYPE_NEW_KEY -> newKey(rnd.nextInt(n + 3));
-            case MessageCodec.TYPE_VIEW_CHANGE -> viewChange(replica());
-            case MessageCodec.TYPE_VIEW_CHANGE_ACK -> viewChangeAck(replica());
-            case MessageCodec.TYPE_NEW_VIEW -> newView();
-            case MessageCodec.TYPE_FETCH_BATCH -> fetchBatch(replica());
-            case MessageCodec.TYPE_FETCH -> fetch(replica());
-            case MessageCodec.TYPE_META_DATA -> metaData(replica());
-            case MessageCodec.TYPE_DATA -> data();
-            case MessageCodec.TYPE_AUTH_FAILURE -> authFailure(replica());
-            case MessageCodec.TYPE_BIND_CHALLENGE -> bindChallenge(replica());
-            case MessageCodec.TYPE_BIND_PROOF -> bindProof(rnd.nextInt(n + 3), replica());
-            default -> throw new IllegalArgumentException("type " + type);
+        return switch (MessageType.ofCode(type)) {
+            case REQUEST -> request();
+            case PRE_PREPARE -> prePrepare(4);
+            case PREPARE -> prepare(replica());
+            case COMMIT -> commit(replica());
+            case REPLY -> reply(replica(), client());
+            case CHECKPOINT -> checkpoint(replica());
+            case STATUS -> status(replica());
+            case NEW_KEY -> newKey(rnd.nextInt(n + 3));
+            case VIEW_CHANGE -> viewChange(replica());
+            case VIEW_CHANGE_ACK -> viewChangeAck(replica());
+            case NEW_VIEW -> newView();
+            case FETCH_BATCH -> fetchBatch(replica());
+            case FETCH -> fetch(replica());
+            case META_DATA -> metaData(replica());
+            case DATA -> data();
+            case AUTH_FAILURE -> authFailure(replica());
+            case BIND_CHALLENGE -> bindChallenge(replica());
+            case BIND_PROOF -> bindProof(rnd.nextInt(n + 3), replica());
         };
     }
 

@@ -1,5 +1,6 @@
 package io.bulwark.bft.wire;
 
+import io.bulwark.bft.msg.RejectReason;
 import static io.bulwark.bft.wire.Cluster.CLIENT;
 import static io.bulwark.bft.wire.Cluster.LIMITS;
 import static io.bulwark.bft.wire.Cluster.N;
@@ -17,6 +18,7 @@ import io.bulwark.bft.msg.BindChallenge;
 import io.bulwark.bft.msg.Data;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.MessageType;
 import io.bulwark.bft.msg.NewKey;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.RandomMessages;
@@ -50,59 +52,59 @@ class WirePropertyTest {
         int s = rnd.nextInt(N);
         int r = otherReplica(s);
         boolean multicast = rnd.nextBoolean();
-        return switch (type) {
-            case MessageCodec.TYPE_REQUEST -> {
+        return switch (MessageType.ofCode(type)) {
+            case REQUEST -> {
                 int client = rnd.nextBoolean() ? CLIENT : OTHER_CLIENT;
                 Request req = c.gen.request(client, 30).withAuth(null);
                 yield new Sample(c.wire(client).sealRequest(req), s, req);
             }
-            case MessageCodec.TYPE_PRE_PREPARE -> {
+            case PRE_PREPARE -> {
                 List<Request> batch = new ArrayList<>();
                 for (int i = rnd.nextInt(4); i > 0; i--) batch.add(c.authedRequest(rnd.nextBoolean() ? CLIENT : OTHER_CLIENT));
                 PrePrepare pp = new PrePrepare(s, rnd.nextLong(1 << 20), c.gen.digest(), c.gen.bytes(8), batch);
                 yield new Sample(multicast ? c.wire(s).sealMulticast(pp) : c.wire(s).sealTo(r, pp), r, pp);
             }
-            case MessageCodec.TYPE_REPLY -> {
+            case REPLY -> {
                 int client = rnd.nextBoolean() ? CLIENT : OTHER_CLIENT;
                 Message m = c.gen.reply(s, client);
                 yield new Sample(c.wire(s).sealTo(client, m), client, m);
             }
-            case MessageCodec.TYPE_NEW_KEY -> {
+            case NEW_KEY -> {
                 int sender = rnd.nextInt(N + 2);
                 NewKey k = c.gen.newKey(sender);
                 yield new Sample(c.wire(sender).sealNewKey(k), rnd.nextInt(N + 2), k);
             }
-            case MessageCodec.TYPE_BIND_CHALLENGE -> {
+            case BIND_CHALLENGE -> {
                 Message m = c.gen.bindChallenge(s);
                 int to = rnd.nextBoolean() ? r : CLIENT;
                 yield new Sample(c.wire(s).sealTo(to, m), to, m);
             }
-            case MessageCodec.TYPE_BIND_PROOF -> {
+            case BIND_PROOF -> {
                 int from = rnd.nextBoolean() ? s : CLIENT;
                 int to = from == s ? r : s;
                 Message m = c.gen.bindProof(from, to);
                 yield new Sample(c.wire(from).sealTo(to, m), to, m);
             }
-            case MessageCodec.TYPE_VIEW_CHANGE_ACK, MessageCodec.TYPE_FETCH, MessageCodec.TYPE_META_DATA, MessageCodec.TYPE_DATA -> {
-                Message m = switch (type) {
-                    case MessageCodec.TYPE_VIEW_CHANGE_ACK -> c.gen.viewChangeAck(s);
-                    case MessageCodec.TYPE_FETCH -> c.gen.fetch(s);
-                    case MessageCodec.TYPE_META_DATA -> c.gen.metaData(s);
+            case VIEW_CHANGE_ACK, FETCH, META_DATA, DATA -> {
+                Message m = switch (MessageType.ofCode(type)) {
+                    case VIEW_CHANGE_ACK -> c.gen.viewChangeAck(s);
+                    case FETCH -> c.gen.fetch(s);
+                    case META_DATA -> c.gen.metaData(s);
                     default -> c.gen.data();
                 };
                 yield new Sample(c.wire(s).sealTo(r, m), r, m);
             }
             default -> {
-                Message m = switch (type) {
-                    case MessageCodec.TYPE_PREPARE -> c.gen.prepare(s);
-                    case MessageCodec.TYPE_COMMIT -> c.gen.commit(s);
-                    case MessageCodec.TYPE_CHECKPOINT -> c.gen.checkpoint(s);
-                    case MessageCodec.TYPE_STATUS -> c.gen.status(s);
+                Message m = switch (MessageType.ofCode(type)) {
+                    case PREPARE -> c.gen.prepare(s);
+                    case COMMIT -> c.gen.commit(s);
+                    case CHECKPOINT -> c.gen.checkpoint(s);
+                    case STATUS -> c.gen.status(s);
                     // Half of the view-changes are forwarded: their author is not the frame's sender.
-                    case MessageCodec.TYPE_VIEW_CHANGE -> c.gen.viewChange(rnd.nextBoolean() ? s : otherReplica(s));
-                    case MessageCodec.TYPE_NEW_VIEW -> c.gen.newView();
-                    case MessageCodec.TYPE_FETCH_BATCH -> c.gen.fetchBatch(s);
-                    case MessageCodec.TYPE_AUTH_FAILURE -> c.gen.authFailure(s);
+                    case VIEW_CHANGE -> c.gen.viewChange(rnd.nextBoolean() ? s : otherReplica(s));
+                    case NEW_VIEW -> c.gen.newView();
+                    case FETCH_BATCH -> c.gen.fetchBatch(s);
+                    case AUTH_FAILURE -> c.gen.authFailure(s);
                     default -> throw new IllegalArgumentException("type " + type);
                 };
                 yield new Sample(multicast ? c.wire(s).sealMulticast(m) : c.wire(s).sealTo(r, m), r, m);
@@ -118,7 +120,7 @@ class WirePropertyTest {
 
     @Test
     void validSamplesAreAccepted() {
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
+        for (int type = MessageType.REQUEST.code(); type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 200; i++) {
                 Sample s = sample(type);
                 Opened o = c.wire(s.receiver()).open(s.frame());
@@ -156,7 +158,7 @@ class WirePropertyTest {
 
     @Test
     void everyTruncationIsRejected() {
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
+        for (int type = MessageType.REQUEST.code(); type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 30; i++) {
                 Sample s = sample(type);
                 Wire w = c.wire(s.receiver());
@@ -175,7 +177,7 @@ class WirePropertyTest {
     @Test
     void singleBitFlipsAreRejectedOrHarmless() {
         int flips = 0;
-        for (int type = MessageCodec.TYPE_REQUEST; type <= MessageCodec.LAST_TYPE; type++) {
+        for (int type = MessageType.REQUEST.code(); type <= MessageCodec.LAST_TYPE; type++) {
             for (int i = 0; i < 15; i++) {
                 Sample s = sample(type);
                 byte[] frame = s.frame();
@@ -265,14 +267,14 @@ class WirePropertyTest {
         Wire lax = new Wire(Cluster.keys(0), N, unbounded);
         // REQUEST from client 4 claiming a 2 GB operation.
         byte[] req = new byte[Frame.HEADER_BYTES + MessageCodec.REQUEST_AUTHED_FIXED_BYTES];
-        Frame.writeHeader(req, MessageCodec.TYPE_REQUEST, CLIENT, AuthKind.NONE);
+        Frame.writeHeader(req, MessageType.REQUEST.code(), CLIENT, AuthKind.NONE);
         req[7] = (byte) 0xA0;
         req[8 + 3] = CLIENT;
         putInt(req, req.length - 4, Integer.MAX_VALUE);
         assertEquals(28, req.length);
         // NEW-KEY claiming 65535 shares.
         byte[] nk = new byte[Frame.HEADER_BYTES + 4 + 8 + 2];
-        Frame.writeHeader(nk, MessageCodec.TYPE_NEW_KEY, 1, AuthKind.NONE);
+        Frame.writeHeader(nk, MessageType.NEW_KEY.code(), 1, AuthKind.NONE);
         nk[10] = 1;
         nk[nk.length - 1] = (byte) 0xff;
         nk[nk.length - 2] = (byte) 0xff;
@@ -280,7 +282,7 @@ class WirePropertyTest {
         byte[] ppBody = new byte[MessageCodec.PRE_PREPARE_FIXED_BYTES];
         ppBody[ppBody.length - 1] = (byte) 0xff;
         ppBody[ppBody.length - 2] = (byte) 0xff;
-        byte[] pp = Cluster.forgeRaw(MessageCodec.TYPE_PRE_PREPARE, 1, AuthKind.MAC, ppBody, 0, Cluster.keys(1));
+        byte[] pp = Cluster.forgeRaw(MessageType.PRE_PREPARE.code(), 1, AuthKind.MAC, ppBody, 0, Cluster.keys(1));
 
         assertEquals(RejectReason.OVERSIZED, rejected(strict.open(req)).reason());
         assertEquals(RejectReason.OVERSIZED, rejected(strict.open(nk)).reason());

@@ -1,5 +1,6 @@
 package io.bulwark.bft.wire;
 
+import io.bulwark.bft.msg.RejectReason;
 import static io.bulwark.bft.wire.Cluster.CLIENT;
 import static io.bulwark.bft.wire.Cluster.LIMITS;
 import static io.bulwark.bft.wire.Cluster.N;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.MessageType;
 import io.bulwark.bft.msg.NewKey;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.Prepare;
@@ -205,7 +207,7 @@ class WireTest {
         // A reply MAC'd for this client but addressed to another.
         rejected(RejectReason.NOT_FOR_ME, c.wire(CLIENT).open(c.wire(1).sealTo(CLIENT, c.gen.reply(1, OTHER_CLIENT))));
         // NEW-KEY from a negative id.
-        rejected(RejectReason.BAD_FIELD, c.wire(0).open(forgeRaw(MessageCodec.TYPE_NEW_KEY, -7, AuthKind.NONE, new byte[0], -1, client)));
+        rejected(RejectReason.BAD_FIELD, c.wire(0).open(forgeRaw(MessageType.NEW_KEY.code(), -7, AuthKind.NONE, new byte[0], -1, client)));
     }
 
     @Test
@@ -289,10 +291,18 @@ class WireTest {
         // A valid MAC over a body with a byte too many.
         byte[] body = new byte[MessageCodec.PREPARE_BYTES + 1];
         MessageCodec.writeBody(c.gen.prepare(1), body, 0);
-        rejected(RejectReason.TRAILING_BYTES, c.wire(0).open(forgeRaw(MessageCodec.TYPE_PREPARE, 1, AuthKind.AUTHENTICATOR, body, -1, keys(1))));
+        rejected(RejectReason.TRAILING_BYTES, c.wire(0).open(forgeRaw(MessageType.PREPARE.code(), 1, AuthKind.AUTHENTICATOR, body, -1, keys(1))));
         // Oversized frames are refused before anything is read.
         Wire tiny = new Wire(keys(0), N, LIMITS.withMaxFrameBytes(frame.length - 1));
         rejected(RejectReason.OVERSIZED, tiny.open(frame));
+        // The wire's own bound: header, the largest body the limits allow, and the largest trailer (an authenticator).
+        assertEquals(Frame.HEADER_BYTES + LIMITS.largestBody() + 1 + N * 16, Frame.largestFrame(LIMITS));
+        assertEquals(Frame.largestFrame(LIMITS), c.wire(0).maxFrameBytes());
+        Wire exact = new Wire(keys(0), N, LIMITS);
+        byte[] tooBig = new byte[Frame.largestFrame(LIMITS) + 1];
+        System.arraycopy(frame, 0, tooBig, 0, frame.length);
+        rejected(RejectReason.OVERSIZED, exact.open(tooBig));
+        assertThrows(IllegalArgumentException.class, () -> new Wire(keys(0), N, LIMITS.withMaxFrameBytes(Frame.HEADER_BYTES - 1)));
         rejected(RejectReason.TRUNCATED, c.wire(0).open(new byte[3]));
         rejected(RejectReason.TRUNCATED, c.wire(0).open(java.util.Arrays.copyOf(frame, 20)));
     }

@@ -10,7 +10,7 @@ import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.net.EventLoop;
 import io.bulwark.bft.service.KvOps;
 import io.bulwark.bft.service.KvService;
-import io.bulwark.bft.wire.RejectReason;
+import io.bulwark.bft.msg.RejectReason;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

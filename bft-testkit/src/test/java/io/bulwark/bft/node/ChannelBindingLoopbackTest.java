@@ -9,6 +9,7 @@ import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.core.Ignored;
 import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.MessageType;
 import io.bulwark.bft.service.KvOps;
 import io.bulwark.bft.testkit.Await;
 import java.nio.file.Files;
@@ -43,12 +44,12 @@ class ChannelBindingLoopbackTest {
             viaReplica0(dir, viaProxy, id, mitm.port());
             try (BftClient client = BftClient.connect(KeyMaterial.load(viaProxy, id), ProtocolConfig.defaults(1))) {
                 assertTrue(client.awaitConnected(WAIT));
-                Await.until("proved itself through the proxy", WAIT, () -> find(mitm, MessageCodec.TYPE_BIND_PROOF) != null);
+                Await.until("proved itself through the proxy", WAIT, () -> find(mitm, MessageType.BIND_PROOF.code()) != null);
                 assertEquals("OK", KvOps.describe(client.invoke(KvOps.put("k", "v"), false, WAIT)));
                 assertEquals("v", KvOps.describe(client.invoke(KvOps.get("k"), true, WAIT)));
-                byte[] newKey = find(mitm, MessageCodec.TYPE_NEW_KEY);
-                byte[] proof = find(mitm, MessageCodec.TYPE_BIND_PROOF);
-                List<byte[]> requests = all(mitm, MessageCodec.TYPE_REQUEST);
+                byte[] newKey = find(mitm, MessageType.NEW_KEY.code());
+                byte[] proof = find(mitm, MessageType.BIND_PROOF.code());
+                List<byte[]> requests = all(mitm, MessageType.REQUEST.code());
                 byte[] readOnly = requests.stream().filter(f -> (f[7] & 1) != 0).findFirst().orElseThrow();
 
                 // 1. The captured NEW-KEY and proof on the attacker's own connection: refused, connection closed.
@@ -111,7 +112,7 @@ class ChannelBindingLoopbackTest {
     private static byte[] data(int sender) {
         byte[] f = new byte[7 + 4 + 4096];
         f[0] = 1;
-        f[1] = (byte) MessageCodec.TYPE_DATA;
+        f[1] = (byte) MessageType.DATA.code();
         f[5] = (byte) sender;
         return f;
     }

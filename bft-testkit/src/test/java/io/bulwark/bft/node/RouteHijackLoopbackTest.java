@@ -7,6 +7,7 @@ import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.MessageType;
 import io.bulwark.bft.service.KvOps;
 import io.bulwark.bft.service.KvService;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class RouteHijackLoopbackTest {
             }
             assertEquals("v4", KvOps.describe(invoke(g, KvOps.get("k"), true)));
             for (RawPeer p : g.attackers)
-                assertEquals(0, p.receivedOtherThan(MessageCodec.TYPE_NEW_KEY, MessageCodec.TYPE_BIND_CHALLENGE),
+                assertEquals(0, p.receivedOtherThan(MessageType.NEW_KEY.code(), MessageType.BIND_CHALLENGE.code()),
                         "the attacker received protocol messages meant for a replica");
         }
     }
@@ -66,7 +67,7 @@ class RouteHijackLoopbackTest {
             }
             assertEquals("v4", KvOps.describe(invoke(g, KvOps.get("c"), true)));
             for (RawPeer p : g.attackers)
-                assertEquals(0, p.receivedOtherThan(MessageCodec.TYPE_NEW_KEY, MessageCodec.TYPE_BIND_CHALLENGE),
+                assertEquals(0, p.receivedOtherThan(MessageType.NEW_KEY.code(), MessageType.BIND_CHALLENGE.code()),
                         "the attacker received replies meant for the client");
         }
     }

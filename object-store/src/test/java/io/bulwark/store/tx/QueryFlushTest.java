@@ -54,9 +54,12 @@ class QueryFlushTest {
         check.rollback();
     }
 
-    /** Prints the cost of a query with many managed entities of another type and of its own (not asserted). */
+    /**
+     * Queries stay right with many managed entities, of their own type and of another. (Their cost,
+     * timed, is {@code bulwark bench store-scale}; a test does not time.)
+     */
     @Test
-    void queryCostWithManyManagedEntities() {
+    void queriesWithManyManagedEntitiesAnswerRight() {
         TxContext setup = begin();
         for (int i = 0; i < 2_000; i++) setup.persist(new Account("u" + i + "@x", "owner" + (i % 50), i));
         setup.persist(new Doc("d1", new byte[]{1}));
@@ -66,19 +69,10 @@ class QueryFlushTest {
         List<Account> all = new ArrayList<>();
         for (long from = 0; from < 2_000; from += 1_000) all.addAll(tx.range(Account.class, "id", from, null, false, 0, 1_000));
         assertEquals(2_000, all.size());
-        int queries = 200;
-        for (int q = 0; q < queries; q++) {   // warm-up
-            tx.range(Doc.class, "key", null, null, false, 0, 10);
-            tx.findBy(Account.class, "owner", "owner" + (q % 50));
+        for (int q = 0; q < 50; q++) {
+            assertEquals(1, tx.range(Doc.class, "key", null, null, false, 0, 10).size());
+            assertEquals(40, tx.findBy(Account.class, "owner", "owner" + (q % 50)).size());
         }
-        long t0 = System.nanoTime();
-        for (int q = 0; q < queries; q++) assertEquals(1, tx.range(Doc.class, "key", null, null, false, 0, 10).size());
-        long other = System.nanoTime() - t0;
-        t0 = System.nanoTime();
-        for (int q = 0; q < queries; q++) assertEquals(40, tx.findBy(Account.class, "owner", "owner" + (q % 50)).size());
-        long own = System.nanoTime() - t0;
-        System.out.printf("QueryFlushTest: 2000 managed Accounts; per query on another type %.3f ms, on their own type %.3f ms%n",
-                other / 1e6 / queries, own / 1e6 / queries);
         tx.rollback();
     }
 }

@@ -1,7 +1,10 @@
-package io.bulwark.bft.crypto;
+package io.bulwark.bft.keys;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.bulwark.bft.crypto.DeterministicRandom;
+import io.bulwark.bft.crypto.SessionKeys;
+import io.bulwark.bft.crypto.SignedCounter;
 import io.bulwark.bft.msg.NewKey;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,10 @@
-package io.bulwark.bft.wire;
+package io.bulwark.bft.msg;
 
 /**
  * Why an incoming frame was rejected (DESIGN principle 3: untrusted input fails closed with a
- * clear reason). Reasons are counted per {@link Wire} in {@link RejectCounters}.
+ * clear reason): by the decoder ({@link DecodeException}) or by the frame layer ({@code wire.Wire},
+ * which counts them per reason in {@code wire.RejectCounters}). It lives here, below the wire, so
+ * that decoding needs nothing from the frame layer.
  */
 public enum RejectReason {
     /** The frame or a field ends before its declared length. */
@@ -37,7 +39,7 @@ public enum RejectReason {
     BAD_AUTHENTICATOR,
     /**
      * A request inside a PRE-PREPARE comes from a client this replica has no key for. Counted per
-     * request; the pre-prepare itself is delivered with the request marked ({@link Opened.Accepted#unverified}).
+     * request; the pre-prepare itself is delivered with the request marked ({@code wire.Opened.Accepted#unverified}).
      */
     NO_REQUEST_KEY,
     /**
@@ -47,8 +49,4 @@ public enum RejectReason {
     BAD_REQUEST_MAC,
     /** A bug: something threw. Never expected; counted so that it shows in metrics. */
     INTERNAL;
-
-    private static final RejectReason[] VALUES = values();
-
-    static RejectReason ofOrdinal(int i) { return VALUES[i]; }
 }

@@ -1,5 +1,11 @@
-package io.bulwark.bft.crypto;
+package io.bulwark.bft.keys;
 
+import io.bulwark.bft.crypto.CoProcessor;
+import io.bulwark.bft.crypto.CoProcessorException;
+import io.bulwark.bft.crypto.MacAlgorithm;
+import io.bulwark.bft.crypto.SessionKeys;
+import io.bulwark.bft.crypto.ShareCipher;
+import io.bulwark.bft.crypto.SignedCounter;
 import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.msg.NewKey;
 import java.io.ByteArrayOutputStream;

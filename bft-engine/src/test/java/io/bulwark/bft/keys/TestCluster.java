@@ -1,5 +1,10 @@
-package io.bulwark.bft.crypto;
+package io.bulwark.bft.keys;
 
+import io.bulwark.bft.crypto.DeterministicRandom;
+import io.bulwark.bft.crypto.InMemoryCoProcessor;
+import io.bulwark.bft.crypto.SessionKeys;
+import io.bulwark.bft.crypto.ShareCipher;
+import io.bulwark.bft.crypto.Signatures;
 import io.bulwark.bft.config.ClusterConfig;
 import java.util.ArrayList;
 import java.util.List;

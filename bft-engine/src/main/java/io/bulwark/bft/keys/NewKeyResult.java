@@ -1,4 +1,4 @@
-package io.bulwark.bft.crypto;
+package io.bulwark.bft.keys;
 
 /** What {@link KeyExchange#accept} did with a NEW-KEY. Only {@link #ACCEPTED} changed any key. */
 public enum NewKeyResult {

@@ -163,7 +163,7 @@ final class ScriptedGroup {
                     r.executed(now, e.seq(), results);
                 } else if (a instanceof ReplicaAction.ExecuteReadOnly ro) {
                     r.executedReadOnly(now, ro.request(), apply(i, ro.request()).getBytes(StandardCharsets.UTF_8));
-                } else if (a instanceof Action.StateReplaced sr) {
+                } else if (a instanceof ReplicaAction.StateReplaced sr) {
                     // The register lives outside the replicated pages, so a transfer cannot bring it:
                     // the test asks for it only at replicas that executed everything themselves.
                     stateReplaced.get(i).add(sr.seq());

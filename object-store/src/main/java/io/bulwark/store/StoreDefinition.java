@@ -11,8 +11,10 @@ import java.util.Objects;
 /**
  * Everything that defines a store: its entity classes, the value classes its entities and operation
  * arguments use, its operations and its access policy. From them it builds the codec (entity and
- * value classes registered), the {@link EntityStore} and the {@link OperationRegistry}, and checks the
- * operations' parameter constraints.
+ * value classes registered) and checks every declaration at {@link Builder#build}: entity models, operation
+ * signatures, the operations' parameter constraints and patterns. It hands out its declarations and the
+ * value codec (what a client encodes arguments and decodes results with), not the replica side: the
+ * service ({@code service.StoreService}) builds its own entity store and operation registry from them.
  * <p>
  * Replicas and clients must build their definitions from the same classes (in any order: the codec's
  * class ids derive from class names, see {@code codec.TypeIds}, and the stored schema is sorted by
@@ -21,40 +23,48 @@ import java.util.Objects;
 public final class StoreDefinition {
     private final List<Class<?>> entityClasses;
     private final List<Class<?>> valueClasses;
+    private final List<Object> operationObjects;
     private final DeterministicCodec codec;
-    private final EntityStore entityStore;
-    private final OperationRegistry operations;
+    private final int operationCount;
     private final AccessPolicy accessPolicy;
     private final long workBudget;
+    private final java.util.Locale validationLocale;
 
     private StoreDefinition(Builder b) {
         this.entityClasses = List.copyOf(b.entities);
         this.valueClasses = List.copyOf(b.values);
+        this.operationObjects = List.copyOf(b.operationObjects);
+        this.validationLocale = b.validationLocale;
         DeterministicCodec.Builder codec = DeterministicCodec.builder();
         if (b.maxDepth > 0) codec.maxDepth(b.maxDepth);
         if (b.maxBytes > 0) codec.maxBytes(b.maxBytes);
         codec.register(entityClasses.toArray(Class<?>[]::new));
         codec.register(valueClasses.toArray(Class<?>[]::new));
         this.codec = codec.build();
-        this.entityStore = new EntityStore(this.codec, entityClasses, b.validationLocale);
-        this.operations = OperationRegistry.of(b.operationObjects);
+        // Built here to check every declaration, then dropped: a service builds its own from the same declarations.
+        EntityStore entityStore = new EntityStore(this.codec, entityClasses, validationLocale);
+        OperationRegistry operations = OperationRegistry.of(operationObjects);
+        this.operationCount = operations.operations().size();
         // Parameter constraints declared against Bean Validation's rules fail here, not at the first request;
         // so do patterns the linear-time matcher cannot run.
         for (var op : operations.operations().values()) entityStore.validator().constrainsParameters(op.target().getClass(), op.method());
         for (Class<?> c : entityClasses) entityStore.validator().checkPatterns(c);
         for (Class<?> c : valueClasses) entityStore.validator().checkPatterns(c);
-        for (Object o : b.operationObjects) entityStore.validator().checkPatterns(o.getClass());
+        for (Object o : operationObjects) entityStore.validator().checkPatterns(o.getClass());
         this.workBudget = b.workBudget;
         this.accessPolicy = b.accessPolicy;
     }
 
     public static Builder builder() { return new Builder(); }
 
+    /** The value codec: entity and value classes registered, the limits set; replicas and clients encode with the same. */
     public DeterministicCodec codec() { return codec; }
 
-    public EntityStore entityStore() { return entityStore; }
+    /** The objects whose {@code @Operation} methods the store offers, in the order given. */
+    public List<Object> operationObjects() { return operationObjects; }
 
-    public OperationRegistry operations() { return operations; }
+    /** The locale of validation messages at every replica. */
+    public java.util.Locale validationLocale() { return validationLocale; }
 
     public AccessPolicy accessPolicy() { return accessPolicy; }
 
@@ -135,6 +145,6 @@ public final class StoreDefinition {
     }
 
     @Override public String toString() {
-        return "StoreDefinition[" + entityClasses.size() + " entities, " + operations.operations().size() + " operations, " + accessPolicy + "]";
+        return "StoreDefinition[" + entityClasses.size() + " entities, " + operationCount + " operations, " + accessPolicy + "]";
     }
 }

@@ -169,7 +169,7 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /** Registers a channel (already non-blocking) for the given interest ops. Loop thread only. */
-    public SelectionKey register(SelectableChannel ch, int ops, IoHandler handler) throws ClosedChannelException {
+    SelectionKey register(SelectableChannel ch, int ops, IoHandler handler) throws ClosedChannelException {
         requireLoop();
         return ch.register(selector, ops, Objects.requireNonNull(handler));
     }

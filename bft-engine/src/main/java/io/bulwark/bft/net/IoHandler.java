@@ -10,6 +10,6 @@ import java.nio.channels.SelectionKey;
  * never serviced would make the selector spin).
  */
 @FunctionalInterface
-public interface IoHandler {
+interface IoHandler {
     void ready(SelectionKey key) throws IOException;
 }

@@ -7,7 +7,7 @@ import io.bulwark.bft.core.Action;
 import io.bulwark.bft.core.ClientAction;
 import io.bulwark.bft.core.ClientCore;
 import io.bulwark.bft.crypto.CoProcessorException;
-import io.bulwark.bft.msg.Request;
+import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.net.Connection;
 import io.bulwark.bft.net.EventLoop;
 import io.bulwark.bft.net.FrameHandler;
@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.IntPredicate;
 
 /**
  * The client library (the client half of the paper's Figure 4): {@link #invoke} and
@@ -55,10 +54,10 @@ public final class BftClient implements AutoCloseable {
     private final CompletableFuture<Void> quorumConnected = new CompletableFuture<>();
     private volatile boolean closed;
     private volatile long view;
-    /** Timestamps of {@link #sendUntracked}, above any the core uses (its start is the clock in µs). */
-    private long untrackedTimestamp;
+    /** Fault injection on what the core sends (a test kit's); {@link OutboundInterceptor#NONE} in a deployment. */
+    private final OutboundInterceptor outbound;
 
-    private BftClient(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, boolean ownLoop) {
+    private BftClient(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, boolean ownLoop, OutboundInterceptor outbound) {
         this.id = keys.id();
         this.cluster = keys.config();
         if (!cluster.isClient(id)) throw new IllegalArgumentException("principal " + id + " is not a client of the cluster");
@@ -69,6 +68,7 @@ public final class BftClient implements AutoCloseable {
         this.guard = new ChannelGuard(endpoint, random::nextLong);
         this.loop = loop;
         this.ownLoop = ownLoop;
+        this.outbound = java.util.Objects.requireNonNull(outbound, "outbound");
         this.transport = new Transport(loop, id, TransportConfig.forNodes(), new Handler());
         this.timers = new TimerSlots(loop, kind -> {
             core.timeout(now(), kind);
@@ -86,51 +86,33 @@ public final class BftClient implements AutoCloseable {
         return connect(keys, cfg, loop, false);
     }
 
+    /**
+     * Connects a client on a shared event loop whose outgoing traffic passes through {@code outbound}
+     * (fault injection by a test kit; see {@link OutboundInterceptor}). The caller closes the loop.
+     */
+    public static BftClient connect(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, OutboundInterceptor outbound)
+            throws CoProcessorException {
+        return connect(new BftClient(keys, cfg, loop, false, outbound));
+    }
+
     private static BftClient connect(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, boolean own) throws CoProcessorException {
-        return connect(new BftClient(keys, cfg, loop, own));
+        return connect(new BftClient(keys, cfg, loop, own, OutboundInterceptor.NONE));
     }
 
     private static BftClient connect(BftClient c) throws CoProcessorException {
         EventLoop loop = c.loop;
         try {
-            loop.submit(() -> { c.endpoint.newKeyFrame(); return null; }).join();
+            loop.submit(() -> {
+                c.outbound.attached(c.new ClientOutlet());
+                c.endpoint.newKeyFrame();
+                return null;
+            }).join();
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof CoProcessorException x) throw x;
             throw e;
         }
         for (ClusterConfig.Replica r : c.cluster.replicas()) c.transport.dial(r.id(), new InetSocketAddress(r.host(), r.port()));
         return c;
-    }
-
-    /**
-     * Adversary for benchmarks only: a client mounting the "big MAC" attack (Aardvark, NSDI 2009).
-     * Its requests carry valid authenticator entries only for the replicas {@code validFor} accepts
-     * (asked on the event loop each time a request is sealed, e.g. "the current primary"), so the
-     * primary orders them and the backups reject the pre-prepares that carry them. Its calls
-     * normally never complete.
-     */
-    public static BftClient connectBigMac(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, IntPredicate validFor)
-            throws CoProcessorException {
-        BftClient c = new BftClient(keys, cfg, loop, false);
-        loop.submit(() -> { c.endpoint.corruptRequestMacs(validFor); return null; }).join();
-        return connect(c);
-    }
-
-    /**
-     * Benchmarks only (the big-MAC attacker at full strength, as in Aardvark): sends a new ordered
-     * request for {@code operation} to every replica now, with a fresh timestamp, and neither waits
-     * for nor tracks its result; with {@link #connectBigMac} its authenticator is corrupted as
-     * configured. Many such requests may be outstanding at once; there is no retransmission backoff.
-     */
-    public void sendUntracked(byte[] operation) {
-        byte[] op = operation.clone();
-        loop.execute(() -> {
-            if (closed) return;
-            if (untrackedTimestamp == 0) untrackedTimestamp = System.currentTimeMillis() * 1000 + 1_000_000_000L;
-            Request r = new Request(id, ++untrackedTimestamp, false, Request.ALL_REPLY, op, null);
-            byte[] frame = endpoint.sealTo(0, r);   // a request frame is the same for every replica
-            for (int j = 0; j < cluster.n(); j++) transport.send(j, frame);
-        });
     }
 
     /**
@@ -236,10 +218,9 @@ public final class BftClient implements AutoCloseable {
 
     private void perform(Action a) {
         if (a instanceof Action.Send s) {
-            transport.send(s.to(), endpoint.sealTo(s.to(), s.message()));
+            send(s.to(), s.message());
         } else if (a instanceof Action.Multicast m) {
-            byte[] frame = endpoint.sealMulticast(m.message());
-            for (int j = 0; j < cluster.n(); j++) transport.send(j, frame);
+            send(OutboundInterceptor.MULTICAST, m.message());
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
         } else if (a instanceof ClientAction.Complete c) {
@@ -251,6 +232,40 @@ public final class BftClient implements AutoCloseable {
             startNext();
         } else {
             throw new IllegalStateException("a client cannot perform " + a);
+        }
+    }
+
+    /** Seals {@code m} for {@code to} (a replica, or every replica) and sends it, as {@link #outbound} decides. */
+    private void send(int to, Message m) {
+        OutboundDecision d = outbound.onSend(m, to);
+        if (d instanceof OutboundDecision.Drop) return;
+        byte[] frame = outbound.onSealed(m, to == OutboundInterceptor.MULTICAST ? endpoint.sealMulticast(m) : endpoint.sealTo(to, m));
+        Runnable go = to == OutboundInterceptor.MULTICAST ? () -> multicast(frame) : () -> transport.send(to, frame);
+        if (d instanceof OutboundDecision.Delay delay) loop.schedule(delay.delayNanos(), go);
+        else go.run();
+    }
+
+    private void multicast(byte[] frame) {
+        for (int j = 0; j < cluster.n(); j++) transport.send(j, frame);
+    }
+
+    /** What an interceptor sends of its own: on the loop, sealed and intercepted like the core's messages. */
+    private final class ClientOutlet implements Outlet {
+        @Override public int self() { return id; }
+
+        @Override public int replicas() { return cluster.n(); }
+
+        @Override public void send(int to, Message message) { onLoop(() -> transport.send(to, outbound.onSealed(message, endpoint.sealTo(to, message)))); }
+
+        @Override public void multicast(Message message) { onLoop(() -> BftClient.this.multicast(outbound.onSealed(message, endpoint.sealMulticast(message)))); }
+
+        private void onLoop(Runnable r) {
+            if (closed) return;
+            try {
+                loop.execute(r);
+            } catch (RuntimeException loopClosed) {
+                // the client's loop is closed
+            }
         }
     }
 

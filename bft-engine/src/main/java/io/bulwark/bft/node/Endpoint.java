@@ -10,16 +10,13 @@ import io.bulwark.bft.crypto.SessionKeys;
 import io.bulwark.bft.msg.BindChallenge;
 import io.bulwark.bft.msg.CodecLimits;
 import io.bulwark.bft.msg.Message;
-import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.NewKey;
 import io.bulwark.bft.msg.Request;
-import io.bulwark.bft.wire.Frame;
 import io.bulwark.bft.wire.Opened;
 import io.bulwark.bft.wire.Wire;
 import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.function.IntPredicate;
 
 /**
  * One principal's authenticated view of the network (section 4.1): seals outgoing messages into
@@ -35,7 +32,6 @@ public final class Endpoint {
     private final Map<NewKeyResult, Long> keyResults = new EnumMap<>(NewKeyResult.class);
     private NewKey myNewKey;
     private byte[] myNewKeyFrame;
-    private IntPredicate requestMacValidFor;
 
     public Endpoint(int self, ClusterConfig config, Wire wire, KeyExchange kex) {
         this.self = self;
@@ -81,31 +77,7 @@ public final class Endpoint {
         return wire.sealMulticast(m);
     }
 
-    /**
-     * Adversary for benchmarks only (the "big MAC" attack of Aardvark, Clement et al., NSDI 2009):
-     * from now on this client's own requests carry a valid authenticator entry only for the
-     * replicas {@code validFor} accepts (asked at each sealing); the other entries are corrupted.
-     * A primary that can check its entry orders the request, and the backups then reject the
-     * whole pre-prepare. {@code null} restores correct behaviour.
-     */
-    void corruptRequestMacs(IntPredicate validFor) { this.requestMacValidFor = validFor; }
-
-    private byte[] sealRequest(Request r) {
-        byte[] frame = wire.sealRequest(r);
-        IntPredicate valid = requestMacValidFor;
-        if (valid != null && r.auth() == null && r.client() == self) {
-            // The frame ends with the client's authenticator: n entries of equal length (Wire.sealRequest).
-            int n = config.n();
-            int authBytes = frame.length - Frame.HEADER_BYTES - MessageCodec.requestAuthedLength(r) - 2;
-            int tag = authBytes / n;
-            int authOff = frame.length - authBytes;
-            for (int j = 0; j < n; j++) {
-                if (valid.test(j)) continue;
-                for (int b = 0; b < tag; b++) frame[authOff + j * tag + b] ^= (byte) 0x5a;
-            }
-        }
-        return frame;
-    }
+    private byte[] sealRequest(Request r) { return wire.sealRequest(r); }
 
     /** Opens one frame. Never throws. */
     public Inbound open(byte[] buf, int off, int len) {

@@ -78,8 +78,8 @@ public final class ReplicaNode implements AutoCloseable {
      */
     private final java.util.ArrayDeque<ChannelVerdict.Deliver> heldBack = new java.util.ArrayDeque<>();
     private volatile long heldBackDropped, failedExecutions;
-    private final Adversary adversary;
-    private long withheld;
+    /** Fault injection on what the core sends (a test kit's); {@link OutboundInterceptor#NONE} in a deployment. */
+    private final OutboundInterceptor outbound;
     /** When the running state transfer began ({@link System#nanoTime}, wall clock), or -1; loop thread only. */
     private long transferStartNanos = -1, transferStartMillis, transferStartLoopCpu, transferStartProcessCpu;
     /** The core's pages-transferred total when the last transfer completed; loop thread only. */
@@ -104,32 +104,67 @@ public final class ReplicaNode implements AutoCloseable {
     /** What loading the data dir found, for the log and tests (null: nothing was loaded). */
     private final String loadReport;
 
+    /** A replica that saves nothing, with the default transport and no interceptor; see {@link #builder} for the rest. */
     public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
-        this(keys, cfg, service, pages, Adversary.NONE, null);
+        this(builder(keys, cfg, service, pages));
     }
 
-    /** A replica that misbehaves as {@code adversary} says (benchmarks and tests only). */
-    public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages, Adversary adversary) {
-        this(keys, cfg, service, pages, adversary, null);
+    /** A replica of principal {@code keys.id()} running {@code service} on {@code pages} pages of state. */
+    public static Builder builder(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
+        return new Builder(keys, cfg, service, pages);
     }
 
-    /**
-     * A replica that saves its state into {@code dataDir} (null: it saves nothing) at stable
-     * checkpoints, and starts from what is saved there. A saved state is checked page by page
-     * first: if every page matches its digest and the root is the one recorded at save, the replica
-     * starts at that checkpoint; otherwise it starts there marked corrupt, executes nothing, and
-     * fetches the pages that differ by state transfer once f+1 other replicas vouch for a later
-     * checkpoint (see {@link Replica#restore}). A data dir that cannot be read, or holds a state
-     * of another size, fails here with the reason.
-     */
-    public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages, Adversary adversary, Path dataDir) {
-        this(keys, cfg, service, pages, adversary, dataDir, TransportConfig.forNodes());
+    /** The optional parts of a replica; {@link #build} constructs it (not started). */
+    public static final class Builder {
+        private final KeyMaterial keys;
+        private final ProtocolConfig cfg;
+        private final Service service;
+        private final int pages;
+        private Path dataDir;
+        private TransportConfig transportConfig = TransportConfig.forNodes();
+        private OutboundInterceptor outbound = OutboundInterceptor.NONE;
+
+        private Builder(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
+            this.keys = java.util.Objects.requireNonNull(keys, "keys");
+            this.cfg = java.util.Objects.requireNonNull(cfg, "cfg");
+            this.service = java.util.Objects.requireNonNull(service, "service");
+            this.pages = pages;
+        }
+
+        /**
+         * Saves the state into {@code dataDir} (null: saves nothing, the default) at stable
+         * checkpoints, and starts from what is saved there. A saved state is checked page by page
+         * first: if every page matches its digest and the root is the one recorded at save, the
+         * replica starts at that checkpoint; otherwise it starts there marked corrupt, executes
+         * nothing, and fetches the pages that differ by state transfer once f+1 other replicas vouch
+         * for a later checkpoint (see {@link Replica#restore}). A data dir that cannot be read, or
+         * holds a state of another size, fails {@link #build} with the reason.
+         */
+        public Builder dataDir(Path dataDir) { this.dataDir = dataDir; return this; }
+
+        /** The transport's limits (default {@link TransportConfig#forNodes()}; tests: a small connection table, a short deadline to authenticate). */
+        public Builder transport(TransportConfig transportConfig) {
+            this.transportConfig = java.util.Objects.requireNonNull(transportConfig, "transportConfig");
+            return this;
+        }
+
+        /** An interceptor on what the core sends (default {@link OutboundInterceptor#NONE}): fault injection by a test kit. */
+        public Builder outbound(OutboundInterceptor outbound) {
+            this.outbound = java.util.Objects.requireNonNull(outbound, "outbound");
+            return this;
+        }
+
+        public ReplicaNode build() { return new ReplicaNode(this); }
     }
 
-    /** As above, with the transport's limits given (tests: a small connection table, a short deadline to authenticate). */
-    public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages, Adversary adversary, Path dataDir,
-                       TransportConfig transportConfig) {
-        this.adversary = java.util.Objects.requireNonNull(adversary);
+    private ReplicaNode(Builder b) {
+        KeyMaterial keys = b.keys;
+        ProtocolConfig cfg = b.cfg;
+        Service service = b.service;
+        int pages = b.pages;
+        Path dataDir = b.dataDir;
+        TransportConfig transportConfig = b.transportConfig;
+        this.outbound = b.outbound;
         this.id = keys.id();
         this.cluster = keys.config();
         if (!cluster.isReplica(id)) throw new IllegalArgumentException("principal " + id + " is not a replica of the cluster");
@@ -199,6 +234,7 @@ public final class ReplicaNode implements AutoCloseable {
             if (e.getCause() instanceof CoProcessorException c) throw c;
             throw e;
         }
+        loop.submit(() -> { outbound.attached(new NodeOutlet()); return null; }).join();
         int port = transport.listen(listen);
         for (int j = 0; j < id; j++) {
             ClusterConfig.Replica r = cluster.replica(j);
@@ -325,15 +361,9 @@ public final class ReplicaNode implements AutoCloseable {
 
     private void perform(Action a) {
         if (a instanceof Action.Send s) {
-            if (withhold()) return;
-            byte[] frame = endpoint.sealTo(s.to(), s.message());
-            if (delayed(s.message())) loop.schedule(delayNanos(), () -> transport.send(s.to(), frame));
-            else transport.send(s.to(), frame);
+            send(s.to(), s.message());
         } else if (a instanceof Action.Multicast m) {
-            if (withhold()) return;
-            byte[] frame = endpoint.sealMulticast(m.message());   // one authenticator for all receivers
-            if (delayed(m.message())) loop.schedule(delayNanos(), () -> multicast(frame));
-            else multicast(frame);
+            send(OutboundInterceptor.MULTICAST, m.message());
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
         } else if (a instanceof ReplicaAction.Execute e) {
@@ -452,18 +482,35 @@ public final class ReplicaNode implements AutoCloseable {
         for (int j = 0; j < cluster.n(); j++) if (j != id) transport.send(j, frame);
     }
 
-    /** A silent adversary sends nothing the core asks for. */
-    private boolean withhold() {
-        if (adversary.kind() != Adversary.Kind.SILENT) return false;
-        withheld++;
-        return true;
+    /** Seals {@code m} for {@code to} (a replica, a client, or every other replica) and sends it, as {@link #outbound} decides. */
+    private void send(int to, Message m) {
+        OutboundDecision d = outbound.onSend(m, to);
+        if (d instanceof OutboundDecision.Drop) return;
+        // A multicast is sealed once, with one authenticator for all receivers.
+        byte[] frame = outbound.onSealed(m, to == OutboundInterceptor.MULTICAST ? endpoint.sealMulticast(m) : endpoint.sealTo(to, m));
+        Runnable go = to == OutboundInterceptor.MULTICAST ? () -> multicast(frame) : () -> transport.send(to, frame);
+        if (d instanceof OutboundDecision.Delay delay) loop.schedule(delay.delayNanos(), go);
+        else go.run();
     }
 
-    private boolean delayed(Message m) {
-        return adversary.kind() == Adversary.Kind.SLOW_PRIMARY && m instanceof PrePrepare;
-    }
+    /** What an interceptor sends of its own: on the loop, sealed and intercepted like the core's messages. */
+    private final class NodeOutlet implements Outlet {
+        @Override public int self() { return id; }
 
-    private long delayNanos() { return adversary.prePrepareDelayMs() * 1_000_000L; }
+        @Override public int replicas() { return cluster.n(); }
+
+        @Override public void send(int to, Message message) { onLoop(() -> transport.send(to, outbound.onSealed(message, endpoint.sealTo(to, message)))); }
+
+        @Override public void multicast(Message message) { onLoop(() -> ReplicaNode.this.multicast(outbound.onSealed(message, endpoint.sealMulticast(message)))); }
+
+        private void onLoop(Runnable r) {
+            try {
+                loop.execute(r);
+            } catch (RuntimeException closed) {
+                // the replica is stopping
+            }
+        }
+    }
 
     public int id() { return id; }
 
@@ -471,11 +518,6 @@ public final class ReplicaNode implements AutoCloseable {
     public byte[] newKeyFrame() {
         return loop.submit(() -> endpoint.newKeyFrame().clone()).join();
     }
-
-    public Adversary adversary() { return adversary; }
-
-    /** Messages a {@link Adversary.Kind#SILENT} replica did not send, read on the loop. */
-    public long withheldMessages() { return loop.submit(() -> withheld).join(); }
 
     /** Frames dropped or connections closed by channel binding for {@code reason}, read on the loop. */
     public long channelRejected(ChannelReject reason) { return loop.submit(() -> guard.counters().get(reason)).join(); }
@@ -534,7 +576,7 @@ public final class ReplicaNode implements AutoCloseable {
                 + " transfers=" + core.transfersCompleted() + " pages-transferred=" + core.pagesTransferred()
                 + (core.transferring() ? " TRANSFERRING" : "") + " ignored=" + core.counters().snapshot()
                 + " rejected=" + endpoint.wire().counters() + " channels=" + guard.counters()
-                + (adversary.kind() == Adversary.Kind.NONE ? "" : " adversary=" + adversary + " withheld=" + withheld)).join();
+                + (outbound == OutboundInterceptor.NONE ? "" : " outbound=" + outbound)).join();
     }
 
     @Override public void close() {

@@ -4,15 +4,20 @@ import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
-/** Polls a condition until it holds or a deadline passes (tests never sleep a fixed time). */
+/** Polls a condition until it holds or a deadline passes (tests never sleep a fixed time). The one of every module's tests. */
 public final class Await {
+    /** The deadline of {@link #until(String, BooleanSupplier)}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
     private Await() { }
+
+    public static void until(String what, BooleanSupplier cond) { until(what, DEFAULT_TIMEOUT, cond); }
 
     public static void until(String what, Duration timeout, BooleanSupplier cond) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(200_000);
         }
     }
 }

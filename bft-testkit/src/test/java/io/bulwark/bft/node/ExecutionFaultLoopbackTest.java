@@ -4,13 +4,12 @@ import io.bulwark.bft.testkit.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bulwark.bft.config.ClusterConfig;
-import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.service.KvOps;
 import io.bulwark.bft.service.KvService;
 import io.bulwark.bft.service.PagedState;
 import io.bulwark.bft.service.Service;
+import io.bulwark.bft.testkit.MiniCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,74 +64,55 @@ class ExecutionFaultLoopbackTest {
 
     @Test
     void aStackOverflowAtOneReplicaNeitherKillsItsLoopNorLeavesItStuck(@TempDir Path dir) throws Exception {
-        ClusterConfig cluster = LocalCluster.prepare(dir, 1, 1);
         ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(4, 8);
-        List<ReplicaNode> replicas = new ArrayList<>();
-        try {
-            for (int i = 0; i < cluster.n(); i++) {
-                ReplicaNode r = new ReplicaNode(KeyMaterial.load(dir, i), cfg, new Faulty(i == 3, null), 64);
-                r.start();
-                replicas.add(r);
+        try (MiniCluster g = MiniCluster.builder(dir).protocol(cfg).clients(1).service(i -> new Faulty(i == 3, null)).waitLimit(WAIT).build()) {
+            ReplicaNode faulty = g.replica(3);
+            BftClient c = g.client(0);
+            assertEquals("OK", KvOps.describe(c.invoke(KvOps.put("a", "1"), false, WAIT)));
+            assertEquals("OK", KvOps.describe(c.invoke(POISON, false, WAIT)));   // f+1 = 2 of the other 3
+            Await.until("the faulty replica's failed execution", WAIT, () -> faulty.failedExecutions() == 1);
+            // Before: the loop ended on the StackOverflowError, and this (run on the loop) never answered.
+            assertTrue(faulty.describe().contains("replica 3"));
+            for (int i = 0; i < 12; i++) assertEquals("OK", KvOps.describe(c.invoke(KvOps.put("k" + i, "v" + i), false, WAIT)));
+            // Repaired: a transfer brought it to the group's latest stable checkpoint, past the batch that
+            // failed, and it is no longer corrupt. Not "executed everything the group did": under CPU
+            // stress (two busy loops beside the test) the repaired replica once timed out alone into
+            // view 1 before it got the two batches after that checkpoint, and a replica alone in a
+            // higher view does not come back while the group is idle — issue 15 item 3, not this one.
+            long target = g.replica(0).stableSeq();
+            assertTrue(target >= 4, "a checkpoint past the failed batch (seq 2) is stable: " + g.replica(0).describe());
+            try {
+                Await.until("the faulty replica repaired", WAIT,
+                        () -> faulty.transfersCompleted() >= 1 && faulty.lastExecuted() >= target && !faulty.corrupt());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + " (target " + target + "): " + faulty.describe() + " / " + g.replica(0).describe(), e);
             }
-            ReplicaNode faulty = replicas.get(3);
-            try (BftClient c = BftClient.connect(KeyMaterial.load(dir, 4), cfg)) {
-                assertTrue(c.awaitConnected(WAIT));
-                assertEquals("OK", KvOps.describe(c.invoke(KvOps.put("a", "1"), false, WAIT)));
-                assertEquals("OK", KvOps.describe(c.invoke(POISON, false, WAIT)));   // f+1 = 2 of the other 3
-                Await.until("the faulty replica's failed execution", WAIT, () -> faulty.failedExecutions() == 1);
-                // Before: the loop ended on the StackOverflowError, and this (run on the loop) never answered.
-                assertTrue(faulty.describe().contains("replica 3"));
-                for (int i = 0; i < 12; i++) assertEquals("OK", KvOps.describe(c.invoke(KvOps.put("k" + i, "v" + i), false, WAIT)));
-                // Repaired: a transfer brought it to the group's latest stable checkpoint, past the batch that
-                // failed, and it is no longer corrupt. Not "executed everything the group did": under CPU
-                // stress (two busy loops beside the test) the repaired replica once timed out alone into
-                // view 1 before it got the two batches after that checkpoint, and a replica alone in a
-                // higher view does not come back while the group is idle — issue 15 item 3, not this one.
-                long target = replicas.get(0).stableSeq();
-                assertTrue(target >= 4, "a checkpoint past the failed batch (seq 2) is stable: " + replicas.get(0).describe());
-                try {
-                    Await.until("the faulty replica repaired", WAIT,
-                            () -> faulty.transfersCompleted() >= 1 && faulty.lastExecuted() >= target && !faulty.corrupt());
-                } catch (AssertionError e) {
-                    throw new AssertionError(e.getMessage() + " (target " + target + "): " + faulty.describe() + " / " + replicas.get(0).describe(), e);
-                }
-                assertEquals(1, faulty.failedExecutions());
-            }
-        } finally {
-            for (ReplicaNode r : replicas) r.close();
+            assertEquals(1, faulty.failedExecutions());
         }
     }
 
     @Test
     void whileAnOperationRunsTheReplicaStillAnswers(@TempDir Path dir) throws Exception {
-        ClusterConfig cluster = LocalCluster.prepare(dir, 1, 1);
         ProtocolConfig cfg = ProtocolConfig.defaults(1);
         CountDownLatch gate = new CountDownLatch(1);
-        List<ReplicaNode> replicas = new ArrayList<>();
         List<Faulty> services = new ArrayList<>();
-        try {
-            for (int i = 0; i < cluster.n(); i++) {
-                Faulty s = new Faulty(false, gate);
-                services.add(s);
-                ReplicaNode r = new ReplicaNode(KeyMaterial.load(dir, i), cfg, s, 64);
-                r.start();
-                replicas.add(r);
+        try (MiniCluster g = MiniCluster.builder(dir).protocol(cfg).clients(1).waitLimit(WAIT).service(i -> {
+                    Faulty s = new Faulty(false, gate);
+                    services.add(s);
+                    return s;
+                }).build()) {
+            BftClient c = g.client(0);
+            CompletableFuture<byte[]> slow = c.invokeAsync(POISON, false);
+            Await.until("every replica executing the long operation", WAIT, () -> services.stream().allMatch(s -> s.waiting));
+            // Each loop answers while its replica executes: before, execution ran on the loop and this waited for the gate.
+            for (ReplicaNode r : g.replicas()) {
+                CompletableFuture<Long> view = CompletableFuture.supplyAsync(r::view);
+                assertEquals(0L, view.get(WAIT.toSeconds(), TimeUnit.SECONDS));
             }
-            try (BftClient c = BftClient.connect(KeyMaterial.load(dir, 4), cfg)) {
-                assertTrue(c.awaitConnected(WAIT));
-                CompletableFuture<byte[]> slow = c.invokeAsync(POISON, false);
-                Await.until("every replica executing the long operation", WAIT, () -> services.stream().allMatch(s -> s.waiting));
-                // Each loop answers while its replica executes: before, execution ran on the loop and this waited for the gate.
-                for (ReplicaNode r : replicas) {
-                    CompletableFuture<Long> view = CompletableFuture.supplyAsync(r::view);
-                    assertEquals(0L, view.get(WAIT.toSeconds(), TimeUnit.SECONDS));
-                }
-                gate.countDown();
-                assertEquals("OK", KvOps.describe(slow.get(WAIT.toSeconds(), TimeUnit.SECONDS)));
-            }
+            gate.countDown();
+            assertEquals("OK", KvOps.describe(slow.get(WAIT.toSeconds(), TimeUnit.SECONDS)));
         } finally {
             gate.countDown();
-            for (ReplicaNode r : replicas) r.close();
         }
     }
 }

@@ -3,11 +3,10 @@ package io.bulwark.bft.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bulwark.bft.config.ClusterConfig;
-import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.service.KvOps;
 import io.bulwark.bft.service.KvService;
+import io.bulwark.bft.testkit.MiniCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,36 +23,23 @@ class LoopbackClusterTest {
 
     @Test
     void fourReplicasServePutsAndGetsAndKeepGoingWithOneBackupDown(@TempDir Path dir) throws Exception {
-        ClusterConfig cluster = LocalCluster.prepare(dir, 1, 2);
         ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(8, 16);
-        List<ReplicaNode> replicas = new ArrayList<>();
-        try {
-            for (int i = 0; i < cluster.n(); i++) {
-                ReplicaNode r = new ReplicaNode(KeyMaterial.load(dir, i), cfg, new KvService(), 64);
-                r.start();
-                replicas.add(r);
+        try (MiniCluster g = MiniCluster.builder(dir).protocol(cfg).service(i -> new KvService()).waitLimit(WAIT).build()) {
+            BftClient a = g.client(0), b = g.client(1);
+            assertEquals("OK", KvOps.describe(a.invoke(KvOps.put("x", "1"), false, WAIT)));
+            assertEquals("1", KvOps.describe(b.invoke(KvOps.get("x"), true, WAIT)), "read-only get sees the put");
+            // Many requests in flight from two clients: batches, checkpoints (K=8) and log truncation.
+            List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                futures.add(a.invokeAsync(KvOps.put("a" + (i % 5), "v" + i), false));
+                futures.add(b.invokeAsync(KvOps.put("b" + (i % 5), "w" + i), false));
             }
-            try (BftClient a = BftClient.connect(KeyMaterial.load(dir, 4), cfg);
-                 BftClient b = BftClient.connect(KeyMaterial.load(dir, 5), cfg)) {
-                assertTrue(a.awaitConnected(WAIT));
-                assertTrue(b.awaitConnected(WAIT));
-                assertEquals("OK", KvOps.describe(a.invoke(KvOps.put("x", "1"), false, WAIT)));
-                assertEquals("1", KvOps.describe(b.invoke(KvOps.get("x"), true, WAIT)), "read-only get sees the put");
-                // Many requests in flight from two clients: batches, checkpoints (K=8) and log truncation.
-                List<CompletableFuture<byte[]>> futures = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
-                    futures.add(a.invokeAsync(KvOps.put("a" + (i % 5), "v" + i), false));
-                    futures.add(b.invokeAsync(KvOps.put("b" + (i % 5), "w" + i), false));
-                }
-                for (CompletableFuture<byte[]> f : futures) assertEquals("OK", KvOps.describe(f.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)));
-                assertEquals("v99", KvOps.describe(a.invoke(KvOps.get("a4"), false, WAIT)));
+            for (CompletableFuture<byte[]> f : futures) assertEquals("OK", KvOps.describe(f.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)));
+            assertEquals("v99", KvOps.describe(a.invoke(KvOps.get("a4"), false, WAIT)));
 
-                replicas.get(3).close();    // f = 1 backup down: 2f+1 remain
-                for (int i = 0; i < 20; i++) assertEquals("OK", KvOps.describe(a.invoke(KvOps.put("y", "" + i), false, WAIT)));
-                assertEquals("19", KvOps.describe(b.invoke(KvOps.get("y"), false, WAIT)));
-            }
-        } finally {
-            for (ReplicaNode r : replicas) r.close();
+            g.stop(3);    // f = 1 backup down: 2f+1 remain
+            for (int i = 0; i < 20; i++) assertEquals("OK", KvOps.describe(a.invoke(KvOps.put("y", "" + i), false, WAIT)));
+            assertEquals("19", KvOps.describe(b.invoke(KvOps.get("y"), false, WAIT)));
         }
     }
 }

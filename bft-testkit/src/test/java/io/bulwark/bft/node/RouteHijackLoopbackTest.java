@@ -3,13 +3,12 @@ package io.bulwark.bft.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bulwark.bft.config.ClusterConfig;
-import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.MessageType;
 import io.bulwark.bft.service.KvOps;
 import io.bulwark.bft.service.KvService;
+import io.bulwark.bft.testkit.MiniCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,9 +80,10 @@ class RouteHijackLoopbackTest {
         }
     }
 
-    /** Four replicas (f = 1) and one client on loopback, and the attackers' sockets; closes them all. */
+    /** Four replicas (f = 1) and one client on loopback (a {@link MiniCluster}), and the attackers' sockets; closes them all. */
     static final class Group implements AutoCloseable {
-        final List<ReplicaNode> replicas = new ArrayList<>();
+        final MiniCluster cluster;
+        final List<ReplicaNode> replicas;
         final List<Integer> ports = new ArrayList<>();
         final List<RawPeer> attackers = new ArrayList<>();
         final BftClient client;
@@ -91,18 +91,14 @@ class RouteHijackLoopbackTest {
         Group(Path dir) throws Exception { this(dir, io.bulwark.bft.net.TransportConfig.forNodes()); }
 
         Group(Path dir, io.bulwark.bft.net.TransportConfig transport) throws Exception {
-            ClusterConfig cluster = LocalCluster.prepare(dir, 1, 2);
-            ProtocolConfig cfg = ProtocolConfig.defaults(1);
+            cluster = MiniCluster.builder(dir).protocol(ProtocolConfig.defaults(1)).service(i -> new KvService()).pages(16)
+                    .transport(transport).waitLimit(WAIT).build();
             try {
-                for (int i = 0; i < cluster.n(); i++) {
-                    ReplicaNode r = new ReplicaNode(KeyMaterial.load(dir, i), cfg, new KvService(), 16, Adversary.NONE, null, transport);
-                    replicas.add(r);
-                    ports.add(r.start());
-                }
-                client = BftClient.connect(KeyMaterial.load(dir, cluster.n()), cfg);
-                assertTrue(client.awaitConnected(WAIT));
+                replicas = cluster.replicas();
+                for (int i = 0; i < cluster.n(); i++) ports.add(cluster.port(i));
+                client = cluster.client(0);
             } catch (Exception | Error e) {
-                close();
+                cluster.close();
                 throw e;
             }
         }
@@ -129,8 +125,7 @@ class RouteHijackLoopbackTest {
             for (RawPeer p : attackers) {
                 try { p.close(); } catch (java.io.IOException ignored) { /* closing anyway */ }
             }
-            if (client != null) client.close();
-            for (ReplicaNode r : replicas) r.close();
+            cluster.close();   // the client, then the replicas
         }
     }
 }

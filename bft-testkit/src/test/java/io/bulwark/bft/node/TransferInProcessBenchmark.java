@@ -1,9 +1,8 @@
 package io.bulwark.bft.node;
 
-import io.bulwark.bft.config.ClusterConfig;
-import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.service.FillService;
+import io.bulwark.bft.testkit.MiniCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,18 +28,11 @@ public final class TransferInProcessBenchmark {
 
     private static void round(int round, int pages) throws Exception {
         Path dir = Files.createTempDirectory("bulwark-transfer-inproc-");
-        ClusterConfig cluster = LocalCluster.prepare(dir, 1, 4);
         ProtocolConfig cfg = ProtocolConfig.defaults(1);
-        List<ReplicaNode> replicas = new ArrayList<>();
-        List<BftClient> clients = new ArrayList<>();
-        try {
-            for (int i = 0; i < 3; i++) {
-                ReplicaNode n = new ReplicaNode(KeyMaterial.load(dir, i), cfg, new FillService(), pages);
-                n.start();
-                replicas.add(n);
-            }
-            for (int c = 0; c < 4; c++) clients.add(BftClient.connect(KeyMaterial.load(dir, cluster.n() + c), cfg));
-            for (BftClient c : clients) c.awaitConnected(Duration.ofSeconds(30));
+        try (MiniCluster g = MiniCluster.builder(dir).protocol(cfg).clients(4).service(i -> new FillService()).pages(pages)
+                .startOnly(0, 1, 2).waitLimit(Duration.ofSeconds(30)).build()) {
+            List<BftClient> clients = new ArrayList<>();
+            for (int c = 0; c < 4; c++) clients.add(g.client(c));
             int missing = pages / 10, per = 64, requests = (missing + per - 1) / per, left = missing;
             List<CompletableFuture<byte[]>> fs = new ArrayList<>();
             for (int r = 0; r < requests; r++) {
@@ -52,19 +44,15 @@ public final class TransferInProcessBenchmark {
             for (int i = 0; i < cfg.logSize() + 2 * cfg.checkpointInterval(); i++)
                 FillService.resultValue(clients.get(0).invoke(FillService.write(0, 0, 0), false, Duration.ofSeconds(60)));
             long t0 = System.nanoTime();
-            ReplicaNode late = new ReplicaNode(KeyMaterial.load(dir, 3), cfg, new FillService(), pages);
+            ReplicaNode late = g.start(3);
             long built = System.nanoTime();
-            late.start();
-            replicas.add(late);
             while (late.lastTransfer() == null) {
                 if (System.nanoTime() - t0 > 600_000_000_000L) throw new IllegalStateException("no transfer");
                 Thread.sleep(5);
             }
-            System.out.printf("round %d: %s; constructing the late replica took %.0f ms, launch to done %.0f ms%n",
+            System.out.printf("round %d: %s; constructing and starting the late replica took %.0f ms, launch to done %.0f ms%n",
                     round, late.lastTransfer(), (built - t0) / 1e6, (System.nanoTime() - t0) / 1e6);
         } finally {
-            for (BftClient c : clients) c.close();
-            for (ReplicaNode r : replicas) r.close();
             try (var paths = Files.walk(dir)) { paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
         }
     }

@@ -2,7 +2,7 @@ package io.bulwark.bft.cli;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.net.EventLoop;
-import io.bulwark.bft.node.BftClient;
+import io.bulwark.bft.testkit.attack.BigMacClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * fault-free group and under three attacks, each on a fresh group of replica processes in the
  * same run; reports attacked / fault-free throughput. The faulty replicas run the correct core
  * with misbehaving runtimes ({@code bulwark replica --adversary}); the faulty client is
- * {@link BftClient#connectBigMac}.
+ * {@link BigMacClient} (the test kit's, through the engine's outbound seam).
  */
 @Command(name = "attack", mixinStandardHelpOptions = true,
         description = "Throughput under attack (slow primary, big-MAC client, silent backup) relative to fault-free, in one run.")
@@ -135,14 +135,14 @@ final class AttackBenchCommand implements Callable<Integer> {
         try (BenchGroup g = new BenchGroup("attack", replicaCfg.f(), clientCfg, replicaArgs, clientCount, bigMac ? 1 : 0)) {
             LoadDriver load = new LoadDriver(g.clientLoop, g.clients, op);
             EventLoop attackerLoop = null;
-            BftClient attacker = null;
+            BigMacClient attacker = null;
             try {
                 if (bigMac) {
                     attackerLoop = EventLoop.start("bulwark-big-mac");
                     // An attacker that follows the view changes: its MAC is valid for whoever is primary now.
-                    attacker = BftClient.connectBigMac(g.clientKeys(clientCount), clientCfg, attackerLoop,
+                    attacker = BigMacClient.connect(g.clientKeys(clientCount), clientCfg, attackerLoop,
                             j -> j == replicaCfg.primaryOf(load.maxLastView()));
-                    if (!attacker.awaitConnected(java.time.Duration.ofSeconds(30)))
+                    if (!attacker.client().awaitConnected(java.time.Duration.ofSeconds(30)))
                         throw new java.io.IOException("the big-MAC client could not connect within 30 s");
                 }
                 long start = System.nanoTime();
@@ -170,7 +170,7 @@ final class AttackBenchCommand implements Callable<Integer> {
     }
 
     /** The attacker at full strength: a new request every {@code intervalMs}, whatever became of the earlier ones. */
-    private static Stoppable flood(BftClient attacker, EventLoop loop, byte[] op, long intervalMs) {
+    private static Stoppable flood(BigMacClient attacker, EventLoop loop, byte[] op, long intervalMs) {
         io.bulwark.bft.net.Timer[] current = new io.bulwark.bft.net.Timer[1];
         Runnable[] tick = new Runnable[1];
         tick[0] = () -> {
@@ -185,8 +185,8 @@ final class AttackBenchCommand implements Callable<Integer> {
     private interface Stoppable { void cancel(); }
 
     /** The attacker's closed loop: a new request whenever one completes (normally never: its requests stall). */
-    private static void startAttack(BftClient attacker, IntFunction<byte[]> op, int index) {
-        attacker.invokeAsync(op.apply(index), false).whenComplete((r, e) -> {
+    private static void startAttack(BigMacClient attacker, IntFunction<byte[]> op, int index) {
+        attacker.client().invokeAsync(op.apply(index), false).whenComplete((r, e) -> {
             if (e == null) startAttack(attacker, op, index);
         });
     }

@@ -3,7 +3,8 @@ package io.bulwark.bft.cli;
 import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
-import io.bulwark.bft.node.Adversary;
+import io.bulwark.bft.node.OutboundInterceptor;
+import io.bulwark.bft.testkit.attack.ReplicaAttack;
 import io.bulwark.bft.node.ReplicaNode;
 import io.bulwark.bft.state.PageStore;
 import io.bulwark.bft.state.StateFile;
@@ -81,8 +82,9 @@ final class ReplicaCommand implements Callable<Integer> {
         KeyMaterial keys = KeyMaterial.load(config.toAbsolutePath().getParent(), id);
         ClusterConfig cluster = keys.config();
         ProtocolConfig cfg = protocolConfig(cluster.f(), k, viewChangeTimeoutMs);
-        Adversary bad = adversary(adversary, cfg, marginMs);
-        ReplicaNode node = new ReplicaNode(keys, cfg, choice.create(resultSize, cfg.maxResultBytes()), pages, bad, dataDir);
+        OutboundInterceptor bad = adversary(adversary, cfg, marginMs);
+        ReplicaNode node = ReplicaNode.builder(keys, cfg, choice.create(resultSize, cfg.maxResultBytes()), pages)
+                .dataDir(dataDir).outbound(bad).build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -96,7 +98,7 @@ final class ReplicaCommand implements Callable<Integer> {
         int port = node.start();
         System.out.println("replica " + id + " of " + cluster.n() + " (f=" + cluster.f() + ", service " + service
                 + ", view-change timeout " + cfg.viewChangeTimeoutMs() + " ms"
-                + (bad.kind() == Adversary.Kind.NONE ? "" : ", ADVERSARY " + bad) + ") listening on "
+                + (bad == OutboundInterceptor.NONE ? "" : ", ADVERSARY " + bad) + ") listening on "
                 + cluster.replica(id).host() + ":" + port + " " + READY);
         System.out.flush();
         stopped.await();
@@ -129,16 +131,8 @@ final class ReplicaCommand implements Callable<Integer> {
         return cfg.withTimeouts(cfg.statusIntervalMs(), cfg.clientRetransmitMs(), viewChangeTimeoutMs);
     }
 
-    static Adversary adversary(String name, ProtocolConfig cfg, long marginMs) {
-        if (name == null) return Adversary.NONE;
-        return switch (name) {
-            case "slow-primary" -> {
-                if (marginMs < 0 || marginMs >= cfg.viewChangeTimeoutMs())
-                    throw new IllegalArgumentException("--adversary-margin-ms must be in [0, view-change timeout)");
-                yield Adversary.slowPrimary(cfg.viewChangeTimeoutMs() - marginMs);
-            }
-            case "silent" -> Adversary.silent();
-            default -> throw new IllegalArgumentException("unknown adversary '" + name + "' (expected slow-primary or silent)");
-        };
+    /** The faulty runtime of {@code --adversary} (the test kit's, through the engine's outbound seam), or none. */
+    static OutboundInterceptor adversary(String name, ProtocolConfig cfg, long marginMs) {
+        return ReplicaAttack.parse(name, cfg, marginMs);
     }
 }

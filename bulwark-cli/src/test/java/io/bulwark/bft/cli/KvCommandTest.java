@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.bft.config.ClusterConfigFile;
-import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.node.LocalCluster;
-import io.bulwark.bft.node.ReplicaNode;
 import io.bulwark.bft.service.KvService;
+import io.bulwark.bft.testkit.MiniCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -62,16 +61,8 @@ class KvCommandTest {
 
     @Test
     void aMissingKeyAnEmptyValueAndAValueReadingNotFoundAreTold(@TempDir Path dir) throws Exception {
-        LocalCluster.prepare(dir, 1, 1);
-        Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
-        ProtocolConfig cfg = ProtocolConfig.defaults(1);
-        List<ReplicaNode> replicas = new ArrayList<>();
-        try {
-            for (int i = 0; i < 4; i++) {
-                ReplicaNode r = new ReplicaNode(KeyMaterial.load(dir, i), cfg, new KvService(), 64);
-                r.start();
-                replicas.add(r);
-            }
+        try (MiniCluster g = MiniCluster.builder(dir).protocol(ProtocolConfig.defaults(1)).clients(1).service(i -> new KvService()).build()) {
+            Path conf = g.configFile();
             Run missing = kv(conf, "--timeout", "30", "get", "nothing-here");
             assertEquals(KvCommand.NOT_FOUND, missing.exit(), missing.out() + missing.err());
             assertEquals("", missing.out(), "nothing on standard output for a missing key");
@@ -86,8 +77,6 @@ class KvCommandTest {
             Run odd = kv(conf, "--timeout", "30", "get", "odd");
             assertEquals(0, odd.exit());
             assertEquals("(not found)" + System.lineSeparator(), odd.out());
-        } finally {
-            for (ReplicaNode r : replicas) r.close();
         }
     }
 }

@@ -14,11 +14,13 @@ import io.bulwark.store.access.AccessPolicy;
 import io.bulwark.store.codec.CodecException;
 import io.bulwark.store.codec.DeterministicCodec;
 import io.bulwark.store.operation.OperationMethod;
+import io.bulwark.store.operation.OperationRegistry;
 import io.bulwark.store.page.PageOverlay;
 import io.bulwark.store.page.PagedStatePages;
 import io.bulwark.store.page.Pages;
 import io.bulwark.store.schema.SchemaConflictException;
 import io.bulwark.store.storage.Storage;
+import io.bulwark.store.tx.EntityStore;
 import io.bulwark.store.tx.EntityValidator;
 import io.bulwark.store.tx.TxContext;
 import io.bulwark.store.work.WorkMeter;
@@ -79,6 +81,9 @@ public final class StoreService implements Service {
 
     private final StoreDefinition definition;
     private final DeterministicCodec codec;
+    /** This replica's own, built from the definition's declarations (the definition hands out none). */
+    private final EntityStore entityStore;
+    private final OperationRegistry operations;
     private final AccessPolicy policy;
     private final int maxResultBytes;
     private Pages pages;
@@ -99,6 +104,8 @@ public final class StoreService implements Service {
             throw new IllegalArgumentException("max result bytes must be at least " + Reply.MIN_FAILURE_BYTES + " (a failure reply must fit)");
         this.definition = definition;
         this.codec = definition.codec();
+        this.entityStore = new EntityStore(codec, definition.entityClasses(), definition.validationLocale());
+        this.operations = OperationRegistry.of(definition.operationObjects());
         this.policy = definition.accessPolicy();
         this.maxResultBytes = maxResultBytes;
     }
@@ -109,7 +116,7 @@ public final class StoreService implements Service {
         if (Storage.isFormatted(pages)) {
             String mismatch = policyMismatch(pages);
             if (mismatch != null) throw new IllegalStateException(mismatch);
-            definition.entityStore().checkSchema(pages);
+            entityStore.checkSchema(pages);
             policyVerified = true;
         }
     }
@@ -173,7 +180,7 @@ public final class StoreService implements Service {
 
     private byte[] run(byte[] operation, int client, byte[] nonDet, boolean readOnly, WorkMeter[] meterOut) {
         RequestEnvelope request = RequestEnvelope.decode(operation);
-        OperationMethod op = definition.operations().lookup(request.operation());
+        OperationMethod op = operations.lookup(request.operation());
         Caller caller = policy.callerFor(client);
         AccessPolicy.authorize(caller, op.name(), op.access());
         if (readOnly && !op.readOnly())
@@ -189,7 +196,7 @@ public final class StoreService implements Service {
         if (formatted) verifyPolicy(outer);   // a blank store has no policy yet: its first write records ours
         long millis = readOnly ? storedClock(outer, formatted) : agreedTime(nonDet);
         long seed = seed(nonDet, client, operation);
-        TxContext tx = definition.entityStore().begin(outer, caller, millis, seed, readOnly || op.readOnly(), meter);
+        TxContext tx = entityStore.begin(outer, caller, millis, seed, readOnly || op.readOnly(), meter);
         byte[] result;
         try {
             validateArguments(op, tx, args, millis, meter);
@@ -252,7 +259,7 @@ public final class StoreService implements Service {
      * whose violations are named after the operation.
      */
     private void validateArguments(OperationMethod op, TxContext tx, Object[] args, long millis, WorkMeter meter) {
-        EntityValidator validator = definition.entityStore().validator();
+        EntityValidator validator = entityStore.validator();
         if (!validator.constrainsParameters(op.target().getClass(), op.method())) return;
         List<ValidationException.Violation> violations = validator.at(Instant.ofEpochMilli(millis), meter)
                 .validateParameters(op.name(), op.target(), op.method(), OperationMethod.withTx(tx, args));
@@ -269,7 +276,7 @@ public final class StoreService implements Service {
         String mismatch = policyMismatch(state);
         if (mismatch == null) {
             try {
-                definition.entityStore().checkSchema(state);
+                entityStore.checkSchema(state);
             } catch (SchemaConflictException e) {
                 mismatch = "this replica's entity classes conflict with the schema of the store's state (" + e.getMessage()
                         + "): it refuses to execute until it runs with the group's classes";

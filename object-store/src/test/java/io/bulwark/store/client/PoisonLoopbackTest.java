@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bulwark.bft.config.ClusterConfig;
-import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.node.BftClient;
-import io.bulwark.bft.node.LocalCluster;
 import io.bulwark.bft.node.ReplicaNode;
 import io.bulwark.bft.sim.Workload;
+import io.bulwark.bft.testkit.MiniCluster;
 import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.codec.DeterministicCodec;
 import io.bulwark.store.service.StoreService;
@@ -22,9 +20,7 @@ import io.bulwark.store.service.bank.BankDefinition;
 import io.bulwark.store.sim.PoisonClients;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,62 +49,52 @@ class PoisonLoopbackTest {
 
     @Test
     void aCorrectClientIsServedWhileAnotherSendsPoisonRequests(@TempDir Path dir) throws Exception {
-        ClusterConfig cluster = LocalCluster.prepare(dir, 1, 4);   // replicas 0..3, clients 4..7
         ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(8, 16);
-        List<ReplicaNode> replicas = new ArrayList<>();
-        try {
-            for (int i = 0; i < cluster.n(); i++) {
-                ReplicaNode node = new ReplicaNode(KeyMaterial.load(dir, i), cfg, new StoreService(definition(), cfg.maxResultBytes()), 256);
-                node.start();
-                replicas.add(node);
-            }
+        // Replicas 0..3, clients 4..7.
+        try (MiniCluster g = MiniCluster.builder(dir).protocol(cfg).clients(4).pages(256).waitLimit(WAIT)
+                .service(i -> new StoreService(definition(), cfg.maxResultBytes())).build()) {
             StoreDefinition clientSide = definition();
-            try (BftClient tellerLink = BftClient.connect(KeyMaterial.load(dir, TELLER), cfg);
-                 BftClient poisonLink = BftClient.connect(KeyMaterial.load(dir, ALICE), cfg)) {
-                assertTrue(tellerLink.awaitConnected(WAIT) && poisonLink.awaitConnected(WAIT));
-                StoreClient teller = new StoreClient(tellerLink, clientSide, WAIT);
-                teller.invoke("open", String.class, "a1", "alice", 1_000_000L);
-                teller.invoke("open", String.class, "b1", "bob", 0L);
-                long[] quiet = transfers(teller, TRANSFERS);
+            BftClient tellerLink = g.client(TELLER - g.n()), poisonLink = g.client(ALICE - g.n());
+            StoreClient teller = new StoreClient(tellerLink, clientSide, WAIT);
+            teller.invoke("open", String.class, "a1", "alice", 1_000_000L);
+            teller.invoke("open", String.class, "b1", "bob", 0L);
+            long[] quiet = transfers(teller, TRANSFERS);
 
-                DeterministicCodec hostile = DeterministicCodec.builder().register(Account.class).register(PoisonClients.VALUES)
-                        .maxDepth(DeterministicCodec.MAX_DEPTH_LIMIT).build();
-                Workload.ClientScript poison = PoisonClients.script(clientSide.codec(), hostile, new SplittableRandom(19));
-                AtomicBoolean stop = new AtomicBoolean();
-                AtomicLong poisoned = new AtomicLong();
-                AtomicReference<String> poisonProblem = new AtomicReference<>();
-                Thread attacker = new Thread(() -> {
-                    while (!stop.get() && poisonProblem.get() == null) {
-                        Workload.Operation op = poison.next();
-                        try {
-                            String bad = poison.completed(poisonLink.invoke(op.bytes(), op.readOnly(), WAIT));
-                            if (bad != null) poisonProblem.set(bad);
-                            poisoned.incrementAndGet();
-                        } catch (Exception e) {
-                            poisonProblem.set("no certified reply to a poison request: " + e);
-                        }
+            DeterministicCodec hostile = DeterministicCodec.builder().register(Account.class).register(PoisonClients.VALUES)
+                    .maxDepth(DeterministicCodec.MAX_DEPTH_LIMIT).build();
+            Workload.ClientScript poison = PoisonClients.script(clientSide.codec(), hostile, new SplittableRandom(19));
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong poisoned = new AtomicLong();
+            AtomicReference<String> poisonProblem = new AtomicReference<>();
+            Thread attacker = new Thread(() -> {
+                while (!stop.get() && poisonProblem.get() == null) {
+                    Workload.Operation op = poison.next();
+                    try {
+                        String bad = poison.completed(poisonLink.invoke(op.bytes(), op.readOnly(), WAIT));
+                        if (bad != null) poisonProblem.set(bad);
+                        poisoned.incrementAndGet();
+                    } catch (Exception e) {
+                        poisonProblem.set("no certified reply to a poison request: " + e);
                     }
-                }, "poison-client");
-                attacker.start();
-                long[] attacked;
-                long checkpointBefore = replicas.get(0).stableSeq();
-                try {
-                    attacked = transfers(teller, TRANSFERS);
-                } finally {
-                    stop.set(true);
-                    attacker.join(WAIT.toMillis());
                 }
-                assertNull(poisonProblem.get());
-                assertTrue(poisoned.get() > 0, "poison requests were answered");
-                assertEquals(1_000_000L, teller.invoke("balance", Long.class, "a1") + teller.invoke("balance", Long.class, "b1"));
-                for (ReplicaNode r : replicas) assertEquals(0, r.failedExecutions(), "replica " + r.id() + " failed an execution");
-                assertTrue(replicas.get(0).stableSeq() > checkpointBefore, "checkpoints kept becoming stable");
-                System.out.printf(Locale.ROOT, "issue 19 loopback: correct client time-to-reply over %d transfers: quiet p50 %.1f ms max %.1f ms;"
-                                + " with a poison client (%d poison requests answered meanwhile) p50 %.1f ms max %.1f ms%n",
-                        TRANSFERS, ms(quiet, 50), ms(quiet, 100), poisoned.get(), ms(attacked, 50), ms(attacked, 100));
+            }, "poison-client");
+            attacker.start();
+            long[] attacked;
+            long checkpointBefore = g.replica(0).stableSeq();
+            try {
+                attacked = transfers(teller, TRANSFERS);
+            } finally {
+                stop.set(true);
+                attacker.join(WAIT.toMillis());
             }
-        } finally {
-            for (ReplicaNode r : replicas) r.close();
+            assertNull(poisonProblem.get());
+            assertTrue(poisoned.get() > 0, "poison requests were answered");
+            assertEquals(1_000_000L, teller.invoke("balance", Long.class, "a1") + teller.invoke("balance", Long.class, "b1"));
+            for (ReplicaNode r : g.replicas()) assertEquals(0, r.failedExecutions(), "replica " + r.id() + " failed an execution");
+            assertTrue(g.replica(0).stableSeq() > checkpointBefore, "checkpoints kept becoming stable");
+            System.out.printf(Locale.ROOT, "issue 19 loopback: correct client time-to-reply over %d transfers: quiet p50 %.1f ms max %.1f ms;"
+                            + " with a poison client (%d poison requests answered meanwhile) p50 %.1f ms max %.1f ms%n",
+                    TRANSFERS, ms(quiet, 50), ms(quiet, 100), poisoned.get(), ms(attacked, 50), ms(attacked, 100));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.bulwark.bft.net;
 
+import io.bulwark.bft.testkit.Await;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;

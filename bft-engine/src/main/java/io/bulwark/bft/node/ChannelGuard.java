@@ -25,6 +25,12 @@ import java.util.function.LongSupplier;
  *       the challenge is this connection's. The dialer treats its own connection as its peer's
  *       once it sent the proof (TCP order makes everything after it arrive bound).</li>
  * </ol>
+ * <b>Under TLS</b> ({@link #tlsAccepted}, {@link #tlsDialed}) the TLS handshake already proved, on
+ * this very connection, that the peer holds the private key pinned for its principal (its
+ * CertificateVerify signs the handshake transcript, unique to the connection), which is strictly
+ * stronger than a BIND-PROOF: the challenge and proof are skipped, not sent, and refused if they
+ * arrive (UNEXPECTED_HANDSHAKE). The NEW-KEY exchange stays (it carries the MAC keys).
+ * <p>
  * Frames on a connection not bound are dropped without any MAC work (NEW-KEY and the handshake
  * excepted); on a bound one, only frames in the peer's name are taken (a replica may relay a
  * client's REQUEST; it is then delivered as from the replica, not as the client's own copy).
@@ -67,6 +73,41 @@ public final class ChannelGuard {
     /** A connection we dialed to {@code peer}: its state; send our NEW-KEY on it ({@link Endpoint#newKeyFrame}). */
     public Channel dialed(int peer) { return new Channel(true, peer); }
 
+    /** A connection we accepted whose TLS handshake authenticated {@code peer}: bound from the start, no challenge. */
+    public Channel tlsAccepted(int peer) {
+        Channel ch = new Channel(false, peer);
+        ch.tls = true;
+        ch.bound = true;
+        ch.challenged = true;   // a BIND-CHALLENGE or BIND-PROOF on it is unexpected
+        counters.bound();
+        return ch;
+    }
+
+    /**
+     * A connection we dialed to {@code peer} whose TLS handshake proved {@code peer} is on it: its
+     * frames are taken at once; send our NEW-KEY, then apply {@link #tlsRoute} (it becomes the
+     * route once we hold a current key to the peer, as for a plaintext dialer's proof).
+     */
+    public Channel tlsDialed(int peer) {
+        Channel ch = new Channel(true, peer);
+        ch.tls = true;
+        ch.bound = true;
+        ch.challenged = true;
+        ch.routePending = true;
+        counters.bound();
+        return ch;
+    }
+
+    /** A TLS dialed channel: Bind (make it the route) once we hold a current key to the peer, else nothing yet. */
+    public ChannelVerdict tlsRoute(Channel ch) {
+        if (!ch.routePending) return ChannelVerdict.NOTHING;
+        // Replica to replica, the key we send with is chosen by the peer: wait for its NEW-KEY on this connection.
+        if (cluster.isReplica(self) && !ch.peerKeySeen) return ChannelVerdict.NOTHING;
+        if (!endpoint.canSendTo(ch.peer)) return ChannelVerdict.NOTHING;
+        ch.routePending = false;
+        return new ChannelVerdict.Bind(ch.peer, null);
+    }
+
     /** Decides what a frame that arrived on {@code ch} means. Never throws on hostile input. */
     public ChannelVerdict onFrame(Channel ch, byte[] buf, int off, int len) {
         if (len < Frame.HEADER_BYTES) {
@@ -108,7 +149,7 @@ public final class ChannelGuard {
         }
         if (k.from() == ch.peer) {
             ch.peerKeySeen = true;
-            return maybeProve(ch);
+            return ch.tls ? tlsRoute(ch) : maybeProve(ch);
         }
         return ChannelVerdict.NOTHING;
     }

@@ -66,6 +66,12 @@ public final class TransportTls {
 
     public int self() { return self; }
 
+    /**
+     * The SSL context with this principal's key and the pinned keys, for tools and tests that speak
+     * to a transport over a blocking {@code SSLSocket} (which then accepts any pinned peer).
+     */
+    public SSLContext sslContext() { return context; }
+
     /** Room a TLS record needs when unwrapped. */
     int applicationBufferSize() { return context.createSSLEngine().getSession().getApplicationBufferSize(); }
 

@@ -40,6 +40,7 @@ public final class Connection {
     java.net.InetAddress source;    // accepted connections: the remote address, for the per-source bound
     private Object attachment;      // the layer above's state for this connection
     TlsSession tls;                 // null: plaintext
+    private boolean receivedAny;    // plaintext: the peer sent at least one byte
 
     // inbound
     private final ByteBuffer readBuf;
@@ -281,10 +282,12 @@ public final class Connection {
             int room = readBuf.remaining();
             int n = ch.read(readBuf);
             if (n < 0) {
+                if (dialed && !receivedAny) transport.closedBeforeAnswering(this);
                 transport.closeConnection(this, "end of stream");
                 return false;
             }
             if (n == 0) return true;
+            receivedAny = true;
             budget -= n;
             transport.countBytesIn(n);
             if (!deliver(maxFrame, maxUnboundFrame)) return false;

@@ -572,9 +572,15 @@ public final class Transport implements AutoCloseable {
         }
     }
 
+    /** A plaintext dialed connection closed by the peer before it sent a byte: often a peer with TLS on. */
+    void closedBeforeAnswering(Connection conn) {
+        warn(5, "principal " + conn.peer() + " closed the connection before answering: if it runs with TLS on, turn TLS "
+                + "on here too (both ends must agree: tls = on|off, --tls)");
+    }
+
     void badFrame(Connection conn, int len) {
         badFrames++;
-        if (len >>> 16 == 0x1603) {     // a TLS handshake record (type 22, version 3.x) read as a length prefix
+        if (len >>> 16 == 0x1603 || len >>> 16 == 0x1503) {   // a TLS handshake or alert record (type 22/21, version 3.x) read as a length prefix
             tlsMismatch++;
             warn(4, "a peer at " + conn.remoteAddress() + " began a TLS handshake, but TLS is off here: both ends must agree (tls = on|off, --tls)");
         }

@@ -20,9 +20,10 @@ import java.security.spec.X509EncodedKeySpec;
  * {@code cluster.conf}).
  *
  * <p>Why P-256 and not Ed25519: {@code ecdsa_secp256r1_sha256} is the signature scheme every
- * TLS 1.3 implementation must support (RFC 8446 section 9.1), and JDK 17's SunJSSE has offered it
- * for TLS 1.3 since TLS 1.3 arrived (JDK 11), with the JDK's optimised P-256 field arithmetic;
- * Ed25519 in TLS came to SunJSSE later (JDK 15) and its JDK 17 implementation is slower.
+ * TLS 1.3 implementation must support (RFC 8446 section 9.1), and SunJSSE has offered it for
+ * TLS 1.3 since TLS 1.3 arrived in the JDK (11), through the ordinary EC key manager and PKCS#12
+ * key store; Ed25519 in TLS came to SunJSSE only with JDK 15 and is optional in RFC 8446, so a
+ * peer built on another TLS stack is less likely to accept it.
  */
 public final class TlsKeys {
     /** Length of a P-256 public key's X.509 SubjectPublicKeyInfo encoding (uncompressed point). */

@@ -320,7 +320,9 @@ public final class Connection {
                 t.bytesRead += n;
             }
             if (!unwrapAll(maxFrame, maxUnboundFrame)) return false;
-            if (n < room) return open;           // socket drained
+            // Socket drained, or nothing read (the record buffer is full while the handshake waits to write:
+            // the selector calls again, and the handshake deadline bounds how long).
+            if (n == 0 || n < room) return open;
         }
         return open;
     }

@@ -341,7 +341,8 @@ public final class Transport implements AutoCloseable {
                 handlerFailed(conn, "onConnected", e);
             }
         } else {
-            if (!bind(peer, conn)) {
+            // Bound to the peer now; with routeDialedOnBind (nodes) routed when the layer above calls bind.
+            if (!bind(peer, conn, !cfg.routeDialedOnBind())) {
                 closeConnection(conn, "cannot bind to TLS peer " + peer);
                 return;
             }
@@ -420,7 +421,9 @@ public final class Transport implements AutoCloseable {
      * is closed, not this transport's, or already bound/dialed to a different principal.
      * Loop thread only.
      */
-    public boolean bind(int principal, Connection conn) {
+    public boolean bind(int principal, Connection conn) { return bind(principal, conn, true); }
+
+    private boolean bind(int principal, Connection conn, boolean makeRoute) {
         loop.requireLoop();
         if (principal < 0 || principal == self || conn == null || !conn.isOpen() || !conns.contains(conn)) return false;
         if (conn.peer() != Connection.UNBOUND && conn.peer() != principal) return false;
@@ -431,7 +434,7 @@ public final class Transport implements AutoCloseable {
             conn.unboundTimer.cancel();
             conn.unboundTimer = null;
         }
-        route(principal, conn);
+        if (makeRoute) route(principal, conn);
         if (wasUnbound) {
             // One accepted connection per principal: an older one (often half-dead after a reconnect)
             // goes, so bound connections are bounded by the number of principals.

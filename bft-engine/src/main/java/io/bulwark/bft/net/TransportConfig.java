@@ -21,7 +21,8 @@ import java.time.Duration;
  * @param maxUnboundFrameBytes largest frame taken on an accepted connection not yet bound (the handshake is small);
  *                            a larger length prefix closes it, so anonymous peers cannot make us buffer big frames
  * @param routeDialedOnBind   a dialed connection becomes its peer's route only when {@link Transport#bind} is called
- *                            (after the layer above proved itself on it), not as soon as it connects
+ *                            (after the layer above proved itself on it), not as soon as it connects; likewise
+ *                            an accepted connection that TLS authenticated (bound to its peer at the handshake)
  */
 public record TransportConfig(
         int maxFrameBytes,

@@ -73,11 +73,16 @@ public final class ChannelGuard {
     /** A connection we dialed to {@code peer}: its state; send our NEW-KEY on it ({@link Endpoint#newKeyFrame}). */
     public Channel dialed(int peer) { return new Channel(true, peer); }
 
-    /** A connection we accepted whose TLS handshake authenticated {@code peer}: bound from the start, no challenge. */
+    /**
+     * A connection we accepted whose TLS handshake authenticated {@code peer}: its frames are taken
+     * at once, no challenge; it becomes the route once the peer's NEW-KEY arrived on it (so nothing
+     * goes out to the peer under a key it no longer holds, as with a plaintext proof).
+     */
     public Channel tlsAccepted(int peer) {
         Channel ch = new Channel(false, peer);
         ch.tls = true;
         ch.bound = true;
+        ch.routePending = true;
         ch.challenged = true;   // a BIND-CHALLENGE or BIND-PROOF on it is unexpected
         counters.bound();
         return ch;
@@ -137,15 +142,21 @@ public final class ChannelGuard {
         if (!ch.dialed) {
             // A replica dialer needs our current key to prove itself to us: answer once per connection
             // (our NEW-KEY is public; a replay costs us one small frame on the replayer's own socket).
+            byte[] reply = null;
             if (cluster.isReplica(k.from()) && cluster.isReplica(self) && !ch.newKeySent) {
                 ch.newKeySent = true;
                 try {
-                    return new ChannelVerdict.Reply(endpoint.newKeyFrame());
+                    reply = endpoint.newKeyFrame();
                 } catch (CoProcessorException e) {
-                    return ChannelVerdict.NOTHING;
+                    reply = null;
                 }
             }
-            return ChannelVerdict.NOTHING;
+            // TLS: the peer's own NEW-KEY on its authenticated connection: it becomes the route (after our answer).
+            if (ch.tls && ch.routePending && k.from() == ch.peer && endpoint.canSendTo(ch.peer)) {
+                ch.routePending = false;
+                return new ChannelVerdict.Bind(ch.peer, reply);
+            }
+            return reply == null ? ChannelVerdict.NOTHING : new ChannelVerdict.Reply(reply);
         }
         if (k.from() == ch.peer) {
             ch.peerKeySeen = true;

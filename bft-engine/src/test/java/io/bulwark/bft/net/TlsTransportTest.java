@@ -92,7 +92,11 @@ class TlsTransportTest {
         Connection acc = server.accepted.get(0);
         assertEquals(1, acc.peer(), "the accepted connection is bound to the principal whose pinned key the peer proved");
         assertTrue(server.onLoop(acc::tlsAuthenticated));
+        // With routeDialedOnBind (nodes) it becomes the route when the layer above says so (once it holds a current key).
+        assertEquals(null, server.onLoop(() -> server.transport.route(1)));
+        assertTrue(server.onLoop(() -> server.transport.bind(1, acc)));
         assertEquals(acc, server.onLoop(() -> server.transport.route(1)), "and it is that principal's route");
+        assertFalse(server.onLoop(() -> server.transport.bind(2, acc)), "never another principal's");
         // Frames larger than a TLS record and small ones, both ways.
         byte[] big = frame(1 << 20, 1), small = frame(10, 2);
         client.onLoop(() -> {

@@ -2,6 +2,7 @@ package io.bulwark.bft.config;
 
 import io.bulwark.bft.crypto.ShareCipher;
 import io.bulwark.bft.crypto.Signatures;
+import io.bulwark.bft.crypto.TlsKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -12,28 +13,40 @@ import java.util.List;
  * The cluster's public facts: f, the n = 3f+1 replicas (id, address, public keys) and the known
  * clients (id, public keys). Replicas are 0..n-1 and clients n and above (one id space). Parsed
  * from and written to {@code cluster.conf} by {@link ClusterConfigFile}; private keys live in
- * separate per-principal files ({@link KeyMaterial}).
+ * separate per-principal files ({@link KeyMaterial}). {@code tls}: whether connections run TLS 1.3
+ * with every principal's TLS key pinned (issue 20); every process of a group must agree.
  */
-public record ClusterConfig(int f, List<Replica> replicas, List<Client> clients) {
+public record ClusterConfig(int f, List<Replica> replicas, List<Client> clients, boolean tls) {
 
-    /** A principal's public keys: Ed25519 for co-processor signatures, X25519 for NEW-KEY shares. */
-    public record PublicKeys(byte[] signing, byte[] keyExchange) {
+    /**
+     * A principal's public keys: Ed25519 for co-processor signatures, X25519 for NEW-KEY shares,
+     * and its TLS key (ECDSA P-256, X.509 encoding; null in a configuration made before TLS).
+     */
+    public record PublicKeys(byte[] signing, byte[] keyExchange, byte[] tls) {
         public PublicKeys {
             if (!Signatures.isValidPublicKey(signing)) throw new IllegalArgumentException("invalid Ed25519 public key");
             if (keyExchange == null || keyExchange.length != ShareCipher.KEY_LENGTH)
                 throw new IllegalArgumentException("X25519 public key must be " + ShareCipher.KEY_LENGTH + " bytes");
+            if (tls != null && !TlsKeys.isValidPublicKey(tls)) throw new IllegalArgumentException("invalid TLS (P-256) public key");
             signing = signing.clone();
             keyExchange = keyExchange.clone();
+            tls = tls == null ? null : tls.clone();
         }
+
+        /** Keys without a TLS key (a configuration from before TLS, or tests that never open a socket). */
+        public PublicKeys(byte[] signing, byte[] keyExchange) { this(signing, keyExchange, null); }
 
         @Override public byte[] signing() { return signing.clone(); }
         @Override public byte[] keyExchange() { return keyExchange.clone(); }
+        /** The TLS public key, or null. */
+        @Override public byte[] tls() { return tls == null ? null : tls.clone(); }
 
         @Override public boolean equals(Object o) {
-            return o instanceof PublicKeys p && Arrays.equals(signing, p.signing) && Arrays.equals(keyExchange, p.keyExchange);
+            return o instanceof PublicKeys p && Arrays.equals(signing, p.signing) && Arrays.equals(keyExchange, p.keyExchange)
+                    && Arrays.equals(tls, p.tls);
         }
 
-        @Override public int hashCode() { return 31 * Arrays.hashCode(signing) + Arrays.hashCode(keyExchange); }
+        @Override public int hashCode() { return 31 * (31 * Arrays.hashCode(signing) + Arrays.hashCode(keyExchange)) + Arrays.hashCode(tls); }
 
         @Override public String toString() {
             return "sign=" + Base64.getEncoder().encodeToString(signing).substring(0, 8) + "...";
@@ -54,6 +67,9 @@ public record ClusterConfig(int f, List<Replica> replicas, List<Client> clients)
         public Client { java.util.Objects.requireNonNull(keys); }
     }
 
+    /** A configuration with TLS on (the default; {@code tls = off} in cluster.conf turns it off). */
+    public ClusterConfig(int f, List<Replica> replicas, List<Client> clients) { this(f, replicas, clients, true); }
+
     public ClusterConfig {
         if (f < 1) throw new IllegalArgumentException("f must be >= 1, was " + f);
         int n = 3 * f + 1;
@@ -70,6 +86,16 @@ public record ClusterConfig(int f, List<Replica> replicas, List<Client> clients)
         }
         replicas = List.copyOf(rs);
         clients = List.copyOf(cs);
+    }
+
+    /** The same configuration with TLS turned on or off (e.g. {@code --tls=off}). */
+    public ClusterConfig withTls(boolean on) { return new ClusterConfig(f, replicas, clients, on); }
+
+    /** True if every principal has a TLS key pinned (false for a configuration made before TLS). */
+    public boolean hasTlsKeys() {
+        for (Replica r : replicas) if (r.keys().tls == null) return false;
+        for (Client c : clients) if (c.keys().tls == null) return false;
+        return true;
     }
 
     /** n = 3f + 1. */

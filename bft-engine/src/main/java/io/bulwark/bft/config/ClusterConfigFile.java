@@ -3,6 +3,7 @@ package io.bulwark.bft.config;
 import io.bulwark.bft.crypto.FilePermissions;
 import io.bulwark.bft.crypto.ShareCipher;
 import io.bulwark.bft.crypto.Signatures;
+import io.bulwark.bft.crypto.TlsKeys;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,13 @@ import java.util.Map;
  * <pre>
  * # comment
  * f = 1
- * replica 0 127.0.0.1:7400 sign=BASE64 kex=BASE64
- * client 4 sign=BASE64 kex=BASE64
+ * tls = on
+ * replica 0 127.0.0.1:7400 sign=BASE64 kex=BASE64 tls=BASE64
+ * client 4 sign=BASE64 kex=BASE64 tls=BASE64
  * </pre>
+ * {@code tls = on|off} (default on) says whether connections run TLS 1.3; each principal's
+ * {@code tls=} key (ECDSA P-256, X.509 encoding) is pinned: a TLS peer is accepted only if it
+ * proves it holds one of these keys. Files from before TLS have no {@code tls=} keys.
  * Hosts may be names, IPv4, or IPv6 in brackets ({@code [::1]:7400}). Anything else is an error
  * naming the file and line; nothing is guessed.
  */
@@ -50,6 +55,7 @@ public final class ClusterConfigFile {
     public static ClusterConfig parse(Path file, String text) throws ConfigException {
         Integer f = null;
         int fLine = 0;
+        Boolean tls = null;
         List<ClusterConfig.Replica> replicas = new ArrayList<>();
         List<ClusterConfig.Client> clients = new ArrayList<>();
         Map<Integer, Integer> idLines = new HashMap<>();
@@ -73,6 +79,15 @@ public final class ClusterConfigFile {
                     if (f < 1) throw new ConfigException(file, lineNo, "f must be at least 1, was " + f);
                     if (f > ProtocolConfig.MAX_F) throw new ConfigException(file, lineNo, "f = " + f + " exceeds the maximum of " + ProtocolConfig.MAX_F + " (n <= 64)");
                     fLine = lineNo;
+                }
+                case "tls" -> {
+                    if (tls != null) throw new ConfigException(file, lineNo, "duplicate 'tls'");
+                    String value = line.substring(3).strip();
+                    if (!value.startsWith("=")) throw new ConfigException(file, lineNo, "expected 'tls = on' or 'tls = off'");
+                    value = value.substring(1).strip();
+                    if (!value.equals("on") && !value.equals("off"))
+                        throw new ConfigException(file, lineNo, "bad tls '" + value + "': expected on or off");
+                    tls = value.equals("on");
                 }
                 case "replica" -> {
                     if (tok.length < 3) throw new ConfigException(file, lineNo, "expected 'replica <id> <host>:<port> sign=<base64> kex=<base64>'");
@@ -101,7 +116,7 @@ public final class ClusterConfigFile {
                     clients.add(new ClusterConfig.Client(id, parseKeys(file, lineNo, tok, 2)));
                 }
                 default -> throw new ConfigException(file, lineNo,
-                        "unknown directive '" + tok[0] + "' (expected 'f = N', 'replica ...' or 'client ...')");
+                        "unknown directive '" + tok[0] + "' (expected 'f = N', 'tls = on|off', 'replica ...' or 'client ...')");
             }
         }
         if (f == null) throw new ConfigException(file, 0, "missing 'f = <number>'");
@@ -116,7 +131,7 @@ public final class ClusterConfigFile {
             if (c.id() < n) throw new ConfigException(file, idLines.get(c.id()),
                     "client id " + c.id() + " is in the replica range 0.." + (n - 1) + " (f = " + f + ")");
         try {
-            return new ClusterConfig(f, replicas, clients);
+            return new ClusterConfig(f, replicas, clients, tls == null || tls);
         } catch (IllegalArgumentException e) { // all cases are checked above; keep the contract anyway
             throw new ConfigException(file, 0, e.getMessage());
         }
@@ -128,19 +143,31 @@ public final class ClusterConfigFile {
         StringBuilder sb = new StringBuilder();
         sb.append("# Bulwark cluster configuration: public facts only (private keys are in the *.key files).\n");
         sb.append("# n = 3f+1 replicas are ids 0..n-1; clients are ids n and above.\n");
-        sb.append("f = ").append(config.f()).append("\n\n");
+        sb.append("f = ").append(config.f()).append("\n");
+        sb.append("# TLS 1.3 on every connection, each principal's tls= key pinned; 'tls = off' turns it off (every process must agree).\n");
+        sb.append("tls = ").append(config.tls() ? "on" : "off").append("\n\n");
         for (ClusterConfig.Replica r : config.replicas()) {
             String host = r.host().indexOf(':') >= 0 ? "[" + r.host() + "]" : r.host();
             sb.append("replica ").append(r.id()).append(' ').append(host).append(':').append(r.port())
                     .append(" sign=").append(b64.encodeToString(r.keys().signing()))
-                    .append(" kex=").append(b64.encodeToString(r.keys().keyExchange())).append('\n');
+                    .append(" kex=").append(b64.encodeToString(r.keys().keyExchange()));
+            appendTls(sb, r.keys());
+            sb.append('\n');
         }
         if (!config.clients().isEmpty()) sb.append('\n');
-        for (ClusterConfig.Client c : config.clients())
+        for (ClusterConfig.Client c : config.clients()) {
             sb.append("client ").append(c.id())
                     .append(" sign=").append(b64.encodeToString(c.keys().signing()))
-                    .append(" kex=").append(b64.encodeToString(c.keys().keyExchange())).append('\n');
+                    .append(" kex=").append(b64.encodeToString(c.keys().keyExchange()));
+            appendTls(sb, c.keys());
+            sb.append('\n');
+        }
         return sb.toString();
+    }
+
+    private static void appendTls(StringBuilder sb, ClusterConfig.PublicKeys keys) {
+        byte[] tls = keys.tls();
+        if (tls != null) sb.append(" tls=").append(Base64.getEncoder().encodeToString(tls));
     }
 
     /** Writes atomically (temp file + rename); the file is public, so default permissions. */
@@ -172,8 +199,8 @@ public final class ClusterConfigFile {
             int eq = tok[i].indexOf('=');
             if (eq <= 0) throw new ConfigException(file, lineNo, "expected key=value, found '" + tok[i] + "'");
             String name = tok[i].substring(0, eq);
-            if (!name.equals("sign") && !name.equals("kex"))
-                throw new ConfigException(file, lineNo, "unknown key '" + name + "' (expected sign, kex)");
+            if (!name.equals("sign") && !name.equals("kex") && !name.equals("tls"))
+                throw new ConfigException(file, lineNo, "unknown key '" + name + "' (expected sign, kex, tls)");
             if (attrs.containsKey(name)) throw new ConfigException(file, lineNo, "duplicate key '" + name + "'");
             attrs.put(name, decodeKey(file, lineNo, name, tok[i].substring(eq + 1)));
         }
@@ -181,7 +208,9 @@ public final class ClusterConfigFile {
             if (!attrs.containsKey(name)) throw new ConfigException(file, lineNo, "missing " + name + "=<base64>");
         if (!Signatures.isValidPublicKey(attrs.get("sign")))
             throw new ConfigException(file, lineNo, "sign= is not a valid Ed25519 public key");
-        return new ClusterConfig.PublicKeys(attrs.get("sign"), attrs.get("kex"));
+        if (attrs.containsKey("tls") && !TlsKeys.isValidPublicKey(attrs.get("tls")))
+            throw new ConfigException(file, lineNo, "tls= is not a valid P-256 public key");
+        return new ClusterConfig.PublicKeys(attrs.get("sign"), attrs.get("kex"), attrs.get("tls"));
     }
 
     static byte[] decodeKey(Path file, int lineNo, String name, String b64) throws ConfigException {
@@ -191,6 +220,7 @@ public final class ClusterConfigFile {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file, lineNo, name + "= is not valid base64: " + e.getMessage());
         }
+        if (name.equals("tls")) return key;   // a TLS key's encoding is checked whole (PKCS#8 or X.509)
         int expected = name.equals("kex") ? ShareCipher.KEY_LENGTH : Signatures.KEY_LENGTH;
         if (key.length != expected)
             throw new ConfigException(file, lineNo, name + "= must decode to " + expected + " bytes, got " + key.length);

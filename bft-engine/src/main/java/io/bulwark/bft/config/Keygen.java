@@ -3,6 +3,7 @@ package io.bulwark.bft.config;
 import io.bulwark.bft.crypto.FileCoProcessor;
 import io.bulwark.bft.crypto.ShareCipher;
 import io.bulwark.bft.crypto.Signatures;
+import io.bulwark.bft.crypto.TlsKeys;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -12,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Creates a cluster's key material: {@code cluster.conf} (public), one {@code *.key} file and one
- * {@code *.counter} file (counter 0) per replica and client. Never overwrites anything: replacing a
+ * Creates a cluster's key material: {@code cluster.conf} (public, every principal's TLS key pinned
+ * in it), one {@code *.key} file and one {@code *.counter} file (counter 0) per replica and client. Never overwrites anything: replacing a
  * counter file would reset the co-processor counter and re-enable replays of old NEW-KEYs.
  */
 public final class Keygen {
@@ -31,14 +32,16 @@ public final class Keygen {
         int f = (replicas - 1) / 3;
         Files.createDirectories(dir);
 
-        record Principal(int id, byte[] sign, byte[] kex) {}
+        // The TLS key is a key of its own: the signing key never leaves the co-processor (sections 2, 4.1).
+        record Principal(int id, byte[] sign, byte[] kex, java.security.KeyPair tls) {}
         List<Principal> all = new ArrayList<>();
         List<ClusterConfig.Replica> rs = new ArrayList<>();
         List<ClusterConfig.Client> cs = new ArrayList<>();
         for (int id = 0; id < replicas + clients; id++) {
-            Principal p = new Principal(id, Signatures.newPrivateKey(rnd), ShareCipher.newPrivateKey(rnd));
+            Principal p = new Principal(id, Signatures.newPrivateKey(rnd), ShareCipher.newPrivateKey(rnd), TlsKeys.generate(rnd));
             all.add(p);
-            var keys = new ClusterConfig.PublicKeys(Signatures.publicKeyOf(p.sign()), ShareCipher.publicKeyOf(p.kex()));
+            var keys = new ClusterConfig.PublicKeys(Signatures.publicKeyOf(p.sign()), ShareCipher.publicKeyOf(p.kex()),
+                    p.tls().getPublic().getEncoded());
             if (id < replicas) rs.add(new ClusterConfig.Replica(id, host, basePort + id, keys));
             else cs.add(new ClusterConfig.Client(id, keys));
         }
@@ -55,7 +58,7 @@ public final class Keygen {
                 throw new FileAlreadyExistsException(t.toString(), null, "refusing to overwrite existing key material");
 
         for (Principal p : all) {
-            KeyMaterial.writeKeyFile(dir.resolve(KeyMaterial.keyFileName(config, p.id())), p.id(), p.sign(), p.kex());
+            KeyMaterial.writeKeyFile(dir.resolve(KeyMaterial.keyFileName(config, p.id())), p.id(), p.sign(), p.kex(), p.tls().getPrivate().getEncoded());
             FileCoProcessor.create(dir.resolve(KeyMaterial.counterFileName(config, p.id())), p.sign());
         }
         ClusterConfigFile.write(config, conf); // last: its presence means the set is complete

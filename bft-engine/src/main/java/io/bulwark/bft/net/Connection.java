@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import javax.net.ssl.SSLEngineResult;
 
 /**
  * One TCP connection of a {@link Transport}: length-prefixed framing in both directions, a
@@ -38,6 +39,8 @@ public final class Connection {
     Timer unboundTimer;             // accepted connections: closes them if never bound
     java.net.InetAddress source;    // accepted connections: the remote address, for the per-source bound
     private Object attachment;      // the layer above's state for this connection
+    TlsSession tls;                 // null: plaintext
+    private boolean receivedAny;    // plaintext: the peer sent at least one byte
 
     // inbound
     private final ByteBuffer readBuf;
@@ -69,6 +72,12 @@ public final class Connection {
     public boolean dialed() { return dialed; }
 
     public boolean isOpen() { return open; }
+
+    /**
+     * True if this connection runs TLS and its handshake completed: {@link #peer()} is then the
+     * principal whose pinned key the peer proved it holds (issue 20). Loop thread only.
+     */
+    public boolean tlsAuthenticated() { return tls != null && tls.handshakeDone; }
 
     /** The layer above's state for this connection (e.g. its channel binding), or null. Loop thread only. */
     public Object attachment() { return attachment; }
@@ -117,6 +126,10 @@ public final class Connection {
      * OP_WRITE, the loop calls back when it drains).
      */
     void flush(int writeBufferBytes) throws IOException {
+        if (tls != null) {
+            flushTls(writeBufferBytes);
+            return;
+        }
         if (writeBuf == null) {
             if (queue.isEmpty()) return;
             writeBuf = ByteBuffer.allocateDirect(writeBufferBytes);
@@ -130,6 +143,7 @@ public final class Connection {
             writeBuf.flip();
             int w = ch.write(writeBuf);
             transport.countWrite(w);
+            transport.drained(w);
             queuedBytes -= w;
             boolean full = writeBuf.hasRemaining();
             writeBuf.compact();
@@ -138,6 +152,93 @@ public final class Connection {
                 return;
             }
         }
+    }
+
+    /**
+     * TLS: drives the handshake while it runs; after it, coalesces queued frames into the write
+     * buffer as in plaintext and wraps them into records. Ciphertext waits in one record-sized
+     * buffer; a full socket sets OP_WRITE as in plaintext.
+     */
+    private void flushTls(int writeBufferBytes) throws IOException {
+        TlsSession t = tls;
+        while (open) {
+            if (t.netOut.position() > 0) {
+                t.netOut.flip();
+                int w = ch.write(t.netOut);
+                transport.countWrite(w);
+                boolean full = t.netOut.hasRemaining();
+                t.netOut.compact();
+                if (full) {
+                    setWriteBlocked(true);
+                    return;
+                }
+            }
+            SSLEngineResult.HandshakeStatus hs = t.engine.getHandshakeStatus();
+            if (hs == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                t.runTasks();
+                continue;
+            }
+            if (hs == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                SSLEngineResult r = t.engine.wrap(EMPTY, t.netOut);
+                if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new javax.net.ssl.SSLException("TLS closed during the handshake");
+                if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED && !handshakeFinished()) return;
+                continue;
+            }
+            if (!t.handshakeDone) {              // waiting for the peer's handshake messages
+                setWriteBlocked(false);
+                return;
+            }
+            if (writeBuf == null) {
+                if (queue.isEmpty()) {
+                    setWriteBlocked(false);
+                    return;
+                }
+                writeBuf = ByteBuffer.allocateDirect(writeBufferBytes);
+            }
+            fill();
+            if (writeBuf.position() == 0) {      // nothing left at all
+                setWriteBlocked(false);
+                return;
+            }
+            writeBuf.flip();
+            SSLEngineResult r;
+            try {
+                r = t.engine.wrap(writeBuf, t.netOut);
+            } finally {
+                writeBuf.compact();
+            }
+            transport.drained(r.bytesConsumed());
+            queuedBytes -= r.bytesConsumed();
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new javax.net.ssl.SSLException("TLS closed");
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && t.netOut.position() == 0)
+                throw new IllegalStateException("TLS record larger than the packet buffer");
+        }
+    }
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    /** After a TLS failure: hands the engine's alert (if it has one) to the socket, once, without blocking. */
+    void sendAlertBestEffort() {
+        if (tls == null || !open) return;
+        try {
+            tls.engine.closeOutbound();
+            for (int i = 0; i < 4 && tls.engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP; i++) {
+                SSLEngineResult r = tls.engine.wrap(EMPTY, tls.netOut);
+                if (r.bytesProduced() == 0) break;
+            }
+            tls.netOut.flip();
+            ch.write(tls.netOut);
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway: the alert is a courtesy to the peer's operator
+        }
+    }
+
+    /** The handshake completed: the transport binds the connection to the authenticated principal. */
+    private boolean handshakeFinished() {
+        if (tls.handshakeDone) return open;
+        tls.handshakeDone = true;
+        transport.tlsHandshakeDone(this);
+        return open;
     }
 
     private void fill() {
@@ -175,21 +276,113 @@ public final class Connection {
      * (reported through {@code transport}).
      */
     boolean readAndDeliver(int maxFrame, int maxUnboundFrame) throws IOException {
+        if (tls != null) return readTls(maxFrame, maxUnboundFrame);
         int budget = READ_BUDGET;
         while (budget > 0 && open) {
             int room = readBuf.remaining();
             int n = ch.read(readBuf);
             if (n < 0) {
+                if (dialed && !receivedAny) transport.closedBeforeAnswering(this);
                 transport.closeConnection(this, "end of stream");
                 return false;
             }
             if (n == 0) return true;
+            receivedAny = true;
             budget -= n;
             transport.countBytesIn(n);
             if (!deliver(maxFrame, maxUnboundFrame)) return false;
             if (n < room) return open;  // socket drained: spare the read() that would return 0
         }
         return open;
+    }
+
+    /**
+     * TLS: reads ciphertext (at most one record's buffer at a time), unwraps it into the read
+     * buffer and delivers complete frames as in plaintext. During the handshake, answers it.
+     */
+    private boolean readTls(int maxFrame, int maxUnboundFrame) throws IOException {
+        TlsSession t = tls;
+        int budget = READ_BUDGET;
+        while (budget > 0 && open) {
+            int room = t.netIn.remaining();
+            int n = room == 0 ? 0 : ch.read(t.netIn);
+            if (n < 0) {
+                if (!t.handshakeDone) throw new HandshakeEofException();
+                transport.closeConnection(this, "end of stream");
+                return false;
+            }
+            if (n > 0) {
+                budget -= n;
+                transport.countBytesIn(n);
+                // Anything but a TLS handshake record first is not TLS: refused before the engine parses it.
+                if (t.bytesRead == 0 && (t.netIn.get(0) & 0xff) != TlsSession.RECORD_HANDSHAKE)
+                    throw new NotTlsException(t.netIn.get(0) & 0xff);
+                t.bytesRead += n;
+            }
+            if (!unwrapAll(maxFrame, maxUnboundFrame)) return false;
+            // Socket drained, or nothing read (the record buffer is full while the handshake waits to write:
+            // the selector calls again, and the handshake deadline bounds how long).
+            if (n == 0 || n < room) return open;
+        }
+        return open;
+    }
+
+    private boolean unwrapAll(int maxFrame, int maxUnboundFrame) throws IOException {
+        TlsSession t = tls;
+        while (open) {
+            SSLEngineResult.HandshakeStatus hs = t.engine.getHandshakeStatus();
+            if (hs == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                t.runTasks();
+                continue;
+            }
+            if (hs == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                flushTls(transport.config().writeBufferBytes());
+                if (!open) return false;
+                if (writeBlocked) return true;      // OP_WRITE resumes the handshake
+                continue;
+            }
+            if (readBuf.remaining() < t.applicationBufferSize()) {
+                // deliver() leaves at most a length prefix behind; a smaller buffer is a configuration bug
+                throw new IllegalStateException("read buffer smaller than a TLS record");
+            }
+            t.netIn.flip();
+            SSLEngineResult r;
+            try {
+                r = t.engine.unwrap(t.netIn, readBuf);
+            } finally {
+                t.netIn.compact();
+            }
+            if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED && !handshakeFinished()) return false;
+            if (r.bytesProduced() > 0 && !deliver(maxFrame, maxUnboundFrame)) return false;
+            switch (r.getStatus()) {
+                case OK -> {
+                    if (r.bytesConsumed() == 0 && r.bytesProduced() == 0
+                            && t.engine.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_TASK
+                            && t.engine.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_WRAP) return open;
+                }
+                case BUFFER_UNDERFLOW -> { return open; }  // a partial record: wait for the rest (netIn holds a whole one)
+                case BUFFER_OVERFLOW -> throw new IllegalStateException("TLS record larger than the read buffer");
+                case CLOSED -> {
+                    transport.closeConnection(this, "TLS closed by the peer");
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The first byte a peer sent is not a TLS handshake record: garbage, or a peer with TLS off. */
+    static final class NotTlsException extends javax.net.ssl.SSLException {
+        final int firstByte;
+        NotTlsException(int firstByte) {
+            super("not TLS: first byte " + firstByte + " is not a handshake record");
+            this.firstByte = firstByte;
+        }
+    }
+
+    /** The peer closed the connection before the TLS handshake completed. */
+    static final class HandshakeEofException extends javax.net.ssl.SSLException {
+        HandshakeEofException() { super("connection closed by the peer during the TLS handshake"); }
     }
 
     private boolean deliver(int maxFrame, int maxUnboundFrame) {

@@ -38,6 +38,15 @@ import java.util.concurrent.RejectedExecutionException;
  * announce a frame above {@link TransportConfig#maxUnboundFrameBytes}; binding a principal closes
  * its older accepted connection. Every eviction and refusal is counted ({@link TransportStats}).
  *
+ * <p><b>TLS</b> (issue 20), when constructed with a {@link TransportTls}: every connection runs
+ * TLS 1.3 with both ends authenticated by keys pinned in {@code cluster.conf}. A dialed connection
+ * is handed to the layer above ({@link FrameHandler#onConnected}) only once the handshake proved
+ * the dialed principal is on it; an accepted one is {@link #bind bound} to the principal the
+ * handshake authenticated, then handed over ({@link FrameHandler#onAccepted}). A handshake must
+ * complete within {@link TransportConfig#unboundTimeout}; a first byte that is not a TLS handshake
+ * record, an unpinned key, or any other handshake failure closes the connection, each counted.
+ * Until then nothing of the peer's reaches the layer above, and buffers are one TLS record each.
+ *
  * <p><b>Writes.</b> {@code send} only queues (bounded per connection; a frame that does not fit
  * is dropped and counted — the protocol retransmits). At the end of the loop iteration every
  * connection with queued frames is flushed: frames are copied into a per-connection direct
@@ -59,6 +68,9 @@ public final class Transport implements AutoCloseable {
     private final FrameHandler handler;
     private final long minBackoffNanos;
     private final long maxBackoffNanos;
+    private final TransportTls tls;         // null: plaintext
+    private final int readBufferBytes;
+    private final long[] lastWarnNanos = new long[8];
 
     private final List<ServerSocketChannel> servers = new ArrayList<>();
     private final Map<Integer, Dialer> dialers = new HashMap<>();
@@ -77,9 +89,20 @@ public final class Transport implements AutoCloseable {
     // Counters: written only by the loop thread, read by stats() from any thread.
     private volatile long framesIn, framesOut, bytesIn, bytesOut, droppedQueueFull, droppedNoConnection,
             badFrames, accepted, rejected, established, closedCount, connectFailures, writeSyscalls,
-            handlerErrors, evictedTableFull, evictedPerSource, unboundTimedOut, superseded, openConnections, queuedBytes;
+            handlerErrors, evictedTableFull, evictedPerSource, unboundTimedOut, superseded, openConnections, queuedBytes,
+            tlsHandshakes, tlsNotTls, tlsUnpinnedKey, tlsHandshakeTimedOut, tlsHandshakeFailed, tlsMismatch;
 
+    /** A plaintext transport. */
     public Transport(EventLoop loop, int self, TransportConfig cfg, FrameHandler handler) {
+        this(loop, self, cfg, handler, null);
+    }
+
+    /** A transport that runs TLS on every connection if {@code tls} is not null (see the class comment). */
+    public Transport(EventLoop loop, int self, TransportConfig cfg, FrameHandler handler, TransportTls tls) {
+        if (tls != null && tls.self() != self) throw new IllegalArgumentException("TLS identity of " + tls.self() + " for principal " + self);
+        this.tls = tls;
+        // A TLS record unwraps whole into the read buffer (deliver() leaves at most a length prefix behind).
+        this.readBufferBytes = tls == null ? cfg.readBufferBytes() : Math.max(cfg.readBufferBytes(), tls.applicationBufferSize() + 64);
         if (self < 0) throw new IllegalArgumentException("principal must be >= 0: " + self);
         this.loop = Objects.requireNonNull(loop);
         this.self = self;
@@ -94,6 +117,9 @@ public final class Transport implements AutoCloseable {
     public EventLoop loop() { return loop; }
 
     public TransportConfig config() { return cfg; }
+
+    /** True if connections run TLS. */
+    public boolean tls() { return tls != null; }
 
     // ------------------------------------------------------------------ listen / accept
 
@@ -161,7 +187,11 @@ public final class Transport implements AutoCloseable {
             try {
                 c.configureBlocking(false);
                 c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                conn = new Connection(this, c, false, Connection.UNBOUND, nextConnId++, cfg.readBufferBytes());
+                conn = new Connection(this, c, false, Connection.UNBOUND, nextConnId++, readBufferBytes);
+                if (tls != null) {
+                    conn.tls = new TlsSession(tls.acceptorEngine());
+                    conn.tls.engine.beginHandshake();
+                }
                 conn.key = loop.register(c, SelectionKey.OP_READ, k -> connectionReady(conn, k));
             } catch (IOException e) {
                 c.close();
@@ -176,10 +206,16 @@ public final class Transport implements AutoCloseable {
             openConnections++;
             conn.unboundTimer = loop.schedule(cfg.unboundTimeout().toNanos(), () -> {
                 if (conn.peer() == Connection.UNBOUND && conn.isOpen()) {
-                    unboundTimedOut++;
-                    closeConnection(conn, "not bound in time");
+                    if (conn.tls != null && !conn.tls.handshakeDone) {
+                        tlsHandshakeTimedOut++;
+                        closeConnection(conn, "TLS handshake not completed in time");
+                    } else {
+                        unboundTimedOut++;
+                        closeConnection(conn, "not bound in time");
+                    }
                 }
             });
+            if (conn.tls != null) continue;     // handed to the layer above once the handshake names the peer
             try {
                 handler.onAccepted(conn);
             } catch (RuntimeException e) {
@@ -229,7 +265,7 @@ public final class Transport implements AutoCloseable {
             scheduleRetry(d);
             return;
         }
-        Connection conn = new Connection(this, c, true, d.peer, nextConnId++, cfg.readBufferBytes());
+        Connection conn = new Connection(this, c, true, d.peer, nextConnId++, readBufferBytes);
         d.conn = conn;
         conns.add(conn);
         openConnections++;
@@ -249,12 +285,127 @@ public final class Transport implements AutoCloseable {
         conn.established = true;
         conn.establishedAtNanos = System.nanoTime();
         established++;
+        if (tls != null) {
+            startDialerHandshake(conn);
+            return;
+        }
         if (!cfg.routeDialedOnBind()) route(d.peer, conn);
         try {
             handler.onConnected(conn);
         } catch (RuntimeException e) {
             handlerFailed(conn, "onConnected", e);
         }
+    }
+
+    private void startDialerHandshake(Connection conn) {
+        conn.tls = new TlsSession(tls.dialerEngine(conn.peer()));
+        conn.unboundTimer = loop.schedule(cfg.unboundTimeout().toNanos(), () -> {
+            if (conn.isOpen() && !conn.tls.handshakeDone) {
+                tlsHandshakeTimedOut++;
+                warn(0, "TLS handshake with principal " + conn.peer() + " did not complete within " + cfg.unboundTimeout()
+                        + " (is it reachable, and does it run with TLS on?)");
+                closeConnection(conn, "TLS handshake not completed in time");
+            }
+        });
+        try {
+            conn.tls.engine.beginHandshake();
+            conn.flush(cfg.writeBufferBytes());   // the ClientHello
+        } catch (IOException e) {
+            failed(conn, e);
+        }
+    }
+
+    /**
+     * A TLS handshake completed (called by the connection): a dialed connection is handed to the
+     * layer above if the dialed principal is on it; an accepted one is bound to the principal the
+     * handshake authenticated, which replaces the binding handshake of plaintext connections.
+     */
+    void tlsHandshakeDone(Connection conn) {
+        if (conn.unboundTimer != null) {
+            conn.unboundTimer.cancel();
+            conn.unboundTimer = null;
+        }
+        int peer = tls.peerOf(conn.tls.engine);
+        if (peer < 0 || peer == self || (conn.dialed() && peer != conn.peer())) {
+            // the trust manager refuses these during the handshake; never reached unless it has a bug
+            tlsUnpinnedKey++;
+            closeConnection(conn, "TLS peer " + peer + " is not the principal expected");
+            return;
+        }
+        tlsHandshakes++;
+        if (conn.dialed()) {
+            if (!cfg.routeDialedOnBind()) route(peer, conn);
+            try {
+                handler.onConnected(conn);
+            } catch (RuntimeException e) {
+                handlerFailed(conn, "onConnected", e);
+            }
+        } else {
+            // Bound to the peer now; with routeDialedOnBind (nodes) routed when the layer above calls bind.
+            if (!bind(peer, conn, !cfg.routeDialedOnBind())) {
+                closeConnection(conn, "cannot bind to TLS peer " + peer);
+                return;
+            }
+            try {
+                handler.onAccepted(conn);
+            } catch (RuntimeException e) {
+                handlerFailed(conn, "onAccepted", e);
+            }
+        }
+        markDirty(conn);   // frames queued during the handshake leave now
+    }
+
+    /** Closes a connection after an I/O failure, counting a TLS one by reason. */
+    private void failed(Connection conn, IOException e) {
+        if (!conn.isOpen()) return;
+        if (conn.tls == null || !(e instanceof javax.net.ssl.SSLException)) {
+            closeConnection(conn, e.toString());
+            return;
+        }
+        String who = conn.dialed() ? "principal " + conn.peer() : "a peer at " + conn.remoteAddress();
+        if (e instanceof Connection.NotTlsException n) {
+            tlsNotTls++;
+            if (n.firstByte == 0) warn(1, who + " speaks plaintext, but TLS is on here: does it run with TLS off (tls = off / --tls=off)? Both ends must agree.");
+            closeConnection(conn, e.getMessage());
+            return;
+        }
+        if (causedBy(e, PinnedTrustManager.UnpinnedKeyException.class)) {
+            tlsUnpinnedKey++;
+            warn(2, "refused the TLS key of " + who + ": " + rootMessage(e));
+            conn.sendAlertBestEffort();
+            closeConnection(conn, "TLS: " + rootMessage(e));
+            return;
+        }
+        tlsHandshakeFailed++;
+        if (conn.dialed()) {
+            String hint = e instanceof Connection.HandshakeEofException
+                    ? " (does it run with TLS off? is our TLS key pinned in its cluster.conf?)" : "";
+            warn(3, "TLS with " + who + " failed: " + rootMessage(e) + hint);
+        }
+        conn.sendAlertBestEffort();
+        closeConnection(conn, "TLS: " + rootMessage(e));
+    }
+
+    private static boolean causedBy(Throwable t, Class<?> c) {
+        for (int i = 0; t != null && i < 10; i++, t = t.getCause()) if (c.isInstance(t)) return true;
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        String m = t.getMessage();
+        for (int i = 0; t.getCause() != null && i < 10; i++) {
+            t = t.getCause();
+            if (t.getMessage() != null) m = t.getMessage();
+        }
+        return m;
+    }
+
+    /** Logs at WARNING at most once per 10 s per slot (a misconfigured peer retries with backoff), else at DEBUG. */
+    private void warn(int slot, String message) {
+        long now = System.nanoTime();
+        boolean loud = lastWarnNanos[slot] == 0 || now - lastWarnNanos[slot] > 10_000_000_000L;
+        if (loud) lastWarnNanos[slot] = now;
+        LOG.log(loud ? Level.WARNING : Level.DEBUG, "principal " + self + ": " + message);
     }
 
     private void scheduleRetry(Dialer d) {
@@ -270,7 +421,9 @@ public final class Transport implements AutoCloseable {
      * is closed, not this transport's, or already bound/dialed to a different principal.
      * Loop thread only.
      */
-    public boolean bind(int principal, Connection conn) {
+    public boolean bind(int principal, Connection conn) { return bind(principal, conn, true); }
+
+    private boolean bind(int principal, Connection conn, boolean makeRoute) {
         loop.requireLoop();
         if (principal < 0 || principal == self || conn == null || !conn.isOpen() || !conns.contains(conn)) return false;
         if (conn.peer() != Connection.UNBOUND && conn.peer() != principal) return false;
@@ -281,7 +434,7 @@ public final class Transport implements AutoCloseable {
             conn.unboundTimer.cancel();
             conn.unboundTimer = null;
         }
-        route(principal, conn);
+        if (makeRoute) route(principal, conn);
         if (wasUnbound) {
             // One accepted connection per principal: an older one (often half-dead after a reconnect)
             // goes, so bound connections are bounded by the number of principals.
@@ -355,6 +508,11 @@ public final class Transport implements AutoCloseable {
             return false;
         }
         queuedBytes += 4L + frame.length;
+        markDirty(conn);
+        return true;
+    }
+
+    private void markDirty(Connection conn) {
         if (!conn.dirty && !conn.writeBlocked()) {
             conn.dirty = true;
             dirty.add(conn);
@@ -363,7 +521,6 @@ public final class Transport implements AutoCloseable {
                 loop.atEndOfIteration(flushTask);
             }
         }
-        return true;
     }
 
     private void flushDirty() {
@@ -375,7 +532,10 @@ public final class Transport implements AutoCloseable {
             try {
                 c.flush(cfg.writeBufferBytes());
             } catch (IOException e) {
-                closeConnection(c, "write failed: " + e);
+                failed(c, e);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "unexpected failure on " + c, e);
+                closeConnection(c, "internal error: " + e);
             }
         }
         dirty.clear();
@@ -398,7 +558,7 @@ public final class Transport implements AutoCloseable {
             if (conn.isOpen() && key.isValid() && key.isWritable()) conn.flush(cfg.writeBufferBytes());
             if (conn.isOpen() && key.isValid() && key.isReadable()) conn.readAndDeliver(cfg.maxFrameBytes(), cfg.maxUnboundFrameBytes());
         } catch (IOException e) {
-            closeConnection(conn, e.toString());
+            failed(conn, e);
         } catch (RuntimeException e) {
             // keep our bookkeeping straight rather than let the loop close the channel behind our back
             LOG.log(Level.WARNING, "unexpected failure on " + conn, e);
@@ -415,8 +575,18 @@ public final class Transport implements AutoCloseable {
         }
     }
 
+    /** A plaintext dialed connection closed by the peer before it sent a byte: often a peer with TLS on. */
+    void closedBeforeAnswering(Connection conn) {
+        warn(5, "principal " + conn.peer() + " closed the connection before answering: if it runs with TLS on, turn TLS "
+                + "on here too (both ends must agree: tls = on|off, --tls)");
+    }
+
     void badFrame(Connection conn, int len) {
         badFrames++;
+        if (len >>> 16 == 0x1603 || len >>> 16 == 0x1503) {   // a TLS handshake or alert record (type 22/21, version 3.x) read as a length prefix
+            tlsMismatch++;
+            warn(4, "a peer at " + conn.remoteAddress() + " began a TLS handshake, but TLS is off here: both ends must agree (tls = on|off, --tls)");
+        }
         closeConnection(conn, "bad frame length " + len);
     }
 
@@ -429,8 +599,10 @@ public final class Transport implements AutoCloseable {
     void countWrite(int n) {
         writeSyscalls++;
         bytesOut += n;
-        queuedBytes -= n;
     }
+
+    /** {@code n} plaintext bytes left a connection's queue (written, or wrapped into TLS records). */
+    void drained(int n) { queuedBytes -= n; }
 
     void countBytesIn(int n) { bytesIn += n; }
 
@@ -476,7 +648,8 @@ public final class Transport implements AutoCloseable {
                 scheduleRetry(d);
             }
         }
-        if (conn.established) {
+        // A TLS connection is the layer above's only once its handshake completed.
+        if (conn.established && (conn.tls == null || conn.tls.handshakeDone)) {
             try {
                 handler.onDisconnected(conn);
             } catch (RuntimeException e) {
@@ -515,6 +688,8 @@ public final class Transport implements AutoCloseable {
     public TransportStats stats() {
         return new TransportStats(framesIn, framesOut, bytesIn, bytesOut, droppedQueueFull, droppedNoConnection,
                 badFrames, accepted, rejected, established, closedCount, connectFailures, writeSyscalls,
-                handlerErrors, evictedTableFull, evictedPerSource, unboundTimedOut, superseded, openConnections, queuedBytes);
+                handlerErrors, evictedTableFull, evictedPerSource, unboundTimedOut, superseded,
+                tlsHandshakes, tlsNotTls, tlsUnpinnedKey, tlsHandshakeTimedOut, tlsHandshakeFailed, tlsMismatch,
+                openConnections, queuedBytes);
     }
 }

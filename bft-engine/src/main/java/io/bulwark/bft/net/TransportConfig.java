@@ -14,13 +14,15 @@ import java.time.Duration;
  * @param minBackoff          first reconnect delay after a failed or dropped dial
  * @param maxBackoff          reconnect delay cap (the delay doubles per consecutive failure)
  * @param unboundTimeout      an accepted connection not {@link Transport#bind bound} within this long is
- *                            closed, so anonymous sockets cannot hold every connection slot
+ *                            closed, so anonymous sockets cannot hold every connection slot; with TLS, also the
+ *                            deadline for a handshake to complete (dialed and accepted connections alike)
  * @param maxUnboundPerSource accepted connections not yet bound from one source address; one more evicts that
  *                            address's oldest unbound connection (issue 15: a flood from one host cannot fill the table)
  * @param maxUnboundFrameBytes largest frame taken on an accepted connection not yet bound (the handshake is small);
  *                            a larger length prefix closes it, so anonymous peers cannot make us buffer big frames
  * @param routeDialedOnBind   a dialed connection becomes its peer's route only when {@link Transport#bind} is called
- *                            (after the layer above proved itself on it), not as soon as it connects
+ *                            (after the layer above proved itself on it), not as soon as it connects; likewise
+ *                            an accepted connection that TLS authenticated (bound to its peer at the handshake)
  */
 public record TransportConfig(
         int maxFrameBytes,

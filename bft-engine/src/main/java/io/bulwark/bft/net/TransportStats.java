@@ -22,6 +22,15 @@ package io.bulwark.bft.net;
  * @param evictedPerSource     unbound accepted connections closed because their source address had too many
  * @param unboundTimedOut      accepted connections closed because nobody proved who was on them in time
  * @param superseded           accepted connections closed because their principal bound a newer one
+ * @param tlsHandshakes        TLS handshakes completed with a pinned principal
+ * @param tlsNotTls            TLS connections closed because the peer's first bytes were not a TLS handshake
+ *                             (garbage, or a peer with TLS off)
+ * @param tlsUnpinnedKey       TLS handshakes refused because the peer's key is not pinned (or is another
+ *                             principal's than the one dialed)
+ * @param tlsHandshakeTimedOut TLS connections closed because the handshake did not complete in time
+ * @param tlsHandshakeFailed   TLS handshakes that failed otherwise (a malformed message, the peer's alert,
+ *                             the peer closing mid-handshake)
+ * @param tlsMismatch          connections of a transport with TLS off closed because the peer began a TLS handshake
  * @param openConnections      connections open now
  * @param queuedBytes          outbound bytes queued now, summed over connections
  */
@@ -44,6 +53,12 @@ public record TransportStats(
         long evictedPerSource,
         long unboundTimedOut,
         long superseded,
+        long tlsHandshakes,
+        long tlsNotTls,
+        long tlsUnpinnedKey,
+        long tlsHandshakeTimedOut,
+        long tlsHandshakeFailed,
+        long tlsMismatch,
         long openConnections,
         long queuedBytes) {
 }

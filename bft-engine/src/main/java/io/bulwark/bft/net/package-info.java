@@ -8,6 +8,8 @@
  * iteration are coalesced and written at its end. Every queue and buffer is bounded
  * (DESIGN principle 3): frames above the maximum or with a length ≤ 0 close the connection
  * before anything is allocated; a full outbound queue drops (and counts) instead of blocking.
- * Frames are already authenticated/encoded by the layer above; the transport only frames them.
+ * Frames are already authenticated/encoded by the layer above; the transport frames them and, with a
+ * {@link io.bulwark.bft.net.TransportTls}, carries them in TLS 1.3 with both ends authenticated by keys
+ * pinned in {@code cluster.conf} (issue 20), binding each connection to the principal its handshake proved.
  */
 package io.bulwark.bft.net;

@@ -69,7 +69,7 @@ public final class BftClient implements AutoCloseable {
         this.loop = loop;
         this.ownLoop = ownLoop;
         this.outbound = java.util.Objects.requireNonNull(outbound, "outbound");
-        this.transport = new Transport(loop, id, TransportConfig.forNodes(), new Handler());
+        this.transport = new Transport(loop, id, TransportConfig.forNodes(), new Handler(), NodeTls.forKeys(keys));
         this.timers = new TimerSlots(loop, kind -> {
             core.timeout(now(), kind);
             drive();
@@ -187,16 +187,21 @@ public final class BftClient implements AutoCloseable {
         }
 
         @Override public void onConnected(Connection conn) {
-            conn.attach(guard.dialed(conn.peer()));
+            Channel ch = conn.tlsAuthenticated() ? guard.tlsDialed(conn.peer()) : guard.dialed(conn.peer());
+            conn.attach(ch);
             try {
                 transport.send(conn, endpoint.newKeyFrame());
             } catch (CoProcessorException e) {
                 conn.close();
+                return;
             }
+            // TLS proved the replica is on it: our NEW-KEY is on its way ahead of anything routed here.
+            if (conn.tlsAuthenticated() && NodeChannels.apply(transport, conn, guard.tlsRoute(ch))
+                    && ++connected >= cluster.f() * 2 + 1) quorumConnected.complete(null);
         }
 
         @Override public void onDisconnected(Connection conn) {
-            if (conn.dialed() && conn.attachment() instanceof Channel ch && ch.bound() && connected > 0) connected--;
+            if (conn.dialed() && conn.attachment() instanceof Channel ch && ch.bound() && !ch.routePending && connected > 0) connected--;
         }
     }
 

@@ -18,6 +18,10 @@ public final class Channel {
     boolean peerKeySeen;
     /** Accepted: our NEW-KEY went back on this channel (once). */
     boolean newKeySent;
+    /** TLS authenticated who is on it (the binding handshake is skipped). */
+    boolean tls;
+    /** Dialed under TLS: frames are taken, but it becomes the peer's route only once we hold a current key to it. */
+    boolean routePending;
 
     Channel(boolean dialed, int peer) {
         this.dialed = dialed;
@@ -33,5 +37,5 @@ public final class Channel {
     /** Whether frames on it are taken: an accepted channel once its peer proved itself, a dialed one once we sent our proof. */
     public boolean bound() { return bound; }
 
-    @Override public String toString() { return (dialed ? "dialed " : "accepted ") + peer() + (bound ? " bound" : " unbound"); }
+    @Override public String toString() { return (dialed ? "dialed " : "accepted ") + peer() + (bound ? " bound" : " unbound") + (tls ? " tls" : ""); }
 }

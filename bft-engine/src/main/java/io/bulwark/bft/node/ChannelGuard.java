@@ -25,6 +25,12 @@ import java.util.function.LongSupplier;
  *       the challenge is this connection's. The dialer treats its own connection as its peer's
  *       once it sent the proof (TCP order makes everything after it arrive bound).</li>
  * </ol>
+ * <b>Under TLS</b> ({@link #tlsAccepted}, {@link #tlsDialed}) the TLS handshake already proved, on
+ * this very connection, that the peer holds the private key pinned for its principal (its
+ * CertificateVerify signs the handshake transcript, unique to the connection), which is strictly
+ * stronger than a BIND-PROOF: the challenge and proof are skipped, not sent, and refused if they
+ * arrive (UNEXPECTED_HANDSHAKE). The NEW-KEY exchange stays (it carries the MAC keys).
+ * <p>
  * Frames on a connection not bound are dropped without any MAC work (NEW-KEY and the handshake
  * excepted); on a bound one, only frames in the peer's name are taken (a replica may relay a
  * client's REQUEST; it is then delivered as from the replica, not as the client's own copy).
@@ -67,6 +73,46 @@ public final class ChannelGuard {
     /** A connection we dialed to {@code peer}: its state; send our NEW-KEY on it ({@link Endpoint#newKeyFrame}). */
     public Channel dialed(int peer) { return new Channel(true, peer); }
 
+    /**
+     * A connection we accepted whose TLS handshake authenticated {@code peer}: its frames are taken
+     * at once, no challenge; it becomes the route once the peer's NEW-KEY arrived on it (so nothing
+     * goes out to the peer under a key it no longer holds, as with a plaintext proof).
+     */
+    public Channel tlsAccepted(int peer) {
+        Channel ch = new Channel(false, peer);
+        ch.tls = true;
+        ch.bound = true;
+        ch.routePending = true;
+        ch.challenged = true;   // a BIND-CHALLENGE or BIND-PROOF on it is unexpected
+        counters.bound();
+        return ch;
+    }
+
+    /**
+     * A connection we dialed to {@code peer} whose TLS handshake proved {@code peer} is on it: its
+     * frames are taken at once; send our NEW-KEY, then apply {@link #tlsRoute} (it becomes the
+     * route once we hold a current key to the peer, as for a plaintext dialer's proof).
+     */
+    public Channel tlsDialed(int peer) {
+        Channel ch = new Channel(true, peer);
+        ch.tls = true;
+        ch.bound = true;
+        ch.challenged = true;
+        ch.routePending = true;
+        counters.bound();
+        return ch;
+    }
+
+    /** A TLS dialed channel: Bind (make it the route) once we hold a current key to the peer, else nothing yet. */
+    public ChannelVerdict tlsRoute(Channel ch) {
+        if (!ch.routePending) return ChannelVerdict.NOTHING;
+        // Replica to replica, the key we send with is chosen by the peer: wait for its NEW-KEY on this connection.
+        if (cluster.isReplica(self) && !ch.peerKeySeen) return ChannelVerdict.NOTHING;
+        if (!endpoint.canSendTo(ch.peer)) return ChannelVerdict.NOTHING;
+        ch.routePending = false;
+        return new ChannelVerdict.Bind(ch.peer, null);
+    }
+
     /** Decides what a frame that arrived on {@code ch} means. Never throws on hostile input. */
     public ChannelVerdict onFrame(Channel ch, byte[] buf, int off, int len) {
         if (len < Frame.HEADER_BYTES) {
@@ -93,19 +139,25 @@ public final class ChannelGuard {
         if (!ch.dialed) {
             // A replica dialer needs our current key to prove itself to us: answer once per connection
             // (our NEW-KEY is public; a replay costs us one small frame on the replayer's own socket).
+            byte[] reply = null;
             if (cluster.isReplica(k.from()) && cluster.isReplica(self) && !ch.newKeySent) {
                 ch.newKeySent = true;
                 try {
-                    return new ChannelVerdict.Reply(endpoint.newKeyFrame());
+                    reply = endpoint.newKeyFrame();
                 } catch (CoProcessorException e) {
-                    return ChannelVerdict.NOTHING;
+                    reply = null;
                 }
             }
-            return ChannelVerdict.NOTHING;
+            // TLS: the peer's own NEW-KEY on its authenticated connection: it becomes the route (after our answer).
+            if (ch.tls && ch.routePending && k.from() == ch.peer && endpoint.canSendTo(ch.peer)) {
+                ch.routePending = false;
+                return new ChannelVerdict.Bind(ch.peer, reply);
+            }
+            return reply == null ? ChannelVerdict.NOTHING : new ChannelVerdict.Reply(reply);
         }
         if (k.from() == ch.peer) {
             ch.peerKeySeen = true;
-            return maybeProve(ch);
+            return ch.tls ? tlsRoute(ch) : maybeProve(ch);
         }
         return ChannelVerdict.NOTHING;
     }

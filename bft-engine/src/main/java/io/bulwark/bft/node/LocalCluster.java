@@ -22,13 +22,18 @@ public final class LocalCluster {
 
     /** Writes keys and {@code cluster.conf} into {@code dir} for n = 3f+1 replicas and {@code clients} clients. */
     public static ClusterConfig prepare(Path dir, int f, int clients) throws IOException {
+        return prepare(dir, f, clients, true);
+    }
+
+    /** As above, with TLS on or off in {@code cluster.conf} (every process started from it agrees). */
+    public static ClusterConfig prepare(Path dir, int f, int clients, boolean tls) throws IOException {
         int n = 3 * f + 1;
         ClusterConfig generated = Keygen.generate(dir, n, clients, "127.0.0.1", 1, new SecureRandom());
         List<Integer> ports = freeLoopbackPorts(n);
         List<ClusterConfig.Replica> replicas = new ArrayList<>();
         for (ClusterConfig.Replica r : generated.replicas())
             replicas.add(new ClusterConfig.Replica(r.id(), "127.0.0.1", ports.get(r.id()), r.keys()));
-        ClusterConfig config = new ClusterConfig(f, replicas, generated.clients());
+        ClusterConfig config = new ClusterConfig(f, replicas, generated.clients(), tls);
         ClusterConfigFile.write(config, dir.resolve(ClusterConfigFile.FILE_NAME));
         return config;
     }

@@ -215,7 +215,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), random);
         this.guard = new ChannelGuard(endpoint, random::nextLong);
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
-        this.transport = new Transport(loop, id, transportConfig, new Handler());
+        this.transport = new Transport(loop, id, transportConfig, new Handler(), NodeTls.forKeys(keys));
         this.timers = new TimerSlots(loop, kind -> {
             core.timeout(now(), kind);
             drive();
@@ -268,16 +268,22 @@ public final class ReplicaNode implements AutoCloseable {
             }
         }
 
-        /** Nobody is on an accepted connection until it answers this challenge (issue 20). */
+        /** Nobody is on an accepted connection until it answers this challenge, or TLS proved who is (issue 20). */
         @Override public void onAccepted(Connection conn) {
+            if (conn.tlsAuthenticated()) {
+                conn.attach(guard.tlsAccepted(conn.peer()));
+                return;
+            }
             Channel ch = guard.accepted();
             conn.attach(ch);
             transport.send(conn, guard.challengeFrame(ch));
         }
 
         @Override public void onConnected(Connection conn) {
-            conn.attach(guard.dialed(conn.peer()));
+            Channel ch = conn.tlsAuthenticated() ? guard.tlsDialed(conn.peer()) : guard.dialed(conn.peer());
+            conn.attach(ch);
             sendNewKey(conn);
+            if (conn.tlsAuthenticated()) NodeChannels.apply(transport, conn, guard.tlsRoute(ch));
         }
     }
 

@@ -72,6 +72,7 @@ public final class MiniCluster implements AutoCloseable {
         private final Map<Integer, OutboundInterceptor> outbound = new HashMap<>();
         private int[] startOnly;
         private Duration wait = Duration.ofSeconds(30);
+        private boolean tls = true;
 
         private Builder(Path dir) { this.dir = Objects.requireNonNull(dir, "dir"); }
 
@@ -116,6 +117,9 @@ public final class MiniCluster implements AutoCloseable {
         /** The deadline of every wait of the fixture (default 30 s). */
         public Builder waitLimit(Duration wait) { this.wait = Objects.requireNonNull(wait, "wait"); return this; }
 
+        /** TLS on every connection (default on, as {@code bulwark keygen} writes it); off for the plaintext binding handshake. */
+        public Builder tls(boolean tls) { this.tls = tls; return this; }
+
         /** Writes keys and configuration, then starts the replicas; on a failure stops what it started and rethrows. */
         public MiniCluster build() throws IOException, ConfigException {
             if (services == null) throw new IllegalStateException("no service: call service(...)");
@@ -124,7 +128,7 @@ public final class MiniCluster implements AutoCloseable {
             int n = 3 * f + 1;
             for (int id : outbound.keySet())
                 if (id < 0 || id >= n) throw new IllegalArgumentException("no replica " + id + " in a group of " + n);
-            ClusterConfig config = LocalCluster.prepare(dir, f, clients);
+            ClusterConfig config = LocalCluster.prepare(dir, f, clients, tls);
             MiniCluster g = new MiniCluster(this, config, cfg);
             try {
                 if (startOnly == null) {

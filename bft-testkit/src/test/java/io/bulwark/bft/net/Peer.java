@@ -25,8 +25,17 @@ final class Peer implements AutoCloseable, FrameHandler {
     }
 
     Peer(EventLoop loop, int principal, TransportConfig cfg) {
+        this(loop, principal, cfg, null);
+    }
+
+    /** A peer whose transport runs TLS ({@code tls} null: plaintext). */
+    Peer(int principal, TransportConfig cfg, TransportTls tls) {
+        this(EventLoop.start("peer-" + principal + "-" + System.nanoTime()), principal, cfg, tls);
+    }
+
+    Peer(EventLoop loop, int principal, TransportConfig cfg, TransportTls tls) {
         this.loop = loop;
-        this.transport = new Transport(loop, principal, cfg, this);
+        this.transport = new Transport(loop, principal, cfg, this, tls);
     }
 
     static InetSocketAddress loopback(int port) {

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * — dropped unread as unbound, the proof refused for naming another connection's challenge; inject
  * frames in another principal's name (DATA included) into the client's own connection — dropped;
  * replay a read-only request inside the client's connection — executed once, the replays refused.
- * Each refusal is counted by reason, and the client keeps getting certified replies.
+ * Each refusal is counted by reason, and the client keeps getting certified replies. Runs with TLS
+ * off: the binding handshake is what it tests (with TLS on, the man in the middle sees only ciphertext
+ * and the TLS handshake binds the connection; {@link RouteHijackLoopbackTest} runs both ways).
  */
 @Timeout(120)
 class ChannelBindingLoopbackTest {
@@ -35,7 +37,7 @@ class ChannelBindingLoopbackTest {
 
     @Test
     void capturedFramesAreRefusedAndCountedAndReadOnlyReplaysExecuteOnce(@TempDir Path dir) throws Exception {
-        try (RouteHijackLoopbackTest.Group g = new RouteHijackLoopbackTest.Group(dir);
+        try (RouteHijackLoopbackTest.Group g = new RouteHijackLoopbackTest.Group(dir, io.bulwark.bft.net.TransportConfig.forNodes(), false);
              RecordingProxy mitm = new RecordingProxy(g.ports.get(0))) {
             ReplicaNode r0 = g.replicas.get(0);
             // A second client whose way to replica 0 runs through the proxy.
@@ -92,7 +94,7 @@ class ChannelBindingLoopbackTest {
         List<ClusterConfig.Replica> replicas = new ArrayList<>();
         for (ClusterConfig.Replica r : c.replicas())
             replicas.add(r.id() == 0 ? new ClusterConfig.Replica(0, r.host(), port, r.keys()) : r);
-        ClusterConfigFile.write(new ClusterConfig(c.f(), replicas, c.clients()), to.resolve(ClusterConfigFile.FILE_NAME));
+        ClusterConfigFile.write(new ClusterConfig(c.f(), replicas, c.clients(), c.tls()), to.resolve(ClusterConfigFile.FILE_NAME));
         for (String f : List.of(KeyMaterial.keyFileName(c, id), KeyMaterial.counterFileName(c, id)))
             Files.move(from.resolve(f), to.resolve(f));   // moved, not copied: a co-processor counter has one home
     }

@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An attacker's plain TCP connection to a replica: writes length-prefixed frames of its choosing and
  * keeps every frame it receives (read on a daemon thread, so the replica is never blocked by it).
- * Knows no keys.
+ * Knows no keys; or, over TLS ({@link #RawPeer(int, javax.net.ssl.SSLContext)}), holds one configured
+ * principal's TLS key (an insider: a faulty client) and nothing else.
  */
 final class RawPeer implements AutoCloseable {
     private final Socket socket;
@@ -19,10 +20,21 @@ final class RawPeer implements AutoCloseable {
     final List<byte[]> received = new CopyOnWriteArrayList<>();
     volatile boolean closedByPeer;
 
-    RawPeer(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setTcpNoDelay(true);
+    RawPeer(int port) throws IOException { this(port, null); }
+
+    /** Over TLS with {@code tls}'s key if not null (the handshake completes here). */
+    RawPeer(int port, javax.net.ssl.SSLContext tls) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        plain.setTcpNoDelay(true);
+        if (tls != null) {
+            javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+            s.setEnabledProtocols(new String[] {"TLSv1.3"});
+            s.startHandshake();
+            socket = s;
+        } else {
+            socket = plain;
+        }
         out = new DataOutputStream(socket.getOutputStream());
         Thread reader = new Thread(this::read, "raw-peer-reader");
         reader.setDaemon(true);

@@ -3,6 +3,7 @@ package io.bulwark.bft.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.MessageType;
@@ -14,7 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * what it sent to that principal went to the attacker: replicas could not reach each other, and a
  * client's replies were lost. Now a NEW-KEY binds nothing; the group keeps working and the attacker
  * receives nothing but the handshake.
+ *
+ * <p>Both ways: with TLS off the attacker is an outsider with a plain socket (the binding handshake
+ * refuses it); with TLS on (the default) an outsider's plain socket is closed at the TLS handshake,
+ * so the attacker is an insider — a faulty client holding its own pinned TLS key — whose connection
+ * the TLS handshake binds to itself, so the NEW-KEYs it replays take over nothing either.
  */
 @Timeout(120)
 class RouteHijackLoopbackTest {
@@ -32,9 +39,10 @@ class RouteHijackLoopbackTest {
     /** Generous for one request on loopback (about 10 ms unattacked); the hijacked group took 8 s and more. */
     private static final Duration REQUEST = Duration.ofSeconds(5);
 
-    @Test
-    void replayedReplicaNewKeysDoNotTakeOverRoutesBetweenReplicas(@TempDir Path dir) throws Exception {
-        try (Group g = new Group(dir)) {
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {true, false})
+    void replayedReplicaNewKeysDoNotTakeOverRoutesBetweenReplicas(boolean tls, @TempDir Path dir) throws Exception {
+        try (Group g = new Group(dir, io.bulwark.bft.net.TransportConfig.forNodes(), tls)) {
             assertEquals("OK", KvOps.describe(g.client.invoke(KvOps.put("k", "before"), false, WAIT)));
             // Every route among replicas 0, 1 and 2: at replica t, replay replica v's NEW-KEY.
             for (int t = 0; t < 3; t++) {
@@ -52,12 +60,14 @@ class RouteHijackLoopbackTest {
             for (RawPeer p : g.attackers)
                 assertEquals(0, p.receivedOtherThan(MessageType.NEW_KEY.code(), MessageType.BIND_CHALLENGE.code()),
                         "the attacker received protocol messages meant for a replica");
+            if (tls) g.assertOutsiderRefusedByTls();
         }
     }
 
-    @Test
-    void aReplayedClientNewKeyDoesNotTakeOverTheClientsRoute(@TempDir Path dir) throws Exception {
-        try (Group g = new Group(dir)) {
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {true, false})
+    void aReplayedClientNewKeyDoesNotTakeOverTheClientsRoute(boolean tls, @TempDir Path dir) throws Exception {
+        try (Group g = new Group(dir, io.bulwark.bft.net.TransportConfig.forNodes(), tls)) {
             assertEquals("OK", KvOps.describe(g.client.invoke(KvOps.put("k", "before"), false, WAIT)));
             byte[] clientKey = g.client.newKeyFrame();
             for (int t = 0; t < 3; t++) g.attacker(t).send(clientKey);
@@ -68,6 +78,7 @@ class RouteHijackLoopbackTest {
             for (RawPeer p : g.attackers)
                 assertEquals(0, p.receivedOtherThan(MessageType.NEW_KEY.code(), MessageType.BIND_CHALLENGE.code()),
                         "the attacker received replies meant for the client");
+            if (tls) g.assertOutsiderRefusedByTls();
         }
     }
 
@@ -88,11 +99,18 @@ class RouteHijackLoopbackTest {
         final List<RawPeer> attackers = new ArrayList<>();
         final BftClient client;
 
+        final boolean tls;
+        private final Path dir;
+
         Group(Path dir) throws Exception { this(dir, io.bulwark.bft.net.TransportConfig.forNodes()); }
 
-        Group(Path dir, io.bulwark.bft.net.TransportConfig transport) throws Exception {
+        Group(Path dir, io.bulwark.bft.net.TransportConfig transport) throws Exception { this(dir, transport, true); }
+
+        Group(Path dir, io.bulwark.bft.net.TransportConfig transport, boolean tls) throws Exception {
+            this.tls = tls;
+            this.dir = dir;
             cluster = MiniCluster.builder(dir).protocol(ProtocolConfig.defaults(1)).service(i -> new KvService()).pages(16)
-                    .transport(transport).waitLimit(WAIT).build();
+                    .transport(transport).tls(tls).waitLimit(WAIT).build();
             try {
                 replicas = cluster.replicas();
                 for (int i = 0; i < cluster.n(); i++) ports.add(cluster.port(i));
@@ -103,10 +121,26 @@ class RouteHijackLoopbackTest {
             }
         }
 
-        RawPeer attacker(int replica) throws java.io.IOException {
-            RawPeer p = new RawPeer(ports.get(replica));
+        /** Without TLS an outsider's plain socket; with TLS the second client's (a faulty insider with its own pinned key). */
+        RawPeer attacker(int replica) throws Exception {
+            RawPeer p = tls ? new RawPeer(ports.get(replica), insiderTls()) : new RawPeer(ports.get(replica));
             attackers.add(p);
             return p;
+        }
+
+        private javax.net.ssl.SSLContext insiderTls() throws Exception {
+            return NodeTls.forKeys(KeyMaterial.load(dir, cluster.n() + 1)).sslContext();
+        }
+
+        /** With TLS on: an outsider's plain socket replaying a NEW-KEY is closed at the handshake, counted, and gets nothing. */
+        void assertOutsiderRefusedByTls() throws Exception {
+            long before = replicas.get(0).transportStats().tlsNotTls();
+            try (RawPeer outsider = new RawPeer(ports.get(0))) {
+                outsider.send(replicas.get(1).newKeyFrame());
+                io.bulwark.bft.testkit.Await.until("the outsider closed by replica 0", WAIT, () -> outsider.closedByPeer);
+                assertTrue(outsider.received.isEmpty(), "an outsider received something over a TLS port");
+            }
+            io.bulwark.bft.testkit.Await.until("counted as not TLS", WAIT, () -> replicas.get(0).transportStats().tlsNotTls() > before);
         }
 
         /** Waits until every attacker got something back (a challenge now; before the fix, traffic meant for the victim). */

@@ -30,6 +30,9 @@ final class KvCommand implements Callable<Integer> {
     @Option(names = "--client", required = true, description = "This client's id (its key file must be in the config directory).")
     int client;
 
+    @Option(names = "--tls", description = "on or off (default: as cluster.conf says); must match the replicas.")
+    String tls;
+
     @Option(names = "--timeout", defaultValue = "10", description = "Seconds to wait for a certified reply, at least 1 (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -68,6 +71,7 @@ final class KvCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("unknown operation '" + op + "' (expected put, get or delete)");
         }
         KeyMaterial keys = KeyMaterial.load(config.toAbsolutePath().getParent(), client);
+        if (tls != null) keys = keys.withTls(TlsChoice.on(tls));
         ProtocolConfig cfg = ProtocolConfig.defaults(keys.config().f());
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         try (BftClient c = BftClient.connect(keys, cfg)) {

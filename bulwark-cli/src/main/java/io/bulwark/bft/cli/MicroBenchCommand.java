@@ -47,6 +47,10 @@ final class MicroBenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1000", description = "Warm-up milliseconds per point (default: ${DEFAULT-VALUE}).")
     int warmupMs;
 
+    @Option(names = "--tls", defaultValue = "on", description = "on (default), off, or both: BFT rows with TLS 1.3 on every "
+            + "connection (system bft) and/or without (system bft-notls), each against a group started that way; NO-REP is plaintext.")
+    String tls;
+
     @Option(names = "--json", description = "Print the results as one JSON object on the last line.")
     boolean json;
 
@@ -60,6 +64,7 @@ final class MicroBenchCommand implements Callable<Integer> {
             maxClients = Math.max(maxClients, c);
         }
         if (seconds < 1) throw new IllegalArgumentException("--seconds must be >= 1");
+        List<Boolean> tlsModes = TlsChoice.parse(tls, true);
         List<Row> rows = new ArrayList<>();
         List<String> readOnly = new ArrayList<>();
         for (String w : workloads) {
@@ -68,41 +73,45 @@ final class MicroBenchCommand implements Callable<Integer> {
             int arg = Integer.parseInt(parts[0]);
             int res = Integer.parseInt(parts[1]);
             if (arg < 0 || arg > 65536 || res < 0 || res > 65536) throw new IllegalArgumentException("sizes must be 0..65536");
+            for (boolean tlsOn : tlsModes) {
+            boolean withNoRep = tlsOn == tlsModes.get(0);   // NO-REP once per workload: it has no TLS
+            String bftName = tlsOn ? "bft" : "bft-notls";
             Path dir = Files.createTempDirectory("bulwark-bench-");
-            ClusterConfig cluster = LocalCluster.prepare(dir, 1, maxClients);
+            ClusterConfig cluster = LocalCluster.prepare(dir, 1, maxClients, tlsOn);
             Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
             int norepPort = LocalCluster.freeLoopbackPorts(1).get(0);
             try (ReplicaProcesses procs = CliProcesses.replicas(); ReplicaProcesses norep = CliProcesses.replicas();
                  EventLoop loop = EventLoop.start("bulwark-bench-clients")) {
                 for (int i = 0; i < cluster.n(); i++)
                     procs.start(conf, i, List.of("--service", "null", "--result-size", Integer.toString(res), "--pages", "16"));
-                CliProcesses.startNoRep(norep, dir, norepPort, res);
+                if (withNoRep) CliProcesses.startNoRep(norep, dir, norepPort, res);
                 procs.awaitReady(60_000);
-                norep.awaitReady(60_000);
+                if (withNoRep) norep.awaitReady(60_000);
                 ProtocolConfig cfg = ProtocolConfig.defaults(1);
                 List<BftClient> bft = new ArrayList<>();
                 for (int c = 0; c < maxClients; c++) bft.add(BftClient.connect(KeyMaterial.load(dir, cluster.n() + c), cfg, loop));
                 for (BftClient c : bft) if (!c.awaitConnected(Duration.ofSeconds(30))) throw new IOException("client could not connect");
                 List<NoRepClient> plain = new ArrayList<>();
-                for (int c = 0; c < maxClients; c++) plain.add(new NoRepClient(loop, 1 + c, new InetSocketAddress("127.0.0.1", norepPort)));
+                for (int c = 0; withNoRep && c < maxClients; c++) plain.add(new NoRepClient(loop, 1 + c, new InetSocketAddress("127.0.0.1", norepPort)));
                 for (NoRepClient c : plain) c.connected().get(30, TimeUnit.SECONDS);
                 byte[] op = new byte[arg];
                 // Warm every JVM's JIT at full load before the first measured point, or the
                 // single-client figures (measured first) would include compilation.
                 ClosedLoopRun.run(bftCalls(bft, maxClients, op, false), 0, warmupMs * 3L);
-                ClosedLoopRun.run(norepCalls(plain, maxClients, op), 0, warmupMs * 3L);
+                if (withNoRep) ClosedLoopRun.run(norepCalls(plain, maxClients, op), 0, warmupMs * 3L);
                 for (int count : clientCounts) {
-                    rows.add(point("bft", w, bftCalls(bft, count, op, false)));
-                    rows.add(point("norep", w, norepCalls(plain, count, op)));
+                    rows.add(point(bftName, w, bftCalls(bft, count, op, false)));
+                    if (withNoRep) rows.add(point("norep", w, norepCalls(plain, count, op)));
                 }
                 if (arg == 0 && res == 0) {
                     ClosedLoopRun.Result ro = ClosedLoopRun.run(bftCalls(bft, 1, op, true), warmupMs, seconds * 1000L);
-                    System.out.printf(Locale.ROOT, "%-6s %-9s clients=%3d  read-only latency p50=%8.1f us  p99=%8.1f us%n", "bft", w, 1, ro.p50Micros(), ro.p99Micros());
-                    readOnly.add(String.format(Locale.ROOT, "{\"workload\":\"%s\",\"clients\":1,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f}",
-                            w, ro.p50Micros(), ro.p99Micros()));
+                    System.out.printf(Locale.ROOT, "%-9s %-9s clients=%3d  read-only latency p50=%8.1f us  p99=%8.1f us%n", bftName, w, 1, ro.p50Micros(), ro.p99Micros());
+                    readOnly.add(String.format(Locale.ROOT, "{\"system\":\"%s\",\"workload\":\"%s\",\"clients\":1,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f}",
+                            bftName, w, ro.p50Micros(), ro.p99Micros()));
                 }
                 for (BftClient c : bft) c.close();
                 for (NoRepClient c : plain) loop.submit(() -> { c.close(); return null; }).join();
+            }
             }
         }
         summarize(rows);
@@ -122,7 +131,7 @@ final class MicroBenchCommand implements Callable<Integer> {
 
     private Row point(String system, String workload, List<Supplier<CompletableFuture<byte[]>>> calls) throws InterruptedException {
         ClosedLoopRun.Result r = ClosedLoopRun.run(calls, warmupMs, seconds * 1000L);
-        System.out.printf(Locale.ROOT, "%-6s %-9s clients=%3d  %9.0f ops/s  p50=%8.1f us  p99=%8.1f us%n",
+        System.out.printf(Locale.ROOT, "%-9s %-9s clients=%3d  %9.0f ops/s  p50=%8.1f us  p99=%8.1f us%n",
                 system, workload, r.clients(), r.opsPerSecond(), r.p50Micros(), r.p99Micros());
         return new Row(system, workload, r);
     }
@@ -154,9 +163,17 @@ final class MicroBenchCommand implements Callable<Integer> {
         for (Row r : rows) {
             if (!r.workload().equals("0/0")) continue;
             if (r.system().equals("bft")) bftPeak = Math.max(bftPeak, r.r().opsPerSecond());
-            else norepPeak = Math.max(norepPeak, r.r().opsPerSecond());
+            else if (r.system().equals("norep")) norepPeak = Math.max(norepPeak, r.r().opsPerSecond());
         }
         if (norepPeak > 0) System.out.printf(Locale.ROOT, "0/0 peak throughput: BFT %.0f ops/s, NO-REP %.0f ops/s, ratio %.2f%n", bftPeak, norepPeak, bftPeak / norepPeak);
+        // --tls both: the cost of TLS at each point measured both ways (same run, same machine).
+        for (Row on : rows) {
+            if (!on.system().equals("bft")) continue;
+            Row off = find(rows, "bft-notls", on.workload(), on.r().clients());
+            if (off == null || off.r().p50Micros() <= 0 || off.r().opsPerSecond() <= 0) continue;
+            System.out.printf(Locale.ROOT, "TLS cost %-9s clients=%3d: p50 %.2fx, throughput %.2fx of without TLS%n", on.workload(), on.r().clients(),
+                    on.r().p50Micros() / off.r().p50Micros(), on.r().opsPerSecond() / off.r().opsPerSecond());
+        }
     }
 
     private static Row find(List<Row> rows, String system, String workload, int clients) {

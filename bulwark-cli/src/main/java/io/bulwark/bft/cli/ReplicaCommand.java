@@ -43,6 +43,10 @@ final class ReplicaCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--tls", description = "on or off: TLS 1.3 on every connection, each principal's key pinned in cluster.conf "
+            + "(default: as cluster.conf says, 'tls = on' unless it says 'tls = off'). Every replica and client of a group must agree.")
+    String tls;
+
     @Option(names = "--service", defaultValue = "kv", description = "kv (default), null (the paper's null service, for benchmarks), fill "
             + "(pages overwritten with deterministic pseudo-random bytes, for the state-transfer benchmark) or store "
             + "(the object store's bank of bench store; bench store passes --pages).")
@@ -80,6 +84,7 @@ final class ReplicaCommand implements Callable<Integer> {
         ServiceChoice choice = ServiceChoice.parse(service);
         if (pages < 1 || pages > 1 << 20) throw new IllegalArgumentException("--pages must be between 1 and " + (1 << 20));
         KeyMaterial keys = KeyMaterial.load(config.toAbsolutePath().getParent(), id);
+        if (tls != null) keys = keys.withTls(TlsChoice.on(tls));
         ClusterConfig cluster = keys.config();
         ProtocolConfig cfg = protocolConfig(cluster.f(), k, viewChangeTimeoutMs);
         OutboundInterceptor bad = adversary(adversary, cfg, marginMs);
@@ -98,7 +103,7 @@ final class ReplicaCommand implements Callable<Integer> {
         int port = node.start();
         System.out.println("replica " + id + " of " + cluster.n() + " (f=" + cluster.f() + ", service " + service
                 + ", view-change timeout " + cfg.viewChangeTimeoutMs() + " ms"
-                + (bad == OutboundInterceptor.NONE ? "" : ", ADVERSARY " + bad) + ") listening on "
+                + (bad == OutboundInterceptor.NONE ? "" : ", ADVERSARY " + bad) + ", TLS " + (cluster.tls() ? "on" : "off") + ") listening on "
                 + cluster.replica(id).host() + ":" + port + " " + READY);
         System.out.flush();
         stopped.await();

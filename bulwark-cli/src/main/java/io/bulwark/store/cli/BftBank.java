@@ -38,6 +38,7 @@ final class BftBank implements BankSystem {
     private final int pages;
     private final Duration callTimeout;
     private final Duration startTimeout;
+    private final boolean tls;
     private final StoreDefinition definition = BenchStore.definition();
     private ReplicaProcesses replicas;
     private EventLoop loop;
@@ -49,6 +50,12 @@ final class BftBank implements BankSystem {
      *            removed on close
      */
     BftBank(Path dir, int clients, int pages, Duration callTimeout, Duration startTimeout) throws IOException {
+        this(dir, clients, pages, callTimeout, startTimeout, true);
+    }
+
+    /** As above, with TLS on every connection or not (system name {@code bft} or {@code bft-notls}). */
+    BftBank(Path dir, int clients, int pages, Duration callTimeout, Duration startTimeout, boolean tls) throws IOException {
+        this.tls = tls;
         this.ownDir = dir == null;
         this.dir = ownDir ? Files.createTempDirectory("bulwark-bench-store-") : dir;
         this.clients = clients;
@@ -57,14 +64,14 @@ final class BftBank implements BankSystem {
         this.startTimeout = startTimeout;
     }
 
-    @Override public String name() { return "bft"; }
+    @Override public String name() { return tls ? "bft" : "bft-notls"; }
 
     @Override public void open(int accounts, long initialBalance) throws Exception {
         if (replicas != null) throw new IllegalStateException("already open");
         Files.createDirectories(dir);
         if (Files.exists(dir.resolve(ClusterConfigFile.FILE_NAME)))
             throw new IllegalArgumentException(dir + " already holds a cluster.conf; choose an empty --dir");
-        ClusterConfig cluster = LocalCluster.prepare(dir, F, clients + 1);
+        ClusterConfig cluster = LocalCluster.prepare(dir, F, clients + 1, tls);
         Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
         replicas = CliProcesses.replicas();
         for (int i = 0; i < cluster.n(); i++) replicas.start(conf, i, List.of("--service", "store", "--pages", Integer.toString(pages)));

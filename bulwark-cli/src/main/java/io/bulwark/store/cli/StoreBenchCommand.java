@@ -77,6 +77,10 @@ public final class StoreBenchCommand implements Callable<Integer> {
     @Option(names = "--call-timeout", defaultValue = "30", description = "Seconds a store call may wait for its certified reply (default: ${DEFAULT-VALUE}).")
     int callTimeoutSeconds;
 
+    @Option(names = "--tls", defaultValue = "on", description = "on (default), off, or both: the bft system with TLS 1.3 on every "
+            + "connection (row bft) and/or without (row bft-notls), in the same run.")
+    String tls;
+
     @Option(names = "--json", description = "End with one JSON line: {\"rows\":[{\"system\",\"ops_per_s\",\"latency_us_p50\",\"latency_us_p99\",...}]}.")
     boolean json;
 
@@ -105,8 +109,14 @@ public final class StoreBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "bench store: %d clients, %d accounts of %d, transfers of 1..%d, seed %d; %.1f s warm-up, %.1f s measured per system%n",
                 clients, accounts, initialBalance, maxAmount, seed, warmupSeconds, durationSeconds);
         out.flush();
-        List<BenchRow> rows = new ArrayList<>();
+        List<Boolean> tlsModes = io.bulwark.bft.cli.TlsChoice.parse(tls, true);
+        List<String> runs = new ArrayList<>();
         for (String name : chosen) {
+            if (!name.equals("bft")) runs.add(name);
+            else for (boolean on : tlsModes) runs.add(on ? "bft" : "bft-notls");
+        }
+        List<BenchRow> rows = new ArrayList<>();
+        for (String name : runs) {
             try (BankSystem system = create(name)) {
                 BenchRow row;
                 try {
@@ -143,11 +153,18 @@ public final class StoreBenchCommand implements Callable<Integer> {
 
     private BankSystem create(String name) throws Exception {
         return switch (name) {
-            case "bft" -> new BftBank(dir, clients, pages, Duration.ofSeconds(callTimeoutSeconds), Duration.ofSeconds(startTimeoutSeconds));
+            case "bft", "bft-notls" -> new BftBank(runDir(name),
+                    clients, pages, Duration.ofSeconds(callTimeoutSeconds), Duration.ofSeconds(startTimeoutSeconds), name.equals("bft"));
             case "unreplicated" -> new UnreplicatedBank(pages);
             case "hibernate-h2" -> new HibernateBank(clients);
             default -> throw new IllegalArgumentException("unknown system " + name);
         };
+    }
+
+    /** --dir, or with --tls both a subdirectory per run (each run writes its own cluster.conf); null: a temporary one. */
+    private Path runDir(String name) {
+        if (dir == null) return null;
+        return tls.trim().equalsIgnoreCase("both") ? dir.resolve(name) : dir;
     }
 
     private static Duration seconds(String option, double s, boolean zeroAllowed) {

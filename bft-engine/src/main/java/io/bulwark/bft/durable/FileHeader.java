@@ -34,7 +34,7 @@ public record FileHeader(String magic, long firstSeq) {
     }
 
     /** Reads and checks the header of {@code file}; null with {@code why[0]} set when it is missing, short or garbled. */
-    static FileHeader read(FileChannel ch, Path file, String expectedMagic, String[] why) throws IOException {
+    public static FileHeader read(FileChannel ch, Path file, String expectedMagic, String[] why) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(LENGTH);
         while (b.hasRemaining()) if (ch.read(b, b.position()) < 0) break;
         if (b.hasRemaining()) {

@@ -21,6 +21,8 @@ class FaultyChannel extends FileChannel {
         final AtomicLong budget;
         volatile boolean crashed, failForce;
         final AtomicLong written = new AtomicLong(), forces = new AtomicLong();
+        /** The bytes written before each write call began: where the interesting crash points are. */
+        final java.util.List<Long> boundaries = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
         Faults(long budget) { this.budget = new AtomicLong(budget); }
 
@@ -41,6 +43,7 @@ class FaultyChannel extends FileChannel {
 
     private int limited(ByteBuffer src, long pos, boolean positional) throws IOException {
         alive();
+        faults.boundaries.add(faults.written.get());
         int want = src.remaining();
         long allowed = Math.min(want, Math.max(0, faults.budget.get()));
         ByteBuffer part = src.duplicate();

@@ -35,6 +35,9 @@ public record KeyMaterial(ClusterConfig config, int id, byte[] signingPrivateKey
 
     public static String counterFileName(ClusterConfig config, int id) { return prefix(config, id) + ".counter"; }
 
+    /** The lock file a process running principal {@code id} holds (see {@code durable.PrincipalLock}). */
+    public static String lockFileName(ClusterConfig config, int id) { return prefix(config, id) + ".lock"; }
+
     private static String prefix(ClusterConfig config, int id) { return (config.isReplica(id) ? "replica-" : "client-") + id; }
 
     /** Loads {@code dir/cluster.conf}, then the key and counter files of principal {@code id}. */

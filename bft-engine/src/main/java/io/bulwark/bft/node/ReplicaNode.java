@@ -9,6 +9,7 @@ import io.bulwark.bft.core.Replica;
 import io.bulwark.bft.core.TimerKind;
 import io.bulwark.bft.crypto.CoProcessorException;
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.durable.DataDir;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.RejectReason;
@@ -103,6 +104,8 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile long savedCheckpoint = -1;
     /** What loading the data dir found, for the log and tests (null: nothing was loaded). */
     private final String loadReport;
+    /** This process's lock on the data dir and its checked identity (null without a data dir); released by {@link #close}. */
+    private final DataDir claim;
 
     /** A replica that saves nothing, with the default transport and no interceptor; see {@link #builder} for the rest. */
     public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
@@ -176,7 +179,15 @@ public final class ReplicaNode implements AutoCloseable {
         BitSet bad = null;
         boolean damaged = false;
         String report = null;
+        DataDir claimed = null;
         try {
+            String recovered = null;
+            if (dataDir != null) {
+                // Before anything in it is read: one process per data dir, and only this cluster's and this replica's.
+                claimed = DataDir.open(dataDir, cluster, id);
+                recovered = PageStore.recover(dataDir);   // a save cut short is finished or discarded, never half-trusted
+            }
+            if (recovered != null) report = recovered;
             if (dataDir != null && PageStore.exists(dataDir)) {
                 long t0 = System.nanoTime();
                 loaded = PageStore.load(dataDir, ReplicatedState.totalPages(pages, maxClients));
@@ -185,15 +196,23 @@ public final class ReplicaNode implements AutoCloseable {
                 for (int p = 0; p < loaded.tree().pageCount(); p++)
                     if (loaded.diskLm()[p] < 0 || loaded.diskLm()[p] > loaded.seq()) bad.set(p);
                 damaged = !bad.isEmpty() || !loaded.rootMatches();
-                report = String.format(java.util.Locale.ROOT, "loaded the saved state of checkpoint %d from %s in %.0f ms: %d pages, %d corrupt %s, root %s%s",
+                report = (report == null ? "" : report + "; ") + String.format(java.util.Locale.ROOT, "loaded the saved state of checkpoint %d from %s in %.0f ms: %d pages, %d corrupt %s, root %s%s",
                         loaded.seq(), dataDir, (System.nanoTime() - t0) / 1e6, loaded.tree().pageCount(), bad.cardinality(),
-                        firstPages(bad, 20), loaded.rootMatches() ? "as recorded" : "NOT as recorded (a save was interrupted)",
+                        firstPages(bad, 20), loaded.rootMatches() ? "as recorded" : "NOT as recorded (damaged tuples or a damaged redo log)",
                         damaged ? "; the replica executes nothing until a state transfer repairs it" : "");
             }
             this.store = dataDir == null ? null : PageStore.open(dataDir, ReplicatedState.totalPages(pages, maxClients), loaded, bad);
         } catch (IOException e) {
+            if (claimed != null) {
+                try {
+                    claimed.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw new UncheckedIOException("replica " + id + ": data dir " + dataDir + ": " + e.getMessage(), e);
         }
+        this.claim = claimed;
         this.loadReport = report;
         if (loaded != null && !damaged) savedCheckpoint = loaded.seq();
         this.writer = store == null ? null : Executors.newSingleThreadExecutor(r -> {
@@ -595,13 +614,20 @@ public final class ReplicaNode implements AutoCloseable {
         loop.close();
         executor.shutdownNow();   // an operation still running is abandoned with the process
         if (writer != null) {
-            // A save under way completes (its header is the commit point), so a stopped replica's data dir is consistent.
+            // A save under way completes (its redo log makes any cut safe; finishing it saves the checkpoint).
             writer.shutdown();
             try {
                 if (!writer.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS))
                     LOG.log(System.Logger.Level.WARNING, "replica {0}: a save did not finish within 60 s", id);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (claim != null) {
+            try {
+                claim.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "replica " + id + ": releasing the data dir's lock failed", e);
             }
         }
     }

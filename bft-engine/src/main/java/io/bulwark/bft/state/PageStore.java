@@ -4,18 +4,22 @@ import static io.bulwark.bft.state.PartitionTree.PAGE_SIZE;
 
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.crypto.Digests;
+import io.bulwark.bft.durable.AtomicFile;
+import io.bulwark.bft.durable.ChannelOpener;
+import io.bulwark.bft.durable.FileHeader;
+import io.bulwark.bft.durable.RecordFormat;
+import io.bulwark.bft.durable.RecordReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
  * A running replica's saved state, written incrementally at stable checkpoints into a directory:
@@ -26,17 +30,31 @@ import java.util.HexFormat;
  *            | root digest (32) | SHA-256 of the 60 bytes before it (32)
  * </pre>
  * A save writes only the pages whose tuple at the checkpoint differs from the one last written
- * (so its cost is proportional to the pages modified since, not to the state), forces both files,
- * and then replaces the header atomically (temporary file, fsync, rename). The header is the
- * commit point: it names a checkpoint only once every page and tuple of that checkpoint is on disk.
+ * (so its cost is proportional to the pages modified since, not to the state). It never overwrites
+ * the saved checkpoint in place before the new one is safe elsewhere (issue 12: a whole group
+ * crashing mid-save must still restart from clean copies):
+ * <ol>
+ *   <li>the changed pages and tuples are appended to a redo log, {@value #REDO} (a {@link FileHeader}
+ *       "BLWKREDO", then {@link RecordFormat} frames: type {@value #REDO_PAGE} = page (4) | lm (8) |
+ *       digest (32) | has bytes (1) | 4096 bytes if so; type {@value #REDO_COMMIT} = checkpoint (8) |
+ *       page count (4) | root digest (32)), forced;</li>
+ *   <li>once the last part of the checkpoint is in it, a commit record, forced, and the directory
+ *       forced (the log's entry survives a power loss): from here the save is decided;</li>
+ *   <li>the logged pages and tuples are written in place, forced;</li>
+ *   <li>the header is replaced atomically (temporary file, fsync, rename, directory fsync);</li>
+ *   <li>the redo log is deleted.</li>
+ * </ol>
+ * {@link #recover} (run at a replica's start and by {@code bulwark replica --check}) finishes a save cut short after
+ * step 2 by applying the log again (writing a page twice is harmless), and deletes a log without a
+ * commit record, whose pages never touched the saved checkpoint. So a save cut short at any byte
+ * leaves either the previous checkpoint or the new one, whole.
  * <p>
  * The work is split so that a replica's event loop is not stalled by the disk: {@link #snapshot}
  * (on the loop, while the checkpoint is retained) copies only the changed pages and their tuples,
  * at most {@code maxPages} of them; {@link Snapshot#write} (on any one thread) does the I/O. A
- * snapshot that hits the cap writes what it holds but leaves the header alone, and the next one
- * continues. A crash (or a failed write) between a snapshot's first page and its header leaves
- * pages newer than the header's checkpoint: on {@link #load} the root recomputed from the tuples
- * then differs from the header's, which says the state is not that checkpoint (see {@link Loaded}).
+ * snapshot that hits the cap appends what it holds to the redo log without a commit record, and the
+ * next one continues. A root recomputed from the tuples that differs from the header's (see {@link
+ * Loaded}) now means damage (a flipped tuple, a redo log damaged after its commit), not a crash.
  * <p>
  * Not thread-safe: one thread takes snapshots, one write runs at a time.
  */
@@ -46,7 +64,10 @@ public final class PageStore {
     static final int HEADER_FIELDS = 8 + 4 + 4 + 4 + 8 + Digest.LENGTH;
     static final int HEADER = HEADER_FIELDS + Digest.LENGTH;
     static final int TUPLE = 8 + Digest.LENGTH;
-    public static final String PAGES = "pages", TUPLES = "tuples", HEADER_FILE = "header";
+    public static final String PAGES = "pages", TUPLES = "tuples", HEADER_FILE = "header", REDO = "redo";
+    static final int REDO_PAGE = 1, REDO_COMMIT = 2;
+    private static final int REDO_PAGE_FIXED = 4 + 8 + Digest.LENGTH + 1, REDO_COMMIT_BYTES = 8 + 4 + Digest.LENGTH;
+    private static final System.Logger LOG = System.getLogger(PageStore.class.getName());
     /** An lm no tuple has: the page's bytes and tuple on disk are unknown; the next snapshot writes both. */
     private static final long UNWRITTEN = Long.MIN_VALUE;
     /** The same, for a page whose region of the pages file was never written (it reads as zero). */
@@ -59,6 +80,9 @@ public final class PageStore {
     private final byte[] savedDigest;
     /** The checkpoint the header names (-1: none yet). */
     private long headerSeq;
+    /** Where the next redo frame goes, or -1: the next snapshot starts a fresh redo log; writer thread. */
+    private long redoEnd = -1;
+    private long redoSeq;
 
     private PageStore(Path dir, int pageCount, long[] savedLm, byte[] savedDigest, long headerSeq) {
         this.dir = dir;
@@ -87,7 +111,7 @@ public final class PageStore {
         long seq = -1;
         if (loaded == null) {
             // No header: whatever an interrupted first save left is not a state; start the files empty.
-            for (String f : new String[] {PAGES, TUPLES}) Files.deleteIfExists(dir.resolve(f));
+            for (String f : new String[] {PAGES, TUPLES, REDO}) Files.deleteIfExists(dir.resolve(f));
         } else {
             if (loaded.tree().pageCount() != pageCount)
                 throw new IOException(dir + ": the saved state has " + loaded.tree().pageCount() + " pages, this replica " + pageCount);
@@ -157,6 +181,7 @@ public final class PageStore {
     public void forget() {
         Arrays.fill(savedLm, UNWRITTEN);
         headerSeq = -1;
+        redoEnd = -1;   // what a failed write left in the redo log is never committed: start it afresh
     }
 
     /**
@@ -169,27 +194,44 @@ public final class PageStore {
     public record Snapshot(PageStore store, long seq, Digest root, int[] pages, long[] lms, byte[] digests, byte[][] values) {
         public boolean complete() { return root != null; }
 
-        /** Writes the pages and tuples, forces them to disk, then (if complete) replaces the header. */
-        public void write() throws IOException {
-            Path dir = store.dir;
-            try (FileChannel pc = FileChannel.open(dir.resolve(PAGES), StandardOpenOption.WRITE);
-                 FileChannel tc = FileChannel.open(dir.resolve(TUPLES), StandardOpenOption.WRITE)) {
-                ByteBuffer tuple = ByteBuffer.allocate(TUPLE);
-                for (int k = 0; k < pages.length; k++) {
-                    if (values[k] != null) writeFully(pc, ByteBuffer.wrap(values[k]), (long) pages[k] * PAGE_SIZE);
-                    tuple.clear();
-                    tuple.putLong(lms[k]).put(digests, k * Digest.LENGTH, Digest.LENGTH).flip();
-                    writeFully(tc, tuple, (long) pages[k] * TUPLE);
-                }
-                // Both files cover the whole state, so a never-written page reads as zero with a zero tuple.
-                if (pc.size() < (long) store.pageCount * PAGE_SIZE) writeFully(pc, ByteBuffer.allocate(1), (long) store.pageCount * PAGE_SIZE - 1);
-                if (tc.size() < (long) store.pageCount * TUPLE) writeFully(tc, ByteBuffer.allocate(1), (long) store.pageCount * TUPLE - 1);
-                pc.force(false);
-                tc.force(false);
-            }
-            if (complete()) writeHeader(dir, store.pageCount, seq, root);
-        }
+        /**
+         * Appends the pages and tuples to the redo log and forces it; if complete, commits the save
+         * and applies it (see the class comment).
+         */
+        public void write() throws IOException { write(ChannelOpener.DEFAULT); }
 
+        /** {@link #write()}, with the files of the write path opened by {@code opener} (tests inject crashes). */
+        public void write(ChannelOpener opener) throws IOException {
+            Path dir = store.dir;
+            Path redo = dir.resolve(REDO);
+            boolean fresh = store.redoEnd < 0;
+            // A log left by a write that failed after its commit is finished first, never overwritten half-applied.
+            if (fresh) recover(dir);
+            try (FileChannel rc = opener.open(redo, fresh
+                    ? Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)
+                    : Set.of(StandardOpenOption.WRITE))) {
+                long pos = fresh ? 0 : store.redoEnd;
+                long frame = fresh ? 1 : store.redoSeq;
+                if (fresh) pos += writeFully(rc, ByteBuffer.wrap(new FileHeader(FileHeader.REDO, 1).encode()), pos);
+                for (int k = 0; k < pages.length; k++) {
+                    ByteBuffer p = ByteBuffer.allocate(REDO_PAGE_FIXED + (values[k] == null ? 0 : PAGE_SIZE));
+                    p.putInt(pages[k]).putLong(lms[k]).put(digests, k * Digest.LENGTH, Digest.LENGTH).put((byte) (values[k] == null ? 0 : 1));
+                    if (values[k] != null) p.put(values[k]);
+                    pos += writeFully(rc, ByteBuffer.wrap(RecordFormat.encode(frame++, REDO_PAGE, p.array())), pos);
+                }
+                if (complete()) {
+                    ByteBuffer c = ByteBuffer.allocate(REDO_COMMIT_BYTES).putLong(seq).putInt(store.pageCount).put(root.bytes());
+                    pos += writeFully(rc, ByteBuffer.wrap(RecordFormat.encode(frame++, REDO_COMMIT, c.array())), pos);
+                }
+                rc.force(false);
+                store.redoEnd = pos;
+                store.redoSeq = frame;
+            }
+            if (!complete()) return;
+            AtomicFile.syncDirectory(dir);   // the log's directory entry is durable before any page is overwritten
+            store.redoEnd = -1;
+            apply(dir, opener);
+        }
         /** Bytes of page data this snapshot holds. */
         public long bytes() {
             long n = 0;
@@ -198,32 +240,125 @@ public final class PageStore {
         }
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-        while (b.hasRemaining()) pos += ch.write(b, pos);
+    /** Writes all of {@code b} at {@code pos}; returns the bytes written. */
+    private static int writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        int n = b.remaining();
+        long p = pos;
+        while (b.hasRemaining()) p += ch.write(b, p);
+        return n;
     }
 
-    private static void writeHeader(Path dir, int pageCount, long seq, Digest root) throws IOException {
+    private static void writeHeader(Path dir, int pageCount, long seq, Digest root, ChannelOpener opener) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         h.put(MAGIC).putInt(VERSION).putInt(PAGE_SIZE).putInt(pageCount).putLong(seq).put(root.bytes());
         h.put(Digests.of(h.array(), 0, HEADER_FIELDS).bytes());
-        Path tmp = Files.createTempFile(dir, HEADER_FILE + ".", ".tmp");
-        boolean done = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                h.flip();
-                writeFully(ch, h, 0);
-                ch.force(true);
+        AtomicFile.write(dir.resolve(HEADER_FILE), h.array(), opener);
+    }
+
+    // ---- the redo log ----
+
+    /** A committed redo log's last record: the checkpoint it saves. */
+    private record Commit(long seq, int pageCount, Digest root) {}
+
+    /**
+     * Scans the redo log: the commit record if every frame before it checks out, else null with
+     * {@code why[0]} saying what ended it.
+     */
+    private static Commit scanRedo(Path redo, String[] why) throws IOException {
+        try (FileChannel ch = FileChannel.open(redo, StandardOpenOption.READ)) {
+            if (FileHeader.read(ch, redo, FileHeader.REDO, why) == null) return null;
+            RecordReader r = new RecordReader(ch, FileHeader.LENGTH);
+            for (long expect = 1; ; expect++) {
+                RecordReader.Step s = r.next(expect);
+                if (s instanceof RecordReader.End) {
+                    why[0] = (expect - 1) + " page records and no commit record (the save was cut short before its commit)";
+                    return null;
+                }
+                if (s instanceof RecordReader.Bad b) {
+                    long after = r.validFrameAfter(b.offset(), expect - 1);
+                    why[0] = "record " + expect + " at offset " + b.offset() + ": " + b.reason()
+                            + (after >= 0 ? "; valid records follow (damage, not a torn write)" : " (torn)");
+                    return null;
+                }
+                var rec = ((RecordReader.Ok) s).record();
+                if (rec.type() == REDO_COMMIT) {
+                    if (rec.payload().length != REDO_COMMIT_BYTES) {
+                        why[0] = "commit record of " + rec.payload().length + " bytes";
+                        return null;
+                    }
+                    ByteBuffer c = ByteBuffer.wrap(rec.payload());
+                    long seq = c.getLong();
+                    int n = c.getInt();
+                    byte[] root = new byte[Digest.LENGTH];
+                    c.get(root);
+                    if (seq < 0 || seq > MAX_SEQ || n < 1 || n > PartitionTree.MAX_PAGES) {
+                        why[0] = "commit record names checkpoint " + seq + " of " + n + " pages";
+                        return null;
+                    }
+                    return new Commit(seq, n, new Digest(root));
+                }
+                if (rec.type() != REDO_PAGE || (rec.payload().length != REDO_PAGE_FIXED && rec.payload().length != REDO_PAGE_FIXED + PAGE_SIZE)) {
+                    why[0] = "record " + expect + ": type " + rec.type() + " of " + rec.payload().length + " bytes is not a page record";
+                    return null;
+                }
             }
-            try {
-                Files.move(tmp, dir.resolve(HEADER_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + dir.resolve(HEADER_FILE) + " atomically: " + e.getMessage(), e);
-            }
-            done = true;
-            StateFile.syncDirectory(dir);
-        } finally {
-            if (!done) Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Writes the committed redo log's pages and tuples in place, then the header; deletes the log. */
+    private static void apply(Path dir, ChannelOpener opener) throws IOException {
+        Path redo = dir.resolve(REDO);
+        String[] why = new String[1];
+        Commit commit = scanRedo(redo, why);
+        if (commit == null) throw new IOException(redo + ": not a committed redo log: " + why[0]);
+        int n = commit.pageCount();
+        try (FileChannel ch = FileChannel.open(redo, StandardOpenOption.READ);
+             FileChannel pc = opener.open(dir.resolve(PAGES), Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE));
+             FileChannel tc = opener.open(dir.resolve(TUPLES), Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE))) {
+            RecordReader r = new RecordReader(ch, FileHeader.LENGTH);
+            ByteBuffer tuple = ByteBuffer.allocate(TUPLE);
+            while (r.next(-1) instanceof RecordReader.Ok ok && ok.record().type() == REDO_PAGE) {
+                ByteBuffer p = ByteBuffer.wrap(ok.record().payload());
+                int page = p.getInt();
+                if (page < 0 || page >= n) throw new IOException(redo + ": page " + page + " outside 0.." + (n - 1));
+                tuple.clear();
+                tuple.putLong(p.getLong()).put(p.array(), p.position(), Digest.LENGTH).flip();
+                p.position(p.position() + Digest.LENGTH);
+                if (p.get() == 1) writeFully(pc, p.slice(), (long) page * PAGE_SIZE);
+                writeFully(tc, tuple, (long) page * TUPLE);
+            }
+            // Both files cover the whole state, so a never-written page reads as zero with a zero tuple.
+            if (pc.size() < (long) n * PAGE_SIZE) writeFully(pc, ByteBuffer.allocate(1), (long) n * PAGE_SIZE - 1);
+            if (tc.size() < (long) n * TUPLE) writeFully(tc, ByteBuffer.allocate(1), (long) n * TUPLE - 1);
+            pc.force(false);
+            tc.force(false);
+        }
+        writeHeader(dir, n, commit.seq(), commit.root(), opener);
+        Files.delete(redo);
+        AtomicFile.syncDirectory(dir);
+    }
+
+    /**
+     * Finishes or discards a save cut short in {@code dir}: a redo log with a commit record is applied
+     * (the save completes), one without is deleted (the previous checkpoint was never touched).
+     * Returns what it did, or null if there was no redo log.
+     */
+    public static String recover(Path dir) throws IOException {
+        Path redo = dir.resolve(REDO);
+        if (!Files.exists(redo)) return null;
+        String[] why = new String[1];
+        Commit commit = scanRedo(redo, why);
+        if (commit == null) {
+            Files.delete(redo);
+            AtomicFile.syncDirectory(dir);
+            String msg = "discarded an unfinished save (" + why[0] + "); the saved checkpoint is untouched";
+            LOG.log(System.Logger.Level.WARNING, dir + ": " + msg);
+            return msg;
+        }
+        apply(dir, ChannelOpener.DEFAULT);
+        String msg = "completed an interrupted save of checkpoint " + commit.seq() + " from its redo log";
+        LOG.log(System.Logger.Level.WARNING, dir + ": " + msg);
+        return msg;
     }
 
     // ---- reading ----
@@ -237,7 +372,12 @@ public final class PageStore {
         public boolean rootMatches() { return tree.digest(seq).equals(storedRoot); }
     }
 
-    /** Reads the saved state in {@code dir}; a missing or garbled header, or files of the wrong size, are IOExceptions naming the problem. */
+    /**
+     * Reads the saved state in {@code dir} as it is (call {@link #recover} first, holding the data
+     * dir's lock, to finish a save cut short: reading never changes a directory a running replica may
+     * be saving into); a missing or garbled header, or files of the wrong size, are IOExceptions
+     * naming the problem.
+     */
     public static Loaded load(Path dir) throws IOException { return load(dir, -1); }
 
     /** The largest checkpoint a header may name. */

@@ -4,6 +4,8 @@ import io.bulwark.bft.testkit.ReplicaProcesses;
 import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.config.ClusterConfigFile;
 import io.bulwark.bft.config.KeyMaterial;
+import io.bulwark.bft.durable.PrincipalLock;
+import io.bulwark.bft.durable.ProcessLock;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.net.EventLoop;
 import io.bulwark.bft.node.BftClient;
@@ -53,10 +55,13 @@ final class ClusterCommand implements Callable<Integer> {
             throw new IllegalArgumentException(dir + " already holds a cluster.conf; choose an empty --dir");
         // Fresh keys of a throwaway group: leave nothing behind, also when stopped by Ctrl-C / SIGTERM.
         if (dir == null) Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work), "bulwark-cleanup"));
-        ClusterConfig cluster = LocalCluster.prepare(work, f, clients);
+        // One client more than the demo runs: the one the "try it" line offers (a process per client id, issue 12).
+        ClusterConfig cluster = LocalCluster.prepare(work, f, clients + 1);
+        ClusterConfig.Client tryIt = cluster.clients().get(clients);
         Path conf = work.resolve(ClusterConfigFile.FILE_NAME);
         System.out.printf("bulwark cluster: n=%d replicas (f=%d), %d clients; keys, config and logs in %s%n", cluster.n(), f, clients, work);
         ProtocolConfig cfg = ProtocolConfig.defaults(f);
+        List<ProcessLock> locks = new ArrayList<>();
         try (ReplicaProcesses replicas = CliProcesses.replicas(); EventLoop loop = EventLoop.start("bulwark-demo-clients")) {
             // Each replica saves its state under the working directory (fresh: --dir must be empty).
             for (int i = 0; i < cluster.n(); i++) replicas.start(conf, i, List.of("--data-dir", work.resolve("replica-" + i + ".data").toString()));
@@ -64,11 +69,15 @@ final class ClusterCommand implements Callable<Integer> {
             for (int i = 0; i < cluster.n(); i++)
                 System.out.printf("  replica %d: pid %d, 127.0.0.1:%d%n", i, replicas.process(i).pid(), cluster.replica(i).port());
             List<BftClient> cs = new ArrayList<>();
-            for (ClusterConfig.Client c : cluster.clients()) cs.add(BftClient.connect(KeyMaterial.load(work, c.id()), cfg, loop));
+            for (ClusterConfig.Client c : cluster.clients().subList(0, clients)) {
+                locks.add(PrincipalLock.acquire(work, cluster, c.id()));
+                cs.add(BftClient.connect(KeyMaterial.load(work, c.id()), cfg, loop));
+            }
             for (BftClient c : cs) if (!c.awaitConnected(Duration.ofSeconds(30))) throw new IllegalStateException("client " + c.id() + " could not connect");
-            System.out.printf("try it:  ./bulwark kv --config %s --client %d get demo-key-0%n", conf, cluster.clients().get(0).id());
+            System.out.printf("try it:  ./bulwark kv --config %s --client %d get demo-key-0%n", conf, tryIt.id());
             return drive(cs, work);
         } finally {
+            for (ProcessLock l : locks) l.close();
             System.out.println("bulwark cluster: stopped all replica processes");
         }
     }

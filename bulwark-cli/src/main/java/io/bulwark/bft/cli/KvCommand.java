@@ -2,6 +2,9 @@ package io.bulwark.bft.cli;
 
 import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.durable.LockHeldException;
+import io.bulwark.bft.durable.PrincipalLock;
+import io.bulwark.bft.durable.ProcessLock;
 import io.bulwark.bft.node.BftClient;
 import io.bulwark.bft.service.KvOps;
 import java.nio.file.Path;
@@ -21,8 +24,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "kv", mixinStandardHelpOptions = true,
         description = "Send one put, get or delete to the kv service and print the certified result.",
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:done (get prints the value, possibly empty)", "1:no certified reply, or the service refused",
-                "2:bad usage", "3:get: no value for that key"})
+        exitCodeList = {"0:done (get prints the value, possibly empty)", "1:no certified reply, the service refused, or the client id is in use",
+                "2:bad usage", "3:get: no value for that key"},
+        footer = "Only one process at a time may run a client id: a second one fails at once, naming the first's pid.")
 final class KvCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "The cluster.conf file; key files are read from its directory.")
     Path config;
@@ -70,11 +74,21 @@ final class KvCommand implements Callable<Integer> {
             }
             default -> throw new IllegalArgumentException("unknown operation '" + op + "' (expected put, get or delete)");
         }
-        KeyMaterial keys = KeyMaterial.load(config.toAbsolutePath().getParent(), client);
+        Path dir = config.toAbsolutePath().getParent();
+        KeyMaterial keys = KeyMaterial.load(dir, client);
         if (tls != null) keys = keys.withTls(TlsChoice.on(tls));
         ProtocolConfig cfg = ProtocolConfig.defaults(keys.config().f());
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        try (BftClient c = BftClient.connect(keys, cfg)) {
+        ProcessLock lock;
+        try {
+            // One process per client id (issue 12): two would share its request timestamps, and the
+            // replicas would take one's requests for the other's retransmissions.
+            lock = PrincipalLock.acquire(dir, keys.config(), client);
+        } catch (LockHeldException e) {
+            System.err.println("bulwark kv: " + e.getMessage());
+            return 1;
+        }
+        try (lock; BftClient c = BftClient.connect(keys, cfg)) {
             if (!c.awaitConnected(timeout)) {
                 System.err.println("bulwark kv: could not connect to 2f+1 = " + (2 * keys.config().f() + 1)
                         + " replicas within " + timeoutSeconds + " s (is the replica group running?)");

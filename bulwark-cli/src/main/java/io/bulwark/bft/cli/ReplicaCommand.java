@@ -3,6 +3,9 @@ package io.bulwark.bft.cli;
 import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.durable.DataDir;
+import io.bulwark.bft.durable.PrincipalLock;
+import io.bulwark.bft.durable.ProcessLock;
 import io.bulwark.bft.node.OutboundInterceptor;
 import io.bulwark.bft.testkit.attack.ReplicaAttack;
 import io.bulwark.bft.node.ReplicaNode;
@@ -30,8 +33,10 @@ final class ReplicaCommand implements Callable<Integer> {
     @Option(names = "--id", description = "This replica's id (0..n-1; required to run).")
     Integer id;
 
-    @Option(names = "--data-dir", description = "Save the state here at stable checkpoints (only the pages changed since the last save), "
-            + "and start from what is saved here (checked page by page; corrupt pages are fetched from the others).")
+    @Option(names = "--data-dir", description = "Save the state here at stable checkpoints (only the pages changed since the last save, "
+            + "through a redo log: a save cut short never damages the last one), and start from what is saved here (checked page by page; "
+            + "corrupt pages are fetched from the others). Locked while the replica runs; it holds this cluster's and this replica's "
+            + "identity, and another cluster's or replica's directory is refused.")
     Path dataDir;
 
     @Option(names = "--check", description = "Do not run: verify the saved state in --data-dir page by page, print the corrupt pages; "
@@ -86,10 +91,18 @@ final class ReplicaCommand implements Callable<Integer> {
         KeyMaterial keys = KeyMaterial.load(config.toAbsolutePath().getParent(), id);
         if (tls != null) keys = keys.withTls(TlsChoice.on(tls));
         ClusterConfig cluster = keys.config();
+        // One process per replica id (its co-processor counter and its votes are its own), held until the process exits.
+        ProcessLock principal = PrincipalLock.acquire(config.toAbsolutePath().getParent(), cluster, id);
         ProtocolConfig cfg = protocolConfig(cluster.f(), k, viewChangeTimeoutMs);
         OutboundInterceptor bad = adversary(adversary, cfg, marginMs);
-        ReplicaNode node = ReplicaNode.builder(keys, cfg, choice.create(resultSize, cfg.maxResultBytes()), pages)
-                .dataDir(dataDir).outbound(bad).build();
+        ReplicaNode node;
+        try {
+            node = ReplicaNode.builder(keys, cfg, choice.create(resultSize, cfg.maxResultBytes()), pages)
+                    .dataDir(dataDir).outbound(bad).build();
+        } catch (RuntimeException e) {
+            principal.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -98,6 +111,11 @@ final class ReplicaCommand implements Callable<Integer> {
                 // not started
             }
             node.close();
+            try {
+                principal.close();
+            } catch (java.io.IOException ignored) {
+                // the process exits: the OS releases the lock
+            }
             stopped.countDown();
         }, "bulwark-shutdown"));
         int port = node.start();
@@ -113,6 +131,16 @@ final class ReplicaCommand implements Callable<Integer> {
     /** {@code --check}: the saved state in --data-dir, every page against its digest (see {@link PageStore#check}). */
     private int check() throws java.io.IOException {
         if (dataDir == null) throw new IllegalArgumentException("--check needs --data-dir");
+        if (!java.nio.file.Files.isDirectory(dataDir)) throw new IllegalArgumentException(dataDir + " is not a directory");
+        // A running replica's directory is not checked (its lock says by whom); a save cut short is finished or discarded first.
+        try (ProcessLock lock = ProcessLock.acquire(dataDir.resolve(DataDir.LOCK_FILE), "data dir " + dataDir)) {
+            String recovered = PageStore.recover(dataDir);
+            if (recovered != null) spec.commandLine().getOut().println(dataDir + ": " + recovered);
+            return checkLocked();
+        }
+    }
+
+    private int checkLocked() throws java.io.IOException {
         if (!PageStore.exists(dataDir)) throw new IllegalArgumentException(dataDir + " holds no saved state (no " + PageStore.HEADER_FILE + " file)");
         java.io.PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();

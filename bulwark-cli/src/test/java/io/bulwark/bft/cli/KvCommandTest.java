@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.bft.config.ClusterConfigFile;
 import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.durable.PrincipalLock;
+import io.bulwark.bft.durable.ProcessLock;
 import io.bulwark.bft.node.LocalCluster;
 import io.bulwark.bft.service.KvService;
 import io.bulwark.bft.testkit.MiniCluster;
@@ -78,5 +80,22 @@ class KvCommandTest {
             assertEquals(0, odd.exit());
             assertEquals("(not found)" + System.lineSeparator(), odd.out());
         }
+    }
+
+    /** Two processes with one client id: the second fails at once and says who holds it (issue 12: the demo's "try it" line). */
+    @Test
+    void aSecondClientWithTheSameIdIsRefused(@TempDir Path dir) throws Exception {
+        var cluster = LocalCluster.prepare(dir, 1, 1);
+        Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
+        try (ProcessLock first = PrincipalLock.acquire(dir, cluster, 4)) {
+            Run second = kv(conf, "--timeout", "1", "get", "k");
+            assertEquals(1, second.exit(), second.out() + second.err());
+            assertTrue(second.err().contains("bulwark kv: client 4 (key file " + dir.resolve("client-4.key") + ") is in use by this process (pid "
+                    + ProcessHandle.current().pid() + ")"), second.err());
+        }
+        // Released: the next one runs (no group here, so it reports that instead).
+        Run third = kv(conf, "--timeout", "1", "get", "k");
+        assertEquals(1, third.exit());
+        assertTrue(third.err().contains("could not connect"), third.err());
     }
 }

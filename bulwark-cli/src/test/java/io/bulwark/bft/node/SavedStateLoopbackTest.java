@@ -100,7 +100,8 @@ class SavedStateLoopbackTest {
                 for (int i = 0; again.lastExecuted() < checkpoint; i++) {
                     assertTrue(i < 50 * L, "replica 1 did not reach checkpoint " + checkpoint + ": " + again.describe());
                     long group = r0.lastExecuted();
-                    Await.until("replica 1 to execute up to " + group, WAIT, () -> again.lastExecuted() >= group);
+                    Await.until("replica 1 to execute up to " + group, WAIT, () -> again.lastExecuted() >= group,
+                            () -> again.describe() + " | " + describeAll(replicas));
                     FillService.resultValue(client.invoke(FillService.write(700 + i % 50, 1, 9_000 + i), false, WAIT));
                 }
                 Digest mine = again.checkpointDigest(checkpoint);
@@ -152,7 +153,8 @@ class SavedStateLoopbackTest {
                 for (int i = 0; again.lastExecuted() < checkpoint; i++) {
                     assertTrue(i < 50 * L, "replica 2 did not reach checkpoint " + checkpoint + ": " + again.describe());
                     long group = r0.lastExecuted();
-                    Await.until("replica 2 to execute up to " + group, WAIT, () -> again.lastExecuted() >= group);
+                    Await.until("replica 2 to execute up to " + group, WAIT, () -> again.lastExecuted() >= group,
+                            () -> describeAll(replicas));
                     FillService.resultValue(client.invoke(FillService.write(900 + i % 50, 1, 5_000 + i), false, WAIT));
                 }
                 assertTrue(again.executedRequests() > 0, "replica 2 executed requests after its restart");
@@ -164,6 +166,12 @@ class SavedStateLoopbackTest {
         } finally {
             for (ReplicaNode r : replicas) r.close();
         }
+    }
+
+    private static String describeAll(List<ReplicaNode> replicas) {
+        StringBuilder all = new StringBuilder();
+        for (ReplicaNode r : replicas) all.append(r.describe()).append(" | ");
+        return all.toString();
     }
 
     private static Path dataDir(Path dir, int id) { return dir.resolve("replica-" + id + ".data"); }

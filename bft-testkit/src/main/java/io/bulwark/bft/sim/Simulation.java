@@ -158,6 +158,8 @@ public final class Simulation {
     private boolean healed;
     /** The interesting schedules this run went through, counted from the network (issue 18). */
     private final CoverageMonitor schedule;
+    /** RESTART: [crash, restart] times (simulated microseconds) of its replica. */
+    private final List<long[]> restarts = new ArrayList<>();
 
     public Simulation(Options opt) {
         this.opt = opt;
@@ -183,6 +185,17 @@ public final class Simulation {
             // Cut off long enough to fall many checkpoints behind: it must catch up by state transfer.
             long from = adv.nextLong(20_000, 300_000);
             drawn = drawn.withIsolation(lagging, from, from + adv.nextLong(1_500_000, 4_000_000));
+        }
+        int restarting = adversaries.replicaOf(Adversary.RESTART);
+        if (restarting >= 0) {
+            // One to three crashes, each followed by a restart from the last saved checkpoint.
+            long at = adv.nextLong(5_000, 200_000);
+            for (int i = 1 + adv.nextInt(3); i > 0; i--) {
+                long down = adv.nextLong(1_000, 150_000);
+                restarts.add(new long[] {at, at + down});
+                at += down + adv.nextLong(20_000, 200_000);
+            }
+            drawn = drawn.healingNoEarlierThan(at);
         }
         this.plan = drawn;
         List<Adversary> clientAdversaries = adversaries.ofKind(Adversary.Kind.CLIENT);
@@ -330,6 +343,15 @@ public final class Simulation {
         twins.forEach(SimReplica::start);
         clients.forEach(SimClient::start);
         for (SimByzantineClient b : byzantineClients) b.client.start(b.random().nextLong(1, 500_000));
+        int restarting = adversaries.replicaOf(Adversary.RESTART);
+        for (long[] r : restarts) {
+            SimReplica replica = replicas.get(restarting);
+            events.at(r[0], replica::stop);
+            events.at(r[1], () -> {
+                replica.restartFromSavedCheckpoint(newService());
+                coverage.acted(Adversary.RESTART);
+            });
+        }
         int flipped = adversaries.replicaOf(Adversary.BIT_FLIP);
         if (flipped >= 0) {
             SimReplica r = replicas.get(flipped);

@@ -1494,11 +1494,15 @@ public final class Replica {
         if (isPrimary()) {
             if (round.newView != null) {
                 out.add(new Action.Send(from, round.newView));
-                // Forward the view-changes it names that `from` lacks; f acks let it accept them.
+                // Forward the view-changes it names that `from` lacks; f acks let it accept them. Its
+                // own too: a replica restarted since it sent it has only a new one, and cannot check
+                // the decision without the one named (the simulator's RESTART, seed 31 f=1: the
+                // restarted replica waited for its own lost VIEW-CHANGE, timed out into the next view
+                // and stayed there alone — issue 15 item 3).
                 for (NewView.ViewChangeRef ref : round.newView.viewChanges()) {
                     ViewChange vc = round.received(ref.replica());
-                    if (ref.replica() != id && ref.replica() != from && !st.hasViewChange(ref.replica()) && vc != null)
-                        out.add(new Action.Send(from, vc));
+                    if (vc == null || ref.replica() == id) continue;
+                    if (ref.replica() == from || !st.hasViewChange(ref.replica())) out.add(new Action.Send(from, vc));
                 }
             }
             return;
@@ -1507,8 +1511,10 @@ public final class Replica {
         // that has only a forwarded copy.
         for (int j = 0; j < n; j++) {
             ViewChange vc = round.received(j);
-            if (vc == null || j == id || j == from) continue;
-            if (from == primary() || !st.hasViewChange(j))
+            if (vc == null || j == id) continue;
+            // Its own view-change too (see above): a restarted replica accepts the copy the primary
+            // forwards of the one it sent before, once f of us vouch for it.
+            if (from == primary() ? j != from : j == from || !st.hasViewChange(j))
                 out.add(new Action.Send(from, new ViewChangeAck(view, id, j, round.receivedDigest(j))));
         }
     }

@@ -98,11 +98,15 @@ final class Retransmission {
         if (r.isPrimary()) {
             if (round.newView != null) {
                 r.out.add(new Action.Send(from, round.newView));
-                // Forward the view-changes it names that `from` lacks; f acks let it accept them.
+                // Forward the view-changes it names that `from` lacks; f acks let it accept them. Its
+                // own too: a replica restarted since it sent it has only a new one, and cannot check
+                // the decision without the one named (the simulator's RESTART, seed 31 f=1: the
+                // restarted replica waited for its own lost VIEW-CHANGE, timed out into the next view
+                // and stayed there alone — issue 15 item 3).
                 for (NewView.ViewChangeRef ref : round.newView.viewChanges()) {
                     ViewChange vc = round.received(ref.replica());
-                    if (ref.replica() != r.id && ref.replica() != from && !st.hasViewChange(ref.replica()) && vc != null)
-                        r.out.add(new Action.Send(from, vc));
+                    if (vc == null || ref.replica() == r.id) continue;
+                    if (ref.replica() == from || !st.hasViewChange(ref.replica())) r.out.add(new Action.Send(from, vc));
                 }
             }
             return;
@@ -111,8 +115,10 @@ final class Retransmission {
         // that has only a forwarded copy.
         for (int j = 0; j < r.n; j++) {
             ViewChange vc = round.received(j);
-            if (vc == null || j == r.id || j == from) continue;
-            if (from == r.primary() || !st.hasViewChange(j))
+            if (vc == null || j == r.id) continue;
+            // Its own view-change too (see above): a restarted replica accepts the copy the primary
+            // forwards of the one it sent before, once f of us vouch for it.
+            if (from == r.primary() ? j != from : j == from || !st.hasViewChange(j))
                 r.out.add(new Action.Send(from, new ViewChangeAck(r.view, r.id, j, round.receivedDigest(j))));
         }
     }

@@ -139,7 +139,7 @@ public final class EventLoop implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for " + name(), e);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("event loop " + name() + " did not answer", e);
+            throw new IllegalStateException("event loop " + name() + " did not answer within " + CLOSE_WAIT_MS + " ms", e);
         }
     }
 

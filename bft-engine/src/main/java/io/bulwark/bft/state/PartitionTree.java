@@ -265,6 +265,25 @@ public final class PartitionTree implements Pages {
      */
     public void discardBefore(long seq) { drop(records.headMap(seq, false)); }
 
+    /**
+     * A tree that holds only checkpoint {@code seq} of this one, as a replica restarted from that
+     * saved checkpoint loads it (pages, lm and digests as of {@code seq}; later modifications gone).
+     */
+    public PartitionTree copyAt(long seq) {
+        if (!holds(seq)) throw new IllegalArgumentException("checkpoint " + seq + " is not retained");
+        byte[][] values = new byte[pageCount][];
+        long[] lm = new long[pageCount];
+        byte[] digest = new byte[pageCount * D];
+        for (int p = 0; p < pageCount; p++) {
+            Partition t = partition(seq, leafLevel, p);
+            lm[p] = t.lm();
+            System.arraycopy(t.digest().bytes(), 0, digest, p * D, D);
+            byte[] v = pageRef(seq, p);
+            values[p] = v == ZERO_PAGE || isZero(v) ? null : v.clone();
+        }
+        return restore(seq, values, lm, digest);
+    }
+
     /** Drops retained checkpoints, keeping their page arrays for reuse. */
     private void drop(Map<Long, Record> gone) {
         for (Record r : gone.values())

@@ -84,7 +84,7 @@ final class CoverageMonitor implements SimNetwork.Observer {
         }
     }
 
-    ScheduleCoverage coverage(long staleReads, long actions, boolean sprung) {
-        return new ScheduleCoverage(ruleANulls, trailing, reproposed, executedThenLeft, staleReads, actions, sprung ? 1 : 0);
+    ScheduleCoverage coverage(long staleReads, long actions, boolean sprung, boolean leftAlone) {
+        return new ScheduleCoverage(ruleANulls, trailing, reproposed, executedThenLeft, staleReads, actions, sprung ? 1 : 0, leftAlone ? 1 : 0);
     }
 }

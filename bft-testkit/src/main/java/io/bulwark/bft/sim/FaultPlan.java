@@ -64,6 +64,12 @@ record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long
                 Math.max(healAt, to), faulty, List.copyOf(o), clockSkewMs);
     }
 
+    /** This plan with the network healing no earlier than {@code at} (a fault scheduled until then). */
+    FaultPlan healingNoEarlierThan(long at) {
+        return new FaultPlan(dropRate, duplicateRate, baseLatencyUs, meanExtraLatencyUs, spikeRate, spikeLatencyUs,
+                Math.max(healAt, at), faulty, outages, clockSkewMs);
+    }
+
     String describe() {
         return String.format("drop=%.3f dup=%.3f latency=%dus+exp(%dus) spikes=%.3f x %dus heal=%dms faulty=%s outages=%d skew<=%dms",
                 dropRate, duplicateRate, baseLatencyUs, meanExtraLatencyUs, spikeRate, spikeLatencyUs,

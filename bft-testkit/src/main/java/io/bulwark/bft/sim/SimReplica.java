@@ -25,9 +25,13 @@ import java.util.SplittableRandom;
  * executions and checkpoints to the {@link SafetyMonitor}.
  */
 final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
-    final Replica core;
-    final ReplicatedState state;
-    private final Service service;
+    Replica core;
+    ReplicatedState state;
+    private Service service;
+    /** Bumped by a restart: timers the previous core set do not fire into the new one. */
+    private int incarnation;
+    /** Restarts from a saved checkpoint so far (each lost the protocol log and view). */
+    int restarts;
     private final Link link;
     private final EventQueue events;
     private final SimNetwork net;
@@ -101,6 +105,33 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     }
 
     boolean stopped() { return stopped; }
+
+    /**
+     * A crash and a restart as {@code bulwark replica --data-dir} does one: the process comes back
+     * with the state of its last saved checkpoint (the stable one; saves happen at stable
+     * checkpoints) and nothing else — no protocol log, no view, no timers — and a fresh service
+     * on that state ({@link Replica#restore}). Everything after that checkpoint is re-learnt from
+     * the others. A correct replica only: its executions stay checked by the safety monitor.
+     */
+    void restartFromSavedCheckpoint(Service fresh) {
+        long saved = core.stableSeq();
+        // A stable checkpoint is retained by the tree; if not (a transfer under way), the data dir is lost: start empty.
+        boolean held = state.tree().holds(saved) && !state.tree().transferring();
+        ReplicatedState restored = new ReplicatedState(state.service().pageCount(), state.maxClients(),
+                held ? state.tree().copyAt(saved) : null);
+        incarnation++;
+        restarts++;
+        java.util.Arrays.fill(timerDeadline, Long.MIN_VALUE);
+        missedTimers.clear();
+        state = restored;
+        core = new Replica(core.id(), cfg, restored);
+        if (held) core.restore(saved, false);
+        service = fresh;
+        service.init(state.service());
+        stopped = false;
+        net.setCutOff(core.id(), false);
+        start();
+    }
 
     boolean correct() { return behaviours.isEmpty(); }
 
@@ -206,7 +237,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         if (a instanceof Action.SetTimer t) {
             long deadline = t.deadline();
             timerDeadline[t.kind().ordinal()] = deadline;
-            events.at((deadline - clockSkewMs) * 1000, () -> fire(t.kind(), deadline));
+            int life = incarnation;
+            events.at((deadline - clockSkewMs) * 1000, () -> { if (life == incarnation) fire(t.kind(), deadline); });
         } else if (a instanceof ReplicaAction.Execute e) {
             if (correct()) safety.onExecute(self, e.seq(), e.nonDet(), e.requests());
             List<byte[]> results = new ArrayList<>(e.requests().size());

@@ -158,6 +158,8 @@ public final class Simulation {
     private boolean healed;
     /** The interesting schedules this run went through, counted from the network (issue 18). */
     private final CoverageMonitor schedule;
+    /** RESTART: [crash, restart] times (simulated microseconds) of its replica. */
+    private final List<long[]> restarts = new ArrayList<>();
 
     public Simulation(Options opt) {
         this.opt = opt;
@@ -183,6 +185,17 @@ public final class Simulation {
             // Cut off long enough to fall many checkpoints behind: it must catch up by state transfer.
             long from = adv.nextLong(20_000, 300_000);
             drawn = drawn.withIsolation(lagging, from, from + adv.nextLong(1_500_000, 4_000_000));
+        }
+        int restarting = adversaries.replicaOf(Adversary.RESTART);
+        if (restarting >= 0) {
+            // One to three crashes, each followed by a restart from the last saved checkpoint.
+            long at = adv.nextLong(5_000, 200_000);
+            for (int i = 1 + adv.nextInt(3); i > 0; i--) {
+                long down = adv.nextLong(1_000, 150_000);
+                restarts.add(new long[] {at, at + down});
+                at += down + adv.nextLong(20_000, 200_000);
+            }
+            drawn = drawn.healingNoEarlierThan(at);
         }
         this.plan = drawn;
         List<Adversary> clientAdversaries = adversaries.ofKind(Adversary.Kind.CLIENT);
@@ -330,6 +343,15 @@ public final class Simulation {
         twins.forEach(SimReplica::start);
         clients.forEach(SimClient::start);
         for (SimByzantineClient b : byzantineClients) b.client.start(b.random().nextLong(1, 500_000));
+        int restarting = adversaries.replicaOf(Adversary.RESTART);
+        for (long[] r : restarts) {
+            SimReplica replica = replicas.get(restarting);
+            events.at(r[0], replica::stop);
+            events.at(r[1], () -> {
+                replica.restartFromSavedCheckpoint(newService());
+                coverage.acted(Adversary.RESTART);
+            });
+        }
         int flipped = adversaries.replicaOf(Adversary.BIT_FLIP);
         if (flipped >= 0) {
             SimReplica r = replicas.get(flipped);
@@ -351,6 +373,8 @@ public final class Simulation {
             if (!safety.violations.isEmpty()) break;
         }
         if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
+        // Measured, not (yet) failed: see ScheduleCoverage.leftAlone.
+        String leftAlone = liveness == null && safety.violations.isEmpty() ? awaitOneView() : null;
         int finalCompared = 0;
         if (liveness == null && safety.violations.isEmpty()) {
             finalCompared = compareFinalPages();
@@ -387,7 +411,7 @@ public final class Simulation {
                 lin.keys(), lin.unknownKeys().size(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe() + hijacks, net.sent, net.dropped,
                 maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared,
-                schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung()));
+                schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), leftAlone != null));
     }
 
     private long staleReads() {
@@ -461,6 +485,40 @@ public final class Simulation {
             if (r.corrupted() && !repairedAccordingToOthers(r)) return false;
         }
         return true;
+    }
+
+    /**
+     * Issue 15 item 3: once the network is healthy and the group idle, every correct replica is in
+     * one active view. A correct replica left alone in another view (it ignores everything as
+     * wrong-view and keeps up only by state transfer) leaves the group without its fault margin,
+     * and nobody is told: a liveness failure even though every request completed.
+     */
+    private String awaitOneView() {
+        long limit = events.now() + PROGRESS_WINDOW_US;
+        while (!oneView()) {
+            if (!events.step(limit)) return "correct replicas not in one active view " + PROGRESS_WINDOW_US / 1000
+                    + " ms after they caught up: " + views() + "; " + livenessReport(limit);
+            if (!safety.violations.isEmpty()) return null;
+        }
+        return null;
+    }
+
+    private boolean oneView() {
+        long view = -1;
+        for (SimReplica r : replicas) {
+            if (!r.correct()) continue;
+            if (!r.core.viewActive() || (view >= 0 && r.core.view() != view)) return false;
+            view = r.core.view();
+        }
+        return true;
+    }
+
+    private String views() {
+        StringBuilder b = new StringBuilder("views");
+        for (SimReplica r : replicas)
+            b.append(' ').append(r.core.id()).append('=').append(r.core.view()).append(r.core.viewActive() ? "" : "(changing)")
+                    .append(r.correct() ? "" : "(faulty)");
+        return b.toString();
     }
 
     /** A corrupted replica's flipped pages equal those of a never-corrupted correct replica at the same point. */

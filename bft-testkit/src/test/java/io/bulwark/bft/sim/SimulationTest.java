@@ -84,6 +84,29 @@ class SimulationTest {
      * hold in every seed; liveness in every seed but the known failures above (a new failing seed
      * fails the build and prints its replay command).
      */
+    /**
+     * Issue 11 item 5: a replica restarted from its saved checkpoint (log and view lost) must catch
+     * up with an idle group. SavedStateLoopbackTest once timed out waiting for exactly that on real
+     * sockets; here every seed restarts one correct replica one to three times (the primary of view
+     * 0 included) and the liveness oracle requires it to execute everything the others did. With
+     * f=1 the restart is the run's only fault, and the replica must also end in the group's view:
+     * before the fix, a restarted replica could not check a NEW-VIEW that named the VIEW-CHANGE it
+     * sent before the restart, timed out into the next view and stayed there alone (seed 31).
+     */
+    @Test
+    void restartedReplicasCatchUpAndRejoinTheView() {
+        Campaign.Summary s = Campaign.run(1, 40, new int[] {1}, 200, 8, true, Adversary.parse("restart"),
+                Double.NaN, Double.NaN, System.out);
+        System.out.println("restart campaign: " + s.json());
+        assertEquals(0, s.safetyViolations(), "safety violations (see the replay commands above)");
+        assertEquals(0, s.livenessFailures(), "liveness failures (see the replay commands above)");
+        assertEquals(0, s.schedule().leftAlone(), "replicas left alone in a view (see the replay commands above)");
+        assertTrue(s.adversaryActions().getOrDefault(Adversary.RESTART, 0L) >= 40, "restarts happened: " + s.actionsJson());
+        Simulation.Options seed31 = new Simulation.Options(31, 1, 300, 8, true, Adversary.parse("restart"), Double.NaN, Double.NaN);
+        Simulation.Outcome out = new Simulation(seed31).run();
+        assertTrue(out.ok() && out.schedule().leftAlone() == 0, seed31.replayCommand() + ": " + out.livenessFailure());
+    }
+
     @Test
     void adversaryCampaignCoversEveryAdversaryForFOneAndTwoAndIsSafe() {
         Campaign.Summary s = Campaign.run(1, 60, new int[] {1, 2}, 200, 8, true, ALL, Double.NaN, Double.NaN, System.out);

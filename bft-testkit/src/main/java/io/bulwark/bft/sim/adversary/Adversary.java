@@ -34,7 +34,8 @@ public enum Adversary {
     COMMIT_LAG(Kind.NETWORK, "the network delays COMMITs and PRE-PREPAREs to f+1 chosen correct replicas, so reads meet prepared-not-committed writes"),
     VIEW_CHANGE_STORM(Kind.NETWORK, "a PCT-style scheduler: at random change points one correct replica's messages (or COMMITs, VIEW-CHANGEs) become very slow"),
     NULL_TRAP(Kind.REPLICA, "f cooperating faulty replicas and the network steer two view changes toward a null committed at one correct replica"),
-    COOPERATING(Kind.REPLICA, "f faulty replicas under one brain: matching wrong replies, empty and selective VIEW-CHANGEs, selective acks and COMMITs");
+    COOPERATING(Kind.REPLICA, "f faulty replicas under one brain: matching wrong replies, empty and selective VIEW-CHANGEs, selective acks and COMMITs"),
+    RESTART(Kind.REPLICA, "a correct replica crashes and restarts from its last saved (stable) checkpoint, its log and view lost, as bulwark replica --data-dir");
 
     public enum Kind { REPLICA, CLIENT, NETWORK }
 
@@ -53,7 +54,7 @@ public enum Adversary {
      * A fault that befalls a correct replica (it runs the protocol faithfully and is checked, but is
      * cut off or has its memory corrupted for a while): it takes one of the f faults all the same.
      */
-    public boolean befallsCorrectReplica() { return this == LAGGING || this == BIT_FLIP; }
+    public boolean befallsCorrectReplica() { return this == LAGGING || this == BIT_FLIP || this == RESTART; }
 
     /** A network adversary that owns message timing ({@link MessageScheduler}) rather than tapping payloads. */
     public boolean isScheduler() { return this == COMMIT_LAG || this == VIEW_CHANGE_STORM; }

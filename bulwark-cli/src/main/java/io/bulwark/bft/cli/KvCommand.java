@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
  * input, one answer per line of standard output, over one connection and one key exchange.
  */
 @Command(name = "kv", mixinStandardHelpOptions = true,
-        customSynopsis = {"Usage: bulwark kv --config=FILE --client=ID [--tls=on|off] [--timeout=S] OP KEY [VALUE]",
-                "       bulwark kv --config=FILE --client=ID [--tls=on|off] [--timeout=S]    (a session: operations on standard input)"},
+        customSynopsis = {"bulwark kv --config=FILE --client=ID [OPTIONS] OP KEY [VALUE]",
+                "       bulwark kv --config=FILE --client=ID [OPTIONS]    (a session: operations on standard input)"},
         description = {"Send one put, get or delete to the kv service and print the certified result.",
                 "Without OP: a session, one operation per line of standard input (put KEY VALUE, get KEY,",
                 "delete KEY), one answer per line of standard output: 'ok', 'value <text>', 'none' (no",

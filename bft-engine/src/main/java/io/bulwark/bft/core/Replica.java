@@ -19,6 +19,7 @@ import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
 import io.bulwark.bft.msg.ViewChange;
 import io.bulwark.bft.msg.ViewChangeAck;
+import io.bulwark.bft.msg.Suspect;
 import io.bulwark.bft.state.PartitionTree;
 import io.bulwark.bft.state.ReplicatedState;
 import java.util.BitSet;
@@ -161,6 +162,7 @@ public final class Replica {
         else if (m instanceof ViewChange vc) views.onViewChangeWhileActive(from, vc);
         else if (m instanceof ViewChangeAck a) { if (fromReplica(from, a.replica())) counters.ignore(Ignored.WRONG_VIEW); }
         else if (m instanceof NewView nv) views.onNewViewWhileActive(from, nv);
+        else if (m instanceof Suspect s) views.onSuspect(from, s);
         else receiveInAnyMode(from, m);
     }
 
@@ -171,6 +173,7 @@ public final class Replica {
         else if (m instanceof ViewChange vc) views.onViewChange(from, vc);
         else if (m instanceof ViewChangeAck a) views.onViewChangeAck(from, a);
         else if (m instanceof NewView nv) views.onNewView(from, nv);
+        else if (m instanceof Suspect s) views.onSuspect(from, s);
         else receiveInAnyMode(from, m);
     }
 

@@ -5,6 +5,7 @@ import io.bulwark.bft.msg.NewView;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Request;
+import io.bulwark.bft.msg.Suspect;
 import io.bulwark.bft.msg.ViewChange;
 import io.bulwark.bft.msg.ViewChangeAck;
 import java.util.ArrayList;
@@ -32,11 +33,45 @@ final class ViewChanges {
     private NewView early;
     /** View changes this replica started (sent a VIEW-CHANGE for). */
     long started;
+    /** Who suspects the current primary (issue 15 item 3). */
+    private final Suspicions suspicions;
+    /** SUSPECTs this replica sent. */
+    long suspected;
 
     ViewChanges(Replica r) {
         this.r = r;
         this.sets = new PreparedSets(r.cfg.f());
         this.latest = new ViewChange[r.n];
+        this.suspicions = new Suspicions(r.n);
+    }
+
+    /**
+     * A timer of ours ran out in the active view ([6]): we suspect the primary, say so, and stay in
+     * the view. The view is left once f+1 replicas suspect it (one of them correct). In PBFT a
+     * replica leaves on its own timeout; when its suspicion is not shared (a request of its was
+     * ordered late, it was stopped a while) the group stays, and it stays alone in the next view:
+     * it ignores everything as wrong-view, keeps up only by state transfer, and the group runs
+     * without its fault margin (the simulator found it in 1 of 10 seeds of a campaign: a correct
+     * replica still alone after a 20 s idle window). A faulty primary is still replaced: its
+     * requests wait at every correct backup (clients retransmit to all), and 2f >= f+1 of them suspect.
+     */
+    void suspect() {
+        suspected++;
+        r.out.add(new Action.Multicast(new Suspect(r.view, r.id)));
+        suspicions.add(r.view, r.id, r.now);
+        leaveIfFPlusOneSuspect();
+    }
+
+    /** Another replica's SUSPECT of the view we are in (active, or changing to it). */
+    void onSuspect(int from, Suspect s) {
+        if (!r.fromReplica(from, s.replica())) return;
+        if (s.view() != r.view) { r.counters.ignore(Ignored.WRONG_VIEW); return; }
+        suspicions.add(r.view, from, r.now);
+        leaveIfFPlusOneSuspect();
+    }
+
+    private void leaveIfFPlusOneSuspect() {
+        if (suspicions.count(r.view, r.now, 2 * r.timers.viewChangeTimeout()) >= r.cfg.weakQuorum()) startViewChange(r.view + 1);
     }
 
     /** Garbage collection: the sets forget what is at or below the new low water mark. */
@@ -105,6 +140,11 @@ final class ViewChanges {
             progress();
         } else if (vc.view() > r.view) {
             joinIfFPlusOneAhead();
+            // It gave up on the view we are changing to: a suspicion of it, as below.
+            if (!r.viewActive && r.view < vc.view()) {
+                suspicions.add(r.view, from, r.now);
+                leaveIfFPlusOneSuspect();
+            }
         }
     }
 
@@ -113,7 +153,16 @@ final class ViewChanges {
         if (!checked(from, vc)) return;
         if (from != vc.replica()) { r.counters.ignore(Ignored.BAD_VIEW_CHANGE); return; }
         record(from, vc);
-        if (vc.view() > r.view) joinIfFPlusOneAhead();
+        if (vc.view() > r.view) {
+            joinIfFPlusOneAhead();
+            // A replica that left our view suspected it: with our own suspicion that makes f+1 (sim
+            // seed 703 f=1, aimed: a faulty replica's SUSPECT took one correct backup into view 2; the
+            // primary of view 1, unable to commit, suspected itself, and only this joined the two).
+            if (r.view < vc.view()) {
+                suspicions.add(r.view, from, r.now);
+                leaveIfFPlusOneSuspect();
+            }
+        }
     }
 
     private boolean checked(int from, ViewChange vc) {

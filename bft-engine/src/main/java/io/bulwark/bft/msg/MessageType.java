@@ -26,7 +26,8 @@ public enum MessageType {
     DATA(15, Data.class, DataCodec.INSTANCE),
     AUTH_FAILURE(16, AuthFailure.class, AuthFailureCodec.INSTANCE),
     BIND_CHALLENGE(17, BindChallenge.class, BindChallengeCodec.INSTANCE),
-    BIND_PROOF(18, BindProof.class, BindProofCodec.INSTANCE);
+    BIND_PROOF(18, BindProof.class, BindProofCodec.INSTANCE),
+    SUSPECT(19, Suspect.class, SuspectCodec.INSTANCE);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
     private static final ClassValue<MessageType> BY_CLASS = new ClassValue<>() {

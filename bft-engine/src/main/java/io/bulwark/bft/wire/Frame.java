@@ -68,7 +68,7 @@ public final class Frame {
             case BIND_PROOF -> kind == AuthKind.MAC;
             // State transfer goes to one designated replier and back.
             case REPLY, VIEW_CHANGE_ACK, FETCH, META_DATA -> kind == AuthKind.MAC;
-            case PRE_PREPARE, PREPARE, COMMIT, CHECKPOINT, STATUS, VIEW_CHANGE, NEW_VIEW, FETCH_BATCH, AUTH_FAILURE ->
+            case PRE_PREPARE, PREPARE, COMMIT, CHECKPOINT, STATUS, VIEW_CHANGE, NEW_VIEW, FETCH_BATCH, AUTH_FAILURE, SUSPECT ->
                     kind == AuthKind.MAC || kind == AuthKind.AUTHENTICATOR;
         };
     }

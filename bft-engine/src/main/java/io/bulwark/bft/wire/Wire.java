@@ -22,6 +22,7 @@ import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
+import io.bulwark.bft.msg.Suspect;
 import io.bulwark.bft.msg.ViewChangeAck;
 import java.util.BitSet;
 import java.util.List;
@@ -309,6 +310,7 @@ public final class Wire {
         if (m instanceof Fetch f) return f.replica();
         if (m instanceof MetaData d) return d.replica();
         if (m instanceof AuthFailure a) return a.replica();
+        if (m instanceof Suspect s) return s.replica();
         if (m instanceof BindChallenge c) return c.replica();
         if (m instanceof BindProof p) return p.principal();
         return NO_SENDER_FIELD;

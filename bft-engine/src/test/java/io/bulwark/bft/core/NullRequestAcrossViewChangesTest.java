@@ -73,7 +73,7 @@ class NullRequestAcrossViewChangesTest {
         assertTrue(g.inFlight.isEmpty());
 
         // 2. View 0 -> 1 among the correct replicas: primary 1 selects [null, R].
-        for (int i : correct) g.fire(i, TimerKind.VIEW_CHANGE);
+        g.timeOutTogether(correct.stream().mapToInt(Integer::intValue).toArray());
         g.deliver(viewChangeTraffic);
         for (int i : correct) assertEquals(1, g.replicas[i].view());
         for (int i : correct) assertTrue(g.replicas[i].viewActive(), "replica " + i + " installed view 1");
@@ -88,7 +88,7 @@ class NullRequestAcrossViewChangesTest {
         for (int i : correct) if (i != executor) assertNull(g.executed.get(i).get(1L));
 
         // 4. View 1 -> 2 without replica 1; faulty 0 sends an empty VIEW-CHANGE.
-        for (int i : correct) if (i != 1) g.fire(i, TimerKind.VIEW_CHANGE);
+        g.timeOutTogether(correct.stream().mapToInt(Integer::intValue).filter(i -> i != 1).toArray());
         g.multicast(0, new ViewChange(2, 0, 0, List.of(new ViewChange.CheckpointRef(0, Replica.GENESIS)), List.of(), List.of()));
         // The faulty replicas vouch (VIEW-CHANGE-ACK) for the correct replicas' view-changes, so that
         // primary 2 can admit them without replica 1's acks.

@@ -297,6 +297,8 @@ class PaperConformanceTest {
      * Section 4.5: a backup whose timer expires while it waits for a request to execute moves to
      * view v + 1 and multicasts VIEW-CHANGE with its stable checkpoint (ls) and the sets C, P and Q
      * (Figure 2); the other replicas acknowledge it with VIEW-CHANGE-ACKs to the new primary.
+     * Deviation (issue 15 item 3): the timer first makes it SUSPECT the primary; it moves once f+1
+     * replicas suspect (so a correct replica is never alone in the next view).
      */
     @Test
     void section4_5_aBackupsTimerStartsAViewChangeAndTheOthersAckItToTheNewPrimary() {
@@ -305,16 +307,18 @@ class PaperConformanceTest {
         g.deliver(from(CLIENT));
         assertTrue(g.hasTimer(2, TimerKind.VIEW_CHANGE), "a backup that holds a request runs its view-change timer");
         g.fire(2, TimerKind.VIEW_CHANGE);
+        assertEquals(0, g.replicas[2].view(), "one suspicion alone does not leave the view");
+        assertTrue(g.inFlight(msg(ViewChange.class)).isEmpty());
+        g.timeOutTogether(2, 3);
         assertEquals(1, g.replicas[2].view());
         assertFalse(g.replicas[2].viewActive());
-        List<ScriptedGroup.Envelope> vcs = g.inFlight(msg(ViewChange.class));
-        assertEquals(Set.of(2), senders(vcs));
+        List<ScriptedGroup.Envelope> vcs = g.inFlight(msg(ViewChange.class).and(from(2)));
+        assertEquals(Set.of(2, 3), senders(g.inFlight(msg(ViewChange.class))));
         ViewChange vc = (ViewChange) vcs.get(0).message();
         assertEquals(List.of(1L, 2L, 0L), List.of(vc.view(), (long) vc.replica(), vc.stableSeq()));
         assertTrue(vc.prepared().isEmpty() && vc.prePrepared().isEmpty(), "nothing was pre-prepared");
 
-        // Replica 3 joins (its own timer; f + 1 view-changes would also do) and acks 2's view-change.
-        g.fire(3, TimerKind.VIEW_CHANGE);
+        // Replica 3 (which left with it) acks 2's view-change to the new primary.
         g.deliver(msg(ViewChange.class).and(to(3)));
         List<ScriptedGroup.Envelope> acks = g.inFlight(msg(ViewChangeAck.class).and(from(3)));
         assertEquals(1, acks.size());
@@ -341,7 +345,7 @@ class PaperConformanceTest {
         g.drop(msg(Commit.class));
         for (int i = 0; i < 4; i++) assertEquals(1, g.replicas[i].lastExecuted());
 
-        for (int i = 1; i < 4; i++) g.fire(i, TimerKind.VIEW_CHANGE);
+        g.timeOutTogether(1, 2, 3);
         g.drop(from(0));                               // the old primary takes no part
         for (ScriptedGroup.Envelope e : g.inFlight(msg(ViewChange.class))) {
             ViewChange vc = (ViewChange) e.message();
@@ -375,8 +379,7 @@ class PaperConformanceTest {
         ScriptedGroup g = new ScriptedGroup(1, 0);
         g.multicast(CLIENT, ScriptedGroup.write(CLIENT, 1, "a"));
         g.deliver(from(CLIENT));
-        g.fire(1, TimerKind.VIEW_CHANGE);
-        g.fire(2, TimerKind.VIEW_CHANGE);
+        g.timeOutTogether(1, 2);
         g.deliver(msg(ViewChange.class).or(msg(ViewChangeAck.class)).and(to(3).negate()));
         assertTrue(g.inFlight(msg(NewView.class)).isEmpty(), "2f view-changes: no NEW-VIEW");
         assertFalse(g.replicas[1].viewActive());

@@ -18,6 +18,7 @@ import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
+import io.bulwark.bft.msg.Suspect;
 import java.util.BitSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -236,11 +237,48 @@ class ReplicaTest {
                 .map(a -> (Action.SetTimer) a).findFirst().orElseThrow();
         assertEquals(NOW + CFG.viewChangeTimeoutMs() / 4, t.deadline(), "a quarter of the view-change timeout");
         r.timeout(t.deadline(), TimerKind.ORDERING);
+        // Issue 15 item 3: it says so (SUSPECT) and stays; f+1 suspicions (one correct) end the view.
         List<ReplicaAction> out = r.ready();
+        assertTrue(suspected(out, 0, 1), "SUSPECT of view 0: " + out);
+        assertFalse(leftTheView(out), "one suspicion alone does not leave the view: " + out);
+        assertEquals(0, r.view());
+        r.receive(t.deadline() + 1, 2, new Suspect(0, 2));
+        out = r.ready();
         assertTrue(out.stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange vc
                 && vc.view() == 1 && vc.replica() == 1), "VIEW-CHANGE for view 1: " + out);
         assertEquals(1, r.view());
         assertTrue(!r.viewActive());
+    }
+
+    @Test
+    void aSuspicionNotSharedLapsesAndStaleOnesDoNotAddUp() {
+        Replica r = new Replica(1, CFG);
+        r.start(NOW);
+        r.receive(NOW, 2, new Suspect(0, 2));
+        assertFalse(leftTheView(r.ready()), "another replica's suspicion alone");
+        // Long after, our own: replica 2's has lapsed (it lasts two view-change timeouts).
+        r.receive(NOW, 4, req(4, 1, "a"));
+        r.ready();
+        long late = NOW + 3 * CFG.viewChangeTimeoutMs();
+        r.timeout(late, TimerKind.ORDERING);
+        List<ReplicaAction> out = r.ready();
+        assertTrue(suspected(out, 0, 1), "we suspect: " + out);
+        assertFalse(leftTheView(out), "a lapsed suspicion does not count: " + out);
+        // A SUSPECT for another view, or claiming another sender, counts for nothing.
+        r.receive(late, 3, new Suspect(1, 3));
+        r.receive(late, 3, new Suspect(0, 2));
+        assertFalse(leftTheView(r.ready()));
+        assertEquals(1, r.counters().ignored(Ignored.WRONG_VIEW));
+        assertEquals(1, r.counters().ignored(Ignored.NOT_A_REPLICA));
+        // Still waiting at the next deadline: we suspect again, and a fresh suspicion from 3 ends the view.
+        r.receive(late + 1, 3, new Suspect(0, 3));
+        assertTrue(leftTheView(r.ready()));
+        assertEquals(1, r.view());
+    }
+
+    private static boolean suspected(List<ReplicaAction> out, long view, int replica) {
+        return out.stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof Suspect s
+                && s.view() == view && s.replica() == replica);
     }
 
     @Test
@@ -568,6 +606,8 @@ class ReplicaTest {
                 .map(a -> (Action.SetTimer) a).findFirst().orElseThrow();
         assertEquals(t + CFG.viewChangeTimeoutMs() / 4, ordering.deadline(), "a fresh deadline from catching up");
         r.timeout(ordering.deadline(), TimerKind.ORDERING);
+        assertTrue(suspected(r.ready(), 0, 1));
+        r.receive(ordering.deadline(), 2, new Suspect(0, 2));
         assertTrue(leftTheView(r.ready()));
         assertEquals(1, r.view());
     }
@@ -596,7 +636,7 @@ class ReplicaTest {
         r.ready();
         r.receive(NOW, 3, new Commit(0, beyond, d, 3));
         r.timeout(late, TimerKind.ORDERING);
-        assertTrue(leftTheView(r.ready()), "a primary that orders nothing is still suspected");
+        assertTrue(suspected(r.ready(), 0, 1), "a primary that orders nothing is still suspected");
     }
 
     @Test
@@ -747,7 +787,10 @@ class ReplicaTest {
                 .mapToLong(a -> ((Action.SetTimer) a).deadline()).findFirst().orElseThrow();
         assertEquals(NOW + CFG.viewChangeTimeoutMs(), deadline);
         primary.timeout(deadline, TimerKind.VIEW_CHANGE);
-        assertEquals(1, primary.view(), "the primary suspected itself");
+        assertTrue(suspected(primary.ready(), 0, 0), "the primary suspected itself");
+        // With one more suspicion (the backup whose request waits too) it leaves the view.
+        primary.receive(deadline, 2, new Suspect(0, 2));
+        assertEquals(1, primary.view());
         assertFalse(primary.viewActive());
     }
 

@@ -140,6 +140,20 @@ final class ScriptedGroup {
         collect(i);
     }
 
+    /**
+     * The view-change timers of {@code ids} run out together: each suspects the primary (SUSPECT,
+     * issue 15 item 3) and their SUSPECTs reach each other, so f+1 or more of them leave the view
+     * (their VIEW-CHANGEs are then in flight). SUSPECTs to replicas outside {@code ids} are dropped,
+     * so a scenario decides who takes part.
+     */
+    void timeOutTogether(int... ids) {
+        java.util.Set<Integer> set = new java.util.HashSet<>();
+        for (int i : ids) set.add(i);
+        for (int i : ids) fire(i, TimerKind.VIEW_CHANGE);
+        deliver(e -> e.message() instanceof io.bulwark.bft.msg.Suspect && set.contains(e.to()));
+        drop(e -> e.message() instanceof io.bulwark.bft.msg.Suspect);
+    }
+
     /** Performs replica {@code i}'s actions: messages go in flight, executions run at once. */
     void collect(int i) {
         Replica r = replicas[i];

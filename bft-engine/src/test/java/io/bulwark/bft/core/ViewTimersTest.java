@@ -26,7 +26,10 @@ class ViewTimersTest {
         assertEquals(x.now + BASE / 4, t.deadline());
         x.now = t.deadline();
         x.fire(TimerKind.ORDERING);
-        assertEquals(1, x.r.view(), "not pre-prepared in time: the primary is suspected");
+        assertTrue(x.take().stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.Suspect),
+                "not pre-prepared in time: the primary is suspected");
+        x.receive(2, new io.bulwark.bft.msg.Suspect(0, 2));
+        assertEquals(1, x.r.view(), "f+1 suspicions: the view is left");
     }
 
     @Test
@@ -51,7 +54,10 @@ class ViewTimersTest {
         assertTrue(x.r.timers.waitingForExecution());
         x.now += BASE;
         x.fire(TimerKind.VIEW_CHANGE);
-        assertEquals(1, x.r.view());
+        assertEquals(0, x.r.view(), "a suspicion, not yet a view change");
+        assertTrue(CoreFixture.timerSet(x.take(), TimerKind.VIEW_CHANGE), "re-armed: a wait that goes on suspects again");
+        x.receive(1, new io.bulwark.bft.msg.Suspect(0, 1));
+        assertEquals(1, x.r.view(), "f+1 suspicions");
     }
 
     @Test
@@ -63,7 +69,10 @@ class ViewTimersTest {
         assertEquals(1, x.r.view());
         assertTrue(x.r.timers.viewChangeArmed, "2f+1 view-changes in: the new view has a deadline");
         x.fire(TimerKind.VIEW_CHANGE);
-        assertEquals(2, x.r.view(), "no NEW-VIEW in time: on to the next view");
+        assertEquals(1, x.r.view(), "no NEW-VIEW in time: a suspicion of view 1, not yet a move");
+        assertTrue(x.r.timers.viewChangeArmed, "waiting afresh");
+        x.receive(3, viewChange(2, 3));   // replica 3 gave up on view 1 too: f+1 suspicions
+        assertEquals(2, x.r.view(), "on to the next view");
         assertEquals(2 * BASE, x.r.viewChangeTimeoutMs());
         for (int i = 0; i < 10; i++) x.r.timers.leaveView(false);
         assertEquals(BASE << ViewTimers.MAX_BACKOFF_DOUBLINGS, x.r.viewChangeTimeoutMs(), "bounded");

@@ -75,6 +75,7 @@ class GoldenBytesTest {
         m.put("AUTH_FAILURE", new AuthFailure(1, 2, 133, 9, 0x0102030405L));
         m.put("BIND_CHALLENGE", new BindChallenge(3, 0x1122334455667788L, -2));
         m.put("BIND_PROOF", new BindProof(6, 0, 1, 2, 3, -4));
+        m.put("SUSPECT", new Suspect(7, 2));
         return m;
     }
 
@@ -121,6 +122,7 @@ class GoldenBytesTest {
         GOLDEN.put("AUTH_FAILURE", "100000000100000000000000020000000000000085000000090000000102030405");
         GOLDEN.put("BIND_CHALLENGE", "11000000031122334455667788fffffffffffffffe");
         GOLDEN.put("BIND_PROOF", "120000000600000000000000000000000100000000000000020000000000000003fffffffffffffffc");
+        GOLDEN.put("SUSPECT", "13000000000000000700000002");
     }
 
     @Test

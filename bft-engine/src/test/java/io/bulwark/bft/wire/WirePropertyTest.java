@@ -105,6 +105,7 @@ class WirePropertyTest {
                     case NEW_VIEW -> c.gen.newView();
                     case FETCH_BATCH -> c.gen.fetchBatch(s);
                     case AUTH_FAILURE -> c.gen.authFailure(s);
+                    case SUSPECT -> new io.bulwark.bft.msg.Suspect(rnd.nextLong(0, 1L << 40), s);
                     default -> throw new IllegalArgumentException("type " + type);
                 };
                 yield new Sample(multicast ? c.wire(s).sealMulticast(m) : c.wire(s).sealTo(r, m), r, m);

@@ -54,9 +54,14 @@ final class RawPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * One write for the length and the frame: written apart, a TLS replica that reads the plain
+     * length's first byte (not a TLS record) closes the socket before the frame follows, and the
+     * second write fails with "Socket closed" (a flaky RouteHijackLoopbackTest under load).
+     */
     synchronized void send(byte[] frame) throws IOException {
-        out.writeInt(frame.length);
-        out.write(frame);
+        byte[] all = java.nio.ByteBuffer.allocate(4 + frame.length).putInt(frame.length).put(frame).array();
+        out.write(all);
         out.flush();
     }
 

@@ -107,6 +107,20 @@ class SimulationTest {
         assertTrue(out.ok() && out.schedule().leftAlone() == 0, seed31.replayCommand() + ": " + out.livenessFailure());
     }
 
+    /**
+     * Issue 15 item 3 without adversaries: crashes, stops and partitions of correct replicas, f=1
+     * and f=2. Before SUSPECT, a replica whose timer ran out alone (a request of its ordered late,
+     * a new view it was cut off from) left for the next view alone and stayed there while the group
+     * was idle: seeds 22 and 56 (f=2) ended so, 4 of the first 300 seeds.
+     */
+    @Test
+    void noCorrectReplicaIsLeftAloneInAViewWithoutAdversaries() {
+        Campaign.Summary s = Campaign.run(1, 60, new int[] {1, 2}, 300, 8, true, Adversary.parse("none"),
+                Double.NaN, Double.NaN, System.out);
+        assertEquals(0, s.safetyViolations() + s.livenessFailures(), "see the replay commands above");
+        assertEquals(0, s.schedule().leftAlone(), "replicas left alone in a view (see the replay commands above)");
+    }
+
     @Test
     void adversaryCampaignCoversEveryAdversaryForFOneAndTwoAndIsSafe() {
         Campaign.Summary s = Campaign.run(1, 60, new int[] {1, 2}, 200, 8, true, ALL, Double.NaN, Double.NaN, System.out);

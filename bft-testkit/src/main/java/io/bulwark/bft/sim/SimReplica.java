@@ -30,8 +30,6 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private Service service;
     /** Bumped by a restart: timers the previous core set do not fire into the new one. */
     private int incarnation;
-    /** Restarts from a saved checkpoint so far (each lost the protocol log and view). */
-    int restarts;
     private final Link link;
     private final EventQueue events;
     private final SimNetwork net;
@@ -120,7 +118,6 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         ReplicatedState restored = new ReplicatedState(state.service().pageCount(), state.maxClients(),
                 held ? state.tree().copyAt(saved) : null);
         incarnation++;
-        restarts++;
         java.util.Arrays.fill(timerDeadline, Long.MIN_VALUE);
         missedTimers.clear();
         state = restored;

@@ -7,7 +7,6 @@ import io.bulwark.bft.core.Action;
 import io.bulwark.bft.core.ClientAction;
 import io.bulwark.bft.core.ClientCore;
 import io.bulwark.bft.crypto.CoProcessorException;
-import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.net.Connection;
 import io.bulwark.bft.net.EventLoop;
 import io.bulwark.bft.net.FrameHandler;
@@ -56,6 +55,7 @@ public final class BftClient implements AutoCloseable {
     private volatile long view;
     /** Fault injection on what the core sends (a test kit's); {@link OutboundInterceptor#NONE} in a deployment. */
     private final OutboundInterceptor outbound;
+    private final InterceptedSender sender;
 
     private BftClient(KeyMaterial keys, ProtocolConfig cfg, EventLoop loop, boolean ownLoop, OutboundInterceptor outbound) {
         this.id = keys.id();
@@ -70,6 +70,7 @@ public final class BftClient implements AutoCloseable {
         this.ownLoop = ownLoop;
         this.outbound = java.util.Objects.requireNonNull(outbound, "outbound");
         this.transport = new Transport(loop, id, TransportConfig.forNodes(), new Handler(), NodeTls.forKeys(keys));
+        this.sender = new InterceptedSender(id, cluster.n(), loop, transport, endpoint, this.outbound);
         this.timers = new TimerSlots(loop, kind -> {
             core.timeout(now(), kind);
             drive();
@@ -103,7 +104,7 @@ public final class BftClient implements AutoCloseable {
         EventLoop loop = c.loop;
         try {
             loop.submit(() -> {
-                c.outbound.attached(c.new ClientOutlet());
+                c.outbound.attached(c.sender.outlet(() -> c.closed));
                 c.endpoint.newKeyFrame();
                 return null;
             }).join();
@@ -223,9 +224,9 @@ public final class BftClient implements AutoCloseable {
 
     private void perform(Action a) {
         if (a instanceof Action.Send s) {
-            send(s.to(), s.message());
+            sender.send(s.to(), s.message());
         } else if (a instanceof Action.Multicast m) {
-            send(OutboundInterceptor.MULTICAST, m.message());
+            sender.send(OutboundInterceptor.MULTICAST, m.message());
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
         } else if (a instanceof ClientAction.Complete c) {
@@ -237,40 +238,6 @@ public final class BftClient implements AutoCloseable {
             startNext();
         } else {
             throw new IllegalStateException("a client cannot perform " + a);
-        }
-    }
-
-    /** Seals {@code m} for {@code to} (a replica, or every replica) and sends it, as {@link #outbound} decides. */
-    private void send(int to, Message m) {
-        OutboundDecision d = outbound.onSend(m, to);
-        if (d instanceof OutboundDecision.Drop) return;
-        byte[] frame = outbound.onSealed(m, to == OutboundInterceptor.MULTICAST ? endpoint.sealMulticast(m) : endpoint.sealTo(to, m));
-        Runnable go = to == OutboundInterceptor.MULTICAST ? () -> multicast(frame) : () -> transport.send(to, frame);
-        if (d instanceof OutboundDecision.Delay delay) loop.schedule(delay.delayNanos(), go);
-        else go.run();
-    }
-
-    private void multicast(byte[] frame) {
-        for (int j = 0; j < cluster.n(); j++) transport.send(j, frame);
-    }
-
-    /** What an interceptor sends of its own: on the loop, sealed and intercepted like the core's messages. */
-    private final class ClientOutlet implements Outlet {
-        @Override public int self() { return id; }
-
-        @Override public int replicas() { return cluster.n(); }
-
-        @Override public void send(int to, Message message) { onLoop(() -> transport.send(to, outbound.onSealed(message, endpoint.sealTo(to, message)))); }
-
-        @Override public void multicast(Message message) { onLoop(() -> BftClient.this.multicast(outbound.onSealed(message, endpoint.sealMulticast(message)))); }
-
-        private void onLoop(Runnable r) {
-            if (closed) return;
-            try {
-                loop.execute(r);
-            } catch (RuntimeException loopClosed) {
-                // the client's loop is closed
-            }
         }
     }
 

@@ -81,6 +81,7 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile long heldBackDropped, failedExecutions;
     /** Fault injection on what the core sends (a test kit's); {@link OutboundInterceptor#NONE} in a deployment. */
     private final OutboundInterceptor outbound;
+    private final InterceptedSender sender;
     /** When the running state transfer began ({@link System#nanoTime}, wall clock), or -1; loop thread only. */
     private long transferStartNanos = -1, transferStartMillis, transferStartLoopCpu, transferStartProcessCpu;
     /** The core's pages-transferred total when the last transfer completed; loop thread only. */
@@ -235,6 +236,7 @@ public final class ReplicaNode implements AutoCloseable {
         this.guard = new ChannelGuard(endpoint, random::nextLong);
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
         this.transport = new Transport(loop, id, transportConfig, new Handler(), NodeTls.forKeys(keys));
+        this.sender = new InterceptedSender(id, cluster.n(), loop, transport, endpoint, outbound);
         this.timers = new TimerSlots(loop, kind -> {
             core.timeout(now(), kind);
             drive();
@@ -253,7 +255,7 @@ public final class ReplicaNode implements AutoCloseable {
             if (e.getCause() instanceof CoProcessorException c) throw c;
             throw e;
         }
-        loop.submit(() -> { outbound.attached(new NodeOutlet()); return null; }).join();
+        loop.submit(() -> { outbound.attached(sender.outlet(() -> false)); return null; }).join();
         int port = transport.listen(listen);
         for (int j = 0; j < id; j++) {
             ClusterConfig.Replica r = cluster.replica(j);
@@ -386,9 +388,9 @@ public final class ReplicaNode implements AutoCloseable {
 
     private void perform(Action a) {
         if (a instanceof Action.Send s) {
-            send(s.to(), s.message());
+            sender.send(s.to(), s.message());
         } else if (a instanceof Action.Multicast m) {
-            send(OutboundInterceptor.MULTICAST, m.message());
+            sender.send(OutboundInterceptor.MULTICAST, m.message());
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
         } else if (a instanceof ReplicaAction.Execute e) {
@@ -502,40 +504,6 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** The start of the line {@link #transferDone} logs. */
     public static final String TRANSFER_DONE = "state transfer to checkpoint";
-
-    private void multicast(byte[] frame) {
-        for (int j = 0; j < cluster.n(); j++) if (j != id) transport.send(j, frame);
-    }
-
-    /** Seals {@code m} for {@code to} (a replica, a client, or every other replica) and sends it, as {@link #outbound} decides. */
-    private void send(int to, Message m) {
-        OutboundDecision d = outbound.onSend(m, to);
-        if (d instanceof OutboundDecision.Drop) return;
-        // A multicast is sealed once, with one authenticator for all receivers.
-        byte[] frame = outbound.onSealed(m, to == OutboundInterceptor.MULTICAST ? endpoint.sealMulticast(m) : endpoint.sealTo(to, m));
-        Runnable go = to == OutboundInterceptor.MULTICAST ? () -> multicast(frame) : () -> transport.send(to, frame);
-        if (d instanceof OutboundDecision.Delay delay) loop.schedule(delay.delayNanos(), go);
-        else go.run();
-    }
-
-    /** What an interceptor sends of its own: on the loop, sealed and intercepted like the core's messages. */
-    private final class NodeOutlet implements Outlet {
-        @Override public int self() { return id; }
-
-        @Override public int replicas() { return cluster.n(); }
-
-        @Override public void send(int to, Message message) { onLoop(() -> transport.send(to, outbound.onSealed(message, endpoint.sealTo(to, message)))); }
-
-        @Override public void multicast(Message message) { onLoop(() -> ReplicaNode.this.multicast(outbound.onSealed(message, endpoint.sealMulticast(message)))); }
-
-        private void onLoop(Runnable r) {
-            try {
-                loop.execute(r);
-            } catch (RuntimeException closed) {
-                // the replica is stopping
-            }
-        }
-    }
 
     public int id() { return id; }
 

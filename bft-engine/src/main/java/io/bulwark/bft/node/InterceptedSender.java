@@ -1,0 +1,71 @@
+package io.bulwark.bft.node;
+
+import io.bulwark.bft.msg.Message;
+import io.bulwark.bft.net.EventLoop;
+import io.bulwark.bft.net.Transport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * How a node (replica or client) sends what its core asks, through its {@link OutboundInterceptor}:
+ * sealed with the node's keys (a multicast once, with one authenticator for all receivers), then
+ * sent, dropped or delayed as the interceptor decides. Also the {@link Outlet} through which the
+ * interceptor sends messages of its own. Runs on the node's event loop.
+ */
+final class InterceptedSender {
+    private final int id;
+    private final int replicas;
+    private final EventLoop loop;
+    private final Transport transport;
+    private final Endpoint endpoint;
+    private final OutboundInterceptor outbound;
+
+    InterceptedSender(int id, int replicas, EventLoop loop, Transport transport, Endpoint endpoint, OutboundInterceptor outbound) {
+        this.id = id;
+        this.replicas = replicas;
+        this.loop = loop;
+        this.transport = transport;
+        this.endpoint = endpoint;
+        this.outbound = outbound;
+    }
+
+    /** Seals {@code m} for {@code to} (a principal, or {@link OutboundInterceptor#MULTICAST}) and sends it, as the interceptor decides. */
+    void send(int to, Message m) {
+        OutboundDecision d = outbound.onSend(m, to);
+        if (d instanceof OutboundDecision.Drop) return;
+        byte[] frame = outbound.onSealed(m, to == OutboundInterceptor.MULTICAST ? endpoint.sealMulticast(m) : endpoint.sealTo(to, m));
+        Runnable go = to == OutboundInterceptor.MULTICAST ? () -> multicast(frame) : () -> transport.send(to, frame);
+        if (d instanceof OutboundDecision.Delay delay) loop.schedule(delay.delayNanos(), go);
+        else go.run();
+    }
+
+    /** To every replica but this node (a client is never one of them). */
+    private void multicast(byte[] frame) {
+        for (int j = 0; j < replicas; j++) if (j != id) transport.send(j, frame);
+    }
+
+    /** The interceptor's own way out; its sends do nothing once {@code closed} holds or the loop is gone. */
+    Outlet outlet(BooleanSupplier closed) {
+        return new Outlet() {
+            @Override public int self() { return id; }
+
+            @Override public int replicas() { return replicas; }
+
+            @Override public void send(int to, Message message) {
+                onLoop(() -> transport.send(to, outbound.onSealed(message, endpoint.sealTo(to, message))));
+            }
+
+            @Override public void multicast(Message message) {
+                onLoop(() -> InterceptedSender.this.multicast(outbound.onSealed(message, endpoint.sealMulticast(message))));
+            }
+
+            private void onLoop(Runnable r) {
+                if (closed.getAsBoolean()) return;
+                try {
+                    loop.execute(r);
+                } catch (RuntimeException loopClosed) {
+                    // the node is stopping
+                }
+            }
+        };
+    }
+}

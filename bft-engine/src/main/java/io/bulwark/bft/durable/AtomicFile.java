@@ -43,18 +43,10 @@ public final class AtomicFile {
     }
 
     /**
-     * Forces a directory's entries (a created, renamed or deleted file) to disk. Linux and macOS can;
-     * where the platform cannot open a directory this is a no-op (there, renames are the file
-     * system's own promise).
+     * Forces a directory's entries (a created, renamed or deleted file) to disk; where the platform
+     * cannot (no POSIX file system), renames are the file system's own promise.
      */
     public static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
-            // Windows cannot open a directory as a channel.
-        } catch (IOException e) {
-            if (System.getProperty("os.name", "").startsWith("Windows")) return;
-            throw e;
-        }
+        io.bulwark.bft.crypto.FilePermissions.fsyncDirectory(dir);
     }
 }

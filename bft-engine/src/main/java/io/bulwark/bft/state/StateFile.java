@@ -190,8 +190,8 @@ public final class StateFile {
 
     /** Forces a directory's entries (a rename) to disk where the platform can; best effort. */
     static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
+        try {
+            io.bulwark.bft.crypto.FilePermissions.fsyncDirectory(dir);
         } catch (IOException | UnsupportedOperationException e) {
             // Not every platform can open or sync a directory; the rename itself is atomic.
         }

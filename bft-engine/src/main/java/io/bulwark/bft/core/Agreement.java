@@ -59,6 +59,12 @@ final class Agreement {
 
     int logSize() { return log.size(); }
 
+    /** Replay ({@link LogReplay}): a batch we proposed as primary; numbers and times never go back. */
+    void replayedProposal(PrePrepare pp) {
+        nextSeq = Math.max(nextSeq, pp.seq() + 1);
+        proposedTime = Math.max(proposedTime, NonDet.decodeTime(pp.nonDet()));
+    }
+
     Slot slot(long seq) {
         Slot s = log.get(seq);
         if (s == null) {
@@ -85,6 +91,7 @@ final class Agreement {
         s.digest = d;
         s.prePrepare = pp;
         nextSeq++;
+        r.persist(new LogEntry.PrePrepared(pp));
         r.out.add(new Action.Multicast(pp));
         r.timers.armRequestTimer();
         checkPrepared(s);
@@ -143,6 +150,7 @@ final class Agreement {
         for (Request q : pp.batch()) r.requests.ordered(q);
         s.myPrepare = new Prepare(r.view, pp.seq(), pp.digest(), r.id);
         s.prepares.put(r.id, pp.digest());
+        r.persist(new LogEntry.PrePrepared(pp));
         r.out.add(new Action.Multicast(s.myPrepare));
         checkPrepared(s);
     }
@@ -234,6 +242,7 @@ final class Agreement {
         maxPrepared = Math.max(maxPrepared, s.seq);
         s.myCommit = new Commit(r.view, s.seq, s.digest, r.id);
         s.commits.put(r.id, s.digest);
+        r.persist(new LogEntry.Prepared(r.view, s.seq, s.digest));
         r.out.add(new Action.Multicast(s.myCommit));
         checkCommitted(s);
     }
@@ -243,6 +252,7 @@ final class Agreement {
         if (s.committed || !s.prepared || s.matchingCommits() < r.cfg.quorum()) return;
         s.committed = true;
         maxCommitted = Math.max(maxCommitted, s.seq);
+        r.persist(new LogEntry.Committed(r.view, s.seq, s.digest));
         executeCommitted();
     }
 
@@ -274,6 +284,7 @@ final class Agreement {
                 PrePrepare b = bodies.get(s.digest);
                 if (b == null) { bodies.want(s.seq, s.digest); return; }
                 s.takeBody(r.view, b);
+                r.persist(new LogEntry.PrePrepared(s.prePrepare));
             }
             body = s.prePrepare;
             commit = s.myCommit;

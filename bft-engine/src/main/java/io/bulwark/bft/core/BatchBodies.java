@@ -66,6 +66,7 @@ final class BatchBodies {
         for (Slot s : agreement.log().values()) {
             if (s.prePrepare == null && pp.digest().equals(s.digest)) {
                 s.takeBody(r.view, pp);
+                if (r.viewActive) r.persist(new LogEntry.PrePrepared(s.prePrepare));
                 if (s.seq > r.lastExecuted) for (Request q : pp.batch()) r.requests.ordered(q);
             }
         }

@@ -17,10 +17,13 @@ import java.util.TreeMap;
  * change are modified.
  * <p>
  * Page layout: [i32 magic][i64 agreed time][i32 count] count * ([i32 client][i64 timestamp][32 reply
- * digest]), clients strictly increasing; the rest zero. All-zero pages are the empty table.
+ * digest][u16 result length, 0xFFFF: not kept][result]), clients strictly increasing; the rest zero.
+ * All-zero pages are the empty table. Results up to {@link ReplicatedState#INLINE_RESULT_BYTES} are
+ * kept: a replica that restored or fetched the state answers a retransmission in full.
  */
 final class ClientTable {
-    private static final int MAGIC = 0x42435431;   // "BCT1"
+    private static final int MAGIC = 0x42435432;   // "BCT2"
+    private static final int NOT_KEPT = 0xFFFF;
 
     private final TreeMap<Integer, CachedReply> replies = new TreeMap<>();
     private final int capacity;
@@ -38,7 +41,8 @@ final class ClientTable {
 
     /** Writes the table and {@code agreedTime} into {@code pages}, modifying only pages that change. */
     void write(PagedState pages, long agreedTime) {
-        int size = ReplicatedState.ENGINE_HEADER_BYTES + replies.size() * ReplicatedState.CLIENT_ENTRY_BYTES;
+        int size = ReplicatedState.ENGINE_HEADER_BYTES;
+        for (CachedReply c : replies.values()) size += ReplicatedState.CLIENT_ENTRY_BYTES - ReplicatedState.INLINE_RESULT_BYTES + (kept(c) ? c.result().length : 0);
         if (size > (long) pages.pageCount() * pages.pageSize())
             throw new IllegalStateException("client table of " + replies.size() + " entries does not fit the engine's pages");
         ByteBuffer b = ByteBuffer.allocate(size);
@@ -47,11 +51,13 @@ final class ClientTable {
             CachedReply c = e.getValue();
             if (c.digest() == null) e.setValue(c = new CachedReply(c.timestamp(), c.result(), MessageCodec.resultDigest(c.result())));
             b.putInt(e.getKey()).putLong(c.timestamp()).put(c.digest().bytes());
+            if (kept(c)) b.putShort((short) c.result().length).put(c.result());
+            else b.putShort((short) NOT_KEPT);
         }
         byte[] bytes = b.array();
         int pageSize = pages.pageSize();
         for (int p = 0; p < pages.pageCount(); p++) {
-            int from = p * pageSize;
+            int from = Math.min(p * pageSize, size);   // pages past the table's end compare as empty
             int len = Math.max(0, Math.min(pageSize, size - from));
             byte[] current = pages.read(p);
             boolean same = Arrays.equals(current, 0, len, bytes, from, from + len);
@@ -63,10 +69,13 @@ final class ClientTable {
         }
     }
 
+    private static boolean kept(CachedReply c) { return c.result() != null && c.result().length <= ReplicatedState.INLINE_RESULT_BYTES; }
+
     /**
-     * The table held in {@code pages} (after a state transfer), replacing this one; returns the
-     * agreed time. Results are not in the state, only their digests: a retransmitted request is
-     * answered with the digest (the client gets the full result from another replica).
+     * The table held in {@code pages} (after a state transfer or a restart), replacing this one;
+     * returns the agreed time. Larger results are not in the state, only their digests: a
+     * retransmitted request is answered with the digest (the client gets the full result from a
+     * replica that executed it).
      */
     long read(PagedState pages) {
         int pageSize = pages.pageSize();
@@ -87,9 +96,16 @@ final class ClientTable {
             long ts = b.getLong();
             byte[] d = new byte[Digest.LENGTH];
             b.get(d);
+            int len = b.getShort() & 0xFFFF;
+            byte[] result = null;
+            if (len != NOT_KEPT) {
+                if (len > ReplicatedState.INLINE_RESULT_BYTES || len > b.remaining()) throw new IllegalStateException("client table entry " + i + " with a result of " + len + " bytes");
+                result = new byte[len];
+                b.get(result);
+            }
             if (client <= last || ts < 0) throw new IllegalStateException("client table out of order at entry " + i);
             last = client;
-            replies.put(client, new CachedReply(ts, null, new Digest(d)));
+            replies.put(client, new CachedReply(ts, result, new Digest(d)));
         }
         return agreedTime;
     }

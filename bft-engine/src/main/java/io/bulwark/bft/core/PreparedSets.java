@@ -57,6 +57,14 @@ final class PreparedSets {
         qset = q;
     }
 
+    /** Replay: the sets as our VIEW-CHANGE reported them (P and Q are what leaveView stored). */
+    void restore(List<PreparedEntry> prepared, List<PrePreparedEntry> prePrepared) {
+        pset = new TreeMap<>();
+        qset = new TreeMap<>();
+        for (PreparedEntry e : prepared) pset.put(e.seq(), e);
+        for (PrePreparedEntry e : prePrepared) qset.put(e.seq(), List.copyOf(e.entries()));
+    }
+
     /** Forgets everything at or below the new low water mark. */
     void truncate(long h) {
         pset.headMap(h, true).clear();

@@ -74,6 +74,11 @@ public final class Replica {
     /** Low water mark: sequence number of the checkpoint the log starts after (H = h + L). */
     long h;
     long lastExecuted;
+    private boolean started;
+    /** The driver keeps a journal: the core emits {@link ReplicaAction.Persist} (issue 12). */
+    private boolean journaled;
+    /** Non-null while the journal is replayed (between restore and start). */
+    private LogReplay replay;
 
     final RequestQueue requests;
     final Agreement agreement;
@@ -130,8 +135,64 @@ public final class Replica {
         else catchUp.restoreDamaged();
     }
 
+    /**
+     * Before {@link #start}, after {@link #restore}: one entry of this replica's journal, in the
+     * order written (see {@link LogReplay}). Call {@link #replayed} after the last one.
+     */
+    public void replay(long now, LogEntry entry) {
+        if (started) throw new IllegalStateException("replay before start");
+        this.now = now;
+        if (replay == null) replay = new LogReplay(this);
+        replay.apply(entry);
+    }
+
+    /** The journal is replayed: committed batches above the saved checkpoint run again. Returns the entries replayed. */
+    public long replayed(long now) {
+        if (replay == null) return 0;
+        this.now = now;
+        replay.finish();
+        long count = replay.entries;
+        replay = null;
+        afterProgress();
+        return count;
+    }
+
+    /**
+     * What the journal needs to hold for a restart to reach where this replica is now, given its
+     * saved state at the low water mark h: the VIEW-CHANGE and NEW-VIEW of the current view, the
+     * bodies the prepared sets refer to, and the current view's slots above h. The driver writes it
+     * after a save of checkpoint h and then deletes the journal segments before it.
+     */
+    public List<LogEntry> logImage() {
+        List<LogEntry> image = new java.util.ArrayList<>();
+        var mine = views.mineForCurrentView();
+        if (mine != null) image.add(new LogEntry.ViewChangeSent(mine));
+        var nv = views.installedNewView();
+        if (nv != null) image.add(new LogEntry.NewViewInstalled(nv));
+        for (Digest d : views.referencedBodies()) {
+            var b = agreement.bodies.get(d);
+            if (b != null) image.add(new LogEntry.PrePrepared(b));
+        }
+        if (viewActive) {
+            for (Slot s : agreement.log().tailMap(h, false).values()) {
+                if (s.prePrepare != null && s.digest != null && !s.digest.equals(io.bulwark.bft.msg.NewView.NULL_REQUEST))
+                    image.add(new LogEntry.PrePrepared(s.prePrepare));
+                if (s.prepared) image.add(new LogEntry.Prepared(view, s.seq, s.digest));
+                if (s.committed) image.add(new LogEntry.Committed(view, s.seq, s.digest));
+            }
+        }
+        return image;
+    }
+
+    /** Before {@link #start}: the driver keeps a journal, so the core says what to write to it ({@link ReplicaAction.Persist}). */
+    public void journaled(boolean on) {
+        if (started) throw new IllegalStateException("journaled before start");
+        journaled = on;
+    }
+
     /** Starts the replica's timers. */
     public void start(long now) {
+        started = true;
         this.now = now;
         catchUp.lastProgressAt = now;
         out.add(new Action.SetTimer(TimerKind.STATUS, now + cfg.statusIntervalMs()));
@@ -260,6 +321,11 @@ public final class Replica {
     public void drainTo(List<? super ReplicaAction> sink) { out.drainTo(sink); }
 
     // ---- shared by the components ----
+
+    /** Asks the driver to journal {@code e} before what follows is sent; nothing while replaying (it is on disk) or without a journal. */
+    void persist(LogEntry e) {
+        if (journaled && replay == null) out.add(new ReplicaAction.Persist(e));
+    }
 
     /** After anything that may unblock work: execute, run deferred reads, send batches. */
     void afterProgress() {

@@ -3,10 +3,10 @@ package io.bulwark.bft.core;
 import io.bulwark.bft.msg.Request;
 import java.util.List;
 
-/** What a {@link Replica} asks its driver to do: send, arm timers, execute, replace the state. */
+/** What a {@link Replica} asks its driver to do: persist, send, arm timers, execute, replace the state. */
 public sealed interface ReplicaAction extends Action
         permits Action.Send, Action.Multicast, Action.SetTimer, ReplicaAction.Execute, ReplicaAction.ExecuteReadOnly,
-                ReplicaAction.StateReplaced {
+                ReplicaAction.StateReplaced, ReplicaAction.Persist {
 
     /**
      * Execute {@code requests} in order, as sequence number {@code seq}, with the agreed
@@ -23,4 +23,13 @@ public sealed interface ReplicaAction extends Action
      * which must drop anything it derived from the pages (caches).
      */
     record StateReplaced(long seq) implements ReplicaAction {}
+
+    /**
+     * Write {@code entry} to the journal (issue 12 item 1, etcd's {@code Ready}/{@code MustSync}). The
+     * contract: every {@link Action.Send} and {@link Action.Multicast} that comes after a Persist —
+     * in this batch of actions or a later one — is performed only once the entry is durable, in
+     * order; nothing else waits (executions, timers, the next input). Emitted only when the driver
+     * said it keeps a journal ({@code Replica.journaled}).
+     */
+    record Persist(LogEntry entry) implements ReplicaAction {}
 }

@@ -72,6 +72,38 @@ final class ViewChanges {
         if (suspicions.count(r.view, r.now, 2 * r.timers.viewChangeTimeout()) >= r.cfg.weakQuorum()) startViewChange(r.view + 1);
     }
 
+    /**
+     * Replay ({@link LogReplay}): we had left for {@code vc.view()} with this VIEW-CHANGE. The sets
+     * are the ones it reports; the round starts again with it alone (the others' view-changes come
+     * again by retransmission).
+     */
+    void replayViewChange(ViewChange vc) {
+        r.agreement.clearLog();
+        r.requests.leaveView();   // what the old view assigned is not assigned in the next one
+        r.view = vc.view();
+        r.viewActive = false;
+        sets.restore(vc.prepared(), vc.prePrepared());
+        sets.truncate(Math.max(r.h, r.checkpoints.stableSeq));
+        mine = vc;
+        latest[r.id] = vc;
+        round = new ViewChangeRound(r.view, r.n, r.primary());
+        round.receive(vc);
+    }
+
+    /** Replay: we had started the view we were changing to from this decision. */
+    void replayNewView(NewView nv) {
+        round.newView = nv;
+        install(nv);
+    }
+
+    /** The digests whose bodies a view change would need (the prepared sets'). */
+    Set<Digest> referencedBodies() { return sets.referenced(); }
+
+    /** For a journal image: the VIEW-CHANGE we sent for the current view, and the NEW-VIEW we started it from. */
+    ViewChange mineForCurrentView() { return mine != null && mine.view() == r.view ? mine : null; }
+
+    NewView installedNewView() { return r.viewActive && round != null && round.view == r.view ? round.newView : null; }
+
     /** Garbage collection: the sets forget what is at or below the new low water mark. */
     void truncate(long h) { sets.truncate(h); }
 
@@ -107,6 +139,7 @@ final class ViewChanges {
         mine = new ViewChange(r.view, r.id, ls, List.copyOf(r.checkpoints.held()), sets.prepared(), sets.prePrepared());
         latest[r.id] = mine;
         round.receive(mine);
+        r.persist(new LogEntry.ViewChangeSent(mine));
         r.out.add(new Action.Multicast(mine));
         // View-changes for this view that arrived before we joined it count now.
         for (int j = 0; j < r.n; j++) {
@@ -268,6 +301,7 @@ final class ViewChanges {
                 return;
             }
             round.newView = nv;
+            r.persist(new LogEntry.NewViewInstalled(nv));
             r.out.add(new Action.Multicast(nv));
             install(nv);
         } else if (round.newView != null) {
@@ -288,6 +322,7 @@ final class ViewChanges {
                 startViewChange(r.view + 1);
                 return;
             }
+            r.persist(new LogEntry.NewViewInstalled(nv));
             install(nv);
         }
     }
@@ -335,7 +370,10 @@ final class ViewChanges {
                 s.prePrepare = new PrePrepare(r.view, seq, d, NonDet.encodeTime(0), List.of());
             } else {
                 PrePrepare body = ag.bodies.get(d);
-                if (body != null) s.takeBody(r.view, body);
+                if (body != null) {
+                    s.takeBody(r.view, body);
+                    r.persist(new LogEntry.PrePrepared(s.prePrepare));
+                }
                 if (seq > r.lastExecuted) {
                     if (body != null) for (Request q : body.batch()) r.requests.ordered(q);
                     else ag.bodies.want(seq, d);

@@ -108,6 +108,17 @@ public final class ReplicaNode implements AutoCloseable {
     /** This process's lock on the data dir and its checked identity (null without a data dir); released by {@link #close}. */
     private final DataDir claim;
 
+    // ---- the journal (issue 12): the core's Persist entries, synced before the sends after them ----
+    /** Null when not durable (no data dir, or turned off). */
+    private final DurableLog log;
+    /** Sends waiting for the fsync of the entries journaled before them, in order; loop thread only. */
+    private final java.util.ArrayDeque<HeldSend> awaitingSync = new java.util.ArrayDeque<>();
+    private record HeldSend(Action action, long ticket) {}
+    /** Group commits started, and the last one known durable; the current drive's, once it journaled something (0: none). */
+    private long syncsStarted, syncsDone, driveTicket;
+    private volatile boolean journalFailed;
+    private volatile long journalEntries, journalSyncs, sendsHeld;
+
     /** A replica that saves nothing, with the default transport and no interceptor; see {@link #builder} for the rest. */
     public ReplicaNode(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
         this(builder(keys, cfg, service, pages));
@@ -127,6 +138,7 @@ public final class ReplicaNode implements AutoCloseable {
         private Path dataDir;
         private TransportConfig transportConfig = TransportConfig.forNodes();
         private OutboundInterceptor outbound = OutboundInterceptor.NONE;
+        private boolean durable = true;
 
         private Builder(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
             this.keys = java.util.Objects.requireNonNull(keys, "keys");
@@ -145,6 +157,13 @@ public final class ReplicaNode implements AutoCloseable {
          * holds a state of another size, fails {@link #build} with the reason.
          */
         public Builder dataDir(Path dataDir) { this.dataDir = dataDir; return this; }
+
+        /**
+         * With a data dir, journal the protocol's votes and views before the messages that depend on
+         * them leave (issue 12; the default). Off: only checkpoints are saved, and a restarted replica
+         * has forgotten what it said since (for comparison in benchmarks).
+         */
+        public Builder durable(boolean durable) { this.durable = durable; return this; }
 
         /** The transport's limits (default {@link TransportConfig#forNodes()}; tests: a small connection table, a short deadline to authenticate). */
         public Builder transport(TransportConfig transportConfig) {
@@ -214,7 +233,6 @@ public final class ReplicaNode implements AutoCloseable {
             throw new UncheckedIOException("replica " + id + ": data dir " + dataDir + ": " + e.getMessage(), e);
         }
         this.claim = claimed;
-        this.loadReport = report;
         if (loaded != null && !damaged) savedCheckpoint = loaded.seq();
         this.writer = store == null ? null : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bulwark-replica-" + id + "-saver");
@@ -229,6 +247,31 @@ public final class ReplicaNode implements AutoCloseable {
         this.state = new ReplicatedState(pages, maxClients, loaded == null ? null : loaded.tree());
         this.core = new Replica(id, cfg, state);
         if (loaded != null) core.restore(loaded.seq(), damaged);
+        DurableLog opened = null;
+        if (dataDir != null && b.durable) {
+            long t0 = System.nanoTime();
+            try {
+                opened = DurableLog.open(dataDir, cfg);
+                long replayed = opened.replayInto(core, now());
+                var torn = opened.journal().tornTail();
+                report = (report == null ? "" : report + "; ") + String.format(java.util.Locale.ROOT,
+                        "replayed %d journal entries in %.0f ms: view %d%s, executing from %d%s", replayed, (System.nanoTime() - t0) / 1e6,
+                        core.view(), core.viewActive() ? "" : " (changing)", core.lastExecuted(), torn == null ? "" : "; " + torn.describe());
+            } catch (IOException e) {
+                if (opened != null) {
+                    try { opened.close(); } catch (IOException suppressed) { e.addSuppressed(suppressed); }
+                }
+                try { claim.close(); } catch (IOException suppressed) { e.addSuppressed(suppressed); }
+                executor.shutdownNow();
+                if (writer != null) writer.shutdownNow();
+                throw new UncheckedIOException("replica " + id + ": the journal in " + dataDir.resolve(DurableLog.DIR) + " cannot be used: "
+                        + e.getMessage() + " (nothing was changed; a journal damaged in the middle is not replayed: restore the"
+                        + " data dir from a backup, or move it aside and restart the replica empty to fetch the state from the others)", e);
+            }
+        }
+        this.log = opened;
+        core.journaled(log != null);
+        this.loadReport = report;
         this.service = service;
         service.init(state.service());
         SecureRandom random = new SecureRandom();
@@ -332,7 +375,36 @@ public final class ReplicaNode implements AutoCloseable {
             core.drainTo(work);
         }
         work.clear();
+        if (driveTicket != 0) syncJournal();
         maybeSave();
+    }
+
+    /**
+     * Group commit: one fsync, on the journal's thread, covers every entry this drive (and any other
+     * since the last) journaled; the sends after them wait for it, the loop does not. A journal that
+     * fails to write or sync makes the replica fail-stop: what waits is never sent.
+     */
+    private void syncJournal() {
+        long ticket = driveTicket;
+        driveTicket = 0;
+        journalSyncs++;
+        log.commit().durable().whenComplete((ok, error) -> {
+            try {
+                loop.execute(() -> synced(ticket, error));
+            } catch (RuntimeException closed) {
+                // the replica is stopping
+            }
+        });
+    }
+
+    private void synced(long ticket, Throwable error) {
+        if (error != null) {
+            if (!journalFailed) LOG.log(System.Logger.Level.ERROR, "replica " + id + ": the journal failed; this replica sends nothing more (fail-stop) until restarted", error);
+            journalFailed = true;
+            return;
+        }
+        syncsDone = Math.max(syncsDone, ticket);
+        while (!awaitingSync.isEmpty() && awaitingSync.peek().ticket() <= syncsDone) send(awaitingSync.poll().action());
     }
 
     /**
@@ -379,6 +451,9 @@ public final class ReplicaNode implements AutoCloseable {
             return;
         }
         if (snap.complete()) savedCheckpoint = snap.seq();
+        // The journal keeps what a restart from the saved checkpoint needs: once that is the low
+        // water mark, an image of the log above it replaces the older segments.
+        if (log != null && snap.complete() && snap.seq() == core.lowWaterMark() && !journalFailed) log.compact(core.logImage());
         LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
                 "replica %d: saved %d changed pages (%.1f MiB) of checkpoint %d%s: %.1f ms copying on the event loop, %.1f ms writing",
                 id, snap.pages().length, snap.bytes() / (double) (1 << 20), snap.seq(), snap.complete() ? "" : " (part; more follow)",
@@ -387,10 +462,19 @@ public final class ReplicaNode implements AutoCloseable {
     }
 
     private void perform(Action a) {
-        if (a instanceof Action.Send s) {
-            sender.send(s.to(), s.message());
-        } else if (a instanceof Action.Multicast m) {
-            sender.send(OutboundInterceptor.MULTICAST, m.message());
+        if (a instanceof ReplicaAction.Persist p) {
+            if (log == null) return;
+            log.append(p.entry());
+            journalEntries++;
+            if (driveTicket == 0) driveTicket = ++syncsStarted;
+        } else if (a instanceof Action.Send || a instanceof Action.Multicast) {
+            // The Persist contract: after a journaled entry (this drive's, or one still syncing), in order.
+            if (driveTicket != 0 || !awaitingSync.isEmpty()) {
+                awaitingSync.add(new HeldSend(a, driveTicket != 0 ? driveTicket : syncsStarted));
+                sendsHeld++;
+            } else {
+                send(a);
+            }
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
         } else if (a instanceof ReplicaAction.Execute e) {
@@ -411,6 +495,11 @@ public final class ReplicaNode implements AutoCloseable {
         } else {
             throw new IllegalStateException("a replica cannot perform " + a);
         }
+    }
+
+    private void send(Action a) {
+        if (a instanceof Action.Send s) sender.send(s.to(), s.message());
+        else if (a instanceof Action.Multicast m) sender.send(OutboundInterceptor.MULTICAST, m.message());
     }
 
     /**
@@ -553,6 +642,14 @@ public final class ReplicaNode implements AutoCloseable {
     /** This replica's digest of checkpoint {@code seq} if it holds it, else null; read on the loop. */
     public Digest checkpointDigest(long seq) { return loop.submit(() -> core.checkpointDigest(seq)).join(); }
 
+    /** Whether this replica journals its votes (a data dir, durability on). */
+    public boolean durable() { return log != null; }
+
+    /** Journal entries written, group commits started, and sends that waited for one (0 when not durable). */
+    public long journalEntries() { return journalEntries; }
+    public long journalSyncs() { return journalSyncs; }
+    public long sendsHeldForSync() { return sendsHeld; }
+
     /** The checkpoint the data dir's header names (the last complete save), or -1. */
     public long savedCheckpoint() { return savedCheckpoint; }
 
@@ -589,6 +686,13 @@ public final class ReplicaNode implements AutoCloseable {
                     LOG.log(System.Logger.Level.WARNING, "replica {0}: a save did not finish within 60 s", id);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        if (log != null) {
+            try {
+                log.close();   // the syncs handed over complete; entries never committed were never waited for
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "replica " + id + ": closing the journal failed", e);
             }
         }
         if (claim != null) {

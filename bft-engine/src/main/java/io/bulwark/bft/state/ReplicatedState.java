@@ -4,13 +4,19 @@ import io.bulwark.bft.service.PagedState;
 
 /**
  * Everything a replica checkpoints, digests and transfers: one {@link PartitionTree} holding the
- * service's pages followed by the engine's own pages (the client table: last timestamp and reply
- * digest per client, and the agreed time). Keeping the engine's part in the tree means a replica
+ * service's pages followed by the engine's own pages (the client table: last timestamp, reply
+ * digest and small results per client, and the agreed time). Keeping the engine's part in the tree means a replica
  * brought up to date by state transfer also gets exactly-once semantics right (section 4.2).
  */
 public final class ReplicatedState {
-    /** Bytes per client in the engine's table: client id, timestamp, reply digest. */
-    public static final int CLIENT_ENTRY_BYTES = 4 + 8 + 32;
+    /**
+     * Results up to this size are kept in the state with their digest, so that a retransmitted
+     * request is answered in full by a replica that restarted from its saved state or fetched it —
+     * after a whole group lost power, no replica would otherwise hold a result a client never got.
+     */
+    public static final int INLINE_RESULT_BYTES = 512;
+    /** Most bytes per client in the engine's table: client id, timestamp, reply digest, result length, result. */
+    public static final int CLIENT_ENTRY_BYTES = 4 + 8 + 32 + 2 + INLINE_RESULT_BYTES;
     /** Header of the engine's table: magic, agreed time, client count. */
     public static final int ENGINE_HEADER_BYTES = 4 + 8 + 4;
 

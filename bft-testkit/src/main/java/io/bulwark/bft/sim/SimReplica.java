@@ -44,6 +44,18 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private final SplittableRandom adversaryRandom;
     private final Coverage coverage;
     private boolean stopped;
+    /** The disk: survives crashes (see {@link #restartFromSavedCheckpoint}, {@link #powerLoss}). */
+    final SimJournal journal = new SimJournal();
+    /** A test of the oracles: restarts ignore the journal, as replicas did before issue 12. */
+    boolean forgetJournal;
+    /** How long an fsync takes (µs; 0: entries are durable when written) and the randomness of torn writes. */
+    private long fsyncUs;
+    private SplittableRandom disk;
+    /** Sends waiting for the fsync of the entries persisted before them (the Persist contract), in order. */
+    private final java.util.ArrayDeque<HeldSend> held = new java.util.ArrayDeque<>();
+    private record HeldSend(Action action, long durableAt) {}
+    /** Entries persisted in the current drive: the sends after them wait for their fsync. */
+    private boolean persistedInDrive;
     long executedRequests;
     /** Executions the service failed with something it let through (an Error): this replica's fault, repaired by transfer. */
     long failedExecutions;
@@ -62,6 +74,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         this.coverage = coverage;
         this.state = new ReplicatedState(pages, maxClients);
         this.core = new Replica(id, cfg, state);
+        core.journaled(true);   // every simulated replica has a disk (issue 12)
         this.cfg = cfg;
         this.behaviours = List.copyOf(behaviours);
         this.adversaryRandom = adversaryRandom;
@@ -104,12 +117,29 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
 
     boolean stopped() { return stopped; }
 
+    /** Journal writes take {@code fsyncUs} to become durable (the sends after them wait); 0: at once. */
+    void disk(long fsyncUs, SplittableRandom disk) {
+        this.fsyncUs = fsyncUs;
+        this.disk = disk;
+    }
+
     /**
-     * A crash and a restart as {@code bulwark replica --data-dir} does one: the process comes back
-     * with the state of its last saved checkpoint (the stable one; saves happen at stable
-     * checkpoints) and nothing else — no protocol log, no view, no timers — and a fresh service
-     * on that state ({@link Replica#restore}). Everything after that checkpoint is re-learnt from
-     * the others. A correct replica only: its executions stay checked by the safety monitor.
+     * The replica crashes: the process is gone (its timers, the sends waiting for an fsync), the
+     * disk stays (what was synced, a torn prefix of what was not). {@link #restartFromSavedCheckpoint} brings it back.
+     */
+    void crash() {
+        stop();
+        incarnation++;
+        held.clear();
+        journal.crash(disk == null ? new SplittableRandom(core.id()) : disk);
+    }
+
+    /**
+     * A restart after {@link #crash}, as {@code bulwark replica --data-dir} does one: the process comes
+     * back with the state of its last saved checkpoint (the stable one; saves happen at stable
+     * checkpoints), a fresh service on it ({@link Replica#restore}), and its journal replayed
+     * ({@link Replica#replay}): its view and the votes it cast. A correct replica only: its
+     * executions stay checked by the safety monitor.
      */
     void restartFromSavedCheckpoint(Service fresh) {
         long saved = core.stableSeq();
@@ -122,9 +152,13 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         missedTimers.clear();
         state = restored;
         core = new Replica(core.id(), cfg, restored);
+        core.journaled(true);
         if (held) core.restore(saved, false);
         service = fresh;
         service.init(state.service());
+        if (!forgetJournal) for (var e : journal.durableEntries()) core.replay(clock(), e);
+        core.replayed(clock());
+        this.held.clear();
         stopped = false;
         net.setCutOff(core.id(), false);
         start();
@@ -221,16 +255,65 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             core.drainTo(work);
         }
         work.clear();
+        if (persistedInDrive) {
+            persistedInDrive = false;
+            syncLater();
+        }
+        maybeCompact();
+    }
+
+    /** Starts an fsync of everything written so far; it completes {@link #fsyncUs} later, unless the replica crashes first. */
+    private void syncLater() {
+        long end = journal.appendedEnd();
+        int life = incarnation;
+        events.after(fsyncUs, () -> { if (life == incarnation) synced(end); });
+    }
+
+    /** The fsync of every entry before {@code end} completed: the sends that waited for it go, in order. */
+    private void synced(long end) {
+        journal.synced(end);
+        while (!held.isEmpty() && held.peek().durableAt() <= end) send(held.poll().action());
+    }
+
+    /** Keeps the journal near its image size, as the node does after a save (compaction at a stable checkpoint). */
+    private long compactedAt = -1;
+
+    private void maybeCompact() {
+        if (stopped || journal.size() < 4L * cfg.logSize() || core.stableSeq() <= compactedAt) return;
+        compactedAt = core.stableSeq();
+        journal.compact(core.logImage());
+        if (fsyncUs == 0) synced(journal.appendedEnd());
+        else syncLater();
     }
 
     private void perform(Action a) {
+        if (a instanceof ReplicaAction.Persist p) {
+            journal.append(p.entry());
+            // Without a disk delay the entry is durable before anything after it happens.
+            if (fsyncUs == 0) journal.synced(journal.appendedEnd());
+            else persistedInDrive = true;
+            return;
+        }
+        if ((a instanceof Action.Send || a instanceof Action.Multicast) && (persistedInDrive || !held.isEmpty())) {
+            held.add(new HeldSend(a, journal.appendedEnd()));   // after every entry written before it
+            return;
+        }
+        if (a instanceof Action.Send || a instanceof Action.Multicast) { send(a); return; }
+        act(a);
+    }
+
+    private void send(Action a) {
         int self = core.id();
         if (!behaviours.isEmpty() && (a instanceof Action.Send || a instanceof Action.Multicast)) {
             Outgoing o = a instanceof Action.Send s ? Outgoing.send(s.to(), s.message()) : Outgoing.multicast(((Action.Multicast) a).message(), n);
             pass(0, o);
             return;
         }
-        if (net.transmit(self, a, link, n)) return;
+        net.transmit(self, a, link, n);
+    }
+
+    private void act(Action a) {
+        int self = core.id();
         if (a instanceof Action.SetTimer t) {
             long deadline = t.deadline();
             timerDeadline[t.kind().ordinal()] = deadline;

@@ -160,6 +160,9 @@ public final class Simulation {
     private final CoverageMonitor schedule;
     /** RESTART: [crash, restart] times (simulated microseconds) of its replica. */
     private final List<long[]> restarts = new ArrayList<>();
+    /** POWER_LOSS: when every correct replica crashes, and when each comes back; empty when not in this run. */
+    private long powerLossAt = -1;
+    private long[] powerBackAt;
 
     public Simulation(Options opt) {
         this.opt = opt;
@@ -197,6 +200,14 @@ public final class Simulation {
             }
             drawn = drawn.healingNoEarlierThan(at);
         }
+        if (adversaries.exercised().contains(Adversary.POWER_LOSS)) {
+            // Whole-group crash under load (issue 12 item 6); each replica is back within 200 ms.
+            powerLossAt = adv.nextLong(20_000, 400_000);
+            powerBackAt = new long[n];
+            long last = powerLossAt;
+            for (int i = 0; i < n; i++) last = Math.max(last, powerBackAt[i] = powerLossAt + adv.nextLong(1_000, 200_000));
+            drawn = drawn.healingNoEarlierThan(last);
+        }
         this.plan = drawn;
         List<Adversary> clientAdversaries = adversaries.ofKind(Adversary.Kind.CLIENT);
         int principals = n + opt.clients() + clientAdversaries.size();
@@ -230,6 +241,13 @@ public final class Simulation {
             replicas.add(r);
             net.attach(i, r);
         }
+        if (powerLossAt >= 0 || !restarts.isEmpty()) {
+            // A disk: journal writes take 20 µs to 2 ms to sync, and the sends after them wait. Drawn
+            // apart from the run's other randomness so that runs without these faults keep their schedules.
+            SplittableRandom disks = new SplittableRandom(opt.seed() * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL);
+            long fsyncUs = disks.nextLong(20, 2_000);
+            for (SimReplica r : replicas) r.disk(fsyncUs, disks.split());
+        }
         int keys = 1 + rnd.nextInt(8);
         for (int c = 0; c < opt.clients(); c++) {
             int share = opt.requests() / opt.clients() + (c < opt.requests() % opt.clients() ? 1 : 0);
@@ -253,7 +271,7 @@ public final class Simulation {
         this.schedule = new CoverageMonitor(n, j -> replicas.get(j).correct(), j -> replicas.get(j).core.lastExecuted());
         net.observe(schedule);
         for (Adversary a : adversaries.ofKind(Adversary.Kind.NETWORK)) {
-            if (a.isScheduler()) continue;
+            if (a.isScheduler() || a == Adversary.POWER_LOSS) continue;   // power loss is driven by run()
             SplittableRandom tapRandom = adv.split();
             NetworkTap tap = AdversaryPlan.tap(a, tapRandom);
             if (tap instanceof RouteHijacker h) hijackers.add(h);
@@ -328,6 +346,12 @@ public final class Simulation {
         for (long d : deadline) if (d >= 0) nextDeadline = Math.min(nextDeadline, d);
     }
 
+    /** A test of the oracles only: restarted replicas ignore their journals (they forget their votes and what they executed since their saved checkpoint). */
+    Simulation forgettingJournals() {
+        replicas.forEach(r -> r.forgetJournal = true);
+        return this;
+    }
+
     public Outcome run() {
         for (FaultPlan.Outage o : plan.outages()) {
             SimReplica r = replicas.get(o.replica());
@@ -346,11 +370,20 @@ public final class Simulation {
         int restarting = adversaries.replicaOf(Adversary.RESTART);
         for (long[] r : restarts) {
             SimReplica replica = replicas.get(restarting);
-            events.at(r[0], replica::stop);
+            events.at(r[0], replica::crash);
             events.at(r[1], () -> {
                 replica.restartFromSavedCheckpoint(newService());
                 coverage.acted(Adversary.RESTART);
             });
+        }
+        if (powerLossAt >= 0) {
+            for (int i = 0; i < replicas.size(); i++) {
+                SimReplica r = replicas.get(i);
+                if (!r.correct() || adversaries.byzantine(i)) continue;
+                events.at(powerLossAt, r::crash);
+                events.at(powerBackAt[i], () -> r.restartFromSavedCheckpoint(newService()));
+            }
+            events.at(powerLossAt, () -> coverage.acted(Adversary.POWER_LOSS));
         }
         int flipped = adversaries.replicaOf(Adversary.BIT_FLIP);
         if (flipped >= 0) {

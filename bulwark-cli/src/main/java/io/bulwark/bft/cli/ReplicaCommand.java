@@ -39,6 +39,12 @@ final class ReplicaCommand implements Callable<Integer> {
             + "identity, and another cluster's or replica's directory is refused.")
     Path dataDir;
 
+    @Option(names = "--durable", defaultValue = "on", description = "on (default) or off. On, with --data-dir: the replica journals its votes "
+            + "and views in the data dir and syncs them before the messages that depend on them leave (one fsync per event-loop round), "
+            + "and a restart resumes where it was — a whole group losing power loses nothing a client saw committed. Off: only "
+            + "checkpoints are saved (for comparison in benchmarks).")
+    String durable;
+
     @Option(names = "--check", description = "Do not run: verify the saved state in --data-dir page by page, print the corrupt pages; "
             + "exit 1 if any (or if the root digest is not the one recorded at save).")
     boolean check;
@@ -98,7 +104,7 @@ final class ReplicaCommand implements Callable<Integer> {
         ReplicaNode node;
         try {
             node = ReplicaNode.builder(keys, cfg, choice.create(resultSize, cfg.maxResultBytes()), pages)
-                    .dataDir(dataDir).outbound(bad).build();
+                    .dataDir(dataDir).durable(onOff("--durable", durable)).outbound(bad).build();
         } catch (RuntimeException e) {
             principal.close();
             throw e;
@@ -154,6 +160,14 @@ final class ReplicaCommand implements Callable<Integer> {
                 + CheckStateCommand.list(r.corrupt(), all ? Integer.MAX_VALUE : CheckStateCommand.LIST_LIMIT));
         out.flush();
         return r.clean() ? 0 : 1;
+    }
+
+    static boolean onOff(String option, String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(option + " must be on or off, not '" + value + "'");
+        };
     }
 
     /** The protocol configuration a replica process runs with; the benchmarks build the same for their clients. */

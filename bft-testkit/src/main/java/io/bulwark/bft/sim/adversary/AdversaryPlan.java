@@ -120,7 +120,7 @@ public final class AdversaryPlan {
             case TWINS -> !taken[0] && rnd.nextBoolean() ? 0 : free(taken, 0, rnd);
             case LYING_VIEW_CHANGE, LAGGING, BIT_FLIP -> free(taken, 1, rnd);
             case RESTART -> free(taken, 0, rnd);   // the primary of view 0 too
-            case FORGED_MAC, REPLAY, ROUTE_HIJACK, EQUIVOCATING_CLIENT, BIG_MAC, FLOOD, COMMIT_LAG, VIEW_CHANGE_STORM -> -1;
+            case FORGED_MAC, REPLAY, ROUTE_HIJACK, EQUIVOCATING_CLIENT, BIG_MAC, FLOOD, COMMIT_LAG, VIEW_CHANGE_STORM, POWER_LOSS -> -1;
             default -> free(taken, 0, rnd);
         };
         if (r == -2) return;   // its replica is taken by another adversary of this run

@@ -1,0 +1,38 @@
+package io.bulwark.bft.core;
+
+import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.msg.NewView;
+import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.ViewChange;
+
+/**
+ * A fact a replica commits itself to, written to its journal before any message that depends on it
+ * leaves ({@link ReplicaAction.Persist}; issue 12 item 1): the votes it cast and the views it
+ * entered. Replayed at a restart ({@link Replica#replay}), they let it resume where it was instead
+ * of rejoining as a replica that forgot what it said — a correct replica never sends two different
+ * PREPAREs or COMMITs for one number in one view, never a PRE-PREPARE for a number it already
+ * assigned, and a request that committed at 2f+1 replicas survives the loss of power of all of them
+ * (each of those 2f+1 wrote "prepared" before its COMMIT left; section 4.5 carries prepared
+ * requests into later views, so the group finds every committed request again).
+ */
+public sealed interface LogEntry {
+
+    /**
+     * A pre-prepared batch with its body: ours as primary (before the PRE-PREPARE leaves), one we
+     * accepted as a backup (before our PREPARE leaves), or the body of a batch a new view selected
+     * by digest. Bodies of earlier views are kept at replay only where the prepared sets refer to them.
+     */
+    record PrePrepared(PrePrepare prePrepare) implements LogEntry {}
+
+    /** Prepared at {@code seq} in {@code view}: 2f matching PREPAREs; written before our COMMIT leaves. */
+    record Prepared(long view, long seq, Digest digest) implements LogEntry {}
+
+    /** Committed locally: 2f+1 matching COMMITs. Lets a restarted replica execute it again by itself. */
+    record Committed(long view, long seq, Digest digest) implements LogEntry {}
+
+    /** We left view {@code viewChange.view() - 1}: our VIEW-CHANGE with P and Q (Figure 2), before it leaves. */
+    record ViewChangeSent(ViewChange viewChange) implements LogEntry {}
+
+    /** We started {@code newView.view()} from this decision (as its primary, before the NEW-VIEW leaves). */
+    record NewViewInstalled(NewView newView) implements LogEntry {}
+}

@@ -1,0 +1,138 @@
+package io.bulwark.bft.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.msg.Commit;
+import io.bulwark.bft.msg.MessageCodec;
+import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.Prepare;
+import io.bulwark.bft.msg.Request;
+import io.bulwark.bft.msg.Status;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12 items 1 and 2 at the core: what a replica says depends on what it journaled first
+ * ({@link ReplicaAction.Persist} comes before the send), and a replica restarted from its journal
+ * keeps its word — it never prepares a second batch at a number it prepared, and it resends the
+ * votes it cast. The same schedule without the journal shows what the test guards against.
+ */
+class JournalReplayTest {
+    private static final ProtocolConfig CFG = ProtocolConfig.defaults(1).withCheckpointInterval(4, 8);
+    private static final long NOW = 1_000_000;
+
+    private static PrePrepare pp(long seq, String op) {
+        byte[] nonDet = NonDet.encodeTime(NOW);
+        List<Request> b = List.of(new Request(4, seq, false, 0, op.getBytes(), new byte[0]));
+        return new PrePrepare(0, seq, MessageCodec.batchDigest(b, nonDet), nonDet, b);
+    }
+
+    private static List<LogEntry> journal(List<ReplicaAction> out) {
+        List<LogEntry> j = new ArrayList<>();
+        for (ReplicaAction a : out) if (a instanceof ReplicaAction.Persist p) j.add(p.entry());
+        return j;
+    }
+
+    /** The index of the first action that is the multicast of {@code type}, or -1. */
+    private static int multicastOf(List<ReplicaAction> out, Class<?> type) {
+        for (int i = 0; i < out.size(); i++) if (out.get(i) instanceof Action.Multicast m && type.isInstance(m.message())) return i;
+        return -1;
+    }
+
+    private static int persistOf(List<ReplicaAction> out, Class<?> type) {
+        for (int i = 0; i < out.size(); i++) if (out.get(i) instanceof ReplicaAction.Persist p && type.isInstance(p.entry())) return i;
+        return -1;
+    }
+
+    @Test
+    void votesAreJournaledBeforeTheyLeave() {
+        Replica backup = new Replica(1, CFG);
+        backup.journaled(true);
+        backup.start(NOW);
+        backup.ready();
+        PrePrepare a = pp(1, "a");
+        backup.receive(NOW, 0, a);
+        List<ReplicaAction> out = backup.ready();
+        assertTrue(persistOf(out, LogEntry.PrePrepared.class) >= 0 && persistOf(out, LogEntry.PrePrepared.class) < multicastOf(out, Prepare.class), out.toString());
+        backup.receive(NOW, 2, new Prepare(0, 1, a.digest(), 2));
+        backup.receive(NOW, 3, new Prepare(0, 1, a.digest(), 3));
+        out = backup.ready();
+        assertTrue(persistOf(out, LogEntry.Prepared.class) >= 0 && persistOf(out, LogEntry.Prepared.class) < multicastOf(out, Commit.class), out.toString());
+
+        Replica primary = new Replica(0, CFG);
+        primary.journaled(true);
+        primary.start(NOW);
+        primary.ready();
+        primary.receive(NOW, 4, new Request(4, 1, false, 0, "x".getBytes(), new byte[0]));
+        out = primary.ready();
+        assertTrue(persistOf(out, LogEntry.PrePrepared.class) >= 0 && persistOf(out, LogEntry.PrePrepared.class) < multicastOf(out, PrePrepare.class), out.toString());
+    }
+
+    @Test
+    void aRestartedBackupKeepsItsWordAndResendsItsVotes() {
+        PrePrepare a = pp(1, "a"), b = pp(1, "b");
+        Replica before = new Replica(1, CFG);
+        before.journaled(true);
+        before.start(NOW);
+        List<ReplicaAction> all = new ArrayList<>(before.ready());
+        before.receive(NOW, 0, a);
+        before.receive(NOW, 2, new Prepare(0, 1, a.digest(), 2));
+        before.receive(NOW, 3, new Prepare(0, 1, a.digest(), 3));
+        all.addAll(before.ready());
+        List<LogEntry> journal = journal(all);
+        assertEquals(2, journal.size(), journal.toString());
+
+        // Restarted from the journal: a (faulty) primary's second batch at number 1 is refused.
+        Replica after = restarted(journal);
+        after.receive(NOW, 0, b);
+        assertEquals(-1, multicastOf(after.ready(), Prepare.class), "no PREPARE for a second batch at a number it prepared");
+        assertEquals(1, after.counters().snapshot().getOrDefault(Ignored.CONFLICTING_PRE_PREPARE, 0L));
+        // A peer that lacks them gets the same PREPARE and COMMIT again (section 4.6.1).
+        after.receive(NOW, 2, new Status(0, 2, true, 0, 0, 0, new long[1], new long[1]));
+        List<ReplicaAction> resent = after.ready();
+        assertTrue(resent.contains(new Action.Send(2, new Prepare(0, 1, a.digest(), 1))), resent.toString());
+        assertTrue(resent.contains(new Action.Send(2, new Commit(0, 1, a.digest(), 1))), resent.toString());
+
+        // The control: without its journal, the same replica prepares the second batch — equivocation.
+        Replica forgetful = restarted(List.of());
+        forgetful.receive(NOW, 0, b);
+        assertTrue(multicastOf(forgetful.ready(), Prepare.class) >= 0, "a replica that forgot its votes prepares anything");
+    }
+
+    @Test
+    void aCommittedBatchRunsAgainAfterARestartWithoutAnyoneElse() {
+        PrePrepare a = pp(1, "a");
+        Replica before = new Replica(1, CFG);
+        before.journaled(true);
+        before.start(NOW);
+        before.receive(NOW, 0, a);
+        before.receive(NOW, 2, new Prepare(0, 1, a.digest(), 2));
+        before.receive(NOW, 3, new Prepare(0, 1, a.digest(), 3));
+        before.receive(NOW, 2, new Commit(0, 1, a.digest(), 2));
+        before.receive(NOW, 3, new Commit(0, 1, a.digest(), 3));
+        List<LogEntry> journal = journal(before.ready());
+        assertTrue(journal.stream().anyMatch(e -> e instanceof LogEntry.Committed), journal.toString());
+
+        Replica after = new Replica(1, CFG);
+        after.journaled(true);
+        for (LogEntry e : journal) after.replay(NOW, e);
+        assertEquals(journal.size(), after.replayed(NOW));
+        after.start(NOW);
+        List<ReplicaAction> out = after.ready();
+        assertTrue(out.stream().anyMatch(x -> x instanceof ReplicaAction.Execute e && e.seq() == 1 && e.requests().equals(a.batch())), out.toString());
+        assertTrue(out.stream().noneMatch(x -> x instanceof ReplicaAction.Persist), "replay writes nothing again: " + out);
+    }
+
+    private static Replica restarted(List<LogEntry> journal) {
+        Replica r = new Replica(1, CFG);
+        r.journaled(true);
+        for (LogEntry e : journal) r.replay(NOW, e);
+        r.replayed(NOW);
+        r.start(NOW);
+        r.ready();
+        return r;
+    }
+}

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -50,11 +49,12 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * {@link #replicatedBeans} gives the beans to run (see {@code replica.ReplicatedStore}).
  */
 public class BulwarkExtension implements Extension {
-    private Mode mode;
-    private final TreeMap<String, Class<?>> contracts = new TreeMap<>();
+    // Weld may fire the discovery events from several threads: concurrent collections, a volatile flag.
+    private volatile Mode mode;
+    private final ConcurrentSkipListMap<String, Class<?>> contracts = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<String, Bean<?>> replicated = new ConcurrentSkipListMap<>();
-    private final List<String> problems = new ArrayList<>();
-    private boolean clientBeanProvided;
+    private final java.util.Queue<String> problems = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean clientBeanProvided;
 
     /** The mode this container runs in (decided when discovery begins). */
     public Mode mode() { return mode; }

@@ -92,6 +92,7 @@ public final class CdiReplicaHost implements AutoCloseable {
         SeContainerInitializer init = SeContainerInitializer.newInstance()
                 .setClassLoader(loader)
                 .disableDiscovery()
+                .addExtensions(BulwarkExtension.class)   // with discovery off, Weld SE loads no extension from META-INF/services
                 .addBeanClasses(replicated.toArray(Class<?>[]::new))
                 .addProperty("org.jboss.weld.se.shutdownHook", false);   // the replica process stops the container itself
         containerId(init, "bulwark-replica-" + CONTAINERS.incrementAndGet());

@@ -139,7 +139,11 @@ public class BulwarkExtension implements Extension {
             }
             abd.addBean().beanClass(contract).types(contract, Object.class).scope(Dependent.class)
                     .qualifiers(Default.Literal.INSTANCE, jakarta.enterprise.inject.Any.Literal.INSTANCE)
-                    .produceWith(i -> i.select(BulwarkClient.class).get().proxy(contract));
+                    .produceWith(i -> {
+                        BulwarkClient client = i.select(BulwarkClient.class).get();
+                        if (client == null) throw new IllegalStateException("the application's BulwarkClient bean is null: no proxy of " + contract.getName());
+                        return client.proxy(contract);
+                    });
         }
     }
 

@@ -51,6 +51,11 @@ public final class StoreDefinition {
         for (Class<?> c : entityClasses) entityStore.validator().checkPatterns(c);
         for (Class<?> c : valueClasses) entityStore.validator().checkPatterns(c);
         for (Object o : operationObjects) entityStore.validator().checkPatterns(o.getClass());
+        for (var op : operations.operations().values()) entityStore.validator().checkPatterns(op.target().getClass());
+        // A field the codec can never store fails here with what to use instead, not at the first write on the replicas.
+        List<Class<?>> registered = new ArrayList<>(entityClasses);
+        registered.addAll(valueClasses);
+        for (Class<?> c : registered) io.bulwark.store.schema.StorableTypes.check(c, this.codec, registered);
         this.workBudget = b.workBudget;
         this.accessPolicy = b.accessPolicy;
     }

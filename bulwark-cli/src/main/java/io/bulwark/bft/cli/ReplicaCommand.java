@@ -11,7 +11,13 @@ import io.bulwark.bft.testkit.attack.ReplicaAttack;
 import io.bulwark.bft.node.ReplicaNode;
 import io.bulwark.bft.state.PageStore;
 import io.bulwark.bft.state.StateFile;
+import io.bulwark.bft.service.Service;
+import io.bulwark.jakarta.host.CdiReplicaHost;
+import io.bulwark.store.access.AccessPolicy;
+import io.bulwark.store.service.StoreService;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -59,9 +65,18 @@ final class ReplicaCommand implements Callable<Integer> {
     String tls;
 
     @Option(names = "--service", defaultValue = "kv", description = "kv (default), null (the paper's null service, for benchmarks), fill "
-            + "(pages overwritten with deterministic pseudo-random bytes, for the state-transfer benchmark) or store "
-            + "(the object store's bank of bench store; bench store passes --pages).")
+            + "(pages overwritten with deterministic pseudo-random bytes, for the state-transfer benchmark), store "
+            + "(the object store's bank of bench store; bench store passes --pages) or cdi (the @Replicated beans of the "
+            + "application jar(s) in --app, booted in Weld SE: the Jakarta adapter's CDI replica host).")
     String service;
+
+    @Option(names = "--app", split = ",", description = "With --service cdi: the application jar(s), the same as inside the WAR "
+            + "(comma-separated, or the option repeated).")
+    List<Path> apps = new ArrayList<>();
+
+    @Option(names = "--access-policy", description = "With --service cdi: the access policy file (client ids to principals and roles, "
+            + "see AccessPolicyFormat); the same at every replica. Default: nobody listed, so only @PermitAll operations can be called.")
+    Path accessPolicy;
 
     @Option(names = "--result-size", defaultValue = "0", description = "Result size in bytes of the null service (default: ${DEFAULT-VALUE}).")
     int resultSize;
@@ -93,6 +108,8 @@ final class ReplicaCommand implements Callable<Integer> {
         java.util.Locale.setDefault(java.util.Locale.ROOT);
         java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
         ServiceChoice choice = ServiceChoice.parse(service);
+        if (choice != ServiceChoice.cdi && (!apps.isEmpty() || accessPolicy != null))
+            throw new IllegalArgumentException("--app and --access-policy go with --service cdi");
         if (pages < 1 || pages > 1 << 20) throw new IllegalArgumentException("--pages must be between 1 and " + (1 << 20));
         KeyMaterial keys = KeyMaterial.load(config.toAbsolutePath().getParent(), id);
         if (tls != null) keys = keys.withTls(TlsChoice.on(tls));
@@ -102,13 +119,25 @@ final class ReplicaCommand implements Callable<Integer> {
         ProtocolConfig cfg = protocolConfig(cluster.f(), k, viewChangeTimeoutMs);
         OutboundInterceptor bad = adversary(adversary, cfg, marginMs);
         ReplicaNode node;
+        CdiReplicaHost app = null;
         try {
-            node = ReplicaNode.builder(keys, cfg, choice.create(resultSize, cfg.maxResultBytes()), pages)
-                    .dataDir(dataDir).durable(onOff("--durable", durable)).outbound(bad).build();
-        } catch (RuntimeException e) {
+            Service svc;
+            if (choice == ServiceChoice.cdi) {
+                if (apps.isEmpty()) throw new IllegalArgumentException("--service cdi needs --app with the application jar(s)");
+                AccessPolicy policy = accessPolicy == null ? AccessPolicy.builder().build() : AccessPolicy.load(accessPolicy);
+                app = CdiReplicaHost.boot(apps, ReplicaCommand.class.getClassLoader());
+                svc = new StoreService(app.definition(policy), cfg.maxResultBytes());
+                System.out.println("application " + apps + ": " + app.beans().size() + " @Replicated bean(s), " + app.entities().size() + " entity class(es)");
+            } else {
+                svc = choice.create(resultSize, cfg.maxResultBytes());
+            }
+            node = ReplicaNode.builder(keys, cfg, svc, pages).dataDir(dataDir).durable(onOff("--durable", durable)).outbound(bad).build();
+        } catch (RuntimeException | java.io.IOException e) {
+            if (app != null) app.close();
             principal.close();
             throw e;
         }
+        CdiReplicaHost application = app;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -117,6 +146,7 @@ final class ReplicaCommand implements Callable<Integer> {
                 // not started
             }
             node.close();
+            if (application != null) application.close();
             try {
                 principal.close();
             } catch (java.io.IOException ignored) {

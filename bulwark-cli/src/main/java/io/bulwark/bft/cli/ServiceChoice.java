@@ -7,9 +7,9 @@ import io.bulwark.bft.service.Service;
 import io.bulwark.store.bench.store.BenchStore;
 import io.bulwark.store.service.StoreService;
 
-/** The services a replica process can run: the demo and benchmark services, and the object store's bank. */
+/** The services a replica process can run: the demo and benchmark services, the object store's bank, and an application's @Replicated beans (cdi). */
 enum ServiceChoice {
-    kv, NULL_SERVICE, fill, store;
+    kv, NULL_SERVICE, fill, store, cdi;
 
     static ServiceChoice parse(String s) {
         return switch (s) {
@@ -17,19 +17,22 @@ enum ServiceChoice {
             case "null" -> NULL_SERVICE;
             case "fill" -> fill;
             case "store" -> store;
-            default -> throw new IllegalArgumentException("unknown service '" + s + "' (expected kv, null, fill or store)");
+            case "cdi" -> cdi;
+            default -> throw new IllegalArgumentException("unknown service '" + s + "' (expected kv, null, fill, store or cdi)");
         };
     }
 
     /** kv or null: the services the load-driving benchmarks know operations for. */
     static ServiceChoice parseLoad(String s) {
         ServiceChoice c = parse(s);
-        if (c == fill || c == store) throw new IllegalArgumentException("service '" + s + "' cannot be driven by this benchmark (expected kv or null)");
+        if (c == fill || c == store || c == cdi) throw new IllegalArgumentException("service '" + s + "' cannot be driven by this benchmark (expected kv or null)");
         return c;
     }
 
+    /** The service; not for {@link #cdi}, whose service the replica command builds from the application (see ReplicaCommand). */
     Service create(int resultSize, int maxResultBytes) {
         return switch (this) {
+            case cdi -> throw new IllegalStateException("the cdi service is built from --app by the replica command");
             case kv -> new KvService();
             case fill -> new FillService();
             case NULL_SERVICE -> new NullService(resultSize);

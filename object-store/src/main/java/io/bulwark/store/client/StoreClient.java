@@ -25,6 +25,8 @@ import java.util.concurrent.TimeoutException;
  * <li>a {@link GroupUnavailableException}: no certified reply in time, the wait was interrupted, or the
  *     certified reply could not be decoded: the operation may or may not have run.</li>
  * </ul>
+ * A certified result of another type than the one asked for is a {@link ResultTypeException}: the
+ * operation ran and committed.
  * Arguments must have exactly the operation's parameter types (a {@code long} parameter takes a
  * {@code Long}, not an {@code Integer}). Thread-safe as the underlying client; it does not own it.
  */
@@ -81,12 +83,17 @@ public final class StoreClient {
         }
         if (reply instanceof Reply.Failed failed) throw failed.failure();
         byte[] result = ((Reply.Ok) reply).result();
+        Object value;
         try {
-            Class<R> type = boxed(resultType);
-            return type.cast(codec.decode(result, type));
-        } catch (CodecException | ClassCastException e) {
-            throw new GroupUnavailableException("the certified result of " + operation + " is not a " + resultType.getName() + ": " + e.getMessage(), e);
+            value = codec.decode(result, Object.class);
+        } catch (CodecException e) {
+            throw new GroupUnavailableException("the certified result of " + operation + " cannot be decoded: " + e.getMessage(), e);
         }
+        Class<R> type = boxed(resultType);
+        if (value == null && resultType.isPrimitive() && resultType != void.class)
+            throw new ResultTypeException(operation, resultType.getName(), "null");
+        if (value != null && !type.isInstance(value)) throw new ResultTypeException(operation, resultType.getName(), value.getClass().getName());
+        return type.cast(value);
     }
 
     /** The request bytes; a value the codec cannot encode is the caller's mistake: {@link BadRequestException}, nothing sent. */

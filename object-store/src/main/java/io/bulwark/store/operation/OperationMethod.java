@@ -12,12 +12,19 @@ import java.util.List;
 /**
  * One registered operation: its name, whether it is read-only, who may call it, and the method (with
  * the object it is invoked on). {@link #parameterTypes} are the argument types after the {@code Tx}.
+ * With a {@link #txScope} (an {@link OperationSource}'s operations) the method takes no {@code Tx}:
+ * its parameters are exactly the arguments, and the transaction is made current around the call.
  */
 public record OperationMethod(String name, boolean readOnly, Access access, Object target, Method method,
-                              List<Class<?>> parameterTypes, long budget) {
+                              List<Class<?>> parameterTypes, long budget, TxScope txScope) {
     public OperationMethod {
         parameterTypes = List.copyOf(parameterTypes);
         if (budget < 0) throw new IllegalArgumentException("operation " + name + ": a negative work budget " + budget);
+    }
+
+    public OperationMethod(String name, boolean readOnly, Access access, Object target, Method method,
+                           List<Class<?>> parameterTypes, long budget) {
+        this(name, readOnly, access, target, method, parameterTypes, budget, null);
     }
 
     public OperationMethod(String name, boolean readOnly, Access access, Object target, Method method, List<Class<?>> parameterTypes) {
@@ -43,7 +50,10 @@ public record OperationMethod(String name, boolean readOnly, Access access, Obje
     public Object invoke(Tx tx, Object... args) {
         checkArguments(args);
         try {
-            return method.invoke(target, withTx(tx, args));
+            if (txScope == null) return method.invoke(target, withTx(tx, args));
+            try (TxScope.Entered ignored = txScope.enter(tx)) {
+                return method.invoke(target, args);
+            }
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof StoreException s) throw s;
@@ -54,7 +64,12 @@ public record OperationMethod(String name, boolean readOnly, Access access, Obje
         }
     }
 
-    /** What the method is invoked with: the transaction, then the arguments. */
+    /** What the method is invoked with: the transaction then the arguments, or (with a {@link #txScope}) the arguments alone. */
+    public Object[] methodArguments(Tx tx, Object[] args) {
+        return txScope == null ? withTx(tx, args) : args.clone();
+    }
+
+    /** What an {@code @Operation} method is invoked with: the transaction, then the arguments. */
     public static Object[] withTx(Tx tx, Object[] args) {
         Object[] all = new Object[args.length + 1];
         all[0] = tx;

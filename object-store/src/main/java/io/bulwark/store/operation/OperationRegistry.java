@@ -37,6 +37,10 @@ public final class OperationRegistry {
         SortedMap<String, OperationMethod> ops = new TreeMap<>();
         for (Object target : operationObjects) {
             if (target == null) throw new IllegalArgumentException("null operation object");
+            if (target instanceof OperationSource source) {
+                for (OperationMethod op : source.operations()) register(ops, op);
+                continue;
+            }
             Class<?> type = target.getClass();
             for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass())
                 for (Method m : c.getDeclaredMethods())
@@ -44,21 +48,36 @@ public final class OperationRegistry {
                         throw new IllegalArgumentException(where(m) + ": an @Operation must be a public instance method");
             for (Method m : type.getMethods()) {
                 if (m.isBridge() || !m.isAnnotationPresent(Operation.class)) continue;
-                OperationMethod op = describe(target, m);
-                OperationMethod clash = ops.putIfAbsent(op.name(), op);
-                if (clash != null)
-                    throw new IllegalArgumentException("operation name '" + op.name() + "' is declared by both " + where(clash.method()) + " and " + where(m));
+                register(ops, describe(target, m));
             }
         }
         return new OperationRegistry(ops);
     }
 
-    private static OperationMethod describe(Object target, Method m) {
-        Operation ann = m.getAnnotation(Operation.class);
-        String name = ann.name().isEmpty() ? m.getName() : ann.name();
+    private static void register(SortedMap<String, OperationMethod> ops, OperationMethod op) {
+        if (op.txScope() == null && (op.method().getParameterCount() == 0 || op.method().getParameterTypes()[0] != Tx.class))
+            throw new IllegalArgumentException(where(op.method()) + ": an operation without a TxScope must take the Tx first");
+        checkName(op.name(), op.method());
+        if (op.arity() > MAX_ARGUMENTS) throw new IllegalArgumentException(where(op.method()) + ": more than " + MAX_ARGUMENTS + " arguments");
+        OperationMethod clash = ops.putIfAbsent(op.name(), op);
+        if (clash != null)
+            throw new IllegalArgumentException("operation name '" + op.name() + "' is declared by both " + where(clash.method()) + " and " + where(op.method()));
+    }
+
+    /** IllegalArgumentException naming {@code m} unless {@code name} is a valid operation name. */
+    private static void checkName(String name, Method m) {
         if (!NAME.matcher(name).matches())
             throw new IllegalArgumentException(where(m) + ": operation name '" + name + "' must be 1-" + MAX_NAME_CHARS
                     + " characters of letters, digits and _ . : $ - (not starting with a digit)");
+    }
+
+    /** Whether {@code name} is a valid operation name (1-{@value #MAX_NAME_CHARS} of letters, digits and _ . : $ -, not starting with a digit). */
+    public static boolean isValidName(String name) { return name != null && NAME.matcher(name).matches(); }
+
+    private static OperationMethod describe(Object target, Method m) {
+        Operation ann = m.getAnnotation(Operation.class);
+        String name = ann.name().isEmpty() ? m.getName() : ann.name();
+        checkName(name, m);
         Class<?>[] params = m.getParameterTypes();
         if (params.length == 0 || params[0] != Tx.class)
             throw new IllegalArgumentException(where(m) + ": the first parameter of an @Operation must be " + Tx.class.getName());
@@ -78,10 +97,13 @@ public final class OperationRegistry {
 
     private static String where(Method m) { return m.getDeclaringClass().getName() + "." + m.getName(); }
 
+    /** How the failure reply to a request for an operation the store does not offer begins (clients may recognise it). */
+    public static final String UNKNOWN_OPERATION = "unknown operation '";
+
     /** The operation named {@code name}; {@link BadRequestException} if there is none. */
     public OperationMethod lookup(String name) {
         OperationMethod op = operations.get(name);
-        if (op == null) throw new BadRequestException("unknown operation '" + name + "'");
+        if (op == null) throw new BadRequestException(UNKNOWN_OPERATION + name + "'");
         return op;
     }
 

@@ -262,7 +262,7 @@ public final class StoreService implements Service {
         EntityValidator validator = entityStore.validator();
         if (!validator.constrainsParameters(op.target().getClass(), op.method())) return;
         List<ValidationException.Violation> violations = validator.at(Instant.ofEpochMilli(millis), meter)
-                .validateParameters(op.name(), op.target(), op.method(), OperationMethod.withTx(tx, args));
+                .validateParameters(op.name(), op.target(), op.method(), op.methodArguments(tx, args));
         if (!violations.isEmpty()) throw new ValidationException(violations);
     }
 

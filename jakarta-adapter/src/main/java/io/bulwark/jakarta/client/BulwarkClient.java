@@ -1,0 +1,147 @@
+package io.bulwark.jakarta.client;
+
+import io.bulwark.bft.config.KeyMaterial;
+import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.durable.PrincipalLock;
+import io.bulwark.bft.durable.ProcessLock;
+import io.bulwark.bft.node.BftClient;
+import io.bulwark.jakarta.contract.CodecTypes;
+import io.bulwark.jakarta.contract.Contract;
+import io.bulwark.store.StoreDefinition;
+import io.bulwark.store.client.StoreClient;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A client of a replica group running {@code @Replicated} services: {@link #proxy} gives a typed proxy
+ * of a contract interface whose every call is one BFT request (see {@link io.bulwark.jakarta.Replicated}).
+ * <p>
+ * Outcomes of a call: the certified result; or the failure the replicas agreed on, as the store's
+ * exception ({@code ValidationException}, {@code AccessDeniedException}, {@code OptimisticLockException},
+ * {@code NotFoundException}, {@code EntityExistsException}, {@code BadRequestException} for arguments the
+ * replicas refuse), the application's own exception re-created, a
+ * {@link io.bulwark.jakarta.RemoteOperationException} if it cannot be, or an
+ * {@link io.bulwark.jakarta.UnknownOperationException}; or, with no certified answer, a
+ * {@code GroupUnavailableException} (the operation may or may not have run); a certified result of
+ * another type is a {@code ResultTypeException} (it ran).
+ * <p>
+ * Thread-safe. {@link #connect} owns its engine client (and holds the client id's lock, so that no
+ * second process uses the same id) and closes both; {@link #over} borrows one.
+ */
+public final class BulwarkClient implements AutoCloseable {
+    /** System properties read by {@link #fromSystemProperties} (CDI client mode uses it when the application provides no BulwarkClient bean). */
+    public static final String CONFIG_PROPERTY = "bulwark.client.config";
+    public static final String ID_PROPERTY = "bulwark.client.id";
+    public static final String TIMEOUT_PROPERTY = "bulwark.client.timeout-ms";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final BftClient engine;
+    private final boolean owned;
+    private final ProcessLock lock;
+    private final Duration timeout;
+    private final ConcurrentMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+
+    private BulwarkClient(BftClient engine, boolean owned, ProcessLock lock, Duration timeout) {
+        this.engine = Objects.requireNonNull(engine, "engine client");
+        this.owned = owned;
+        this.lock = lock;
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+        this.timeout = timeout;
+    }
+
+    /** A client over a connected engine client it does not own (closing this leaves it open). */
+    public static BulwarkClient over(BftClient engine, Duration timeout) {
+        return new BulwarkClient(engine, false, null, timeout);
+    }
+
+    /**
+     * Connects as client {@code clientId} of the group in {@code clusterConf} (the {@code cluster.conf}
+     * written by {@code bulwark keygen}; the client's key files sit beside it) and waits until 2f+1
+     * replicas are connected; {@link IOException} if they are not within {@code timeout}.
+     */
+    public static BulwarkClient connect(Path clusterConf, int clientId, Duration timeout) throws IOException {
+        Path dir = clusterConf.toAbsolutePath().getParent();
+        ProcessLock lock = null;
+        BftClient engine = null;
+        try {
+            KeyMaterial keys = KeyMaterial.load(dir, clientId);
+            // One process per client id: two would share its request timestamps (the replicas would drop one's requests).
+            lock = PrincipalLock.acquire(dir, keys.config(), clientId);
+            engine = BftClient.connect(keys, ProtocolConfig.defaults(keys.config().f()));
+            if (!engine.awaitConnected(timeout))
+                throw new IOException("client " + clientId + " could not connect to 2f+1 = " + (2 * keys.config().f() + 1)
+                        + " replicas of " + clusterConf + " within " + timeout + " (is the replica group running?)");
+            return new BulwarkClient(engine, true, lock, timeout);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(engine, lock);
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(engine, lock);
+            throw new IOException("interrupted while connecting", e);
+        } catch (Exception e) {   // the engine's checked configuration and key errors
+            closeQuietly(engine, lock);
+            throw new IOException("client " + clientId + " of " + clusterConf + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Connects as configured by system properties: {@value #CONFIG_PROPERTY} (path of cluster.conf),
+     * {@value #ID_PROPERTY} (this client's id) and optionally {@value #TIMEOUT_PROPERTY} (default 30 s).
+     */
+    public static BulwarkClient fromSystemProperties() throws IOException {
+        String conf = System.getProperty(CONFIG_PROPERTY), id = System.getProperty(ID_PROPERTY);
+        if (conf == null || id == null)
+            throw new IllegalStateException("no Bulwark client configured: set the system properties " + CONFIG_PROPERTY + " (the cluster.conf "
+                    + "file) and " + ID_PROPERTY + " (this client's id), or produce a BulwarkClient bean yourself");
+        Duration timeout = DEFAULT_TIMEOUT;
+        String t = System.getProperty(TIMEOUT_PROPERTY);
+        try {
+            if (t != null) timeout = Duration.ofMillis(Long.parseLong(t.strip()));
+            return connect(Path.of(conf), Integer.parseInt(id.strip()), timeout);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(ID_PROPERTY + " and " + TIMEOUT_PROPERTY + " must be integers: " + id + ", " + t, e);
+        }
+    }
+
+    /**
+     * The typed proxy of {@code contract} (an interface: annotated {@code @Replicated} or implemented by a
+     * {@code @Replicated} bean class). Cached: one per contract. {@link IllegalArgumentException} if the
+     * interface cannot be a contract, or names a class the store's codec cannot carry.
+     */
+    public <T> T proxy(Class<T> contract) {
+        return contract.cast(proxies.computeIfAbsent(contract, this::newProxy));
+    }
+
+    private Object newProxy(Class<?> type) {
+        Contract contract = Contract.of(type);
+        CodecTypes types = new CodecTypes().addContract(contract);
+        StoreDefinition definition = StoreDefinition.builder()
+                .entities(types.entities().toArray(Class<?>[]::new)).values(types.values().toArray(Class<?>[]::new)).build();
+        StoreClient store = new StoreClient(engine, definition, timeout);
+        ClassLoader loader = type.getClassLoader();
+        return Proxy.newProxyInstance(loader, new Class<?>[] {type}, new ContractHandler(contract, store));
+    }
+
+    @Override public void close() {
+        if (owned) closeQuietly(engine, lock);
+    }
+
+    private static void closeQuietly(BftClient engine, ProcessLock lock) {
+        if (engine != null) engine.close();
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException ignored) {
+                // the process exits or the lock file is gone: nothing more to release
+            }
+        }
+    }
+
+    @Override public String toString() { return "BulwarkClient[" + proxies.size() + " contracts, timeout " + timeout + "]"; }
+}

@@ -369,6 +369,13 @@ final class Agreement {
         executedLog.headMap(previous, true).clear();
     }
 
+    /** Estimation (section 4.4): entries above H_M may be corrupt; they go. */
+    void discardAbove(long hm) {
+        log.tailMap(hm, false).clear();
+        maxPrepared = Math.min(maxPrepared, Math.max(r.lastExecuted, hm));
+        maxCommitted = Math.min(maxCommitted, Math.max(r.lastExecuted, hm));
+    }
+
     /** The view's log goes (a view change, or a new view's fresh log). */
     void clearLog() { log.clear(); }
 }

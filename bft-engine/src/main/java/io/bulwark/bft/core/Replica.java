@@ -20,6 +20,8 @@ import io.bulwark.bft.msg.Status;
 import io.bulwark.bft.msg.ViewChange;
 import io.bulwark.bft.msg.ViewChangeAck;
 import io.bulwark.bft.msg.Suspect;
+import io.bulwark.bft.msg.QueryStable;
+import io.bulwark.bft.msg.ReplyStable;
 import io.bulwark.bft.state.PartitionTree;
 import io.bulwark.bft.state.ReplicatedState;
 import java.util.BitSet;
@@ -87,6 +89,7 @@ public final class Replica {
     final ViewTimers timers;
     final CatchingUp catchUp;
     final Retransmission retransmission;
+    final Estimation estimation;
 
     /** A replica with a small state of its own (tests of the protocol alone). */
     public Replica(int id, ProtocolConfig cfg) { this(id, cfg, new ReplicatedState(1, 64)); }
@@ -107,6 +110,7 @@ public final class Replica {
         this.timers = new ViewTimers(this);
         this.catchUp = new CatchingUp(this);
         this.retransmission = new Retransmission(this);
+        this.estimation = new Estimation(this);
         // Every correct replica starts from the same initial state: the checkpoint at 0.
         checkpoints.votes(0).mine = new Checkpoint(0, GENESIS, id);
     }
@@ -247,6 +251,8 @@ public final class Replica {
         else if (m instanceof MetaData md) catchUp.onMetaData(from, md);
         else if (m instanceof Data d) catchUp.onData(from, d);
         else if (m instanceof AuthFailure af) requests.onAuthFailure(from, af);
+        else if (m instanceof QueryStable q) estimation.onQuery(from, q);
+        else if (m instanceof ReplyStable a) estimation.onReply(from, a);
         else counters.ignore(Ignored.UNEXPECTED_MESSAGE);
     }
 
@@ -255,6 +261,7 @@ public final class Replica {
         if (kind == TimerKind.STATUS) {
             retransmission.onStatusTimer();
             catchUp.onStatusTimer();
+            estimation.onStatusTimer();
         } else if (viewActive) {
             timers.timeoutWhileActive(kind);
         } else {
@@ -314,11 +321,38 @@ public final class Replica {
         return bad;
     }
 
+    /**
+     * Section 4.4 (estimation): this replica cannot trust its log — it restarted without its journal,
+     * or it recovers — so it sends no vote until it has estimated H_M, then none above H_M until a
+     * stable checkpoint reaches H_M ({@link Estimation}). {@code nonce}: random, from the driver.
+     */
+    public void estimate(long now, long nonce) {
+        this.now = now;
+        estimation.start(nonce);
+    }
+
     /** The actions accumulated since the last call, in order. */
-    public List<ReplicaAction> ready() { return out.ready(); }
+    public List<ReplicaAction> ready() {
+        withhold();
+        return out.ready();
+    }
 
     /** Moves the accumulated actions to the end of {@code sink}. */
-    public void drainTo(List<? super ReplicaAction> sink) { out.drainTo(sink); }
+    public void drainTo(List<? super ReplicaAction> sink) {
+        withhold();
+        out.drainTo(sink);
+    }
+
+    /** Drops the messages estimation holds back (they go again by retransmission once allowed). */
+    private void withhold() {
+        if (estimation.limit() == Estimation.TRUSTED) return;
+        out.list().removeIf(a -> {
+            boolean drop = (a instanceof Action.Send s && estimation.withholds(s.message()))
+                    || (a instanceof Action.Multicast m && estimation.withholds(m.message()));
+            if (drop) estimation.withheld++;
+            return drop;
+        });
+    }
 
     // ---- shared by the components ----
 
@@ -329,6 +363,7 @@ public final class Replica {
 
     /** After anything that may unblock work: execute, run deferred reads, send batches. */
     void afterProgress() {
+        estimation.checkRecovered();
         agreement.executeCommitted();
         requests.runDeferredReads();
         requests.sendBatches();
@@ -396,6 +431,12 @@ public final class Replica {
     public long pagesTransferred() { return catchUp.pagesTransferred; }
     public boolean transferring() { return catchUp.transferring(); }
     public boolean corrupt() { return catchUp.corrupt; }
+    /** Estimating H_M, or holding back above it (section 4.4): this replica does not trust its log yet. */
+    public boolean recovering() { return estimation.limit() != Estimation.TRUSTED; }
+    /** H_M once estimated while recovering; -1 while estimating; Long.MAX_VALUE when not recovering. */
+    public long recoveryPoint() { return estimation.limit(); }
+    /** Estimations started, completed, recoveries finished (stable checkpoint at H_M), messages withheld. */
+    public long[] estimationCounts() { return new long[] {estimation.estimations, estimation.completed, estimation.recovered, estimation.withheld}; }
     public ReplicatedState state() { return state; }
 
     /** This replica's checkpoint digest for {@code seq}, if it still holds it. */

@@ -96,6 +96,9 @@ final class ViewChanges {
         install(nv);
     }
 
+    /** Estimation (section 4.4): what the sets say above H_M may be corrupt. */
+    void discardAbove(long hm) { sets.truncateAbove(hm); }
+
     /** The digests whose bodies a view change would need (the prepared sets'). */
     Set<Digest> referencedBodies() { return sets.referenced(); }
 

@@ -117,6 +117,8 @@ public final class ReplicaNode implements AutoCloseable {
     /** Group commits started, and the last one known durable; the current drive's, once it journaled something (0: none). */
     private long syncsStarted, syncsDone, driveTicket;
     private volatile boolean journalFailed;
+    /** Started with no journal to replay: run estimation (section 4.4) before voting. */
+    private final boolean estimateAtStart;
     private volatile long journalEntries, journalSyncs, sendsHeld;
 
     /** A replica that saves nothing, with the default transport and no interceptor; see {@link #builder} for the rest. */
@@ -248,11 +250,12 @@ public final class ReplicaNode implements AutoCloseable {
         this.core = new Replica(id, cfg, state);
         if (loaded != null) core.restore(loaded.seq(), damaged);
         DurableLog opened = null;
+        long replayed = 0;
         if (dataDir != null && b.durable) {
             long t0 = System.nanoTime();
             try {
                 opened = DurableLog.open(dataDir, cfg);
-                long replayed = opened.replayInto(core, now());
+                replayed = opened.replayInto(core, now());
                 var torn = opened.journal().tornTail();
                 report = (report == null ? "" : report + "; ") + String.format(java.util.Locale.ROOT,
                         "replayed %d journal entries in %.0f ms: view %d%s, executing from %d%s", replayed, (System.nanoTime() - t0) / 1e6,
@@ -271,6 +274,9 @@ public final class ReplicaNode implements AutoCloseable {
         }
         this.log = opened;
         core.journaled(log != null);
+        // Nothing to replay (no journal, an empty one: a new or a wiped disk): this replica may have
+        // voted before and forgotten it, so it estimates H_M first (section 4.4) and holds back above it.
+        this.estimateAtStart = replayed == 0;
         this.loadReport = report;
         this.service = service;
         service.init(state.service());
@@ -304,8 +310,10 @@ public final class ReplicaNode implements AutoCloseable {
             ClusterConfig.Replica r = cluster.replica(j);
             transport.dial(j, new InetSocketAddress(r.host(), r.port()));
         }
+        long nonce = new SecureRandom().nextLong();
         loop.execute(() -> {
             core.start(now());
+            if (estimateAtStart) core.estimate(now(), nonce);
             drive();
         });
         if (loadReport != null) LOG.log(System.Logger.Level.INFO, "replica {0}: {1}", id, loadReport);

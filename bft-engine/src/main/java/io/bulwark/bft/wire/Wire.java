@@ -311,6 +311,8 @@ public final class Wire {
         if (m instanceof MetaData d) return d.replica();
         if (m instanceof AuthFailure a) return a.replica();
         if (m instanceof Suspect s) return s.replica();
+        if (m instanceof io.bulwark.bft.msg.QueryStable q) return q.replica();
+        if (m instanceof io.bulwark.bft.msg.ReplyStable r) return r.replica();
         if (m instanceof BindChallenge c) return c.replica();
         if (m instanceof BindProof p) return p.principal();
         return NO_SENDER_FIELD;

@@ -76,6 +76,8 @@ class GoldenBytesTest {
         m.put("BIND_CHALLENGE", new BindChallenge(3, 0x1122334455667788L, -2));
         m.put("BIND_PROOF", new BindProof(6, 0, 1, 2, 3, -4));
         m.put("SUSPECT", new Suspect(7, 2));
+        m.put("QUERY_STABLE", new QueryStable(3, 0x0102030405060708L));
+        m.put("REPLY_STABLE", new ReplyStable(1, 3, 0x0102030405060708L, 256, 300));
         return m;
     }
 
@@ -123,6 +125,8 @@ class GoldenBytesTest {
         GOLDEN.put("BIND_CHALLENGE", "11000000031122334455667788fffffffffffffffe");
         GOLDEN.put("BIND_PROOF", "120000000600000000000000000000000100000000000000020000000000000003fffffffffffffffc");
         GOLDEN.put("SUSPECT", "13000000000000000700000002");
+        GOLDEN.put("QUERY_STABLE", "17" + "00000003" + "0102030405060708");
+        GOLDEN.put("REPLY_STABLE", "18" + "00000001" + "00000003" + "0102030405060708" + "0000000000000100" + "000000000000012c");
     }
 
     @Test

@@ -141,10 +141,17 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
      * ({@link Replica#replay}): its view and the votes it cast. A correct replica only: its
      * executions stay checked by the safety monitor.
      */
-    void restartFromSavedCheckpoint(Service fresh) {
+    void restartFromSavedCheckpoint(Service fresh) { restartFromSavedCheckpoint(fresh, false); }
+
+    /**
+     * The same; with {@code diskLost}, the data dir is gone (a replaced disk): the replica starts
+     * empty, with no journal, and estimates H_M before it votes again (section 4.4).
+     */
+    void restartFromSavedCheckpoint(Service fresh, boolean diskLost) {
         long saved = core.stableSeq();
+        if (diskLost) journal.lose();
         // A stable checkpoint is retained by the tree; if not (a transfer under way), the data dir is lost: start empty.
-        boolean held = state.tree().holds(saved) && !state.tree().transferring();
+        boolean held = !diskLost && state.tree().holds(saved) && !state.tree().transferring();
         ReplicatedState restored = new ReplicatedState(state.service().pageCount(), state.maxClients(),
                 held ? state.tree().copyAt(saved) : null);
         incarnation++;
@@ -156,13 +163,23 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         if (held) core.restore(saved, false);
         service = fresh;
         service.init(state.service());
-        if (!forgetJournal) for (var e : journal.durableEntries()) core.replay(clock(), e);
+        long replayed = 0;
+        if (!forgetJournal) for (var e : journal.durableEntries()) { core.replay(clock(), e); replayed++; }
         core.replayed(clock());
+        // Nothing to replay: it may have voted and forgotten, so it estimates first (as the node does).
+        boolean estimate = replayed == 0;
         this.held.clear();
         stopped = false;
         net.setCutOff(core.id(), false);
         start();
+        if (estimate) {
+            core.estimate(clock(), disk == null ? core.id() : disk.nextLong());
+            drive();
+        }
     }
+
+    /** Whether a restart loses the disk this time (drawn from the disk's own randomness). */
+    boolean diskLostOnRestart(int oneIn) { return disk != null && disk.nextInt(oneIn) == 0; }
 
     boolean correct() { return behaviours.isEmpty(); }
 

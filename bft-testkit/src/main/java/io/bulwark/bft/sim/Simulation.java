@@ -372,7 +372,8 @@ public final class Simulation {
             SimReplica replica = replicas.get(restarting);
             events.at(r[0], replica::crash);
             events.at(r[1], () -> {
-                replica.restartFromSavedCheckpoint(newService());
+                // One restart in four comes back on a replaced disk: no state, no journal (section 4.4's estimation).
+                replica.restartFromSavedCheckpoint(newService(), replica.diskLostOnRestart(4));
                 coverage.acted(Adversary.RESTART);
             });
         }

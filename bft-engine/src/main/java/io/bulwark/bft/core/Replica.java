@@ -192,6 +192,7 @@ public final class Replica {
     public void timeout(long now, TimerKind kind) {
         this.now = now;
         if (kind == TimerKind.STATUS) {
+            if (viewActive) agreement.complainOverdue();
             retransmission.onStatusTimer();
             catchUp.onStatusTimer();
         } else if (viewActive) {
@@ -199,6 +200,21 @@ public final class Replica {
         } else {
             timers.timeoutWhileChanging(kind);
         }
+        timers.resumeIfCaughtUp();
+    }
+
+    /**
+     * The driver installed a new session key of client {@code client} (its NEW-KEY was accepted):
+     * requests of that client waiting in a parked pre-prepare for their key are checked again with
+     * {@code authenticates} — the frame layer's check of this replica's entry of a request's client
+     * authenticator, a pure function of the keys now held (no I/O) — so a correct client whose
+     * NEW-KEY arrived after the primary's pre-prepare is not taken for a big-MAC client (issue 15
+     * item 2; see Agreement.authenticatedHere).
+     */
+    public void clientKeyChanged(long now, int client, java.util.function.Predicate<Request> authenticates) {
+        this.now = now;
+        if (client < n) throw new IllegalArgumentException("principal " + client + " is not a client");
+        if (viewActive) agreement.clientKeyChanged(client, authenticates);
         timers.resumeIfCaughtUp();
     }
 
@@ -323,6 +339,10 @@ public final class Replica {
     public long lastExecuted() { return lastExecuted; }
     public long knownStable() { return checkpoints.knownStable; }
     public Counters counters() { return counters; }
+    /** Quarantines this replica imposed on clients (the big-MAC defence; each one an offence of f+1 complaints). */
+    public long quarantinesImposed() { return quarantine.offencesRecorded; }
+    /** AUTH-FAILUREs this replica sent (requests in a primary's pre-prepare that never authenticated here). */
+    public long authFailuresSent() { return agreement.authFailuresSent; }
     public int logSize() { return agreement.logSize(); }
     public int pendingRequests() { return requests.size(); }
     /** State transfers this replica completed, and the pages they fetched. */

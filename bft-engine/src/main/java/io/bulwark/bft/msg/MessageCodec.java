@@ -46,6 +46,7 @@ import java.util.List;
  * DATA         [i32 page][i64 lm][4096 value]
  * AUTH_FAILURE [i32 replica][i64 view][i64 seq > 0][i32 client >= n][i64 timestamp]
  * SUSPECT      [i64 view][i32 replica]
+ * KEY_ACK      [i32 replica][i32 client][i64 counter]
  * BIND_CHALLENGE [i32 replica][i64 hi][i64 lo]
  * BIND_PROOF   [i32 principal >= 0][i32 acceptor replica][i64 challengeHi][i64 challengeLo][i64 nonceHi][i64 nonceLo]
  * </pre>
@@ -93,6 +94,7 @@ public final class MessageCodec {
     public static final int DATA_BYTES = 4 + 8 + PartitionTree.PAGE_SIZE;
     public static final int AUTH_FAILURE_BYTES = 4 + 8 + 8 + 4 + 8;
     public static final int SUSPECT_BYTES = 8 + 4;
+    public static final int KEY_ACK_BYTES = 4 + 4 + 8;
     public static final int BIND_CHALLENGE_BYTES = 4 + 8 + 8;
     public static final int BIND_PROOF_BYTES = 4 + 4 + 4 * 8;
 

@@ -27,7 +27,8 @@ public enum MessageType {
     AUTH_FAILURE(16, AuthFailure.class, AuthFailureCodec.INSTANCE),
     BIND_CHALLENGE(17, BindChallenge.class, BindChallengeCodec.INSTANCE),
     BIND_PROOF(18, BindProof.class, BindProofCodec.INSTANCE),
-    SUSPECT(19, Suspect.class, SuspectCodec.INSTANCE);
+    SUSPECT(19, Suspect.class, SuspectCodec.INSTANCE),
+    KEY_ACK(20, KeyAck.class, KeyAckCodec.INSTANCE);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
     private static final ClassValue<MessageType> BY_CLASS = new ClassValue<>() {

@@ -49,8 +49,9 @@ public final class BftClient implements AutoCloseable {
     private final List<Action> work = new ArrayList<>();
     private Call current;
     private boolean driving;
-    private int connected;
+    /** Completes once 2f+1 replicas (all n, or 2f+1 after a grace) acknowledged this client's key: requests go out from then on. */
     private final CompletableFuture<Void> quorumConnected = new CompletableFuture<>();
+    private volatile int keyAcks;
     private volatile boolean closed;
     private volatile long view;
     /** Fault injection on what the core sends (a test kit's); {@link OutboundInterceptor#NONE} in a deployment. */
@@ -106,6 +107,9 @@ public final class BftClient implements AutoCloseable {
             loop.submit(() -> {
                 c.outbound.attached(c.sender.outlet(() -> c.closed));
                 c.endpoint.newKeyFrame();
+                // Each connection carries the NEW-KEY first (onConnected); requests wait for the replicas' KEY-ACKs.
+                c.core.newKey(now(), c.endpoint.newKeyCounter());
+                c.drive();
                 return null;
             }).join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -117,8 +121,10 @@ public final class BftClient implements AutoCloseable {
     }
 
     /**
-     * Waits until this client has proven itself on connections to 2f+1 replicas (so a first request
-     * is not lost to missing keys or an unbound connection).
+     * Waits until 2f+1 replicas acknowledged this client's current key (KEY-ACK, MAC'd under it): all
+     * n, or 2f+1 once a grace of {@code clientRetransmitMs} passed. Only then do requests go out, so
+     * that a backup does not get one inside the primary's pre-prepare before it holds the key (issue
+     * 15 item 2). False if that did not happen within {@code timeout} ({@link #keyAcks} says how many did).
      */
     public boolean awaitConnected(Duration timeout) throws InterruptedException {
         try {
@@ -181,9 +187,9 @@ public final class BftClient implements AutoCloseable {
             if (v instanceof ChannelVerdict.Deliver d) {
                 core.receive(now(), d.from(), d.message());
                 drive();
-            } else if (NodeChannels.apply(transport, conn, v)) {
-                // Our proof is on its way ahead of anything we route to this replica now.
-                if (++connected >= cluster.f() * 2 + 1) quorumConnected.complete(null);
+            } else {
+                // A bind: our proof is on its way ahead of anything we route to this replica now.
+                NodeChannels.apply(transport, conn, v);
             }
         }
 
@@ -197,12 +203,7 @@ public final class BftClient implements AutoCloseable {
                 return;
             }
             // TLS proved the replica is on it: our NEW-KEY is on its way ahead of anything routed here.
-            if (conn.tlsAuthenticated() && NodeChannels.apply(transport, conn, guard.tlsRoute(ch))
-                    && ++connected >= cluster.f() * 2 + 1) quorumConnected.complete(null);
-        }
-
-        @Override public void onDisconnected(Connection conn) {
-            if (conn.dialed() && conn.attachment() instanceof Channel ch && ch.bound() && !ch.routePending && connected > 0) connected--;
+            if (conn.tlsAuthenticated()) NodeChannels.apply(transport, conn, guard.tlsRoute(ch));
         }
     }
 
@@ -220,6 +221,8 @@ public final class BftClient implements AutoCloseable {
             work.clear();
             driving = false;
         }
+        keyAcks = core.keyAcks();
+        if (core.keyReady() && !quorumConnected.isDone()) quorumConnected.complete(null);
     }
 
     private void perform(Action a) {
@@ -229,6 +232,12 @@ public final class BftClient implements AutoCloseable {
             sender.send(OutboundInterceptor.MULTICAST, m.message());
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
+        } else if (a instanceof ClientAction.SendNewKey k) {
+            try {
+                transport.send(k.replica(), endpoint.newKeyFrame());
+            } catch (CoProcessorException e) {
+                // the key was signed at connect; a retransmission signs nothing
+            }
         } else if (a instanceof ClientAction.Complete c) {
             Call done = current;
             current = null;
@@ -244,6 +253,9 @@ public final class BftClient implements AutoCloseable {
     private static long now() { return System.currentTimeMillis(); }
 
     public int id() { return id; }
+
+    /** How many replicas acknowledged this client's current key (KEY-ACK). */
+    public int keyAcks() { return keyAcks; }
 
     /** This principal's current NEW-KEY frame: public by design (every replica receives it; tests replay it as an attacker would). */
     public byte[] newKeyFrame() {

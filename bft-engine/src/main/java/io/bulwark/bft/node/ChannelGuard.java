@@ -148,6 +148,10 @@ public final class ChannelGuard {
                     reply = null;
                 }
             }
+            // A client's NEW-KEY (new or repeated) is answered with a KEY-ACK under the key it carried,
+            // on the connection it came on: the client sends requests once 2f+1 replicas hold its key
+            // (issue 15 item 2). A replay gets the replayer one small frame it can do nothing with.
+            if (!cluster.isReplica(k.from()) && cluster.isReplica(self)) reply = endpoint.sealKeyAck(k.from());
             // TLS: the peer's own NEW-KEY on its authenticated connection: it becomes the route (after our answer).
             if (ch.tls && ch.routePending && k.from() == ch.peer && endpoint.canSendTo(ch.peer)) {
                 ch.routePending = false;

@@ -234,6 +234,11 @@ public final class ReplicaNode implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), random);
         this.guard = new ChannelGuard(endpoint, random::nextLong);
+        // A client's new key: its requests that waited for it in a parked pre-prepare are checked again.
+        endpoint.onClientKey(client -> {
+            core.clientKeyChanged(now(), client, endpoint::authenticates);
+            drive();
+        });
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
         this.transport = new Transport(loop, id, transportConfig, new Handler(), NodeTls.forKeys(keys));
         this.sender = new InterceptedSender(id, cluster.n(), loop, transport, endpoint, outbound);

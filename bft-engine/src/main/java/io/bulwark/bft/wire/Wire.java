@@ -12,6 +12,7 @@ import io.bulwark.bft.msg.Data;
 import io.bulwark.bft.msg.DecodeException;
 import io.bulwark.bft.msg.Fetch;
 import io.bulwark.bft.msg.FetchBatch;
+import io.bulwark.bft.msg.KeyAck;
 import io.bulwark.bft.msg.MetaData;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
@@ -130,6 +131,18 @@ public final class Wire {
     /** Whether a key for sending to {@code peer} is installed. */
     public boolean canSendTo(int peer) { return keys.canSendTo(peer); }
 
+    /**
+     * Whether this replica's entry of {@code r}'s client authenticator verifies under the key held
+     * for its client now: the check {@link #open} makes of a request inside a pre-prepare, for a
+     * request decoded earlier (its client's NEW-KEY came after it). Never throws.
+     */
+    public boolean verifiesRequest(Request r) {
+        if (r == null || r.auth() == null || r.auth().length != limits.requestAuthBytes() || self >= n) return false;
+        if (!keys.canReceiveFrom(r.client())) return false;
+        byte[] body = MessageCodec.requestBody(r);
+        return keys.verify(r.client(), body, 0, body.length, r.auth(), self * tag);
+    }
+
     /** A NEW-KEY frame: no MAC, the co-processor's signature is inside (section 4.1). */
     public byte[] sealNewKey(NewKey k) {
         if (k.sender() != self) throw new IllegalArgumentException("NEW-KEY of " + k.sender() + " sent by " + self);
@@ -242,6 +255,8 @@ public final class Wire {
             }
         } else if (m instanceof Reply r && r.client() != self) {
             throw reject(RejectReason.NOT_FOR_ME, "reply for client " + r.client());
+        } else if (m instanceof KeyAck a && a.client() != self) {
+            throw reject(RejectReason.NOT_FOR_ME, "key ack for client " + a.client());
         }
         return new Opened.Accepted(sender, m, unverified);
     }
@@ -264,9 +279,9 @@ public final class Wire {
                 if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
                 if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "bind proof at a client");
             }
-            case REPLY -> {
-                if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "reply from " + sender);
-                if (iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "reply at a replica");
+            case REPLY, KEY_ACK -> {
+                if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "type " + type.code() + " from " + sender);
+                if (iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type.code() + " at a replica");
             }
             default -> {
                 if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "type " + type.code() + " from " + sender);
@@ -311,6 +326,7 @@ public final class Wire {
         if (m instanceof MetaData d) return d.replica();
         if (m instanceof AuthFailure a) return a.replica();
         if (m instanceof Suspect s) return s.replica();
+        if (m instanceof KeyAck a) return a.replica();
         if (m instanceof BindChallenge c) return c.replica();
         if (m instanceof BindProof p) return p.principal();
         return NO_SENDER_FIELD;

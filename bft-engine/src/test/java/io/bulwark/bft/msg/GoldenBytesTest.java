@@ -76,6 +76,7 @@ class GoldenBytesTest {
         m.put("BIND_CHALLENGE", new BindChallenge(3, 0x1122334455667788L, -2));
         m.put("BIND_PROOF", new BindProof(6, 0, 1, 2, 3, -4));
         m.put("SUSPECT", new Suspect(7, 2));
+        m.put("KEY_ACK", new KeyAck(2, 9, 0x0102030405L));
         return m;
     }
 
@@ -123,6 +124,7 @@ class GoldenBytesTest {
         GOLDEN.put("BIND_CHALLENGE", "11000000031122334455667788fffffffffffffffe");
         GOLDEN.put("BIND_PROOF", "120000000600000000000000000000000100000000000000020000000000000003fffffffffffffffc");
         GOLDEN.put("SUSPECT", "13000000000000000700000002");
+        GOLDEN.put("KEY_ACK", "14000000020000000900000001" + "02030405");
     }
 
     @Test

@@ -191,6 +191,7 @@ public final class RandomMessages {
             case BIND_CHALLENGE -> bindChallenge(replica());
             case BIND_PROOF -> bindProof(rnd.nextInt(n + 3), replica());
             case SUSPECT -> new Suspect(rnd.nextLong(0, 1L << 40), replica());
+            case KEY_ACK -> new KeyAck(replica(), n + rnd.nextInt(5), rnd.nextLong(1, 1L << 40));
         };
     }
 
@@ -216,6 +217,7 @@ public final class RandomMessages {
         if (a instanceof Data x && b instanceof Data y) return x.page() == y.page() && x.lm() == y.lm() && Arrays.equals(x.value(), y.value());
         if (a instanceof AuthFailure x && b instanceof AuthFailure y) return x.equals(y);
         if (a instanceof Suspect x && b instanceof Suspect y) return x.equals(y);
+        if (a instanceof KeyAck x && b instanceof KeyAck y) return x.equals(y);
         if (a instanceof BindChallenge x && b instanceof BindChallenge y) return x.equals(y);
         if (a instanceof BindProof x && b instanceof BindProof y) return x.equals(y);
         if (a instanceof Reply x && b instanceof Reply y)

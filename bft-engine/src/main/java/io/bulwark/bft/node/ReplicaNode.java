@@ -549,6 +549,12 @@ public final class ReplicaNode implements AutoCloseable {
     /** The last sequence number executed (or reached by a transfer), read on the loop. */
     public long lastExecuted() { return loop.submit(core::lastExecuted).join(); }
 
+    /** Quarantines this replica imposed on clients (the big-MAC defence), read on the loop. */
+    public long quarantinesImposed() { return loop.submit(core::quarantinesImposed).join(); }
+
+    /** AUTH-FAILUREs this replica sent, read on the loop. */
+    public long authFailuresSent() { return loop.submit(core::authFailuresSent).join(); }
+
     /** View changes this replica started, read on the loop. */
     public long viewChangesStarted() { return loop.submit(core::viewChangesStarted).join(); }
 

@@ -59,6 +59,9 @@ public final class Replica {
     final int n;
     final Counters counters = new Counters();
     final Outbox<ReplicaAction> out = new Outbox<>();
+    /** What an operator should hear about, for the driver to log (bounded: the oldest go first). */
+    private final java.util.ArrayDeque<Notice> notices = new java.util.ArrayDeque<>();
+    static final int MAX_NOTICES = 256;
     final ReplicatedState state;
     final PartitionTree tree;
     /** The last reply per client (section 4.2): exactly-once execution, retransmitted replies. */
@@ -271,6 +274,19 @@ public final class Replica {
 
     /** The actions accumulated since the last call, in order. */
     public List<ReplicaAction> ready() { return out.ready(); }
+
+    /** The notices recorded since the last call, oldest first (see {@link Notice}). */
+    public List<Notice> drainNotices() {
+        if (notices.isEmpty()) return List.of();
+        List<Notice> l = List.copyOf(notices);
+        notices.clear();
+        return l;
+    }
+
+    void notice(Notice n) {
+        if (notices.size() >= MAX_NOTICES) notices.pollFirst();
+        notices.add(n);
+    }
 
     /** Moves the accumulated actions to the end of {@code sink}. */
     public void drainTo(List<? super ReplicaAction> sink) { out.drainTo(sink); }

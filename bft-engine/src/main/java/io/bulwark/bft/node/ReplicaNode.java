@@ -328,8 +328,6 @@ public final class ReplicaNode implements AutoCloseable {
             transferStartMillis = now();
             transferStartLoopCpu = loopCpuNanos();
             transferStartProcessCpu = processCpuNanos();
-            LOG.log(System.Logger.Level.INFO, "replica {0}: state transfer started (executed up to {1})",
-                    id, String.valueOf(core.lastExecuted()));
         }
         core.drainTo(work);
         for (int i = 0; i < work.size(); i++) {
@@ -337,6 +335,8 @@ public final class ReplicaNode implements AutoCloseable {
             core.drainTo(work);
         }
         work.clear();
+        // View changes (from, to, why), new views, quarantines, corrupt states and transfers: one line each.
+        for (io.bulwark.bft.core.Notice n : core.drainNotices()) LOG.log(System.Logger.Level.INFO, "replica {0}: {1}", id, n.line());
         maybeSave();
     }
 
@@ -489,8 +489,9 @@ public final class ReplicaNode implements AutoCloseable {
         pagesReported = core.pagesTransferred();
         transferStartNanos = -1;
         String line = String.format(java.util.Locale.ROOT, "%s %d done: %d pages in %.3f ms (event loop CPU %.1f ms, process CPU %.1f ms; "
-                        + "started at %d ms since the epoch; replica %d, %d transfers)",
-                TRANSFER_DONE, sr.seq(), pages, (end - start) / 1e6, loopCpu / 1e6, processCpu / 1e6, startMillis, id, core.transfersCompleted());
+                        + "started at %d ms since the epoch; replica %d, %d transfers, %d bytes fetched)",
+                TRANSFER_DONE, sr.seq(), pages, (end - start) / 1e6, loopCpu / 1e6, processCpu / 1e6, startMillis, id, core.transfersCompleted(),
+                pages * (long) io.bulwark.bft.state.PartitionTree.PAGE_SIZE);
         lastTransfer = line;
         LOG.log(System.Logger.Level.INFO, line);
     }
@@ -573,14 +574,27 @@ public final class ReplicaNode implements AutoCloseable {
     /** The line logged for the last completed state transfer, or null. */
     public String lastTransfer() { return lastTransfer; }
 
-    /** A consistent snapshot of the core's progress, taken on the loop. */
+    /**
+     * A consistent snapshot of the core's progress and counters, taken on the loop, as one readable
+     * line (the {@code stopping:} line of {@code bulwark replica}, failure reports of tests and benchmarks).
+     */
     public String describe() {
-        return loop.submit(() -> "replica " + id + " view=" + core.view() + " executed=" + core.lastExecuted()
-                + " h=" + core.lowWaterMark() + " view-changes-started=" + core.viewChangesStarted()
-                + " transfers=" + core.transfersCompleted() + " pages-transferred=" + core.pagesTransferred()
-                + (core.transferring() ? " TRANSFERRING" : "") + " ignored=" + core.counters().snapshot()
-                + " rejected=" + endpoint.wire().counters() + " channels=" + guard.counters()
-                + (outbound == OutboundInterceptor.NONE ? "" : " outbound=" + outbound)).join();
+        return loop.submit(() -> {
+            StringBuilder b = new StringBuilder("replica ").append(id).append(": view ").append(core.view())
+                    .append(" (primary ").append(cfg.primaryOf(core.view())).append(core.viewActive() ? "" : ", changing to it").append(')')
+                    .append(", executed ").append(core.lastExecuted())
+                    .append(", stable checkpoint ").append(core.stableSeq())
+                    .append(", ").append(core.viewChangesStarted()).append(" view changes started")
+                    .append(", ").append(core.transfersCompleted()).append(" state transfers (").append(core.pagesTransferred()).append(" pages)");
+            if (core.transferring()) b.append(", TRANSFERRING");
+            if (core.corrupt()) b.append(", CORRUPT");
+            b.append("; frames ").append(endpoint.wire().counters().accepted()).append(" accepted, rejected ").append(endpoint.wire().counters().snapshot())
+                    .append("; inputs ignored ").append(core.counters().snapshot())
+                    .append("; ").append(guard.counters().bindings()).append(" connections bound, refused ").append(guard.counters().snapshot())
+                    .append("; ").append(core.authFailuresSent()).append(" AUTH-FAILUREs sent, ").append(core.quarantinesImposed()).append(" quarantines");
+            if (outbound != OutboundInterceptor.NONE) b.append("; outbound ").append(outbound);
+            return b.toString();
+        }).join();
     }
 
     @Override public void close() {

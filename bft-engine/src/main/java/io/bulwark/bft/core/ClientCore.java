@@ -93,6 +93,9 @@ public final class ClientCore {
     /** How many replicas acknowledged the current key. */
     public int keyAcks() { return Long.bitCount(keyAcked); }
 
+    /** The replicas (bit j) that acknowledged the current key. */
+    public long keyAckedBy() { return keyAcked; }
+
     private void onKeyAck(long now, int from, KeyAck a) {
         if (from < 0 || from >= n || a.replica() != from || a.client() != id) { counters.ignore(Ignored.BAD_REPLY); return; }
         if (a.counter() != keyCounter) { counters.ignore(Ignored.STALE_REPLY); return; }

@@ -28,7 +28,9 @@ public enum MessageType {
     BIND_CHALLENGE(17, BindChallenge.class, BindChallengeCodec.INSTANCE),
     BIND_PROOF(18, BindProof.class, BindProofCodec.INSTANCE),
     SUSPECT(19, Suspect.class, SuspectCodec.INSTANCE),
-    KEY_ACK(20, KeyAck.class, KeyAckCodec.INSTANCE);
+    KEY_ACK(20, KeyAck.class, KeyAckCodec.INSTANCE),
+    STATUS_QUERY(21, StatusQuery.class, StatusQueryCodec.INSTANCE),
+    STATUS_REPORT(22, StatusReport.class, StatusReportCodec.INSTANCE);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
     private static final ClassValue<MessageType> BY_CLASS = new ClassValue<>() {

@@ -52,6 +52,11 @@ public final class BftClient implements AutoCloseable {
     /** Completes once 2f+1 replicas (all n, or 2f+1 after a grace) acknowledged this client's key: requests go out from then on. */
     private final CompletableFuture<Void> quorumConnected = new CompletableFuture<>();
     private volatile int keyAcks;
+    /** Replicas (bit j) that acknowledged this client's current key. */
+    private volatile long keyAckedBy;
+    /** STATUS-QUERYs waiting for their report, by nonce; loop thread only. */
+    private final java.util.Map<Long, CompletableFuture<io.bulwark.bft.msg.StatusReport>> statusQueries = new java.util.HashMap<>();
+    private final SecureRandom nonces = new SecureRandom();
     private volatile boolean closed;
     private volatile long view;
     /** Fault injection on what the core sends (a test kit's); {@link OutboundInterceptor#NONE} in a deployment. */
@@ -185,6 +190,11 @@ public final class BftClient implements AutoCloseable {
             if (!(conn.attachment() instanceof Channel ch)) return;
             ChannelVerdict v = guard.onFrame(ch, buf, off, len);
             if (v instanceof ChannelVerdict.Deliver d) {
+                if (d.message() instanceof io.bulwark.bft.msg.StatusReport s) {
+                    var f = s.replica() == d.from() ? statusQueries.get(s.nonce()) : null;
+                    if (f != null && statusQueries.remove(s.nonce(), f)) f.complete(s);
+                    return;
+                }
                 core.receive(now(), d.from(), d.message());
                 drive();
             } else {
@@ -222,6 +232,7 @@ public final class BftClient implements AutoCloseable {
             driving = false;
         }
         keyAcks = core.keyAcks();
+        keyAckedBy = core.keyAckedBy();
         if (core.keyReady() && !quorumConnected.isDone()) quorumConnected.complete(null);
     }
 
@@ -256,6 +267,28 @@ public final class BftClient implements AutoCloseable {
 
     /** How many replicas acknowledged this client's current key (KEY-ACK). */
     public int keyAcks() { return keyAcks; }
+
+    /** Whether replica {@code replica} acknowledged this client's current key (KEY-ACK). */
+    public boolean keyAckedBy(int replica) { return replica >= 0 && replica < 64 && (keyAckedBy & (1L << replica)) != 0; }
+
+    /**
+     * Asks replica {@code replica} for its STATUS-REPORT (an operator's tool: {@code bulwark status}).
+     * The future completes with the report, or fails after {@code timeout}; ask a replica that
+     * acknowledged this client's key ({@link #keyAckedBy}), or the question may not reach it.
+     */
+    public CompletableFuture<io.bulwark.bft.msg.StatusReport> status(int replica, Duration timeout) {
+        if (!cluster.isReplica(replica)) throw new IllegalArgumentException("principal " + replica + " is not a replica");
+        CompletableFuture<io.bulwark.bft.msg.StatusReport> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            long nonce = nonces.nextLong();
+            statusQueries.put(nonce, f);
+            sender.send(replica, new io.bulwark.bft.msg.StatusQuery(id, nonce));
+            loop.schedule(timeout.toNanos(), () -> {
+                if (statusQueries.remove(nonce, f)) f.completeExceptionally(new TimeoutException("replica " + replica + " sent no status within " + timeout));
+            });
+        });
+        return f;
+    }
 
     /** This principal's current NEW-KEY frame: public by design (every replica receives it; tests replay it as an attacker would). */
     public byte[] newKeyFrame() {

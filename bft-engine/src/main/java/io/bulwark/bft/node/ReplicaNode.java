@@ -282,6 +282,11 @@ public final class ReplicaNode implements AutoCloseable {
             if (!(conn.attachment() instanceof Channel ch)) return;
             ChannelVerdict v = guard.onFrame(ch, buf, off, len);
             if (v instanceof ChannelVerdict.Deliver d) {
+                if (d.message() instanceof io.bulwark.bft.msg.StatusQuery q) {
+                    // An operator's question (bulwark status): answered by the runtime, the core is not involved.
+                    if (q.client() == d.from()) sender.send(q.client(), statusReport(q));
+                    return;
+                }
                 if (executing && touchesState(d.message())) {
                     if (heldBack.size() < MAX_HELD_BACK) heldBack.add(d);
                     else heldBackDropped++;
@@ -570,6 +575,27 @@ public final class ReplicaNode implements AutoCloseable {
 
     /** Whether the core knows its state is bad (a loaded state failed its check, or diverged), read on the loop. */
     public boolean corrupt() { return loop.submit(core::corrupt).join(); }
+
+    /** This replica's answer to {@code q}: progress and its non-zero counters (loop thread). */
+    private io.bulwark.bft.msg.StatusReport statusReport(io.bulwark.bft.msg.StatusQuery q) {
+        List<io.bulwark.bft.msg.StatusReport.Counter> counters = new ArrayList<>();
+        java.util.function.BiConsumer<String, Long> add = (name, value) -> {
+            if (value > 0 && counters.size() < io.bulwark.bft.msg.MessageCodec.STATUS_REPORT_MAX_COUNTERS
+                    && name.length() <= io.bulwark.bft.msg.MessageCodec.STATUS_REPORT_MAX_NAME)
+                counters.add(new io.bulwark.bft.msg.StatusReport.Counter(name, value));
+        };
+        add.accept("quarantines", core.quarantinesImposed());
+        add.accept("auth_failures_sent", core.authFailuresSent());
+        add.accept("requests_executed", executedRequests);
+        add.accept("executions_failed", failedExecutions);
+        add.accept("frames_accepted", endpoint.wire().counters().accepted());
+        endpoint.wire().counters().snapshot().forEach((reason, n) -> add.accept("rejected." + reason, n));
+        core.counters().snapshot().forEach((reason, n) -> add.accept("ignored." + reason.name(), n));
+        guard.counters().snapshot().forEach((reason, n) -> add.accept("channel." + reason.name(), n));
+        return new io.bulwark.bft.msg.StatusReport(id, q.client(), q.nonce(), core.view(), core.viewActive(), core.transferring(),
+                core.corrupt(), core.lastExecuted(), core.stableSeq(), core.viewChangesStarted(), core.transfersCompleted(),
+                core.pagesTransferred(), counters);
+    }
 
     /** The line logged for the last completed state transfer, or null. */
     public String lastTransfer() { return lastTransfer; }

@@ -70,6 +70,8 @@ public final class Frame {
             case REPLY, VIEW_CHANGE_ACK, FETCH, META_DATA -> kind == AuthKind.MAC;
             // To the one client whose key it acknowledges, under that key (its freshness is the point).
             case KEY_ACK -> kind == AuthKind.MAC;
+            // An operator's question to one replica, and its answer to that client alone.
+            case STATUS_QUERY, STATUS_REPORT -> kind == AuthKind.MAC;
             case PRE_PREPARE, PREPARE, COMMIT, CHECKPOINT, STATUS, VIEW_CHANGE, NEW_VIEW, FETCH_BATCH, AUTH_FAILURE, SUSPECT ->
                     kind == AuthKind.MAC || kind == AuthKind.AUTHENTICATOR;
         };

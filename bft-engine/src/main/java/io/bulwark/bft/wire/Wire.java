@@ -23,6 +23,8 @@ import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
+import io.bulwark.bft.msg.StatusQuery;
+import io.bulwark.bft.msg.StatusReport;
 import io.bulwark.bft.msg.Suspect;
 import io.bulwark.bft.msg.ViewChangeAck;
 import java.util.BitSet;
@@ -257,6 +259,8 @@ public final class Wire {
             throw reject(RejectReason.NOT_FOR_ME, "reply for client " + r.client());
         } else if (m instanceof KeyAck a && a.client() != self) {
             throw reject(RejectReason.NOT_FOR_ME, "key ack for client " + a.client());
+        } else if (m instanceof StatusReport s && s.client() != self) {
+            throw reject(RejectReason.NOT_FOR_ME, "status report for client " + s.client());
         }
         return new Opened.Accepted(sender, m, unverified);
     }
@@ -265,9 +269,9 @@ public final class Wire {
     private void checkRoles(MessageType type, int sender) throws DecodeException {
         boolean iAmReplica = self >= 0 && self < n;
         switch (type) {
-            case REQUEST -> {
-                if (sender < n) throw reject(RejectReason.NOT_A_CLIENT, "request from " + sender);
-                if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "request at a client");
+            case REQUEST, STATUS_QUERY -> {
+                if (sender < n) throw reject(RejectReason.NOT_A_CLIENT, "type " + type.code() + " from " + sender);
+                if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type.code() + " at a client");
             }
             case NEW_KEY -> {
                 if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
@@ -279,7 +283,7 @@ public final class Wire {
                 if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
                 if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "bind proof at a client");
             }
-            case REPLY, KEY_ACK -> {
+            case REPLY, KEY_ACK, STATUS_REPORT -> {
                 if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "type " + type.code() + " from " + sender);
                 if (iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type.code() + " at a replica");
             }
@@ -327,6 +331,8 @@ public final class Wire {
         if (m instanceof AuthFailure a) return a.replica();
         if (m instanceof Suspect s) return s.replica();
         if (m instanceof KeyAck a) return a.replica();
+        if (m instanceof StatusQuery q) return q.client();
+        if (m instanceof StatusReport s) return s.replica();
         if (m instanceof BindChallenge c) return c.replica();
         if (m instanceof BindProof p) return p.principal();
         return NO_SENDER_FIELD;

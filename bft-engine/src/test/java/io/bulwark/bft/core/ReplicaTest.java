@@ -249,6 +249,12 @@ class ReplicaTest {
                 && vc.view() == 1 && vc.replica() == 1), "VIEW-CHANGE for view 1: " + out);
         assertEquals(1, r.view());
         assertTrue(!r.viewActive());
+        // Issue 15 item 4: the operator's log names the view change, from, to and why.
+        assertEquals(List.of(new Notice.ViewChangeStarted(0, 1, "f+1 replicas suspect primary 0 (a request not ordered or executed in time)")),
+                r.drainNotices());
+        assertEquals("view change 0 -> 1: f+1 replicas suspect primary 0 (a request not ordered or executed in time)",
+                new Notice.ViewChangeStarted(0, 1, "f+1 replicas suspect primary 0 (a request not ordered or executed in time)").line());
+        assertEquals(List.of(), r.drainNotices(), "drained");
     }
 
     @Test
@@ -540,6 +546,12 @@ class ReplicaTest {
         g.now += ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * CFG.viewChangeTimeoutMs();
         g.clientSends(req(5, ++ts, "after the quarantine"));
         assertEquals(5, g.r[1].view(), "proposed again, failed again: another view change");
+        // Each quarantine is one line in every replica's log, naming the client, the primary and the time.
+        List<Notice> notices = g.r[2].drainNotices();
+        assertTrue(notices.contains(new Notice.ClientQuarantined(5, 0, 0, 1, ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * CFG.viewChangeTimeoutMs())), "" + notices);
+        assertTrue(notices.stream().anyMatch(x -> x instanceof Notice.ViewChangeStarted v && v.from() == 0 && v.to() == 1
+                && v.why().startsWith("f+1 AUTH-FAILUREs: client 5")), "" + notices);
+        assertTrue(notices.stream().anyMatch(x -> x instanceof Notice.ViewInstalled v && v.view() == 1 && v.primary() == 1), "" + notices);
         assertEquals(1, g.r[0].counters().ignored(Ignored.CLIENT_QUARANTINED));
     }
 

@@ -58,6 +58,7 @@ final class Estimation {
         Arrays.fill(minC, Long.MAX_VALUE);
         Arrays.fill(maxP, Long.MIN_VALUE);
         note(r.id, lastCheckpoint(), r.agreement.maxPrepared);
+        r.notice(new Notice.EstimationStarted(lastCheckpoint(), r.agreement.maxPrepared));
         query();
     }
 
@@ -117,6 +118,9 @@ final class Estimation {
         running = false;
         completed++;
         hm = best + r.cfg.logSize();
+        int answers = 0;
+        for (boolean a : answered) if (a) answers++;
+        r.notice(new Notice.Estimated(best, hm, answers));
         r.agreement.discardAbove(hm);
         r.views.discardAbove(hm);
         checkRecovered();
@@ -125,6 +129,7 @@ final class Estimation {
     /** Recovered: a stable checkpoint at or beyond H_M (section 4.4). */
     void checkRecovered() {
         if (running || hm == TRUSTED || r.checkpoints.stableSeq < hm) return;
+        r.notice(new Notice.Recovered(hm, r.checkpoints.stableSeq));
         hm = TRUSTED;
         recovered++;
     }

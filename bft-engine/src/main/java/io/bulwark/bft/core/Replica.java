@@ -61,6 +61,9 @@ public final class Replica {
     final int n;
     final Counters counters = new Counters();
     final Outbox<ReplicaAction> out = new Outbox<>();
+    /** What an operator should hear about, for the driver to log (bounded: the oldest go first). */
+    private final java.util.ArrayDeque<Notice> notices = new java.util.ArrayDeque<>();
+    static final int MAX_NOTICES = 256;
     final ReplicatedState state;
     final PartitionTree tree;
     /** The last reply per client (section 4.2): exactly-once execution, retransmitted replies. */
@@ -259,6 +262,7 @@ public final class Replica {
     public void timeout(long now, TimerKind kind) {
         this.now = now;
         if (kind == TimerKind.STATUS) {
+            if (viewActive) agreement.complainOverdue();
             retransmission.onStatusTimer();
             catchUp.onStatusTimer();
             estimation.onStatusTimer();
@@ -267,6 +271,21 @@ public final class Replica {
         } else {
             timers.timeoutWhileChanging(kind);
         }
+        timers.resumeIfCaughtUp();
+    }
+
+    /**
+     * The driver installed a new session key of client {@code client} (its NEW-KEY was accepted):
+     * requests of that client waiting in a parked pre-prepare for their key are checked again with
+     * {@code authenticates} — the frame layer's check of this replica's entry of a request's client
+     * authenticator, a pure function of the keys now held (no I/O) — so a correct client whose
+     * NEW-KEY arrived after the primary's pre-prepare is not taken for a big-MAC client (issue 15
+     * item 2; see Agreement.authenticatedHere).
+     */
+    public void clientKeyChanged(long now, int client, java.util.function.Predicate<Request> authenticates) {
+        this.now = now;
+        if (client < n) throw new IllegalArgumentException("principal " + client + " is not a client");
+        if (viewActive) agreement.clientKeyChanged(client, authenticates);
         timers.resumeIfCaughtUp();
     }
 
@@ -335,6 +354,19 @@ public final class Replica {
     public List<ReplicaAction> ready() {
         withhold();
         return out.ready();
+    }
+
+    /** The notices recorded since the last call, oldest first (see {@link Notice}). */
+    public List<Notice> drainNotices() {
+        if (notices.isEmpty()) return List.of();
+        List<Notice> l = List.copyOf(notices);
+        notices.clear();
+        return l;
+    }
+
+    void notice(Notice n) {
+        if (notices.size() >= MAX_NOTICES) notices.pollFirst();
+        notices.add(n);
     }
 
     /** Moves the accumulated actions to the end of {@code sink}. */
@@ -424,6 +456,10 @@ public final class Replica {
     public long lastExecuted() { return lastExecuted; }
     public long knownStable() { return checkpoints.knownStable; }
     public Counters counters() { return counters; }
+    /** Quarantines this replica imposed on clients (the big-MAC defence; each one an offence of f+1 complaints). */
+    public long quarantinesImposed() { return quarantine.offencesRecorded; }
+    /** AUTH-FAILUREs this replica sent (requests in a primary's pre-prepare that never authenticated here). */
+    public long authFailuresSent() { return agreement.authFailuresSent; }
     public int logSize() { return agreement.logSize(); }
     public int pendingRequests() { return requests.size(); }
     /** State transfers this replica completed, and the pages they fetched. */

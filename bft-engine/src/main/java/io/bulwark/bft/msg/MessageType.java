@@ -28,7 +28,9 @@ public enum MessageType {
     BIND_CHALLENGE(17, BindChallenge.class, BindChallengeCodec.INSTANCE),
     BIND_PROOF(18, BindProof.class, BindProofCodec.INSTANCE),
     SUSPECT(19, Suspect.class, SuspectCodec.INSTANCE),
-    // 20-22 are reserved for the client-key and status messages of issue 15.
+    KEY_ACK(20, KeyAck.class, KeyAckCodec.INSTANCE),
+    STATUS_QUERY(21, StatusQuery.class, StatusQueryCodec.INSTANCE),
+    STATUS_REPORT(22, StatusReport.class, StatusReportCodec.INSTANCE),
     QUERY_STABLE(23, QueryStable.class, QueryStableCodec.INSTANCE),
     REPLY_STABLE(24, ReplyStable.class, ReplyStableCodec.INSTANCE);
 

@@ -283,6 +283,11 @@ public final class ReplicaNode implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), random);
         this.guard = new ChannelGuard(endpoint, random::nextLong);
+        // A client's new key: its requests that waited for it in a parked pre-prepare are checked again.
+        endpoint.onClientKey(client -> {
+            core.clientKeyChanged(now(), client, endpoint::authenticates);
+            drive();
+        });
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
         this.transport = new Transport(loop, id, transportConfig, new Handler(), NodeTls.forKeys(keys));
         this.sender = new InterceptedSender(id, cluster.n(), loop, transport, endpoint, outbound);
@@ -328,6 +333,11 @@ public final class ReplicaNode implements AutoCloseable {
             if (!(conn.attachment() instanceof Channel ch)) return;
             ChannelVerdict v = guard.onFrame(ch, buf, off, len);
             if (v instanceof ChannelVerdict.Deliver d) {
+                if (d.message() instanceof io.bulwark.bft.msg.StatusQuery q) {
+                    // An operator's question (bulwark status): answered by the runtime, the core is not involved.
+                    if (q.client() == d.from()) sender.send(q.client(), statusReport(q));
+                    return;
+                }
                 if (executing && touchesState(d.message())) {
                     if (heldBack.size() < MAX_HELD_BACK) heldBack.add(d);
                     else heldBackDropped++;
@@ -374,8 +384,6 @@ public final class ReplicaNode implements AutoCloseable {
             transferStartMillis = now();
             transferStartLoopCpu = loopCpuNanos();
             transferStartProcessCpu = processCpuNanos();
-            LOG.log(System.Logger.Level.INFO, "replica {0}: state transfer started (executed up to {1})",
-                    id, String.valueOf(core.lastExecuted()));
         }
         core.drainTo(work);
         for (int i = 0; i < work.size(); i++) {
@@ -383,6 +391,8 @@ public final class ReplicaNode implements AutoCloseable {
             core.drainTo(work);
         }
         work.clear();
+        // View changes (from, to, why), new views, quarantines, corrupt states and transfers: one line each.
+        for (io.bulwark.bft.core.Notice n : core.drainNotices()) LOG.log(System.Logger.Level.INFO, "replica {0}: {1}", id, n.line());
         if (driveTicket != 0) syncJournal();
         maybeSave();
     }
@@ -581,8 +591,9 @@ public final class ReplicaNode implements AutoCloseable {
         pagesReported = core.pagesTransferred();
         transferStartNanos = -1;
         String line = String.format(java.util.Locale.ROOT, "%s %d done: %d pages in %.3f ms (event loop CPU %.1f ms, process CPU %.1f ms; "
-                        + "started at %d ms since the epoch; replica %d, %d transfers)",
-                TRANSFER_DONE, sr.seq(), pages, (end - start) / 1e6, loopCpu / 1e6, processCpu / 1e6, startMillis, id, core.transfersCompleted());
+                        + "started at %d ms since the epoch; replica %d, %d transfers, %d bytes fetched)",
+                TRANSFER_DONE, sr.seq(), pages, (end - start) / 1e6, loopCpu / 1e6, processCpu / 1e6, startMillis, id, core.transfersCompleted(),
+                pages * (long) io.bulwark.bft.state.PartitionTree.PAGE_SIZE);
         lastTransfer = line;
         LOG.log(System.Logger.Level.INFO, line);
     }
@@ -641,6 +652,12 @@ public final class ReplicaNode implements AutoCloseable {
     /** The last sequence number executed (or reached by a transfer), read on the loop. */
     public long lastExecuted() { return loop.submit(core::lastExecuted).join(); }
 
+    /** Quarantines this replica imposed on clients (the big-MAC defence), read on the loop. */
+    public long quarantinesImposed() { return loop.submit(core::quarantinesImposed).join(); }
+
+    /** AUTH-FAILUREs this replica sent, read on the loop. */
+    public long authFailuresSent() { return loop.submit(core::authFailuresSent).join(); }
+
     /** View changes this replica started, read on the loop. */
     public long viewChangesStarted() { return loop.submit(core::viewChangesStarted).join(); }
 
@@ -664,17 +681,51 @@ public final class ReplicaNode implements AutoCloseable {
     /** Whether the core knows its state is bad (a loaded state failed its check, or diverged), read on the loop. */
     public boolean corrupt() { return loop.submit(core::corrupt).join(); }
 
+    /** This replica's answer to {@code q}: progress and its non-zero counters (loop thread). */
+    private io.bulwark.bft.msg.StatusReport statusReport(io.bulwark.bft.msg.StatusQuery q) {
+        List<io.bulwark.bft.msg.StatusReport.Counter> counters = new ArrayList<>();
+        java.util.function.BiConsumer<String, Long> add = (name, value) -> {
+            if (value > 0 && counters.size() < io.bulwark.bft.msg.MessageCodec.STATUS_REPORT_MAX_COUNTERS
+                    && name.length() <= io.bulwark.bft.msg.MessageCodec.STATUS_REPORT_MAX_NAME)
+                counters.add(new io.bulwark.bft.msg.StatusReport.Counter(name, value));
+        };
+        add.accept("quarantines", core.quarantinesImposed());
+        add.accept("auth_failures_sent", core.authFailuresSent());
+        add.accept("requests_executed", executedRequests);
+        add.accept("executions_failed", failedExecutions);
+        add.accept("frames_accepted", endpoint.wire().counters().accepted());
+        endpoint.wire().counters().snapshot().forEach((reason, n) -> add.accept("rejected." + reason, n));
+        core.counters().snapshot().forEach((reason, n) -> add.accept("ignored." + reason.name(), n));
+        guard.counters().snapshot().forEach((reason, n) -> add.accept("channel." + reason.name(), n));
+        return new io.bulwark.bft.msg.StatusReport(id, q.client(), q.nonce(), core.view(), core.viewActive(), core.transferring(),
+                core.corrupt(), core.lastExecuted(), core.stableSeq(), core.viewChangesStarted(), core.transfersCompleted(),
+                core.pagesTransferred(), counters);
+    }
+
     /** The line logged for the last completed state transfer, or null. */
     public String lastTransfer() { return lastTransfer; }
 
-    /** A consistent snapshot of the core's progress, taken on the loop. */
+    /**
+     * A consistent snapshot of the core's progress and counters, taken on the loop, as one readable
+     * line (the {@code stopping:} line of {@code bulwark replica}, failure reports of tests and benchmarks).
+     */
     public String describe() {
-        return loop.submit(() -> "replica " + id + " view=" + core.view() + " executed=" + core.lastExecuted()
-                + " h=" + core.lowWaterMark() + " view-changes-started=" + core.viewChangesStarted()
-                + " transfers=" + core.transfersCompleted() + " pages-transferred=" + core.pagesTransferred()
-                + (core.transferring() ? " TRANSFERRING" : "") + " ignored=" + core.counters().snapshot()
-                + " rejected=" + endpoint.wire().counters() + " channels=" + guard.counters()
-                + (outbound == OutboundInterceptor.NONE ? "" : " outbound=" + outbound)).join();
+        return loop.submit(() -> {
+            StringBuilder b = new StringBuilder("replica ").append(id).append(": view ").append(core.view())
+                    .append(" (primary ").append(cfg.primaryOf(core.view())).append(core.viewActive() ? "" : ", changing to it").append(')')
+                    .append(", executed ").append(core.lastExecuted())
+                    .append(", stable checkpoint ").append(core.stableSeq())
+                    .append(", ").append(core.viewChangesStarted()).append(" view changes started")
+                    .append(", ").append(core.transfersCompleted()).append(" state transfers (").append(core.pagesTransferred()).append(" pages)");
+            if (core.transferring()) b.append(", TRANSFERRING");
+            if (core.corrupt()) b.append(", CORRUPT");
+            b.append("; frames ").append(endpoint.wire().counters().accepted()).append(" accepted, rejected ").append(endpoint.wire().counters().snapshot())
+                    .append("; inputs ignored ").append(core.counters().snapshot())
+                    .append("; ").append(guard.counters().bindings()).append(" connections bound, refused ").append(guard.counters().snapshot())
+                    .append("; ").append(core.authFailuresSent()).append(" AUTH-FAILUREs sent, ").append(core.quarantinesImposed()).append(" quarantines");
+            if (outbound != OutboundInterceptor.NONE) b.append("; outbound ").append(outbound);
+            return b.toString();
+        }).join();
     }
 
     @Override public void close() {

@@ -69,6 +69,21 @@ class WirePropertyTest {
                 Message m = c.gen.reply(s, client);
                 yield new Sample(c.wire(s).sealTo(client, m), client, m);
             }
+            case STATUS_QUERY -> {
+                int client = rnd.nextBoolean() ? CLIENT : OTHER_CLIENT;
+                Message m = new io.bulwark.bft.msg.StatusQuery(client, rnd.nextLong());
+                yield new Sample(c.wire(client).sealTo(r, m), r, m);
+            }
+            case STATUS_REPORT -> {
+                int client = rnd.nextBoolean() ? CLIENT : OTHER_CLIENT;
+                Message m = c.gen.statusReport(s, client);
+                yield new Sample(c.wire(s).sealTo(client, m), client, m);
+            }
+            case KEY_ACK -> {
+                int client = rnd.nextBoolean() ? CLIENT : OTHER_CLIENT;
+                Message m = new io.bulwark.bft.msg.KeyAck(s, client, rnd.nextLong(1, 1L << 40));
+                yield new Sample(c.wire(s).sealTo(client, m), client, m);
+            }
             case NEW_KEY -> {
                 int sender = rnd.nextInt(N + 2);
                 NewKey k = c.gen.newKey(sender);

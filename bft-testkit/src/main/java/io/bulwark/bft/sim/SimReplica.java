@@ -86,6 +86,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         this.n = cfg.n();
         this.clockSkewMs = clockSkewMs;
         service.init(state.service());
+        // A client's new key: its requests waiting in a parked pre-prepare are checked again.
+        link.onClientKey(client -> {
+            if (stopped) return;
+            core.clientKeyChanged(clock(), client, link::authenticates);
+            drive();
+        });
     }
 
     /** For a stale reader: the older state it answers reads from (null otherwise). */
@@ -260,6 +266,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         if (stopped) return;
         Link.Received r = link.open(payload);
         if (r == null) return;
+        if (r.isKey()) {
+            // A client's NEW-KEY (new or repeated) is answered with a KEY-ACK, as ChannelGuard does.
+            Object ack = r.from() >= n ? link.keyAck(r.from()) : null;
+            if (ack != null) net.send(core.id(), r.from(), ack);
+            return;
+        }
         core.receive(clock(), r.from(), r.message(), r.unverified());
         drive();
     }

@@ -141,7 +141,7 @@ final class ReplicaCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                System.out.println("stopping: " + node.describe());   // the final state, for benchmark failure reports
+                System.out.println("stopping: " + node.describe());   // the final state in one line, for operators and benchmark failure reports
             } catch (RuntimeException ignored) {
                 // not started
             }

@@ -57,6 +57,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     /** Entries persisted in the current drive: the sends after them wait for their fsync. */
     private boolean persistedInDrive;
     long executedRequests;
+    /** Restarts that replayed journal entries. */
+    long journalReplays;
     /** Executions the service failed with something it let through (an Error): this replica's fault, repaired by transfer. */
     long failedExecutions;
     /** Messages a behaviour produced that the link could not seal (e.g. a mutation the codec refuses). */
@@ -174,6 +176,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         core.replayed(clock());
         // Nothing to replay: it may have voted and forgotten, so it estimates first (as the node does).
         boolean estimate = replayed == 0;
+        if (!estimate) journalReplays++;
         this.held.clear();
         stopped = false;
         net.setCutOff(core.id(), false);

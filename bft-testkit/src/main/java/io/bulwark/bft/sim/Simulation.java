@@ -387,6 +387,19 @@ public final class Simulation {
         for (long d : deadline) if (d >= 0) nextDeadline = Math.min(nextDeadline, d);
     }
 
+    private long journalReplays() {
+        long n = 0;
+        for (SimReplica r : replicas) if (r.correct()) n += r.journalReplays;
+        return n;
+    }
+
+    /** Over correct replicas: estimations completed (1) or recoveries finished (2), see Replica.estimationCounts. */
+    private long estimationCount(int which) {
+        long n = 0;
+        for (SimReplica r : replicas) if (r.correct()) n += r.core.estimationCounts()[which];
+        return n;
+    }
+
     /** A test of the oracles only: restarted replicas ignore their journals (they forget their votes and what they executed since their saved checkpoint). */
     Simulation forgettingJournals() {
         replicas.forEach(r -> r.forgetJournal = true);
@@ -489,7 +502,8 @@ public final class Simulation {
                 lin.keys(), lin.unknownKeys().size(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe() + hijacks, net.sent, net.dropped,
                 maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared,
-                schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), leftAlone != null),
+                schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), leftAlone != null)
+                        .withRecovery(journalReplays(), estimationCount(1), estimationCount(2)),
                 quarantines, authFailures, sessions);
     }
 

@@ -102,6 +102,8 @@ class SimulationTest {
         assertEquals(0, s.livenessFailures(), "liveness failures (see the replay commands above)");
         assertEquals(0, s.schedule().leftAlone(), "replicas left alone in a view (see the replay commands above)");
         assertTrue(s.adversaryActions().getOrDefault(Adversary.RESTART, 0L) >= 40, "restarts happened: " + s.actionsJson());
+        // Issue 12: restarts replayed journals, and those on a replaced disk estimated H_M and recovered.
+        assertTrue(s.schedule().journalReplays() > 0 && s.schedule().estimations() > 0 && s.schedule().recoveries() > 0, s.schedule().json());
         Simulation.Options seed31 = new Simulation.Options(31, 1, 300, 8, true, Adversary.parse("restart"), Double.NaN, Double.NaN);
         Simulation.Outcome out = new Simulation(seed31).run();
         assertTrue(out.ok() && out.schedule().leftAlone() == 0, seed31.replayCommand() + ": " + out.livenessFailure());

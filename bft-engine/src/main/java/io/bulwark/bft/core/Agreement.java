@@ -432,6 +432,18 @@ final class Agreement {
         executedLog.headMap(previous, true).clear();
     }
 
+    /**
+     * Section 4.1: after a key refresh, certificates hold only equally fresh messages. Votes of others
+     * in certificates not yet complete go (they come again under the new keys, by retransmission);
+     * our own stay, as does the pre-prepare we prepared.
+     */
+    void keysRefreshed() {
+        for (Slot s : log.values()) {
+            if (!s.prepared) s.prepares.retainOnly(r.id);
+            if (!s.committed) s.commits.retainOnly(r.id);
+        }
+    }
+
     /** Estimation (section 4.4): entries above H_M may be corrupt; they go. */
     void discardAbove(long hm) {
         log.tailMap(hm, false).clear();

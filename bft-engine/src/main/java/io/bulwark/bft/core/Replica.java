@@ -80,6 +80,8 @@ public final class Replica {
     long h;
     long lastExecuted;
     private boolean started;
+    /** Key refreshes of this replica (section 4.1). */
+    long keyRefreshes;
     /** The driver keeps a journal: the core emits {@link ReplicaAction.Persist} (issue 12). */
     private boolean journaled;
     /** Non-null while the journal is replayed (between restore and start). */
@@ -350,6 +352,19 @@ public final class Replica {
         estimation.start(nonce);
     }
 
+    /**
+     * This replica refreshed the keys others use to send to it (section 4.1: a NEW-KEY every T_k).
+     * Certificates not yet complete keep only our own votes: what others said under the old keys
+     * comes again, by retransmission, under the new ones — so that no certificate mixes messages of
+     * two key epochs, and messages an attacker forged with stolen old keys never complete one.
+     */
+    public void keysRefreshed(long now) {
+        this.now = now;
+        agreement.keysRefreshed();
+        checkpoints.keysRefreshed();
+        keyRefreshes++;
+    }
+
     /** The actions accumulated since the last call, in order. */
     public List<ReplicaAction> ready() {
         withhold();
@@ -467,6 +482,7 @@ public final class Replica {
     public long pagesTransferred() { return catchUp.pagesTransferred; }
     public boolean transferring() { return catchUp.transferring(); }
     public boolean corrupt() { return catchUp.corrupt; }
+    public long keyRefreshes() { return keyRefreshes; }
     /** Estimating H_M, or holding back above it (section 4.4): this replica does not trust its log yet. */
     public boolean recovering() { return estimation.limit() != Estimation.TRUSTED; }
     /** H_M once estimated while recovering; -1 while estimating; Long.MAX_VALUE when not recovering. */

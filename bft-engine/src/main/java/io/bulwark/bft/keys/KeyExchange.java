@@ -78,6 +78,9 @@ public final class KeyExchange {
      */
     public Map<Integer, Long> lastCounters() { return Map.copyOf(lastCounter); }
 
+    /** Forgets the key shared with {@code peer} (a client whose key was not refreshed in time, section 4.1); its counter stays. */
+    public void discardKey(int peer) { keys.discard(peer); }
+
     /** Restores {@link #lastCounters()}; never lowers a counter already known. */
     public void restoreLastCounters(Map<Integer, Long> counters) {
         counters.forEach((sender, counter) -> lastCounter.merge(sender, counter, Math::max));

@@ -57,7 +57,12 @@ public final class BftClient implements AutoCloseable {
     /** STATUS-QUERYs waiting for their report, by nonce; loop thread only. */
     private final java.util.Map<Long, CompletableFuture<io.bulwark.bft.msg.StatusReport>> statusQueries = new java.util.HashMap<>();
     private final SecureRandom nonces = new SecureRandom();
+    private static final System.Logger LOG = System.getLogger(BftClient.class.getName());
     private volatile boolean closed;
+    /** Key refresh (loop thread). */
+    private io.bulwark.bft.net.Timer refreshTimer;
+    private long keyRefreshMs;
+    private volatile long keyRefreshes;
     private volatile long view;
     /** Fault injection on what the core sends (a test kit's); {@link OutboundInterceptor#NONE} in a deployment. */
     private final OutboundInterceptor outbound;
@@ -122,8 +127,44 @@ public final class BftClient implements AutoCloseable {
             throw e;
         }
         for (ClusterConfig.Replica r : c.cluster.replicas()) c.transport.dial(r.id(), new InetSocketAddress(r.host(), r.port()));
+        c.keyRefresh(java.time.Duration.ofMillis(ReplicaNode.DEFAULT_KEY_REFRESH_MS));
         return c;
     }
+
+    /**
+     * T_k for this client (section 4.1; default 15 s, as the replicas'): every period a NEW-KEY with
+     * a fresh key for each replica, requests held until the replicas acknowledge it (as at connect).
+     * Replicas drop a client key not refreshed within two of their periods. 0: never (the replicas
+     * then drop this client's key, and requests fail until it reconnects).
+     */
+    public void keyRefresh(java.time.Duration period) {
+        if (period.isNegative()) throw new IllegalArgumentException("key refresh period must not be negative");
+        loop.execute(() -> {
+            if (refreshTimer != null) refreshTimer.cancel();
+            refreshTimer = null;
+            keyRefreshMs = period.toMillis();
+            if (keyRefreshMs > 0) refreshTimer = loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
+        });
+    }
+
+    private void refreshKeys() {
+        refreshTimer = null;
+        if (closed || keyRefreshMs <= 0) return;
+        try {
+            endpoint.refreshKeys();
+            core.newKey(now(), endpoint.newKeyCounter());
+            byte[] frame = endpoint.newKeyFrame();
+            for (ClusterConfig.Replica r : cluster.replicas()) transport.send(r.id(), frame);
+            keyRefreshes++;
+        } catch (CoProcessorException e) {
+            LOG.log(System.Logger.Level.ERROR, "client " + id + ": the co-processor failed; keys are not refreshed", e);
+        }
+        drive();
+        refreshTimer = loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
+    }
+
+    /** NEW-KEYs sent by {@link #keyRefresh} (not counting the one at connect). */
+    public long keyRefreshes() { return keyRefreshes; }
 
     /**
      * Waits until 2f+1 replicas acknowledged this client's current key (KEY-ACK, MAC'd under it): all
@@ -310,6 +351,7 @@ public final class BftClient implements AutoCloseable {
         try {
             loop.submit(() -> {
                 timers.cancelAll();
+                if (refreshTimer != null) refreshTimer.cancel();
                 if (current != null) current.result().completeExceptionally(new IllegalStateException("client closed"));
                 for (Call c : queue) c.result().completeExceptionally(new IllegalStateException("client closed"));
                 queue.clear();

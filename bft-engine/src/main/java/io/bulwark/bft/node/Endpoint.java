@@ -119,6 +119,18 @@ public final class Endpoint {
     /** The co-processor counter of this principal's current NEW-KEY (0 before the first). */
     public long newKeyCounter() { return myNewKey == null ? 0 : myNewKey.counter(); }
 
+    /** The counter of the last NEW-KEY accepted from each sender (to persist: a replayed older NEW-KEY is refused after a restart too). */
+    public java.util.Map<Integer, Long> lastNewKeyCounters() { return kex.lastCounters(); }
+
+    /** Restores {@link #lastNewKeyCounters} saved before a restart (never lowers one). */
+    public void restoreNewKeyCounters(java.util.Map<Integer, Long> counters) { kex.restoreLastCounters(counters); }
+
+    /** Drops the key shared with client {@code principal} (not refreshed within its period, section 4.1): it must send a NEW-KEY again. */
+    public void discardClientKey(int principal) {
+        if (config.isReplica(principal)) throw new IllegalArgumentException(principal + " is a replica");
+        kex.discardKey(principal);
+    }
+
     /** A frame carrying {@code c} (no MAC: a challenge is a random value, the proof answering it is authenticated). */
     public byte[] sealChallenge(BindChallenge c) { return wire.sealChallenge(c); }
 

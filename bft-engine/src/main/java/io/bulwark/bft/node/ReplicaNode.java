@@ -119,6 +119,16 @@ public final class ReplicaNode implements AutoCloseable {
     private volatile boolean journalFailed;
     /** Started with no journal to replay: run estimation (section 4.4) before voting. */
     private final boolean estimateAtStart;
+
+    // ---- key refresh (section 4.1) ----
+    static final long DEFAULT_KEY_REFRESH_MS = 15_000;
+    static final String NEW_KEY_COUNTERS_FILE = "newkey-counters";
+    private final long keyRefreshMs;
+    /** When each client's key was last installed here (loop thread): a key older than 2 T_k is dropped. */
+    private final java.util.Map<Integer, Long> clientKeyAt = new java.util.HashMap<>();
+    private final Path countersFile;
+    private java.util.Map<Integer, Long> countersSaved = java.util.Map.of();
+    private volatile long keyRefreshes, clientKeysDropped;
     private volatile long journalEntries, journalSyncs, sendsHeld;
 
     /** A replica that saves nothing, with the default transport and no interceptor; see {@link #builder} for the rest. */
@@ -141,6 +151,7 @@ public final class ReplicaNode implements AutoCloseable {
         private TransportConfig transportConfig = TransportConfig.forNodes();
         private OutboundInterceptor outbound = OutboundInterceptor.NONE;
         private boolean durable = true;
+        private long keyRefreshMs = DEFAULT_KEY_REFRESH_MS;
 
         private Builder(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
             this.keys = java.util.Objects.requireNonNull(keys, "keys");
@@ -166,6 +177,17 @@ public final class ReplicaNode implements AutoCloseable {
          * has forgotten what it said since (for comparison in benchmarks).
          */
         public Builder durable(boolean durable) { this.durable = durable; return this; }
+
+        /**
+         * T_k (section 4.1): every period this replica sends a NEW-KEY with fresh keys for the messages
+         * other replicas send it, and drops the keys of clients that did not refresh theirs within two
+         * periods. 0 turns refreshing off. Default 15 s.
+         */
+        public Builder keyRefresh(java.time.Duration period) {
+            if (period.isNegative()) throw new IllegalArgumentException("key refresh period must not be negative");
+            this.keyRefreshMs = period.toMillis();
+            return this;
+        }
 
         /** The transport's limits (default {@link TransportConfig#forNodes()}; tests: a small connection table, a short deadline to authenticate). */
         public Builder transport(TransportConfig transportConfig) {
@@ -285,9 +307,13 @@ public final class ReplicaNode implements AutoCloseable {
         this.guard = new ChannelGuard(endpoint, random::nextLong);
         // A client's new key: its requests that waited for it in a parked pre-prepare are checked again.
         endpoint.onClientKey(client -> {
+            clientKeyAt.put(client, now());
             core.clientKeyChanged(now(), client, endpoint::authenticates);
             drive();
         });
+        this.keyRefreshMs = b.keyRefreshMs;
+        this.countersFile = dataDir == null ? null : dataDir.resolve(NEW_KEY_COUNTERS_FILE);
+        if (countersFile != null) restoreNewKeyCounters();
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
         this.transport = new Transport(loop, id, transportConfig, new Handler(), NodeTls.forKeys(keys));
         this.sender = new InterceptedSender(id, cluster.n(), loop, transport, endpoint, outbound);
@@ -321,6 +347,7 @@ public final class ReplicaNode implements AutoCloseable {
             if (estimateAtStart) core.estimate(now(), nonce);
             drive();
         });
+        if (keyRefreshMs > 0) loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
         if (loadReport != null) LOG.log(System.Logger.Level.INFO, "replica {0}: {1}", id, loadReport);
         LOG.log(System.Logger.Level.INFO, "replica {0} listening on port {1}", id, String.valueOf(port));
         return port;
@@ -514,6 +541,81 @@ public final class ReplicaNode implements AutoCloseable {
             throw new IllegalStateException("a replica cannot perform " + a);
         }
     }
+
+    /**
+     * Section 4.1, every T_k: fresh keys for what the other replicas send us (their old ones are
+     * refused from now on), our NEW-KEY to each, certificates cleared of votes under the old keys,
+     * clients whose keys are older than two periods dropped (they send a NEW-KEY again), and the
+     * NEW-KEY counters accepted so far saved in the data dir.
+     */
+    private void refreshKeys() {
+        if (!loop.isRunning()) return;
+        try {
+            endpoint.refreshKeys();
+            byte[] frame = endpoint.newKeyFrame();
+            for (int j = 0; j < cluster.n(); j++) if (j != id) transport.send(j, frame);
+        } catch (CoProcessorException e) {
+            LOG.log(System.Logger.Level.ERROR, "replica " + id + ": the co-processor failed; keys are not refreshed", e);
+            return;
+        }
+        keyRefreshes++;
+        core.keysRefreshed(now());
+        long staleBefore = now() - 2 * keyRefreshMs;
+        for (var it = clientKeyAt.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue() >= staleBefore) continue;
+            endpoint.discardClientKey(e.getKey());
+            clientKeysDropped++;
+            it.remove();
+        }
+        saveNewKeyCounters();
+        drive();
+        loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
+    }
+
+    /** One line per sender, "principal counter"; replaced atomically. Best effort between refreshes: see the README. */
+    private void saveNewKeyCounters() {
+        if (countersFile == null) return;
+        java.util.Map<Integer, Long> now = endpoint.lastNewKeyCounters();
+        if (now.equals(countersSaved)) return;
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(now).forEach((p, c) -> b.append(p).append(' ').append(c).append('\n'));
+        try {
+            io.bulwark.bft.durable.AtomicFile.write(countersFile, b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            countersSaved = now;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "replica " + id + ": saving the NEW-KEY counters failed", e);
+        }
+    }
+
+    private void restoreNewKeyCounters() {
+        if (!java.nio.file.Files.exists(countersFile)) return;
+        java.util.Map<Integer, Long> counters = new java.util.HashMap<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(countersFile, java.nio.charset.StandardCharsets.US_ASCII)) {
+                String[] f = line.trim().split(" ");
+                if (f.length != 2) throw new IOException("bad line '" + line + "'");
+                int p = Integer.parseInt(f[0]);
+                long c = Long.parseLong(f[1]);
+                if (p < 0 || p >= cluster.principalCount() || c < 1) throw new IOException("bad line '" + line + "'");
+                counters.put(p, c);
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new UncheckedIOException("replica " + id + ": " + countersFile + " cannot be read: " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+        }
+        endpoint.restoreNewKeyCounters(counters);
+        countersSaved = java.util.Map.copyOf(counters);
+    }
+
+    /** What became of the NEW-KEYs this replica received, by outcome. */
+    public java.util.Map<io.bulwark.bft.keys.NewKeyResult, Long> newKeyResults() { return loop.submit(endpoint::keyResults).join(); }
+
+    /** The counter of the last NEW-KEY this replica accepted from {@code principal} (0: none). */
+    public long lastNewKeyCounter(int principal) { return loop.submit(() -> endpoint.lastNewKeyCounters().getOrDefault(principal, 0L)).join(); }
+
+    /** Key refreshes sent, and client keys dropped for not being refreshed in time. */
+    public long keyRefreshes() { return keyRefreshes; }
+    public long clientKeysDropped() { return clientKeysDropped; }
 
     private void send(Action a) {
         if (a instanceof Action.Send s) sender.send(s.to(), s.message());
@@ -730,7 +832,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override public void close() {
         try {
-            loop.submit(() -> { timers.cancelAll(); return null; }).join();
+            loop.submit(() -> { timers.cancelAll(); saveNewKeyCounters(); return null; }).join();
         } catch (RuntimeException ignored) {
             // the loop is already closed
         }

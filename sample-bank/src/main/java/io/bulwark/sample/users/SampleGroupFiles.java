@@ -1,0 +1,50 @@
+package io.bulwark.sample.users;
+
+import io.bulwark.bft.node.LocalCluster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+
+/**
+ * The files a sample bank deployment needs, in one directory, for the demo and the integration tests:
+ * {@code cluster.conf} and keys for four loopback replicas and four clients (as {@code bulwark keygen},
+ * on free ports), the replicas' access policy ({@value #POLICY}), and the web tier's users
+ * ({@link UserFile#FILE_NAME}). The mapping, one BFT client identity per app-server user:
+ * <pre>
+ *   user     client id  replicas' principal : roles
+ *   teller   4          teller : teller
+ *   alice    5          alice : customer
+ *   bob      6          bob : customer
+ *   mallory  7          mallory (no role)
+ * </pre>
+ * Each user's password is their name: demo only.
+ */
+public final class SampleGroupFiles {
+    public static final String POLICY = "bank-policy.conf";
+    public record DemoUser(String name, int clientId, String roles) {}
+    public static final List<DemoUser> USERS = List.of(new DemoUser("teller", 4, "teller"), new DemoUser("alice", 5, "customer"),
+            new DemoUser("bob", 6, "customer"), new DemoUser("mallory", 7, null));
+
+    private SampleGroupFiles() {}
+
+    /** Writes the files into {@code dir}; returns the path of its {@code cluster.conf}. */
+    public static Path write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        LocalCluster.prepare(dir, 1, USERS.size());
+        StringBuilder policy = new StringBuilder("bulwark.access-policy = 1\n");
+        StringBuilder users = new StringBuilder("# sample bank users (demo passwords: the user's name)\n");
+        SecureRandom random = new SecureRandom();
+        for (DemoUser u : USERS) {
+            policy.append("client.").append(u.clientId()).append(" = ").append(u.name());
+            if (u.roles() != null) policy.append(" : ").append(u.roles());
+            policy.append('\n');
+            users.append(UserFile.line(u.name(), u.clientId(), u.name().toCharArray(), random)).append('\n');
+        }
+        Files.writeString(dir.resolve(POLICY), policy, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(UserFile.FILE_NAME), users, StandardCharsets.UTF_8);
+        return dir.resolve("cluster.conf");
+    }
+}

@@ -19,6 +19,7 @@ import java.util.List;
  *   alice    5          alice : customer
  *   bob      6          bob : customer
  *   mallory  7          mallory (no role)
+ *   (none)   8          eve (no role): a client of the group with no web login, for requests crafted by hand
  * </pre>
  * Each user's password is their name: demo only.
  */
@@ -27,13 +28,15 @@ public final class SampleGroupFiles {
     public record DemoUser(String name, int clientId, String roles) {}
     public static final List<DemoUser> USERS = List.of(new DemoUser("teller", 4, "teller"), new DemoUser("alice", 5, "customer"),
             new DemoUser("bob", 6, "customer"), new DemoUser("mallory", 7, null));
+    /** Client 8: keys and a principal (eve, no role) but no web login. */
+    public static final int EVE = 8;
 
     private SampleGroupFiles() {}
 
     /** Writes the files into {@code dir}; returns the path of its {@code cluster.conf}. */
     public static Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        LocalCluster.prepare(dir, 1, USERS.size());
+        LocalCluster.prepare(dir, 1, USERS.size() + 1);
         StringBuilder policy = new StringBuilder("bulwark.access-policy = 1\n");
         StringBuilder users = new StringBuilder("# sample bank users (demo passwords: the user's name)\n");
         SecureRandom random = new SecureRandom();
@@ -43,6 +46,7 @@ public final class SampleGroupFiles {
             policy.append('\n');
             users.append(UserFile.line(u.name(), u.clientId(), u.name().toCharArray(), random)).append('\n');
         }
+        policy.append("client.").append(EVE).append(" = eve\n");
         Files.writeString(dir.resolve(POLICY), policy, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(UserFile.FILE_NAME), users, StandardCharsets.UTF_8);
         return dir.resolve("cluster.conf");

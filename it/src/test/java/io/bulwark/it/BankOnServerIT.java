@@ -124,6 +124,7 @@ class BankOnServerIT {
         Http.Reply noRole = mallory.post("api/transfers", move(aliceAccount, bobAccount, 100));
         assertEquals(403, noRole.status(), "mallory has no role: " + noRole);
         assertEquals(403, bob.post("api/accounts/" + bobAccount + "/deposits", "{\"amount\":1000000}").status(), "only tellers deposit");
+        assertEquals(400, bob.post("api/transfers", "not json").status(), "an unreadable body");
         assertEquals(401, as(null).post("api/transfers", move(aliceAccount, bobAccount, 100)).status(), "no login");
         assertEquals(401, new Http(URI.create(deployed.toString().replace("localhost", "127.0.0.1")), "alice", "wrong").get("api/accounts").status());
         assertEquals(7_500, as("alice").get("api/accounts/" + aliceAccount).number("balance"), "nothing moved");

@@ -10,6 +10,7 @@ import io.bulwark.store.NotFoundException;
 import io.bulwark.store.OptimisticLockException;
 import io.bulwark.store.ValidationException;
 import io.bulwark.store.client.GroupUnavailableException;
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -19,7 +20,7 @@ import java.util.List;
 
 /**
  * The replicas' agreed refusals as HTTP statuses with a JSON body {@code {error, message, violations}}:
- * 400 bad arguments, 403 access (no role, not the owner), 404, 409 conflicts, 422 invariant violations,
+ * 400 bad arguments or an unreadable body, 403 access (no role, not the owner), 404, 409 conflicts, 422 invariant violations,
  * 503 no certified answer (the operation may or may not have run) or no configuration.
  */
 @Provider
@@ -43,7 +44,8 @@ public class FailureMapper implements ExceptionMapper<RuntimeException> {
             status = 404;
         } else if (e instanceof OptimisticLockException || e instanceof EntityExistsException) {
             status = 409;
-        } else if (e instanceof BadRequestException || e instanceof IllegalArgumentException) {
+        } else if (e instanceof BadRequestException || e instanceof IllegalArgumentException || e instanceof ProcessingException) {
+            // ProcessingException: a body the JSON binding could not read (the server's own failures reach us as others)
             status = 400;
         } else if (e instanceof GroupUnavailableException || e instanceof UnavailableException) {
             status = 503;

@@ -33,6 +33,15 @@ public final class SampleGroupFiles {
 
     private SampleGroupFiles() {}
 
+    /** {@code java -cp sample-bank.jar:bulwark.jar io.bulwark.sample.users.SampleGroupFiles DIR}: what {@code ./bulwark demo} runs first. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: SampleGroupFiles DIR   (writes cluster.conf, keys, " + POLICY + " and " + UserFile.FILE_NAME + " into DIR)");
+            System.exit(2);
+        }
+        System.out.println(write(Path.of(args[0])));
+    }
+
     /** Writes the files into {@code dir}; returns the path of its {@code cluster.conf}. */
     public static Path write(Path dir) throws IOException {
         Files.createDirectories(dir);

@@ -17,6 +17,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The replicas' agreed refusals as HTTP statuses with a JSON body {@code {error, message, violations}}:
@@ -25,6 +27,7 @@ import java.util.List;
  */
 @Provider
 public class FailureMapper implements ExceptionMapper<RuntimeException> {
+    private static final Logger LOG = Logger.getLogger(FailureMapper.class.getName());
     /** The error body. */
     public record Failure(String error, String message, List<ValidationException.Violation> violations) {}
 
@@ -53,6 +56,7 @@ public class FailureMapper implements ExceptionMapper<RuntimeException> {
             status = 502;
         } else {
             status = 500;
+            LOG.log(Level.WARNING, "unexpected failure of a bank request", e);   // a bug here, not a refusal of the replicas
         }
         return body(status, e, violations);
     }

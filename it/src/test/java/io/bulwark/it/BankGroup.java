@@ -5,8 +5,10 @@ import io.bulwark.sample.users.SampleGroupFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -28,16 +30,22 @@ final class BankGroup implements AutoCloseable {
         this.replicas = replicas;
     }
 
-    static BankGroup start() throws IOException, InterruptedException {
+    static BankGroup start() throws IOException, InterruptedException { return start(Map.of()); }
+
+    /** As {@link #start()}, replica {@code i} started with {@code --adversary adversaries.get(i)} where given (a test-only fault switch). */
+    static BankGroup start(Map<Integer, String> adversaries) throws IOException, InterruptedException {
         Path dir = Path.of(required("it.group.dir")), deps = Path.of(required("it.deps"));
         deleteTree(dir);
         Path conf = SampleGroupFiles.write(dir);
         ReplicaProcesses processes = new ReplicaProcesses(List.of("-Xmx256m"), deps.resolve("bulwark.jar").toString(),
                 "io.bulwark.bft.cli.BulwarkCli", "ready");
         try {
-            for (int id = 0; id < 4; id++)
-                processes.start(conf, id, List.of("--service", "cdi", "--app", deps.resolve("sample-bank.jar").toString(),
+            for (int id = 0; id < 4; id++) {
+                List<String> args = new ArrayList<>(List.of("--service", "cdi", "--app", deps.resolve("sample-bank.jar").toString(),
                         "--access-policy", dir.resolve(SampleGroupFiles.POLICY).toString()));
+                if (adversaries.containsKey(id)) args.addAll(List.of("--adversary", adversaries.get(id)));
+                processes.start(conf, id, args);
+            }
             processes.awaitReady(READY_MS);
             return new BankGroup(dir, conf, processes);
         } catch (IOException | InterruptedException | RuntimeException e) {

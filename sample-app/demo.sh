@@ -57,8 +57,9 @@ done
 say "starting WildFly ($wildfly_home) with the WAR on 127.0.0.1..."
 cp -r "$wildfly_home/standalone" "$run/wildfly"
 cp "$deps/bank.war" "$run/wildfly/deployments/"
-LAUNCH_JBOSS_IN_BACKGROUND=1 JAVA_OPTS="-Xmx768m -Dbulwark.client.config=$run/cluster.conf" \
-  "$wildfly_home/bin/standalone.sh" -c standalone-microprofile.xml -Djboss.server.base.dir="$run/wildfly" \
+# System properties as server arguments: JAVA_OPTS would replace standalone.conf's defaults.
+LAUNCH_JBOSS_IN_BACKGROUND=1 "$wildfly_home/bin/standalone.sh" -c standalone-microprofile.xml -Djboss.server.base.dir="$run/wildfly" \
+  -Dbulwark.client.config="$run/cluster.conf" \
   -b 127.0.0.1 -bmanagement 127.0.0.1 -Djboss.bind.address.private=127.0.0.1 -Djboss.socket.binding.port-offset="$offset" \
   > "$run/wildfly.log" 2>&1 &
 pids+=($!)
@@ -71,7 +72,7 @@ for i in $(seq 1 900); do
 done
 curl -fs -o /dev/null "$url" || { say "the bank did not come up; see $run/wildfly.log"; exit 1; }
 # The first call of each user connects that user's BFT client: do the teller's now.
-curl -fs -u teller:teller "${url}api/me" > /dev/null || say "warning: the teller's first call failed (see $run/wildfly.log)"
+curl -fsS -u teller:teller "${url}api/me" > /dev/null || { say "the teller's first call failed: see $run/wildfly.log"; exit 1; }
 
 cat <<TXT
 

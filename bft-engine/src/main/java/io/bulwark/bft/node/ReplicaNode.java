@@ -446,6 +446,7 @@ public final class ReplicaNode implements AutoCloseable {
         if (error != null) {
             if (!journalFailed) LOG.log(System.Logger.Level.ERROR, "replica " + id + ": the journal failed; this replica sends nothing more (fail-stop) until restarted", error);
             journalFailed = true;
+            awaitingSync.clear();   // never sent; and nothing queues behind them (perform drops sends now)
             return;
         }
         syncsDone = Math.max(syncsDone, ticket);
@@ -513,6 +514,7 @@ public final class ReplicaNode implements AutoCloseable {
             journalEntries++;
             if (driveTicket == 0) driveTicket = ++syncsStarted;
         } else if (a instanceof Action.Send || a instanceof Action.Multicast) {
+            if (journalFailed) return;   // fail-stop: what it would say may depend on entries that are not durable
             // The Persist contract: after a journaled entry (this drive's, or one still syncing), in order.
             if (driveTicket != 0 || !awaitingSync.isEmpty()) {
                 awaitingSync.add(new HeldSend(a, driveTicket != 0 ? driveTicket : syncsStarted));

@@ -122,7 +122,7 @@ public final class ReplicaNode implements AutoCloseable {
 
     // ---- key refresh (section 4.1) ----
     static final long DEFAULT_KEY_REFRESH_MS = 15_000;
-    static final String NEW_KEY_COUNTERS_FILE = "newkey-counters";
+    static final String NEW_KEY_COUNTERS_FILE = io.bulwark.bft.durable.NewKeyCounters.FILE;
     private final long keyRefreshMs;
     /** When each client's key was last installed here (loop thread): a key older than 2 T_k is dropped. */
     private final java.util.Map<Integer, Long> clientKeyAt = new java.util.HashMap<>();
@@ -224,11 +224,13 @@ public final class ReplicaNode implements AutoCloseable {
         boolean damaged = false;
         String report = null;
         DataDir claimed = null;
+        java.util.Map<Integer, Long> savedCounters = java.util.Map.of();
         try {
             String recovered = null;
             if (dataDir != null) {
                 // Before anything in it is read: one process per data dir, and only this cluster's and this replica's.
                 claimed = DataDir.open(dataDir, cluster, id);
+                savedCounters = io.bulwark.bft.durable.NewKeyCounters.read(dataDir.resolve(NEW_KEY_COUNTERS_FILE), cluster.principalCount());
                 recovered = PageStore.recover(dataDir);   // a save cut short is finished or discarded, never half-trusted
             }
             if (recovered != null) report = recovered;
@@ -313,7 +315,8 @@ public final class ReplicaNode implements AutoCloseable {
         });
         this.keyRefreshMs = b.keyRefreshMs;
         this.countersFile = dataDir == null ? null : dataDir.resolve(NEW_KEY_COUNTERS_FILE);
-        if (countersFile != null) restoreNewKeyCounters();
+        endpoint.restoreNewKeyCounters(savedCounters);
+        this.countersSaved = java.util.Map.copyOf(savedCounters);
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
         this.transport = new Transport(loop, id, transportConfig, new Handler(), NodeTls.forKeys(keys));
         this.sender = new InterceptedSender(id, cluster.n(), loop, transport, endpoint, outbound);
@@ -575,38 +578,17 @@ public final class ReplicaNode implements AutoCloseable {
         loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
     }
 
-    /** One line per sender, "principal counter"; replaced atomically. Best effort between refreshes: see the README. */
+    /** Saves the accepted NEW-KEY counters when they changed (best effort between refreshes: see the README). */
     private void saveNewKeyCounters() {
         if (countersFile == null) return;
         java.util.Map<Integer, Long> now = endpoint.lastNewKeyCounters();
         if (now.equals(countersSaved)) return;
-        StringBuilder b = new StringBuilder();
-        new java.util.TreeMap<>(now).forEach((p, c) -> b.append(p).append(' ').append(c).append('\n'));
         try {
-            io.bulwark.bft.durable.AtomicFile.write(countersFile, b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            io.bulwark.bft.durable.NewKeyCounters.write(countersFile, now);
             countersSaved = now;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "replica " + id + ": saving the NEW-KEY counters failed", e);
         }
-    }
-
-    private void restoreNewKeyCounters() {
-        if (!java.nio.file.Files.exists(countersFile)) return;
-        java.util.Map<Integer, Long> counters = new java.util.HashMap<>();
-        try {
-            for (String line : java.nio.file.Files.readAllLines(countersFile, java.nio.charset.StandardCharsets.US_ASCII)) {
-                String[] f = line.trim().split(" ");
-                if (f.length != 2) throw new IOException("bad line '" + line + "'");
-                int p = Integer.parseInt(f[0]);
-                long c = Long.parseLong(f[1]);
-                if (p < 0 || p >= cluster.principalCount() || c < 1) throw new IOException("bad line '" + line + "'");
-                counters.put(p, c);
-            }
-        } catch (IOException | NumberFormatException e) {
-            throw new UncheckedIOException("replica " + id + ": " + countersFile + " cannot be read: " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
-        }
-        endpoint.restoreNewKeyCounters(counters);
-        countersSaved = java.util.Map.copyOf(counters);
     }
 
     /** What became of the NEW-KEYs this replica received, by outcome. */

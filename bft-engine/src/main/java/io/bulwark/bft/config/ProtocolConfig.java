@@ -18,6 +18,7 @@ package io.bulwark.bft.config;
  * @param maxOperationBytes   largest operation a client may send
  * @param maxResultBytes      largest result a service may return
  * @param pageSize            bytes per state page
+ * @param recoverySpacingMs   the least agreed time between two accepted recovery requests of one replica (section 4.4)
  */
 public record ProtocolConfig(
         int f,
@@ -32,12 +33,20 @@ public record ProtocolConfig(
         long maxClockSkewMs,
         int maxOperationBytes,
         int maxResultBytes,
-        int pageSize) {
+        int pageSize,
+        long recoverySpacingMs) {
 
     public static final int DEFAULT_K = 128;
     public static final int DEFAULT_L = 256;
     public static final int PAGE_SIZE = 4096;
     public static final int MAX_F = 21;
+    /**
+     * Section 4.4: replicas refuse a recovery request of a replica that had one accepted less than
+     * this long ago (agreed time), so a faulty replica cannot keep the others busy refreshing keys.
+     * The paper uses half the watchdog period; the watchdog of {@code bulwark replica} must be at
+     * least twice this.
+     */
+    public static final long DEFAULT_RECOVERY_SPACING_MS = 5_000;
 
     public ProtocolConfig {
         if (f < 1) throw new IllegalArgumentException("f must be at least 1, was " + f);
@@ -56,6 +65,18 @@ public record ProtocolConfig(
             throw new IllegalArgumentException("maxInFlightBatches (" + maxInFlightBatches + ") must not exceed K (" + checkpointInterval + ")");
         if (maxOperationBytes < 0 || maxResultBytes < 0) throw new IllegalArgumentException("size limits must be >= 0");
         if (pageSize != PAGE_SIZE) throw new IllegalArgumentException("page size must be " + PAGE_SIZE);
+        if (recoverySpacingMs < 0) throw new IllegalArgumentException("recovery spacing must be >= 0");
+    }
+
+    /**
+     * The compatibility constructor: the default spacing of recovery requests
+     * ({@link #DEFAULT_RECOVERY_SPACING_MS}).
+     */
+    public ProtocolConfig(int f, int checkpointInterval, int logSize, int maxBatchRequests, int maxBatchBytes, int maxInFlightBatches,
+                          long statusIntervalMs, long clientRetransmitMs, long viewChangeTimeoutMs, long maxClockSkewMs,
+                          int maxOperationBytes, int maxResultBytes, int pageSize) {
+        this(f, checkpointInterval, logSize, maxBatchRequests, maxBatchBytes, maxInFlightBatches, statusIntervalMs, clientRetransmitMs,
+                viewChangeTimeoutMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize, DEFAULT_RECOVERY_SPACING_MS);
     }
 
     public static ProtocolConfig defaults(int f) {
@@ -82,11 +103,18 @@ public record ProtocolConfig(
 
     public ProtocolConfig withCheckpointInterval(int k, int l) {
         return new ProtocolConfig(f, k, l, maxBatchRequests, maxBatchBytes, maxInFlightBatches,
-                statusIntervalMs, clientRetransmitMs, viewChangeTimeoutMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize);
+                statusIntervalMs, clientRetransmitMs, viewChangeTimeoutMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize,
+                recoverySpacingMs);
+    }
+
+    public ProtocolConfig withRecoverySpacing(long ms) {
+        return new ProtocolConfig(f, checkpointInterval, logSize, maxBatchRequests, maxBatchBytes, maxInFlightBatches,
+                statusIntervalMs, clientRetransmitMs, viewChangeTimeoutMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize, ms);
     }
 
     public ProtocolConfig withTimeouts(long statusMs, long clientRetransmitMs, long viewChangeMs) {
         return new ProtocolConfig(f, checkpointInterval, logSize, maxBatchRequests, maxBatchBytes, maxInFlightBatches,
-                statusMs, clientRetransmitMs, viewChangeMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize);
+                statusMs, clientRetransmitMs, viewChangeMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize,
+                recoverySpacingMs);
     }
 }

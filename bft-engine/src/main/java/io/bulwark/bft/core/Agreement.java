@@ -254,7 +254,8 @@ final class Agreement {
         long bytes = 0;
         for (Request q : batch) {
             if (q.readOnly()) { r.counters.ignore(Ignored.READ_ONLY_IN_BATCH); return false; }
-            if (q.client() < r.n) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
+            // A replica's request in a batch can only be its recovery request (section 4.4).
+            if (q.client() < 0 || (q.client() < r.n && RecoveryOp.decode(q.operation()) == null)) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
             bytes += q.operation().length;
         }
         if (bytes > r.cfg.maxBatchBytes() + r.cfg.maxOperationBytes()) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
@@ -366,6 +367,7 @@ final class Agreement {
         List<Request> batch = body.batch();
         List<Request> run = new ArrayList<>(batch.size());
         Map<Integer, Long> seen = null;
+        agreedTime = Math.max(agreedTime, NonDet.decodeTime(body.nonDet()));
         for (Request q : batch) {
             CachedReply c = r.clients.get(q.client());
             if (c != null && c.timestamp() >= q.timestamp()) continue;   // exactly once
@@ -374,9 +376,10 @@ final class Agreement {
             Long prior = seen.get(q.client());
             if (prior != null && prior >= q.timestamp()) continue;
             seen.put(q.client(), q.timestamp());
-            run.add(q);
+            // A replica's request is a recovery request (section 4.4): the engine's own, run here, not by the service.
+            if (q.client() < r.n) r.recovery.execute(q, seq, agreedTime);
+            else run.add(q);
         }
-        agreedTime = Math.max(agreedTime, NonDet.decodeTime(body.nonDet()));
         executing = seq;
         executingRequests = run;
         r.out.add(new ReplicaAction.Execute(seq, NonDet.encodeTime(agreedTime), run, seq % r.cfg.checkpointInterval() == 0));

@@ -235,7 +235,9 @@ final class CatchingUp {
         corrupt = false;
         transfersCompleted++;
         Agreement ag = r.agreement;
+        long[] recoveriesBefore = r.recovery.recoveryTimestamps();
         ag.agreedTime = r.clients.read(r.state.engine());
+        r.recovery.stateInstalled(recoveriesBefore);
         r.lastExecuted = c;
         ag.maxCommitted = Math.max(ag.maxCommitted, c);
         lastProgressAt = r.now;

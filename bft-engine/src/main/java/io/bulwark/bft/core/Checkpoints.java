@@ -139,6 +139,9 @@ final class Checkpoints {
         stableSeq = seq;
         votes.headMap(seq, false).clear();
         far.truncate(seq);
+        // Section 4.4: a recovery (ours or another replica's) ends when its recovery point is stable.
+        r.estimation.checkRecovered();
+        r.recovery.check();
         // The logical copies of earlier checkpoints go (section 4.6.2); mid-transfer there are none.
         if (!r.catchUp.transferring()) r.tree.discardBefore(seq);
         if (seq <= r.h) return;

@@ -24,16 +24,29 @@ import java.util.TreeMap;
 final class ClientTable {
     private static final int MAGIC = 0x42435432;   // "BCT2"
     private static final int NOT_KEPT = 0xFFFF;
+    private static final int MIN_ENTRY_BYTES = 4 + 8 + Digest.LENGTH + 2;
 
     private final TreeMap<Integer, CachedReply> replies = new TreeMap<>();
+    /** Clients' entries (ids n and up) this table holds at most; the replicas' own (recovery requests) come on top. */
     private final int capacity;
+    private final int n;
 
-    ClientTable(int capacity) { this.capacity = capacity; }
+    ClientTable(int capacity, int n) {
+        if (n > ReplicatedState.MAX_REPLICAS) throw new IllegalArgumentException(n + " replicas");
+        this.capacity = capacity;
+        this.n = n;
+    }
 
     CachedReply get(int client) { return replies.get(client); }
 
-    /** False when the table is full and {@code client} is new: its request must not execute (the same at every replica). */
-    boolean admits(int client) { return replies.size() < capacity || replies.containsKey(client); }
+    /**
+     * False when the table is full and {@code client} is new: its request must not execute (the same
+     * at every replica). A replica (its recovery request, section 4.4) always has room.
+     */
+    boolean admits(int client) {
+        if (client < n || replies.containsKey(client)) return true;
+        return replies.size() - replies.headMap(n).size() < capacity;   // headMap: at most n entries to count
+    }
 
     void put(int client, long timestamp, byte[] result) { replies.put(client, new CachedReply(timestamp, result, null)); }
 
@@ -88,7 +101,7 @@ final class ClientTable {
         if (magic != MAGIC) throw new IllegalStateException("engine pages do not hold a client table");
         long agreedTime = b.getLong();
         int count = b.getInt();
-        if (count < 0 || count > capacity || count > (all.length - ReplicatedState.ENGINE_HEADER_BYTES) / ReplicatedState.CLIENT_ENTRY_BYTES)
+        if (count < 0 || count > capacity + n || count > (all.length - ReplicatedState.ENGINE_HEADER_BYTES) / MIN_ENTRY_BYTES)
             throw new IllegalStateException("client table with " + count + " entries");
         int last = Integer.MIN_VALUE;
         for (int i = 0; i < count; i++) {
@@ -104,6 +117,8 @@ final class ClientTable {
                 b.get(result);
             }
             if (client <= last || ts < 0) throw new IllegalStateException("client table out of order at entry " + i);
+            if (client < 0 || (client < n && (result == null || result.length > ReplicatedState.REPLICA_RESULT_BYTES)))
+                throw new IllegalStateException("client table entry " + i + " of replica " + client + " is not a recovery result");
             last = client;
             replies.put(client, new CachedReply(ts, result, new Digest(d)));
         }

@@ -124,6 +124,7 @@ final class Estimation {
         r.agreement.discardAbove(hm);
         r.views.discardAbove(hm);
         checkRecovered();
+        r.recovery.estimated(hm);
     }
 
     /** Recovered: a stable checkpoint at or beyond H_M (section 4.4). */

@@ -61,5 +61,9 @@ public enum Ignored {
      */
     EXECUTION_CONFLICT,
     /** A FETCH-BATCH beyond what a correct replica could ask for in one status period (2L): not answered. */
-    FETCH_BATCH_BUDGET
+    FETCH_BATCH_BUDGET,
+    /** A request whose client is a replica but that is not a well-formed recovery request (section 4.4). */
+    NOT_A_RECOVERY_REQUEST,
+    /** A reply to our recovery request that is not ours, not for the request outstanding, or not a recovery result. */
+    BAD_RECOVERY_REPLY
 }

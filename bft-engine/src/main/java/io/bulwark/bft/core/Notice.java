@@ -9,6 +9,9 @@ public sealed interface Notice {
     /** The one line an operator reads (no replica id: the driver adds it). */
     String line();
 
+    /** Non-null when the line is a warning rather than information (the driver logs it at WARN). */
+    default String warning() { return null; }
+
     /** This replica left view {@code from} for {@code to} (sent its VIEW-CHANGE), because {@code why}. */
     record ViewChangeStarted(long from, long to, String why) implements Notice {
         @Override public String line() { return "view change " + from + " -> " + to + ": " + why; }
@@ -58,5 +61,51 @@ public sealed interface Notice {
     /** The stable checkpoint reached H_M: the replica trusts its log again and votes on everything. */
     record Recovered(long hm, long stable) implements Notice {
         @Override public String line() { return "recovered: stable checkpoint " + stable + " reached H_M " + hm; }
+    }
+
+    /** Section 4.4: H_M is known and the recovery request (timestamp: the co-processor counter {@code counter}) went out. */
+    record RecoveryRequested(long hm, long counter) implements Notice {
+        @Override public String line() { return "recovery request sent (H_M " + hm + ", co-processor counter " + counter + ")"; }
+    }
+
+    /** 2f+1 replicas answered the recovery request ({@code status}), executed at {@code seq}: the recovery point is {@code point}. */
+    record RecoveryPoint(String status, long seq, long hm, long point) implements Notice {
+        @Override public String line() {
+            return "recovery request " + status.toLowerCase(java.util.Locale.ROOT) + " at sequence number " + seq + ": recovery point H = " + point
+                    + " (H_M " + hm + ")";
+        }
+    }
+
+    /**
+     * The checkpoint at the recovery point is stable: this replica is recovered, {@code tookMs} after
+     * the recovery started: {@code estimationMs} to estimate H_M, {@code requestMs} for the recovery
+     * request to be answered by 2f+1, {@code untilStableMs} for the state to be checked, fetched and
+     * the checkpoint at H to become stable.
+     */
+    record RecoveryCompleted(long point, long stable, long tookMs, long estimationMs, long requestMs, long untilStableMs) implements Notice {
+        @Override public String line() {
+            return "recovery complete in " + tookMs + " ms (estimation " + estimationMs + " ms, recovery request " + requestMs
+                    + " ms, state checked and checkpoint at H stable " + untilStableMs + " ms): stable checkpoint " + stable
+                    + " reached the recovery point " + point;
+        }
+    }
+
+    /** Replica {@code replica}'s recovery request executed at {@code seq}: it recovers until checkpoint {@code point} is stable; our keys were refreshed. */
+    record PeerRecovering(int replica, long seq, long point) implements Notice {
+        @Override public String line() { return "replica " + replica + " recovers (request at " + seq + ", recovery point " + point + "): keys refreshed"; }
+    }
+
+    /** Replica {@code replica} is recovered: the checkpoint at its recovery point is stable. */
+    record PeerRecovered(int replica, long point, long tookMs) implements Notice {
+        @Override public String line() { return "replica " + replica + " recovered in " + tookMs + " ms (checkpoint " + point + " stable)"; }
+    }
+
+    /** A recovery (ours, or replica {@code replica}'s) has lasted {@code forMs} without completing: possibly a denial-of-service (section 4.4). */
+    record RecoverySlow(int replica, long forMs, long point) implements Notice {
+        @Override public String warning() { return line(); }
+        @Override public String line() {
+            return "recovery of replica " + replica + " not complete after " + forMs + " ms (recovery point " + (point < 0 ? "not known yet" : point)
+                    + "): slower than the alert bound; a denial-of-service may be slowing it down";
+        }
     }
 }

@@ -95,6 +95,7 @@ public final class Replica {
     final CatchingUp catchUp;
     final Retransmission retransmission;
     final Estimation estimation;
+    final Recovery recovery;
 
     /** A replica with a small state of its own (tests of the protocol alone). */
     public Replica(int id, ProtocolConfig cfg) { this(id, cfg, new ReplicatedState(1, 64)); }
@@ -106,7 +107,7 @@ public final class Replica {
         this.id = id;
         this.state = state;
         this.tree = state.tree();
-        this.clients = new ClientTable(state.maxClients());
+        this.clients = new ClientTable(state.maxClients(), n);
         this.quarantine = new ClientQuarantine(n, cfg.f(), ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * cfg.viewChangeTimeoutMs());
         this.requests = new RequestQueue(this);
         this.agreement = new Agreement(this);
@@ -116,6 +117,7 @@ public final class Replica {
         this.catchUp = new CatchingUp(this);
         this.retransmission = new Retransmission(this);
         this.estimation = new Estimation(this);
+        this.recovery = new Recovery(this);
         // Every correct replica starts from the same initial state: the checkpoint at 0.
         checkpoints.votes(0).mine = new Checkpoint(0, GENESIS, id);
     }
@@ -258,6 +260,7 @@ public final class Replica {
         else if (m instanceof AuthFailure af) requests.onAuthFailure(from, af);
         else if (m instanceof QueryStable q) estimation.onQuery(from, q);
         else if (m instanceof ReplyStable a) estimation.onReply(from, a);
+        else if (m instanceof Reply rp) recovery.onReply(from, rp);
         else counters.ignore(Ignored.UNEXPECTED_MESSAGE);
     }
 
@@ -268,6 +271,7 @@ public final class Replica {
             retransmission.onStatusTimer();
             catchUp.onStatusTimer();
             estimation.onStatusTimer();
+            recovery.onStatusTimer();
         } else if (viewActive) {
             timers.timeoutWhileActive(kind);
         } else {
@@ -353,6 +357,25 @@ public final class Replica {
     }
 
     /**
+     * Proactive recovery (section 4.4), after the driver rebooted the replica from its saved state and
+     * log (the journal replayed) and sent a fresh NEW-KEY whose co-processor counter is {@code counter}:
+     * estimation (H_M), then the recovery request, then recovered once the checkpoint at the recovery
+     * point H = max(H_M, H_R) is stable ({@link Recovery}). The replica keeps taking part in the
+     * protocol throughout, within what estimation allows. {@code nonce}: random, from the driver;
+     * {@code counter} must exceed the last recovery counter this replica's state records for it.
+     */
+    public void recover(long now, long nonce, long counter) {
+        this.now = now;
+        recovery.start(nonce, counter);
+    }
+
+    /** How long a recovery (ours or another replica's) may last before it is reported as slow (section 4.4). */
+    public void recoveryAlertAfter(long ms) {
+        if (ms < 1) throw new IllegalArgumentException("alert bound must be positive");
+        recovery.alertAfterMs = ms;
+    }
+
+    /**
      * This replica refreshed the keys others use to send to it (section 4.1: a NEW-KEY every T_k).
      * Certificates not yet complete keep only our own votes: what others said under the old keys
      * comes again, by retransmission, under the new ones — so that no certificate mixes messages of
@@ -411,6 +434,7 @@ public final class Replica {
     /** After anything that may unblock work: execute, run deferred reads, send batches. */
     void afterProgress() {
         estimation.checkRecovered();
+        recovery.check();
         agreement.executeCommitted();
         requests.runDeferredReads();
         requests.sendBatches();
@@ -484,7 +508,19 @@ public final class Replica {
     public boolean corrupt() { return catchUp.corrupt; }
     public long keyRefreshes() { return keyRefreshes; }
     /** Estimating H_M, or holding back above it (section 4.4): this replica does not trust its log yet. */
-    public boolean recovering() { return estimation.limit() != Estimation.TRUSTED; }
+    public boolean recovering() { return estimation.limit() != Estimation.TRUSTED || recovery.active(); }
+    /** The recovery point H = max(H_M, H_R) of the recovery under way or last completed, -1 before it is known (section 4.4). */
+    public long recoveryTarget() { return recovery.point(); }
+    /**
+     * Times (the driver's clock, ms) of the last recovery's phases: started, H_M estimated, recovery
+     * request answered by 2f+1, recovered; Long.MIN_VALUE for a phase not reached.
+     */
+    public long[] recoveryPhases() { return recovery.phases.clone(); }
+    /**
+     * Recoveries of other replicas seen complete; recoveries (ours or others') reported slow; our
+     * recovery requests refused as too soon; our own recoveries completed.
+     */
+    public long[] recoveryCounts() { return new long[] {recovery.peerRecoveries, recovery.slowRecoveries, recovery.refused, recovery.completed}; }
     /** H_M once estimated while recovering; -1 while estimating; Long.MAX_VALUE when not recovering. */
     public long recoveryPoint() { return estimation.limit(); }
     /** Estimations started, completed, recoveries finished (stable checkpoint at H_M), messages withheld. */

@@ -6,7 +6,7 @@ import java.util.List;
 /** What a {@link Replica} asks its driver to do: persist, send, arm timers, execute, replace the state. */
 public sealed interface ReplicaAction extends Action
         permits Action.Send, Action.Multicast, Action.SetTimer, ReplicaAction.Execute, ReplicaAction.ExecuteReadOnly,
-                ReplicaAction.StateReplaced, ReplicaAction.Persist {
+                ReplicaAction.StateReplaced, ReplicaAction.Persist, ReplicaAction.RefreshKeys {
 
     /**
      * Execute {@code requests} in order, as sequence number {@code seq}, with the agreed
@@ -32,4 +32,11 @@ public sealed interface ReplicaAction extends Action
      * said it keeps a journal ({@code Replica.journaled}).
      */
     record Persist(LogEntry entry) implements ReplicaAction {}
+
+    /**
+     * Section 4.4: replica {@code recovering}'s recovery request executed here (or a state transfer
+     * brought its effect): the keys the others use to send to us may be known to the attacker that
+     * held it, so the driver sends a fresh NEW-KEY now, then calls {@code Replica.keysRefreshed}.
+     */
+    record RefreshKeys(int recovering) implements ReplicaAction {}
 }

@@ -54,7 +54,8 @@ final class RequestQueue {
 
     void onRequest(int from, Request q) {
         if (from != q.client() && !(from >= 0 && from < r.n)) { r.counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
-        if (q.client() < r.n) { r.counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
+        // A replica is a client only of its recovery request (section 4.4), never read-only.
+        if (q.client() < r.n && (q.readOnly() || RecoveryOp.decode(q.operation()) == null)) { r.counters.ignore(Ignored.NOT_A_RECOVERY_REQUEST); return; }
         if (q.operation().length > r.cfg.maxOperationBytes()) { r.counters.ignore(Ignored.OVERSIZED_REQUEST); return; }
         CachedReply c = r.clients.get(q.client());
         if (q.readOnly()) {
@@ -68,6 +69,7 @@ final class RequestQueue {
         }
         if (c != null && q.timestamp() < c.timestamp()) { r.counters.ignore(Ignored.OLD_REQUEST); return; }
         if (c != null && q.timestamp() == c.timestamp()) {
+            if (q.client() == r.id) return;   // our own recovery request, answered to ourselves at execution
             // A retransmission of an executed request: the reply was lost (section 4.2).
             r.out.add(new Action.Send(q.client(), c.result() != null ? r.reply(q, c.result(), false) : r.digestReply(q, c.digest())));
             return;

@@ -118,10 +118,11 @@ public final class ReplicaNode implements AutoCloseable {
     private long syncsStarted, syncsDone, driveTicket;
     private volatile boolean journalFailed;
     /** Started with no journal to replay: run estimation (section 4.4) before voting. */
-    private final boolean estimateAtStart;
+    private final boolean recoverAtStart;
+    private final long replayedAtStart;
 
     // ---- key refresh (section 4.1) ----
-    static final long DEFAULT_KEY_REFRESH_MS = 15_000;
+    public static final long DEFAULT_KEY_REFRESH_MS = 15_000;
     static final String NEW_KEY_COUNTERS_FILE = io.bulwark.bft.durable.NewKeyCounters.FILE;
     private final long keyRefreshMs;
     /** When each client's key was last installed here (loop thread): a key older than 2 T_k is dropped. */
@@ -152,6 +153,8 @@ public final class ReplicaNode implements AutoCloseable {
         private OutboundInterceptor outbound = OutboundInterceptor.NONE;
         private boolean durable = true;
         private long keyRefreshMs = DEFAULT_KEY_REFRESH_MS;
+        private boolean recoverAtStart = true;
+        private long recoveryAlertMs;
 
         private Builder(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
             this.keys = java.util.Objects.requireNonNull(keys, "keys");
@@ -186,6 +189,21 @@ public final class ReplicaNode implements AutoCloseable {
         public Builder keyRefresh(java.time.Duration period) {
             if (period.isNegative()) throw new IllegalArgumentException("key refresh period must not be negative");
             this.keyRefreshMs = period.toMillis();
+            return this;
+        }
+
+        /**
+         * Whether starting is recovering (section 4.4; the default): estimation, the recovery request,
+         * recovered once the checkpoint at the recovery point is stable. Off: the replica only
+         * estimates H_M when it has no journal to replay (as before proactive recovery; tests and the
+         * benchmarks' baseline).
+         */
+        public Builder recoverAtStart(boolean recover) { this.recoverAtStart = recover; return this; }
+
+        /** How long a recovery (its own or another replica's) may take before a WARN line and a counter say so. */
+        public Builder recoveryAlert(java.time.Duration after) {
+            if (after.isNegative() || after.isZero()) throw new IllegalArgumentException("recovery alert bound must be positive");
+            this.recoveryAlertMs = after.toMillis();
             return this;
         }
 
@@ -298,9 +316,15 @@ public final class ReplicaNode implements AutoCloseable {
         }
         this.log = opened;
         core.journaled(log != null);
-        // Nothing to replay (no journal, an empty one: a new or a wiped disk): this replica may have
-        // voted before and forgotten it, so it estimates H_M first (section 4.4) and holds back above it.
-        this.estimateAtStart = replayed == 0;
+        // Restart is recovery (section 4.4): with its journal replayed or with nothing to replay (a new
+        // or wiped disk: it may have voted and forgotten), it estimates H_M, holds back above it, sends
+        // its recovery request and is recovered once the checkpoint at its recovery point is stable.
+        // A first start (nothing saved, nothing journaled) has nothing to recover from, and all n
+        // replicas of a new group recovering at once would only trade keys n(n-1) times: it estimates
+        // H_M (it may be a replaced disk) but sends no recovery request.
+        this.recoverAtStart = b.recoverAtStart && (loaded != null || replayed > 0);
+        if (b.recoveryAlertMs > 0) core.recoveryAlertAfter(b.recoveryAlertMs);
+        this.replayedAtStart = replayed;
         this.loadReport = report;
         this.service = service;
         service.init(state.service());
@@ -333,7 +357,10 @@ public final class ReplicaNode implements AutoCloseable {
 
     public int start(InetSocketAddress listen) throws CoProcessorException {
         try {
+            long t0 = System.nanoTime();
             loop.submit(() -> { endpoint.newKeyFrame(); return null; }).join();
+            // Section 4.4: the first step of a recovery; `bench recovery` reads this line.
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "replica %d: new key made in %.3f ms", id, (System.nanoTime() - t0) / 1e6));
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof CoProcessorException c) throw c;
             throw e;
@@ -347,7 +374,9 @@ public final class ReplicaNode implements AutoCloseable {
         long nonce = new SecureRandom().nextLong();
         loop.execute(() -> {
             core.start(now());
-            if (estimateAtStart) core.estimate(now(), nonce);
+            // The recovery request's timestamp: the co-processor counter of the NEW-KEY just made.
+            if (recoverAtStart) core.recover(now(), nonce, endpoint.newKeyCounter());
+            else if (replayedAtStart == 0) core.estimate(now(), nonce);
             drive();
         });
         if (keyRefreshMs > 0) loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
@@ -422,7 +451,8 @@ public final class ReplicaNode implements AutoCloseable {
         }
         work.clear();
         // View changes (from, to, why), new views, quarantines, corrupt states and transfers: one line each.
-        for (io.bulwark.bft.core.Notice n : core.drainNotices()) LOG.log(System.Logger.Level.INFO, "replica {0}: {1}", id, n.line());
+        for (io.bulwark.bft.core.Notice n : core.drainNotices())
+            LOG.log(n.warning() != null ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "replica {0}: {1}", id, n.line());
         if (driveTicket != 0) syncJournal();
         maybeSave();
     }
@@ -536,6 +566,9 @@ public final class ReplicaNode implements AutoCloseable {
                 executedRequests += results.size();
                 core.executed(now(), e.seq(), results);
             }, "batch " + e.seq());
+        } else if (a instanceof ReplicaAction.RefreshKeys k) {
+            // Section 4.4: replica k.recovering() recovers; the keys we shared with it may be the attacker's.
+            refreshKeysNow(false);
         } else if (a instanceof ReplicaAction.StateReplaced sr) {
             service.stateReplaced();
             transferDone(sr);
@@ -555,6 +588,12 @@ public final class ReplicaNode implements AutoCloseable {
      */
     private void refreshKeys() {
         if (!loop.isRunning()) return;
+        refreshKeysNow(true);
+        loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
+    }
+
+    /** One key refresh (the periodic one, or one a peer's recovery asks for: then from inside {@link #drive}). */
+    private void refreshKeysNow(boolean thenDrive) {
         try {
             endpoint.refreshKeys();
             byte[] frame = endpoint.newKeyFrame();
@@ -574,8 +613,7 @@ public final class ReplicaNode implements AutoCloseable {
             it.remove();
         }
         saveNewKeyCounters();
-        drive();
-        loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
+        if (thenDrive) drive();
     }
 
     /** Saves the accepted NEW-KEY counters when they changed (best effort between refreshes: see the README). */

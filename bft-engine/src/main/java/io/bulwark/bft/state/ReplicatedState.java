@@ -19,6 +19,15 @@ public final class ReplicatedState {
     public static final int CLIENT_ENTRY_BYTES = 4 + 8 + 32 + 2 + INLINE_RESULT_BYTES;
     /** Header of the engine's table: magic, agreed time, client count. */
     public static final int ENGINE_HEADER_BYTES = 4 + 8 + 4;
+    /**
+     * Room for the replicas' own entries besides the clients': a replica's recovery request
+     * (section 4.4) is recorded like a client's request, with a result of at most this many bytes.
+     */
+    public static final int REPLICA_RESULT_BYTES = 32;
+    /** Most replicas (n = 3f + 1 <= 64). */
+    public static final int MAX_REPLICAS = 64;
+    /** Bytes of a replica's entry: id, timestamp, reply digest, result length, result. */
+    public static final int REPLICA_ENTRY_BYTES = 4 + 8 + 32 + 2 + REPLICA_RESULT_BYTES;
 
     private final PartitionTree tree;
     private final PagedState service;
@@ -48,7 +57,7 @@ public final class ReplicatedState {
 
     /** Pages of the whole state: the service's and the engine's (the client table). */
     public static int totalPages(int servicePages, int maxClients) {
-        long engineBytes = ENGINE_HEADER_BYTES + (long) maxClients * CLIENT_ENTRY_BYTES;
+        long engineBytes = ENGINE_HEADER_BYTES + (long) maxClients * CLIENT_ENTRY_BYTES + (long) MAX_REPLICAS * REPLICA_ENTRY_BYTES;
         long enginePages = (engineBytes + PartitionTree.PAGE_SIZE - 1) / PartitionTree.PAGE_SIZE;
         if (servicePages + enginePages > Integer.MAX_VALUE / 2) throw new IllegalArgumentException("state too large");
         return (int) (servicePages + enginePages);

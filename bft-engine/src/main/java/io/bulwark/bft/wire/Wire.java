@@ -246,10 +246,12 @@ public final class Wire {
             List<Request> batch = p.batch();
             for (int i = 0; i < batch.size(); i++) {
                 Request r = batch.get(i);
-                if (r.client() < n) throw reject(RejectReason.NOT_A_CLIENT, "request from " + r.client() + " in pre-prepare");
-                RejectReason bad = checkRequest(r, buf, o, RejectReason.NO_REQUEST_KEY, RejectReason.BAD_REQUEST_MAC);
-                if (bad != null) {
-                    counters.reject(bad);
+                if (r.client() < 0) throw reject(RejectReason.BAD_FIELD, "request from " + r.client() + " in pre-prepare");
+                // A replica's request (its recovery request, section 4.4) is checked like a client's;
+                // our own cannot be (we hold no key to receive from ourselves): the core vouches for it.
+                RejectReason bad = r.client() == self ? null : checkRequest(r, buf, o, RejectReason.NO_REQUEST_KEY, RejectReason.BAD_REQUEST_MAC);
+                if (bad != null || r.client() == self) {
+                    if (bad != null) counters.reject(bad);
                     if (unverified == null) unverified = new BitSet(batch.size());
                     unverified.set(i);
                 }
@@ -269,7 +271,12 @@ public final class Wire {
     private void checkRoles(MessageType type, int sender) throws DecodeException {
         boolean iAmReplica = self >= 0 && self < n;
         switch (type) {
-            case REQUEST, STATUS_QUERY -> {
+            case REQUEST -> {
+                // A replica sends one request of its own: its recovery request (section 4.4; the core checks it is one).
+                if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
+                if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type.code() + " at a client");
+            }
+            case STATUS_QUERY -> {
                 if (sender < n) throw reject(RejectReason.NOT_A_CLIENT, "type " + type.code() + " from " + sender);
                 if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type.code() + " at a client");
             }
@@ -283,7 +290,11 @@ public final class Wire {
                 if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
                 if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "bind proof at a client");
             }
-            case REPLY, KEY_ACK, STATUS_REPORT -> {
+            case REPLY -> {
+                // At a replica: the answer to its own recovery request (checked below: the reply names it).
+                if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "type " + type.code() + " from " + sender);
+            }
+            case KEY_ACK, STATUS_REPORT -> {
                 if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "type " + type.code() + " from " + sender);
                 if (iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type.code() + " at a replica");
             }

@@ -50,9 +50,9 @@ class RequestQueueTest {
     @Test
     void badRequestsAreCountedAndChangeNothing() {
         CoreFixture x = new CoreFixture(1);
-        x.receive(3, req(3, 1, "a"));                                        // a replica is no client
+        x.receive(3, req(3, 1, "a"));                                        // a replica is a client of its recovery request only
         x.receive(CLIENT, req(CLIENT, 1, "x".repeat(CFG.maxOperationBytes() + 1)));
-        assertEquals(1, x.r.counters().ignored(Ignored.UNEXPECTED_MESSAGE));
+        assertEquals(1, x.r.counters().ignored(Ignored.NOT_A_RECOVERY_REQUEST));
         assertEquals(1, x.r.counters().ignored(Ignored.OVERSIZED_REQUEST));
         assertEquals(0, x.r.requests.size());
     }

@@ -40,6 +40,8 @@ final class ScriptedGroup {
     final List<Envelope> toClients = new ArrayList<>();
     /** Per correct replica, the latest deadline it set for each timer kind. */
     private final Map<TimerKind, Long>[] timers;
+    /** Per correct replica: the replicas whose recovery made it refresh its keys (section 4.4), in order. */
+    final List<List<Integer>> keysRefreshedFor = new ArrayList<>();
     /** Per correct replica: the checkpoints whose state a state transfer installed (section 4.6.2), in order. */
     final List<List<Long>> stateReplaced = new ArrayList<>();
 
@@ -54,6 +56,7 @@ final class ScriptedGroup {
         for (int i = 0; i < n; i++) {
             executed.add(new TreeMap<>());
             stateReplaced.add(new ArrayList<>());
+            keysRefreshedFor.add(new ArrayList<>());
             timers[i] = new TreeMap<>();
             final int id = i;
             if (Arrays.stream(faulty).anyMatch(x -> x == id)) continue;
@@ -177,6 +180,10 @@ final class ScriptedGroup {
                     r.executed(now, e.seq(), results);
                 } else if (a instanceof ReplicaAction.ExecuteReadOnly ro) {
                     r.executedReadOnly(now, ro.request(), apply(i, ro.request()).getBytes(StandardCharsets.UTF_8));
+                } else if (a instanceof ReplicaAction.RefreshKeys k) {
+                    // The driver would multicast a NEW-KEY here; the core hears that it did.
+                    keysRefreshedFor.get(i).add(k.recovering());
+                    r.keysRefreshed(now);
                 } else if (a instanceof ReplicaAction.StateReplaced sr) {
                     // The register lives outside the replicated pages, so a transfer cannot bring it:
                     // the test asks for it only at replicas that executed everything themselves.

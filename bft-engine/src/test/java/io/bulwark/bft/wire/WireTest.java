@@ -196,9 +196,13 @@ class WireTest {
         rejected(RejectReason.NOT_A_REPLICA, c.wire(0).open(forge(c.gen.prepare(0), CLIENT, AuthKind.MAC, 0, client)));
         rejected(RejectReason.NOT_A_REPLICA, c.wire(0).open(forge(c.gen.prepare(0), -1, AuthKind.MAC, 0, client)));
         rejected(RejectReason.NOT_A_REPLICA, c.wire(OTHER_CLIENT).open(forge(c.gen.reply(0, OTHER_CLIENT), CLIENT, AuthKind.MAC, OTHER_CLIENT, client)));
-        // Requests from a replica id.
+        // A request from a replica id passes the frame layer (a recovery request, section 4.4; the core
+        // refuses any other), but only authenticated as that replica's: another's authenticator fails.
         Request fromReplica = Cluster.authenticate(new Request(2, 1, false, 0, new byte[] {1}, null), keys(2));
-        rejected(RejectReason.NOT_A_CLIENT, c.wire(0).open(forge(fromReplica, 2, AuthKind.NONE, -1, keys(2))));
+        assertInstanceOf(Opened.Accepted.class, c.wire(0).open(forge(fromReplica, 2, AuthKind.NONE, -1, keys(2))));
+        Request forged = Cluster.authenticate(new Request(2, 1, false, 0, new byte[] {1}, null), keys(3));
+        rejected(RejectReason.BAD_MAC, c.wire(0).open(forge(forged, 2, AuthKind.NONE, -1, keys(3))));
+        // A reply at a replica that is not the answer to its own request.
         // Messages this principal never receives.
         rejected(RejectReason.NOT_FOR_ME, c.wire(0).open(c.wire(1).sealTo(0, c.gen.reply(1, CLIENT))));
         rejected(RejectReason.NOT_FOR_ME, c.wire(CLIENT).open(c.wire(1).sealTo(CLIENT, c.gen.prepare(1))));
@@ -266,9 +270,10 @@ class WireTest {
             Opened.Accepted a = assertInstanceOf(Opened.Accepted.class, c.wire(r).open(frame));
             assertEquals(null, a.unverified(), "every request verified at replica " + r);
         }
-        // A request that names a replica as its client.
+        // A request that names a replica as its client (its recovery request) is checked like a client's.
         Request byReplica = Cluster.authenticate(new Request(3, 1, false, 0, new byte[] {1}, null), keys(3));
-        rejected(RejectReason.NOT_A_CLIENT, c.wire(0).open(c.wire(1).sealMulticast(prePrepare(1, List.of(good, byReplica)))));
+        Opened.Accepted withReplica = assertInstanceOf(Opened.Accepted.class, c.wire(0).open(c.wire(1).sealMulticast(prePrepare(1, List.of(good, byReplica)))));
+        assertEquals(null, withReplica.unverified(), "replica 3's request verifies at replica 0 under 3's key");
         // A request frame whose own authenticator entry is wrong.
         byte[] rf = c.wire(CLIENT).sealRequest(c.gen.request(CLIENT, 4).withAuth(null));
         rf[rf.length - LIMITS.requestAuthBytes() + 0 * 16] ^= 1;

@@ -62,7 +62,28 @@ final class SimNetwork {
 
     void observe(Observer o) { observers.add(o); }
 
-    void setCutOff(int principal, boolean cut) { cutOff[principal] = cut; }
+    void setCutOff(int principal, boolean cut) {
+        boolean was = cutOff[principal];
+        cutOff[principal] = cut;
+        // Back on the network: what the connections would carry first again (the peers' current NEW-KEYs).
+        if (was && !cut) for (java.util.function.IntConsumer l : reconnected) l.accept(principal);
+    }
+
+    private final List<java.util.function.IntConsumer> reconnected = new ArrayList<>();
+
+    /** {@code l} hears of every principal that comes back after being cut off or stopped. */
+    void onReconnected(java.util.function.IntConsumer l) { reconnected.add(l); }
+
+    /**
+     * A replica's NEW-KEY: the first frame of every connection in the runtime, over TCP, so neither
+     * dropped nor duplicated by a network fault — only lost when the receiver is unreachable, and then
+     * sent again when it comes back ({@link #onReconnected}).
+     */
+    void sendKey(int from, int to, Object payload) {
+        sent++;
+        if (cutOff[from] || cutOff[to]) { dropped++; return; }
+        schedule(from, to, payload, false, 0);
+    }
 
     boolean isCutOff(int principal) { return cutOff[principal]; }
 

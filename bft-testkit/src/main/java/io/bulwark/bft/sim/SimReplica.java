@@ -57,6 +57,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     /** Entries persisted in the current drive: the sends after them wait for their fsync. */
     private boolean persistedInDrive;
     long executedRequests;
+    /** The NEW-KEY of our last key refresh (null: none yet), sent again to a principal that comes back. */
+    private Object currentNewKey;
+    /** The co-processor's counter of this replica's recovery requests (the disk-independent part of the machine). */
+    private long coProcessorCounter;
+    /** Recoveries started (every restart), and key refreshes made because another replica recovered. */
+    long recoveriesStarted, keyRefreshesForRecoveries;
     /** Restarts that replayed journal entries. */
     long journalReplays;
     /** Executions the service failed with something it let through (an Error): this replica's fault, repaired by transfer. */
@@ -174,17 +180,37 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         long replayed = 0;
         if (!forgetJournal) for (var e : journal.durableEntries()) { core.replay(clock(), e); replayed++; }
         core.replayed(clock());
-        // Nothing to replay: it may have voted and forgotten, so it estimates first (as the node does).
-        boolean estimate = replayed == 0;
-        if (!estimate) journalReplays++;
+        if (replayed > 0) journalReplays++;
         this.held.clear();
         stopped = false;
         net.setCutOff(core.id(), false);
         start();
-        if (estimate) {
-            core.estimate(clock(), disk == null ? core.id() : disk.nextLong());
-            drive();
+        // Restart is recovery (section 4.4), as the node does it: estimation, then the recovery request
+        // whose timestamp is the co-processor's counter (it survives the crash, as the real one does).
+        core.recover(clock(), disk == null ? core.id() : disk.nextLong(), ++coProcessorCounter);
+        recoveriesStarted++;
+        drive();
+    }
+
+    /**
+     * Section 4.4: another replica recovers, so the keys others use to send to us are refreshed — a
+     * NEW-KEY to every principal over the wire links (which model session keys); the plain links model
+     * none, and there the core only hears of it.
+     */
+    private void refreshKeysForRecovery() {
+        Link.NewKeyPayload k;
+        try {
+            k = link.refreshKey();
+        } catch (UnsupportedOperationException plainLink) {
+            k = null;
         }
+        if (k != null) {
+            if (currentNewKey == null) net.onReconnected(j -> { if (j != core.id() && !stopped) net.sendKey(core.id(), j, currentNewKey); });
+            currentNewKey = k.payload();
+            for (int j = 0; j < net.principals(); j++) if (j != core.id()) net.sendKey(core.id(), j, k.payload());
+        }
+        keyRefreshesForRecoveries++;
+        core.keysRefreshed(clock());
     }
 
     /** Whether a restart loses the disk this time (drawn from the disk's own randomness). */
@@ -366,6 +392,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             if (stale != null) stale.executed(e.requests(), e.nonDet());
             core.executed(clock(), e.seq(), results);
             if (e.checkpoint() && correct() && !corrupted) safety.onCheckpoint(self, e.seq(), core.checkpointDigest(e.seq()));
+        } else if (a instanceof ReplicaAction.RefreshKeys k) {
+            refreshKeysForRecovery();
         } else if (a instanceof ReplicaAction.StateReplaced sr) {
             service.stateReplaced();
             if (stale != null) stale.stateReplaced();

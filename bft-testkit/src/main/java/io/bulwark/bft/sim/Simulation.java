@@ -199,6 +199,9 @@ public final class Simulation {
     private final CoverageMonitor schedule;
     /** RESTART: [crash, restart] times (simulated microseconds) of its replica. */
     private final List<long[]> restarts = new ArrayList<>();
+    /** The watchdog's reboot in this run: [replica, down at, up at] (simulated µs), or null. */
+    private long[] proactiveReboot;
+    private boolean proactiveRecovery = true;
     /** POWER_LOSS: when every correct replica crashes, and when each comes back; empty when not in this run. */
     private long powerLossAt = -1;
     private long[] powerBackAt;
@@ -247,6 +250,17 @@ public final class Simulation {
             long last = powerLossAt;
             for (int i = 0; i < n; i++) last = Math.max(last, powerBackAt[i] = powerLossAt + adv.nextLong(1_000, 200_000));
             drawn = drawn.healingNoEarlierThan(last);
+        }
+        // Proactive recovery in every run (issue 12 item 6): one correct replica, not one an adversary
+        // drives, is rebooted by its watchdog — down 1 to 50 ms, then restored from its disk and
+        // recovered (section 4.4). Drawn from its own stream, so the rest of the seed's schedule stays.
+        SplittableRandom watchdog = new SplittableRandom(opt.seed() * 0xD1B54A32D192ED03L + 0x2545F4914F6CDD1DL);
+        int rebooted = watchdog.nextInt(n);
+        if (!adversaries.byzantine(rebooted) && rebooted != adversaries.replicaOf(Adversary.RESTART)
+                && rebooted != adversaries.replicaOf(Adversary.LAGGING) && powerLossAt < 0) {
+            long at = watchdog.nextLong(20_000, 400_000);
+            proactiveReboot = new long[] {rebooted, at, at + watchdog.nextLong(1_000, 50_000)};
+            drawn = drawn.healingNoEarlierThan(proactiveReboot[2]);
         }
         this.plan = drawn;
         List<Adversary> clientAdversaries = adversaries.ofKind(Adversary.Kind.CLIENT);
@@ -400,6 +414,19 @@ public final class Simulation {
         return n;
     }
 
+    /** Over correct replicas: full recoveries (section 4.4: recovery request answered, recovery point stable) completed. */
+    private long recoveriesCompleted() {
+        long n = 0;
+        for (SimReplica r : replicas) if (r.correct()) n += r.core.recoveryCounts()[3];
+        return n;
+    }
+
+    /** Without the watchdog's reboot (tests whose schedule is exact). */
+    Simulation withoutProactiveRecovery() {
+        proactiveRecovery = false;
+        return this;
+    }
+
     /** A test of the oracles only: restarted replicas ignore their journals (they forget their votes and what they executed since their saved checkpoint). */
     Simulation forgettingJournals() {
         replicas.forEach(r -> r.forgetJournal = true);
@@ -430,6 +457,11 @@ public final class Simulation {
                 replica.restartFromSavedCheckpoint(newService(), replica.diskLostOnRestart(4));
                 coverage.acted(Adversary.RESTART);
             });
+        }
+        if (proactiveReboot != null && proactiveRecovery) {
+            SimReplica r = replicas.get((int) proactiveReboot[0]);
+            events.at(proactiveReboot[1], () -> { if (r.correct()) r.crash(); });
+            events.at(proactiveReboot[2], () -> { if (r.correct()) r.restartFromSavedCheckpoint(newService()); });
         }
         if (powerLossAt >= 0) {
             for (int i = 0; i < replicas.size(); i++) {
@@ -503,7 +535,7 @@ public final class Simulation {
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe() + hijacks, net.sent, net.dropped,
                 maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared,
                 schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), leftAlone != null)
-                        .withRecovery(journalReplays(), estimationCount(1), estimationCount(2)),
+                        .withRecovery(journalReplays(), estimationCount(1), recoveriesCompleted()),
                 quarantines, authFailures, sessions);
     }
 

@@ -27,7 +27,7 @@ import java.util.function.IntFunction;
 final class BenchGroup implements AutoCloseable {
     final Path dir;
     final ClusterConfig cluster;
-    final ReplicaProcesses replicas = CliProcesses.replicas();
+    final ReplicaProcesses replicas;
     final EventLoop clientLoop;
     final List<BftClient> clients = new ArrayList<>();
     private final Thread cleanup;
@@ -38,6 +38,13 @@ final class BenchGroup implements AutoCloseable {
      */
     BenchGroup(String name, int f, ProtocolConfig clientCfg, IntFunction<List<String>> replicaArgs,
                int clientCount, int extraClients) throws Exception {
+        this(name, f, clientCfg, replicaArgs, clientCount, extraClients, List.of());
+    }
+
+    /** The same, the replica JVMs started with {@code replicaJvmOptions} too (e.g. a larger heap). */
+    BenchGroup(String name, int f, ProtocolConfig clientCfg, IntFunction<List<String>> replicaArgs,
+               int clientCount, int extraClients, List<String> replicaJvmOptions) throws Exception {
+        replicas = CliProcesses.replicas(replicaJvmOptions);
         dir = Files.createTempDirectory("bulwark-" + name + "-");
         cleanup = new Thread(() -> deleteTree(dir), "bulwark-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);

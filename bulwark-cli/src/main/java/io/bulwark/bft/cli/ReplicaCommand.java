@@ -99,10 +99,26 @@ final class ReplicaCommand implements Callable<Integer> {
             description = "slow-primary: pre-prepares are held back the view-change timeout minus this.")
     long marginMs;
 
+    @Option(names = "--watchdog", description = "Proactive recovery (section 4.4): run the replica as a child process under a recovery "
+            + "monitor that, every period T_w (e.g. 60s, 10m; at least 10s), has it save and stop and starts it again; the restarted "
+            + "replica recovers (estimation, new keys, the recovery request) while it keeps serving. Replicas recover staggered, "
+            + "T_w/n apart. The monitor also restarts a replica that crashed, after a backoff of 1 s doubling up to 30 s. Default: off.")
+    String watchdog;
+
+    @Option(names = "--recovery-alert", defaultValue = "120s", description = "A recovery (this replica's or another's) that takes longer "
+            + "is reported with a WARN line and counted: a denial-of-service may be slowing it down (default: ${DEFAULT-VALUE}).")
+    String recoveryAlert;
+
+    @Option(names = "--supervised", hidden = true, description = "Run under --watchdog's monitor: exit when the monitor goes away (its pipe closes).")
+    boolean supervised;
+
     @Override
     public Integer call() throws Exception {
         if (check) return check();
         if (config == null || id == null) throw new IllegalArgumentException("--config and --id are required to run a replica");
+        long alertMs = Durations.parseMillis("--recovery-alert", recoveryAlert);
+        if (watchdog != null) return monitor();
+        if (supervised) watchParent();
         // Service code on a replica sees the same default locale and time zone at every replica,
         // whatever the host's (determinism on replicas: DESIGN principle 4; issue 19).
         java.util.Locale.setDefault(java.util.Locale.ROOT);
@@ -131,7 +147,8 @@ final class ReplicaCommand implements Callable<Integer> {
             } else {
                 svc = choice.create(resultSize, cfg.maxResultBytes());
             }
-            node = ReplicaNode.builder(keys, cfg, svc, pages).dataDir(dataDir).durable(onOff("--durable", durable)).outbound(bad).build();
+            node = ReplicaNode.builder(keys, cfg, svc, pages).dataDir(dataDir).durable(onOff("--durable", durable)).outbound(bad)
+                    .recoveryAlert(java.time.Duration.ofMillis(alertMs)).build();
         } catch (RuntimeException | java.io.IOException e) {
             if (app != null) app.close();
             principal.close();
@@ -163,6 +180,42 @@ final class ReplicaCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** {@code --watchdog}: this process becomes the recovery monitor and runs the replica as its child. */
+    private int monitor() throws Exception {
+        long periodMs = Durations.parseMillis("--watchdog", watchdog);
+        long least = 2 * ProtocolConfig.DEFAULT_RECOVERY_SPACING_MS;
+        if (periodMs < least)
+            throw new IllegalArgumentException("--watchdog must be at least " + least / 1000 + "s (twice the spacing the replicas keep between "
+                    + "one replica's recovery requests), was " + watchdog);
+        if (dataDir == null) throw new IllegalArgumentException("--watchdog needs --data-dir: a replica recovers from what it saved");
+        int n = io.bulwark.bft.config.ClusterConfigFile.read(config).n();
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf("replica");
+        List<String> args = new ArrayList<>();
+        for (int i = at + 1; i < all.size(); i++) {
+            String a = all.get(i);
+            if (a.equals("--watchdog")) { i++; continue; }
+            if (a.startsWith("--watchdog=")) continue;
+            args.add(a);
+        }
+        return new RecoveryMonitor(RecoveryMonitor.childCommand(args), id, n, periodMs).run();
+    }
+
+    /** Under the monitor: when it goes away (kill -9 included), its pipe to us closes, and we stop (cleanly). */
+    private static void watchParent() {
+        Thread t = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) { /* the monitor writes nothing; EOF is the signal */ }
+            } catch (java.io.IOException ignored) {
+                // the same: the pipe is gone
+            }
+            System.out.println("the recovery monitor is gone: stopping");
+            System.exit(0);
+        }, "bulwark-monitor-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** {@code --check}: the saved state in --data-dir, every page against its digest (see {@link PageStore#check}). */

@@ -93,7 +93,7 @@ class EquivocatingPrimaryIT {
         assertFalse(g.body().contains("\"reachable\":false"), "nobody was killed: " + g);
         for (int id = 1; id < 4; id++) {
             String log = Files.readString(group.replicas.log(id));
-            assertTrue(log.contains("view change 0 -> 1"), "replica " + id + " left view 0:\n" + group.replicas.logTail(id));
+            assertTrue(Pattern.compile("view change 0 -> \\d+").matcher(log).find(), "replica " + id + " left view 0:\n" + group.replicas.logTail(id));
         }
     }
 

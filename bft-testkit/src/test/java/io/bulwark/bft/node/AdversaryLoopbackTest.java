@@ -66,8 +66,8 @@ class AdversaryLoopbackTest {
     @Test
     void anEquivocatingPrimaryIsReplacedAndTheClientsGetTheRightAnswers(@TempDir Path dir) throws Exception {
         EquivocatingPrimary twoFaced = new EquivocatingPrimary();
-        // The default view-change timeout (1 s): the backups it leaves behind must suspect it.
-        ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(8, 16);
+        // The backups it leaves behind must suspect it, but a loaded machine should not: 8 s (the default is 1 s).
+        ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(8, 16).withTimeouts(100, 500, 8_000);
         try (MiniCluster g = MiniCluster.builder(dir).protocol(cfg).service(i -> new KvService()).waitLimit(WAIT)
                 .outbound(0, twoFaced).build()) {
             BftClient a = g.client(0);

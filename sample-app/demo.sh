@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./bulwark demo: the sample bank on WildFly 39 against 4 replica hosts on loopback. Builds what it needs (the first
 # run downloads WildFly, ~260 MB, through Maven), prints the URL and what to try, and stops everything on Ctrl-C.
-# Options: --port-offset N (WildFly's ports + N; default 0: http://127.0.0.1:8080), --duration S (stop after S
+# Options: --port-offset N|auto (WildFly's ports + N; default 0: http://127.0.0.1:8080; auto: an offset at which
+# its HTTP, HTTPS and management ports are free now, for CI), --duration S (stop after S
 # seconds, for scripts), --no-build (use what the last build left in it/target).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,11 +12,24 @@ while [ $# -gt 0 ]; do
     --port-offset) offset="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 say() { echo "demo: $*" >&2; }
+# Nothing listens on 127.0.0.1:$1 (a refused connection).
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ "$offset" = auto ]; then
+  found=""
+  for _ in $(seq 1 100); do
+    o=$((1000 + RANDOM % 21000))   # below Linux's ephemeral range (32768 up)
+    if port_free $((8080 + o)) && port_free $((8443 + o)) && port_free $((9990 + o)); then found=$o; break; fi
+  done
+  [ -n "$found" ] || { say "no port offset with WildFly's ports free found"; exit 1; }
+  offset=$found
+  say "port offset $offset (HTTP $((8080 + offset)), management $((9990 + offset)))"
+fi
+case "$offset" in ''|*[!0-9]*) say "--port-offset takes a number or auto, not '$offset'"; exit 2 ;; esac
 deps="$root/it/target/it-deps"
 wildfly_home="$(ls -d "$root"/it/target/wildfly-* 2>/dev/null | head -1 || true)"
 if [ "$build" = 1 ] || [ ! -f "$deps/bank.war" ] || [ -z "$wildfly_home" ]; then

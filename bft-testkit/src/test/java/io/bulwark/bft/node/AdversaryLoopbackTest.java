@@ -10,6 +10,7 @@ import io.bulwark.bft.service.KvService;
 import io.bulwark.bft.msg.RejectReason;
 import io.bulwark.bft.testkit.MiniCluster;
 import io.bulwark.bft.testkit.attack.BigMacClient;
+import io.bulwark.bft.testkit.attack.EquivocatingPrimary;
 import io.bulwark.bft.testkit.attack.SilentReplica;
 import io.bulwark.bft.testkit.attack.SlowPrimary;
 import io.bulwark.bft.testkit.attack.WrongResults;
@@ -59,6 +60,28 @@ class AdversaryLoopbackTest {
                 assertEquals("9", KvOps.describe(a.invoke(KvOps.get("x"), true, WAIT)), "read-only: 2f+1 = 3 matching, the liar's not among them");
                 assertTrue(lies.forged() > 0, "replica " + liar + " lied");
             }
+        }
+    }
+
+    @Test
+    void anEquivocatingPrimaryIsReplacedAndTheClientsGetTheRightAnswers(@TempDir Path dir) throws Exception {
+        EquivocatingPrimary twoFaced = new EquivocatingPrimary();
+        // The backups it leaves behind must suspect it, but a loaded machine should not: 8 s (the default is 1 s).
+        ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(8, 16).withTimeouts(100, 500, 8_000);
+        try (MiniCluster g = MiniCluster.builder(dir).protocol(cfg).service(i -> new KvService()).waitLimit(WAIT)
+                .outbound(0, twoFaced).build()) {
+            BftClient a = g.client(0);
+            for (int i = 0; i < 10; i++) assertEquals("OK", KvOps.describe(a.invoke(KvOps.put("x", "" + i), false, WAIT)));
+            assertEquals("9", KvOps.describe(a.invoke(KvOps.get("x"), true, WAIT)), "read-only: 2f+1 = 3 matching replies");
+            assertTrue(twoFaced.equivocated() > 0, "replica 0 sent two versions of some pre-prepare");
+            // Each backup in turn got the variant and fell behind, until too few replicas executed to answer
+            // the client: the backups changed views and a correct primary took over.
+            assertTrue(a.view() >= 1, "the client's last reply certificate is from a later view: " + a.view());
+            for (int i = 1; i < 4; i++) {
+                ReplicaNode r = g.replica(i);
+                g.await("backup " + i + " to leave view 0 and execute every write", () -> r.view() >= 1 && r.executedRequests() >= 10);
+            }
+            assertEquals("OK", KvOps.describe(a.invoke(KvOps.put("x", "10"), false, WAIT)), "and the group goes on");
         }
     }
 

@@ -92,7 +92,7 @@ final class ReplicaCommand implements Callable<Integer> {
     Long viewChangeTimeoutMs;
 
     /** Faulty behaviour for {@code bulwark bench attack}; hidden because no real deployment wants it. */
-    @Option(names = "--adversary", hidden = true, description = "slow-primary, silent or wrong-results (benchmarks and tests only).")
+    @Option(names = "--adversary", hidden = true, description = "slow-primary, silent, wrong-results or equivocating-primary (benchmarks and tests only).")
     String adversary;
 
     @Option(names = "--adversary-margin-ms", hidden = true, defaultValue = "100",

@@ -8,7 +8,7 @@ public final class ReplicaAttack {
     private ReplicaAttack() { }
 
     /** The names {@link #parse} knows. */
-    public static final String NAMES = "slow-primary, silent or wrong-results";
+    public static final String NAMES = "slow-primary, silent, wrong-results or equivocating-primary";
 
     /**
      * The interceptor for {@code name} (null: a correct replica, {@link OutboundInterceptor#NONE}).
@@ -24,6 +24,7 @@ public final class ReplicaAttack {
             }
             case "silent" -> new SilentReplica();
             case "wrong-results" -> new WrongResults();
+            case "equivocating-primary" -> new EquivocatingPrimary();
             default -> throw new IllegalArgumentException("unknown adversary '" + name + "' (expected " + NAMES + ")");
         };
     }

@@ -44,6 +44,8 @@ final class Agreement {
     /** Sequence number of the outstanding execution, or -1; {@code Long.MIN_VALUE} for a read-only one. */
     long executing = -1;
     private List<Request> executingRequests = List.of();
+    /** AUTH-FAILUREs sent (metrics). */
+    long authFailuresSent;
 
     Agreement(Replica r) {
         this.r = r;
@@ -157,32 +159,93 @@ final class Agreement {
 
     /**
      * A request in the primary's pre-prepare whose authenticator entry for us does not verify (the
-     * frame layer marks it; Aardvark's big-MAC client sends such) is authentic all the same if we
-     * hold the same request as its client sent it to us (checked on arrival), and harmless if we have
-     * executed that client's timestamp already (it will be skipped). Otherwise the pre-prepare waits
-     * in its slot until f+1 other backups prepare it — at least one of them is correct and
-     * authenticated every request in it — and we tell every replica whose request failed here
-     * (AUTH-FAILURE), which counts towards quarantining that client under this primary
-     * ({@link ClientQuarantine}).
+     * frame layer marks it) is authentic all the same if we hold the same request as its client sent
+     * it to us (checked on arrival), and harmless if we have executed that client's timestamp already
+     * (it will be skipped). Otherwise section 4.2 says a backup does not accept the pre-prepare: it
+     * waits in its slot until f+1 other backups prepare it — at least one of them is correct and
+     * authenticated every request in it.
+     * <p>
+     * Whose fault it is we cannot tell yet: a correct client that just refreshed its key (a new
+     * process under the same client id, or its first NEW-KEY) MACs its request with a key whose
+     * NEW-KEY may reach us after the primary's pre-prepare does, on another connection (issue 15
+     * item 2: a correct new client taken for a big-MAC one). So we wait for the key, bounded: if the
+     * client's NEW-KEY arrives and the request verifies under it ({@link #clientKeyChanged}), it is
+     * authenticated here; only what still fails at {@link Slot#complainAt} (one to two status
+     * periods, far below the view-change timeout) in a pre-prepare still parked — not vouched for by
+     * f+1 other backups, so it cannot prepare — goes out as an AUTH-FAILURE, which counts towards
+     * quarantining that client under this primary ({@link ClientQuarantine}).
      *
      * @return whether every request is authenticated here (or vouched for already)
      */
     private boolean authenticatedHere(Slot s, PrePrepare pp, BitSet unverified) {
-        boolean all = true;
+        BitSet waiting = null;
         for (int i = unverified.nextSetBit(0); i >= 0 && i < pp.batch().size(); i = unverified.nextSetBit(i + 1)) {
-            Request q = pp.batch().get(i);
-            if (r.requests.holdsSame(q)) continue;
-            CachedReply c = r.clients.get(q.client());
-            if (c != null && c.timestamp() >= q.timestamp()) continue;
-            all = false;
-            r.out.add(new Action.Multicast(new AuthFailure(r.id, r.view, pp.seq(), q.client(), q.timestamp())));
-            r.requests.complaint(r.id, r.view, q.client());
+            if (vouchedHere(pp.batch().get(i))) continue;
+            if (waiting == null) waiting = new BitSet(pp.batch().size());
+            waiting.set(i);
         }
-        if (all) return true;
+        if (waiting == null) return true;
         r.counters.ignore(Ignored.UNAUTHENTICATED_REQUEST);
+        // A retransmitted pre-prepare does not push the deadline back.
+        if (s.awaitingKey == null) s.complainAt = r.now + r.cfg.statusIntervalMs();
+        s.awaitingKey = waiting;
         if (s.preparesFor(pp.digest(), r.primary(), r.id) >= r.cfg.weakQuorum()) return true;
         s.parked = pp;
         return false;
+    }
+
+    /** We hold the same request from its client, or executed its timestamp already. */
+    private boolean vouchedHere(Request q) {
+        if (r.requests.holdsSame(q)) return true;
+        CachedReply c = r.clients.get(q.client());
+        return c != null && c.timestamp() >= q.timestamp();
+    }
+
+    /**
+     * Client {@code client}'s new key is installed: the requests of that client that wait in a parked
+     * pre-prepare are checked again ({@code authenticates}: the frame layer's check of our entry of
+     * the request's authenticator, under the key now held). One that verifies is authentic; a
+     * pre-prepare with nothing left waiting is accepted.
+     */
+    void clientKeyChanged(int client, java.util.function.Predicate<Request> authenticates) {
+        for (Slot s : new ArrayList<>(log.values())) {
+            if (s.awaitingKey == null) continue;
+            PrePrepare pp = s.parked != null ? s.parked : s.prePrepare;
+            if (pp == null) { s.awaitingKey = null; continue; }
+            for (int i = s.awaitingKey.nextSetBit(0); i >= 0; i = s.awaitingKey.nextSetBit(i + 1)) {
+                Request q = pp.batch().get(i);
+                if (q.client() == client && authenticates.test(q)) s.awaitingKey.clear(i);
+            }
+            if (!s.awaitingKey.isEmpty()) continue;
+            s.awaitingKey = null;
+            if (s.digest == null && s.parked != null) acceptPrePrepare(s, s.parked);
+        }
+    }
+
+    /**
+     * The status tick: requests that waited for their client's key past {@link Slot#complainAt} and
+     * still do not authenticate here are complained about, once (AUTH-FAILURE to every replica).
+     */
+    void complainOverdue() {
+        for (Slot s : new ArrayList<>(log.values())) {
+            if (!r.viewActive) return;   // a complaint made it an offence: we left the view, and the log with it
+            if (s.awaitingKey == null || s.complainAt > r.now) continue;
+            BitSet waiting = s.awaitingKey;
+            s.awaitingKey = null;
+            // Accepted meanwhile because f+1 other backups prepared it (section 4.2: one of them is
+            // correct and authenticated every request): nothing speaks against the client, and
+            // nothing was lost. Only a pre-prepare that cannot prepare costs a view change.
+            PrePrepare pp = s.parked;
+            if (pp == null) continue;
+            for (int i = waiting.nextSetBit(0); i >= 0; i = waiting.nextSetBit(i + 1)) {
+                Request q = pp.batch().get(i);
+                if (vouchedHere(q)) continue;
+                authFailuresSent++;
+                r.out.add(new Action.Multicast(new AuthFailure(r.id, r.view, s.seq, q.client(), q.timestamp())));
+                r.requests.complaint(r.id, r.view, q.client());
+                if (!r.viewActive) return;
+            }
+        }
     }
 
     private boolean validBatch(PrePrepare pp) {
@@ -367,6 +430,25 @@ final class Agreement {
     void truncate(long previous) {
         log.headMap(previous, true).clear();
         executedLog.headMap(previous, true).clear();
+    }
+
+    /**
+     * Section 4.1: after a key refresh, certificates hold only equally fresh messages. Votes of others
+     * in certificates not yet complete go (they come again under the new keys, by retransmission);
+     * our own stay, as does the pre-prepare we prepared.
+     */
+    void keysRefreshed() {
+        for (Slot s : log.values()) {
+            if (!s.prepared) s.prepares.retainOnly(r.id);
+            if (!s.committed) s.commits.retainOnly(r.id);
+        }
+    }
+
+    /** Estimation (section 4.4): entries above H_M may be corrupt; they go. */
+    void discardAbove(long hm) {
+        log.tailMap(hm, false).clear();
+        maxPrepared = Math.min(maxPrepared, Math.max(r.lastExecuted, hm));
+        maxCommitted = Math.min(maxCommitted, Math.max(r.lastExecuted, hm));
     }
 
     /** The view's log goes (a view change, or a new view's fresh log). */

@@ -136,6 +136,7 @@ final class CatchingUp {
         if (corrupt) return;
         corrupt = true;
         r.counters.ignore(Ignored.STATE_CORRUPT);
+        r.notice(new Notice.StateCorrupt("a page failed its digest, an execution failed, or the state disagreed with 2f+1 others"));
         rollbackTarget();
         maybeTransfer();
     }
@@ -196,6 +197,7 @@ final class CatchingUp {
         boolean stalled = r.now - Math.max(lastProgressAt, behindSince) >= stallTimeout();
         if (!farAhead && !stalled && !corrupt) return;
         transfer = new StateTransfer(r.tree, r.id, r.n);
+        r.notice(new Notice.TransferStarted(target.seq(), r.lastExecuted, corrupt));
         transfer.retarget(target.seq(), target.digest(), r.out.list());
         finishTransferIfDone();
     }

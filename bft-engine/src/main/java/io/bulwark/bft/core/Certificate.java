@@ -28,6 +28,11 @@ final class Certificate<T> {
 
     void clear(int replica) { votes[replica] = null; }
 
+    /** Forgets every vote but {@code replica}'s (a key refresh, section 4.1). */
+    void retainOnly(int replica) {
+        for (int j = 0; j < votes.length; j++) if (j != replica) votes[j] = null;
+    }
+
     @SuppressWarnings("unchecked")
     T vote(int replica) { return (T) votes[replica]; }
 

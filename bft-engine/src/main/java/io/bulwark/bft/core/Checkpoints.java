@@ -39,6 +39,11 @@ final class Checkpoints {
 
     void clear() { votes.clear(); }
 
+    /** Section 4.1: others' votes for checkpoints not stable yet go after a key refresh (they come again). */
+    void keysRefreshed() {
+        for (CheckpointVotes v : votes.tailMap(stableSeq, false).values()) v.byReplica.retainOnly(r.id);
+    }
+
     /** This replica's checkpoint digest for {@code seq}, if it still holds it. */
     Digest digest(long seq) {
         CheckpointVotes v = votes.get(seq);

@@ -2,6 +2,7 @@ package io.bulwark.bft.core;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.msg.KeyAck;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.Reply;
@@ -39,6 +40,18 @@ public final class ClientCore {
     private final long[] avoidReplierUntil;
     private static final int AVOID_REPLIER_REQUESTS = 256;
 
+    // ---- the client's key at the replicas (issue 15 item 2) ----
+    /** The counter of the NEW-KEY the replicas must acknowledge, or 0 when the driver manages keys itself (no gating). */
+    private long keyCounter;
+    /** Replicas (bit j) that acknowledged {@link #keyCounter}. */
+    private long keyAcked;
+    /** Whether requests may go out: every replica, or 2f+1 after the grace, acknowledged the key. */
+    private boolean keyReady = true;
+    private long keySentAt;
+    private int keyRetransmissions;
+    /** The outstanding request was held back (not multicast yet) because the key was not ready. */
+    private boolean held;
+
     /**
      * @param firstTimestamp timestamps continue above this value; a client that restarts must pass
      *                       a value above every timestamp it used before (e.g. its clock in µs)
@@ -55,6 +68,64 @@ public final class ClientCore {
 
     public boolean busy() { return outstanding != null; }
 
+    /**
+     * The driver sent a NEW-KEY with co-processor counter {@code counter} to every replica (a fresh
+     * client, or new keys). Requests are held back until replicas acknowledge it (KEY-ACK): all n, or
+     * 2f+1 once {@code clientRetransmitMs} passed since it was sent — a backup that gets the client's
+     * request inside the primary's pre-prepare before the client's key cannot authenticate it, and
+     * would take a correct client for a big-MAC one (issue 15 item 2). The rest of the replicas get
+     * the NEW-KEY again ({@link ClientAction.SendNewKey}) with the retransmission backoff.
+     */
+    public void newKey(long now, long counter) {
+        if (counter < 1) throw new IllegalArgumentException("NEW-KEY counter " + counter);
+        keyCounter = counter;
+        keyAcked = 0;
+        keyReady = false;
+        keySentAt = now;
+        keyRetransmissions = 0;
+        if (outstanding != null && !held) held = true;   // not sent under the old key again
+        out.add(new Action.SetTimer(TimerKind.CLIENT_KEY, now + cfg.clientRetransmitMs()));
+    }
+
+    /** Whether requests go out now: the current key is acknowledged (see {@link #newKey}). */
+    public boolean keyReady() { return keyReady; }
+
+    /** How many replicas acknowledged the current key. */
+    public int keyAcks() { return Long.bitCount(keyAcked); }
+
+    /** The replicas (bit j) that acknowledged the current key. */
+    public long keyAckedBy() { return keyAcked; }
+
+    private void onKeyAck(long now, int from, KeyAck a) {
+        if (from < 0 || from >= n || a.replica() != from || a.client() != id) { counters.ignore(Ignored.BAD_REPLY); return; }
+        if (a.counter() != keyCounter) { counters.ignore(Ignored.STALE_REPLY); return; }
+        keyAcked |= 1L << from;
+        checkKeyReady(now);
+    }
+
+    private void checkKeyReady(long now) {
+        if (keyReady) return;
+        int acks = Long.bitCount(keyAcked);
+        if (acks < n && (acks < cfg.quorum() || now - keySentAt < cfg.clientRetransmitMs())) return;
+        keyReady = true;
+        if (outstanding != null && held) {
+            held = false;
+            sent = now;
+            out.add(new Action.Multicast(outstanding));
+            out.add(new Action.SetTimer(TimerKind.CLIENT_RETRANSMIT, now + cfg.clientRetransmitMs()));
+        }
+    }
+
+    private void onKeyTimer(long now) {
+        if (keyCounter == 0 || Long.bitCount(keyAcked) == n) return;
+        checkKeyReady(now);
+        // Every replica should hold the key (the ones that do not complain about our requests); ask again.
+        for (int j = 0; j < n; j++) if ((keyAcked & (1L << j)) == 0) out.add(new ClientAction.SendNewKey(j));
+        keyRetransmissions++;
+        long backoff = cfg.clientRetransmitMs() << Math.min(keyRetransmissions, 4);
+        out.add(new Action.SetTimer(TimerKind.CLIENT_KEY, now + backoff));
+    }
+
     /** Starts a request; returns its timestamp. */
     public long invoke(long now, byte[] operation, boolean readOnly) {
         if (outstanding != null) throw new IllegalStateException("client " + id + " already has a request outstanding");
@@ -70,6 +141,11 @@ public final class ClientCore {
         retransmissions = 0;
         Arrays.fill(replies, null);
         sent = now;
+        if (!keyReady) {
+            held = true;   // goes out once the replicas hold our key (checkKeyReady)
+            return timestamp;
+        }
+        held = false;
         // Ordered requests go to every replica too (as in Aardvark): backups then know of the request
         // at once and can demand that the primary order it promptly (Replica's ordering deadline).
         out.add(new Action.Multicast(outstanding));
@@ -78,6 +154,7 @@ public final class ClientCore {
     }
 
     public void receive(long now, int from, Message m) {
+        if (m instanceof KeyAck a) { onKeyAck(now, from, a); return; }
         if (!(m instanceof Reply r)) { counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
         if (from < 0 || from >= n || r.replica() != from || r.client() != id) { counters.ignore(Ignored.BAD_REPLY); return; }
         if (outstanding == null || r.timestamp() != outstanding.timestamp()) { counters.ignore(Ignored.STALE_REPLY); return; }
@@ -162,7 +239,8 @@ public final class ClientCore {
     }
 
     public void timeout(long now, TimerKind kind) {
-        if (kind != TimerKind.CLIENT_RETRANSMIT || outstanding == null) return;
+        if (kind == TimerKind.CLIENT_KEY) { onKeyTimer(now); return; }
+        if (kind != TimerKind.CLIENT_RETRANSMIT || outstanding == null || held) return;
         if (outstanding.readOnly() && !orderedFallback) {
             // Section 4.2 / [6]: a read-only request that cannot gather 2f+1 matching replies is
             // retried as an ordered request.
@@ -219,6 +297,7 @@ public final class ClientCore {
     public void drainTo(List<? super ClientAction> sink) { out.drainTo(sink); }
 
     public int id() { return id; }
+    public ProtocolConfig config() { return cfg; }
     public long view() { return view; }
     public long lastTimestamp() { return timestamp; }
     public long sentAt() { return sent; }

@@ -81,6 +81,8 @@ final class ClientQuarantine {
     }
 
     private final LinkedHashMap<Integer, Record> records = new LinkedHashMap<>();
+    /** Offences recorded (each one a quarantine imposed), for metrics. */
+    long offencesRecorded;
 
     /** @param baseMs the first quarantine's length */
     ClientQuarantine(int n, int f, long baseMs) {
@@ -132,6 +134,7 @@ final class ClientQuarantine {
         if (r.offences > 0 && now - r.latest() > quarantineMs(MAX_DOUBLINGS + 1)) r.offences = 0;
         r.offences = Math.min(r.offences + 1, MAX_DOUBLINGS + 1);
         r.offenceView = view;
+        offencesRecorded++;
         r.until[primary] = Math.max(r.until[primary], now + quarantineMs(r.offences));
         return true;
     }

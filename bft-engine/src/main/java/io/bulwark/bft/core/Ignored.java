@@ -40,7 +40,8 @@ public enum Ignored {
     TRANSFER_INCONSISTENT,
     /**
      * A pre-prepare held a request whose client authenticator did not verify here (and no copy of
-     * it from its client): it waits for f+1 other backups' prepares, and an AUTH-FAILURE goes out.
+     * it from its client): it waits for f+1 other backups' prepares or its client's new key, and an
+     * AUTH-FAILURE goes out if the request still does not verify a status period later.
      */
     UNAUTHENTICATED_REQUEST,
     /** A request of a client quarantined under the current primary (the big-MAC defence, ClientQuarantine). */

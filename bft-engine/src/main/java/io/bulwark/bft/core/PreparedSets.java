@@ -65,6 +65,12 @@ final class PreparedSets {
         for (PrePreparedEntry e : prePrepared) qset.put(e.seq(), List.copyOf(e.entries()));
     }
 
+    /** Forgets everything above {@code seq} (estimation, section 4.4). */
+    void truncateAbove(long seq) {
+        pset.tailMap(seq, false).clear();
+        qset.tailMap(seq, false).clear();
+    }
+
     /** Forgets everything at or below the new low water mark. */
     void truncate(long h) {
         pset.headMap(h, true).clear();

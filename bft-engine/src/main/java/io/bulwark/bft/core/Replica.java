@@ -20,6 +20,8 @@ import io.bulwark.bft.msg.Status;
 import io.bulwark.bft.msg.ViewChange;
 import io.bulwark.bft.msg.ViewChangeAck;
 import io.bulwark.bft.msg.Suspect;
+import io.bulwark.bft.msg.QueryStable;
+import io.bulwark.bft.msg.ReplyStable;
 import io.bulwark.bft.state.PartitionTree;
 import io.bulwark.bft.state.ReplicatedState;
 import java.util.BitSet;
@@ -59,6 +61,9 @@ public final class Replica {
     final int n;
     final Counters counters = new Counters();
     final Outbox<ReplicaAction> out = new Outbox<>();
+    /** What an operator should hear about, for the driver to log (bounded: the oldest go first). */
+    private final java.util.ArrayDeque<Notice> notices = new java.util.ArrayDeque<>();
+    static final int MAX_NOTICES = 256;
     final ReplicatedState state;
     final PartitionTree tree;
     /** The last reply per client (section 4.2): exactly-once execution, retransmitted replies. */
@@ -75,6 +80,8 @@ public final class Replica {
     long h;
     long lastExecuted;
     private boolean started;
+    /** Key refreshes of this replica (section 4.1). */
+    long keyRefreshes;
     /** The driver keeps a journal: the core emits {@link ReplicaAction.Persist} (issue 12). */
     private boolean journaled;
     /** Non-null while the journal is replayed (between restore and start). */
@@ -87,6 +94,7 @@ public final class Replica {
     final ViewTimers timers;
     final CatchingUp catchUp;
     final Retransmission retransmission;
+    final Estimation estimation;
 
     /** A replica with a small state of its own (tests of the protocol alone). */
     public Replica(int id, ProtocolConfig cfg) { this(id, cfg, new ReplicatedState(1, 64)); }
@@ -107,6 +115,7 @@ public final class Replica {
         this.timers = new ViewTimers(this);
         this.catchUp = new CatchingUp(this);
         this.retransmission = new Retransmission(this);
+        this.estimation = new Estimation(this);
         // Every correct replica starts from the same initial state: the checkpoint at 0.
         checkpoints.votes(0).mine = new Checkpoint(0, GENESIS, id);
     }
@@ -247,19 +256,38 @@ public final class Replica {
         else if (m instanceof MetaData md) catchUp.onMetaData(from, md);
         else if (m instanceof Data d) catchUp.onData(from, d);
         else if (m instanceof AuthFailure af) requests.onAuthFailure(from, af);
+        else if (m instanceof QueryStable q) estimation.onQuery(from, q);
+        else if (m instanceof ReplyStable a) estimation.onReply(from, a);
         else counters.ignore(Ignored.UNEXPECTED_MESSAGE);
     }
 
     public void timeout(long now, TimerKind kind) {
         this.now = now;
         if (kind == TimerKind.STATUS) {
+            if (viewActive) agreement.complainOverdue();
             retransmission.onStatusTimer();
             catchUp.onStatusTimer();
+            estimation.onStatusTimer();
         } else if (viewActive) {
             timers.timeoutWhileActive(kind);
         } else {
             timers.timeoutWhileChanging(kind);
         }
+        timers.resumeIfCaughtUp();
+    }
+
+    /**
+     * The driver installed a new session key of client {@code client} (its NEW-KEY was accepted):
+     * requests of that client waiting in a parked pre-prepare for their key are checked again with
+     * {@code authenticates} — the frame layer's check of this replica's entry of a request's client
+     * authenticator, a pure function of the keys now held (no I/O) — so a correct client whose
+     * NEW-KEY arrived after the primary's pre-prepare is not taken for a big-MAC client (issue 15
+     * item 2; see Agreement.authenticatedHere).
+     */
+    public void clientKeyChanged(long now, int client, java.util.function.Predicate<Request> authenticates) {
+        this.now = now;
+        if (client < n) throw new IllegalArgumentException("principal " + client + " is not a client");
+        if (viewActive) agreement.clientKeyChanged(client, authenticates);
         timers.resumeIfCaughtUp();
     }
 
@@ -314,11 +342,64 @@ public final class Replica {
         return bad;
     }
 
+    /**
+     * Section 4.4 (estimation): this replica cannot trust its log — it restarted without its journal,
+     * or it recovers — so it sends no vote until it has estimated H_M, then none above H_M until a
+     * stable checkpoint reaches H_M ({@link Estimation}). {@code nonce}: random, from the driver.
+     */
+    public void estimate(long now, long nonce) {
+        this.now = now;
+        estimation.start(nonce);
+    }
+
+    /**
+     * This replica refreshed the keys others use to send to it (section 4.1: a NEW-KEY every T_k).
+     * Certificates not yet complete keep only our own votes: what others said under the old keys
+     * comes again, by retransmission, under the new ones — so that no certificate mixes messages of
+     * two key epochs, and messages an attacker forged with stolen old keys never complete one.
+     */
+    public void keysRefreshed(long now) {
+        this.now = now;
+        agreement.keysRefreshed();
+        checkpoints.keysRefreshed();
+        keyRefreshes++;
+    }
+
     /** The actions accumulated since the last call, in order. */
-    public List<ReplicaAction> ready() { return out.ready(); }
+    public List<ReplicaAction> ready() {
+        withhold();
+        return out.ready();
+    }
+
+    /** The notices recorded since the last call, oldest first (see {@link Notice}). */
+    public List<Notice> drainNotices() {
+        if (notices.isEmpty()) return List.of();
+        List<Notice> l = List.copyOf(notices);
+        notices.clear();
+        return l;
+    }
+
+    void notice(Notice n) {
+        if (notices.size() >= MAX_NOTICES) notices.pollFirst();
+        notices.add(n);
+    }
 
     /** Moves the accumulated actions to the end of {@code sink}. */
-    public void drainTo(List<? super ReplicaAction> sink) { out.drainTo(sink); }
+    public void drainTo(List<? super ReplicaAction> sink) {
+        withhold();
+        out.drainTo(sink);
+    }
+
+    /** Drops the messages estimation holds back (they go again by retransmission once allowed). */
+    private void withhold() {
+        if (estimation.limit() == Estimation.TRUSTED) return;
+        out.list().removeIf(a -> {
+            boolean drop = (a instanceof Action.Send s && estimation.withholds(s.message()))
+                    || (a instanceof Action.Multicast m && estimation.withholds(m.message()));
+            if (drop) estimation.withheld++;
+            return drop;
+        });
+    }
 
     // ---- shared by the components ----
 
@@ -329,6 +410,7 @@ public final class Replica {
 
     /** After anything that may unblock work: execute, run deferred reads, send batches. */
     void afterProgress() {
+        estimation.checkRecovered();
         agreement.executeCommitted();
         requests.runDeferredReads();
         requests.sendBatches();
@@ -389,6 +471,10 @@ public final class Replica {
     public long lastExecuted() { return lastExecuted; }
     public long knownStable() { return checkpoints.knownStable; }
     public Counters counters() { return counters; }
+    /** Quarantines this replica imposed on clients (the big-MAC defence; each one an offence of f+1 complaints). */
+    public long quarantinesImposed() { return quarantine.offencesRecorded; }
+    /** AUTH-FAILUREs this replica sent (requests in a primary's pre-prepare that never authenticated here). */
+    public long authFailuresSent() { return agreement.authFailuresSent; }
     public int logSize() { return agreement.logSize(); }
     public int pendingRequests() { return requests.size(); }
     /** State transfers this replica completed, and the pages they fetched. */
@@ -396,6 +482,13 @@ public final class Replica {
     public long pagesTransferred() { return catchUp.pagesTransferred; }
     public boolean transferring() { return catchUp.transferring(); }
     public boolean corrupt() { return catchUp.corrupt; }
+    public long keyRefreshes() { return keyRefreshes; }
+    /** Estimating H_M, or holding back above it (section 4.4): this replica does not trust its log yet. */
+    public boolean recovering() { return estimation.limit() != Estimation.TRUSTED; }
+    /** H_M once estimated while recovering; -1 while estimating; Long.MAX_VALUE when not recovering. */
+    public long recoveryPoint() { return estimation.limit(); }
+    /** Estimations started, completed, recoveries finished (stable checkpoint at H_M), messages withheld. */
+    public long[] estimationCounts() { return new long[] {estimation.estimations, estimation.completed, estimation.recovered, estimation.withheld}; }
     public ReplicatedState state() { return state; }
 
     /** This replica's checkpoint digest for {@code seq}, if it still holds it. */

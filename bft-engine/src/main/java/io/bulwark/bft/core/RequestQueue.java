@@ -282,13 +282,14 @@ final class RequestQueue {
     void complaint(int from, long v, int client) {
         int p = r.cfg.primaryOf(v);
         if (from == p || !r.quarantine.complaint(v, p, from, client, r.now)) return;
+        r.notice(new Notice.ClientQuarantined(client, v, p, r.quarantine.offences(client), r.quarantine.quarantineMs(r.quarantine.offences(client))));
         if (p != r.primary()) return;
         dropQuarantined();
         // The pre-prepare that carried the request will most likely never prepare (f+1 replicas,
         // one of them correct, will not prepare it on their own), and the batches after it cannot
         // execute before it: rather than wait for the ordering deadline, leave the view now. Every
         // correct replica that counts the same f+1 AUTH-FAILUREs does the same.
-        if (v == r.view && r.viewActive) r.views.startViewChange(r.view + 1);
+        if (v == r.view && r.viewActive) r.views.startViewChange(r.view + 1, "f+1 AUTH-FAILUREs: client " + client + "'s request in primary " + p + "'s pre-prepare cannot prepare");
     }
 
     /** Drops the held requests of clients quarantined under the current primary. */

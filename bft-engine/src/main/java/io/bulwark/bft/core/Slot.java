@@ -29,6 +29,14 @@ final class Slot {
      * f+1 other backups to prepare it (Replica.authenticatedHere); null otherwise.
      */
     PrePrepare parked;
+    /**
+     * Positions in {@link #parked}'s batch whose request did not authenticate here and that nothing
+     * else vouches for yet (see Agreement.authenticatedHere): they wait for their client's NEW-KEY
+     * until {@link #complainAt}; null when none wait.
+     */
+    java.util.BitSet awaitingKey;
+    /** When the requests in {@link #awaitingKey} still unauthenticated are complained about (AUTH-FAILURE). */
+    long complainAt;
 
     /** Sets the body from a batch with this slot's digest carried by another message (another view or seq). */
     void takeBody(long view, PrePrepare carrier) {

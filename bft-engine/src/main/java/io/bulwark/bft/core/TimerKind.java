@@ -16,5 +16,10 @@ public enum TimerKind {
      */
     ORDERING,
     /** Client: retransmit the outstanding request to all replicas (section 4.2). */
-    CLIENT_RETRANSMIT
+    CLIENT_RETRANSMIT,
+    /**
+     * Client: its NEW-KEY is not acknowledged by every replica yet — send it again to those that did
+     * not, and start sending requests once 2f+1 did and the grace for the rest ran out.
+     */
+    CLIENT_KEY
 }

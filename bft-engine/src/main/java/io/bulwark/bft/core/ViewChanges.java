@@ -69,7 +69,8 @@ final class ViewChanges {
     }
 
     private void leaveIfFPlusOneSuspect() {
-        if (suspicions.count(r.view, r.now, 2 * r.timers.viewChangeTimeout()) >= r.cfg.weakQuorum()) startViewChange(r.view + 1);
+        if (suspicions.count(r.view, r.now, 2 * r.timers.viewChangeTimeout()) >= r.cfg.weakQuorum())
+            startViewChange(r.view + 1, "f+1 replicas suspect primary " + r.primary() + " (a request not ordered or executed in time)");
     }
 
     /**
@@ -96,6 +97,9 @@ final class ViewChanges {
         install(nv);
     }
 
+    /** Estimation (section 4.4): what the sets say above H_M may be corrupt. */
+    void discardAbove(long hm) { sets.truncateAbove(hm); }
+
     /** The digests whose bodies a view change would need (the prepared sets'). */
     Set<Digest> referencedBodies() { return sets.referenced(); }
 
@@ -107,10 +111,13 @@ final class ViewChanges {
     /** Garbage collection: the sets forget what is at or below the new low water mark. */
     void truncate(long h) { sets.truncate(h); }
 
-    /** Leaves the current view for {@code newView}: VIEW-CHANGE with C, P and Q (Figure 2). */
-    void startViewChange(long newView) {
+    void startViewChange(long newView) { startViewChange(newView, "asked to"); }
+
+    /** Leaves the current view for {@code newView}: VIEW-CHANGE with C, P and Q (Figure 2); {@code why} goes to the operator's log. */
+    void startViewChange(long newView, String why) {
         if (newView <= r.view) return;
         started++;
+        r.notice(new Notice.ViewChangeStarted(r.view, newView, why));
         // ls: our stable checkpoint, or the checkpoint the current view started from (known correct:
         // f+1 replicas vouched for it). Entries at or below it are not reported.
         long ls = Math.max(r.h, r.checkpoints.stableSeq);
@@ -235,7 +242,7 @@ final class ViewChanges {
         for (ViewChange vc : latest) if (vc != null && vc.view() > r.view) ahead[k++] = vc.view();
         if (k < r.cfg.weakQuorum()) return;
         Arrays.sort(ahead, 0, k);
-        startViewChange(ahead[k - r.cfg.weakQuorum()]);
+        startViewChange(ahead[k - r.cfg.weakQuorum()], "f+1 replicas are in later views");
     }
 
     /** A VIEW-CHANGE-ACK while changing views (while active, the dispatcher counts it as WRONG_VIEW). */
@@ -297,7 +304,7 @@ final class ViewChanges {
             NewView nv = new NewView(r.view, List.copyOf(refs), o.start().seq(), o.start().digest(), o.selected());
             if (contradictsExecution(nv)) {
                 r.counters.ignore(Ignored.BELOW_EXECUTED);
-                startViewChange(r.view + 1);
+                startViewChange(r.view + 1, "the new-view decision contradicts what this replica executed");
                 return;
             }
             round.newView = nv;
@@ -314,12 +321,12 @@ final class ViewChanges {
             }
             if (!new NewViewDecision(s, r.cfg.f(), r.cfg.logSize()).verify(nv)) {
                 r.counters.ignore(Ignored.NEW_VIEW_REJECTED);
-                startViewChange(r.view + 1);
+                startViewChange(r.view + 1, "primary " + r.primary() + "'s NEW-VIEW is not supported by the view-changes it names");
                 return;
             }
             if (contradictsExecution(nv)) {
                 r.counters.ignore(Ignored.BELOW_EXECUTED);
-                startViewChange(r.view + 1);
+                startViewChange(r.view + 1, "primary " + r.primary() + "'s NEW-VIEW contradicts what this replica executed");
                 return;
             }
             r.persist(new LogEntry.NewViewInstalled(nv));
@@ -346,6 +353,7 @@ final class ViewChanges {
     /** Starts the new view from the decision (section 4.5, "new-view message processing"). */
     void install(NewView nv) {
         r.viewActive = true;
+        r.notice(new Notice.ViewInstalled(nv.view(), r.primary(), nv.checkpointSeq(), nv.checkpointSeq() > r.lastExecuted));
         r.timers.disarmViewChange();
         long start = nv.checkpointSeq();
         if (start > r.lastExecuted) {

@@ -78,6 +78,9 @@ public final class KeyExchange {
      */
     public Map<Integer, Long> lastCounters() { return Map.copyOf(lastCounter); }
 
+    /** Forgets the key shared with {@code peer} (a client whose key was not refreshed in time, section 4.1); its counter stays. */
+    public void discardKey(int peer) { keys.discard(peer); }
+
     /** Restores {@link #lastCounters()}; never lowers a counter already known. */
     public void restoreLastCounters(Map<Integer, Long> counters) {
         counters.forEach((sender, counter) -> lastCounter.merge(sender, counter, Math::max));
@@ -132,7 +135,10 @@ public final class KeyExchange {
         if (m.counter() < 1 || m.shares().size() > config.principalCount()) return NewKeyResult.MALFORMED;
         // Cheap freshness check first so replays cost no signature verification.
         long last = lastCounterFrom(sender);
-        if (m.counter() == last) return NewKeyResult.DUPLICATE;
+        // The same NEW-KEY again is a duplicate once its key is installed; not before: after a restart
+        // the counters come back from the data dir but the keys do not, and the sender's current
+        // NEW-KEY (the one we accepted last) must install its key again.
+        if (m.counter() == last && keys.sendEpoch(sender) == last) return NewKeyResult.DUPLICATE;
         if (m.counter() < last) return NewKeyResult.STALE_COUNTER;
 
         NewKey.KeyShare mine = null;

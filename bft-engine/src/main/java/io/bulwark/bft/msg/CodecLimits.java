@@ -113,7 +113,9 @@ public record CodecLimits(
         long fixed = Math.max(MessageCodec.PREPARE_BYTES, Math.max(MessageCodec.VIEW_CHANGE_ACK_BYTES, MessageCodec.FETCH_BATCH_BYTES));
         long stateTransfer = Math.max(MessageCodec.DATA_BYTES,
                 MessageCodec.META_DATA_FIXED_BYTES + (long) PartitionTree.FANOUT * MessageCodec.PARTITION_BYTES);
-        long body = max(request, prePrepare, reply, status, newKey, viewChange, newView, fixed, stateTransfer);
+        long statusReport = MessageCodec.STATUS_REPORT_FIXED_BYTES
+                + (long) MessageCodec.STATUS_REPORT_MAX_COUNTERS * (1 + MessageCodec.STATUS_REPORT_MAX_NAME + 8);
+        long body = max(request, prePrepare, reply, status, newKey, viewChange, newView, fixed, stateTransfer, statusReport);
         return (int) Math.min(body, NO_FRAME_CAP);
     }
 

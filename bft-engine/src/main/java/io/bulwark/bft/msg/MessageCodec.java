@@ -46,6 +46,12 @@ import java.util.List;
  * DATA         [i32 page][i64 lm][4096 value]
  * AUTH_FAILURE [i32 replica][i64 view][i64 seq > 0][i32 client >= n][i64 timestamp]
  * SUSPECT      [i64 view][i32 replica]
+ * KEY_ACK      [i32 replica][i32 client][i64 counter]
+ * STATUS_QUERY [i32 client][i64 nonce]
+ * STATUS_REPORT [i32 replica][i32 client][i64 nonce][i64 view][u8 flags][i64 executed][i64 stable][i64 viewChanges]
+ *              [i64 transfers][i64 pages][u8 count] count * ([u8 len][name][i64 value])
+ * QUERY_STABLE [i32 replica][i64 nonce]
+ * REPLY_STABLE [i32 replica][i32 recovering replica][i64 nonce][i64 checkpoint][i64 prepared]
  * BIND_CHALLENGE [i32 replica][i64 hi][i64 lo]
  * BIND_PROOF   [i32 principal >= 0][i32 acceptor replica][i64 challengeHi][i64 challengeLo][i64 nonceHi][i64 nonceLo]
  * </pre>
@@ -93,6 +99,14 @@ public final class MessageCodec {
     public static final int DATA_BYTES = 4 + 8 + PartitionTree.PAGE_SIZE;
     public static final int AUTH_FAILURE_BYTES = 4 + 8 + 8 + 4 + 8;
     public static final int SUSPECT_BYTES = 8 + 4;
+    public static final int KEY_ACK_BYTES = 4 + 4 + 8;
+    public static final int STATUS_QUERY_BYTES = 4 + 8;
+    public static final int STATUS_REPORT_FIXED_BYTES = 4 + 4 + 8 + 8 + 1 + 5 * 8 + 1;
+    /** Counters one STATUS-REPORT carries at most, and the longest counter name (the report stays below a DATA body). */
+    public static final int STATUS_REPORT_MAX_COUNTERS = 48;
+    public static final int STATUS_REPORT_MAX_NAME = 40;
+    public static final int QUERY_STABLE_BYTES = 4 + 8;
+    public static final int REPLY_STABLE_BYTES = 4 + 4 + 8 + 8 + 8;
     public static final int BIND_CHALLENGE_BYTES = 4 + 8 + 8;
     public static final int BIND_PROOF_BYTES = 4 + 4 + 4 * 8;
 

@@ -27,7 +27,12 @@ public enum MessageType {
     AUTH_FAILURE(16, AuthFailure.class, AuthFailureCodec.INSTANCE),
     BIND_CHALLENGE(17, BindChallenge.class, BindChallengeCodec.INSTANCE),
     BIND_PROOF(18, BindProof.class, BindProofCodec.INSTANCE),
-    SUSPECT(19, Suspect.class, SuspectCodec.INSTANCE);
+    SUSPECT(19, Suspect.class, SuspectCodec.INSTANCE),
+    KEY_ACK(20, KeyAck.class, KeyAckCodec.INSTANCE),
+    STATUS_QUERY(21, StatusQuery.class, StatusQueryCodec.INSTANCE),
+    STATUS_REPORT(22, StatusReport.class, StatusReportCodec.INSTANCE),
+    QUERY_STABLE(23, QueryStable.class, QueryStableCodec.INSTANCE),
+    REPLY_STABLE(24, ReplyStable.class, ReplyStableCodec.INSTANCE);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
     private static final ClassValue<MessageType> BY_CLASS = new ClassValue<>() {

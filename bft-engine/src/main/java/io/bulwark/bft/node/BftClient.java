@@ -49,9 +49,20 @@ public final class BftClient implements AutoCloseable {
     private final List<Action> work = new ArrayList<>();
     private Call current;
     private boolean driving;
-    private int connected;
+    /** Completes once 2f+1 replicas (all n, or 2f+1 after a grace) acknowledged this client's key: requests go out from then on. */
     private final CompletableFuture<Void> quorumConnected = new CompletableFuture<>();
+    private volatile int keyAcks;
+    /** Replicas (bit j) that acknowledged this client's current key. */
+    private volatile long keyAckedBy;
+    /** STATUS-QUERYs waiting for their report, by nonce; loop thread only. */
+    private final java.util.Map<Long, CompletableFuture<io.bulwark.bft.msg.StatusReport>> statusQueries = new java.util.HashMap<>();
+    private final SecureRandom nonces = new SecureRandom();
+    private static final System.Logger LOG = System.getLogger(BftClient.class.getName());
     private volatile boolean closed;
+    /** Key refresh (loop thread). */
+    private io.bulwark.bft.net.Timer refreshTimer;
+    private long keyRefreshMs;
+    private volatile long keyRefreshes;
     private volatile long view;
     /** Fault injection on what the core sends (a test kit's); {@link OutboundInterceptor#NONE} in a deployment. */
     private final OutboundInterceptor outbound;
@@ -106,6 +117,9 @@ public final class BftClient implements AutoCloseable {
             loop.submit(() -> {
                 c.outbound.attached(c.sender.outlet(() -> c.closed));
                 c.endpoint.newKeyFrame();
+                // Each connection carries the NEW-KEY first (onConnected); requests wait for the replicas' KEY-ACKs.
+                c.core.newKey(now(), c.endpoint.newKeyCounter());
+                c.drive();
                 return null;
             }).join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -113,12 +127,50 @@ public final class BftClient implements AutoCloseable {
             throw e;
         }
         for (ClusterConfig.Replica r : c.cluster.replicas()) c.transport.dial(r.id(), new InetSocketAddress(r.host(), r.port()));
+        c.keyRefresh(java.time.Duration.ofMillis(ReplicaNode.DEFAULT_KEY_REFRESH_MS));
         return c;
     }
 
     /**
-     * Waits until this client has proven itself on connections to 2f+1 replicas (so a first request
-     * is not lost to missing keys or an unbound connection).
+     * T_k for this client (section 4.1; default 15 s, as the replicas'): every period a NEW-KEY with
+     * a fresh key for each replica, requests held until the replicas acknowledge it (as at connect).
+     * Replicas drop a client key not refreshed within two of their periods. 0: never (the replicas
+     * then drop this client's key, and requests fail until it reconnects).
+     */
+    public void keyRefresh(java.time.Duration period) {
+        if (period.isNegative()) throw new IllegalArgumentException("key refresh period must not be negative");
+        loop.execute(() -> {
+            if (refreshTimer != null) refreshTimer.cancel();
+            refreshTimer = null;
+            keyRefreshMs = period.toMillis();
+            if (keyRefreshMs > 0) refreshTimer = loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
+        });
+    }
+
+    private void refreshKeys() {
+        refreshTimer = null;
+        if (closed || keyRefreshMs <= 0) return;
+        try {
+            endpoint.refreshKeys();
+            core.newKey(now(), endpoint.newKeyCounter());
+            byte[] frame = endpoint.newKeyFrame();
+            for (ClusterConfig.Replica r : cluster.replicas()) transport.send(r.id(), frame);
+            keyRefreshes++;
+        } catch (CoProcessorException e) {
+            LOG.log(System.Logger.Level.ERROR, "client " + id + ": the co-processor failed; keys are not refreshed", e);
+        }
+        drive();
+        refreshTimer = loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
+    }
+
+    /** NEW-KEYs sent by {@link #keyRefresh} (not counting the one at connect). */
+    public long keyRefreshes() { return keyRefreshes; }
+
+    /**
+     * Waits until 2f+1 replicas acknowledged this client's current key (KEY-ACK, MAC'd under it): all
+     * n, or 2f+1 once a grace of {@code clientRetransmitMs} passed. Only then do requests go out, so
+     * that a backup does not get one inside the primary's pre-prepare before it holds the key (issue
+     * 15 item 2). False if that did not happen within {@code timeout} ({@link #keyAcks} says how many did).
      */
     public boolean awaitConnected(Duration timeout) throws InterruptedException {
         try {
@@ -179,11 +231,16 @@ public final class BftClient implements AutoCloseable {
             if (!(conn.attachment() instanceof Channel ch)) return;
             ChannelVerdict v = guard.onFrame(ch, buf, off, len);
             if (v instanceof ChannelVerdict.Deliver d) {
+                if (d.message() instanceof io.bulwark.bft.msg.StatusReport s) {
+                    var f = s.replica() == d.from() ? statusQueries.get(s.nonce()) : null;
+                    if (f != null && statusQueries.remove(s.nonce(), f)) f.complete(s);
+                    return;
+                }
                 core.receive(now(), d.from(), d.message());
                 drive();
-            } else if (NodeChannels.apply(transport, conn, v)) {
-                // Our proof is on its way ahead of anything we route to this replica now.
-                if (++connected >= cluster.f() * 2 + 1) quorumConnected.complete(null);
+            } else {
+                // A bind: our proof is on its way ahead of anything we route to this replica now.
+                NodeChannels.apply(transport, conn, v);
             }
         }
 
@@ -197,12 +254,7 @@ public final class BftClient implements AutoCloseable {
                 return;
             }
             // TLS proved the replica is on it: our NEW-KEY is on its way ahead of anything routed here.
-            if (conn.tlsAuthenticated() && NodeChannels.apply(transport, conn, guard.tlsRoute(ch))
-                    && ++connected >= cluster.f() * 2 + 1) quorumConnected.complete(null);
-        }
-
-        @Override public void onDisconnected(Connection conn) {
-            if (conn.dialed() && conn.attachment() instanceof Channel ch && ch.bound() && !ch.routePending && connected > 0) connected--;
+            if (conn.tlsAuthenticated()) NodeChannels.apply(transport, conn, guard.tlsRoute(ch));
         }
     }
 
@@ -220,6 +272,9 @@ public final class BftClient implements AutoCloseable {
             work.clear();
             driving = false;
         }
+        keyAcks = core.keyAcks();
+        keyAckedBy = core.keyAckedBy();
+        if (core.keyReady() && !quorumConnected.isDone()) quorumConnected.complete(null);
     }
 
     private void perform(Action a) {
@@ -229,6 +284,12 @@ public final class BftClient implements AutoCloseable {
             sender.send(OutboundInterceptor.MULTICAST, m.message());
         } else if (a instanceof Action.SetTimer t) {
             timers.set(t.kind(), t.deadline(), now());
+        } else if (a instanceof ClientAction.SendNewKey k) {
+            try {
+                transport.send(k.replica(), endpoint.newKeyFrame());
+            } catch (CoProcessorException e) {
+                // the key was signed at connect; a retransmission signs nothing
+            }
         } else if (a instanceof ClientAction.Complete c) {
             Call done = current;
             current = null;
@@ -244,6 +305,31 @@ public final class BftClient implements AutoCloseable {
     private static long now() { return System.currentTimeMillis(); }
 
     public int id() { return id; }
+
+    /** How many replicas acknowledged this client's current key (KEY-ACK). */
+    public int keyAcks() { return keyAcks; }
+
+    /** Whether replica {@code replica} acknowledged this client's current key (KEY-ACK). */
+    public boolean keyAckedBy(int replica) { return replica >= 0 && replica < 64 && (keyAckedBy & (1L << replica)) != 0; }
+
+    /**
+     * Asks replica {@code replica} for its STATUS-REPORT (an operator's tool: {@code bulwark status}).
+     * The future completes with the report, or fails after {@code timeout}; ask a replica that
+     * acknowledged this client's key ({@link #keyAckedBy}), or the question may not reach it.
+     */
+    public CompletableFuture<io.bulwark.bft.msg.StatusReport> status(int replica, Duration timeout) {
+        if (!cluster.isReplica(replica)) throw new IllegalArgumentException("principal " + replica + " is not a replica");
+        CompletableFuture<io.bulwark.bft.msg.StatusReport> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            long nonce = nonces.nextLong();
+            statusQueries.put(nonce, f);
+            sender.send(replica, new io.bulwark.bft.msg.StatusQuery(id, nonce));
+            loop.schedule(timeout.toNanos(), () -> {
+                if (statusQueries.remove(nonce, f)) f.completeExceptionally(new TimeoutException("replica " + replica + " sent no status within " + timeout));
+            });
+        });
+        return f;
+    }
 
     /** This principal's current NEW-KEY frame: public by design (every replica receives it; tests replay it as an attacker would). */
     public byte[] newKeyFrame() {
@@ -265,6 +351,7 @@ public final class BftClient implements AutoCloseable {
         try {
             loop.submit(() -> {
                 timers.cancelAll();
+                if (refreshTimer != null) refreshTimer.cancel();
                 if (current != null) current.result().completeExceptionally(new IllegalStateException("client closed"));
                 for (Call c : queue) c.result().completeExceptionally(new IllegalStateException("client closed"));
                 queue.clear();

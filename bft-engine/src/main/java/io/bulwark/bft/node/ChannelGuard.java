@@ -148,6 +148,13 @@ public final class ChannelGuard {
                     reply = null;
                 }
             }
+            // A client's NEW-KEY (new or repeated) is answered with a KEY-ACK under the key it carried
+            // (issue 15 item 2: the client sends requests once the replicas hold its key), on the
+            // connection it came on if that is the client's: TLS proved who is on it, or a BIND-PROOF
+            // bound it (a plaintext connection is still unbound here: the ack goes with the binding,
+            // see proof). A replayed NEW-KEY on someone else's connection gets nothing.
+            if (!cluster.isReplica(k.from()) && cluster.isReplica(self) && ch.bound && ch.peer == k.from())
+                reply = endpoint.sealKeyAck(k.from());
             // TLS: the peer's own NEW-KEY on its authenticated connection: it becomes the route (after our answer).
             if (ch.tls && ch.routePending && k.from() == ch.peer && endpoint.canSendTo(ch.peer)) {
                 ch.routePending = false;
@@ -197,7 +204,9 @@ public final class ChannelGuard {
         ch.peer = p.principal();
         ch.bound = true;
         counters.bound();
-        return new ChannelVerdict.Bind(p.principal(), null);
+        // A client proved itself: the KEY-ACK for the key it announced goes first (see newKey).
+        byte[] ack = cluster.isReplica(p.principal()) || !cluster.isReplica(self) ? null : endpoint.sealKeyAck(p.principal());
+        return new ChannelVerdict.Bind(p.principal(), ack);
     }
 
     private ChannelVerdict drop(ChannelReject reason) {

@@ -9,6 +9,7 @@ import io.bulwark.bft.keys.NewKeyResult;
 import io.bulwark.bft.crypto.SessionKeys;
 import io.bulwark.bft.msg.BindChallenge;
 import io.bulwark.bft.msg.CodecLimits;
+import io.bulwark.bft.msg.KeyAck;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.NewKey;
 import io.bulwark.bft.msg.Request;
@@ -32,6 +33,7 @@ public final class Endpoint {
     private final Map<NewKeyResult, Long> keyResults = new EnumMap<>(NewKeyResult.class);
     private NewKey myNewKey;
     private byte[] myNewKeyFrame;
+    private java.util.function.IntConsumer clientKeyListener = client -> {};
 
     public Endpoint(int self, ClusterConfig config, Wire wire, KeyExchange kex) {
         this.self = self;
@@ -87,10 +89,46 @@ public final class Endpoint {
             NewKeyResult r = kex.accept(k);
             keyResults.merge(r, 1L, Long::sum);
             // A NEW-KEY is public and has no per-connection freshness: it binds nothing (issue 20).
-            if (r == NewKeyResult.ACCEPTED || r == NewKeyResult.DUPLICATE) return new Inbound.KeyEstablished(a.sender(), r.accepted());
-            return Inbound.DROPPED;
+            if (r != NewKeyResult.ACCEPTED && r != NewKeyResult.DUPLICATE) return Inbound.DROPPED;
+            if (r.accepted() && !config.isReplica(a.sender()) && config.isReplica(self)) clientKeyListener.accept(a.sender());
+            return new Inbound.KeyEstablished(a.sender(), r.accepted(), k.counter());
         }
         return new Inbound.Deliver(a.sender(), a.message(), a.unverified());
+    }
+
+    /**
+     * Called with a client's id each time a NEW-KEY of that client installs a new key here (a replica
+     * only): the replica runtime re-checks the client's requests that waited for it
+     * ({@code Replica#clientKeyChanged}).
+     */
+    public void onClientKey(java.util.function.IntConsumer listener) { this.clientKeyListener = java.util.Objects.requireNonNull(listener); }
+
+    /** Whether this replica's entry of {@code r}'s client authenticator verifies under the client's key held now. */
+    public boolean authenticates(Request r) { return wire.verifiesRequest(r); }
+
+    /**
+     * The KEY-ACK for the last NEW-KEY accepted from client {@code client}, MAC'd under the key it
+     * carried (a replica only; null if no key of that client is held).
+     */
+    public byte[] sealKeyAck(int client) {
+        long counter = kex.lastCounterFrom(client);
+        if (counter < 1 || !wire.canSendTo(client)) return null;
+        return wire.sealTo(client, new KeyAck(self, client, counter));
+    }
+
+    /** The co-processor counter of this principal's current NEW-KEY (0 before the first). */
+    public long newKeyCounter() { return myNewKey == null ? 0 : myNewKey.counter(); }
+
+    /** The counter of the last NEW-KEY accepted from each sender (to persist: a replayed older NEW-KEY is refused after a restart too). */
+    public java.util.Map<Integer, Long> lastNewKeyCounters() { return kex.lastCounters(); }
+
+    /** Restores {@link #lastNewKeyCounters} saved before a restart (never lowers one). */
+    public void restoreNewKeyCounters(java.util.Map<Integer, Long> counters) { kex.restoreLastCounters(counters); }
+
+    /** Drops the key shared with client {@code principal} (not refreshed within its period, section 4.1): it must send a NEW-KEY again. */
+    public void discardClientKey(int principal) {
+        if (config.isReplica(principal)) throw new IllegalArgumentException(principal + " is a replica");
+        kex.discardKey(principal);
     }
 
     /** A frame carrying {@code c} (no MAC: a challenge is a random value, the proof answering it is authenticated). */

@@ -18,9 +18,9 @@ public sealed interface Inbound {
      * A NEW-KEY that installed new keys ({@code fresh}) or repeats the current one (a retransmission
      * or a replay; its signature is not checked again). It proves nothing about who is on the
      * connection it came on (anyone may replay a NEW-KEY, issue 20): only a {@code BindProof}
-     * binds a connection ({@link ChannelGuard}).
+     * binds a connection ({@link ChannelGuard}). {@code counter} is the NEW-KEY's (the key's epoch).
      */
-    record KeyEstablished(int from, boolean fresh) implements Inbound {}
+    record KeyEstablished(int from, boolean fresh, long counter) implements Inbound {}
 
     /** Rejected or ignored; already counted. */
     record Dropped() implements Inbound {}

@@ -117,6 +117,18 @@ public final class ReplicaNode implements AutoCloseable {
     /** Group commits started, and the last one known durable; the current drive's, once it journaled something (0: none). */
     private long syncsStarted, syncsDone, driveTicket;
     private volatile boolean journalFailed;
+    /** Started with no journal to replay: run estimation (section 4.4) before voting. */
+    private final boolean estimateAtStart;
+
+    // ---- key refresh (section 4.1) ----
+    static final long DEFAULT_KEY_REFRESH_MS = 15_000;
+    static final String NEW_KEY_COUNTERS_FILE = io.bulwark.bft.durable.NewKeyCounters.FILE;
+    private final long keyRefreshMs;
+    /** When each client's key was last installed here (loop thread): a key older than 2 T_k is dropped. */
+    private final java.util.Map<Integer, Long> clientKeyAt = new java.util.HashMap<>();
+    private final Path countersFile;
+    private java.util.Map<Integer, Long> countersSaved = java.util.Map.of();
+    private volatile long keyRefreshes, clientKeysDropped;
     private volatile long journalEntries, journalSyncs, sendsHeld;
 
     /** A replica that saves nothing, with the default transport and no interceptor; see {@link #builder} for the rest. */
@@ -139,6 +151,7 @@ public final class ReplicaNode implements AutoCloseable {
         private TransportConfig transportConfig = TransportConfig.forNodes();
         private OutboundInterceptor outbound = OutboundInterceptor.NONE;
         private boolean durable = true;
+        private long keyRefreshMs = DEFAULT_KEY_REFRESH_MS;
 
         private Builder(KeyMaterial keys, ProtocolConfig cfg, Service service, int pages) {
             this.keys = java.util.Objects.requireNonNull(keys, "keys");
@@ -164,6 +177,17 @@ public final class ReplicaNode implements AutoCloseable {
          * has forgotten what it said since (for comparison in benchmarks).
          */
         public Builder durable(boolean durable) { this.durable = durable; return this; }
+
+        /**
+         * T_k (section 4.1): every period this replica sends a NEW-KEY with fresh keys for the messages
+         * other replicas send it, and drops the keys of clients that did not refresh theirs within two
+         * periods. 0 turns refreshing off. Default 15 s.
+         */
+        public Builder keyRefresh(java.time.Duration period) {
+            if (period.isNegative()) throw new IllegalArgumentException("key refresh period must not be negative");
+            this.keyRefreshMs = period.toMillis();
+            return this;
+        }
 
         /** The transport's limits (default {@link TransportConfig#forNodes()}; tests: a small connection table, a short deadline to authenticate). */
         public Builder transport(TransportConfig transportConfig) {
@@ -200,11 +224,13 @@ public final class ReplicaNode implements AutoCloseable {
         boolean damaged = false;
         String report = null;
         DataDir claimed = null;
+        java.util.Map<Integer, Long> savedCounters = java.util.Map.of();
         try {
             String recovered = null;
             if (dataDir != null) {
                 // Before anything in it is read: one process per data dir, and only this cluster's and this replica's.
                 claimed = DataDir.open(dataDir, cluster, id);
+                savedCounters = io.bulwark.bft.durable.NewKeyCounters.read(dataDir.resolve(NEW_KEY_COUNTERS_FILE), cluster.principalCount());
                 recovered = PageStore.recover(dataDir);   // a save cut short is finished or discarded, never half-trusted
             }
             if (recovered != null) report = recovered;
@@ -248,11 +274,12 @@ public final class ReplicaNode implements AutoCloseable {
         this.core = new Replica(id, cfg, state);
         if (loaded != null) core.restore(loaded.seq(), damaged);
         DurableLog opened = null;
+        long replayed = 0;
         if (dataDir != null && b.durable) {
             long t0 = System.nanoTime();
             try {
                 opened = DurableLog.open(dataDir, cfg);
-                long replayed = opened.replayInto(core, now());
+                replayed = opened.replayInto(core, now());
                 var torn = opened.journal().tornTail();
                 report = (report == null ? "" : report + "; ") + String.format(java.util.Locale.ROOT,
                         "replayed %d journal entries in %.0f ms: view %d%s, executing from %d%s", replayed, (System.nanoTime() - t0) / 1e6,
@@ -271,12 +298,25 @@ public final class ReplicaNode implements AutoCloseable {
         }
         this.log = opened;
         core.journaled(log != null);
+        // Nothing to replay (no journal, an empty one: a new or a wiped disk): this replica may have
+        // voted before and forgotten it, so it estimates H_M first (section 4.4) and holds back above it.
+        this.estimateAtStart = replayed == 0;
         this.loadReport = report;
         this.service = service;
         service.init(state.service());
         SecureRandom random = new SecureRandom();
         this.endpoint = Endpoint.create(id, cluster, cfg, keys.kexPrivateKey(), keys.coProcessor(), random);
         this.guard = new ChannelGuard(endpoint, random::nextLong);
+        // A client's new key: its requests that waited for it in a parked pre-prepare are checked again.
+        endpoint.onClientKey(client -> {
+            clientKeyAt.put(client, now());
+            core.clientKeyChanged(now(), client, endpoint::authenticates);
+            drive();
+        });
+        this.keyRefreshMs = b.keyRefreshMs;
+        this.countersFile = dataDir == null ? null : dataDir.resolve(NEW_KEY_COUNTERS_FILE);
+        endpoint.restoreNewKeyCounters(savedCounters);
+        this.countersSaved = java.util.Map.copyOf(savedCounters);
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
         this.transport = new Transport(loop, id, transportConfig, new Handler(), NodeTls.forKeys(keys));
         this.sender = new InterceptedSender(id, cluster.n(), loop, transport, endpoint, outbound);
@@ -304,10 +344,13 @@ public final class ReplicaNode implements AutoCloseable {
             ClusterConfig.Replica r = cluster.replica(j);
             transport.dial(j, new InetSocketAddress(r.host(), r.port()));
         }
+        long nonce = new SecureRandom().nextLong();
         loop.execute(() -> {
             core.start(now());
+            if (estimateAtStart) core.estimate(now(), nonce);
             drive();
         });
+        if (keyRefreshMs > 0) loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
         if (loadReport != null) LOG.log(System.Logger.Level.INFO, "replica {0}: {1}", id, loadReport);
         LOG.log(System.Logger.Level.INFO, "replica {0} listening on port {1}", id, String.valueOf(port));
         return port;
@@ -320,6 +363,11 @@ public final class ReplicaNode implements AutoCloseable {
             if (!(conn.attachment() instanceof Channel ch)) return;
             ChannelVerdict v = guard.onFrame(ch, buf, off, len);
             if (v instanceof ChannelVerdict.Deliver d) {
+                if (d.message() instanceof io.bulwark.bft.msg.StatusQuery q) {
+                    // An operator's question (bulwark status): answered by the runtime, the core is not involved.
+                    if (q.client() == d.from()) sender.send(q.client(), statusReport(q));
+                    return;
+                }
                 if (executing && touchesState(d.message())) {
                     if (heldBack.size() < MAX_HELD_BACK) heldBack.add(d);
                     else heldBackDropped++;
@@ -366,8 +414,6 @@ public final class ReplicaNode implements AutoCloseable {
             transferStartMillis = now();
             transferStartLoopCpu = loopCpuNanos();
             transferStartProcessCpu = processCpuNanos();
-            LOG.log(System.Logger.Level.INFO, "replica {0}: state transfer started (executed up to {1})",
-                    id, String.valueOf(core.lastExecuted()));
         }
         core.drainTo(work);
         for (int i = 0; i < work.size(); i++) {
@@ -375,6 +421,8 @@ public final class ReplicaNode implements AutoCloseable {
             core.drainTo(work);
         }
         work.clear();
+        // View changes (from, to, why), new views, quarantines, corrupt states and transfers: one line each.
+        for (io.bulwark.bft.core.Notice n : core.drainNotices()) LOG.log(System.Logger.Level.INFO, "replica {0}: {1}", id, n.line());
         if (driveTicket != 0) syncJournal();
         maybeSave();
     }
@@ -401,6 +449,7 @@ public final class ReplicaNode implements AutoCloseable {
         if (error != null) {
             if (!journalFailed) LOG.log(System.Logger.Level.ERROR, "replica " + id + ": the journal failed; this replica sends nothing more (fail-stop) until restarted", error);
             journalFailed = true;
+            awaitingSync.clear();   // never sent; and nothing queues behind them (perform drops sends now)
             return;
         }
         syncsDone = Math.max(syncsDone, ticket);
@@ -468,6 +517,7 @@ public final class ReplicaNode implements AutoCloseable {
             journalEntries++;
             if (driveTicket == 0) driveTicket = ++syncsStarted;
         } else if (a instanceof Action.Send || a instanceof Action.Multicast) {
+            if (journalFailed) return;   // fail-stop: what it would say may depend on entries that are not durable
             // The Persist contract: after a journaled entry (this drive's, or one still syncing), in order.
             if (driveTicket != 0 || !awaitingSync.isEmpty()) {
                 awaitingSync.add(new HeldSend(a, driveTicket != 0 ? driveTicket : syncsStarted));
@@ -496,6 +546,60 @@ public final class ReplicaNode implements AutoCloseable {
             throw new IllegalStateException("a replica cannot perform " + a);
         }
     }
+
+    /**
+     * Section 4.1, every T_k: fresh keys for what the other replicas send us (their old ones are
+     * refused from now on), our NEW-KEY to each, certificates cleared of votes under the old keys,
+     * clients whose keys are older than two periods dropped (they send a NEW-KEY again), and the
+     * NEW-KEY counters accepted so far saved in the data dir.
+     */
+    private void refreshKeys() {
+        if (!loop.isRunning()) return;
+        try {
+            endpoint.refreshKeys();
+            byte[] frame = endpoint.newKeyFrame();
+            for (int j = 0; j < cluster.n(); j++) if (j != id) transport.send(j, frame);
+        } catch (CoProcessorException e) {
+            LOG.log(System.Logger.Level.ERROR, "replica " + id + ": the co-processor failed; keys are not refreshed", e);
+            return;
+        }
+        keyRefreshes++;
+        core.keysRefreshed(now());
+        long staleBefore = now() - 2 * keyRefreshMs;
+        for (var it = clientKeyAt.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue() >= staleBefore) continue;
+            endpoint.discardClientKey(e.getKey());
+            clientKeysDropped++;
+            it.remove();
+        }
+        saveNewKeyCounters();
+        drive();
+        loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
+    }
+
+    /** Saves the accepted NEW-KEY counters when they changed (best effort between refreshes: see the README). */
+    private void saveNewKeyCounters() {
+        if (countersFile == null) return;
+        java.util.Map<Integer, Long> now = endpoint.lastNewKeyCounters();
+        if (now.equals(countersSaved)) return;
+        try {
+            io.bulwark.bft.durable.NewKeyCounters.write(countersFile, now);
+            countersSaved = now;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "replica " + id + ": saving the NEW-KEY counters failed", e);
+        }
+    }
+
+    /** What became of the NEW-KEYs this replica received, by outcome. */
+    public java.util.Map<io.bulwark.bft.keys.NewKeyResult, Long> newKeyResults() { return loop.submit(endpoint::keyResults).join(); }
+
+    /** The counter of the last NEW-KEY this replica accepted from {@code principal} (0: none). */
+    public long lastNewKeyCounter(int principal) { return loop.submit(() -> endpoint.lastNewKeyCounters().getOrDefault(principal, 0L)).join(); }
+
+    /** Key refreshes sent, and client keys dropped for not being refreshed in time. */
+    public long keyRefreshes() { return keyRefreshes; }
+    public long clientKeysDropped() { return clientKeysDropped; }
 
     private void send(Action a) {
         if (a instanceof Action.Send s) sender.send(s.to(), s.message());
@@ -573,8 +677,9 @@ public final class ReplicaNode implements AutoCloseable {
         pagesReported = core.pagesTransferred();
         transferStartNanos = -1;
         String line = String.format(java.util.Locale.ROOT, "%s %d done: %d pages in %.3f ms (event loop CPU %.1f ms, process CPU %.1f ms; "
-                        + "started at %d ms since the epoch; replica %d, %d transfers)",
-                TRANSFER_DONE, sr.seq(), pages, (end - start) / 1e6, loopCpu / 1e6, processCpu / 1e6, startMillis, id, core.transfersCompleted());
+                        + "started at %d ms since the epoch; replica %d, %d transfers, %d bytes fetched)",
+                TRANSFER_DONE, sr.seq(), pages, (end - start) / 1e6, loopCpu / 1e6, processCpu / 1e6, startMillis, id, core.transfersCompleted(),
+                pages * (long) io.bulwark.bft.state.PartitionTree.PAGE_SIZE);
         lastTransfer = line;
         LOG.log(System.Logger.Level.INFO, line);
     }
@@ -633,6 +738,12 @@ public final class ReplicaNode implements AutoCloseable {
     /** The last sequence number executed (or reached by a transfer), read on the loop. */
     public long lastExecuted() { return loop.submit(core::lastExecuted).join(); }
 
+    /** Quarantines this replica imposed on clients (the big-MAC defence), read on the loop. */
+    public long quarantinesImposed() { return loop.submit(core::quarantinesImposed).join(); }
+
+    /** AUTH-FAILUREs this replica sent, read on the loop. */
+    public long authFailuresSent() { return loop.submit(core::authFailuresSent).join(); }
+
     /** View changes this replica started, read on the loop. */
     public long viewChangesStarted() { return loop.submit(core::viewChangesStarted).join(); }
 
@@ -656,22 +767,56 @@ public final class ReplicaNode implements AutoCloseable {
     /** Whether the core knows its state is bad (a loaded state failed its check, or diverged), read on the loop. */
     public boolean corrupt() { return loop.submit(core::corrupt).join(); }
 
+    /** This replica's answer to {@code q}: progress and its non-zero counters (loop thread). */
+    private io.bulwark.bft.msg.StatusReport statusReport(io.bulwark.bft.msg.StatusQuery q) {
+        List<io.bulwark.bft.msg.StatusReport.Counter> counters = new ArrayList<>();
+        java.util.function.BiConsumer<String, Long> add = (name, value) -> {
+            if (value > 0 && counters.size() < io.bulwark.bft.msg.MessageCodec.STATUS_REPORT_MAX_COUNTERS
+                    && name.length() <= io.bulwark.bft.msg.MessageCodec.STATUS_REPORT_MAX_NAME)
+                counters.add(new io.bulwark.bft.msg.StatusReport.Counter(name, value));
+        };
+        add.accept("quarantines", core.quarantinesImposed());
+        add.accept("auth_failures_sent", core.authFailuresSent());
+        add.accept("requests_executed", executedRequests);
+        add.accept("executions_failed", failedExecutions);
+        add.accept("frames_accepted", endpoint.wire().counters().accepted());
+        endpoint.wire().counters().snapshot().forEach((reason, n) -> add.accept("rejected." + reason, n));
+        core.counters().snapshot().forEach((reason, n) -> add.accept("ignored." + reason.name(), n));
+        guard.counters().snapshot().forEach((reason, n) -> add.accept("channel." + reason.name(), n));
+        return new io.bulwark.bft.msg.StatusReport(id, q.client(), q.nonce(), core.view(), core.viewActive(), core.transferring(),
+                core.corrupt(), core.lastExecuted(), core.stableSeq(), core.viewChangesStarted(), core.transfersCompleted(),
+                core.pagesTransferred(), counters);
+    }
+
     /** The line logged for the last completed state transfer, or null. */
     public String lastTransfer() { return lastTransfer; }
 
-    /** A consistent snapshot of the core's progress, taken on the loop. */
+    /**
+     * A consistent snapshot of the core's progress and counters, taken on the loop, as one readable
+     * line (the {@code stopping:} line of {@code bulwark replica}, failure reports of tests and benchmarks).
+     */
     public String describe() {
-        return loop.submit(() -> "replica " + id + " view=" + core.view() + " executed=" + core.lastExecuted()
-                + " h=" + core.lowWaterMark() + " view-changes-started=" + core.viewChangesStarted()
-                + " transfers=" + core.transfersCompleted() + " pages-transferred=" + core.pagesTransferred()
-                + (core.transferring() ? " TRANSFERRING" : "") + " ignored=" + core.counters().snapshot()
-                + " rejected=" + endpoint.wire().counters() + " channels=" + guard.counters()
-                + (outbound == OutboundInterceptor.NONE ? "" : " outbound=" + outbound)).join();
+        return loop.submit(() -> {
+            StringBuilder b = new StringBuilder("replica ").append(id).append(": view ").append(core.view())
+                    .append(" (primary ").append(cfg.primaryOf(core.view())).append(core.viewActive() ? "" : ", changing to it").append(')')
+                    .append(", executed ").append(core.lastExecuted())
+                    .append(", stable checkpoint ").append(core.stableSeq())
+                    .append(", ").append(core.viewChangesStarted()).append(" view changes started")
+                    .append(", ").append(core.transfersCompleted()).append(" state transfers (").append(core.pagesTransferred()).append(" pages)");
+            if (core.transferring()) b.append(", TRANSFERRING");
+            if (core.corrupt()) b.append(", CORRUPT");
+            b.append("; frames ").append(endpoint.wire().counters().accepted()).append(" accepted, rejected ").append(endpoint.wire().counters().snapshot())
+                    .append("; inputs ignored ").append(core.counters().snapshot())
+                    .append("; ").append(guard.counters().bindings()).append(" connections bound, refused ").append(guard.counters().snapshot())
+                    .append("; ").append(core.authFailuresSent()).append(" AUTH-FAILUREs sent, ").append(core.quarantinesImposed()).append(" quarantines");
+            if (outbound != OutboundInterceptor.NONE) b.append("; outbound ").append(outbound);
+            return b.toString();
+        }).join();
     }
 
     @Override public void close() {
         try {
-            loop.submit(() -> { timers.cancelAll(); return null; }).join();
+            loop.submit(() -> { timers.cancelAll(); saveNewKeyCounters(); return null; }).join();
         } catch (RuntimeException ignored) {
             // the loop is already closed
         }

@@ -67,8 +67,12 @@ public final class Frame {
             case BIND_CHALLENGE -> kind == AuthKind.NONE;
             case BIND_PROOF -> kind == AuthKind.MAC;
             // State transfer goes to one designated replier and back.
-            case REPLY, VIEW_CHANGE_ACK, FETCH, META_DATA -> kind == AuthKind.MAC;
-            case PRE_PREPARE, PREPARE, COMMIT, CHECKPOINT, STATUS, VIEW_CHANGE, NEW_VIEW, FETCH_BATCH, AUTH_FAILURE, SUSPECT ->
+            case REPLY, VIEW_CHANGE_ACK, FETCH, META_DATA, REPLY_STABLE -> kind == AuthKind.MAC;
+            // To the one client whose key it acknowledges, under that key (its freshness is the point).
+            case KEY_ACK -> kind == AuthKind.MAC;
+            // An operator's question to one replica, and its answer to that client alone.
+            case STATUS_QUERY, STATUS_REPORT -> kind == AuthKind.MAC;
+            case PRE_PREPARE, PREPARE, COMMIT, CHECKPOINT, STATUS, VIEW_CHANGE, NEW_VIEW, FETCH_BATCH, AUTH_FAILURE, SUSPECT, QUERY_STABLE ->
                     kind == AuthKind.MAC || kind == AuthKind.AUTHENTICATOR;
         };
     }

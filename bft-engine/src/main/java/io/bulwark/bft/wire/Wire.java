@@ -12,6 +12,7 @@ import io.bulwark.bft.msg.Data;
 import io.bulwark.bft.msg.DecodeException;
 import io.bulwark.bft.msg.Fetch;
 import io.bulwark.bft.msg.FetchBatch;
+import io.bulwark.bft.msg.KeyAck;
 import io.bulwark.bft.msg.MetaData;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageCodec;
@@ -22,6 +23,8 @@ import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.Status;
+import io.bulwark.bft.msg.StatusQuery;
+import io.bulwark.bft.msg.StatusReport;
 import io.bulwark.bft.msg.Suspect;
 import io.bulwark.bft.msg.ViewChangeAck;
 import java.util.BitSet;
@@ -129,6 +132,18 @@ public final class Wire {
 
     /** Whether a key for sending to {@code peer} is installed. */
     public boolean canSendTo(int peer) { return keys.canSendTo(peer); }
+
+    /**
+     * Whether this replica's entry of {@code r}'s client authenticator verifies under the key held
+     * for its client now: the check {@link #open} makes of a request inside a pre-prepare, for a
+     * request decoded earlier (its client's NEW-KEY came after it). Never throws.
+     */
+    public boolean verifiesRequest(Request r) {
+        if (r == null || r.auth() == null || r.auth().length != limits.requestAuthBytes() || self >= n) return false;
+        if (!keys.canReceiveFrom(r.client())) return false;
+        byte[] body = MessageCodec.requestBody(r);
+        return keys.verify(r.client(), body, 0, body.length, r.auth(), self * tag);
+    }
 
     /** A NEW-KEY frame: no MAC, the co-processor's signature is inside (section 4.1). */
     public byte[] sealNewKey(NewKey k) {
@@ -242,6 +257,10 @@ public final class Wire {
             }
         } else if (m instanceof Reply r && r.client() != self) {
             throw reject(RejectReason.NOT_FOR_ME, "reply for client " + r.client());
+        } else if (m instanceof KeyAck a && a.client() != self) {
+            throw reject(RejectReason.NOT_FOR_ME, "key ack for client " + a.client());
+        } else if (m instanceof StatusReport s && s.client() != self) {
+            throw reject(RejectReason.NOT_FOR_ME, "status report for client " + s.client());
         }
         return new Opened.Accepted(sender, m, unverified);
     }
@@ -250,9 +269,9 @@ public final class Wire {
     private void checkRoles(MessageType type, int sender) throws DecodeException {
         boolean iAmReplica = self >= 0 && self < n;
         switch (type) {
-            case REQUEST -> {
-                if (sender < n) throw reject(RejectReason.NOT_A_CLIENT, "request from " + sender);
-                if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "request at a client");
+            case REQUEST, STATUS_QUERY -> {
+                if (sender < n) throw reject(RejectReason.NOT_A_CLIENT, "type " + type.code() + " from " + sender);
+                if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type.code() + " at a client");
             }
             case NEW_KEY -> {
                 if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
@@ -264,9 +283,9 @@ public final class Wire {
                 if (sender < 0) throw reject(RejectReason.BAD_FIELD, "sender " + sender);
                 if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "bind proof at a client");
             }
-            case REPLY -> {
-                if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "reply from " + sender);
-                if (iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "reply at a replica");
+            case REPLY, KEY_ACK, STATUS_REPORT -> {
+                if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "type " + type.code() + " from " + sender);
+                if (iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type.code() + " at a replica");
             }
             default -> {
                 if (sender < 0 || sender >= n) throw reject(RejectReason.NOT_A_REPLICA, "type " + type.code() + " from " + sender);
@@ -311,6 +330,11 @@ public final class Wire {
         if (m instanceof MetaData d) return d.replica();
         if (m instanceof AuthFailure a) return a.replica();
         if (m instanceof Suspect s) return s.replica();
+        if (m instanceof KeyAck a) return a.replica();
+        if (m instanceof StatusQuery q) return q.client();
+        if (m instanceof StatusReport s) return s.replica();
+        if (m instanceof io.bulwark.bft.msg.QueryStable q) return q.replica();
+        if (m instanceof io.bulwark.bft.msg.ReplyStable r) return r.replica();
         if (m instanceof BindChallenge c) return c.replica();
         if (m instanceof BindProof p) return p.principal();
         return NO_SENDER_FIELD;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.msg.KeyAck;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.msg.Request;
@@ -169,5 +170,70 @@ class ClientCoreTest {
             for (int r = 0; r < 4; r++) c.receive(4, r, full(r, t, "x", false));
             c.ready();
         }
+    }
+
+    // ---- the client's key at the replicas (issue 15 item 2) ----
+
+    private static boolean multicastRequest(List<ClientAction> out) {
+        return out.stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof Request);
+    }
+
+    @Test
+    void requestsWaitUntilEveryReplicaAcknowledgedTheClientsKey() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        c.newKey(0, 7);
+        assertTrue(c.ready().contains(new Action.SetTimer(TimerKind.CLIENT_KEY, CFG.clientRetransmitMs())));
+        assertFalse(c.keyReady());
+        long ts = c.invoke(1, "op".getBytes(), false);
+        assertFalse(multicastRequest(c.ready()), "held back: no replica holds the key yet");
+        c.receive(2, 0, new KeyAck(0, ME, 6));   // an older key's
+        c.receive(2, 1, new KeyAck(2, ME, 7));   // names another replica than its sender
+        c.receive(2, 2, new KeyAck(2, ME + 1, 7));   // another client's
+        assertEquals(0, c.keyAcks());
+        for (int j = 0; j < 3; j++) c.receive(3, j, new KeyAck(j, ME, 7));
+        assertEquals(3, c.keyAcks());
+        assertFalse(multicastRequest(c.ready()), "2f+1 before the grace ran out: the last replica may be just behind");
+        c.receive(4, 3, new KeyAck(3, ME, 7));
+        List<ClientAction> out = c.ready();
+        assertTrue(c.keyReady());
+        assertTrue(multicastRequest(out), "every replica holds the key: the request goes out");
+        assertTrue(out.contains(new Action.SetTimer(TimerKind.CLIENT_RETRANSMIT, 4 + CFG.clientRetransmitMs())));
+        c.receive(5, 1, full(1, ts, "r", false));
+        c.receive(5, 2, full(2, ts, "r", false));
+        assertArrayEquals("r".getBytes(), completed(c));
+        c.timeout(CFG.clientRetransmitMs(), TimerKind.CLIENT_KEY);
+        assertTrue(c.ready().isEmpty(), "every replica acknowledged: nothing to resend");
+    }
+
+    @Test
+    void afterTheGraceTwoFPlusOneAcksAreEnoughAndTheOthersGetTheNewKeyAgain() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        c.newKey(0, 9);
+        c.ready();
+        c.invoke(0, "op".getBytes(), false);
+        c.ready();
+        c.receive(1, 0, new KeyAck(0, ME, 9));
+        c.receive(1, 2, new KeyAck(2, ME, 9));
+        long grace = CFG.clientRetransmitMs();
+        c.timeout(grace, TimerKind.CLIENT_KEY);
+        List<ClientAction> out = c.ready();
+        assertFalse(multicastRequest(out), "2 acks are fewer than 2f+1");
+        assertEquals(List.of(new ClientAction.SendNewKey(1), new ClientAction.SendNewKey(3)),
+                out.stream().filter(a -> a instanceof ClientAction.SendNewKey).toList(), "the NEW-KEY again to those that did not acknowledge");
+        assertTrue(out.contains(new Action.SetTimer(TimerKind.CLIENT_KEY, grace + (CFG.clientRetransmitMs() << 1))), "with backoff");
+        c.receive(grace + 1, 3, new KeyAck(3, ME, 9));
+        assertTrue(multicastRequest(c.ready()), "2f+1 after the grace: requests go out");
+        // The client's retransmission timer was not running for the held request.
+        c.timeout(grace + 2, TimerKind.CLIENT_RETRANSMIT);
+        c.ready();
+        assertThrows(IllegalArgumentException.class, () -> c.newKey(0, 0));
+    }
+
+    @Test
+    void aClientWithoutKeyExchangeSendsAtOnce() {
+        ClientCore c = new ClientCore(ME, CFG, 0);
+        assertTrue(c.keyReady());
+        c.invoke(0, "op".getBytes(), false);
+        assertTrue(multicastRequest(c.ready()));
     }
 }

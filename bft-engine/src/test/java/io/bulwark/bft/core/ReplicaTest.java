@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.bft.config.ProtocolConfig;
@@ -248,6 +249,12 @@ class ReplicaTest {
                 && vc.view() == 1 && vc.replica() == 1), "VIEW-CHANGE for view 1: " + out);
         assertEquals(1, r.view());
         assertTrue(!r.viewActive());
+        // Issue 15 item 4: the operator's log names the view change, from, to and why.
+        assertEquals(List.of(new Notice.ViewChangeStarted(0, 1, "f+1 replicas suspect primary 0 (a request not ordered or executed in time)")),
+                r.drainNotices());
+        assertEquals("view change 0 -> 1: f+1 replicas suspect primary 0 (a request not ordered or executed in time)",
+                new Notice.ViewChangeStarted(0, 1, "f+1 replicas suspect primary 0 (a request not ordered or executed in time)").line());
+        assertEquals(List.of(), r.drainNotices(), "drained");
     }
 
     @Test
@@ -317,22 +324,61 @@ class ReplicaTest {
     }
 
     @Test
-    void aBackupThatCannotAuthenticateARequestComplainsAndPreparesOnlyAfterFPlusOneOtherBackups() {
+    void aBackupThatCannotAuthenticateARequestPreparesOnlyAfterFPlusOneOtherBackups() {
         Replica r = new Replica(1, CFG);
         PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
         r.receive(NOW, 0, p, bits(1));   // client 5's entry for replica 1 is bad
         List<ReplicaAction> out = r.ready();
         assertFalse(prepared(out, p, 1), "no prepare for a batch with a request we could not authenticate");
-        assertEquals(List.of(new AuthFailure(1, 0, 1, 5, 1)), sent(out), "every replica hears whose request failed here");
+        assertEquals(List.of(), sent(out), "no complaint yet: the client's new key may still be on its way");
         assertEquals(1, r.counters().ignored(Ignored.UNAUTHENTICATED_REQUEST));
         r.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
         assertFalse(prepared(r.ready(), p, 1), "one backup's prepare may come from a faulty replica");
         r.receive(NOW, 3, new Prepare(0, 1, p.digest(), 3));
         assertTrue(prepared(r.ready(), p, 1), "f+1 backups' prepares: a correct one authenticated every request");
+        // Vouched for: nothing speaks against the client when the deadline passes.
+        r.timeout(NOW + 2 * CFG.statusIntervalMs(), TimerKind.STATUS);
+        assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "no AUTH-FAILURE for a vouched request");
         // It goes on like any pre-prepared batch: commits, then execution.
         r.receive(NOW, 0, new Commit(0, 1, p.digest(), 0));
         r.receive(NOW, 2, new Commit(0, 1, p.digest(), 2));
         assertTrue(r.ready().stream().anyMatch(a -> a instanceof ReplicaAction.Execute e && e.seq() == 1));
+        assertEquals(0, r.authFailuresSent());
+    }
+
+    @Test
+    void aRequestStillUnauthenticatedAStatusPeriodLaterIsComplainedAboutOnce() {
+        Replica r = new Replica(1, CFG);
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
+        r.receive(NOW, 0, p, bits(1));
+        r.ready();
+        r.timeout(NOW + CFG.statusIntervalMs() - 1, TimerKind.STATUS);
+        assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "not before the deadline");
+        r.receive(NOW + CFG.statusIntervalMs() - 1, 0, p, bits(1));   // a retransmission does not push the deadline back
+        r.ready();
+        r.timeout(NOW + CFG.statusIntervalMs(), TimerKind.STATUS);
+        assertEquals(List.of(new AuthFailure(1, 0, 1, 5, 1)),
+                sent(r.ready()).stream().filter(m -> m instanceof AuthFailure).toList(), "every replica hears whose request failed here");
+        r.timeout(NOW + 3 * CFG.statusIntervalMs(), TimerKind.STATUS);
+        assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "once");
+        assertEquals(1, r.authFailuresSent());
+    }
+
+    @Test
+    void aClientsNewKeyArrivingAfterThePrePrepareAuthenticatesItsRequest() {
+        Replica r = new Replica(1, CFG);
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
+        r.receive(NOW, 0, p, bits(1));   // signed with client 5's new key, which has not reached us yet
+        assertFalse(prepared(r.ready(), p, 1));
+        r.clientKeyChanged(NOW + 1, 4, q -> true);   // another client's key: nothing changes
+        assertFalse(prepared(r.ready(), p, 1));
+        r.clientKeyChanged(NOW + 2, 5, q -> false);  // a key under which it still fails: still waiting
+        assertFalse(prepared(r.ready(), p, 1));
+        r.clientKeyChanged(NOW + 3, 5, q -> q.client() == 5 && q.timestamp() == 1);
+        assertTrue(prepared(r.ready(), p, 1), "authenticated here now: prepared without anyone vouching");
+        r.timeout(NOW + 2 * CFG.statusIntervalMs(), TimerKind.STATUS);
+        assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "no complaint about a correct client");
+        assertThrows(IllegalArgumentException.class, () -> r.clientKeyChanged(NOW, 2, q -> true), "a replica is not a client");
     }
 
     @Test
@@ -430,6 +476,10 @@ class ReplicaTest {
                 r[i].receive(now, q.client(), q);
             }
             run();
+            // The backups wait a status period for a key that would authenticate it, then complain.
+            now += CFG.statusIntervalMs();
+            for (Replica x : r) x.timeout(now, TimerKind.STATUS);
+            run();
         }
 
         /** Delivers every message and performs every execution until nothing moves. */
@@ -496,6 +546,12 @@ class ReplicaTest {
         g.now += ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * CFG.viewChangeTimeoutMs();
         g.clientSends(req(5, ++ts, "after the quarantine"));
         assertEquals(5, g.r[1].view(), "proposed again, failed again: another view change");
+        // Each quarantine is one line in every replica's log, naming the client, the primary and the time.
+        List<Notice> notices = g.r[2].drainNotices();
+        assertTrue(notices.contains(new Notice.ClientQuarantined(5, 0, 0, 1, ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * CFG.viewChangeTimeoutMs())), "" + notices);
+        assertTrue(notices.stream().anyMatch(x -> x instanceof Notice.ViewChangeStarted v && v.from() == 0 && v.to() == 1
+                && v.why().startsWith("f+1 AUTH-FAILUREs: client 5")), "" + notices);
+        assertTrue(notices.stream().anyMatch(x -> x instanceof Notice.ViewInstalled v && v.view() == 1 && v.primary() == 1), "" + notices);
         assertEquals(1, g.r[0].counters().ignored(Ignored.CLIENT_QUARANTINED));
     }
 

@@ -76,6 +76,12 @@ class GoldenBytesTest {
         m.put("BIND_CHALLENGE", new BindChallenge(3, 0x1122334455667788L, -2));
         m.put("BIND_PROOF", new BindProof(6, 0, 1, 2, 3, -4));
         m.put("SUSPECT", new Suspect(7, 2));
+        m.put("KEY_ACK", new KeyAck(2, 9, 0x0102030405L));
+        m.put("STATUS_QUERY", new StatusQuery(9, -3));
+        m.put("STATUS_REPORT", new StatusReport(1, 9, 7, 3, true, false, true, 130, 128, 2, 1, 5,
+                List.of(new StatusReport.Counter("rejected.BAD_MAC", 4), new StatusReport.Counter("q", 1))));
+        m.put("QUERY_STABLE", new QueryStable(3, 0x0102030405060708L));
+        m.put("REPLY_STABLE", new ReplyStable(1, 3, 0x0102030405060708L, 256, 300));
         return m;
     }
 
@@ -123,6 +129,13 @@ class GoldenBytesTest {
         GOLDEN.put("BIND_CHALLENGE", "11000000031122334455667788fffffffffffffffe");
         GOLDEN.put("BIND_PROOF", "120000000600000000000000000000000100000000000000020000000000000003fffffffffffffffc");
         GOLDEN.put("SUSPECT", "13000000000000000700000002");
+        GOLDEN.put("KEY_ACK", "14000000020000000900000001" + "02030405");
+        GOLDEN.put("STATUS_QUERY", "15" + "00000009" + "fffffffffffffffd");
+        GOLDEN.put("STATUS_REPORT", "16" + "00000001" + "00000009" + "0000000000000007" + "0000000000000003" + "05"
+                + "0000000000000082" + "0000000000000080" + "0000000000000002" + "0000000000000001" + "0000000000000005" + "02"
+                + "10" + "72656a65637465642e4241445f4d4143" + "0000000000000004" + "01" + "71" + "0000000000000001");
+        GOLDEN.put("QUERY_STABLE", "17" + "00000003" + "0102030405060708");
+        GOLDEN.put("REPLY_STABLE", "18" + "00000001" + "00000003" + "0102030405060708" + "0000000000000100" + "000000000000012c");
     }
 
     @Test

@@ -125,6 +125,14 @@ public final class RandomMessages {
         return new NewView(nonNeg(), v, nonNeg(), digest(), selected);
     }
 
+    public StatusReport statusReport(int replica, int client) {
+        List<StatusReport.Counter> counters = new java.util.ArrayList<>();
+        for (int i = rnd.nextInt(MessageCodec.STATUS_REPORT_MAX_COUNTERS + 1); i > 0; i--)
+            counters.add(new StatusReport.Counter("c." + rnd.nextInt(1_000_000), rnd.nextLong(0, Long.MAX_VALUE)));
+        return new StatusReport(replica, client, rnd.nextLong(), nonNeg(), rnd.nextBoolean(), rnd.nextBoolean(), rnd.nextBoolean(),
+                nonNeg(), nonNeg(), nonNeg(), nonNeg(), nonNeg(), counters);
+    }
+
     public AuthFailure authFailure(int replica) {
         return new AuthFailure(replica, nonNeg(), Math.max(1, nonNeg()), n + rnd.nextInt(1000), nonNeg());
     }
@@ -191,6 +199,11 @@ public final class RandomMessages {
             case BIND_CHALLENGE -> bindChallenge(replica());
             case BIND_PROOF -> bindProof(rnd.nextInt(n + 3), replica());
             case SUSPECT -> new Suspect(rnd.nextLong(0, 1L << 40), replica());
+            case KEY_ACK -> new KeyAck(replica(), n + rnd.nextInt(5), rnd.nextLong(1, 1L << 40));
+            case STATUS_QUERY -> new StatusQuery(n + rnd.nextInt(5), rnd.nextLong());
+            case STATUS_REPORT -> statusReport(replica(), n + rnd.nextInt(5));
+            case QUERY_STABLE -> new QueryStable(replica(), rnd.nextLong());
+            case REPLY_STABLE -> new ReplyStable(replica(), replica(), rnd.nextLong(), rnd.nextLong(0, 1L << 40), rnd.nextLong(0, 1L << 40));
         };
     }
 
@@ -216,6 +229,11 @@ public final class RandomMessages {
         if (a instanceof Data x && b instanceof Data y) return x.page() == y.page() && x.lm() == y.lm() && Arrays.equals(x.value(), y.value());
         if (a instanceof AuthFailure x && b instanceof AuthFailure y) return x.equals(y);
         if (a instanceof Suspect x && b instanceof Suspect y) return x.equals(y);
+        if (a instanceof KeyAck x && b instanceof KeyAck y) return x.equals(y);
+        if (a instanceof StatusQuery x && b instanceof StatusQuery y) return x.equals(y);
+        if (a instanceof StatusReport x && b instanceof StatusReport y) return x.equals(y);
+        if (a instanceof QueryStable x && b instanceof QueryStable y) return x.equals(y);
+        if (a instanceof ReplyStable x && b instanceof ReplyStable y) return x.equals(y);
         if (a instanceof BindChallenge x && b instanceof BindChallenge y) return x.equals(y);
         if (a instanceof BindProof x && b instanceof BindProof y) return x.equals(y);
         if (a instanceof Reply x && b instanceof Reply y)

@@ -69,6 +69,21 @@ class WirePropertyTest {
                 Message m = c.gen.reply(s, client);
                 yield new Sample(c.wire(s).sealTo(client, m), client, m);
             }
+            case STATUS_QUERY -> {
+                int client = rnd.nextBoolean() ? CLIENT : OTHER_CLIENT;
+                Message m = new io.bulwark.bft.msg.StatusQuery(client, rnd.nextLong());
+                yield new Sample(c.wire(client).sealTo(r, m), r, m);
+            }
+            case STATUS_REPORT -> {
+                int client = rnd.nextBoolean() ? CLIENT : OTHER_CLIENT;
+                Message m = c.gen.statusReport(s, client);
+                yield new Sample(c.wire(s).sealTo(client, m), client, m);
+            }
+            case KEY_ACK -> {
+                int client = rnd.nextBoolean() ? CLIENT : OTHER_CLIENT;
+                Message m = new io.bulwark.bft.msg.KeyAck(s, client, rnd.nextLong(1, 1L << 40));
+                yield new Sample(c.wire(s).sealTo(client, m), client, m);
+            }
             case NEW_KEY -> {
                 int sender = rnd.nextInt(N + 2);
                 NewKey k = c.gen.newKey(sender);
@@ -85,8 +100,9 @@ class WirePropertyTest {
                 Message m = c.gen.bindProof(from, to);
                 yield new Sample(c.wire(from).sealTo(to, m), to, m);
             }
-            case VIEW_CHANGE_ACK, FETCH, META_DATA, DATA -> {
+            case VIEW_CHANGE_ACK, FETCH, META_DATA, DATA, REPLY_STABLE -> {
                 Message m = switch (MessageType.ofCode(type)) {
+                    case REPLY_STABLE -> new io.bulwark.bft.msg.ReplyStable(s, r, rnd.nextLong(), rnd.nextLong(0, 1L << 40), rnd.nextLong(0, 1L << 40));
                     case VIEW_CHANGE_ACK -> c.gen.viewChangeAck(s);
                     case FETCH -> c.gen.fetch(s);
                     case META_DATA -> c.gen.metaData(s);
@@ -106,6 +122,7 @@ class WirePropertyTest {
                     case FETCH_BATCH -> c.gen.fetchBatch(s);
                     case AUTH_FAILURE -> c.gen.authFailure(s);
                     case SUSPECT -> new io.bulwark.bft.msg.Suspect(rnd.nextLong(0, 1L << 40), s);
+                    case QUERY_STABLE -> new io.bulwark.bft.msg.QueryStable(s, rnd.nextLong());
                     default -> throw new IllegalArgumentException("type " + type);
                 };
                 yield new Sample(multicast ? c.wire(s).sealMulticast(m) : c.wire(s).sealTo(r, m), r, m);

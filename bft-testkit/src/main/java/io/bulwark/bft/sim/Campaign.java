@@ -36,7 +36,8 @@ public final class Campaign {
                           long stateTransfers, long pagesTransferred, long clockSkewRejects,
                           long maxClientWaitUs, long maxClientWaitSeed, Map<Adversary, Long> adversaryActions,
                           Map<Adversary, Integer> mainSeeds, Map<Adversary, Integer> mainSeedsWithoutAction,
-                          int seedsWithFinalPagesCompared, ScheduleCoverage schedule, Map<String, Long> firstFailure) {
+                          int seedsWithFinalPagesCompared, ScheduleCoverage schedule, Map<String, Long> firstFailure,
+                          long quarantines, int seedsWithQuarantine, long authFailures, long clientSessions) {
 
         /** Safe, live, every key decided (unless allowed), and every main adversary acted somewhere. */
         public boolean ok() {
@@ -88,12 +89,14 @@ public final class Campaign {
                             + "\"view_changes\":%d,\"seeds_with_view_change\":%d,\"rejected_payloads\":%d,"
                             + "\"state_transfers\":%d,\"pages_transferred\":%d,\"clock_skew_rejects\":%d,\"adversaries\":%s,"
                             + "\"adversary_actions\":%s,\"main_seeds\":%s,\"main_seeds_without_action\":%s,\"mains_never_acted\":%s,"
-                            + "\"coverage\":%s,\"seeds_to_first_failure\":%s,\"ok\":%b}",
+                            + "\"coverage\":%s,\"seeds_to_first_failure\":%s,"
+                            + "\"client_sessions\":%d,\"auth_failures\":%d,\"quarantines\":%d,\"seeds_with_quarantine\":%d,\"ok\":%b}",
                     seeds, requestsCommitted, safetyViolations, livenessFailures, wallSeconds, requestsPerSecond(),
                     checkpointsCompared, seedsWithFinalPagesCompared, keysChecked, unknownKeys, allowUnknown, maxClientWaitUs / 1000.0, maxClientWaitSeed,
                     viewChanges, seedsWithViewChange, rejectedPayloads,
                     stateTransfers, pagesTransferred, clockSkewRejects, adversariesJson(), actionsJson(), json(mainSeeds),
-                    json(mainSeedsWithoutAction), never, schedule.json(), firstFailureJson(), ok());
+                    json(mainSeedsWithoutAction), never, schedule.json(), firstFailureJson(),
+                    clientSessions, authFailures, quarantines, seedsWithQuarantine, ok());
         }
 
         /** Per kind of safety violation (divergent execution, stale read / not linearizable, other): seeds run until its first one. */
@@ -126,6 +129,18 @@ public final class Campaign {
      */
     public static Summary run(long firstSeed, int seeds, int[] fs, int requests, int clients, boolean wire,
                               List<Adversary> pool, double dropRate, double duplicateRate, boolean allowUnknown, PrintStream log) {
+        return run(firstSeed, seeds, fs, requests, clients, wire, pool, dropRate, duplicateRate, allowUnknown, 0, false, log);
+    }
+
+    /**
+     * As above; {@code sessionRequests} > 0: short-lived clients (see {@link Simulation.Options#withShortLivedClients});
+     * {@code noOutages}: no replica stopped or partitioned by the fault plan.
+     */
+    public static Summary run(long firstSeed, int seeds, int[] fs, int requests, int clients, boolean wire,
+                              List<Adversary> pool, double dropRate, double duplicateRate, boolean allowUnknown,
+                              int sessionRequests, boolean noOutages, PrintStream log) {
+        long quarantines = 0, authFailures = 0, sessions = 0;
+        int withQuarantine = 0;
         long start = System.nanoTime();
         long committed = 0, checkpoints = 0, views = 0, rejected = 0, transfers = 0, pages = 0, skew = 0, keys = 0, unknown = 0;
         long maxWait = 0, maxWaitSeed = -1;
@@ -139,8 +154,13 @@ public final class Campaign {
         Map<String, Long> firstFailure = new java.util.TreeMap<>();
         for (int i = 0; i < seeds; i++) {
             long seed = firstSeed + i;
-            Simulation.Options o = new Simulation.Options(seed, fs[i % fs.length], requests, clients, wire, pool, dropRate, duplicateRate);
+            Simulation.Options o = new Simulation.Options(seed, fs[i % fs.length], requests, clients, wire, pool, dropRate, duplicateRate)
+                    .withShortLivedClients(sessionRequests).withoutOutages(noOutages);
             Simulation.Outcome out = new Simulation(o).run();
+            quarantines += out.quarantines();
+            authFailures += out.authFailures();
+            sessions += out.clientSessions();
+            if (out.quarantines() > 0) withQuarantine++;
             committed += out.committed();
             checkpoints += out.checkpointsCompared();
             views += out.maxView();
@@ -184,7 +204,7 @@ public final class Campaign {
         double wall = (System.nanoTime() - start) / 1e9;
         Summary s = new Summary(seeds, committed, safety, liveness, wall, checkpoints, keys, unknown, allowUnknown, failures, views,
                 withViewChange, exercised, byF, rejected, transfers, pages, skew, maxWait, maxWaitSeed, actions, mains, mainsIdle, finalCompared,
-                schedule, firstFailure);
+                schedule, firstFailure, quarantines, withQuarantine, authFailures, sessions);
         if (log != null) for (Adversary a : s.mainsNeverActed())
             log.println("NEVER ACTED: " + a.label() + " was the main adversary of " + mains.get(a) + " seeds and acted in none of them");
         return s;

@@ -56,6 +56,12 @@ record FaultPlan(double dropRate, double duplicateRate, long baseLatencyUs, long
                 meanExtraLatencyUs, spikeRate, spikeLatencyUs, healAt, faulty, outages, clockSkewMs);
     }
 
+    /** This plan with no replica stopped or partitioned (the links still delay, drop and duplicate as drawn). */
+    FaultPlan withoutOutages() {
+        return new FaultPlan(dropRate, duplicateRate, baseLatencyUs, meanExtraLatencyUs, spikeRate, spikeLatencyUs,
+                healAt, List.of(), List.of(), clockSkewMs);
+    }
+
     /** This plan with {@code replica} partitioned during [from, to); the network heals no earlier than {@code to}. */
     FaultPlan withIsolation(int replica, long from, long to) {
         List<Outage> o = new ArrayList<>(outages);

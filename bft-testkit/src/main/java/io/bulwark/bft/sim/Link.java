@@ -38,12 +38,38 @@ interface Link {
     /** Payloads this link rejected. */
     long rejected();
 
+    /** A NEW-KEY with fresh keys (the payload to send every replica) and its co-processor counter. */
+    record NewKeyPayload(Object payload, long counter) {}
+
+    /**
+     * A client: makes fresh session keys and returns the NEW-KEY that carries them (a new process
+     * under the same client id). Only links that model keys can.
+     */
+    default NewKeyPayload refreshKey() { throw new UnsupportedOperationException("this link models no session keys (use the wire links)"); }
+
+    /** A replica: the KEY-ACK payload for {@code client}'s current key, or null if it holds none. */
+    default Object keyAck(int client) { return null; }
+
+    /** A replica: {@code listener} is told each client whose NEW-KEY installed a new key here. */
+    default void onClientKey(java.util.function.IntConsumer listener) {}
+
+    /** A replica: whether its entry of {@code r}'s client authenticator verifies under the key held now. */
+    default boolean authenticates(Request r) { return false; }
+
     /** Rejections by reason, for reports. */
     default String rejections() { return "rejected=" + rejected(); }
 
-    /** An authenticated message; {@code unverified} as in {@code Opened.Accepted} (pre-prepares only, else null). */
+    /**
+     * An authenticated message; {@code unverified} as in {@code Opened.Accepted} (pre-prepares only,
+     * else null). A NEW-KEY that was taken comes out with a null message ({@link #isKey}).
+     */
     record Received(int from, Message message, BitSet unverified) {
         Received(int from, Message message) { this(from, message, null); }
+
+        static Received key(int from) { return new Received(from, null, null); }
+
+        /** A NEW-KEY from {@code from}, taken (new or repeated). */
+        boolean isKey() { return message == null; }
     }
 
     /** A forgery made from a genuine payload (see {@link io.bulwark.bft.sim.adversary.NetworkTap.TapContext#forge}). */

@@ -20,22 +20,39 @@ package io.bulwark.bft.sim;
  * @param leftAlone           runs that ended with a correct replica alone in a view no quorum is in for
  *                            the whole idle window after catching up (issue 15 item 3; measured, not yet
  *                            a failure: a lone suspicion still leaves a replica in the next view)
+ * @param journalReplays      restarts of correct replicas that replayed journal entries (issue 12)
+ * @param estimations         estimations of H_M completed by correct replicas restarted with nothing to replay
+ * @param recoveries          of those, replicas whose stable checkpoint then reached H_M (section 4.4)
  */
 public record ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
-                       long staleReads, long adversaryActions, long trapsSprung, long leftAlone) {
+                       long staleReads, long adversaryActions, long trapsSprung, long leftAlone,
+                       long journalReplays, long estimations, long recoveries) {
 
     public static final ScheduleCoverage NONE = new ScheduleCoverage(0, 0, 0, 0, 0, 0, 0, 0);
+
+    public ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
+                            long staleReads, long adversaryActions, long trapsSprung, long leftAlone) {
+        this(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions, trapsSprung, leftAlone, 0, 0, 0);
+    }
+
+    /** The same with the durability counts of a run. */
+    public ScheduleCoverage withRecovery(long journalReplays, long estimations, long recoveries) {
+        return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
+                trapsSprung, leftAlone, journalReplays, estimations, recoveries);
+    }
 
     public ScheduleCoverage plus(ScheduleCoverage o) {
         return new ScheduleCoverage(ruleANulls + o.ruleANulls, trailingNulls + o.trailingNulls, reproposedTwice + o.reproposedTwice,
                 executedThenLeft + o.executedThenLeft, staleReads + o.staleReads, adversaryActions + o.adversaryActions,
-                trapsSprung + o.trapsSprung, leftAlone + o.leftAlone);
+                trapsSprung + o.trapsSprung, leftAlone + o.leftAlone, journalReplays + o.journalReplays,
+                estimations + o.estimations, recoveries + o.recoveries);
     }
 
     public String json() {
         return "{\"new_views_rule_a_null\":" + ruleANulls + ",\"new_views_trailing_prepared\":" + trailingNulls
                 + ",\"requests_reproposed_2plus_view_changes\":" + reproposedTwice + ",\"executed_then_left_view\":" + executedThenLeft
                 + ",\"stale_reads_attempted\":" + staleReads + ",\"targeted_adversary_actions\":" + adversaryActions
-                + ",\"null_traps_sprung\":" + trapsSprung + ",\"seeds_with_replica_left_alone_in_view\":" + leftAlone + "}";
+                + ",\"null_traps_sprung\":" + trapsSprung + ",\"seeds_with_replica_left_alone_in_view\":" + leftAlone
+                + ",\"journal_replays\":" + journalReplays + ",\"estimations\":" + estimations + ",\"recoveries\":" + recoveries + "}";
     }
 }

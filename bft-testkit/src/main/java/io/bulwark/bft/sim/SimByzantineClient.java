@@ -42,7 +42,7 @@ final class SimByzantineClient implements SimNetwork.Receiver, ClientPort {
 
     @Override public void deliver(int from, Object payload) {
         Link.Received r = link.open(payload);
-        if (r != null) client.receive(r.from(), r.message());
+        if (r != null && !r.isKey()) client.receive(r.from(), r.message());
     }
 
     @Override public int self() { return id; }

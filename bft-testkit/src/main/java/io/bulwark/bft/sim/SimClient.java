@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * lets the workload judge each certified result.
  */
 final class SimClient implements SimNetwork.Receiver {
-    private final ClientCore core;
+    private ClientCore core;
     private final Link link;
     private final EventQueue events;
     private final SimNetwork net;
@@ -32,7 +32,18 @@ final class SimClient implements SimNetwork.Receiver {
     private final Workload.ClientScript script;
     private final SafetyMonitor safety;
     private final List<Action> scratch = new ArrayList<>();
-    private long timerDeadline = -1;
+    private final long[] timerDeadline = new long[TimerKind.values().length];
+    /**
+     * Short-lived clients (issue 15 item 2): each session is a new process under this client id —
+     * fresh session keys sent in a NEW-KEY over the (delaying) network, a new core, this many
+     * requests, then gone. 0: one client for the whole run, with the keys set up before it.
+     */
+    private final int sessionRequests;
+    private int sessionLeft;
+    /** Bumped per session: timers of an earlier one do not fire into the new core. */
+    private int session;
+    private Object newKeyPayload;
+    long sessions;
     private int remaining;
     private History.Op current;
     /** When the outstanding operation was invoked (simulated µs), or -1 when none is. */
@@ -46,7 +57,9 @@ final class SimClient implements SimNetwork.Receiver {
 
     SimClient(int id, ProtocolConfig cfg, Link link, EventQueue events, SimNetwork net, SplittableRandom rnd,
               History history, int keys, int requests, long thinkUs, Runnable onInvoke, Runnable onComplete,
-              Workload.ClientScript script, SafetyMonitor safety, boolean readsAfterWrites) {
+              Workload.ClientScript script, SafetyMonitor safety, boolean readsAfterWrites, int sessionRequests) {
+        this.sessionRequests = sessionRequests;
+        java.util.Arrays.fill(timerDeadline, -1);
         this.onInvoke = onInvoke;
         this.readsAfterWrites = readsAfterWrites;
         this.core = new ClientCore(id, cfg, 0);
@@ -77,9 +90,27 @@ final class SimClient implements SimNetwork.Receiver {
 
     private long clock() { return events.now() / 1000; }
 
+    /** A new process under this client id: fresh keys, announced to every replica; requests wait for the KEY-ACKs. */
+    private void startSession() {
+        Link.NewKeyPayload k = link.refreshKey();
+        newKeyPayload = k.payload();
+        // Timestamps go on above the last process's, as BftClient's clock-based ones do.
+        core = new ClientCore(core.id(), core.config(), core.lastTimestamp());
+        session++;
+        sessions++;
+        sessionLeft = sessionRequests;
+        java.util.Arrays.fill(timerDeadline, -1);
+        for (int j = 0; j < n; j++) net.send(core.id(), j, newKeyPayload);
+        core.newKey(clock(), k.counter());
+    }
+
     private void next() {
         if (remaining == 0) return;
         remaining--;
+        if (sessionRequests > 0) {
+            if (sessionLeft == 0) startSession();
+            sessionLeft--;
+        }
         invokedAtUs = events.now();
         onInvoke.run();
         if (script != null) {
@@ -110,7 +141,7 @@ final class SimClient implements SimNetwork.Receiver {
 
     @Override public void deliver(int from, Object payload) {
         Link.Received r = link.open(payload);
-        if (r == null) return;
+        if (r == null || r.isKey()) return;
         core.receive(clock(), r.from(), r.message());
         drive();
     }
@@ -125,14 +156,19 @@ final class SimClient implements SimNetwork.Receiver {
         if (net.transmit(core.id(), a, link, n)) return;
         if (a instanceof Action.SetTimer t) {
             long deadline = t.deadline();
-            timerDeadline = deadline;
+            int k = t.kind().ordinal();
+            int life = session;
+            timerDeadline[k] = deadline;
             events.at(deadline * 1000, () -> {
-                if (timerDeadline != deadline) return;
-                core.timeout(clock(), TimerKind.CLIENT_RETRANSMIT);
+                if (timerDeadline[k] != deadline || life != session) return;
+                timerDeadline[k] = -1;
+                core.timeout(clock(), t.kind());
                 drive();
             });
+        } else if (a instanceof ClientAction.SendNewKey k) {
+            net.send(core.id(), k.replica(), newKeyPayload);
         } else if (a instanceof ClientAction.Complete c) {
-            timerDeadline = -1;
+            timerDeadline[TimerKind.CLIENT_RETRANSMIT.ordinal()] = -1;
             invokedAtUs = -1;
             if (script != null) {
                 String wrong = script.completed(c.result(), events.now());

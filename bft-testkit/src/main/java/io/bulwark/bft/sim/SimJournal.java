@@ -71,6 +71,14 @@ final class SimJournal {
         if (compactAt >= 0 && compactDurableAt > durableEnd) compactAt = -1;   // the image did not make it
     }
 
+    /** The disk is replaced: nothing on it survives. */
+    void lose() {
+        first = durableEnd = appendedEnd = 0;
+        durable.clear();
+        unsynced.clear();
+        compactAt = -1;
+    }
+
     /** What a restart replays, in order. */
     List<LogEntry> durableEntries() { return new ArrayList<>(durable); }
 

@@ -57,6 +57,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     /** Entries persisted in the current drive: the sends after them wait for their fsync. */
     private boolean persistedInDrive;
     long executedRequests;
+    /** Restarts that replayed journal entries. */
+    long journalReplays;
     /** Executions the service failed with something it let through (an Error): this replica's fault, repaired by transfer. */
     long failedExecutions;
     /** Messages a behaviour produced that the link could not seal (e.g. a mutation the codec refuses). */
@@ -86,6 +88,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         this.n = cfg.n();
         this.clockSkewMs = clockSkewMs;
         service.init(state.service());
+        // A client's new key: its requests waiting in a parked pre-prepare are checked again.
+        link.onClientKey(client -> {
+            if (stopped) return;
+            core.clientKeyChanged(clock(), client, link::authenticates);
+            drive();
+        });
     }
 
     /** For a stale reader: the older state it answers reads from (null otherwise). */
@@ -141,10 +149,17 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
      * ({@link Replica#replay}): its view and the votes it cast. A correct replica only: its
      * executions stay checked by the safety monitor.
      */
-    void restartFromSavedCheckpoint(Service fresh) {
+    void restartFromSavedCheckpoint(Service fresh) { restartFromSavedCheckpoint(fresh, false); }
+
+    /**
+     * The same; with {@code diskLost}, the data dir is gone (a replaced disk): the replica starts
+     * empty, with no journal, and estimates H_M before it votes again (section 4.4).
+     */
+    void restartFromSavedCheckpoint(Service fresh, boolean diskLost) {
         long saved = core.stableSeq();
+        if (diskLost) journal.lose();
         // A stable checkpoint is retained by the tree; if not (a transfer under way), the data dir is lost: start empty.
-        boolean held = state.tree().holds(saved) && !state.tree().transferring();
+        boolean held = !diskLost && state.tree().holds(saved) && !state.tree().transferring();
         ReplicatedState restored = new ReplicatedState(state.service().pageCount(), state.maxClients(),
                 held ? state.tree().copyAt(saved) : null);
         incarnation++;
@@ -156,13 +171,24 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         if (held) core.restore(saved, false);
         service = fresh;
         service.init(state.service());
-        if (!forgetJournal) for (var e : journal.durableEntries()) core.replay(clock(), e);
+        long replayed = 0;
+        if (!forgetJournal) for (var e : journal.durableEntries()) { core.replay(clock(), e); replayed++; }
         core.replayed(clock());
+        // Nothing to replay: it may have voted and forgotten, so it estimates first (as the node does).
+        boolean estimate = replayed == 0;
+        if (!estimate) journalReplays++;
         this.held.clear();
         stopped = false;
         net.setCutOff(core.id(), false);
         start();
+        if (estimate) {
+            core.estimate(clock(), disk == null ? core.id() : disk.nextLong());
+            drive();
+        }
     }
+
+    /** Whether a restart loses the disk this time (drawn from the disk's own randomness). */
+    boolean diskLostOnRestart(int oneIn) { return disk != null && disk.nextInt(oneIn) == 0; }
 
     boolean correct() { return behaviours.isEmpty(); }
 
@@ -243,6 +269,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         if (stopped) return;
         Link.Received r = link.open(payload);
         if (r == null) return;
+        if (r.isKey()) {
+            // A client's NEW-KEY (new or repeated) is answered with a KEY-ACK, as ChannelGuard does.
+            Object ack = r.from() >= n ? link.keyAck(r.from()) : null;
+            if (ack != null) net.send(core.id(), r.from(), ack);
+            return;
+        }
         core.receive(clock(), r.from(), r.message(), r.unverified());
         drive();
     }

@@ -37,9 +37,17 @@ public final class Simulation {
      * {@code duplicateRate} fix the network's rates before it heals (NaN: drawn per seed).
      */
     public record Options(long seed, int f, int requests, int clients, boolean wire, List<Adversary> adversaries,
-                          double dropRate, double duplicateRate, Workload workload) {
+                          double dropRate, double duplicateRate, Workload workload, int sessionRequests, boolean noOutages) {
         public Options {
             adversaries = List.copyOf(adversaries);
+            if (sessionRequests < 0) throw new IllegalArgumentException("requests per client session must not be negative, was " + sessionRequests);
+            if (sessionRequests > 0 && !wire) throw new IllegalArgumentException("short-lived clients need the wire links (they exchange keys)");
+        }
+
+        /** Long-lived clients (keys set up before the run). */
+        public Options(long seed, int f, int requests, int clients, boolean wire, List<Adversary> adversaries,
+                       double dropRate, double duplicateRate, Workload workload) {
+            this(seed, f, requests, clients, wire, adversaries, dropRate, duplicateRate, workload, 0, false);
         }
 
         /** The built-in key-value workload, with its linearizability check. */
@@ -54,7 +62,21 @@ public final class Simulation {
         }
 
         public Options withWorkload(Workload w) {
-            return new Options(seed, f, requests, clients, wire, adversaries, dropRate, duplicateRate, w);
+            return new Options(seed, f, requests, clients, wire, adversaries, dropRate, duplicateRate, w, sessionRequests, noOutages);
+        }
+
+        /**
+         * Short-lived clients (issue 15 item 2): every {@code perSession} requests a client is a new
+         * process under the same id — fresh keys in a NEW-KEY over the delaying network, then its
+         * requests once the replicas acknowledged the key. 0: long-lived clients.
+         */
+        public Options withShortLivedClients(int perSession) {
+            return new Options(seed, f, requests, clients, wire, adversaries, dropRate, duplicateRate, workload, perSession, noOutages);
+        }
+
+        /** With {@code none}, no replica is stopped or partitioned by the fault plan (adversaries may still isolate one). */
+        public Options withoutOutages(boolean none) {
+            return new Options(seed, f, requests, clients, wire, adversaries, dropRate, duplicateRate, workload, sessionRequests, none);
         }
 
         /** The CLI command that replays this run (the built-in workload; another workload names itself). */
@@ -64,7 +86,8 @@ public final class Simulation {
             return "./bulwark sim --seeds 1 --seed " + seed + " --f " + f + " --requests " + requests + " --clients " + clients
                     + (wire ? "" : " --plain") + " --adversary " + Adversary.labels(adversaries)
                     + (Double.isNaN(dropRate) ? "" : String.format(Locale.ROOT, " --drop-rate %s", dropRate))
-                    + (Double.isNaN(duplicateRate) ? "" : String.format(Locale.ROOT, " --dup-rate %s", duplicateRate));
+                    + (Double.isNaN(duplicateRate) ? "" : String.format(Locale.ROOT, " --dup-rate %s", duplicateRate))
+                    + (sessionRequests == 0 ? "" : " --short-lived-clients " + sessionRequests) + (noOutages ? " --no-outages" : "");
         }
     }
 
@@ -85,7 +108,23 @@ public final class Simulation {
                           String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
                           long stateTransfers, long pagesTransferred, long clockSkewRejects,
                           java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs,
-                          int finalReplicasCompared, ScheduleCoverage schedule) {
+                          int finalReplicasCompared, ScheduleCoverage schedule, long quarantines, long authFailures, long clientSessions) {
+        /**
+         * Without the client-key figures. {@code quarantines}: offences the correct replicas recorded
+         * against clients (the big-MAC defence), summed; {@code authFailures}: AUTH-FAILUREs correct
+         * replicas sent; {@code clientSessions}: short-lived client processes started (0: long-lived clients).
+         */
+        public Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
+                       String livenessFailure, int checkpointsCompared, int keysChecked, int unknownKeys,
+                       String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
+                       long stateTransfers, long pagesTransferred, long clockSkewRejects,
+                       java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs,
+                       int finalReplicasCompared, ScheduleCoverage schedule) {
+            this(options, committed, simulatedMs, safetyViolations, livenessFailure, checkpointsCompared, keysChecked, unknownKeys,
+                    faults, messages, dropped, maxView, adversaries, rejected, stateTransfers, pagesTransferred, clockSkewRejects,
+                    adversaryActions, maxClientWaitUs, maxClientWaitBoundUs, finalReplicasCompared, schedule, 0, 0, 0);
+        }
+
         /** Safe, live, and every key's linearizability decided. */
         public boolean ok() { return safetyViolations.isEmpty() && livenessFailure == null && unknownKeys == 0; }
 
@@ -178,6 +217,7 @@ public final class Simulation {
         // replicas until the network heals (issue 21: a Byzantine replica meets a stopped or lagging one).
         FaultPlan drawn = FaultPlan.draw(rnd.split(), opt.f(), n, Math.max(0, opt.f() - adversaries.byzantineReplicas()))
                 .withRates(opt.dropRate(), opt.duplicateRate());
+        if (opt.noOutages()) drawn = drawn.withoutOutages();
         if (adversaries.isolatePrimary()) {
             long from = adv.nextLong(50_000, 400_000);
             long to = from + cfg.viewChangeTimeoutMs() * 1000 * (3 + adv.nextInt(6));
@@ -255,7 +295,8 @@ public final class Simulation {
             Workload.ClientScript script = opt.workload() == null ? null : opt.workload().client(n + c, clientRandom.split());
             int index = c;
             SimClient cl = new SimClient(n + c, cfg, links.get(n + c), events, net, clientRandom, history, keys, share,
-                    rnd.nextInt(2000), () -> invoked(index), () -> completed(index), script, safety, adversaries.readsAfterWrites());
+                    rnd.nextInt(2000), () -> invoked(index), () -> completed(index), script, safety, adversaries.readsAfterWrites(),
+                    opt.sessionRequests());
             clients.add(cl);
             net.attach(n + c, cl);
         }
@@ -346,6 +387,19 @@ public final class Simulation {
         for (long d : deadline) if (d >= 0) nextDeadline = Math.min(nextDeadline, d);
     }
 
+    private long journalReplays() {
+        long n = 0;
+        for (SimReplica r : replicas) if (r.correct()) n += r.journalReplays;
+        return n;
+    }
+
+    /** Over correct replicas: estimations completed (1) or recoveries finished (2), see Replica.estimationCounts. */
+    private long estimationCount(int which) {
+        long n = 0;
+        for (SimReplica r : replicas) if (r.correct()) n += r.core.estimationCounts()[which];
+        return n;
+    }
+
     /** A test of the oracles only: restarted replicas ignore their journals (they forget their votes and what they executed since their saved checkpoint). */
     Simulation forgettingJournals() {
         replicas.forEach(r -> r.forgetJournal = true);
@@ -372,7 +426,8 @@ public final class Simulation {
             SimReplica replica = replicas.get(restarting);
             events.at(r[0], replica::crash);
             events.at(r[1], () -> {
-                replica.restartFromSavedCheckpoint(newService());
+                // One restart in four comes back on a replaced disk: no state, no journal (section 4.4's estimation).
+                replica.restartFromSavedCheckpoint(newService(), replica.diskLostOnRestart(4));
                 coverage.acted(Adversary.RESTART);
             });
         }
@@ -432,9 +487,12 @@ public final class Simulation {
         long maxView = 0, rejected = 0;
         for (SimReplica r : replicas) if (r.correct()) maxView = Math.max(maxView, r.core.view());
         for (Link l : links) rejected += l.rejected();
-        long transfers = 0, pages = 0, skew = 0;
+        long transfers = 0, pages = 0, skew = 0, quarantines = 0, authFailures = 0, sessions = 0;
+        for (SimClient c : clients) sessions += c.sessions;
         for (SimReplica r : replicas) {
             if (!r.correct()) continue;
+            quarantines += r.core.quarantinesImposed();
+            authFailures += r.core.authFailuresSent();
             transfers += r.core.transfersCompleted();
             pages += r.core.pagesTransferred();
             skew += r.core.counters().ignored(io.bulwark.bft.core.Ignored.CLOCK_SKEW);
@@ -444,7 +502,9 @@ public final class Simulation {
                 lin.keys(), lin.unknownKeys().size(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe() + hijacks, net.sent, net.dropped,
                 maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared,
-                schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), leftAlone != null));
+                schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), leftAlone != null)
+                        .withRecovery(journalReplays(), estimationCount(1), estimationCount(2)),
+                quarantines, authFailures, sessions);
     }
 
     private long staleReads() {

@@ -58,10 +58,26 @@ final class WireLink implements Link {
         return frame;
     }
 
+    @Override public NewKeyPayload refreshKey() {
+        try {
+            endpoint.refreshKeys();
+            return new NewKeyPayload(endpoint.newKeyFrame(), endpoint.newKeyCounter());
+        } catch (io.bulwark.bft.crypto.CoProcessorException e) {
+            throw new IllegalStateException(e);   // an in-memory co-processor
+        }
+    }
+
+    @Override public Object keyAck(int client) { return endpoint.sealKeyAck(client); }
+
+    @Override public void onClientKey(java.util.function.IntConsumer listener) { endpoint.onClientKey(listener); }
+
+    @Override public boolean authenticates(Request r) { return endpoint.authenticates(r); }
+
     @Override public Received open(Object payload) {
         byte[] frame = (byte[]) payload;
         Inbound in = endpoint.open(frame, 0, frame.length);
         if (in instanceof Inbound.Deliver d) return new Received(d.from(), d.message(), d.unverified());
+        if (in instanceof Inbound.KeyEstablished k) return Received.key(k.from());
         rejected++;
         return null;
     }

@@ -52,6 +52,7 @@ public final class MiniCluster implements AutoCloseable {
     private final TransportConfig transport;
     private final Map<Integer, OutboundInterceptor> outbound;
     private final Duration wait;
+    private final Duration keyRefresh;
     private final ReplicaNode[] running;
     private final int[] ports;
     private final List<AutoCloseable> clients = new ArrayList<>();
@@ -73,6 +74,7 @@ public final class MiniCluster implements AutoCloseable {
         private int[] startOnly;
         private Duration wait = Duration.ofSeconds(30);
         private boolean tls = true;
+        private Duration keyRefresh = Duration.ofSeconds(15);
 
         private Builder(Path dir) { this.dir = Objects.requireNonNull(dir, "dir"); }
 
@@ -120,6 +122,9 @@ public final class MiniCluster implements AutoCloseable {
         /** TLS on every connection (default on, as {@code bulwark keygen} writes it); off for the plaintext binding handshake. */
         public Builder tls(boolean tls) { this.tls = tls; return this; }
 
+        /** T_k of the replicas and of the clients this fixture connects (section 4.1; the nodes' default: 15 s). */
+        public Builder keyRefresh(Duration period) { this.keyRefresh = Objects.requireNonNull(period, "period"); return this; }
+
         /** Writes keys and configuration, then starts the replicas; on a failure stops what it started and rethrows. */
         public MiniCluster build() throws IOException, ConfigException {
             if (services == null) throw new IllegalStateException("no service: call service(...)");
@@ -154,6 +159,7 @@ public final class MiniCluster implements AutoCloseable {
         this.transport = b.transport;
         this.outbound = Map.copyOf(b.outbound);
         this.wait = b.wait;
+        this.keyRefresh = b.keyRefresh;
         this.running = new ReplicaNode[config.n()];
         this.ports = new int[config.n()];
     }
@@ -209,6 +215,7 @@ public final class MiniCluster implements AutoCloseable {
                 .dataDir(saveState ? dataDir(id) : null)
                 .transport(transport)
                 .outbound(outbound.getOrDefault(id, OutboundInterceptor.NONE))
+                .keyRefresh(keyRefresh)
                 .build();
         try {
             ports[id] = r.start();
@@ -252,6 +259,7 @@ public final class MiniCluster implements AutoCloseable {
         if (i < 0 || i >= config.clients().size())
             throw new IllegalArgumentException("no client " + i + ": the group has " + config.clients().size());
         BftClient c = BftClient.connect(keys(n() + i), protocol);
+        c.keyRefresh(keyRefresh);
         clients.add(c);
         if (!c.awaitConnected(wait)) throw new AssertionError("client " + i + " not connected to 2f+1 replicas within " + wait + ": " + describe());
         return c;

@@ -12,6 +12,7 @@ import io.bulwark.bft.testkit.MiniCluster;
 import io.bulwark.bft.testkit.attack.BigMacClient;
 import io.bulwark.bft.testkit.attack.SilentReplica;
 import io.bulwark.bft.testkit.attack.SlowPrimary;
+import io.bulwark.bft.testkit.attack.WrongResults;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,19 @@ class AdversaryLoopbackTest {
                 ReplicaNode r = g.replica(i);
                 g.await("replica " + i + " to execute the writes", () -> r.executedRequests() >= 10);
                 assertEquals(0, r.rejected(RejectReason.BAD_MAC));
+            }
+        }
+    }
+
+    @Test
+    void aReplicaLyingInEveryReplyIsOutvoted(@TempDir Path dir) throws Exception {
+        for (int liar : new int[] {0, 3}) {   // the primary (the designated replier of some requests) and a backup
+            WrongResults lies = new WrongResults();
+            try (MiniCluster g = group(dir.resolve("liar-" + liar)).outbound(liar, lies).build()) {
+                BftClient a = g.client(0);
+                for (int i = 0; i < 10; i++) assertEquals("OK", KvOps.describe(a.invoke(KvOps.put("x", "" + i), false, WAIT)));
+                assertEquals("9", KvOps.describe(a.invoke(KvOps.get("x"), true, WAIT)), "read-only: 2f+1 = 3 matching, the liar's not among them");
+                assertTrue(lies.forged() > 0, "replica " + liar + " lied");
             }
         }
     }

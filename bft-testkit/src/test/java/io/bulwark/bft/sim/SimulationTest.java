@@ -102,6 +102,8 @@ class SimulationTest {
         assertEquals(0, s.livenessFailures(), "liveness failures (see the replay commands above)");
         assertEquals(0, s.schedule().leftAlone(), "replicas left alone in a view (see the replay commands above)");
         assertTrue(s.adversaryActions().getOrDefault(Adversary.RESTART, 0L) >= 40, "restarts happened: " + s.actionsJson());
+        // Issue 12: restarts replayed journals, and those on a replaced disk estimated H_M and recovered.
+        assertTrue(s.schedule().journalReplays() > 0 && s.schedule().estimations() > 0 && s.schedule().recoveries() > 0, s.schedule().json());
         Simulation.Options seed31 = new Simulation.Options(31, 1, 300, 8, true, Adversary.parse("restart"), Double.NaN, Double.NaN);
         Simulation.Outcome out = new Simulation(seed31).run();
         assertTrue(out.ok() && out.schedule().leftAlone() == 0, seed31.replayCommand() + ": " + out.livenessFailure());
@@ -358,6 +360,34 @@ class SimulationTest {
         assertEquals(0, s.safetyViolations(), "safety violations (see the replay commands above)");
         assertEquals(0, s.livenessFailures(), "liveness failures (see the replay commands above)");
         assertTrue(s.adversaries().getOrDefault(Adversary.BIG_MAC, 0) >= 8, "big-MAC clients in most seeds: " + s.adversariesJson());
+    }
+
+    /**
+     * Issue 15 item 2: many short-lived clients (a new process with fresh keys every 3 requests, same
+     * client ids) over a delaying network with no replica down cost no view change and no AUTH-FAILURE.
+     * Before KEY-ACK and the backups' wait for a client's key, the same 20 seeds had 123 view changes
+     * in 20 seeds and 28 AUTH-FAILUREs from correct backups (a request reached a replica before its
+     * client's NEW-KEY did).
+     */
+    @Test
+    void shortLivedClientsCostNoViewChangeAndNoComplaint() {
+        Campaign.Summary s = Campaign.run(1, 6, new int[] {1, 2}, 120, 6, true, List.of(), 0, 0, false, 3, true, System.out);
+        System.out.println("short-lived clients: " + s.json());
+        assertTrue(s.ok(), "safe and live (see the replay commands above)");
+        assertTrue(s.clientSessions() >= 200, "sessions: " + s.clientSessions());
+        assertEquals(0, s.viewChanges(), "view changes");
+        assertEquals(0, s.authFailures(), "AUTH-FAILUREs from correct replicas");
+        assertEquals(0, s.quarantines(), "quarantines");
+    }
+
+    /** The big-MAC defence still fires among short-lived correct clients: the attacker's requests fail for real. */
+    @Test
+    void bigMacClientsAreStillQuarantinedAmongShortLivedClients() {
+        Campaign.Summary s = Campaign.run(1, 8, new int[] {1, 2}, 120, 6, true, Adversary.parse("big-mac"), Double.NaN, Double.NaN,
+                false, 3, true, System.out);
+        System.out.println("big-MAC among short-lived clients: " + s.json());
+        assertTrue(s.ok(), "safe and live (see the replay commands above)");
+        assertTrue(s.quarantines() > 0 && s.seedsWithQuarantine() >= 4, "big-MAC clients quarantined: " + s.json());
     }
 
     @Test

@@ -58,7 +58,7 @@ class MiniClusterTest {
         try (MiniCluster g = MiniCluster.builder(dir).service(i -> new KvService()).waitLimit(Duration.ofMillis(50)).startOnly(0, 1, 2).build()) {
             AssertionError e = assertThrows(AssertionError.class, () -> g.await("something that never happens", () -> false));
             assertTrue(e.getMessage().contains("something that never happens"), e.getMessage());
-            assertTrue(e.getMessage().contains("replica 0 view=0") && e.getMessage().contains("replica 3 stopped"), e.getMessage());
+            assertTrue(e.getMessage().contains("replica 0: view 0") && e.getMessage().contains("replica 3 stopped"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> g.client(2), "the group has two clients");
             assertThrows(IllegalStateException.class, () -> g.start(0), "replica 0 already runs");
         }

@@ -3,10 +3,10 @@ package io.bulwark.bft.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code bulwark} command line: keygen, replica, kv, cluster, bench, sim, check-state. */
+/** The {@code bulwark} command line: keygen, replica, kv, status, cluster, bench, sim, check-state. */
 @Command(name = "bulwark", mixinStandardHelpOptions = true, version = "bulwark 0.1.0",
         description = "Bulwark: a Byzantine-fault-tolerant replication engine (BFT-PR).",
-        subcommands = {KeygenCommand.class, ReplicaCommand.class, KvCommand.class, ClusterCommand.class, BenchCommand.class, SimCommand.class, NoRepCommand.class,
+        subcommands = {KeygenCommand.class, ReplicaCommand.class, KvCommand.class, StatusCommand.class, ClusterCommand.class, BenchCommand.class, SimCommand.class, NoRepCommand.class,
                 CheckStateCommand.class})
 public final class BulwarkCli {
 

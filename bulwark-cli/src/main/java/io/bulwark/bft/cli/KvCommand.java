@@ -131,8 +131,8 @@ final class KvCommand implements Callable<Integer> {
         }
         try (lock; BftClient c = BftClient.connect(keys, cfg)) {
             if (!c.awaitConnected(timeout)) {
-                System.err.println("bulwark kv: could not connect to 2f+1 = " + (2 * keys.config().f() + 1)
-                        + " replicas within " + timeoutSeconds + " s (is the replica group running?)");
+                System.err.println("bulwark kv: could not connect: " + c.keyAcks() + " replicas acknowledged this client's key within " + timeoutSeconds
+                        + " s, 2f+1 = " + (2 * keys.config().f() + 1) + " are needed (is the replica group running?)");
                 return 1;
             }
             return work.run(c, timeout);

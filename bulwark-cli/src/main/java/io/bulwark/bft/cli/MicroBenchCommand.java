@@ -51,6 +51,11 @@ final class MicroBenchCommand implements Callable<Integer> {
             + "connection (system bft) and/or without (system bft-notls), each against a group started that way; NO-REP is plaintext.")
     String tls;
 
+    @Option(names = "--durable", defaultValue = "both", description = "on, off or both (default): BFT rows from replicas with a data dir "
+            + "that journal their votes and sync before sending (system bft-durable, what bulwark replica --data-dir runs) and/or "
+            + "from replicas that keep nothing on disk (system bft), each against a group started that way, in the same run.")
+    String durable;
+
     @Option(names = "--json", description = "Print the results as one JSON object on the last line.")
     boolean json;
 
@@ -65,6 +70,12 @@ final class MicroBenchCommand implements Callable<Integer> {
         }
         if (seconds < 1) throw new IllegalArgumentException("--seconds must be >= 1");
         List<Boolean> tlsModes = TlsChoice.parse(tls, true);
+        List<Boolean> durableModes = switch (durable.trim().toLowerCase(Locale.ROOT)) {
+            case "on" -> List.of(true);
+            case "off" -> List.of(false);
+            case "both" -> List.of(true, false);
+            default -> throw new IllegalArgumentException("--durable must be on, off or both, not '" + durable + "'");
+        };
         List<Row> rows = new ArrayList<>();
         List<String> readOnly = new ArrayList<>();
         for (String w : workloads) {
@@ -74,16 +85,21 @@ final class MicroBenchCommand implements Callable<Integer> {
             int res = Integer.parseInt(parts[1]);
             if (arg < 0 || arg > 65536 || res < 0 || res > 65536) throw new IllegalArgumentException("sizes must be 0..65536");
             for (boolean tlsOn : tlsModes) {
-            boolean withNoRep = tlsOn == tlsModes.get(0);   // NO-REP once per workload: it has no TLS
-            String bftName = tlsOn ? "bft" : "bft-notls";
+            for (boolean durableOn : durableModes) {
+            // NO-REP once per workload: it has no TLS and no disk.
+            boolean withNoRep = tlsOn == tlsModes.get(0) && durableOn == durableModes.get(0);
+            String bftName = (durableOn ? "bft-durable" : "bft") + (tlsOn ? "" : "-notls");
             Path dir = Files.createTempDirectory("bulwark-bench-");
             ClusterConfig cluster = LocalCluster.prepare(dir, 1, maxClients, tlsOn);
             Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
             int norepPort = LocalCluster.freeLoopbackPorts(1).get(0);
             try (ReplicaProcesses procs = CliProcesses.replicas(); ReplicaProcesses norep = CliProcesses.replicas();
                  EventLoop loop = EventLoop.start("bulwark-bench-clients")) {
-                for (int i = 0; i < cluster.n(); i++)
-                    procs.start(conf, i, List.of("--service", "null", "--result-size", Integer.toString(res), "--pages", "16"));
+                for (int i = 0; i < cluster.n(); i++) {
+                    List<String> args = new ArrayList<>(List.of("--service", "null", "--result-size", Integer.toString(res), "--pages", "16"));
+                    if (durableOn) args.addAll(List.of("--data-dir", Files.createDirectories(dir.resolve("data-" + i)).toString(), "--durable", "on"));
+                    procs.start(conf, i, args);
+                }
                 if (withNoRep) CliProcesses.startNoRep(norep, dir, norepPort, res);
                 procs.awaitReady(60_000);
                 if (withNoRep) norep.awaitReady(60_000);
@@ -111,6 +127,7 @@ final class MicroBenchCommand implements Callable<Integer> {
                 }
                 for (BftClient c : bft) c.close();
                 for (NoRepClient c : plain) loop.submit(() -> { c.close(); return null; }).join();
+            }
             }
             }
         }
@@ -166,6 +183,22 @@ final class MicroBenchCommand implements Callable<Integer> {
             else if (r.system().equals("norep")) norepPeak = Math.max(norepPeak, r.r().opsPerSecond());
         }
         if (norepPeak > 0) System.out.printf(Locale.ROOT, "0/0 peak throughput: BFT %.0f ops/s, NO-REP %.0f ops/s, ratio %.2f%n", bftPeak, norepPeak, bftPeak / norepPeak);
+        // --durable both: the cost of journaling at each point, and at the peak (issue 12 item 8).
+        double durablePeak = 0, volatilePeak = 0;
+        for (Row r : rows) {
+            if (!r.workload().equals("0/0")) continue;
+            if (r.system().equals("bft-durable")) durablePeak = Math.max(durablePeak, r.r().opsPerSecond());
+            if (r.system().equals("bft")) volatilePeak = Math.max(volatilePeak, r.r().opsPerSecond());
+        }
+        for (Row d : rows) {
+            if (!d.system().startsWith("bft-durable")) continue;
+            Row v = find(rows, d.system().replace("bft-durable", "bft"), d.workload(), d.r().clients());
+            if (v == null || v.r().p50Micros() <= 0 || v.r().opsPerSecond() <= 0) continue;
+            System.out.printf(Locale.ROOT, "durability cost %-9s clients=%3d: p50 %.2fx, throughput %.2fx of not durable%n", d.workload(), d.r().clients(),
+                    d.r().p50Micros() / v.r().p50Micros(), d.r().opsPerSecond() / v.r().opsPerSecond());
+        }
+        if (durablePeak > 0 && volatilePeak > 0)
+            System.out.printf(Locale.ROOT, "0/0 peak throughput durable / not durable: %.0f / %.0f ops/s = %.2f%n", durablePeak, volatilePeak, durablePeak / volatilePeak);
         // --tls both: the cost of TLS at each point measured both ways (same run, same machine).
         for (Row on : rows) {
             if (!on.system().equals("bft")) continue;

@@ -92,7 +92,7 @@ final class ReplicaCommand implements Callable<Integer> {
     Long viewChangeTimeoutMs;
 
     /** Faulty behaviour for {@code bulwark bench attack}; hidden because no real deployment wants it. */
-    @Option(names = "--adversary", hidden = true, description = "slow-primary or silent (benchmarks only).")
+    @Option(names = "--adversary", hidden = true, description = "slow-primary, silent or wrong-results (benchmarks and tests only).")
     String adversary;
 
     @Option(names = "--adversary-margin-ms", hidden = true, defaultValue = "100",
@@ -141,7 +141,8 @@ final class ReplicaCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                System.out.println("stopping: " + node.describe());   // the final state, for benchmark failure reports
+                System.out.println("stopping: " + node.describe());   // the final state in one line, for operators and benchmark failure reports
+                if (bad != OutboundInterceptor.NONE) System.out.println("adversary at exit: " + bad);   // what it did, for tests
             } catch (RuntimeException ignored) {
                 // not started
             }

@@ -49,6 +49,16 @@ final class SimCommand implements Callable<Integer> {
             + "(they are reported either way; by default one fails the campaign).")
     boolean allowUnknown;
 
+    @Option(names = "--short-lived-clients", paramLabel = "K", defaultValue = "0",
+            description = "Short-lived clients: every K requests a client is a new process under the same id "
+                    + "(fresh keys in a NEW-KEY over the delaying network; requests once the replicas acknowledged it). "
+                    + "The summary counts client sessions, AUTH-FAILUREs and quarantines (default: 0, long-lived clients).")
+    int shortLivedClients;
+
+    @Option(names = "--no-outages", description = "No replica is stopped or partitioned by the fault plan "
+            + "(links still delay, and drop and duplicate per --drop-rate and --dup-rate).")
+    boolean noOutages;
+
     @Option(names = "--json", description = "Print a one-line JSON summary as the last line (view_changes: the highest view a correct replica reached, summed over seeds).")
     boolean json;
 
@@ -57,10 +67,12 @@ final class SimCommand implements Callable<Integer> {
         if (seeds < 1 || requests < 1 || clients < 1) throw new IllegalArgumentException("--seeds, --requests and --clients must be positive");
         for (int f : fs) if (f < 1 || f > 5) throw new IllegalArgumentException("--f values must be between 1 and 5, was " + f);
         List<Adversary> pool = Adversary.parse(adversary);
+        if (shortLivedClients < 0) throw new IllegalArgumentException("--short-lived-clients must not be negative");
+        if (shortLivedClients > 0 && plain) throw new IllegalArgumentException("--short-lived-clients needs authenticated frames (not --plain): the clients exchange keys");
         for (Double r : new Double[] {dropRate, dupRate})
             if (r != null && !(r >= 0 && r <= 1)) throw new IllegalArgumentException("--drop-rate and --dup-rate must be between 0 and 1");
         Campaign.Summary s = Campaign.run(firstSeed, seeds, fs, requests, clients, !plain, pool,
-                dropRate == null ? Double.NaN : dropRate, dupRate == null ? Double.NaN : dupRate, allowUnknown, System.out);
+                dropRate == null ? Double.NaN : dropRate, dupRate == null ? Double.NaN : dupRate, allowUnknown, shortLivedClients, noOutages, System.out);
         if (!json) {
             System.out.printf("%d seeds (f=%s, adversaries %s), %d requests committed in %.1f s (%.0f requests/s), %d checkpoints compared, "
                             + "%d view changes in %d seeds; %d safety violations, %d liveness failures; linearizability: %d keys checked, "
@@ -74,6 +86,9 @@ final class SimCommand implements Callable<Integer> {
                 System.out.println("seeds as main adversary/of them without action: " + s.mainSeedsText());
                 if (!s.mainsNeverActed().isEmpty()) System.out.println("main adversaries that never acted: " + s.mainsNeverActed());
             }
+            if (shortLivedClients > 0)
+                System.out.printf("short-lived clients: %d sessions of %d requests; %d AUTH-FAILUREs sent and %d quarantines imposed by correct replicas (%d seeds)%n",
+                        s.clientSessions(), shortLivedClients, s.authFailures(), s.quarantines(), s.seedsWithQuarantine());
             System.out.println("coverage: " + s.schedule().json() + "; seeds to the first safety violation of each kind: " + s.firstFailureJson());
         } else {
             System.out.println(s.json());

@@ -58,6 +58,8 @@ public class BulwarkExtension implements Extension {
     private final ConcurrentSkipListMap<String, Bean<?>> replicated = new ConcurrentSkipListMap<>();
     private final java.util.Queue<String> problems = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean clientBeanProvided;
+    /** The application's BulwarkClient beans (see the fallback in {@link #afterDiscovery}). */
+    private final java.util.Queue<Bean<?>> providedClients = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** The mode this container runs in (decided when discovery begins). */
     public Mode mode() { return mode; }
@@ -114,7 +116,10 @@ public class BulwarkExtension implements Extension {
 
     <T> void bean(@Observes ProcessBean<T> pb) {
         Bean<T> bean = pb.getBean();
-        if (bean.getTypes().contains(BulwarkClient.class)) clientBeanProvided = true;
+        if (bean.getTypes().contains(BulwarkClient.class)) {
+            clientBeanProvided = true;
+            providedClients.add(bean);
+        }
         if (mode != Mode.REPLICA || !Contract.isReplicatedBean(bean.getBeanClass()) || !bean.getTypes().contains(bean.getBeanClass())) return;
         Class<? extends java.lang.annotation.Annotation> scope = bean.getScope();
         if (scope != ApplicationScoped.class && scope != Singleton.class && scope != Dependent.class)
@@ -123,7 +128,7 @@ public class BulwarkExtension implements Extension {
         replicated.put(bean.getBeanClass().getName(), bean);
     }
 
-    void afterDiscovery(@Observes AfterBeanDiscovery abd) {
+    void afterDiscovery(@Observes AfterBeanDiscovery abd, BeanManager bm) {
         for (String p : problems) abd.addDefinitionError(new DeploymentException(p));
         if (mode != Mode.CLIENT) return;
         if (!clientBeanProvided && !(contracts.isEmpty() && repositories.isEmpty())) {
@@ -148,7 +153,12 @@ public class BulwarkExtension implements Extension {
             abd.addBean().beanClass(contract).types(contract, Object.class).scope(Dependent.class)
                     .qualifiers(Default.Literal.INSTANCE, jakarta.enterprise.inject.Any.Literal.INSTANCE)
                     .produceWith(i -> {
-                        BulwarkClient client = i.select(BulwarkClient.class).get();
+                        jakarta.enterprise.inject.Instance<BulwarkClient> found = i.select(BulwarkClient.class);
+                        // Payara 6: this synthetic bean belongs to the adapter jar's bean archive, which does not see the beans of the
+                        // WAR's WEB-INF/classes, so an application's BulwarkClient producer there is unsatisfied from here: ask for
+                        // that very bean (seen in ProcessBean) instead of resolving by type.
+                        BulwarkClient client = !found.isUnsatisfied() || providedClients.size() != 1 ? found.get()
+                                : (BulwarkClient) bm.getReference(providedClients.peek(), BulwarkClient.class, bm.createCreationalContext(providedClients.peek()));
                         if (client == null) throw new IllegalStateException("the application's BulwarkClient bean is null: no proxy of " + contract.getName());
                         return client.proxy(contract);
                     });

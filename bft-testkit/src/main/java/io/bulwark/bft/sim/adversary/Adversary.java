@@ -35,7 +35,7 @@ public enum Adversary {
     VIEW_CHANGE_STORM(Kind.NETWORK, "a PCT-style scheduler: at random change points one correct replica's messages (or COMMITs, VIEW-CHANGEs) become very slow"),
     NULL_TRAP(Kind.REPLICA, "f cooperating faulty replicas and the network steer two view changes toward a null committed at one correct replica"),
     COOPERATING(Kind.REPLICA, "f faulty replicas under one brain: matching wrong replies, empty and selective VIEW-CHANGEs, selective acks and COMMITs"),
-    RESTART(Kind.REPLICA, "a correct replica crashes (journal writes not yet synced are lost, a torn prefix may survive) and restarts from its saved checkpoint and its journal, as bulwark replica --data-dir"),
+    RESTART(Kind.REPLICA, "a correct replica crashes (journal writes not yet synced are lost, a torn prefix may survive) and restarts from its saved checkpoint and its journal, as bulwark replica --data-dir; one restart in four on a replaced disk, estimating H_M before it votes again"),
     POWER_LOSS(Kind.NETWORK, "every correct replica loses power at once (unsynced journal writes lost, torn prefixes) and restarts from its saved checkpoint and journal: nothing a client saw committed may be lost");
 
     public enum Kind { REPLICA, CLIENT, NETWORK }

@@ -8,7 +8,7 @@ public final class ReplicaAttack {
     private ReplicaAttack() { }
 
     /** The names {@link #parse} knows. */
-    public static final String NAMES = "slow-primary or silent";
+    public static final String NAMES = "slow-primary, silent or wrong-results";
 
     /**
      * The interceptor for {@code name} (null: a correct replica, {@link OutboundInterceptor#NONE}).
@@ -23,6 +23,7 @@ public final class ReplicaAttack {
                 yield new SlowPrimary(cfg.viewChangeTimeoutMs() - marginMs);
             }
             case "silent" -> new SilentReplica();
+            case "wrong-results" -> new WrongResults();
             default -> throw new IllegalArgumentException("unknown adversary '" + name + "' (expected " + NAMES + ")");
         };
     }

@@ -1,0 +1,174 @@
+package io.bulwark.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bulwark.jakarta.client.BulwarkClient;
+import io.bulwark.sample.bank.BankService;
+import io.bulwark.sample.users.SampleGroupFiles;
+import io.bulwark.store.AccessDeniedException;
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The sample bank's WAR, unchanged, on an application server (the Maven profile chooses which) against four
+ * replica-host processes: REST calls as the demo users (see {@code SampleGroupFiles}: teller, alice and bob
+ * customers, mallory no role), each signed by the replicas-known BFT client of that user.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BankOnServerIT {
+    private static BankGroup group;
+    private static long aliceAccount, bobAccount;
+
+    @ArquillianResource
+    private URL deployed;
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        File war = new File(BankGroup.required("it.deps"), "bank.war");
+        return ShrinkWrap.create(ZipImporter.class, "bank.war").importFrom(war).as(WebArchive.class);
+    }
+
+    @BeforeAll
+    static void startReplicas() throws Exception {
+        group = BankGroup.start();
+    }
+
+    @AfterAll
+    static void stopReplicas() {
+        if (group != null) group.close();
+    }
+
+    private Http as(String user) throws Exception {
+        return new Http(base(), user, user);   // demo passwords are the users' names
+    }
+
+    /** The deployment's URL on 127.0.0.1: some adapters report another host name, the server listens on loopback only. */
+    private URI base() throws Exception {
+        return new URI("http", null, "127.0.0.1", deployed.getPort(), deployed.getPath(), null, null);
+    }
+
+    @Test @Order(1)
+    void transfersThroughRestWithBalancesHistoryAndTheInvariants() throws Exception {
+        Http teller = as("teller"), alice = as("alice"), bob = as("bob");
+        Http.Reply me = alice.get("api/me");
+        assertEquals(200, me.status(), me.toString());
+        assertTrue(me.body().contains("\"replicaPrincipal\":\"alice\""), "the replicas authenticated alice's client: " + me);
+
+        Http.Reply a = teller.post("api/accounts", "{\"owner\":\"alice\",\"name\":\"checking\"}");
+        assertEquals(200, a.status(), a.toString());
+        aliceAccount = a.number("id");
+        Http.Reply b = bob.post("api/accounts", "{\"owner\":\"bob\",\"name\":\"savings\"}");
+        assertEquals(200, b.status(), b.toString());
+        bobAccount = b.number("id");
+
+        Http.Reply dep = teller.post("api/accounts/" + aliceAccount + "/deposits", "{\"amount\":10000}");
+        assertEquals(200, dep.status(), dep.toString());
+        assertEquals(10_000, dep.number("balance"));
+
+        Http.Reply t = alice.post("api/transfers", move(aliceAccount, bobAccount, 2_500));
+        assertEquals(200, t.status(), t.toString());
+        assertTrue(t.body().contains("\"by\":\"alice\""), t.toString());
+        assertEquals(7_500, alice.get("api/accounts/" + aliceAccount).number("balance"));
+        assertEquals(2_500, bob.get("api/accounts/" + bobAccount).number("balance"));
+
+        // No negative balance, enforced on the replicas: 422 and nothing changed.
+        Http.Reply overdraft = alice.post("api/transfers", move(aliceAccount, bobAccount, 7_501));
+        assertEquals(422, overdraft.status(), overdraft.toString());
+        assertTrue(overdraft.body().contains("balance"), overdraft.toString());
+        assertEquals(7_500, alice.get("api/accounts/" + aliceAccount).number("balance"));
+
+        Http.Reply history = alice.get("api/accounts/" + aliceAccount + "/history");
+        assertEquals(200, history.status(), history.toString());
+        assertEquals(2, history.all("amount").size(), history.toString());
+        assertTrue(history.body().indexOf("TRANSFER") < history.body().indexOf("DEPOSIT"), "newest first: " + history);
+        assertEquals(1, bob.get("api/accounts/" + bobAccount + "/history").all("amount").size());
+
+        Http.Reply audit = teller.get("api/audit");
+        assertEquals(audit.number("deposits"), audit.number("sumOfAccounts"), audit.toString());
+        assertEquals(audit.number("deposits"), audit.number("ledgerBalances"), audit.toString());
+
+        Http.Reply page = as(null).get("");
+        assertEquals(200, page.status());
+        assertTrue(page.body().contains("Bulwark sample bank"), "the page is served without login; its API calls need one");
+        Http.Reply g = teller.get("api/group");
+        assertEquals(200, g.status(), g.toString());
+        assertFalse(g.body().contains("\"reachable\":false"), g.toString());
+        assertEquals(4, g.all("port").size(), g.toString());
+    }
+
+    @Test @Order(2)
+    void aCallerWithoutTheRightRoleCannotMoveMoney() throws Exception {
+        Http bob = as("bob"), mallory = as("mallory");
+        Http.Reply stolen = bob.post("api/transfers", move(aliceAccount, bobAccount, 100));
+        assertEquals(403, stolen.status(), "bob is a customer, not alice: " + stolen);
+        assertTrue(stolen.body().contains("NotYourAccountException"), stolen.toString());
+        Http.Reply noRole = mallory.post("api/transfers", move(aliceAccount, bobAccount, 100));
+        assertEquals(403, noRole.status(), "mallory has no role: " + noRole);
+        assertEquals(403, bob.post("api/accounts/" + bobAccount + "/deposits", "{\"amount\":1000000}").status(), "only tellers deposit");
+        assertEquals(400, bob.post("api/transfers", "not json").status(), "an unreadable body");
+        assertEquals(401, as(null).post("api/transfers", move(aliceAccount, bobAccount, 100)).status(), "no login");
+        assertEquals(401, new Http(base(), "alice", "wrong").get("api/accounts").status());
+        assertEquals(7_500, as("alice").get("api/accounts/" + aliceAccount).number("balance"), "nothing moved");
+    }
+
+    @Test @Order(3)
+    void aCraftedRequestWithoutTheRoleIsRefusedByTheReplicas() throws Exception {
+        // eve bypasses the web tier: her own BFT client (client 8's keys, no role), the contract's operations sent directly.
+        try (BulwarkClient client = BulwarkClient.connect(group.clusterConf, SampleGroupFiles.EVE, Duration.ofSeconds(60))) {
+            BankService bank = client.proxy(BankService.class);
+            assertThrows(AccessDeniedException.class, () -> bank.transfer(aliceAccount, bobAccount, 100));
+            assertThrows(AccessDeniedException.class, () -> bank.deposit(aliceAccount, 100));
+        }
+        assertEquals(7_500, as("alice").get("api/accounts/" + aliceAccount).number("balance"), "nothing moved");
+    }
+
+    @Test @Order(4)
+    void keepsGoingAfterKillMinus9OfThePrimary() throws Exception {
+        Http alice = as("alice"), teller = as("teller");
+        Http.Reply before = teller.get("api/group");
+        long view = before.number("view");
+        int primary = (int) before.number("primary");
+        group.kill(primary);   // the hardest replica to lose: the backups must change views (section 4.4) before anything commits
+        for (int i = 0; i < 5; i++) {
+            Http.Reply t = alice.post("api/transfers", move(aliceAccount, bobAccount, 100));
+            assertEquals(200, t.status(), "transfer " + i + " with the primary (replica " + primary + ") dead: " + t);
+        }
+        assertEquals(7_000, alice.get("api/accounts/" + aliceAccount).number("balance"));
+        assertEquals(3_000, as("bob").get("api/accounts/" + bobAccount).number("balance"));
+        Http.Reply audit = teller.get("api/audit");
+        assertEquals(audit.number("deposits"), audit.number("sumOfAccounts"), audit.toString());
+        Http.Reply g = alice.get("api/group");
+        assertTrue(g.number("view") > view, "a later view: " + g);
+        assertTrue(g.number("primary") != primary, "another primary: " + g);
+        List<String> parts = List.of(g.body().split("\\{"));
+        assertTrue(parts.stream().anyMatch(p -> p.contains("\"id\":" + primary + ",") && p.contains("\"reachable\":false")),
+                "replica " + primary + " shows unreachable: " + g);
+        assertEquals(3, g.body().split("\"reachable\":true", -1).length - 1, g.toString());
+    }
+
+    private static String move(long from, long to, long amount) {
+        return "{\"from\":" + from + ",\"to\":" + to + ",\"amount\":" + amount + "}";
+    }
+}

@@ -1,0 +1,97 @@
+// The sample bank's page: plain fetch() calls to the REST API under api/ (the browser asks for the login).
+const money = cents => (cents / 100).toFixed(2);
+const $ = id => document.getElementById(id);
+
+async function api(path, options = {}) {
+  const res = await fetch('api/' + path, {
+    ...options,
+    headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+    credentials: 'same-origin'
+  });
+  const text = await res.text();
+  const body = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const detail = body && body.violations && body.violations.length
+      ? body.violations.map(v => v.path + ' ' + v.message).join('; ') : (body && body.message) || res.statusText;
+    throw new Error(res.status + ' ' + ((body && body.error) || '') + ': ' + detail);
+  }
+  return body;
+}
+
+function rows(tableId, items, cells) {
+  const tbody = $(tableId).querySelector('tbody');
+  tbody.innerHTML = '';
+  for (const item of items) {
+    const tr = document.createElement('tr');
+    for (const [value, cls] of cells(item)) {
+      const td = document.createElement('td');
+      td.textContent = value;
+      if (cls) td.className = cls;
+      tr.appendChild(td);
+    }
+    tbody.appendChild(tr);
+  }
+}
+
+function say(text, ok) {
+  $('message').textContent = text;
+  $('message').className = ok ? 'ok' : 'error';
+}
+
+async function refresh() {
+  try {
+    const [accounts, transfers, audit] = await Promise.all([api('accounts'), api('transfers?limit=20'), api('audit')]);
+    rows('accounts', accounts, a => [[a.id], [a.owner], [a.name], [money(a.balance), 'num']]);
+    rows('transfers', transfers, t => [[t.id], [t.kind], [t.fromAccount ?? '—'], [t.toAccount], [money(t.amount), 'num'], [t.by], [t.at]]);
+    $('audit').textContent = `deposits ${money(audit.deposits)}, accounts sum to ${money(audit.sumOfAccounts)} over ${audit.accounts} accounts`
+      + (audit.deposits === audit.sumOfAccounts && audit.deposits === audit.ledgerBalances ? ' — balanced' : ' — NOT BALANCED');
+  } catch (e) {
+    say(e.message, false);
+  }
+  await refreshGroup();
+}
+
+async function refreshGroup() {
+  try {
+    const g = await api('group');
+    $('group-summary').textContent = `n = ${g.n}, f = ${g.f}; view ${g.view ?? 'not yet known'}, primary ${g.primary ?? '?'}; `
+      + `${g.replicas.filter(r => r.reachable).length} of ${g.n} replicas reachable`;
+    rows('replicas', g.replicas, r => [[r.id], [r.host + ':' + r.port], [r.reachable ? 'yes' : 'NO', r.reachable ? 'up' : 'down'],
+      [g.primary === r.id ? 'primary' : '']]);
+  } catch (e) {
+    $('group-summary').textContent = 'group status unavailable: ' + e.message;
+  }
+}
+
+function submit(formId, action) {
+  $(formId).addEventListener('submit', async ev => {
+    ev.preventDefault();
+    try {
+      say(await action(), true);
+    } catch (e) {
+      say(e.message, false);
+    }
+    await refresh();
+  });
+}
+
+const cents = input => Math.round(parseFloat($(input).value) * 100);
+
+submit('transfer-form', async () => {
+  const t = await api('transfers', { method: 'POST',
+    body: JSON.stringify({ from: Number($('from').value), to: Number($('to').value), amount: cents('amount') }) });
+  return `transfer ${t.id}: ${money(t.amount)} from ${t.fromAccount} to ${t.toAccount}`;
+});
+submit('deposit-form', async () => {
+  const a = await api(`accounts/${Number($('deposit-to').value)}/deposits`, { method: 'POST', body: JSON.stringify({ amount: cents('deposit-amount') }) });
+  return `account ${a.id} now holds ${money(a.balance)}`;
+});
+submit('open-form', async () => {
+  const a = await api('accounts', { method: 'POST', body: JSON.stringify({ owner: $('open-owner').value || null, name: $('open-name').value }) });
+  return `opened account ${a.id} for ${a.owner}`;
+});
+
+api('me').then(me => { $('me').textContent = `${me.user} (BFT client ${me.clientId}; the replicas know it as ${me.replicaPrincipal})`; })
+  .catch(e => say(e.message, false));
+refresh();
+setInterval(refreshGroup, 3000);

@@ -1,0 +1,63 @@
+package io.bulwark.sample.users;
+
+import io.bulwark.bft.node.LocalCluster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+
+/**
+ * The files a sample bank deployment needs, in one directory, for the demo and the integration tests:
+ * {@code cluster.conf} and keys for four loopback replicas and four clients (as {@code bulwark keygen},
+ * on free ports), the replicas' access policy ({@value #POLICY}), and the web tier's users
+ * ({@link UserFile#FILE_NAME}). The mapping, one BFT client identity per app-server user:
+ * <pre>
+ *   user     client id  replicas' principal : roles
+ *   teller   4          teller : teller
+ *   alice    5          alice : customer
+ *   bob      6          bob : customer
+ *   mallory  7          mallory (no role)
+ *   (none)   8          eve (no role): a client of the group with no web login, for requests crafted by hand
+ * </pre>
+ * Each user's password is their name: demo only.
+ */
+public final class SampleGroupFiles {
+    public static final String POLICY = "bank-policy.conf";
+    public record DemoUser(String name, int clientId, String roles) {}
+    public static final List<DemoUser> USERS = List.of(new DemoUser("teller", 4, "teller"), new DemoUser("alice", 5, "customer"),
+            new DemoUser("bob", 6, "customer"), new DemoUser("mallory", 7, null));
+    /** Client 8: keys and a principal (eve, no role) but no web login. */
+    public static final int EVE = 8;
+
+    private SampleGroupFiles() {}
+
+    /** {@code java -cp sample-bank.jar:bulwark.jar io.bulwark.sample.users.SampleGroupFiles DIR}: what {@code ./bulwark demo} runs first. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: SampleGroupFiles DIR   (writes cluster.conf, keys, " + POLICY + " and " + UserFile.FILE_NAME + " into DIR)");
+            System.exit(2);
+        }
+        System.out.println(write(Path.of(args[0])));
+    }
+
+    /** Writes the files into {@code dir}; returns the path of its {@code cluster.conf}. */
+    public static Path write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        LocalCluster.prepare(dir, 1, USERS.size() + 1);
+        StringBuilder policy = new StringBuilder("bulwark.access-policy = 1\n");
+        StringBuilder users = new StringBuilder("# sample bank users (demo passwords: the user's name)\n");
+        SecureRandom random = new SecureRandom();
+        for (DemoUser u : USERS) {
+            policy.append("client.").append(u.clientId()).append(" = ").append(u.name());
+            if (u.roles() != null) policy.append(" : ").append(u.roles());
+            policy.append('\n');
+            users.append(UserFile.line(u.name(), u.clientId(), u.name().toCharArray(), random)).append('\n');
+        }
+        policy.append("client.").append(EVE).append(" = eve\n");
+        Files.writeString(dir.resolve(POLICY), policy, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(UserFile.FILE_NAME), users, StandardCharsets.UTF_8);
+        return dir.resolve("cluster.conf");
+    }
+}

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.node.BftClient;
 import io.bulwark.bft.testkit.MiniCluster;
 import io.bulwark.jakarta.cdi.BulwarkExtension;
 import io.bulwark.jakarta.client.BulwarkClient;
@@ -43,7 +44,6 @@ import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -54,14 +54,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Library repository's operations; the client calls it through {@code BulwarkClient.proxy} and through
  * CDI injection in client mode. Every test starts from the same ten books.
  */
-@Disabled("not yet green: after some write sequences (a refused insert or update) a later read-only findAll gets no certified "
-        + "reply within 30 s (GroupUnavailableException); run it with -Dtest=RepositoryEndToEndTest#queriesByMethodName+jdqlSubset, which pass")
 @Timeout(240)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RepositoryEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private CdiReplicaHost host;
     private MiniCluster group;
+    /** The one engine client of principal 4: a second one under the same identity would replace its key at the replicas. */
+    private BftClient link;
     private BulwarkClient client;
     private Library library;
 
@@ -72,7 +72,8 @@ class RepositoryEndToEndTest {
         ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(8, 16);
         group = MiniCluster.builder(dir).protocol(cfg).clients(1).pages(512).waitLimit(WAIT)
                 .service(i -> new StoreService(definition, cfg.maxResultBytes())).build();
-        client = BulwarkClient.over(group.client(0), WAIT);
+        link = group.client(0);
+        client = BulwarkClient.over(link, WAIT);
         library = client.proxy(Library.class);
     }
 
@@ -137,9 +138,9 @@ class RepositoryEndToEndTest {
         assertEquals(List.of("A Room of One's Own", "Orlando", "Persuasion", "Poems", "Sanditon", "The Waste Land"),
                 titles(library.findByTitleIgnoreCaseContainsOrGenre("O", Genre.POETRY)).stream().sorted().toList());
         assertEquals("Sanditon", library.findFirstByAuthorOrderByYearDesc("austen").orElseThrow().title);
-        assertEquals(List.of("Poems", "The Waste Land", "A Room of One's Own", "Essais"),
+        assertEquals(List.of("A Room of One's Own", "The Waste Land", "Poems", "Essais"),
                 titles(library.findByGenreIn(Set.of(Genre.POETRY, Genre.ESSAY), Sort.desc("year")).toList()));
-        Book[] twenties = library.findByYearBetween(1920, 1931, Limit.range(2, 3), Sort.asc("year"));
+        Book[] twenties = library.findByYearBetween(1920, 1931, Limit.range(2, 4), Sort.asc("year"));
         assertArrayEquals(new String[] {"Sanditon", "Orlando", "A Room of One's Own"}, List.of(twenties).stream().map(b -> b.title).toArray());
         assertEquals(2, library.deleteByAuthor("eliot"));
         assertEquals(8, library.findAll().count());
@@ -215,12 +216,14 @@ class RepositoryEndToEndTest {
         e = assertThrows(IllegalArgumentException.class, () -> client.proxy(OthersRepository.class));
         assertTrue(e.getMessage().contains("not a repository Bulwark implements"), e.getMessage());
 
-        // A client that skips the proxy's checks: the replicas refuse, nothing changes.
+        // A client that skips the proxy's checks: the replicas refuse, nothing changes. It shares the proxies'
+        // engine client: connecting another one as the same principal would send a NEW-KEY that replaces
+        // the proxies' key at the replicas, whose later requests then fail the MAC check (no reply).
         RepositoryMethod shift = RepositoryModel.of(Library.class).methods().stream()
                 .filter(m -> m.method().getName().equals("shift")).findFirst().orElseThrow();
         RepositoryMethod byAuthor = RepositoryModel.of(Library.class).methods().stream()
                 .filter(m -> m.method().getName().equals("byAuthor")).findFirst().orElseThrow();
-        StoreClient raw = new StoreClient(group.client(0), Repositories.proxyDefinition(Library.class), WAIT);
+        StoreClient raw = new StoreClient(link, Repositories.proxyDefinition(Library.class), WAIT);
         BadRequestException bad = assertThrows(BadRequestException.class,
                 () -> raw.invoke(byAuthor.operationName(), Outcome.class, List.of("woolf"), List.of(new SortKey("isbn", true, false)), Window.ALL));
         assertTrue(bad.getMessage().contains("no property 'isbn'"), bad.getMessage());

@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.node.BftClient;
 import io.bulwark.bft.testkit.MiniCluster;
+import io.bulwark.jakarta.UnknownOperationException;
 import io.bulwark.jakarta.cdi.BulwarkExtension;
 import io.bulwark.jakarta.client.BulwarkClient;
 import io.bulwark.jakarta.data.library.Book;
 import io.bulwark.jakarta.data.library.Book.Genre;
 import io.bulwark.jakarta.data.library.Library;
 import io.bulwark.jakarta.data.library.LibraryUser;
+import io.bulwark.jakarta.data.library.NewerLibrary;
 import io.bulwark.jakarta.data.library.OthersRepository;
 import io.bulwark.jakarta.data.library.Unknowns;
 import io.bulwark.jakarta.fixtures.ProvidedClient;
@@ -237,6 +239,41 @@ class RepositoryEndToEndTest {
         assertTrue(bad.getMessage().contains("takes 2 query parameter(s), got 1"), bad.getMessage());
         assertEquals(List.of(1815, 1817, 1925), library.findByAuthorOrderByYearAsc("austen").stream().map(b -> b.year).toList(),
                 "the refused update changed nothing");
+    }
+
+    @Test
+    void unknownOperationsAndForeignValuesAreRefusedAndChangeNothing() {
+        // A repository the replicas do not run (a client built from a newer application): a typed error, nothing executed.
+        NewerLibrary newer = client.proxy(NewerLibrary.class);
+        UnknownOperationException unknown = assertThrows(UnknownOperationException.class, () -> newer.countByGenre(Genre.NOVEL));
+        assertTrue(unknown.getMessage().contains("the replicas offer no operation NewerLibrary.countByGenre-"), unknown.getMessage());
+        assertTrue(unknown.operation().startsWith("NewerLibrary.countByGenre-"), unknown.operation());
+        assertThrows(UnknownOperationException.class, () -> newer.deleteByYearLessThan(3000), "a write the replicas do not know");
+
+        // The same through a raw store client: an operation name the replicas do not know, and a known one with wrong arguments.
+        RepositoryMethod insert = RepositoryModel.of(Library.class).methods().stream()
+                .filter(m -> m.method().getName().equals("insertAll")).findFirst().orElseThrow();
+        StoreClient raw = new StoreClient(link, Repositories.proxyDefinition(Library.class), WAIT);
+        BadRequestException bad = assertThrows(BadRequestException.class,
+                () -> raw.invoke("Library.dropEverything-000000000000", Outcome.class, List.of(), List.of(), Window.ALL));
+        assertTrue(bad.getMessage().startsWith("unknown operation 'Library.dropEverything-000000000000'"), bad.getMessage());
+        bad = assertThrows(BadRequestException.class,
+                () -> raw.invoke(insert.operationName(), Outcome.class, List.of("not a book"), List.of(), Window.ALL));
+        assertTrue(bad.getMessage().contains("a java.lang.String is not a " + Book.class.getName()), bad.getMessage());
+        bad = assertThrows(BadRequestException.class,
+                () -> raw.invoke(insert.operationName(), Outcome.class, List.of(new java.util.concurrent.atomic.AtomicLong()), List.of(), Window.ALL));
+        assertTrue(bad.getMessage().startsWith(insert.operationName() + ": "), "refused by the client's codec, nothing sent: " + bad.getMessage());
+        bad = assertThrows(BadRequestException.class, () -> raw.invoke(insert.operationName(), Outcome.class, List.of(), List.of()));
+        assertTrue(bad.getMessage().contains("takes 3 argument(s), got 2"), bad.getMessage());
+
+        // A batch whose second entity exists: the whole call is refused, the first entity is not kept.
+        Book existing = library.findFirstByAuthorOrderByYearDesc("montaigne").orElseThrow();
+        Book clash = Book.of("y", "z", 2, Genre.NOVEL);
+        clash.id = existing.id;
+        assertThrows(EntityExistsException.class, () -> library.insertAll(List.of(Book.of("new", "Kept?", 2000, Genre.NOVEL), clash)));
+        assertFalse(library.existsByTitle("Kept?"), "the refused batch left nothing behind");
+        assertEquals(10, library.findAll().count(), "nothing changed");
+        assertEquals("Essais", library.findById(existing.id).orElseThrow().title);
     }
 
     @Test

@@ -55,6 +55,8 @@ final class RepositoryHandler implements InvocationHandler {
         }
         if (method.isDefault()) return InvocationHandler.invokeDefault(proxy, method, args);
         RepositoryMethod m = model.method(method);
+        String unsupported = m == null ? model.unsupported(method) : null;
+        if (unsupported != null) throw new jakarta.data.exceptions.MappingException(unsupported);
         if (m == null) throw new IllegalStateException(method + " is not a method of repository " + model.type().getName());
         Object[] a = args == null ? new Object[0] : args;
         Call call = call(m, a);

@@ -96,7 +96,9 @@ public final class RepositoryMethod {
                 Param named = p.getAnnotation(Param.class);
                 names.add(named != null ? named.value() : p.getName());
             }
-            QuerySpec q = Jdql.parse(m.getAnnotation(Query.class).value(), repo.primary(), repo::entityNamed, names, repository.getClassLoader());
+            // Without FROM the query's entity is the primary one; a repository with none (several entities) says it by the result.
+            Class<?> implied = repo.primary() != null ? repo.primary() : EntityInfo.isEntity(elem) ? elem : null;
+            QuerySpec q = Jdql.parse(m.getAnnotation(Query.class).value(), implied, repo::entityNamed, names, repository.getClassLoader());
             if (!orderBy.isEmpty()) q = new QuerySpec(q.kind(), q.entity(), q.where(), concat(q.orderBy(), orderBy), 0, q.select(), q.set());
             return q;
         }

@@ -25,11 +25,18 @@ import java.util.TreeSet;
  * <p>
  * Which repositories are Bulwark's ({@link #claims}): those annotated
  * {@code @Repository(provider = "Bulwark")} (any case), and those naming no provider whose primary
- * entity is a Bulwark {@code @Entity}. Any other repository belongs to another provider (a server's own,
+ * entity is a Bulwark {@code @Entity} (or, naming no primary entity, whose methods take or return one). Any other repository belongs to another provider (a server's own,
  * for JPA entities) and is left alone, as the specification requires.
  */
 public final class RepositoryModel {
     public static final String PROVIDER = "Bulwark";
+    /**
+     * System property: when "true", a method Bulwark cannot implement no longer fails its repository;
+     * it is left out of the operations and its proxy throws {@code MappingException} with the reason
+     * when called. Meant for running the Jakarta Data TCK, whose repositories mix what a key-value
+     * store can run with what it cannot; applications keep the default, which refuses at startup.
+     */
+    public static final String LENIENT_PROPERTY = "bulwark.data.lenient";
     private static final Map<Class<?>, RepositoryModel> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Class<?> type;
@@ -37,6 +44,7 @@ public final class RepositoryModel {
     private final Class<?> primary;
     private final SortedSet<Class<?>> entities = new TreeSet<>(Comparator.comparing(Class::getName));
     private final Map<String, RepositoryMethod> methods = new LinkedHashMap<>();   // by name and parameter types
+    private final Map<String, String> unsupported = new LinkedHashMap<>();          // lenient mode: signature -> why
 
     private RepositoryModel(Class<?> type) {
         if (!type.isInterface()) throw new IllegalArgumentException(type.getName() + " is not an interface: a repository is an interface");
@@ -46,6 +54,7 @@ public final class RepositoryModel {
         for (Map.Entry<TypeVariable<?>, Type> b : bindings.entrySet()) {
             if (b.getKey().getGenericDeclaration() == DataRepository.class && b.getKey().getName().equals("T")) p = resolve(b.getValue());
         }
+        if (p == null) p = lifecycleEntity(type, bindings);
         if (p != null && !EntityInfo.isEntity(p))
             throw new IllegalArgumentException("repository " + type.getName() + ": its entity " + p.getName()
                     + " is not a Bulwark entity (annotate it io.bulwark.store.annotation.Entity)");
@@ -60,7 +69,15 @@ public final class RepositoryModel {
             collectEntities(m);
         }
         abstractMethods.sort(Comparator.comparing(RepositoryModel::signature));
-        for (Method m : abstractMethods) methods.put(signature(m), new RepositoryMethod(this, m));
+        boolean lenient = Boolean.getBoolean(LENIENT_PROPERTY);
+        for (Method m : abstractMethods) {
+            try {
+                methods.put(signature(m), new RepositoryMethod(this, m));
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                if (!lenient) throw e;
+                unsupported.put(signature(m), e.getMessage());
+            }
+        }
     }
 
     /** The model of {@code type}; IllegalArgumentException naming the repository and method for anything unsupported. */
@@ -80,7 +97,48 @@ public final class RepositoryModel {
         if (r == null) return false;
         if (!r.provider().isEmpty()) return r.provider().equalsIgnoreCase(PROVIDER);
         Class<?> primary = primaryOf(type);
-        return primary != null && EntityInfo.isEntity(primary);
+        if (primary != null) return EntityInfo.isEntity(primary);
+        // No primary entity (a repository of several entities): Bulwark's if its methods' entities are Bulwark entities.
+        Map<TypeVariable<?>, Type> b = new HashMap<>();
+        bind(type, b);
+        for (Method m : type.getMethods()) {
+            if (m.isDefault() || Modifier.isStatic(m.getModifiers())) continue;
+            List<Type> types = new ArrayList<>(List.of(m.getGenericParameterTypes()));
+            types.add(m.getGenericReturnType());
+            for (Type t : types) {
+                List<Type> named = new ArrayList<>(List.of(t));
+                if (t instanceof ParameterizedType p) named.addAll(List.of(p.getActualTypeArguments()));
+                for (Type n : named) {
+                    Class<?> c = resolve(n, b);
+                    while (c.isArray()) c = c.getComponentType();
+                    if (EntityInfo.isEntity(c)) return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A repository that does not extend DataRepository: its primary entity is the one entity its lifecycle
+     * methods ({@code @Insert}, {@code @Update}, {@code @Save}, {@code @Delete} of entities) all take, or
+     * null when they take several or there are none (Jakarta Data 1.0, "Repository interfaces").
+     */
+    private static Class<?> lifecycleEntity(Class<?> type, Map<TypeVariable<?>, Type> bindings) {
+        Class<?> found = null;
+        for (Method m : type.getMethods()) {
+            if (m.isDefault() || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 1) continue;
+            if (!(m.isAnnotationPresent(jakarta.data.repository.Insert.class) || m.isAnnotationPresent(jakarta.data.repository.Update.class)
+                    || m.isAnnotationPresent(jakarta.data.repository.Save.class) || m.isAnnotationPresent(jakarta.data.repository.Delete.class)))
+                continue;
+            Type t = m.getGenericParameterTypes()[0];
+            Class<?> c = t instanceof ParameterizedType pt && pt.getActualTypeArguments().length == 1
+                    ? resolve(pt.getActualTypeArguments()[0], bindings) : resolve(t, bindings);
+            while (c.isArray()) c = c.getComponentType();
+            if (!EntityInfo.isEntity(c)) continue;
+            if (found != null && found != c) return null;
+            found = c;
+        }
+        return found;
     }
 
     /** The primary entity named by {@code type}'s DataRepository type argument, or null (without analysing the methods). */
@@ -104,6 +162,12 @@ public final class RepositoryModel {
     public List<RepositoryMethod> methods() { return List.copyOf(methods.values()); }
 
     public RepositoryMethod method(Method m) { return methods.get(signature(m)); }
+
+    /** Lenient mode ({@link #LENIENT_PROPERTY}): why Bulwark does not implement {@code m}, or null. */
+    public String unsupported(Method m) { return unsupported.get(signature(m)); }
+
+    /** Lenient mode: every method left out, by signature, with the reason. */
+    public Map<String, String> unsupportedMethods() { return Collections.unmodifiableMap(unsupported); }
 
     /** The entity this repository knows by {@code name} (its entity name), or null. */
     Class<?> entityNamed(String name) {

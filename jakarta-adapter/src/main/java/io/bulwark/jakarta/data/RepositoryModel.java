@@ -25,8 +25,9 @@ import java.util.TreeSet;
  * <p>
  * Which repositories are Bulwark's ({@link #claims}): those annotated
  * {@code @Repository(provider = "Bulwark")} (any case), and those naming no provider whose primary
- * entity is a Bulwark {@code @Entity} (or, naming no primary entity, whose methods take or return one). Any other repository belongs to another provider (a server's own,
- * for JPA entities) and is left alone, as the specification requires.
+ * entity is a Bulwark {@code @Entity} (or, naming no primary entity, whose methods take or return one).
+ * Any other repository belongs to another provider (a server's own, for JPA entities) and is left alone,
+ * as the specification requires.
  */
 public final class RepositoryModel {
     public static final String PROVIDER = "Bulwark";

@@ -3,6 +3,8 @@ package io.bulwark.jakarta.cdi;
 import io.bulwark.jakarta.Replicated;
 import io.bulwark.jakarta.client.BulwarkClient;
 import io.bulwark.jakarta.contract.Contract;
+import io.bulwark.jakarta.data.Repositories;
+import io.bulwark.jakarta.data.RepositoryModel;
 import io.bulwark.jakarta.replica.AgreedClock;
 import io.bulwark.jakarta.replica.CurrentCaller;
 import io.bulwark.jakarta.replica.DeterminismRules;
@@ -52,6 +54,7 @@ public class BulwarkExtension implements Extension {
     // Weld may fire the discovery events from several threads: concurrent collections, a volatile flag.
     private volatile Mode mode;
     private final ConcurrentSkipListMap<String, Class<?>> contracts = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<String, Class<?>> repositories = new ConcurrentSkipListMap<>();
     private final ConcurrentSkipListMap<String, Bean<?>> replicated = new ConcurrentSkipListMap<>();
     private final java.util.Queue<String> problems = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean clientBeanProvided;
@@ -72,6 +75,10 @@ public class BulwarkExtension implements Extension {
 
     <T> void type(@Observes ProcessAnnotatedType<T> pat) {
         Class<T> c = pat.getAnnotatedType().getJavaClass();
+        if (Repositories.claims(c)) {
+            repositories.put(c.getName(), c);
+            return;
+        }
         if (c.isInterface() && c.isAnnotationPresent(Replicated.class)) {
             contracts.put(c.getName(), c);
             return;
@@ -96,6 +103,7 @@ public class BulwarkExtension implements Extension {
         Type type = ip.getType();
         if (type instanceof Class<?> c) {
             if (c.isInterface() && c.isAnnotationPresent(Replicated.class)) contracts.put(c.getName(), c);
+            else if (Repositories.claims(c)) repositories.put(c.getName(), c);
             else if (mode == Mode.CLIENT && Contract.isReplicatedBean(c))
                 pip.addDefinitionError(new DeploymentException(where(ip) + " injects the @Replicated bean class " + c.getName()
                         + ", which runs on the replicas only: inject its interface " + Contract.contractsOf(c) + " instead"));
@@ -123,7 +131,7 @@ public class BulwarkExtension implements Extension {
     void afterDiscovery(@Observes AfterBeanDiscovery abd, BeanManager bm) {
         for (String p : problems) abd.addDefinitionError(new DeploymentException(p));
         if (mode != Mode.CLIENT) return;
-        if (!clientBeanProvided && !contracts.isEmpty()) {
+        if (!clientBeanProvided && !(contracts.isEmpty() && repositories.isEmpty())) {
             abd.addBean().beanClass(BulwarkClient.class).types(BulwarkClient.class, Object.class).scope(Singleton.class)
                     .qualifiers(Default.Literal.INSTANCE, jakarta.enterprise.inject.Any.Literal.INSTANCE)
                     .produceWith(i -> {
@@ -155,7 +163,23 @@ public class BulwarkExtension implements Extension {
                         return client.proxy(contract);
                     });
         }
+        // Jakarta Data: each repository Bulwark claims is an injectable @Default bean typed to its interface (the spec's
+        // requirement of a provider); repositories of other providers were never collected, so theirs stay theirs.
+        for (Class<?> repository : repositories.values()) {
+            try {
+                RepositoryModel.of(repository);
+            } catch (IllegalArgumentException e) {
+                abd.addDefinitionError(new DeploymentException(e.getMessage(), e));
+                continue;
+            }
+            abd.addBean().beanClass(repository).types(repository, Object.class).scope(Dependent.class)
+                    .qualifiers(Default.Literal.INSTANCE, jakarta.enterprise.inject.Any.Literal.INSTANCE)
+                    .produceWith(i -> i.select(BulwarkClient.class).get().proxy(repository));
+        }
     }
+
+    /** The Jakarta Data repositories seen that Bulwark implements (client mode: each has a proxy bean). */
+    public Set<Class<?>> repositories() { return Set.copyOf(repositories.values()); }
 
     /** The contract interfaces seen (client mode: each has a proxy bean). */
     public Set<Class<?>> contracts() { return Set.copyOf(contracts.values()); }

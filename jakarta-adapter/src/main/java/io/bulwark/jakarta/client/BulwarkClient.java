@@ -7,6 +7,7 @@ import io.bulwark.bft.durable.ProcessLock;
 import io.bulwark.bft.node.BftClient;
 import io.bulwark.jakarta.contract.CodecTypes;
 import io.bulwark.jakarta.contract.Contract;
+import io.bulwark.jakarta.data.Repositories;
 import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.client.StoreClient;
 import java.io.IOException;
@@ -111,7 +112,7 @@ public final class BulwarkClient implements AutoCloseable {
 
     /**
      * The typed proxy of {@code contract} (an interface: annotated {@code @Replicated} or implemented by a
-     * {@code @Replicated} bean class). Cached: one per contract. {@link IllegalArgumentException} if the
+     * {@code @Replicated} bean class; or a Jakarta Data {@code @Repository} Bulwark implements). Cached: one per contract. {@link IllegalArgumentException} if the
      * interface cannot be a contract, or names a class the store's codec cannot carry.
      */
     public <T> T proxy(Class<T> contract) {
@@ -119,6 +120,8 @@ public final class BulwarkClient implements AutoCloseable {
     }
 
     private Object newProxy(Class<?> type) {
+        // A Jakarta Data repository Bulwark implements: its methods are queries, not contract operations.
+        if (type.isAnnotationPresent(jakarta.data.repository.Repository.class)) return Repositories.proxy(type, engine, timeout);
         Contract contract = Contract.of(type);
         CodecTypes types = new CodecTypes().addContract(contract);
         StoreDefinition definition = StoreDefinition.builder()

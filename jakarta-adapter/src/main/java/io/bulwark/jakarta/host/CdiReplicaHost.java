@@ -5,7 +5,9 @@ import io.bulwark.jakarta.cdi.Mode;
 import io.bulwark.jakarta.contract.Contract;
 import io.bulwark.jakarta.replica.ReplicatedBean;
 import io.bulwark.jakarta.replica.ReplicatedStore;
+import io.bulwark.jakarta.data.Repositories;
 import io.bulwark.store.StoreDefinition;
+import io.bulwark.store.access.Access;
 import io.bulwark.store.access.AccessPolicy;
 import io.bulwark.store.annotation.Entity;
 import jakarta.enterprise.inject.se.SeContainer;
@@ -43,12 +45,15 @@ public final class CdiReplicaHost implements AutoCloseable {
     private final SeContainer container;
     private final List<ReplicatedBean> beans;
     private final List<Class<?>> entities;
+    private final List<Class<?>> repositories;
     private final URLClassLoader ownLoader;
 
-    private CdiReplicaHost(SeContainer container, List<ReplicatedBean> beans, List<Class<?>> entities, URLClassLoader ownLoader) {
+    private CdiReplicaHost(SeContainer container, List<ReplicatedBean> beans, List<Class<?>> entities, List<Class<?>> repositories,
+                           URLClassLoader ownLoader) {
         this.container = container;
         this.beans = beans;
         this.entities = entities;
+        this.repositories = repositories;
         this.ownLoader = ownLoader;
     }
 
@@ -81,14 +86,17 @@ public final class CdiReplicaHost implements AutoCloseable {
     }
 
     private static CdiReplicaHost boot(ClassLoader loader, Collection<Class<?>> classes, URLClassLoader own) {
-        List<Class<?>> replicated = new ArrayList<>(), entities = new ArrayList<>();
+        List<Class<?>> replicated = new ArrayList<>(), entities = new ArrayList<>(), repositories = new ArrayList<>();
         for (Class<?> c : classes) {
             if (Contract.isReplicatedBean(c)) replicated.add(c);
             if (c.isAnnotationPresent(Entity.class)) entities.add(c);
+            if (Repositories.claims(c)) repositories.add(c);   // Jakarta Data repositories: their queries run here
         }
         replicated.sort(Comparator.comparing(Class::getName));
         entities.sort(Comparator.comparing(Class::getName));
-        if (replicated.isEmpty()) throw new HostException("the application has no @Replicated bean class: nothing for a replica to run");
+        repositories.sort(Comparator.comparing(Class::getName));
+        if (replicated.isEmpty() && repositories.isEmpty())
+            throw new HostException("the application has no @Replicated bean class and no Bulwark repository: nothing for a replica to run");
         SeContainerInitializer init = SeContainerInitializer.newInstance()
                 .setClassLoader(loader)
                 .disableDiscovery()
@@ -108,7 +116,7 @@ public final class CdiReplicaHost implements AutoCloseable {
         }
         try {
             BulwarkExtension ext = container.getBeanManager().getExtension(BulwarkExtension.class);
-            return new CdiReplicaHost(container, ext.replicatedBeans(container.getBeanManager()), List.copyOf(entities), own);
+            return new CdiReplicaHost(container, ext.replicatedBeans(container.getBeanManager()), List.copyOf(entities), List.copyOf(repositories), own);
         } catch (RuntimeException e) {
             container.close();
             throw e;
@@ -118,7 +126,7 @@ public final class CdiReplicaHost implements AutoCloseable {
     /** The store definition of the application's replicated beans under {@code policy}; {@link HostException} if the store refuses it. */
     public StoreDefinition definition(AccessPolicy policy) {
         try {
-            return ReplicatedStore.definition(beans, entities).accessPolicy(policy).build();
+            return ReplicatedStore.definition(beans, entities, repositories, new Access.DenyAll()).accessPolicy(policy).build();
         } catch (IllegalArgumentException e) {
             throw new HostException("the application cannot run on a replica: " + e.getMessage(), e);
         }
@@ -126,6 +134,9 @@ public final class CdiReplicaHost implements AutoCloseable {
 
     /** The replicated beans, in class-name order. */
     public List<ReplicatedBean> beans() { return beans; }
+
+    /** The application's Jakarta Data repositories Bulwark implements (their operations are in the definition). */
+    public List<Class<?>> repositories() { return repositories; }
 
     /** The application's entity classes. */
     public List<Class<?>> entities() { return entities; }

@@ -256,7 +256,8 @@ public final class Simulation {
         // recovered (section 4.4). Drawn from its own stream, so the rest of the seed's schedule stays.
         SplittableRandom watchdog = new SplittableRandom(opt.seed() * 0xD1B54A32D192ED03L + 0x2545F4914F6CDD1DL);
         int rebooted = watchdog.nextInt(n);
-        if (!adversaries.byzantine(rebooted) && rebooted != adversaries.replicaOf(Adversary.RESTART)
+        // A reboot is an outage (of the primary, a view change): runs without outages have none.
+        if (!opt.noOutages() && !adversaries.byzantine(rebooted) && rebooted != adversaries.replicaOf(Adversary.RESTART)
                 && rebooted != adversaries.replicaOf(Adversary.LAGGING) && powerLossAt < 0) {
             long at = watchdog.nextLong(20_000, 400_000);
             proactiveReboot = new long[] {rebooted, at, at + watchdog.nextLong(1_000, 50_000)};

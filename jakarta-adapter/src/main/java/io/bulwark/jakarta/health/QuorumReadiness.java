@@ -7,9 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
@@ -28,24 +30,31 @@ public class QuorumReadiness implements HealthCheck {
     @Inject BeanManager bm;
 
     @Override public HealthCheckResponse call() {
-        HealthCheckResponseBuilder b = HealthCheckResponse.named(NAME);
         BulwarkClient client;
         try {
             client = bm.getExtension(BulwarkExtension.class).client(clients, bm);
         } catch (RuntimeException e) {   // unsatisfied, ambiguous, or the configuration is missing or wrong
-            return b.down().withData("error", String.valueOf(e.getMessage())).build();
+            return down(Map.of("error", String.valueOf(e.getMessage())));
         }
-        if (client == null) return b.down().withData("error", "the application's BulwarkClient bean is null").build();
+        if (client == null) return down(Map.of("error", "the application's BulwarkClient bean is null"));
         GroupStatus s;
         try {
             s = client.groupStatus();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return b.down().withData("error", "interrupted").build();
+            return down(Map.of("error", "interrupted"));
         }
-        b.status(s.ready()).withData("replicas", s.n()).withData("quorum", s.quorum()).withData("answering", s.answering().size())
-                .withData("answered", s.answering().keySet().toString());
-        if (!s.silent().isEmpty()) b.withData("silent", s.silent().keySet().toString());
-        return b.build();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("replicas", (long) s.n());
+        data.put("quorum", (long) s.quorum());
+        data.put("answering", (long) s.answering().size());
+        data.put("answered", s.answering().keySet().toString());
+        if (!s.silent().isEmpty()) data.put("silent", s.silent().keySet().toString());
+        return new HealthCheckResponse(NAME, s.ready() ? HealthCheckResponse.Status.UP : HealthCheckResponse.Status.DOWN, Optional.of(data));
+    }
+
+    // The constructor, not HealthCheckResponse.named(...): the builder needs the server's HealthCheckResponseProvider.
+    private static HealthCheckResponse down(Map<String, Object> data) {
+        return new HealthCheckResponse(NAME, HealthCheckResponse.Status.DOWN, Optional.of(data));
     }
 }

@@ -11,9 +11,14 @@ import io.bulwark.jakarta.config.SystemPropertiesSource;
 import io.bulwark.jakarta.contract.CodecTypes;
 import io.bulwark.jakarta.contract.Contract;
 import io.bulwark.jakarta.data.Repositories;
+import io.bulwark.jakarta.data.RepositoryModel;
+import io.bulwark.jakarta.metrics.ClientMetrics;
+import io.bulwark.jakarta.metrics.MeteredHandler;
 import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.client.StoreClient;
 import java.io.IOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -62,6 +68,7 @@ public final class BulwarkClient implements AutoCloseable {
     private final ProcessLock lock;
     private final Duration timeout;
     private volatile Duration healthTimeout = ClientSettings.DEFAULT_HEALTH_TIMEOUT;
+    private final ClientMetrics metrics = new ClientMetrics();
     private final ConcurrentMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
 
     private BulwarkClient(BftClient engine, boolean owned, ProcessLock lock, Duration timeout) {
@@ -178,9 +185,28 @@ public final class BulwarkClient implements AutoCloseable {
     }
 
     private Object newProxy(Class<?> type) {
-        // A Jakarta Data repository Bulwark implements: its methods are queries, not contract operations.
-        if (type.isAnnotationPresent(jakarta.data.repository.Repository.class)) return Repositories.proxy(type, engine, timeout);
-        Contract contract = Contract.of(type);
+        // The typed proxy, wrapped in one that times each call (the inner handler gets the outer proxy, so a default
+        // method's calls are timed too).
+        Object inner;
+        Predicate<Method> readOnly;
+        if (type.isAnnotationPresent(jakarta.data.repository.Repository.class)) {
+            // A Jakarta Data repository Bulwark implements: its methods are queries, not contract operations.
+            inner = Repositories.proxy(type, engine, timeout);
+            RepositoryModel model = RepositoryModel.of(type);
+            readOnly = m -> model.method(m) != null && model.method(m).readOnly();
+        } else {
+            Contract contract = Contract.of(type);
+            inner = contractProxy(type, contract);
+            readOnly = m -> contract.operation(m) != null && contract.operation(m).readOnly();
+        }
+        InvocationHandler metered = new MeteredHandler(Proxy.getInvocationHandler(inner), metrics, engine, type, readOnly);
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, metered);
+    }
+
+    /** This client's metrics: every proxy call, by contract, method, kind and outcome; the views seen ({@link ClientMetrics}). */
+    public ClientMetrics metrics() { return metrics; }
+
+    private Object contractProxy(Class<?> type, Contract contract) {
         CodecTypes types = new CodecTypes().addContract(contract);
         StoreDefinition definition = StoreDefinition.builder()
                 .entities(types.entities().toArray(Class<?>[]::new)).values(types.values().toArray(Class<?>[]::new)).build();

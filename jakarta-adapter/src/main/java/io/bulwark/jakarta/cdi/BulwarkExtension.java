@@ -38,7 +38,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * <b>Client mode.</b> Every concrete {@code @Replicated} bean class is vetoed, and each contract
  * interface is served by a {@code @Dependent} synthetic bean whose instance is the
  * {@link BulwarkClient#proxy} of the application's {@link BulwarkClient} bean (or, if it has none, of one
- * connected from system properties, {@link BulwarkClient#fromSystemProperties}). Contracts are collected
+ * connected from the configuration, {@link BulwarkClient#fromConfiguration}: MicroProfile Config, bulwark.properties or system properties). Contracts are collected
  * from the vetoed classes, from interfaces the container shows us, and from injection points: with
  * {@code bean-discovery-mode="annotated"} (the CDI 4 default) an interface is never a discovered type,
  * so {@code ProcessInjectionPoint} is the only place it is seen. Injecting a {@code @Replicated} bean
@@ -70,6 +70,29 @@ public class BulwarkExtension implements Extension {
             bbd.addAnnotatedType(bm.createAnnotatedType(ReplicaTx.class), ReplicaTx.class.getName());
             bbd.addAnnotatedType(bm.createAnnotatedType(AgreedClock.class), AgreedClock.class.getName());
             bbd.addAnnotatedType(bm.createAnnotatedType(CurrentCaller.class), CurrentCaller.class.getName());
+        } else if (healthApiPresent()) {
+            // By name: QuorumReadiness links against MicroProfile Health, an optional dependency.
+            try {
+                Class<?> readiness = Class.forName(READINESS_CHECK, false, BulwarkExtension.class.getClassLoader());
+                bbd.addAnnotatedType(bm.createAnnotatedType(readiness), READINESS_CHECK);
+                readinessCheck = true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                problems.add("cannot add the Bulwark readiness check " + READINESS_CHECK + ": " + e);
+            }
+        }
+    }
+
+    /** Whether this container has the readiness check (which needs a BulwarkClient even without contracts). */
+    private volatile boolean readinessCheck;
+    private static final String READINESS_CHECK = "io.bulwark.jakarta.health.QuorumReadiness";
+
+    /** Whether the MicroProfile Health API is visible to the adapter (the server provides it, or the application bundles it). */
+    static boolean healthApiPresent() {
+        try {
+            Class.forName("org.eclipse.microprofile.health.Readiness", false, BulwarkExtension.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
@@ -131,12 +154,12 @@ public class BulwarkExtension implements Extension {
     void afterDiscovery(@Observes AfterBeanDiscovery abd, BeanManager bm) {
         for (String p : problems) abd.addDefinitionError(new DeploymentException(p));
         if (mode != Mode.CLIENT) return;
-        if (!clientBeanProvided && !(contracts.isEmpty() && repositories.isEmpty())) {
+        if (!clientBeanProvided && (readinessCheck || !(contracts.isEmpty() && repositories.isEmpty()))) {
             abd.addBean().beanClass(BulwarkClient.class).types(BulwarkClient.class, Object.class).scope(Singleton.class)
                     .qualifiers(Default.Literal.INSTANCE, jakarta.enterprise.inject.Any.Literal.INSTANCE)
                     .produceWith(i -> {
                         try {
-                            return BulwarkClient.fromSystemProperties();
+                            return BulwarkClient.fromConfiguration();
                         } catch (java.io.IOException e) {
                             throw new IllegalStateException(e.getMessage(), e);
                         }
@@ -153,12 +176,7 @@ public class BulwarkExtension implements Extension {
             abd.addBean().beanClass(contract).types(contract, Object.class).scope(Dependent.class)
                     .qualifiers(Default.Literal.INSTANCE, jakarta.enterprise.inject.Any.Literal.INSTANCE)
                     .produceWith(i -> {
-                        jakarta.enterprise.inject.Instance<BulwarkClient> found = i.select(BulwarkClient.class);
-                        // Payara 6: this synthetic bean belongs to the adapter jar's bean archive, which does not see the beans of the
-                        // WAR's WEB-INF/classes, so an application's BulwarkClient producer there is unsatisfied from here: ask for
-                        // that very bean (seen in ProcessBean) instead of resolving by type.
-                        BulwarkClient client = !found.isUnsatisfied() || providedClients.size() != 1 ? found.get()
-                                : (BulwarkClient) bm.getReference(providedClients.peek(), BulwarkClient.class, bm.createCreationalContext(providedClients.peek()));
+                        BulwarkClient client = client(i.select(BulwarkClient.class), bm);
                         if (client == null) throw new IllegalStateException("the application's BulwarkClient bean is null: no proxy of " + contract.getName());
                         return client.proxy(contract);
                     });
@@ -176,6 +194,18 @@ public class BulwarkExtension implements Extension {
                     .qualifiers(Default.Literal.INSTANCE, jakarta.enterprise.inject.Any.Literal.INSTANCE)
                     .produceWith(i -> i.select(BulwarkClient.class).get().proxy(repository));
         }
+    }
+
+    /**
+     * The container's BulwarkClient as seen from a bean of the adapter's archive ({@code found}: its lookup by type).
+     * Payara 6: a synthetic bean belongs to the adapter jar's bean archive, which does not see the beans of the WAR's
+     * WEB-INF/classes, so an application's BulwarkClient producer there is unsatisfied from here: ask for that very bean
+     * (seen in ProcessBean) instead of resolving by type.
+     */
+    public BulwarkClient client(jakarta.enterprise.inject.Instance<BulwarkClient> found, BeanManager bm) {
+        Bean<?> provided = providedClients.peek();
+        if (!found.isUnsatisfied() || providedClients.size() != 1) return found.get();
+        return (BulwarkClient) bm.getReference(provided, BulwarkClient.class, bm.createCreationalContext(provided));
     }
 
     /** The Jakarta Data repositories seen that Bulwark implements (client mode: each has a proxy bean). */

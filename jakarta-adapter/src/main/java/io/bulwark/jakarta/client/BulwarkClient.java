@@ -5,16 +5,33 @@ import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.durable.PrincipalLock;
 import io.bulwark.bft.durable.ProcessLock;
 import io.bulwark.bft.node.BftClient;
+import io.bulwark.bft.msg.StatusReport;
+import io.bulwark.jakarta.config.ClientSettings;
+import io.bulwark.jakarta.config.SystemPropertiesSource;
 import io.bulwark.jakarta.contract.CodecTypes;
 import io.bulwark.jakarta.contract.Contract;
 import io.bulwark.jakarta.data.Repositories;
+import io.bulwark.jakarta.data.RepositoryModel;
+import io.bulwark.jakarta.metrics.ClientMetrics;
+import io.bulwark.jakarta.metrics.MeteredHandler;
 import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.client.StoreClient;
 import java.io.IOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -35,16 +52,23 @@ import java.util.concurrent.ConcurrentMap;
  * second process uses the same id) and closes both; {@link #over} borrows one.
  */
 public final class BulwarkClient implements AutoCloseable {
-    /** System properties read by {@link #fromSystemProperties} (CDI client mode uses it when the application provides no BulwarkClient bean). */
-    public static final String CONFIG_PROPERTY = "bulwark.client.config";
-    public static final String ID_PROPERTY = "bulwark.client.id";
-    public static final String TIMEOUT_PROPERTY = "bulwark.client.timeout-ms";
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Keys read by {@link #fromConfiguration} and {@link #fromSystemProperties} (see {@link ClientSettings}). */
+    public static final String CONFIG_PROPERTY = ClientSettings.CONFIG;
+    public static final String ID_PROPERTY = ClientSettings.ID;
+    public static final String TIMEOUT_PROPERTY = ClientSettings.TIMEOUT;
+    public static final Duration DEFAULT_TIMEOUT = ClientSettings.DEFAULT_TIMEOUT;
+
+    /** The engine's limit on the group's size (its key-ack mask is a long). */
+    private static final int MAX_REPLICAS = 64;
+    /** Beyond the bound the engine applies to each status query: its timer and our wait are not the same clock. */
+    private static final Duration SLACK = Duration.ofMillis(500);
 
     private final BftClient engine;
     private final boolean owned;
     private final ProcessLock lock;
     private final Duration timeout;
+    private volatile Duration healthTimeout = ClientSettings.DEFAULT_HEALTH_TIMEOUT;
+    private final ClientMetrics metrics = new ClientMetrics();
     private final ConcurrentMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
 
     private BulwarkClient(BftClient engine, boolean owned, ProcessLock lock, Duration timeout) {
@@ -92,23 +116,64 @@ public final class BulwarkClient implements AutoCloseable {
     }
 
     /**
-     * Connects as configured by system properties: {@value #CONFIG_PROPERTY} (path of cluster.conf),
+     * Connects as configured by the first source that sets {@value #CONFIG_PROPERTY}: MicroProfile Config when present,
+     * else {@code bulwark.properties}, else the system properties (see {@link ClientSettings}). CDI client mode uses it
+     * when the application provides no BulwarkClient bean.
+     */
+    public static BulwarkClient fromConfiguration() throws IOException {
+        return connect(ClientSettings.resolve());
+    }
+
+    /**
+     * Connects as configured by system properties only: {@value #CONFIG_PROPERTY} (path of cluster.conf),
      * {@value #ID_PROPERTY} (this client's id) and optionally {@value #TIMEOUT_PROPERTY} (default 30 s).
      */
     public static BulwarkClient fromSystemProperties() throws IOException {
-        String conf = System.getProperty(CONFIG_PROPERTY), id = System.getProperty(ID_PROPERTY);
-        if (conf == null || id == null)
-            throw new IllegalStateException("no Bulwark client configured: set the system properties " + CONFIG_PROPERTY + " (the cluster.conf "
-                    + "file) and " + ID_PROPERTY + " (this client's id), or produce a BulwarkClient bean yourself");
-        Duration timeout = DEFAULT_TIMEOUT;
-        String t = System.getProperty(TIMEOUT_PROPERTY);
-        try {
-            if (t != null) timeout = Duration.ofMillis(Long.parseLong(t.strip()));
-            return connect(Path.of(conf), Integer.parseInt(id.strip()), timeout);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(ID_PROPERTY + " and " + TIMEOUT_PROPERTY + " must be integers: " + id + ", " + t, e);
-        }
+        return connect(ClientSettings.resolve(List.of(new SystemPropertiesSource())));
     }
+
+    /** Connects with {@code settings} (its health timeout bounds {@link #groupStatus()}). */
+    public static BulwarkClient connect(ClientSettings settings) throws IOException {
+        BulwarkClient c = connect(settings.clusterConfig(), settings.clientId(), settings.timeout());
+        c.healthTimeout = settings.healthTimeout();
+        return c;
+    }
+
+    /**
+     * Asks every replica for its status (STATUS-QUERY, in parallel) and waits at most {@code bound} for the answers:
+     * which replicas answer now. A replica that has not yet acknowledged this client's key may not get the question,
+     * and counts as silent.
+     */
+    public GroupStatus groupStatus(Duration bound) throws InterruptedException {
+        if (bound.isNegative() || bound.isZero()) throw new IllegalArgumentException("bound must be positive");
+        Map<Integer, CompletableFuture<StatusReport>> asked = new TreeMap<>();
+        // The engine knows the group's size: it refuses an id past the last replica (replicas are 0..n-1).
+        for (int r = 0; r < MAX_REPLICAS; r++) {
+            try {
+                asked.put(r, engine.status(r, bound));
+            } catch (IllegalArgumentException notAReplica) {
+                break;
+            }
+        }
+        SortedMap<Integer, Long> answering = new TreeMap<>();
+        SortedMap<Integer, String> silent = new TreeMap<>();
+        long deadline = System.nanoTime() + bound.toNanos() + SLACK.toNanos();
+        for (Map.Entry<Integer, CompletableFuture<StatusReport>> e : asked.entrySet()) {
+            try {
+                StatusReport report = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                answering.put(e.getKey(), report.view());
+            } catch (ExecutionException x) {
+                silent.put(e.getKey(), String.valueOf(x.getCause().getMessage()));
+            } catch (TimeoutException x) {
+                silent.put(e.getKey(), "no status within " + bound);
+            }
+        }
+        int n = asked.size();
+        return new GroupStatus(n, (n - 1) / 3, answering, silent);
+    }
+
+    /** {@link #groupStatus(Duration)} within the health timeout of this client's settings ({@value ClientSettings#HEALTH_TIMEOUT}, default 2 s). */
+    public GroupStatus groupStatus() throws InterruptedException { return groupStatus(healthTimeout); }
 
     /**
      * The typed proxy of {@code contract} (an interface: annotated {@code @Replicated} or implemented by a
@@ -120,9 +185,28 @@ public final class BulwarkClient implements AutoCloseable {
     }
 
     private Object newProxy(Class<?> type) {
-        // A Jakarta Data repository Bulwark implements: its methods are queries, not contract operations.
-        if (type.isAnnotationPresent(jakarta.data.repository.Repository.class)) return Repositories.proxy(type, engine, timeout);
-        Contract contract = Contract.of(type);
+        // The typed proxy, wrapped in one that times each call (the inner handler gets the outer proxy, so a default
+        // method's calls are timed too).
+        Object inner;
+        Predicate<Method> readOnly;
+        if (type.isAnnotationPresent(jakarta.data.repository.Repository.class)) {
+            // A Jakarta Data repository Bulwark implements: its methods are queries, not contract operations.
+            inner = Repositories.proxy(type, engine, timeout);
+            RepositoryModel model = RepositoryModel.of(type);
+            readOnly = m -> model.method(m) != null && model.method(m).readOnly();
+        } else {
+            Contract contract = Contract.of(type);
+            inner = contractProxy(type, contract);
+            readOnly = m -> contract.operation(m) != null && contract.operation(m).readOnly();
+        }
+        InvocationHandler metered = new MeteredHandler(Proxy.getInvocationHandler(inner), metrics, engine, type, readOnly);
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, metered);
+    }
+
+    /** This client's metrics: every proxy call, by contract, method, kind and outcome; the views seen ({@link ClientMetrics}). */
+    public ClientMetrics metrics() { return metrics; }
+
+    private Object contractProxy(Class<?> type, Contract contract) {
         CodecTypes types = new CodecTypes().addContract(contract);
         StoreDefinition definition = StoreDefinition.builder()
                 .entities(types.entities().toArray(Class<?>[]::new)).values(types.values().toArray(Class<?>[]::new)).build();

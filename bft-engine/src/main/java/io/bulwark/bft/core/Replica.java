@@ -266,6 +266,7 @@ public final class Replica {
         if (kind == TimerKind.STATUS) {
             if (viewActive) agreement.complainOverdue();
             retransmission.onStatusTimer();
+            views.repeatSuspicion();
             catchUp.onStatusTimer();
             estimation.onStatusTimer();
         } else if (viewActive) {

@@ -269,6 +269,7 @@ public final class Replica {
         if (kind == TimerKind.STATUS) {
             if (viewActive) agreement.complainOverdue();
             retransmission.onStatusTimer();
+            views.repeatSuspicion();
             catchUp.onStatusTimer();
             estimation.onStatusTimer();
             recovery.onStatusTimer();

@@ -78,11 +78,25 @@ final class ViewChangeRound {
         return c;
     }
 
-    /** Bit j set when we hold replica j's view-change (for STATUS). */
+    /**
+     * Bit j set when we hold replica j's view-change (for STATUS) — not when the NEW-VIEW names
+     * another one of j's: a faulty j sent different view-changes to different replicas, and we need
+     * the one named, forwarded by the primary and vouched for by f others, who send it only to a
+     * replica whose STATUS lacks it (sim seed 2042 f=1, lying-view-change: a backup that held another
+     * version waited for the NEW-VIEW until its timer ran out, and the liar's SUSPECT took it alone
+     * into the next view).
+     */
     long receivedBits() {
         long bits = 0;
-        for (int j = 0; j < n; j++) if (received[j] != null) bits |= 1L << j;
+        for (int j = 0; j < n; j++) if (received[j] != null && !namedOtherwise(j)) bits |= 1L << j;
         return bits;
+    }
+
+    private boolean namedOtherwise(int j) {
+        if (newView == null) return false;
+        for (NewView.ViewChangeRef ref : newView.viewChanges())
+            if (ref.replica() == j) return !ref.digest().equals(receivedDigest[j]);
+        return false;
     }
 
     /** Acks for {@code author}'s view-change with digest {@code d}, not counting its author or the primary. */

@@ -63,7 +63,7 @@ final class ViewTimers {
             else armOrderingTimer();
         } else if (kind == TimerKind.VIEW_CHANGE && viewChangeArmed) {
             // [6]: the new view did not come in time (a NEW-VIEW timer is never held). We suspect its
-            // primary, and move on once f+1 do: a replica cut off while the others installed the view
+            // primary, and move on once 2f+1 do (ViewChanges.suspect): a replica cut off while the others installed the view
             // would otherwise go on alone, view after view (sim seed 22 f=2, no adversary: replica 0
             // ended in view 2 while the group ran in view 1). Waiting afresh, it suspects again.
             viewChangeArmed = false;

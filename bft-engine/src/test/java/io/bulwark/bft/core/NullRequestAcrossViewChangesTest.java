@@ -87,7 +87,9 @@ class NullRequestAcrossViewChangesTest {
         assertEquals(List.of(), g.executed.get(executor).get(1L), "the executor ran the null request at seq 1");
         for (int i : correct) if (i != executor) assertNull(g.executed.get(i).get(1L));
 
-        // 4. View 1 -> 2 without replica 1; faulty 0 sends an empty VIEW-CHANGE.
+        // 4. View 1 -> 2 without replica 1; faulty 0 sends an empty VIEW-CHANGE. The faulty replicas
+        // suspect view 1 too: with the 2f correct ones, 2f+1 suspicions (issue 15 item 3).
+        for (int x : faulty) g.multicast(x, new io.bulwark.bft.msg.Suspect(1, x));
         g.timeOutTogether(correct.stream().mapToInt(Integer::intValue).filter(i -> i != 1).toArray());
         g.multicast(0, new ViewChange(2, 0, 0, List.of(new ViewChange.CheckpointRef(0, Replica.GENESIS)), List.of(), List.of()));
         // The faulty replicas vouch (VIEW-CHANGE-ACK) for the correct replicas' view-changes, so that

@@ -238,22 +238,24 @@ class ReplicaTest {
                 .map(a -> (Action.SetTimer) a).findFirst().orElseThrow();
         assertEquals(NOW + CFG.viewChangeTimeoutMs() / 4, t.deadline(), "a quarter of the view-change timeout");
         r.timeout(t.deadline(), TimerKind.ORDERING);
-        // Issue 15 item 3: it says so (SUSPECT) and stays; f+1 suspicions (one correct) end the view.
+        // Issue 15 item 3: it says so (SUSPECT) and stays; 2f+1 suspicions (f+1 correct) end the view.
         List<ReplicaAction> out = r.ready();
         assertTrue(suspected(out, 0, 1), "SUSPECT of view 0: " + out);
         assertFalse(leftTheView(out), "one suspicion alone does not leave the view: " + out);
         assertEquals(0, r.view());
         r.receive(t.deadline() + 1, 2, new Suspect(0, 2));
+        assertFalse(leftTheView(r.ready()), "f+1 (a faulty replica's and ours) do not take us away alone");
+        r.receive(t.deadline() + 1, 3, new Suspect(0, 3));
         out = r.ready();
         assertTrue(out.stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.ViewChange vc
                 && vc.view() == 1 && vc.replica() == 1), "VIEW-CHANGE for view 1: " + out);
         assertEquals(1, r.view());
         assertTrue(!r.viewActive());
         // Issue 15 item 4: the operator's log names the view change, from, to and why.
-        assertEquals(List.of(new Notice.ViewChangeStarted(0, 1, "f+1 replicas suspect primary 0 (a request not ordered or executed in time)")),
+        assertEquals(List.of(new Notice.ViewChangeStarted(0, 1, "2f+1 replicas suspect primary 0 (a request not ordered or executed in time)")),
                 r.drainNotices());
-        assertEquals("view change 0 -> 1: f+1 replicas suspect primary 0 (a request not ordered or executed in time)",
-                new Notice.ViewChangeStarted(0, 1, "f+1 replicas suspect primary 0 (a request not ordered or executed in time)").line());
+        assertEquals("view change 0 -> 1: 2f+1 replicas suspect primary 0 (a request not ordered or executed in time)",
+                new Notice.ViewChangeStarted(0, 1, "2f+1 replicas suspect primary 0 (a request not ordered or executed in time)").line());
         assertEquals(List.of(), r.drainNotices(), "drained");
     }
 
@@ -277,8 +279,10 @@ class ReplicaTest {
         assertFalse(leftTheView(r.ready()));
         assertEquals(1, r.counters().ignored(Ignored.WRONG_VIEW));
         assertEquals(1, r.counters().ignored(Ignored.NOT_A_REPLICA));
-        // Still waiting at the next deadline: we suspect again, and a fresh suspicion from 3 ends the view.
+        // Still waiting at the next deadline: we suspect again, and fresh suspicions from 3 and 2 end the view.
         r.receive(late + 1, 3, new Suspect(0, 3));
+        assertFalse(leftTheView(r.ready()));
+        r.receive(late + 1, 2, new Suspect(0, 2));
         assertTrue(leftTheView(r.ready()));
         assertEquals(1, r.view());
     }
@@ -664,6 +668,7 @@ class ReplicaTest {
         r.timeout(ordering.deadline(), TimerKind.ORDERING);
         assertTrue(suspected(r.ready(), 0, 1));
         r.receive(ordering.deadline(), 2, new Suspect(0, 2));
+        r.receive(ordering.deadline(), 3, new Suspect(0, 3));
         assertTrue(leftTheView(r.ready()));
         assertEquals(1, r.view());
     }
@@ -844,8 +849,11 @@ class ReplicaTest {
         assertEquals(NOW + CFG.viewChangeTimeoutMs(), deadline);
         primary.timeout(deadline, TimerKind.VIEW_CHANGE);
         assertTrue(suspected(primary.ready(), 0, 0), "the primary suspected itself");
-        // With one more suspicion (the backup whose request waits too) it leaves the view.
+        // With two more suspicions (the backup whose request waits too, and the one in the higher view,
+        // whose VIEW-CHANGE counts the same) it leaves the view.
         primary.receive(deadline, 2, new Suspect(0, 2));
+        assertEquals(0, primary.view(), "f+1: not yet");
+        primary.receive(deadline, 3, new Suspect(0, 3));
         assertEquals(1, primary.view());
         assertFalse(primary.viewActive());
     }

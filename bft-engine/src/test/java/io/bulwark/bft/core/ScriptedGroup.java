@@ -145,9 +145,9 @@ final class ScriptedGroup {
 
     /**
      * The view-change timers of {@code ids} run out together: each suspects the primary (SUSPECT,
-     * issue 15 item 3) and their SUSPECTs reach each other, so f+1 or more of them leave the view
-     * (their VIEW-CHANGEs are then in flight). SUSPECTs to replicas outside {@code ids} are dropped,
-     * so a scenario decides who takes part.
+     * issue 15 item 3) and their SUSPECTs (and any already in flight to them) reach each other, so
+     * with 2f+1 suspicions they leave the view (their VIEW-CHANGEs are then in flight). SUSPECTs to
+     * replicas outside {@code ids} are dropped, so a scenario decides who takes part.
      */
     void timeOutTogether(int... ids) {
         java.util.Set<Integer> set = new java.util.HashSet<>();

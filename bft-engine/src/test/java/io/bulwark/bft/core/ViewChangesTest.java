@@ -93,6 +93,67 @@ class ViewChangesTest {
         assertEquals(1, x.r.view());
     }
 
+    /**
+     * Issue 15 item 3 (sim seed 2042 f=1, lying-view-change): a faulty replica sent one view-change to
+     * us and another to the new primary, which names its own copy. Our STATUS must not claim we hold
+     * the named one, or nobody forwards it or vouches for it and we wait for good.
+     */
+    @Test
+    void aBackupHoldingAnotherVersionOfANamedViewChangeSaysItLacksItAndInstallsWithTheForwardedCopy() {
+        CoreFixture x = new CoreFixture(2);   // a backup of view 1 (primary 1); 3 is faulty
+        ViewChange one = viewChange(1, 1), toUs = viewChange(1, 3);
+        ViewChange toPrimary = new ViewChange(1, 3, 0, List.of(new ViewChange.CheckpointRef(0, Replica.GENESIS),
+                new ViewChange.CheckpointRef(4, io.bulwark.bft.crypto.Digests.of("lie".getBytes()))), List.of(), List.of());
+        x.receive(1, one);
+        x.receive(3, toUs);
+        assertTrue(x.r.retransmission.status().hasViewChange(3));
+        NewView nv = new NewView(1, List.of(ref(one), ref(x.r.views.mine), ref(toPrimary)), 0, Replica.GENESIS, List.of());
+        x.receive(1, nv);
+        assertFalse(x.r.viewActive(), "the named view-change of 3 is not the one we hold");
+        assertFalse(x.r.retransmission.status().hasViewChange(3), "so our STATUS says we lack it");
+        assertTrue(x.r.retransmission.status().hasViewChange(1));
+        // The primary forwards its copy; f = 1 other replica (0) vouches for it.
+        x.receive(1, toPrimary);
+        assertFalse(x.r.viewActive(), "a forwarded copy needs f acks");
+        x.receive(0, new ViewChangeAck(1, 0, 3, MessageCodec.viewChangeDigest(toPrimary)));
+        assertTrue(x.r.viewActive());
+        assertEquals(1, x.r.view());
+    }
+
+    /**
+     * Issue 15 item 3: a replica that suspected the view keeps saying so at each status period once
+     * another replica has left it, so the f+1 correct suspicions behind a replica that left do not
+     * lapse before every correct replica has heard them; one that never suspected does not start.
+     */
+    @Test
+    void aSuspicionIsRepeatedEachStatusPeriodOnceSomeoneHasLeftTheView() {
+        CoreFixture quiet = new CoreFixture(2);
+        quiet.receive(3, viewChange(1, 3));
+        quiet.take();
+        quiet.fire(TimerKind.STATUS);
+        assertTrue(quiet.sent().stream().noneMatch(m -> m instanceof io.bulwark.bft.msg.Suspect), "it never suspected view 0");
+
+        CoreFixture x = new CoreFixture(2);
+        x.receive(CLIENT, req(CLIENT, 1, "a"));
+        x.now += CoreFixture.CFG.viewChangeTimeoutMs() / 4;
+        x.fire(TimerKind.ORDERING);
+        assertTrue(x.sent().stream().anyMatch(m -> m instanceof io.bulwark.bft.msg.Suspect s && s.view() == 0), "our own suspicion");
+        x.fire(TimerKind.STATUS);
+        assertTrue(x.sent().stream().noneMatch(m -> m instanceof io.bulwark.bft.msg.Suspect), "nobody left: not repeated");
+        x.receive(3, viewChange(1, 3));   // replica 3 left view 0: f+1 suspicions with ours, 2f+1 needed to leave
+        assertEquals(0, x.r.view());
+        x.take();
+        x.now += 10 * CoreFixture.CFG.viewChangeTimeoutMs();   // long past our suspicion's lifetime
+        x.fire(TimerKind.STATUS);
+        assertTrue(x.sent().stream().anyMatch(m -> m instanceof io.bulwark.bft.msg.Suspect s && s.view() == 0 && s.replica() == 2),
+                "repeated while someone is ahead");
+        // Replica 3's VIEW-CHANGE comes again (retransmitted at our STATUS), and a third suspicion ends the view for us too.
+        x.receive(3, viewChange(1, 3));
+        assertEquals(0, x.r.view(), "f+1");
+        x.receive(0, new io.bulwark.bft.msg.Suspect(0, 0));
+        assertEquals(1, x.r.view());
+    }
+
     @Test
     void aNewViewThatComesBeforeTheViewChangesIsUsedOnceTheReplicaJoins() {
         CoreFixture x = new CoreFixture(2);

@@ -29,7 +29,9 @@ class ViewTimersTest {
         assertTrue(x.take().stream().anyMatch(a -> a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.Suspect),
                 "not pre-prepared in time: the primary is suspected");
         x.receive(2, new io.bulwark.bft.msg.Suspect(0, 2));
-        assertEquals(1, x.r.view(), "f+1 suspicions: the view is left");
+        assertEquals(0, x.r.view(), "f+1 suspicions: not yet");
+        x.receive(3, new io.bulwark.bft.msg.Suspect(0, 3));
+        assertEquals(1, x.r.view(), "2f+1 suspicions: the view is left");
     }
 
     @Test
@@ -57,7 +59,8 @@ class ViewTimersTest {
         assertEquals(0, x.r.view(), "a suspicion, not yet a view change");
         assertTrue(CoreFixture.timerSet(x.take(), TimerKind.VIEW_CHANGE), "re-armed: a wait that goes on suspects again");
         x.receive(1, new io.bulwark.bft.msg.Suspect(0, 1));
-        assertEquals(1, x.r.view(), "f+1 suspicions");
+        x.receive(2, new io.bulwark.bft.msg.Suspect(0, 2));
+        assertEquals(1, x.r.view(), "2f+1 suspicions");
     }
 
     @Test
@@ -72,6 +75,8 @@ class ViewTimersTest {
         assertEquals(1, x.r.view(), "no NEW-VIEW in time: a suspicion of view 1, not yet a move");
         assertTrue(x.r.timers.viewChangeArmed, "waiting afresh");
         x.receive(3, viewChange(2, 3));   // replica 3 gave up on view 1 too: f+1 suspicions
+        assertEquals(1, x.r.view(), "f+1 suspicions: not yet");
+        x.receive(1, new io.bulwark.bft.msg.Suspect(1, 1));   // and 1 suspects it: 2f+1
         assertEquals(2, x.r.view(), "on to the next view");
         assertEquals(2 * BASE, x.r.viewChangeTimeoutMs());
         for (int i = 0; i < 10; i++) x.r.timers.leaveView(false);

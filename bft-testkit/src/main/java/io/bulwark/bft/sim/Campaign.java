@@ -187,9 +187,12 @@ public final class Campaign {
             }
             if (!out.safetyViolations().isEmpty()) safety++;
             if (out.livenessFailure() != null) liveness++;
-            if (out.ok(allowUnknown) && out.schedule().leftAlone() > 0 && log != null)
-                log.println("left alone (issue 15 item 3): a correct replica ended in a view no quorum is in, seed " + seed
+            if (out.schedule().leftAlone() > 0 && log != null)
+                log.println("left alone (issue 15 item 3, a liveness failure): a correct replica stayed in a view no quorum is in, seed " + seed
                         + " (f=" + o.f() + "): " + o.replayCommand());
+            if (out.schedule().outsideActiveView() > 0 && log != null)
+                log.println("outside the active view (measured, not failed): a correct replica never installed the group's view, seed "
+                        + seed + " (f=" + o.f() + "): " + o.replayCommand());
             if (!out.ok(allowUnknown)) {
                 failures.add(out);
                 if (log != null) {

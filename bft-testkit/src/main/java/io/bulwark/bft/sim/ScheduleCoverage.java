@@ -17,35 +17,47 @@ package io.bulwark.bft.sim;
  *                            acks withheld, trap steps)
  * @param trapsSprung         null-trap runs that reached the state the trap aims at (a null committed at
  *                            one correct replica only, and the next view change under way)
- * @param leftAlone           runs that ended with a correct replica alone in a view no quorum is in for
- *                            the whole idle window after catching up (issue 15 item 3; measured, not yet
- *                            a failure: a lone suspicion still leaves a replica in the next view)
+ * @param leftAlone           runs in which a correct replica stayed in a view no quorum of correct
+ *                            replicas is in for longer than the bound after the heal, or the correct
+ *                            replicas were not in one active view after the idle window (issue 15 item 3;
+ *                            each such run is a liveness failure too, see {@link LeftAloneOracle})
  * @param journalReplays      restarts of correct replicas that replayed journal entries (issue 12)
  * @param estimations         estimations of H_M completed by correct replicas restarted with nothing to replay
  * @param recoveries          of those, replicas whose stable checkpoint then reached H_M (section 4.4)
+ * @param outsideActiveView   runs in which, after the clients finished and the replicas caught up, a
+ *                            correct replica was in the group's view but had not installed it for the
+ *                            whole idle window (measured, not failed: a faulty primary that keeps its
+ *                            NEW-VIEW from one correct replica, as a twin does, keeps it out; only that
+ *                            replica can tell, and its suspicion alone must not move the group)
  */
 public record ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
                        long staleReads, long adversaryActions, long trapsSprung, long leftAlone,
-                       long journalReplays, long estimations, long recoveries) {
+                       long journalReplays, long estimations, long recoveries, long outsideActiveView) {
 
     public static final ScheduleCoverage NONE = new ScheduleCoverage(0, 0, 0, 0, 0, 0, 0, 0);
 
     public ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
                             long staleReads, long adversaryActions, long trapsSprung, long leftAlone) {
-        this(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions, trapsSprung, leftAlone, 0, 0, 0);
+        this(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions, trapsSprung, leftAlone, 0, 0, 0, 0);
     }
 
     /** The same with the durability counts of a run. */
     public ScheduleCoverage withRecovery(long journalReplays, long estimations, long recoveries) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
-                trapsSprung, leftAlone, journalReplays, estimations, recoveries);
+                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView);
+    }
+
+    /** The same with whether a correct replica ended outside the group's active view ({@link #outsideActiveView}). */
+    public ScheduleCoverage withOutsideActiveView(boolean outside) {
+        return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
+                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outside ? 1 : 0);
     }
 
     public ScheduleCoverage plus(ScheduleCoverage o) {
         return new ScheduleCoverage(ruleANulls + o.ruleANulls, trailingNulls + o.trailingNulls, reproposedTwice + o.reproposedTwice,
                 executedThenLeft + o.executedThenLeft, staleReads + o.staleReads, adversaryActions + o.adversaryActions,
                 trapsSprung + o.trapsSprung, leftAlone + o.leftAlone, journalReplays + o.journalReplays,
-                estimations + o.estimations, recoveries + o.recoveries);
+                estimations + o.estimations, recoveries + o.recoveries, outsideActiveView + o.outsideActiveView);
     }
 
     public String json() {
@@ -53,6 +65,7 @@ public record ScheduleCoverage(long ruleANulls, long trailingNulls, long repropo
                 + ",\"requests_reproposed_2plus_view_changes\":" + reproposedTwice + ",\"executed_then_left_view\":" + executedThenLeft
                 + ",\"stale_reads_attempted\":" + staleReads + ",\"targeted_adversary_actions\":" + adversaryActions
                 + ",\"null_traps_sprung\":" + trapsSprung + ",\"seeds_with_replica_left_alone_in_view\":" + leftAlone
-                + ",\"journal_replays\":" + journalReplays + ",\"estimations\":" + estimations + ",\"recoveries\":" + recoveries + "}";
+                + ",\"journal_replays\":" + journalReplays + ",\"estimations\":" + estimations + ",\"recoveries\":" + recoveries
+                + ",\"seeds_with_replica_outside_active_view\":" + outsideActiveView + "}";
     }
 }

@@ -197,6 +197,8 @@ public final class Simulation {
     private boolean healed;
     /** The interesting schedules this run went through, counted from the network (issue 18). */
     private final CoverageMonitor schedule;
+    /** Issue 15 item 3: no correct replica alone in a view for longer than the bound after the heal. */
+    private final LeftAloneOracle leftAlone;
     /** RESTART: [crash, restart] times (simulated microseconds) of its replica. */
     private final List<long[]> restarts = new ArrayList<>();
     /** The watchdog's reboot in this run: [replica, down at, up at] (simulated µs), or null. */
@@ -325,6 +327,8 @@ public final class Simulation {
         }
         for (io.bulwark.bft.sim.adversary.MessageScheduler s : adversaries.schedulers(cfg, plan.healAt(), adv.split())) net.schedule(s);
         this.schedule = new CoverageMonitor(n, j -> replicas.get(j).correct(), j -> replicas.get(j).core.lastExecuted());
+        this.leftAlone = new LeftAloneOracle(n, j -> replicas.get(j).correct(), j -> replicas.get(j).core.view(),
+                j -> replicas.get(j).core.viewActive(), () -> clientBoundUs(cfg, largestTimeoutMs()));
         net.observe(schedule);
         for (Adversary a : adversaries.ofKind(Adversary.Kind.NETWORK)) {
             if (a.isScheduler() || a == Adversary.POWER_LOSS) continue;   // power loss is driven by run()
@@ -386,15 +390,21 @@ public final class Simulation {
     /** The network heals: every correct client with a request outstanding starts its wait now. */
     private void heal() {
         healed = true;
+        leftAlone.arm(events.now());
         for (int c = 0; c < clients.size(); c++) if (clients.get(c).invokedAtUs() >= 0) startWait(c, events.now());
     }
 
     private void startWait(int c, long from) {
+        waitFrom[c] = from;
+        deadline[c] = from + clientBoundUs(cfg, largestTimeoutMs());
+        nextDeadline = Math.min(nextDeadline, deadline[c]);
+    }
+
+    /** The largest view-change timeout a correct replica runs now. */
+    private long largestTimeoutMs() {
         long timeout = 0;
         for (SimReplica r : replicas) if (r.correct()) timeout = Math.max(timeout, r.core.viewChangeTimeoutMs());
-        waitFrom[c] = from;
-        deadline[c] = from + clientBoundUs(cfg, timeout);
-        nextDeadline = Math.min(nextDeadline, deadline[c]);
+        return timeout;
     }
 
     private void updateNextDeadline() {
@@ -486,7 +496,8 @@ public final class Simulation {
         while (!allDone()) {
             long window = Math.max(plan.healAt(), lastProgress) + PROGRESS_WINDOW_US;
             long limit = Math.min(window, nextDeadline);
-            if (!events.step(limit)) {
+            if (!step(limit)) {
+                if (leftAlone.failure() != null) break;
                 liveness = limit == window ? "no progress for " + PROGRESS_WINDOW_US / 1000 + " ms after the network healed; " + livenessReport(limit)
                         : clientStarved(limit) + livenessReport(limit);
                 break;
@@ -494,8 +505,11 @@ public final class Simulation {
             if (!safety.violations.isEmpty()) break;
         }
         if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
-        // Measured, not (yet) failed: see ScheduleCoverage.leftAlone.
-        String leftAlone = liveness == null && safety.violations.isEmpty() ? awaitOneView() : null;
+        // Measured, not failed: see ScheduleCoverage.outsideActiveView.
+        String notOneView = liveness == null && safety.violations.isEmpty() ? awaitOneView() : null;
+        // A replica left alone in a view fails the run wherever the oracle saw it (issue 15 item 3).
+        boolean alone = leftAlone.failure() != null;
+        if (alone && safety.violations.isEmpty()) liveness = leftAlone.failure() + "; " + livenessReport(events.now());
         int finalCompared = 0;
         if (liveness == null && safety.violations.isEmpty()) {
             finalCompared = compareFinalPages();
@@ -535,8 +549,8 @@ public final class Simulation {
                 lin.keys(), lin.unknownKeys().size(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe() + hijacks, net.sent, net.dropped,
                 maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared,
-                schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), leftAlone != null)
-                        .withRecovery(journalReplays(), estimationCount(1), recoveriesCompleted()),
+                schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), alone)
+                        .withRecovery(journalReplays(), estimationCount(1), recoveriesCompleted()).withOutsideActiveView(notOneView != null),
                 quarantines, authFailures, sessions);
     }
 
@@ -555,7 +569,7 @@ public final class Simulation {
     private String awaitCatchUp() {
         long limit = events.now() + PROGRESS_WINDOW_US;
         while (!caughtUp()) {
-            if (!events.step(limit)) return "not caught up " + PROGRESS_WINDOW_US / 1000 + " ms after the clients finished; " + livenessReport(limit);
+            if (!step(limit)) return leftAlone.failure() != null ? null : "not caught up " + PROGRESS_WINDOW_US / 1000 + " ms after the clients finished; " + livenessReport(limit);
             if (!safety.violations.isEmpty()) return null;
         }
         return null;
@@ -614,16 +628,16 @@ public final class Simulation {
     }
 
     /**
-     * Issue 15 item 3: once the network is healthy and the group idle, every correct replica is in
-     * one active view. A correct replica left alone in another view (it ignores everything as
-     * wrong-view and keeps up only by state transfer) leaves the group without its fault margin,
-     * and nobody is told: a liveness failure even though every request completed.
+     * Once the network is healthy and the group idle, every correct replica should be in one active
+     * view. One left alone in another view fails the run ({@link LeftAloneOracle}, which keeps
+     * watching here); one in the group's view that never installed it is counted
+     * ({@link ScheduleCoverage#outsideActiveView}): a description of it, or null.
      */
     private String awaitOneView() {
         long limit = events.now() + PROGRESS_WINDOW_US;
         while (!oneView()) {
-            if (!events.step(limit)) return "correct replicas not in one active view " + PROGRESS_WINDOW_US / 1000
-                    + " ms after they caught up: " + views() + "; " + livenessReport(limit);
+            if (!step(limit)) return leftAlone.failure() != null ? null : "correct replicas not in one active view " + PROGRESS_WINDOW_US / 1000
+                    + " ms after they caught up: " + leftAlone.views() + "; " + livenessReport(limit);
             if (!safety.violations.isEmpty()) return null;
         }
         return null;
@@ -639,12 +653,11 @@ public final class Simulation {
         return true;
     }
 
-    private String views() {
-        StringBuilder b = new StringBuilder("views");
-        for (SimReplica r : replicas)
-            b.append(' ').append(r.core.id()).append('=').append(r.core.view()).append(r.core.viewActive() ? "" : "(changing)")
-                    .append(r.correct() ? "" : "(faulty)");
-        return b.toString();
+    /** Runs the next event up to {@code limit} and lets the left-alone oracle look; false at the limit or once that oracle failed. */
+    private boolean step(long limit) {
+        if (!events.step(limit)) return false;
+        leftAlone.check(events.now());
+        return leftAlone.failure() == null;
     }
 
     /** A corrupted replica's flipped pages equal those of a never-corrupted correct replica at the same point. */

@@ -93,6 +93,16 @@ public final class ReplicaProcesses implements AutoCloseable {
         }
     }
 
+    /** Whether replica {@code i}'s whole log so far contains {@code text} (its tail may have scrolled past it). */
+    public boolean logContains(int i, String text) {
+        try {
+            Path log = logs.get(i);
+            return Files.exists(log) && Files.readString(log).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String tail(Path log) throws IOException {
         if (!Files.exists(log)) return "(no output)";
         List<String> lines = Files.readAllLines(log);

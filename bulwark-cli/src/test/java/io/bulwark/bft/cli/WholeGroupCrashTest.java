@@ -94,7 +94,8 @@ class WholeGroupCrashTest {
             }
             if (durable) {
                 for (int i = 0; i < group.count(); i++)
-                    assertTrue(Files.readString(group.log(i)).contains("journal entries"), "replica " + i + " replayed its journal:\n" + group.logTail(i));
+                    // The whole log: on a loaded machine view changes after the restart push the line out of the tail.
+                    assertTrue(group.logContains(i, "journal entries"), "replica " + i + " replayed its journal:\n" + group.logTail(i));
             }
         }
         assertTrue(snapshot.size() >= 2 * K + K / 2, "writes were acknowledged before the crash: " + snapshot.size());

@@ -90,6 +90,15 @@ public sealed interface Notice {
         }
     }
 
+    /** The co-processor's counter {@code counter} is not above {@code last}, this replica's last recovery request: estimation only. */
+    record RecoveryWithoutRequest(long counter, long last) implements Notice {
+        @Override public String warning() { return line(); }
+        @Override public String line() {
+            return "co-processor counter " + counter + " is not above this replica's last recovery request (" + last
+                    + "; were the keys reinstalled?): the group would refuse it as a replay, so this recovery only estimates H_M";
+        }
+    }
+
     /** Replica {@code replica}'s recovery request executed at {@code seq}: it recovers until checkpoint {@code point} is stable; our keys were refreshed. */
     record PeerRecovering(int replica, long seq, long point) implements Notice {
         @Override public String line() { return "replica " + replica + " recovers (request at " + seq + ", recovery point " + point + "): keys refreshed"; }

@@ -70,8 +70,13 @@ final class Recovery {
     /** Starts a recovery: estimation first ({@code nonce}), then the request with timestamp {@code counter}. */
     void start(long nonce, long counter) {
         CachedReply last = r.clients.get(r.id);
-        if (last != null && counter <= last.timestamp())
-            throw new IllegalArgumentException("recovery counter " + counter + " not above the last one executed, " + last.timestamp());
+        if (last != null && counter <= last.timestamp()) {
+            // A co-processor whose counter went back (keys reinstalled): the group would refuse the
+            // request as a replay. Estimation still protects the log; the operator is told.
+            r.notice(new Notice.RecoveryWithoutRequest(counter, last.timestamp()));
+            r.estimation.start(nonce);
+            return;
+        }
         active = true;
         this.counter = counter;
         hm = -1;

@@ -84,6 +84,13 @@ class RecoveryTest {
         g.deliver(all());
         for (int i = 0; i < RECOVERING; i++) assertEquals(List.of(RECOVERING), g.keysRefreshedFor.get(i), "too soon: no refresh");
         assertEquals(1, r.recoveryCounts()[2], "the recovering replica learns it was refused");
+
+        // A counter that went back (keys reinstalled): no request the group would take for a replay; estimation only.
+        r.recover(g.now, 3, 7);
+        g.collect(RECOVERING);
+        assertTrue(noticed(r.drainNotices(), Notice.RecoveryWithoutRequest.class));
+        g.deliver(all());
+        for (int i = 0; i < RECOVERING; i++) assertEquals(List.of(RECOVERING), g.keysRefreshedFor.get(i));
         assertNull(g.divergence());
     }
 

@@ -168,14 +168,16 @@ final class Recovery {
         if (q.client() == r.id) onReply(r.id, reply);
         else r.out.add(new Action.Send(q.client(), reply));
         if (status != RecoveryOp.Status.ACCEPTED) return;
-        long h = Math.max(op.hm(), recoveryPoint(seq));
-        if (q.client() != r.id) {
-            peerPoint[q.client()] = h;
-            peerSince[q.client()] = r.now;
-            peerAlerted[q.client()] = false;
-            r.out.add(new ReplicaAction.RefreshKeys(q.client()));
-            r.notice(new Notice.PeerRecovering(q.client(), seq, h));
-        }
+        if (q.client() != r.id) peerRecovers(q.client(), seq, Math.max(op.hm(), recoveryPoint(seq)));
+    }
+
+    /** Replica {@code j}'s recovery request took effect here (executed at {@code seq}): our keys go, its recovery is timed until {@code h} is stable. */
+    private void peerRecovers(int j, long seq, long h) {
+        peerPoint[j] = h;
+        peerSince[j] = r.now;
+        peerAlerted[j] = false;
+        r.out.add(new ReplicaAction.RefreshKeys(j));
+        r.notice(new Notice.PeerRecovering(j, seq, h));
     }
 
     /**
@@ -189,11 +191,7 @@ final class Recovery {
             CachedReply c = r.clients.get(j);
             RecoveryOp.Result res = c == null ? null : RecoveryOp.Result.decode(c.result());
             if (res == null || res.status() != RecoveryOp.Status.ACCEPTED || c.timestamp() <= acceptedBefore[j]) continue;
-            r.out.add(new ReplicaAction.RefreshKeys(j));
-            r.notice(new Notice.PeerRecovering(j, res.seq(), recoveryPoint(res.seq())));
-            peerPoint[j] = recoveryPoint(res.seq());
-            peerSince[j] = r.now;
-            peerAlerted[j] = false;
+            peerRecovers(j, res.seq(), recoveryPoint(res.seq()));
         }
     }
 

@@ -45,6 +45,9 @@ interface Link {
      * A client: makes fresh session keys and returns the NEW-KEY that carries them (a new process
      * under the same client id). Only links that model keys can.
      */
+    /** Whether this link models session keys (the wire links do): {@link #refreshKey} works only then. */
+    default boolean modelsSessionKeys() { return false; }
+
     default NewKeyPayload refreshKey() { throw new UnsupportedOperationException("this link models no session keys (use the wire links)"); }
 
     /** A replica: the KEY-ACK payload for {@code client}'s current key, or null if it holds none. */

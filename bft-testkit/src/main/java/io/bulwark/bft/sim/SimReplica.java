@@ -198,13 +198,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
      * none, and there the core only hears of it.
      */
     private void refreshKeysForRecovery() {
-        Link.NewKeyPayload k;
-        try {
-            k = link.refreshKey();
-        } catch (UnsupportedOperationException plainLink) {
-            k = null;
-        }
-        if (k != null) {
+        if (link.modelsSessionKeys()) {
+            Link.NewKeyPayload k = link.refreshKey();
             if (currentNewKey == null) net.onReconnected(j -> { if (j != core.id() && !stopped) net.sendKey(core.id(), j, currentNewKey); });
             currentNewKey = k.payload();
             for (int j = 0; j < net.principals(); j++) if (j != core.id()) net.sendKey(core.id(), j, k.payload());

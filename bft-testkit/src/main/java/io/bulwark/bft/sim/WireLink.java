@@ -58,6 +58,8 @@ final class WireLink implements Link {
         return frame;
     }
 
+    @Override public boolean modelsSessionKeys() { return true; }
+
     @Override public NewKeyPayload refreshKey() {
         try {
             endpoint.refreshKeys();

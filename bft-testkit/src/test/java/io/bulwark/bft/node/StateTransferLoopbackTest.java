@@ -63,7 +63,13 @@ class StateTransferLoopbackTest {
             // Exactly the written pages and the engine's one client-table page differ (the group stood still
             // meanwhile, so the target never moved); the 1,800 all-zero pages match and are skipped.
             assertEquals(written + 1, fetched, "pages fetched for " + written + " written");
-            assertEquals(0, late.executedRequests(), "nothing executed before the transfer");
+            // Nothing executed before the transfer: at most what the group executed above the checkpoint
+            // it came to (the loop above can end with one write past the stable checkpoint, executed
+            // by the others before the checkpoint was stable; replica 3 catches up on it afterwards —
+            // a flake under load, "expected 0 but was 1", until this said so).
+            long above = g.replica(0).lastExecuted() - target;
+            assertTrue(late.executedRequests() <= above,
+                    "replica 3 executed " + late.executedRequests() + " requests, the group only " + above + " above checkpoint " + target + ": " + late.describe());
             for (ReplicaNode r : List.of(g.replica(0), g.replica(1), g.replica(2))) assertEquals(0, r.transfersCompleted(), "replica " + r.id() + " needed no transfer");
 
             // New requests: replica 3 executes them with the others and takes the same checkpoints.

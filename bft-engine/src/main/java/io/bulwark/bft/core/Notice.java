@@ -17,6 +17,11 @@ public sealed interface Notice {
         @Override public String line() { return "view change " + from + " -> " + to + ": " + why; }
     }
 
+    /** The primary of {@code view} left it before stopping ({@link Replica#stepDown}); this replica suspects it at once. */
+    record PrimaryAbdicated(long view, int primary) implements Notice {
+        @Override public String line() { return "primary " + primary + " of view " + view + " stepped down (it is about to recover): suspecting it now"; }
+    }
+
     /** The NEW-VIEW of {@code view} was installed (primary {@code primary}); the view starts at checkpoint {@code startSeq}. */
     record ViewInstalled(long view, int primary, long startSeq, boolean behind) implements Notice {
         @Override public String line() {

@@ -82,6 +82,8 @@ public final class Replica {
     private boolean started;
     /** Key refreshes of this replica (section 4.1). */
     long keyRefreshes;
+    /** See {@link #stepDown}. */
+    long steppedDown;
     /** The driver keeps a journal: the core emits {@link ReplicaAction.Persist} (issue 12). */
     private boolean journaled;
     /** Non-null while the journal is replayed (between restore and start). */
@@ -370,6 +372,23 @@ public final class Replica {
         recovery.start(nonce, counter);
     }
 
+    /**
+     * The driver is about to stop this replica (a watchdog reboot for proactive recovery, an
+     * operator's restart). If it is the primary of an active view, it moves the group on first:
+     * it leaves for the next view with a VIEW-CHANGE, which its backups take as the primary's own
+     * suspicion of its view and join at once (section 6.3: "a primary multicasts a view-change
+     * message just before its recovery starts and this causes the other replicas to move to the
+     * next view immediately"), instead of waiting for their timers with clients unserved.
+     * Returns whether it stepped down; a backup, or a replica already changing views, does nothing.
+     */
+    public boolean stepDown(long now) {
+        this.now = now;
+        if (!isPrimary() || !viewActive) return false;
+        views.startViewChange(view + 1, "primary stepping down before it stops (a recovery reboots it; section 4.4)");
+        steppedDown++;
+        return true;
+    }
+
     /** How long a recovery (ours or another replica's) may last before it is reported as slow (section 4.4). */
     public void recoveryAlertAfter(long ms) {
         if (ms < 1) throw new IllegalArgumentException("alert bound must be positive");
@@ -489,6 +508,8 @@ public final class Replica {
     public boolean viewActive() { return viewActive; }
     /** View changes this replica started (sent a VIEW-CHANGE for). */
     public long viewChangesStarted() { return views.started; }
+    /** Times this replica, as primary, moved the group to the next view before it stopped ({@link #stepDown}). */
+    public long stepDowns() { return steppedDown; }
     /** The view-change timeout now: the base doubled per consecutive view change that did not complete in time. */
     public long viewChangeTimeoutMs() { return timers.viewChangeTimeout(); }
     public long lowWaterMark() { return h; }

@@ -245,9 +245,25 @@ final class ViewChanges {
             // of view 1, unable to commit, suspected itself, and only this joined the two).
             if (r.view < vc.view()) {
                 suspicions.add(r.view, from, r.now);
+                if (from == r.primary()) abdicated();
                 weighSuspicions();
             }
         }
+    }
+
+    /**
+     * The primary of our view left it ({@link Replica#stepDown}: it is about to be rebooted for its
+     * recovery, section 6.3): it will not order, so we suspect it at once rather than when our timer
+     * runs out. This gives a faulty primary nothing it lacks: it could stop ordering and let the
+     * timers fire. And it keeps "never alone" ({@link #suspect}): we suspect, we do not leave, so a
+     * primary that tells one correct backup alone brings it to f+1 suspicions at most (itself and
+     * the backup), short of the 2f+1 that take anyone away; told to all, the 2f+1 correct replicas
+     * (the primary among them) leave on each other's SUSPECTs one message delay later.
+     */
+    private void abdicated() {
+        if (suspicions.fresh(r.view, r.id, r.now, 2 * r.timers.viewChangeTimeout())) return;
+        r.notice(new Notice.PrimaryAbdicated(r.view, r.primary()));
+        suspectHere();
     }
 
     private boolean checked(int from, ViewChange vc) {

@@ -154,6 +154,46 @@ class ViewChangesTest {
         assertEquals(1, x.r.view());
     }
 
+    /**
+     * Section 6.3: a primary about to be rebooted for its recovery multicasts a VIEW-CHANGE first,
+     * and the backups move to the next view at once, with no timer running out — also when one
+     * backup is faulty and says nothing. A backup asked to step down does nothing.
+     */
+    @Test
+    void aPrimaryThatStepsDownMovesTheGroupToTheNextViewWithoutATimeout() {
+        for (int[] faulty : new int[][] {{}, {3}}) {
+            ScriptedGroup g = new ScriptedGroup(1, faulty);
+            assertFalse(g.replicas[1].stepDown(g.now), "a backup does not step down");
+            assertTrue(g.replicas[0].stepDown(g.now));
+            g.collect(0);
+            assertFalse(g.replicas[0].stepDown(g.now), "once: it is changing views now");
+            g.deliver(e -> true);
+            for (int i = 0; i < g.n; i++) {
+                if (!g.correct(i)) continue;
+                assertEquals(1, g.replicas[i].view(), "replica " + i + " with faulty " + java.util.Arrays.toString(faulty));
+                assertTrue(g.replicas[i].viewActive(), "replica " + i + " installed view 1");
+            }
+            assertEquals(1, g.replicas[0].stepDowns());
+        }
+    }
+
+    /**
+     * "Never alone" holds against a faulty primary that steps down towards one correct backup only:
+     * the backup suspects (f+1 with the primary) but does not leave, and nobody else does either.
+     */
+    @Test
+    void aFaultyPrimaryCannotTakeOneBackupAwayAloneByAbdicatingToItOnly() {
+        ScriptedGroup g = new ScriptedGroup(1, 0);
+        g.send(0, 1, viewChange(1, 0));
+        g.deliver(e -> true);
+        assertTrue(g.replicas[1].drainNotices().stream().anyMatch(x -> x instanceof Notice.PrimaryAbdicated),
+                "the backup it told suspects it at once");
+        for (int i = 1; i < g.n; i++) {
+            assertEquals(0, g.replicas[i].view(), "replica " + i);
+            assertTrue(g.replicas[i].viewActive(), "replica " + i + " still in view 0");
+        }
+    }
+
     @Test
     void aNewViewThatComesBeforeTheViewChangesIsUsedOnceTheReplicaJoins() {
         CoreFixture x = new CoreFixture(2);

@@ -152,6 +152,51 @@ public final class Journal implements AutoCloseable {
         return new TornTail(seg.path(), offset, bytes, later, reason);
     }
 
+    /**
+     * After {@link #open} reported {@code damage} (valid records after a bad one, or a segment
+     * missing): moves everything from the damaged record on — the rest of its segment and every later
+     * segment — into the new directory {@code aside}, so that the journal opens again with the records
+     * before the damage only. Nothing moved is ever replayed; it stays for the operator. The caller
+     * owns what this means: the records lost may be messages this replica sent, so it must recover
+     * (section 4.4: estimation, recovery request, state checked and fetched) and count as faulty
+     * until it has. Also what a power loss can leave (the class comment of the package: a later page
+     * of an unsynced batch written back before an earlier one), where nothing lost was ever sent.
+     */
+    public static JournalDamage quarantine(Path dir, JournalCorruptException damage, Path aside) throws IOException {
+        List<Segment> segs = Segment.list(dir);
+        int i = -1;
+        for (int k = 0; k < segs.size(); k++) if (segs.get(k).path().equals(damage.file())) i = k;
+        if (i < 0) throw new IOException(damage.file() + " is not a segment of " + dir + " (it changed since it was opened)");
+        Files.createDirectories(aside);
+        Segment seg = segs.get(i);
+        long offset = damage.offset(), bytes = 0;
+        int later = 0;
+        for (int j = segs.size() - 1; j > i; j--) {
+            bytes += Files.size(segs.get(j).path());
+            Files.move(segs.get(j).path(), aside.resolve(segs.get(j).path().getFileName()));
+            later++;
+        }
+        if (offset < FileHeader.LENGTH) {
+            bytes += Files.size(seg.path());
+            Files.move(seg.path(), aside.resolve(seg.path().getFileName()));
+        } else {
+            // The damaged part of this segment is copied aside (synced) before the segment is cut.
+            Path tail = aside.resolve(seg.path().getFileName() + ".from-" + offset);
+            try (FileChannel in = FileChannel.open(seg.path(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 FileChannel out = FileChannel.open(tail, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                long size = in.size();
+                for (long at = offset; at < size; ) at += in.transferTo(at, size - at, out);
+                out.force(true);
+                bytes += size - offset;
+                in.truncate(offset);
+                in.force(true);
+            }
+        }
+        AtomicFile.syncDirectory(aside);
+        AtomicFile.syncDirectory(dir);
+        return new JournalDamage(seg.path(), offset, damage.expectedSeq(), bytes, later, aside, damage.getMessage());
+    }
+
     /** What opening cut off as a torn write, or null. */
     public TornTail tornTail() { return tornTail; }
 

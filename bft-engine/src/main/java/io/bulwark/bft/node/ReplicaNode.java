@@ -117,6 +117,8 @@ public final class ReplicaNode implements AutoCloseable {
     /** Group commits started, and the last one known durable; the current drive's, once it journaled something (0: none). */
     private long syncsStarted, syncsDone, driveTicket;
     private volatile boolean journalFailed;
+    /** What was moved out of a journal damaged in the middle at this start (see {@link io.bulwark.bft.durable.Journal#quarantine}), or null. */
+    private final String journalDamage;
     /** Started with no journal to replay: run estimation (section 4.4) before voting. */
     private final boolean recoverAtStart;
     private final long replayedAtStart;
@@ -293,10 +295,21 @@ public final class ReplicaNode implements AutoCloseable {
         if (loaded != null) core.restore(loaded.seq(), damaged);
         DurableLog opened = null;
         long replayed = 0;
+        String damagedJournal = null;
         if (dataDir != null && b.durable) {
             long t0 = System.nanoTime();
             try {
-                opened = DurableLog.open(dataDir, cfg);
+                try {
+                    opened = DurableLog.open(dataDir, cfg);
+                } catch (io.bulwark.bft.durable.JournalCorruptException damage) {
+                    // Issue 12 item 1: a damaged middle is never replayed. What precedes it is kept and
+                    // replayed; the rest goes aside, and this replica recovers (below): its state is
+                    // checked and fetched, and it holds back above H_M (section 4.4).
+                    io.bulwark.bft.durable.JournalDamage moved = io.bulwark.bft.durable.Journal.quarantine(dataDir.resolve(DurableLog.DIR), damage,
+                            dataDir.resolve(DurableLog.DIR + "-damaged-" + System.currentTimeMillis()));
+                    damagedJournal = moved.describe();
+                    opened = DurableLog.open(dataDir, cfg);
+                }
                 replayed = opened.replayInto(core, now());
                 var torn = opened.journal().tornTail();
                 report = (report == null ? "" : report + "; ") + String.format(java.util.Locale.ROOT,
@@ -310,8 +323,8 @@ public final class ReplicaNode implements AutoCloseable {
                 executor.shutdownNow();
                 if (writer != null) writer.shutdownNow();
                 throw new UncheckedIOException("replica " + id + ": the journal in " + dataDir.resolve(DurableLog.DIR) + " cannot be used: "
-                        + e.getMessage() + " (nothing was changed; a journal damaged in the middle is not replayed: restore the"
-                        + " data dir from a backup, or move it aside and restart the replica empty to fetch the state from the others)", e);
+                        + e.getMessage() + " (restore the data dir from a backup, or move it aside and restart the replica empty"
+                        + " to fetch the state from the others)", e);
             }
         }
         this.log = opened;
@@ -322,7 +335,11 @@ public final class ReplicaNode implements AutoCloseable {
         // A first start (nothing saved, nothing journaled) has nothing to recover from, and all n
         // replicas of a new group recovering at once would only trade keys n(n-1) times: it estimates
         // H_M (it may be a replaced disk) but sends no recovery request.
-        this.recoverAtStart = b.recoverAtStart && (loaded != null || replayed > 0);
+        // A journal damaged in the middle lost records of messages this replica may have sent: it recovers
+        // whatever the builder says, and counts as faulty until it has (as a compromised replica does in
+        // the paper; with an intact journal a restart does not count against f).
+        this.recoverAtStart = (b.recoverAtStart && (loaded != null || replayed > 0)) || damagedJournal != null;
+        this.journalDamage = damagedJournal;
         if (b.recoveryAlertMs > 0) core.recoveryAlertAfter(b.recoveryAlertMs);
         this.replayedAtStart = replayed;
         this.loadReport = report;
@@ -381,6 +398,9 @@ public final class ReplicaNode implements AutoCloseable {
         });
         if (keyRefreshMs > 0) loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(keyRefreshMs), this::refreshKeys);
         if (loadReport != null) LOG.log(System.Logger.Level.INFO, "replica {0}: {1}", id, loadReport);
+        if (journalDamage != null)
+            LOG.log(System.Logger.Level.WARNING, "replica {0}: {1}; replayed the records before it and recovers (section 4.4):"
+                    + " until its recovery completes it counts as faulty, as its lost records may be messages it sent", id, journalDamage);
         LOG.log(System.Logger.Level.INFO, "replica {0} listening on port {1}", id, String.valueOf(port));
         return port;
     }
@@ -767,6 +787,9 @@ public final class ReplicaNode implements AutoCloseable {
     /** State transfers this replica completed, read on the loop. */
     public long transfersCompleted() { return loop.submit(core::transfersCompleted).join(); }
 
+    /** Recoveries (section 4.4) completed by this replica since it started, read on the loop. */
+    public long recoveriesCompleted() { return loop.submit(() -> core.recoveryCounts()[3]).join(); }
+
     /** Pages its state transfers fetched, read on the loop. */
     public long pagesTransferred() { return loop.submit(core::pagesTransferred).join(); }
 
@@ -829,6 +852,9 @@ public final class ReplicaNode implements AutoCloseable {
     /** The line logged for the last completed state transfer, or null. */
     public String lastTransfer() { return lastTransfer; }
 
+    /** What was moved out of a journal damaged in the middle at this start, or null (the journal was whole). */
+    public String journalDamage() { return journalDamage; }
+
     /**
      * A consistent snapshot of the core's progress and counters, taken on the loop, as one readable
      * line (the {@code stopping:} line of {@code bulwark replica}, failure reports of tests and benchmarks).
@@ -841,6 +867,10 @@ public final class ReplicaNode implements AutoCloseable {
                     .append(", stable checkpoint ").append(core.stableSeq())
                     .append(", ").append(core.viewChangesStarted()).append(" view changes started")
                     .append(", ").append(core.transfersCompleted()).append(" state transfers (").append(core.pagesTransferred()).append(" pages)");
+            long[] rc = core.recoveryCounts();   // [peers recovered, slow, refused, completed]
+            b.append(", recoveries ").append(rc[3]).append(" own, ").append(rc[0]).append(" of peers, ").append(rc[1]).append(" slow, ")
+                    .append(rc[2]).append(" refused, ").append(core.stepDowns()).append(" step-downs as primary");
+            if (core.recovering()) b.append(", RECOVERING");
             if (core.transferring()) b.append(", TRANSFERRING");
             if (core.corrupt()) b.append(", CORRUPT");
             b.append("; frames ").append(endpoint.wire().counters().accepted()).append(" accepted, rejected ").append(endpoint.wire().counters().snapshot())
@@ -850,6 +880,57 @@ public final class ReplicaNode implements AutoCloseable {
             if (outbound != OutboundInterceptor.NONE) b.append("; outbound ").append(outbound);
             return b.toString();
         }).join();
+    }
+
+    /**
+     * Before a planned stop (the watchdog's reboot for proactive recovery, an operator's restart):
+     * if this replica is the primary of an active view, it leaves for the next view and waits, at
+     * most {@code within}, until its VIEW-CHANGE is durable and written to every replica's
+     * connection, so that the backups move on at once instead of when their timers run out (section
+     * 6.3; {@link Replica#stepDown}). Returns whether it stepped down. A backup returns at once.
+     */
+    public boolean stepDownIfPrimary(java.time.Duration within) {
+        long left;   // the view it left, or -1
+        try {
+            left = loop.submit(() -> {
+                long v = core.view();
+                if (!core.stepDown(now())) return -1L;
+                drive();
+                return v;
+            }).join();
+        } catch (RuntimeException closed) {
+            return false;   // the loop is already closed
+        }
+        if (left < 0) return false;
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean flushed;
+            try {
+                flushed = loop.submit(this::sentEverything).join();
+            } catch (RuntimeException closed) {
+                break;
+            }
+            if (flushed) break;
+            try {
+                Thread.sleep(5);   // polling a shutdown path, bounded by within
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "replica {0}: stepped down as primary of view {1} before stopping (section 4.4)", id, left);
+        return true;
+    }
+
+    /** On the loop: nothing waits for the journal, and every replica connection's queue is written. */
+    private boolean sentEverything() {
+        if (driveTicket != 0 || !awaitingSync.isEmpty()) return false;
+        for (int j = 0; j < cfg.n(); j++) {
+            if (j == id) continue;
+            io.bulwark.bft.net.Connection c = transport.route(j);
+            if (c != null && c.queuedBytes() > 0) return false;
+        }
+        return true;
     }
 
     @Override public void close() {

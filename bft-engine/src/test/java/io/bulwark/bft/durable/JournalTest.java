@@ -283,6 +283,48 @@ class JournalTest {
         }
     }
 
+    /**
+     * Issue 12 item 1: damage in the middle is moved aside, never replayed; the journal then opens
+     * with the records before it and goes on from there. Across segments, later files go aside whole.
+     */
+    @Test
+    void quarantiningDamageKeepsTheRecordsBeforeItAndMovesTheRestAside() throws IOException {
+        Path dir = tmp.resolve("j");
+        JournalOptions small = JournalOptions.defaults().withSegmentBytes(600);
+        try (Journal j = Journal.open(dir, small)) {
+            for (long s = 1; s <= 40; s += 4) appendSynced(j, s, 4);
+        }
+        List<Segment> segs = Segment.list(dir);
+        assertTrue(segs.size() >= 4, "segments " + segs);
+        Path second = segs.get(1).path();
+        long secondFirst = segs.get(1).firstSeq();
+        byte[] b = Files.readAllBytes(second);
+        int at = FileHeader.LENGTH + 5;   // inside the segment's first record
+        b[at] ^= 0x01;
+        Files.write(second, b);
+        long expectedBytes = b.length - FileHeader.LENGTH;
+        for (int k = 2; k < segs.size(); k++) expectedBytes += Files.size(segs.get(k).path());
+        JournalCorruptException e = assertThrows(JournalCorruptException.class, () -> Journal.open(dir, small));
+        Path aside = tmp.resolve("aside");
+        JournalDamage moved = Journal.quarantine(dir, e, aside);
+        assertEquals(secondFirst, moved.firstLostSeq());
+        assertEquals(segs.size() - 2, moved.laterFiles(), moved.describe());
+        for (int k = 2; k < segs.size(); k++) assertTrue(Files.exists(aside.resolve(segs.get(k).path().getFileName())), "later segment " + k + " aside");
+        assertEquals(expectedBytes, moved.bytes(), moved.describe());
+        assertEquals(FileHeader.LENGTH, Files.size(second), "cut at the damaged record");
+        try (Journal j = Journal.open(dir, small)) {
+            assertEquals(secondFirst - 1, j.recordsFound(), "the records before the damage, and only those");
+            assertNull(j.tornTail());
+            List<Long> seqs = new ArrayList<>();
+            j.replay(0, r -> seqs.add(r.seq()));
+            assertEquals(secondFirst - 1, seqs.size());
+            assertEquals(secondFirst - 1, (long) seqs.get(seqs.size() - 1));
+            assertEquals(secondFirst, j.nextSeq(), "appends go on after the records kept");
+        }
+        byte[] tail = Files.readAllBytes(aside.resolve(second.getFileName() + ".from-" + FileHeader.LENGTH));
+        assertArrayEquals(java.util.Arrays.copyOfRange(b, FileHeader.LENGTH, b.length), tail, "the damaged bytes are kept, as they were");
+    }
+
     @Test
     void damageAcrossSegmentsAndAMissingSegmentAreReported() throws IOException {
         Path dir = tmp.resolve("j");

@@ -140,6 +140,64 @@ class SavedStateLoopbackTest {
         }
     }
 
+    /**
+     * Issue 12 item 1: a journal damaged in the middle (a flipped byte in a record with valid records
+     * after it) used to stop the replica from starting at all. Now the records before the damage are
+     * replayed, the rest is moved aside (kept, never replayed), and the replica recovers (section 4.4)
+     * and executes with the others again.
+     */
+    @Test
+    void aReplicaWhoseJournalIsDamagedInTheMiddleReplaysWhatPrecedesItAndRecovers(@TempDir Path dir) throws Exception {
+        try (MiniCluster g = group(dir)) {
+            ReplicaNode r0 = g.replica(0), r3 = g.replica(3);
+            BftClient client = g.client(0);
+            for (int i = 0; r3.savedCheckpoint() < 2 * K; i++) {
+                assertTrue(i < 50 * L, "replica 3 did not save checkpoint " + 2 * K + ": " + r3.describe());
+                FillService.resultValue(client.invoke(FillService.write(i % 900, 2, i), false, WAIT));
+            }
+            g.stop(3);
+            Path journal = g.dataDir(3).resolve("journal");
+            java.util.List<Path> segments;
+            try (var files = java.nio.file.Files.list(journal)) {
+                segments = files.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().toList();
+            }
+            Path last = segments.get(segments.size() - 1);
+            long size = java.nio.file.Files.size(last);
+            assertTrue(size > 4_096, "a journal with records to damage: " + size + " bytes");
+            try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
+                long at = size / 2;   // in the middle: valid records follow
+                f.seek(at);
+                int b = f.read();
+                f.seek(at);
+                f.write(b ^ 0x20);
+            }
+
+            ReplicaNode again = g.start(3);
+            assertNotNull(again.journalDamage(), "the damage is reported: " + again.describe());
+            assertTrue(again.journalDamage().contains("moved to"), again.journalDamage());
+            try (var aside = java.nio.file.Files.list(g.dataDir(3))) {
+                assertTrue(aside.anyMatch(p -> p.getFileName().toString().startsWith("journal-damaged-")), "the damaged records are kept aside");
+            }
+            assertTrue(java.nio.file.Files.size(last) < size, "the segment was cut at the damage");
+            // It recovers (estimation, recovery request, checkpoint at its recovery point stable) while the client writes.
+            for (int i = 0; again.recoveriesCompleted() < 1; i++) {
+                assertTrue(i < 50 * L, "replica 3 did not recover: " + again.describe());
+                FillService.resultValue(client.invoke(FillService.write(600 + i % 50, 1, 3_000 + i), false, WAIT));
+            }
+            long checkpoint = (r0.lastExecuted() / K + 2) * K;
+            for (int i = 0; again.lastExecuted() < checkpoint; i++) {
+                assertTrue(i < 50 * L, "replica 3 did not reach checkpoint " + checkpoint + ": " + again.describe());
+                long group = r0.lastExecuted();
+                Await.until("replica 3 to execute up to " + group, WAIT, () -> again.lastExecuted() >= group);
+                FillService.resultValue(client.invoke(FillService.write(700 + i % 50, 1, 6_000 + i), false, WAIT));
+            }
+            Digest mine = again.checkpointDigest(checkpoint);
+            assertNotNull(mine, "replica 3 took checkpoint " + checkpoint + ": " + again.describe());
+            Await.until("replica 0 to take checkpoint " + checkpoint, WAIT, () -> r0.lastExecuted() >= checkpoint);
+            assertEquals(mine, r0.checkpointDigest(checkpoint));
+        }
+    }
+
     /** Four replicas on loopback running FillService, each saving its state at stable checkpoints. */
     private static MiniCluster group(Path dir) throws Exception {
         ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(K, L).withTimeouts(100, 200, 1_000);

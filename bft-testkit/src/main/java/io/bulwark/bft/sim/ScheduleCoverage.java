@@ -29,35 +29,44 @@ package io.bulwark.bft.sim;
  *                            whole idle window (measured, not failed: a faulty primary that keeps its
  *                            NEW-VIEW from one correct replica, as a twin does, keeps it out; only that
  *                            replica can tell, and its suspicion alone must not move the group)
+ * @param stepDowns           watchdog reboots of a correct primary that moved the group to the next view
+ *                            first (section 6.3, {@link io.bulwark.bft.core.Replica#stepDown})
  */
 public record ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
                        long staleReads, long adversaryActions, long trapsSprung, long leftAlone,
-                       long journalReplays, long estimations, long recoveries, long outsideActiveView) {
+                       long journalReplays, long estimations, long recoveries, long outsideActiveView, long stepDowns) {
 
     public static final ScheduleCoverage NONE = new ScheduleCoverage(0, 0, 0, 0, 0, 0, 0, 0);
 
     public ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
                             long staleReads, long adversaryActions, long trapsSprung, long leftAlone) {
-        this(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions, trapsSprung, leftAlone, 0, 0, 0, 0);
+        this(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions, trapsSprung, leftAlone, 0, 0, 0, 0, 0);
     }
 
     /** The same with the durability counts of a run. */
     public ScheduleCoverage withRecovery(long journalReplays, long estimations, long recoveries) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
-                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView);
+                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, stepDowns);
     }
 
     /** The same with whether a correct replica ended outside the group's active view ({@link #outsideActiveView}). */
     public ScheduleCoverage withOutsideActiveView(boolean outside) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
-                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outside ? 1 : 0);
+                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outside ? 1 : 0, stepDowns);
+    }
+
+    /** The same with the primary step-downs of a run ({@link #stepDowns}). */
+    public ScheduleCoverage withStepDowns(long n) {
+        return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
+                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, n);
     }
 
     public ScheduleCoverage plus(ScheduleCoverage o) {
         return new ScheduleCoverage(ruleANulls + o.ruleANulls, trailingNulls + o.trailingNulls, reproposedTwice + o.reproposedTwice,
                 executedThenLeft + o.executedThenLeft, staleReads + o.staleReads, adversaryActions + o.adversaryActions,
                 trapsSprung + o.trapsSprung, leftAlone + o.leftAlone, journalReplays + o.journalReplays,
-                estimations + o.estimations, recoveries + o.recoveries, outsideActiveView + o.outsideActiveView);
+                estimations + o.estimations, recoveries + o.recoveries, outsideActiveView + o.outsideActiveView,
+                stepDowns + o.stepDowns);
     }
 
     public String json() {
@@ -66,6 +75,6 @@ public record ScheduleCoverage(long ruleANulls, long trailingNulls, long repropo
                 + ",\"stale_reads_attempted\":" + staleReads + ",\"targeted_adversary_actions\":" + adversaryActions
                 + ",\"null_traps_sprung\":" + trapsSprung + ",\"seeds_with_replica_left_alone_in_view\":" + leftAlone
                 + ",\"journal_replays\":" + journalReplays + ",\"estimations\":" + estimations + ",\"recoveries\":" + recoveries
-                + ",\"seeds_with_replica_outside_active_view\":" + outsideActiveView + "}";
+                + ",\"seeds_with_replica_outside_active_view\":" + outsideActiveView + ",\"primary_step_downs\":" + stepDowns + "}";
     }
 }

@@ -138,6 +138,16 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     }
 
     /**
+     * Before the watchdog's reboot: a primary moves the group to the next view ({@link Replica#stepDown},
+     * section 6.3). Returns how long (µs) until its VIEW-CHANGE is durable and sent, or -1 if it did not step down.
+     */
+    long stepDown() {
+        if (stopped || !core.stepDown(clock())) return -1;
+        drive();
+        return fsyncUs;
+    }
+
+    /**
      * The replica crashes: the process is gone (its timers, the sends waiting for an fsync), the
      * disk stays (what was synced, a torn prefix of what was not). {@link #restartFromSavedCheckpoint} brings it back.
      */
@@ -200,7 +210,16 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private void refreshKeysForRecovery() {
         if (link.modelsSessionKeys()) {
             Link.NewKeyPayload k = link.refreshKey();
-            if (currentNewKey == null) net.onReconnected(j -> { if (j != core.id() && !stopped) net.sendKey(core.id(), j, currentNewKey); });
+            // A connection carries both ends' current NEW-KEYs first: when a peer comes back we send it
+            // ours, and when we come back we send ours to everyone — a refresh made while a peer was
+            // cut off reaches it even if we were cut off ourselves when it came back (seed 674 f=2,
+            // --adversary none: replica 1 refreshed while 2 was away, was away itself when 2 returned,
+            // and rejected the new primary 2's NEW-VIEW under its old key for good).
+            if (currentNewKey == null) net.onReconnected(j -> {
+                if (stopped) return;
+                if (j != core.id()) net.sendKey(core.id(), j, currentNewKey);
+                else for (int p = 0; p < net.principals(); p++) if (p != core.id()) net.sendKey(core.id(), p, currentNewKey);
+            });
             currentNewKey = k.payload();
             for (int j = 0; j < net.principals(); j++) if (j != core.id()) net.sendKey(core.id(), j, k.payload());
         }

@@ -203,6 +203,8 @@ public final class Simulation {
     private final List<long[]> restarts = new ArrayList<>();
     /** The watchdog's reboot in this run: [replica, down at, up at] (simulated µs), or null. */
     private long[] proactiveReboot;
+    /** Watchdog reboots of a primary that stepped down first. */
+    private long stepDowns;
     private boolean proactiveRecovery = true;
     /** POWER_LOSS: when every correct replica crashes, and when each comes back; empty when not in this run. */
     private long powerLossAt = -1;
@@ -471,7 +473,15 @@ public final class Simulation {
         }
         if (proactiveReboot != null && proactiveRecovery) {
             SimReplica r = replicas.get((int) proactiveReboot[0]);
-            events.at(proactiveReboot[1], () -> { if (r.correct()) r.crash(); });
+            events.at(proactiveReboot[1], () -> {
+                if (!r.correct()) return;
+                // A primary moves the group on first (section 6.3) and goes once its VIEW-CHANGE is
+                // durable and sent — or when the reboot cannot wait longer (the node's bound).
+                long flushUs = r.stepDown();
+                if (flushUs < 0) { r.crash(); return; }
+                stepDowns++;
+                events.after(Math.min(flushUs + 1, proactiveReboot[2] - proactiveReboot[1] - 1), () -> { if (r.correct() && !r.stopped()) r.crash(); });
+            });
             events.at(proactiveReboot[2], () -> { if (r.correct()) r.restartFromSavedCheckpoint(newService()); });
         }
         if (powerLossAt >= 0) {
@@ -505,8 +515,12 @@ public final class Simulation {
             if (!safety.violations.isEmpty()) break;
         }
         if (liveness == null && safety.violations.isEmpty()) liveness = awaitCatchUp();
-        // Measured, not failed: see ScheduleCoverage.outsideActiveView.
+        // Measured, not failed, where a Byzantine replica may withhold a NEW-VIEW (see
+        // ScheduleCoverage.outsideActiveView); with none, every correct replica must install the view.
         String notOneView = liveness == null && safety.violations.isEmpty() ? awaitOneView() : null;
+        boolean anyByzantine = false;
+        for (int i = 0; i < replicas.size(); i++) anyByzantine |= adversaries.byzantine(i);
+        if (notOneView != null && !anyByzantine) liveness = notOneView + " (no replica is Byzantine)";
         // A replica left alone in a view fails the run wherever the oracle saw it (issue 15 item 3).
         boolean alone = leftAlone.failure() != null;
         if (alone && safety.violations.isEmpty()) liveness = leftAlone.failure() + "; " + livenessReport(events.now());
@@ -550,7 +564,8 @@ public final class Simulation {
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe() + hijacks, net.sent, net.dropped,
                 maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared,
                 schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), alone)
-                        .withRecovery(journalReplays(), estimationCount(1), recoveriesCompleted()).withOutsideActiveView(notOneView != null),
+                        .withRecovery(journalReplays(), estimationCount(1), recoveriesCompleted()).withOutsideActiveView(notOneView != null)
+                        .withStepDowns(stepDowns),
                 quarantines, authFailures, sessions);
     }
 

@@ -303,6 +303,24 @@ class SimulationTest {
         }
     }
 
+    /**
+     * Without any Byzantine replica every correct replica installs the group's view (a failure now,
+     * not a count). Seeds 674 and 806 (f=2, --adversary none) once ended with a correct replica
+     * changing views for good: it refreshed its keys (another replica recovered) while a peer was cut
+     * off, and was cut off itself when that peer came back, so the peer never got its NEW-KEY and its
+     * NEW-VIEW was refused under the old key. The simulator now sends a principal's current NEW-KEY to
+     * everyone when it comes back, as a new TCP connection carries both ends' NEW-KEYs.
+     */
+    @Test
+    void aRefreshedKeyReachesAPeerThatWasAwayWhileTheReplicaWasAwayToo() {
+        for (long seed : new long[] {674, 806}) {
+            Simulation.Options o = new Simulation.Options(seed, 2, 300, 8, true, Adversary.parse("none"), Double.NaN, Double.NaN);
+            Simulation.Outcome out = new Simulation(o).run();
+            assertTrue(out.ok(), o.replayCommand() + ": " + out.safetyViolations() + " " + out.livenessFailure());
+            assertEquals(0, out.schedule().outsideActiveView(), o.replayCommand() + ": a correct replica outside the group's active view");
+        }
+    }
+
     /** The adversaries aimed at issues 17 (stale reads) and 18 (a committed null dropped at a view change). */
     static final String AIMED = "stale-reader,commit-lag,null-trap,cooperating,view-change-storm";
 

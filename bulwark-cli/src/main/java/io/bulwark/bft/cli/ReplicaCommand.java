@@ -163,6 +163,13 @@ final class ReplicaCommand implements Callable<Integer> {
             } catch (RuntimeException ignored) {
                 // not started
             }
+            // A primary moves the group on before it goes (section 6.3), so a watchdog reboot or a
+            // restart of the primary does not leave clients waiting for the backups' timers.
+            try {
+                node.stepDownIfPrimary(java.time.Duration.ofSeconds(2));
+            } catch (RuntimeException ignored) {
+                // not started
+            }
             node.close();
             if (application != null) application.close();
             try {

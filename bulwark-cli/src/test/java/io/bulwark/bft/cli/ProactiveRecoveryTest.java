@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its recovery monitor, which reboots it every T_w, staggered. Each rebooted replica recovers
  * (section 4.4: estimation, NEW-KEY, the recovery request ordered by the group, recovered once the
  * checkpoint at its recovery point is stable) while a client keeps writing; the others refresh their
- * keys when they execute its recovery request. Every write the client saw acknowledged is read back.
+ * keys when they execute its recovery request; a primary steps down before its reboot (section 6.3).
+ * Every write the client saw acknowledged is read back.
  */
 @Timeout(400)
 class ProactiveRecoveryTest {
@@ -70,6 +71,17 @@ class ProactiveRecoveryTest {
                         if (other != j && Files.readString(group.log(other)).contains("replica " + j + " recovers")) refreshed++;
                     assertTrue(refreshed >= 2, "replica " + j + "'s recovery request made " + refreshed + " others refresh their keys");
                 }
+                // Section 6.3: a primary rebooted by its monitor moves the group on before it goes. Replica 0
+                // (primary of view 0) is rebooted first; whoever is primary at a reboot steps down, and
+                // the backups suspect it at once (instead of waiting for their timers).
+                int stepped = 0, suspected = 0;
+                for (int j = 0; j < group.count(); j++) {
+                    String log = Files.readString(group.log(j));
+                    if (log.contains("replica " + j + ": stepped down as primary of view")) stepped++;
+                    if (log.contains("stepped down (it is about to recover): suspecting it now")) suspected++;
+                }
+                assertTrue(stepped >= 1, "a primary stepped down before its reboot");
+                assertTrue(suspected >= 2, "backups suspected a primary that stepped down: " + suspected);
                 for (var e : acknowledged.entrySet()) {
                     byte[] r = client.invoke(KvOps.get(e.getKey()), false, Duration.ofSeconds(60));
                     String got = r.length > 0 && r[0] == KvOps.VALUE ? new String(r, 1, r.length - 1, StandardCharsets.UTF_8) : null;

@@ -75,6 +75,11 @@ final class SimClient implements SimNetwork.Receiver {
         this.onComplete = onComplete;
         this.script = script;
         this.safety = safety;
+        // A replica coming back gets our current NEW-KEY first, as the client's new TCP connection to
+        // it carries it (BftClient sends it on every connection): before, a replica that was cut off
+        // while the NEW-KEY went by could not authenticate this correct client's requests when they
+        // came in a pre-prepare, and counted an AUTH-FAILURE against it.
+        net.onReconnected(j -> { if (j < n && newKeyPayload != null) net.sendKey(core.id(), j, newKeyPayload); });
     }
 
     int id() { return core.id(); }

@@ -289,9 +289,11 @@ final class RequestQueue {
         dropQuarantined();
         // The pre-prepare that carried the request will most likely never prepare (f+1 replicas,
         // one of them correct, will not prepare it on their own), and the batches after it cannot
-        // execute before it: rather than wait for the ordering deadline, leave the view now. Every
-        // correct replica that counts the same f+1 AUTH-FAILUREs does the same.
-        if (v == r.view && r.viewActive) r.views.startViewChange(r.view + 1, "f+1 AUTH-FAILUREs: client " + client + "'s request in primary " + p + "'s pre-prepare cannot prepare");
+        // execute before it: rather than wait for the ordering deadline, suspect the primary now.
+        // Suspect, not leave (issue 15 item 3's rule): f faulty replicas could aim their AUTH-FAILUREs
+        // at one correct replica, which with one genuine complaint would count f+1 and leave alone.
+        // Every correct replica that counts f+1 suspects too, and 2f+1 suspicions end the view.
+        if (v == r.view && r.viewActive) r.views.suspect("f+1 AUTH-FAILUREs: client " + client + "'s request in its pre-prepare cannot prepare");
     }
 
     /** Drops the held requests of clients quarantined under the current primary. */

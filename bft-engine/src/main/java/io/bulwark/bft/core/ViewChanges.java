@@ -70,10 +70,19 @@ final class ViewChanges {
      * </ul>
      * The cost is one more message delay before a view change.
      */
-    void suspect() {
+    void suspect() { suspect("a request not ordered or executed in time"); }
+
+    /** As {@link #suspect()}, for {@code cause} (named in the operator's line when the view ends). */
+    void suspect(String cause) {
+        ownCause = cause;
+        ownCauseView = r.view;
         suspectHere();
         weighSuspicions();
     }
+
+    /** Why this replica suspected the view {@link #ownCauseView} (null: it did not, or joined f+1 others). */
+    private String ownCause;
+    private long ownCauseView = -1;
 
     /** Another replica's SUSPECT of the view we are in (active, or changing to it). */
     void onSuspect(int from, Suspect s) {
@@ -116,7 +125,8 @@ final class ViewChanges {
             c++;
         }
         if (c >= r.cfg.quorum())
-            startViewChange(r.view + 1, "2f+1 replicas suspect primary " + r.primary() + " (a request not ordered or executed in time)");
+            startViewChange(r.view + 1, "2f+1 replicas suspect primary " + r.primary()
+                    + " (" + (ownCause != null && ownCauseView == r.view ? ownCause : "f+1 others did, and so did this one") + ")");
     }
 
     /**
@@ -263,6 +273,8 @@ final class ViewChanges {
     private void abdicated() {
         if (suspicions.fresh(r.view, r.id, r.now, 2 * r.timers.viewChangeTimeout())) return;
         r.notice(new Notice.PrimaryAbdicated(r.view, r.primary()));
+        ownCause = "it stepped down before stopping";
+        ownCauseView = r.view;
         suspectHere();
     }
 

@@ -413,20 +413,32 @@ class ReplicaTest {
         return primary;
     }
 
+    /**
+     * f+1 AUTH-FAILUREs about the primary's proposal: its batch will not prepare, so every replica
+     * that counts them suspects the primary at once (no timer), and 2f+1 suspicions end the view.
+     * They do not take a replica away by themselves: f faulty replicas aiming AUTH-FAILUREs at one
+     * correct replica, with one genuine complaint, would leave it alone in the next view.
+     */
     @Test
-    void fPlusOneAuthFailuresAboutTheCurrentPrimarysProposalMakeEveryReplicaLeaveTheView() {
+    void fPlusOneAuthFailuresAboutTheCurrentPrimarysProposalMakeEveryReplicaSuspectIt() {
         Replica primary = primaryThatProposedClient5();
         primary.receive(NOW, 1, new AuthFailure(1, 0, 1, 5, 1));
-        assertTrue(primary.viewActive(), "one complaint may come from a faulty replica");
+        assertTrue(sent(primary.ready()).stream().noneMatch(m -> m instanceof io.bulwark.bft.msg.Suspect), "one complaint may come from a faulty replica");
         primary.receive(NOW, 2, new AuthFailure(2, 0, 1, 5, 1));   // f+1 = 2 backups
-        assertTrue(sent(primary.ready()).stream().anyMatch(m -> m instanceof io.bulwark.bft.msg.ViewChange vc && vc.view() == 1),
-                "its batch will not prepare: the primary leaves the view at once");
+        assertTrue(sent(primary.ready()).stream().anyMatch(m -> m instanceof io.bulwark.bft.msg.Suspect s && s.view() == 0),
+                "its batch will not prepare: the primary suspects itself at once");
+        assertTrue(primary.viewActive(), "but does not leave on complaints alone");
         Replica backup = new Replica(3, CFG);
         backup.receive(NOW, 5, req(5, 1, "valid here"));
         backup.receive(NOW, 1, new AuthFailure(1, 0, 1, 5, 1));
         backup.receive(NOW, 2, new AuthFailure(2, 0, 1, 5, 1));
-        assertEquals(1, backup.view(), "so does every backup that counts the same complaints");
+        assertTrue(sent(backup.ready()).stream().anyMatch(m -> m instanceof io.bulwark.bft.msg.Suspect s && s.view() == 0), "so does every backup");
+        assertEquals(0, backup.view(), "aimed at it alone, the complaints do not take it away");
         assertEquals(0, backup.pendingRequests(), "the quarantined client's request is dropped");
+        // The others suspect as well (they counted the same complaints): 2f+1 = 3 suspicions, and it leaves.
+        backup.receive(NOW, 0, new io.bulwark.bft.msg.Suspect(0, 0));
+        backup.receive(NOW, 1, new io.bulwark.bft.msg.Suspect(0, 1));
+        assertEquals(1, backup.view(), "with 2f+1 suspicions it leaves");
     }
 
     @Test
@@ -554,7 +566,7 @@ class ReplicaTest {
         List<Notice> notices = g.r[2].drainNotices();
         assertTrue(notices.contains(new Notice.ClientQuarantined(5, 0, 0, 1, ClientQuarantine.BASE_VIEW_CHANGE_TIMEOUTS * CFG.viewChangeTimeoutMs())), "" + notices);
         assertTrue(notices.stream().anyMatch(x -> x instanceof Notice.ViewChangeStarted v && v.from() == 0 && v.to() == 1
-                && v.why().startsWith("f+1 AUTH-FAILUREs: client 5")), "" + notices);
+                && v.why().equals("2f+1 replicas suspect primary 0 (f+1 AUTH-FAILUREs: client 5's request in its pre-prepare cannot prepare)")), "" + notices);
         assertTrue(notices.stream().anyMatch(x -> x instanceof Notice.ViewInstalled v && v.view() == 1 && v.primary() == 1), "" + notices);
         assertEquals(1, g.r[0].counters().ignored(Ignored.CLIENT_QUARANTINED));
     }

@@ -194,6 +194,26 @@ class ViewChangesTest {
         }
     }
 
+    /**
+     * The big-MAC defence no longer bypasses the SUSPECT rule: a faulty replica aiming its AUTH-FAILURE
+     * at one correct backup, beside one genuine complaint, brought that backup to f+1 complaints, and
+     * it left view 0 alone. Now it suspects the primary and stays, as does everyone else.
+     */
+    @Test
+    void authFailuresAimedAtOneBackupDoNotTakeItAwayAlone() {
+        ScriptedGroup g = new ScriptedGroup(1, 3);
+        io.bulwark.bft.msg.AuthFailure genuine = new io.bulwark.bft.msg.AuthFailure(1, 0, 1, 5, 1);
+        g.send(1, 0, genuine);
+        g.send(1, 2, genuine);
+        g.send(3, 2, new io.bulwark.bft.msg.AuthFailure(3, 0, 1, 5, 1));   // aimed at replica 2 only
+        g.deliver(e -> true);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, g.replicas[i].view(), "replica " + i);
+            assertTrue(g.replicas[i].viewActive(), "replica " + i + " still in view 0");
+        }
+        assertTrue(g.replicas[2].quarantinesImposed() > 0, "replica 2 quarantined the client under primary 0 (f+1 complaints)");
+    }
+
     @Test
     void aNewViewThatComesBeforeTheViewChangesIsUsedOnceTheReplicaJoins() {
         CoreFixture x = new CoreFixture(2);

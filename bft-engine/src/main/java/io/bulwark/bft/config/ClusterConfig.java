@@ -53,14 +53,46 @@ public record ClusterConfig(int f, List<Replica> replicas, List<Client> clients,
         }
     }
 
-    public record Replica(int id, String host, int port, PublicKeys keys) {
+    /**
+     * A replica: its id, the address clients reach it on ({@code host:port}), its keys, and
+     * optionally the address of its own listener for replica-to-replica traffic ({@code peerHost:peerPort};
+     * null and 0 when the file names none: then replicas and clients share {@code host:port}, as before
+     * issue 15). The peer listener accepts only the configured replicas, so a flood of the client
+     * port never reaches the connections agreement runs on (Aardvark separates the two likewise).
+     */
+    public record Replica(int id, String host, int port, PublicKeys keys, String peerHost, int peerPort) {
         public Replica {
             if (id < 0) throw new IllegalArgumentException("replica id must be >= 0");
             if (host == null || host.isEmpty() || host.chars().anyMatch(Character::isWhitespace))
                 throw new IllegalArgumentException("replica " + id + ": bad host '" + host + "'");
             if (port < 1 || port > 65535) throw new IllegalArgumentException("replica " + id + ": port " + port + " out of range 1..65535");
             java.util.Objects.requireNonNull(keys);
+            if (peerHost == null) {
+                if (peerPort != 0) throw new IllegalArgumentException("replica " + id + ": a peer port without a peer host");
+            } else {
+                if (peerHost.isEmpty() || peerHost.chars().anyMatch(Character::isWhitespace))
+                    throw new IllegalArgumentException("replica " + id + ": bad peer host '" + peerHost + "'");
+                if (peerPort < 1 || peerPort > 65535)
+                    throw new IllegalArgumentException("replica " + id + ": peer port " + peerPort + " out of range 1..65535");
+                if (peerPort == port && peerHost.equalsIgnoreCase(host))
+                    throw new IllegalArgumentException("replica " + id + ": the peer address is the client address " + host + ":" + port);
+            }
         }
+
+        /** A replica without a peer address: replicas and clients share {@code host:port}. */
+        public Replica(int id, String host, int port, PublicKeys keys) { this(id, host, port, keys, null, 0); }
+
+        /** True if replica traffic has a listener of its own ({@code peer=} in cluster.conf). */
+        public boolean hasPeerAddress() { return peerHost != null; }
+
+        /** Where other replicas reach this one: the peer address if there is one, else the shared client address. */
+        public String replicaHost() { return peerHost != null ? peerHost : host; }
+
+        /** The port other replicas reach this one on (see {@link #replicaHost}). */
+        public int replicaPort() { return peerHost != null ? peerPort : port; }
+
+        /** The same replica with a peer address ({@code null, 0}: none). */
+        public Replica withPeerAddress(String peerHost, int peerPort) { return new Replica(id, host, port, keys, peerHost, peerPort); }
     }
 
     public record Client(int id, PublicKeys keys) {
@@ -84,9 +116,31 @@ public record ClusterConfig(int f, List<Replica> replicas, List<Client> clients,
             if (cs.get(i).id() < n) throw new IllegalArgumentException("client ids must be >= n = " + n + ", found " + cs.get(i).id());
             if (i > 0 && cs.get(i).id() == cs.get(i - 1).id()) throw new IllegalArgumentException("duplicate client " + cs.get(i).id());
         }
+        // Every replica has a peer address or none does: a replica refuses replicas on its client port only
+        // when they know its peer port, so a mix would leave some replica unable to reach another.
+        for (Replica r : rs)
+            if (r.hasPeerAddress() != rs.get(0).hasPeerAddress())
+                throw new IllegalArgumentException("replica " + r.id() + (r.hasPeerAddress() ? " has" : " has no")
+                        + " peer address but replica 0" + (rs.get(0).hasPeerAddress() ? " has one" : " has none") + ": give every replica one, or none");
+        java.util.Map<String, Integer> used = new java.util.HashMap<>();
+        for (Replica r : rs) {
+            for (String a : r.hasPeerAddress() ? List.of(address(r.host(), r.port()), address(r.peerHost(), r.peerPort())) : List.of(address(r.host(), r.port()))) {
+                Integer other = used.putIfAbsent(a, r.id());
+                if (other != null && other != r.id()) throw new IllegalArgumentException("replicas " + other + " and " + r.id() + " both use " + a);
+            }
+        }
         replicas = List.copyOf(rs);
         clients = List.copyOf(cs);
     }
+
+    private static String address(String host, int port) { return host.toLowerCase(java.util.Locale.ROOT) + ":" + port; }
+
+    /**
+     * True if replica-to-replica traffic runs on listeners of its own (every replica has a peer
+     * address): a replica then accepts only replicas on its peer port and only clients on its
+     * client port. False for a file without peer addresses: one shared port, as before.
+     */
+    public boolean separatePeerTraffic() { return replicas.get(0).hasPeerAddress(); }
 
     /** The same configuration with TLS turned on or off (e.g. {@code --tls=off}). */
     public ClusterConfig withTls(boolean on) { return new ClusterConfig(f, replicas, clients, on); }

@@ -23,9 +23,13 @@ import java.util.Map;
  * # comment
  * f = 1
  * tls = on
- * replica 0 127.0.0.1:7400 sign=BASE64 kex=BASE64 tls=BASE64
+ * replica 0 127.0.0.1:7400 peer=127.0.0.1:7500 sign=BASE64 kex=BASE64 tls=BASE64
  * client 4 sign=BASE64 kex=BASE64 tls=BASE64
  * </pre>
+ * {@code peer=<host>:<port>} (optional, issue 15) is the replica's listener for replica-to-replica
+ * traffic: it accepts only the configured replicas, and the first address only clients. Every
+ * replica has one or none; none means replicas and clients share one port (files from before).
+ * No address (client or peer) may be used twice.
  * {@code tls = on|off} (default on) says whether connections run TLS 1.3; each principal's
  * {@code tls=} key (ECDSA P-256, X.509 encoding) is pinned: a TLS peer is accepted only if it
  * proves it holds one of these keys. Files from before TLS have no {@code tls=} keys.
@@ -61,6 +65,7 @@ public final class ClusterConfigFile {
         Map<Integer, Integer> idLines = new HashMap<>();
         Map<String, Integer> addressLines = new HashMap<>();
         Map<Integer, Integer> replicaLines = new HashMap<>();
+        int peerLine = 0, plainLine = 0;   // the first replica line with a peer address, and without one
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNo = i + 1;
@@ -90,24 +95,34 @@ public final class ClusterConfigFile {
                     tls = value.equals("on");
                 }
                 case "replica" -> {
-                    if (tok.length < 3) throw new ConfigException(file, lineNo, "expected 'replica <id> <host>:<port> sign=<base64> kex=<base64>'");
+                    if (tok.length < 3) throw new ConfigException(file, lineNo, "expected 'replica <id> <host>:<port> [peer=<host>:<port>] sign=<base64> kex=<base64>'");
                     int id = parseId(file, lineNo, tok[1], idLines);
-                    String address = tok[2];
-                    int colon = address.lastIndexOf(':');
-                    if (colon <= 0 || colon == address.length() - 1)
-                        throw new ConfigException(file, lineNo, "bad address '" + address + "', expected <host>:<port>");
-                    String host = address.substring(0, colon);
-                    if (host.startsWith("[") != host.endsWith("]") || (host.indexOf(':') >= 0 && !host.startsWith("[")))
-                        throw new ConfigException(file, lineNo, "bad host '" + host + "' (write IPv6 addresses as [addr]:port)");
-                    if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
-                    if (host.isEmpty()) throw new ConfigException(file, lineNo, "empty host in '" + address + "'");
-                    int port = parseInt(file, lineNo, "port", address.substring(colon + 1));
-                    if (port < 1 || port > 65535) throw new ConfigException(file, lineNo, "port " + port + " out of range 1..65535");
-                    String key = host.toLowerCase(java.util.Locale.ROOT) + ":" + port;
-                    Integer other = addressLines.putIfAbsent(key, lineNo);
-                    if (other != null) throw new ConfigException(file, lineNo, "address " + address + " already used on line " + other);
-                    ClusterConfig.PublicKeys keys = parseKeys(file, lineNo, tok, 3);
-                    replicas.add(new ClusterConfig.Replica(id, host, port, keys));
+                    Address client = parseAddress(file, lineNo, tok[2], "");
+                    claim(file, lineNo, client, tok[2], addressLines);
+                    // peer=<host>:<port>: the replica's listener for replica traffic (issue 15), anywhere among the keys
+                    Address peer = null;
+                    List<String> rest = new ArrayList<>();
+                    for (int t = 3; t < tok.length; t++) {
+                        if (!tok[t].startsWith("peer=")) {
+                            rest.add(tok[t]);
+                            continue;
+                        }
+                        if (peer != null) throw new ConfigException(file, lineNo, "duplicate key 'peer'");
+                        String value = tok[t].substring("peer=".length());
+                        peer = parseAddress(file, lineNo, value, "peer ");
+                        claim(file, lineNo, peer, value, addressLines);
+                    }
+                    if (peer != null && peerLine == 0) peerLine = lineNo;
+                    if (peer == null && plainLine == 0) plainLine = lineNo;
+                    if (peerLine != 0 && plainLine != 0)
+                        throw new ConfigException(file, lineNo, "replica " + id + (peer == null ? " has no peer=<host>:<port>, but line " + peerLine + " gives one"
+                                : " has a peer=<host>:<port>, but line " + plainLine + " gives none") + ": give every replica one (replica traffic on "
+                                + "its own port) or none (replicas and clients share one port)");
+                    rest.add(0, tok[0]);
+                    rest.add(1, tok[1]);
+                    ClusterConfig.PublicKeys keys = parseKeys(file, lineNo, rest.toArray(new String[0]), 2);
+                    replicas.add(new ClusterConfig.Replica(id, client.host(), client.port(), keys,
+                            peer == null ? null : peer.host(), peer == null ? 0 : peer.port()));
                     replicaLines.put(id, lineNo);
                 }
                 case "client" -> {
@@ -146,9 +161,12 @@ public final class ClusterConfigFile {
         sb.append("f = ").append(config.f()).append("\n");
         sb.append("# TLS 1.3 on every connection, each principal's tls= key pinned; 'tls = off' turns it off (every process must agree).\n");
         sb.append("tls = ").append(config.tls() ? "on" : "off").append("\n\n");
+        if (config.separatePeerTraffic())
+            sb.append("# replica <id> <client address> peer=<address for replica traffic, firewall it to the replicas' hosts> keys...\n");
         for (ClusterConfig.Replica r : config.replicas()) {
-            String host = r.host().indexOf(':') >= 0 ? "[" + r.host() + "]" : r.host();
-            sb.append("replica ").append(r.id()).append(' ').append(host).append(':').append(r.port())
+            sb.append("replica ").append(r.id()).append(' ').append(formatHost(r.host())).append(':').append(r.port());
+            if (r.hasPeerAddress()) sb.append(" peer=").append(formatHost(r.peerHost())).append(':').append(r.peerPort());
+            sb
                     .append(" sign=").append(b64.encodeToString(r.keys().signing()))
                     .append(" kex=").append(b64.encodeToString(r.keys().keyExchange()));
             appendTls(sb, r.keys());
@@ -178,6 +196,32 @@ public final class ClusterConfigFile {
         FilePermissions.fsyncDirectory(file.toAbsolutePath().getParent());
     }
 
+    private record Address(String host, int port) {}
+
+    /** {@code host:port}, the host a name, IPv4, or IPv6 in brackets; {@code what} prefixes errors ("peer "). */
+    private static Address parseAddress(Path file, int lineNo, String address, String what) throws ConfigException {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1)
+            throw new ConfigException(file, lineNo, "bad " + what + "address '" + address + "', expected <host>:<port>");
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") != host.endsWith("]") || (host.indexOf(':') >= 0 && !host.startsWith("[")))
+            throw new ConfigException(file, lineNo, "bad " + what + "host '" + host + "' (write IPv6 addresses as [addr]:port)");
+        if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
+        if (host.isEmpty()) throw new ConfigException(file, lineNo, "empty " + what + "host in '" + address + "'");
+        int port = parseInt(file, lineNo, what + "port", address.substring(colon + 1));
+        if (port < 1 || port > 65535) throw new ConfigException(file, lineNo, what + "port " + port + " out of range 1..65535");
+        return new Address(host, port);
+    }
+
+    /** Every address (client or peer, any replica) is used once. */
+    private static void claim(Path file, int lineNo, Address a, String written, Map<String, Integer> addressLines) throws ConfigException {
+        String key = a.host().toLowerCase(java.util.Locale.ROOT) + ":" + a.port();
+        Integer other = addressLines.putIfAbsent(key, lineNo);
+        if (other != null) throw new ConfigException(file, lineNo, "address " + written + (other == lineNo ? " used twice on this line" : " already used on line " + other));
+    }
+
+    private static String formatHost(String host) { return host.indexOf(':') >= 0 ? "[" + host + "]" : host; }
+
     private static int parseId(Path file, int lineNo, String s, Map<Integer, Integer> idLines) throws ConfigException {
         int id = parseInt(file, lineNo, "id", s);
         if (id < 0) throw new ConfigException(file, lineNo, "id must be >= 0, was " + id);
@@ -199,6 +243,7 @@ public final class ClusterConfigFile {
             int eq = tok[i].indexOf('=');
             if (eq <= 0) throw new ConfigException(file, lineNo, "expected key=value, found '" + tok[i] + "'");
             String name = tok[i].substring(0, eq);
+            if (name.equals("peer")) throw new ConfigException(file, lineNo, "peer=<host>:<port> is a replica's (the address of its listener for replica traffic)");
             if (!name.equals("sign") && !name.equals("kex") && !name.equals("tls"))
                 throw new ConfigException(file, lineNo, "unknown key '" + name + "' (expected sign, kex, tls)");
             if (attrs.containsKey(name)) throw new ConfigException(file, lineNo, "duplicate key '" + name + "'");

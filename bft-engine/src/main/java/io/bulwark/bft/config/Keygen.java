@@ -20,7 +20,20 @@ import java.util.List;
 public final class Keygen {
     private Keygen() {}
 
+    /** Replica traffic's ports by default: {@value} above the client ports (replica i: base-port + 100 + i). */
+    public static final int PEER_PORT_OFFSET = 100;
+
+    /** As below, with replica traffic on ports of its own at {@code basePort + }{@value #PEER_PORT_OFFSET}. */
     public static ClusterConfig generate(Path dir, int replicas, int clients, String host, int basePort, SecureRandom rnd)
+            throws IOException {
+        return generate(dir, replicas, clients, host, basePort, basePort + PEER_PORT_OFFSET, rnd);
+    }
+
+    /**
+     * Replica i listens for clients on {@code basePort + i} and, if {@code peerBasePort} is not 0, for
+     * the other replicas on {@code peerBasePort + i} (issue 15; 0: replicas and clients share one port).
+     */
+    public static ClusterConfig generate(Path dir, int replicas, int clients, String host, int basePort, int peerBasePort, SecureRandom rnd)
             throws IOException {
         if (replicas < 4 || (replicas - 1) % 3 != 0)
             throw new IllegalArgumentException("--replicas must be 3f+1 for some f >= 1 (4, 7, 10, ...), was " + replicas);
@@ -29,6 +42,12 @@ public final class Keygen {
             throw new IllegalArgumentException("--host must be a non-empty host name or address");
         if (basePort < 1 || basePort > 65535 - (replicas - 1))
             throw new IllegalArgumentException("--base-port " + basePort + " leaves ports outside 1..65535 for " + replicas + " replicas");
+        if (peerBasePort != 0) {
+            if (peerBasePort < 1 || peerBasePort > 65535 - (replicas - 1))
+                throw new IllegalArgumentException("--peer-base-port " + peerBasePort + " leaves ports outside 1..65535 for " + replicas + " replicas");
+            if (peerBasePort < basePort + replicas && basePort < peerBasePort + replicas)
+                throw new IllegalArgumentException("--peer-base-port " + peerBasePort + " overlaps the client ports " + basePort + ".." + (basePort + replicas - 1));
+        }
         int f = (replicas - 1) / 3;
         Files.createDirectories(dir);
 
@@ -42,7 +61,8 @@ public final class Keygen {
             all.add(p);
             var keys = new ClusterConfig.PublicKeys(Signatures.publicKeyOf(p.sign()), ShareCipher.publicKeyOf(p.kex()),
                     p.tls().getPublic().getEncoded());
-            if (id < replicas) rs.add(new ClusterConfig.Replica(id, host, basePort + id, keys));
+            if (id < replicas) rs.add(new ClusterConfig.Replica(id, host, basePort + id, keys, peerBasePort == 0 ? null : host,
+                    peerBasePort == 0 ? 0 : peerBasePort + id));
             else cs.add(new ClusterConfig.Client(id, keys));
         }
         ClusterConfig config = new ClusterConfig(f, rs, cs);

@@ -90,7 +90,7 @@ public final class Transport implements AutoCloseable {
     private volatile long framesIn, framesOut, bytesIn, bytesOut, droppedQueueFull, droppedNoConnection,
             badFrames, accepted, rejected, established, closedCount, connectFailures, writeSyscalls,
             handlerErrors, evictedTableFull, evictedPerSource, unboundTimedOut, superseded, openConnections, queuedBytes,
-            tlsHandshakes, tlsNotTls, tlsUnpinnedKey, tlsHandshakeTimedOut, tlsHandshakeFailed, tlsMismatch;
+            tlsHandshakes, tlsNotTls, tlsUnpinnedKey, tlsNotAdmitted, tlsHandshakeTimedOut, tlsHandshakeFailed, tlsMismatch;
 
     /** A plaintext transport. */
     public Transport(EventLoop loop, int self, TransportConfig cfg, FrameHandler handler) {
@@ -367,6 +367,13 @@ public final class Transport implements AutoCloseable {
             tlsNotTls++;
             if (n.firstByte == 0) warn(1, who + " speaks plaintext, but TLS is on here: does it run with TLS off (tls = off / --tls=off)? Both ends must agree.");
             closeConnection(conn, e.getMessage());
+            return;
+        }
+        if (causedBy(e, PinnedTrustManager.NotAdmittedException.class)) {
+            tlsNotAdmitted++;
+            warn(6, "refused " + who + " on this listener: " + rootMessage(e));
+            conn.sendAlertBestEffort();
+            closeConnection(conn, "TLS: " + rootMessage(e));
             return;
         }
         if (causedBy(e, PinnedTrustManager.UnpinnedKeyException.class)) {
@@ -689,7 +696,7 @@ public final class Transport implements AutoCloseable {
         return new TransportStats(framesIn, framesOut, bytesIn, bytesOut, droppedQueueFull, droppedNoConnection,
                 badFrames, accepted, rejected, established, closedCount, connectFailures, writeSyscalls,
                 handlerErrors, evictedTableFull, evictedPerSource, unboundTimedOut, superseded,
-                tlsHandshakes, tlsNotTls, tlsUnpinnedKey, tlsHandshakeTimedOut, tlsHandshakeFailed, tlsMismatch,
+                tlsHandshakes, tlsNotTls, tlsUnpinnedKey, tlsNotAdmitted, tlsHandshakeTimedOut, tlsHandshakeFailed, tlsMismatch,
                 openConnections, queuedBytes);
     }
 }

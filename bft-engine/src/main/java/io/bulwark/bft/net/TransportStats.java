@@ -27,6 +27,8 @@ package io.bulwark.bft.net;
  *                             (garbage, or a peer with TLS off)
  * @param tlsUnpinnedKey       TLS handshakes refused because the peer's key is not pinned (or is another
  *                             principal's than the one dialed)
+ * @param tlsNotAdmitted       TLS handshakes refused because the peer's key is a configured principal's who is not
+ *                             admitted on this listener (issue 15: a client on a replica's peer port, a replica on its client port)
  * @param tlsHandshakeTimedOut TLS connections closed because the handshake did not complete in time
  * @param tlsHandshakeFailed   TLS handshakes that failed otherwise (a malformed message, the peer's alert,
  *                             the peer closing mid-handshake)
@@ -56,9 +58,37 @@ public record TransportStats(
         long tlsHandshakes,
         long tlsNotTls,
         long tlsUnpinnedKey,
+        long tlsNotAdmitted,
         long tlsHandshakeTimedOut,
         long tlsHandshakeFailed,
         long tlsMismatch,
         long openConnections,
         long queuedBytes) {
+
+    /**
+     * The non-zero counts of connections this transport refused, evicted or closed unproven, by name
+     * (for {@code bulwark status} and the {@code stopping:} line; issue 15).
+     */
+    public java.util.Map<String, Long> refusals() {
+        java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+        put(m, "refused_table_full", connectionsRejected);
+        put(m, "evicted_table_full", evictedTableFull);
+        put(m, "evicted_per_source", evictedPerSource);
+        put(m, "unbound_timed_out", unboundTimedOut);
+        put(m, "bad_frames", badFrames);
+        put(m, "tls_not_tls", tlsNotTls);
+        put(m, "tls_unpinned_key", tlsUnpinnedKey);
+        put(m, "tls_not_admitted", tlsNotAdmitted);
+        put(m, "tls_handshake_timed_out", tlsHandshakeTimedOut);
+        put(m, "tls_handshake_failed", tlsHandshakeFailed);
+        put(m, "tls_mismatch", tlsMismatch);
+        return m;
+    }
+
+    private static void put(java.util.Map<String, Long> m, String name, long v) { if (v > 0) m.put(name, v); }
+
+    /** One readable phrase: connections accepted and open, and {@link #refusals()}. */
+    public String describe() {
+        return connectionsAccepted + " accepted, " + openConnections + " open, refused " + refusals();
+    }
 }

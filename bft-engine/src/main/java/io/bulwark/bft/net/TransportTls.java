@@ -42,13 +42,23 @@ public final class TransportTls {
      * @param pinned every principal's TLS public key (X.509 encoding), by principal id
      */
     public TransportTls(int self, KeyPair keys, Map<Integer, byte[]> pinned, SecureRandom random) {
+        this(self, keys, pinned, p -> true, random);
+    }
+
+    /**
+     * As above; a connection this side accepts completes its handshake only if the key it proves is
+     * the pinned key of a principal {@code admitted} accepts (issue 15: on a replica's peer listener,
+     * replicas only; on its client listener, clients only). Any other pinned key fails the handshake
+     * (counted as {@link TransportStats#tlsNotAdmitted}).
+     */
+    public TransportTls(int self, KeyPair keys, Map<Integer, byte[]> pinned, java.util.function.IntPredicate admitted, SecureRandom random) {
         this.self = self;
         Map<ByteBuffer, Integer> byKey = new HashMap<>();
         for (Map.Entry<Integer, byte[]> e : pinned.entrySet()) {
             Integer other = byKey.putIfAbsent(ByteBuffer.wrap(e.getValue().clone()), e.getKey());
             if (other != null) throw new IllegalArgumentException("principals " + other + " and " + e.getKey() + " pin the same TLS key");
         }
-        this.trust = new PinnedTrustManager(byKey);
+        this.trust = new PinnedTrustManager(byKey, java.util.Objects.requireNonNull(admitted));
         try {
             X509Certificate cert = SelfSignedCertificate.create(keys, self);
             char[] pw = new char[0];

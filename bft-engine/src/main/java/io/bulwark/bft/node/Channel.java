@@ -23,10 +23,16 @@ public final class Channel {
     /** Dialed under TLS: frames are taken, but it becomes the peer's route only once we hold a current key to it. */
     boolean routePending;
 
+    /** Accepted: who may prove themselves on it, by the listener it came in on ({@link Admission#ALL} for a dialed one). */
+    Admission admission = Admission.ALL;
+
     Channel(boolean dialed, int peer) {
         this.dialed = dialed;
         this.peer = peer;
     }
+
+    /** Who may be on it (an accepted channel: by its listener). */
+    public Admission admission() { return admission; }
 
     /** True if we dialed it (its peer is who we dialed); false if we accepted it. */
     public boolean dialed() { return dialed; }

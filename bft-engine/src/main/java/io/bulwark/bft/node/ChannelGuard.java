@@ -34,6 +34,9 @@ import java.util.function.LongSupplier;
  * Frames on a connection not bound are dropped without any MAC work (NEW-KEY and the handshake
  * excepted); on a bound one, only frames in the peer's name are taken (a replica may relay a
  * client's REQUEST; it is then delivered as from the replica, not as the client's own copy).
+ * <b>Listeners</b> (issue 15): an accepted channel admits only the principals of the listener it came
+ * in on ({@link Admission}): with peer addresses configured, replicas on a replica's peer listener and
+ * clients on its client listener; a NEW-KEY or BIND-PROOF in another's name is refused on its header.
  * Every rejection is counted by reason. Pure: no I/O, randomness as an input; shared by the
  * runtime and the simulator. Not thread-safe (one event loop).
  */
@@ -55,9 +58,17 @@ public final class ChannelGuard {
 
     public Endpoint endpoint() { return endpoint; }
 
-    /** A connection we accepted: its state, with a fresh challenge; send {@link #challengeFrame} on it. */
-    public Channel accepted() {
+    /** A connection we accepted on a listener that admits anyone; see {@link #accepted(Admission)}. */
+    public Channel accepted() { return accepted(Admission.ALL); }
+
+    /**
+     * A connection we accepted on a listener that admits {@code admission}: its state, with a fresh
+     * challenge; send {@link #challengeFrame} on it. A NEW-KEY or proof in the name of a principal the
+     * listener does not admit is refused before any signature or MAC work (issue 15).
+     */
+    public Channel accepted(Admission admission) {
         Channel ch = new Channel(false, Channel.UNBOUND);
+        ch.admission = java.util.Objects.requireNonNull(admission);
         ch.challengeHi = random.getAsLong();
         ch.challengeLo = random.getAsLong();
         ch.challenged = true;
@@ -78,8 +89,20 @@ public final class ChannelGuard {
      * at once, no challenge; it becomes the route once the peer's NEW-KEY arrived on it (so nothing
      * goes out to the peer under a key it no longer holds, as with a plaintext proof).
      */
-    public Channel tlsAccepted(int peer) {
+    public Channel tlsAccepted(int peer) { return tlsAccepted(peer, Admission.ALL); }
+
+    /**
+     * As above, on a listener that admits {@code admission}; null (counted) if the handshake
+     * authenticated a principal the listener does not admit: close the connection. (The transport's
+     * trust manager refuses such a key during the handshake; this is the second lock on that door.)
+     */
+    public Channel tlsAccepted(int peer, Admission admission) {
+        if (!admission.admits(cluster, peer)) {
+            counters.reject(admission.refusal());
+            return null;
+        }
         Channel ch = new Channel(false, peer);
+        ch.admission = admission;
         ch.tls = true;
         ch.bound = true;
         ch.routePending = true;
@@ -120,6 +143,9 @@ public final class ChannelGuard {
             return ChannelVerdict.NOTHING;
         }
         MessageType type = MessageType.ofCode(buf[off + Frame.OFF_TYPE] & 0xff);
+        // Issue 15: a listener's principals only; refused on the header, before a signature is checked or a key installed.
+        if ((type == MessageType.NEW_KEY || type == MessageType.BIND_PROOF) && !ch.dialed && !ch.admission.admits(cluster, senderOf(buf, off)))
+            return type == MessageType.BIND_PROOF ? close(ch.admission.refusal()) : drop(ch.admission.refusal());
         if (type == MessageType.NEW_KEY) return newKey(ch, endpoint.open(buf, off, len));
         if (type == MessageType.BIND_CHALLENGE) return challenge(ch, buf, off, len);
         if (type == MessageType.BIND_PROOF) return proof(ch, buf, off, len);
@@ -201,6 +227,7 @@ public final class ChannelGuard {
             return close(ChannelReject.BAD_PROOF);
         if (p.acceptor() != self || p.challengeHi() != ch.challengeHi || p.challengeLo() != ch.challengeLo)
             return close(ChannelReject.WRONG_CHALLENGE);
+        if (!ch.admission.admits(cluster, p.principal())) return close(ch.admission.refusal());
         ch.peer = p.principal();
         ch.bound = true;
         counters.bound();

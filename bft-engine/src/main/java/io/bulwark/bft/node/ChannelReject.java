@@ -11,5 +11,12 @@ public enum ChannelReject {
     /** A BIND-PROOF naming another connection's challenge or another acceptor (a replayed proof): the connection is closed. */
     WRONG_CHALLENGE,
     /** A challenge on a connection we accepted, a proof on one we dialed, or a second one of either. */
-    UNEXPECTED_HANDSHAKE
+    UNEXPECTED_HANDSHAKE,
+    /**
+     * On a replica's peer listener (issue 15), a NEW-KEY or BIND-PROOF in the name of a principal that
+     * is not a replica (or, under TLS, a completed handshake of one): dropped unread, a proof closes the connection.
+     */
+    NOT_A_REPLICA,
+    /** On a replica's client listener while replicas have their own (issue 15), a replica's NEW-KEY or BIND-PROOF: likewise. */
+    REPLICA_ON_CLIENT_PORT
 }

@@ -15,15 +15,21 @@ final class InterceptedSender {
     private final int id;
     private final int replicas;
     private final EventLoop loop;
-    private final Transport transport;
+    private final Transport toReplicas, toClients;
     private final Endpoint endpoint;
     private final OutboundInterceptor outbound;
 
     InterceptedSender(int id, int replicas, EventLoop loop, Transport transport, Endpoint endpoint, OutboundInterceptor outbound) {
+        this(id, replicas, loop, transport, transport, endpoint, outbound);
+    }
+
+    /** A replica whose replica traffic has a transport of its own ({@code toReplicas}; issue 15). */
+    InterceptedSender(int id, int replicas, EventLoop loop, Transport toReplicas, Transport toClients, Endpoint endpoint, OutboundInterceptor outbound) {
         this.id = id;
         this.replicas = replicas;
         this.loop = loop;
-        this.transport = transport;
+        this.toReplicas = toReplicas;
+        this.toClients = toClients;
         this.endpoint = endpoint;
         this.outbound = outbound;
     }
@@ -33,15 +39,17 @@ final class InterceptedSender {
         OutboundDecision d = outbound.onSend(m, to);
         if (d instanceof OutboundDecision.Drop) return;
         byte[] frame = outbound.onSealed(m, to == OutboundInterceptor.MULTICAST ? endpoint.sealMulticast(m) : endpoint.sealTo(to, m));
-        Runnable go = to == OutboundInterceptor.MULTICAST ? () -> multicast(frame) : () -> transport.send(to, frame);
+        Runnable go = to == OutboundInterceptor.MULTICAST ? () -> multicast(frame) : () -> transportTo(to).send(to, frame);
         if (d instanceof OutboundDecision.Delay delay) loop.schedule(delay.delayNanos(), go);
         else go.run();
     }
 
     /** To every replica but this node (a client is never one of them). */
     private void multicast(byte[] frame) {
-        for (int j = 0; j < replicas; j++) if (j != id) transport.send(j, frame);
+        for (int j = 0; j < replicas; j++) if (j != id) toReplicas.send(j, frame);
     }
+
+    private Transport transportTo(int principal) { return principal < replicas ? toReplicas : toClients; }
 
     /** The interceptor's own way out; its sends do nothing once {@code closed} holds or the loop is gone. */
     Outlet outlet(BooleanSupplier closed) {
@@ -51,7 +59,7 @@ final class InterceptedSender {
             @Override public int replicas() { return replicas; }
 
             @Override public void send(int to, Message message) {
-                onLoop(() -> transport.send(to, outbound.onSealed(message, endpoint.sealTo(to, message))));
+                onLoop(() -> transportTo(to).send(to, outbound.onSealed(message, endpoint.sealTo(to, message))));
             }
 
             @Override public void multicast(Message message) {

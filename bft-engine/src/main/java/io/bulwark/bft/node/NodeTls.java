@@ -22,7 +22,14 @@ public final class NodeTls {
      *
      * @throws IllegalArgumentException if TLS is on but the configuration or key file has no TLS keys
      */
-    public static TransportTls forKeys(KeyMaterial keys) {
+    public static TransportTls forKeys(KeyMaterial keys) { return forKeys(keys, Admission.ALL); }
+
+    /**
+     * As above, for a transport whose accepted connections admit {@code admission}'s principals only
+     * (issue 15): a replica's peer listener completes a handshake only with a replica's pinned key,
+     * its client listener only with a client's. Dialing is unchanged (the dialed principal's key only).
+     */
+    public static TransportTls forKeys(KeyMaterial keys, Admission admission) {
         ClusterConfig c = keys.config();
         if (!c.tls()) return null;
         if (!c.hasTlsKeys()) throw new IllegalArgumentException(NO_TLS_KEYS);
@@ -33,6 +40,6 @@ public final class NodeTls {
         for (ClusterConfig.Replica r : c.replicas()) pinned.put(r.id(), r.keys().tls());
         for (ClusterConfig.Client cl : c.clients()) pinned.put(cl.id(), cl.keys().tls());
         KeyPair pair = new KeyPair(TlsKeys.publicKey(c.keysOf(keys.id()).tls()), TlsKeys.privateKey(keys.tlsPrivateKey()));
-        return new TransportTls(keys.id(), pair, pinned, new SecureRandom());
+        return new TransportTls(keys.id(), pair, pinned, p -> admission.admits(c, p), new SecureRandom());
     }
 }

@@ -37,7 +37,9 @@ import java.util.concurrent.Executors;
  * A replica process's runtime: wires the pure {@link Replica} core to the authenticated endpoint,
  * the TCP transport, timers and the service, all on one event-loop thread (no hand-off per
  * message). Replica i dials every replica j &lt; i and accepts the others; clients dial in. A
- * connection is bound to a principal only by a verified NEW-KEY.
+ * connection is bound to a principal only by proof (TLS, or a BIND-PROOF). With peer addresses in
+ * cluster.conf (issue 15), replicas dial each other's peer listener, which admits only replicas, and
+ * the client listener admits only clients; each listener has its own connection table.
  */
 public final class ReplicaNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ReplicaNode.class.getName());
@@ -51,8 +53,16 @@ public final class ReplicaNode implements AutoCloseable {
     private final Endpoint endpoint;
     private final ChannelGuard guard;
     private final EventLoop loop;
+    /** The clients' listener; without peer addresses in cluster.conf also the replicas' (one shared port, as before issue 15). */
     private final Transport transport;
+    /**
+     * Replica traffic (issue 15): its own listener, which admits only the configured replicas, and the
+     * dials to the other replicas' peer addresses; its own connection table and limits, so a flood of
+     * the client port never refuses or evicts a replica. The same object as {@link #transport} without peer addresses.
+     */
+    private final Transport peerTransport;
     private final TimerSlots timers;
+    private volatile int peerPort;
     private final List<Action> work = new ArrayList<>();
     private volatile long executedRequests;
 
@@ -359,19 +369,29 @@ public final class ReplicaNode implements AutoCloseable {
         endpoint.restoreNewKeyCounters(savedCounters);
         this.countersSaved = java.util.Map.copyOf(savedCounters);
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
-        this.transport = new Transport(loop, id, transportConfig, new Handler(), NodeTls.forKeys(keys));
-        this.sender = new InterceptedSender(id, cluster.n(), loop, transport, endpoint, outbound);
+        if (cluster.separatePeerTraffic()) {
+            this.peerTransport = new Transport(loop, id, transportConfig, new Handler(Admission.REPLICAS), NodeTls.forKeys(keys, Admission.REPLICAS));
+            this.transport = new Transport(loop, id, transportConfig, new Handler(Admission.CLIENTS), NodeTls.forKeys(keys, Admission.CLIENTS));
+        } else {
+            this.transport = new Transport(loop, id, transportConfig, new Handler(Admission.ALL), NodeTls.forKeys(keys));
+            this.peerTransport = transport;
+        }
+        this.sender = new InterceptedSender(id, cluster.n(), loop, peerTransport, transport, endpoint, outbound);
         this.timers = new TimerSlots(loop, kind -> {
             core.timeout(now(), kind);
             drive();
         });
     }
 
-    /** Listens on this replica's configured address and connects to the others. Returns the bound port. */
+    /**
+     * Listens on this replica's configured addresses (for clients, and for replicas if it has a peer
+     * address) and connects to the other replicas. Returns the bound client port.
+     */
     public int start() throws CoProcessorException {
         return start(new InetSocketAddress(cluster.replica(id).host(), cluster.replica(id).port()));
     }
 
+    /** As {@link #start()}, with the clients' listener on {@code listen}. */
     public int start(InetSocketAddress listen) throws CoProcessorException {
         try {
             long t0 = System.nanoTime();
@@ -384,9 +404,17 @@ public final class ReplicaNode implements AutoCloseable {
         }
         loop.submit(() -> { outbound.attached(sender.outlet(() -> false)); return null; }).join();
         int port = transport.listen(listen);
+        ClusterConfig.Replica me = cluster.replica(id);
+        if (peerTransport != transport) {
+            peerPort = peerTransport.listen(new InetSocketAddress(me.peerHost(), me.peerPort()));
+        } else {
+            peerPort = port;
+            LOG.log(System.Logger.Level.INFO, "replica {0}: replica traffic shares the client port {1} (cluster.conf gives no peer= addresses; "
+                    + "a flood of that port also reaches the replicas'' connections)", id, String.valueOf(port));
+        }
         for (int j = 0; j < id; j++) {
             ClusterConfig.Replica r = cluster.replica(j);
-            transport.dial(j, new InetSocketAddress(r.host(), r.port()));
+            peerTransport.dial(j, new InetSocketAddress(r.replicaHost(), r.replicaPort()));
         }
         long nonce = new SecureRandom().nextLong();
         loop.execute(() -> {
@@ -401,13 +429,25 @@ public final class ReplicaNode implements AutoCloseable {
         if (journalDamage != null)
             LOG.log(System.Logger.Level.WARNING, "replica {0}: {1}; replayed the records before it and recovers (section 4.4):"
                     + " until its recovery completes it counts as faulty, as its lost records may be messages it sent", id, journalDamage);
-        LOG.log(System.Logger.Level.INFO, "replica {0} listening on port {1}", id, String.valueOf(port));
+        LOG.log(System.Logger.Level.INFO, "replica {0} listening on port {1}{2}", id, String.valueOf(port),
+                peerTransport != transport ? " for clients and on port " + peerPort + " for replicas" : "");
         return port;
     }
 
     private static long now() { return System.currentTimeMillis(); }
 
+    /** The port replicas reach this one on once started (its peer port, or the shared one); 0 before. */
+    public int peerPort() { return peerPort; }
+
+    /** Frames of one listener's connections (and, for the peer transport, of the dialed ones). */
     private final class Handler implements FrameHandler {
+        private final Admission admission;
+
+        Handler(Admission admission) { this.admission = admission; }
+
+        /** Its transport (the fields are set once both handlers exist). */
+        private Transport transport() { return admission == Admission.CLIENTS ? transport : peerTransport; }
+
         @Override public void onFrame(Connection conn, byte[] buf, int off, int len) {
             if (!(conn.attachment() instanceof Channel ch)) return;
             ChannelVerdict v = guard.onFrame(ch, buf, off, len);
@@ -425,30 +465,35 @@ public final class ReplicaNode implements AutoCloseable {
                 core.receive(now(), d.from(), d.message(), d.unverified());
                 drive();
             } else {
-                NodeChannels.apply(transport, conn, v);
+                NodeChannels.apply(transport(), conn, v);
             }
         }
 
-        /** Nobody is on an accepted connection until it answers this challenge, or TLS proved who is (issue 20). */
+        /**
+         * Nobody is on an accepted connection until it answers this challenge, or TLS proved who is
+         * (issue 20); only the principals this listener admits (issue 15).
+         */
         @Override public void onAccepted(Connection conn) {
             if (conn.tlsAuthenticated()) {
-                conn.attach(guard.tlsAccepted(conn.peer()));
+                Channel ch = guard.tlsAccepted(conn.peer(), admission);
+                if (ch == null) conn.close();   // counted; the trust manager refuses such a key before this
+                else conn.attach(ch);
                 return;
             }
-            Channel ch = guard.accepted();
+            Channel ch = guard.accepted(admission);
             conn.attach(ch);
-            transport.send(conn, guard.challengeFrame(ch));
+            transport().send(conn, guard.challengeFrame(ch));
         }
 
         @Override public void onConnected(Connection conn) {
             Channel ch = conn.tlsAuthenticated() ? guard.tlsDialed(conn.peer()) : guard.dialed(conn.peer());
             conn.attach(ch);
-            sendNewKey(conn);
-            if (conn.tlsAuthenticated()) NodeChannels.apply(transport, conn, guard.tlsRoute(ch));
+            sendNewKey(transport(), conn);
+            if (conn.tlsAuthenticated()) NodeChannels.apply(transport(), conn, guard.tlsRoute(ch));
         }
     }
 
-    private void sendNewKey(Connection conn) {
+    private void sendNewKey(Transport transport, Connection conn) {
         try {
             transport.send(conn, endpoint.newKeyFrame());
         } catch (CoProcessorException e) {
@@ -617,7 +662,7 @@ public final class ReplicaNode implements AutoCloseable {
         try {
             endpoint.refreshKeys();
             byte[] frame = endpoint.newKeyFrame();
-            for (int j = 0; j < cluster.n(); j++) if (j != id) transport.send(j, frame);
+            for (int j = 0; j < cluster.n(); j++) if (j != id) peerTransport.send(j, frame);
         } catch (CoProcessorException e) {
             LOG.log(System.Logger.Level.ERROR, "replica " + id + ": the co-processor failed; keys are not refreshed", e);
             return;
@@ -770,8 +815,14 @@ public final class ReplicaNode implements AutoCloseable {
     /** The binding counters, read on the loop. */
     public String channelCounters() { return loop.submit(() -> guard.counters().toString()).join(); }
 
-    /** The transport's counters (connections evicted, timed out, refused...). Any thread. */
+    /** The client listener's transport counters (connections evicted, timed out, refused...); without peer addresses, the only one. Any thread. */
     public io.bulwark.bft.net.TransportStats transportStats() { return transport.stats(); }
+
+    /** The counters of the transport replica traffic runs on (its own listener and dials; the shared one without peer addresses). Any thread. */
+    public io.bulwark.bft.net.TransportStats peerTransportStats() { return peerTransport.stats(); }
+
+    /** Whether replica traffic has a listener of its own (cluster.conf gives peer addresses). */
+    public boolean separatePeerTraffic() { return peerTransport != transport; }
 
     /** How many times the core ignored an input for {@code reason}, read on the loop. */
     public long ignored(io.bulwark.bft.core.Ignored reason) { return loop.submit(() -> core.counters().ignored(reason)).join(); }
@@ -844,6 +895,8 @@ public final class ReplicaNode implements AutoCloseable {
         endpoint.wire().counters().snapshot().forEach((reason, n) -> add.accept("rejected." + reason, n));
         core.counters().snapshot().forEach((reason, n) -> add.accept("ignored." + reason.name(), n));
         guard.counters().snapshot().forEach((reason, n) -> add.accept("channel." + reason.name(), n));
+        transport.stats().refusals().forEach((name, n) -> add.accept((peerTransport != transport ? "client_port." : "port.") + name, n));
+        if (peerTransport != transport) peerTransport.stats().refusals().forEach((name, n) -> add.accept("peer_port." + name, n));
         return new io.bulwark.bft.msg.StatusReport(id, q.client(), q.nonce(), core.view(), core.viewActive(), core.transferring(),
                 core.corrupt(), core.lastExecuted(), core.stableSeq(), core.viewChangesStarted(), core.transfersCompleted(),
                 core.pagesTransferred(), counters);
@@ -877,6 +930,12 @@ public final class ReplicaNode implements AutoCloseable {
                     .append("; inputs ignored ").append(core.counters().snapshot())
                     .append("; ").append(guard.counters().bindings()).append(" connections bound, refused ").append(guard.counters().snapshot())
                     .append("; ").append(core.authFailuresSent()).append(" AUTH-FAILUREs sent, ").append(core.quarantinesImposed()).append(" quarantines");
+            // Issue 15: what each listener refused, evicted or timed out (a flood of the client port shows here, not on the peer port).
+            if (peerTransport != transport) {
+                b.append("; client port ").append(transport.stats().describe()).append("; peer port ").append(peerTransport.stats().describe());
+            } else {
+                b.append("; port (shared by clients and replicas) ").append(transport.stats().describe());
+            }
             if (outbound != OutboundInterceptor.NONE) b.append("; outbound ").append(outbound);
             return b.toString();
         }).join();
@@ -927,7 +986,7 @@ public final class ReplicaNode implements AutoCloseable {
         if (driveTicket != 0 || !awaitingSync.isEmpty()) return false;
         for (int j = 0; j < cfg.n(); j++) {
             if (j == id) continue;
-            io.bulwark.bft.net.Connection c = transport.route(j);
+            io.bulwark.bft.net.Connection c = peerTransport.route(j);
             if (c != null && c.queuedBytes() > 0) return false;
         }
         return true;
@@ -940,6 +999,7 @@ public final class ReplicaNode implements AutoCloseable {
             // the loop is already closed
         }
         transport.close();
+        peerTransport.close();   // idempotent: the same transport without peer addresses
         loop.close();
         executor.shutdownNow();   // an operation still running is abandoned with the process
         if (writer != null) {

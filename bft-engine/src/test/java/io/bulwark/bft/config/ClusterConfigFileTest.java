@@ -87,7 +87,45 @@ class ClusterConfigFileTest {
                 Arguments.of(replaceLine(8, "client 4 sign=" + SIGN[4]), 8, "missing kex="),
                 Arguments.of(replaceLine(8, "client 4 " + keys(4) + " junk"), 8, "expected key=value"),
                 Arguments.of(valid().replace("f = 1   # one fault", "f = 2"), 2, "replica 4 missing: f = 2 needs n = 3f+1 = 7 replicas"),
-                Arguments.of(replaceLine(2, "# no f"), 0, "missing 'f = <number>'"));
+                Arguments.of(replaceLine(2, "# no f"), 0, "missing 'f = <number>'"),
+                // peer addresses (issue 15): every replica or none, each address used once, clients have none
+                Arguments.of(withPeers().replace(" peer=127.0.0.1:7501", ""), 5, "replica 1 has no peer=<host>:<port>, but line 4 gives one"),
+                Arguments.of(valid().replace("127.0.0.1:7401 ", "127.0.0.1:7401 peer=127.0.0.1:7501 "), 5, "replica 1 has a peer=<host>:<port>, but line 4 gives none"),
+                Arguments.of(withPeers().replace("peer=127.0.0.1:7501", "peer=127.0.0.1:7500"), 5, "address 127.0.0.1:7500 already used on line 4"),
+                Arguments.of(withPeers().replace("peer=127.0.0.1:7501", "peer=127.0.0.1:7400"), 5, "address 127.0.0.1:7400 already used on line 4"),
+                Arguments.of(withPeers().replace("peer=127.0.0.1:7501", "peer=127.0.0.1:7401"), 5, "address 127.0.0.1:7401 used twice on this line"),
+                Arguments.of(withPeers().replace("peer=127.0.0.1:7501", "peer=127.0.0.1:7501 peer=127.0.0.1:7601"), 5, "duplicate key 'peer'"),
+                Arguments.of(withPeers().replace("peer=127.0.0.1:7501", "peer=127.0.0.1"), 5, "bad peer address '127.0.0.1'"),
+                Arguments.of(withPeers().replace("peer=127.0.0.1:7501", "peer=127.0.0.1:0"), 5, "peer port 0 out of range"),
+                Arguments.of(withPeers().replace("peer=127.0.0.1:7501", "peer=::1:7501"), 5, "bad peer host"),
+                Arguments.of(withPeers().replace("client 4 ", "client 4 peer=127.0.0.1:7504 "), 8, "peer=<host>:<port> is a replica's"));
+    }
+
+    /** {@link #valid()} with a peer address on every replica (port 750i, on each replica's host). */
+    private static String withPeers() {
+        return valid().replace("127.0.0.1:7400 ", "127.0.0.1:7400 peer=127.0.0.1:7500 ")
+                .replace("127.0.0.1:7401 ", "127.0.0.1:7401 peer=127.0.0.1:7501 ")
+                .replace("[::1]:7402 ", "[::1]:7402 peer=[::1]:7502 ")
+                .replace(keys(3), keys(3) + " peer=node3.example:7503");   // peer= may come after the keys
+    }
+
+    @Test
+    void peerAddressesParseAndRoundTrip() throws Exception {
+        ClusterConfig c = ClusterConfigFile.parse(FILE, withPeers());
+        assertTrue(c.separatePeerTraffic());
+        assertEquals("127.0.0.1", c.replica(0).peerHost());
+        assertEquals(7500, c.replica(0).peerPort());
+        assertEquals(7400, c.replica(0).port());
+        assertEquals("::1", c.replica(2).replicaHost());
+        assertEquals(7503, c.replica(3).replicaPort());
+        ClusterConfig again = ClusterConfigFile.parse(FILE, ClusterConfigFile.format(c));
+        assertEquals(c, again);
+        assertTrue(ClusterConfigFile.format(c).contains("replica 2 [::1]:7402 peer=[::1]:7502 sign="), ClusterConfigFile.format(c));
+        // A file without peer addresses: one shared port, replicas reached at their client address.
+        ClusterConfig shared = ClusterConfigFile.parse(FILE, valid());
+        assertFalse(shared.separatePeerTraffic());
+        assertEquals(7401, shared.replica(1).replicaPort());
+        assertFalse(ClusterConfigFile.format(shared).contains("peer="));
     }
 
     @ParameterizedTest

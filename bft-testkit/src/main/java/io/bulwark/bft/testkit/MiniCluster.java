@@ -55,6 +55,7 @@ public final class MiniCluster implements AutoCloseable {
     private final Duration keyRefresh;
     private final ReplicaNode[] running;
     private final int[] ports;
+    private final int[] peerPorts;
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     /** A group whose keys, {@code cluster.conf} and saved states go into {@code dir} (a test's temporary directory). */
@@ -74,6 +75,7 @@ public final class MiniCluster implements AutoCloseable {
         private int[] startOnly;
         private Duration wait = Duration.ofSeconds(30);
         private boolean tls = true;
+        private boolean peerPorts = true;
         private Duration keyRefresh = Duration.ofSeconds(15);
 
         private Builder(Path dir) { this.dir = Objects.requireNonNull(dir, "dir"); }
@@ -122,6 +124,9 @@ public final class MiniCluster implements AutoCloseable {
         /** TLS on every connection (default on, as {@code bulwark keygen} writes it); off for the plaintext binding handshake. */
         public Builder tls(boolean tls) { this.tls = tls; return this; }
 
+        /** Whether each replica gets a port of its own for replica traffic (issue 15; default true), or shares its client port. */
+        public Builder peerPorts(boolean peerPorts) { this.peerPorts = peerPorts; return this; }
+
         /** T_k of the replicas and of the clients this fixture connects (section 4.1; the nodes' default: 15 s). */
         public Builder keyRefresh(Duration period) { this.keyRefresh = Objects.requireNonNull(period, "period"); return this; }
 
@@ -133,7 +138,7 @@ public final class MiniCluster implements AutoCloseable {
             int n = 3 * f + 1;
             for (int id : outbound.keySet())
                 if (id < 0 || id >= n) throw new IllegalArgumentException("no replica " + id + " in a group of " + n);
-            ClusterConfig config = LocalCluster.prepare(dir, f, clients, tls);
+            ClusterConfig config = LocalCluster.prepare(dir, f, clients, tls, peerPorts);
             MiniCluster g = new MiniCluster(this, config, cfg);
             try {
                 if (startOnly == null) {
@@ -162,6 +167,7 @@ public final class MiniCluster implements AutoCloseable {
         this.keyRefresh = b.keyRefresh;
         this.running = new ReplicaNode[config.n()];
         this.ports = new int[config.n()];
+        this.peerPorts = new int[config.n()];
     }
 
     public Path dir() { return dir; }
@@ -202,8 +208,14 @@ public final class MiniCluster implements AutoCloseable {
         return out;
     }
 
-    /** The port replica {@code id} listened on when it last started (0: never started). */
+    /** The port replica {@code id} listened on for clients when it last started (0: never started). */
     public int port(int id) { return ports[checkReplica(id)]; }
+
+    /**
+     * The port replica {@code id} listened on for replicas when it last started (issue 15; the same as
+     * {@link #port} for a group without peer addresses; 0: never started).
+     */
+    public int peerPort(int id) { return peerPorts[checkReplica(id)]; }
 
     /**
      * Starts replica {@code id} (not running): a fresh node with a fresh service, which loads its
@@ -219,6 +231,7 @@ public final class MiniCluster implements AutoCloseable {
                 .build();
         try {
             ports[id] = r.start();
+            peerPorts[id] = r.peerPort();
         } catch (CoProcessorException | RuntimeException | Error e) {
             r.close();
             throw e;

@@ -93,7 +93,7 @@ class ChannelBindingLoopbackTest {
         ClusterConfig c = ClusterConfigFile.read(from.resolve(ClusterConfigFile.FILE_NAME));
         List<ClusterConfig.Replica> replicas = new ArrayList<>();
         for (ClusterConfig.Replica r : c.replicas())
-            replicas.add(r.id() == 0 ? new ClusterConfig.Replica(0, r.host(), port, r.keys()) : r);
+            replicas.add(r.id() == 0 ? new ClusterConfig.Replica(0, r.host(), port, r.keys(), r.peerHost(), r.peerPort()) : r);
         ClusterConfigFile.write(new ClusterConfig(c.f(), replicas, c.clients(), c.tls()), to.resolve(ClusterConfigFile.FILE_NAME));
         for (String f : List.of(KeyMaterial.keyFileName(c, id), KeyMaterial.counterFileName(c, id)))
             Files.move(from.resolve(f), to.resolve(f));   // moved, not copied: a co-processor counter has one home

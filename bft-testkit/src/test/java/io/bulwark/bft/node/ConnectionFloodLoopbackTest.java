@@ -30,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * every replica, while a correct client keeps getting certified replies. Before, about 1,100 idle
  * sockets filled a replica's table (1,024) and every request failed (here the table is 512). Now unbound connections are
  * evicted (per source, then oldest first when the table is full) and never displace a bound one.
- * Prints the client's latency unflooded and flooded, from the same run.
+ * The flood hits the replicas' CLIENT ports: replica traffic runs on a listener of its own (peer
+ * addresses in cluster.conf, issue 15), with its own table, which the flood never reaches: the test
+ * shows from its counters that no replica connection was refused, evicted or timed out there.
+ * Prints the client's latency unflooded and flooded, from the same run, and which port was flooded.
  */
 @Timeout(300)
 class ConnectionFloodLoopbackTest {
@@ -52,6 +55,8 @@ class ConnectionFloodLoopbackTest {
         try (RouteHijackLoopbackTest.Group g = new RouteHijackLoopbackTest.Group(dir, TransportConfig.forNodes().withMaxConnections(TABLE))) {
             measure(g, "warm");   // JIT
             long[] quiet = measure(g, "quiet");
+            List<TransportStats> peerBefore = new ArrayList<>();
+            for (ReplicaNode r : g.replicas) peerBefore.add(r.peerTransportStats());
 
             // 100 idle sockets from one address at each replica (its per-source bound), then, while the
             // client is measured, thousands more from 16 addresses, opened without pause (they keep
@@ -104,11 +109,15 @@ class ConnectionFloodLoopbackTest {
             StringBuilder counters = new StringBuilder();
             for (ReplicaNode r : g.replicas) {
                 TransportStats s = r.transportStats();
-                counters.append(String.format("%n  replica %d: accepted=%d open=%d evictedPerSource=%d evictedTableFull=%d refused=%d "
-                                + "badFrames=%d timedOut=%d; %s", r.id(), s.connectionsAccepted(), s.openConnections(), s.evictedPerSource(),
-                        s.evictedTableFull(), s.connectionsRejected(), s.badFrames(), s.unboundTimedOut(), r.channelCounters()));
+                TransportStats p = r.peerTransportStats();
+                counters.append(String.format("%n  replica %d client port %d: accepted=%d open=%d evictedPerSource=%d evictedTableFull=%d refused=%d "
+                                + "badFrames=%d timedOut=%d; %s%n  replica %d peer port %d: accepted=%d open=%d closed=%d refused %s",
+                        r.id(), g.ports.get(r.id()), s.connectionsAccepted(), s.openConnections(), s.evictedPerSource(),
+                        s.evictedTableFull(), s.connectionsRejected(), s.badFrames(), s.unboundTimedOut(), r.channelCounters(),
+                        r.id(), g.peerPorts.get(r.id()), p.connectionsAccepted(), p.openConnections(), p.connectionsClosed(), p.refusals()));
             }
-            System.out.printf("FLOOD %d idle + %d slowloris sockets per replica from %d addresses, %d churned connections%n"
+            System.out.printf("FLOOD of the CLIENT ports (replica traffic on its own ports): %d idle + %d slowloris sockets per replica "
+                            + "from %d addresses, %d churned connections%n"
                             + "  client latency quiet:   p50 %.2f ms  p90 %.2f ms  max %.2f ms%n"
                             + "  client latency flooded: p50 %.2f ms  p90 %.2f ms  max %.2f ms%s%n",
                     IDLE_PER_REPLICA, SLOWLORIS_PER_REPLICA, SOURCES, churned.get(),
@@ -118,6 +127,14 @@ class ConnectionFloodLoopbackTest {
                 assertTrue(s.openConnections() <= TABLE, "the table is bounded");
                 assertTrue(s.evictedPerSource() > 0 && s.evictedTableFull() > 0, "both evictions used: " + s);
                 assertEquals(0, s.connectionsRejected(), "nobody bound was refused, and unbound ones were evicted rather than refused");
+                // Issue 15: the replicas' own listener and connections never saw the flood.
+                TransportStats p = r.peerTransportStats(), before = peerBefore.get(r.id());
+                assertTrue(r.separatePeerTraffic(), "replica traffic has a listener of its own");
+                assertEquals(0, p.connectionsRejected() + p.evictedTableFull() + p.evictedPerSource() + p.unboundTimedOut(),
+                        "a replica connection was refused or evicted: " + p);
+                assertEquals(before.connectionsAccepted(), p.connectionsAccepted(), "the flood reached the peer port: " + p);
+                assertEquals(before.connectionsClosed(), p.connectionsClosed(), "a replica connection dropped during the flood: " + p);
+                assertTrue(p.openConnections() < 16, "the peer table holds only the replicas' connections: " + p);
             }
             // The issue asks for 2x; the flood generator shares this 2-core machine with the group, so
             // the test allows some slack above that and prints the figures.

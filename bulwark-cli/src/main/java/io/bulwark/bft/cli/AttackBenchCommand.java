@@ -14,13 +14,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bulwark bench attack} (issue 3, item 6): throughput of the same closed-loop load on a
- * fault-free group and under three attacks, each on a fresh group of replica processes in the
- * same run; reports attacked / fault-free throughput. The faulty replicas run the correct core
+ * fault-free group and under attacks, each on a fresh group of replica processes in the
+ * same run; reports attacked / fault-free throughput and the clients' mean latency. The
+ * connection flood (issue 15) floods the port {@code --flood-port} names, the clients' by default
+ * (replica traffic runs on each replica's own peer port), and says which. The faulty replicas run the correct core
  * with misbehaving runtimes ({@code bulwark replica --adversary}); the faulty client is
  * {@link BigMacClient} (the test kit's, through the engine's outbound seam).
  */
 @Command(name = "attack", mixinStandardHelpOptions = true,
-        description = "Throughput under attack (slow primary, big-MAC client, silent backup) relative to fault-free, in one run.")
+        description = "Throughput and mean latency under attack (slow primary, big-MAC client, silent backup, connection flood) relative to fault-free, in one run.")
 final class AttackBenchCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "8", description = "Correct closed-loop clients in every run (default: ${DEFAULT-VALUE}).")
     int clientCount;
@@ -32,8 +34,19 @@ final class AttackBenchCommand implements Callable<Integer> {
     long warmupMs;
 
     @Option(names = "--attacks", split = ",", defaultValue = "slow-primary,big-mac,silent-backup",
-            description = "Attacks to run after the fault-free baseline (default: ${DEFAULT-VALUE}).")
+            description = "Attacks to run after the fault-free baseline: slow-primary, big-mac, silent-backup, connection-flood "
+                    + "(default: ${DEFAULT-VALUE}).")
     List<String> attacks;
+
+    @Option(names = "--flood-port", defaultValue = "client",
+            description = "connection-flood: which port of every replica is flooded, client or peer (its listener for replica traffic; "
+                    + "in a deployment firewalled to the replicas' hosts) (default: ${DEFAULT-VALUE}).")
+    String floodPort;
+
+    @Option(names = "--flood-sockets", defaultValue = "1500",
+            description = "connection-flood: idle sockets opened at each replica's flooded port (its table holds 1,024), with 50 slowloris "
+                    + "sockets each and connect/close churn throughout (default: ${DEFAULT-VALUE}).")
+    int floodSockets;
 
     @Option(names = "--service", defaultValue = "null", description = "null (0/0 null operations, default) or kv (puts).")
     String service;
@@ -56,7 +69,10 @@ final class AttackBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"rows\":[{\"attack\":...,\"ratio\":R}, ...]} as the last line.")
     boolean json;
 
-    private record Run(String attack, String setup, double opsPerSecond, long views, long errors) {}
+    private record Run(String attack, String setup, double opsPerSecond, long views, long errors) {
+        /** A closed-loop client's mean latency (Little's law: clients / throughput). */
+        double meanLatencyMs(int clients) { return opsPerSecond > 0 ? clients * 1000.0 / opsPerSecond : Double.NaN; }
+    }
 
     private static final int SLOW_PRIMARY = 0;   // the primary of view 0
     private static final int SILENT = 3;         // a backup in views 0, 1 and 2
@@ -67,8 +83,10 @@ final class AttackBenchCommand implements Callable<Integer> {
         if (seconds < 1 || warmupMs < 0) throw new IllegalArgumentException("--seconds must be >= 1 and --warmup-ms >= 0");
         if (bigMacIntervalMs < 0) throw new IllegalArgumentException("--big-mac-interval-ms must be >= 0");
         for (String a : attacks)
-            if (!List.of("slow-primary", "big-mac", "silent-backup").contains(a))
-                throw new IllegalArgumentException("unknown attack '" + a + "' (expected slow-primary, big-mac or silent-backup)");
+            if (!List.of("slow-primary", "big-mac", "silent-backup", "connection-flood").contains(a))
+                throw new IllegalArgumentException("unknown attack '" + a + "' (expected slow-primary, big-mac, silent-backup or connection-flood)");
+        if (!floodPort.equals("client") && !floodPort.equals("peer")) throw new IllegalArgumentException("--flood-port must be client or peer");
+        if (floodSockets < 0 || floodSockets > 5_000) throw new IllegalArgumentException("--flood-sockets must be 0..5000");
         ServiceChoice choice = ServiceChoice.parseLoad(service);
         int f = 1;
         ProtocolConfig replicaCfg = ReplicaCommand.protocolConfig(f, ProtocolConfig.DEFAULT_K, viewChangeTimeoutMs);
@@ -84,42 +102,53 @@ final class AttackBenchCommand implements Callable<Integer> {
                         + "  big-mac: one extra client whose requests carry a valid MAC only for the current primary (learned from the correct clients' certificates);"
                         + (bigMacIntervalMs > 0 ? " a new request every " + bigMacIntervalMs + " ms, never waiting, no backoff%n"
                                 : " one request at a time, retransmitted like a correct client's%n")
-                        + "  silent-backup: replica %d receives everything and sends nothing but its NEW-KEY%n",
-                SLOW_PRIMARY, replicaCfg.viewChangeTimeoutMs() - marginMs, marginMs, SILENT);
+                        + "  silent-backup: replica %d receives everything and sends nothing but its NEW-KEY%n"
+                        + "  connection-flood: from 16 loopback addresses, %d idle + 50 slowloris sockets at every replica's %s port and connect/close "
+                        + "churn, through warm-up and measurement (replica traffic runs on each replica's own peer port)%n",
+                SLOW_PRIMARY, replicaCfg.viewChangeTimeoutMs() - marginMs, marginMs, SILENT, floodSockets, floodPort.toUpperCase(Locale.ROOT));
 
         List<Run> runs = new ArrayList<>();
-        runs.add(run("none", "fault-free", replicaCfg, clientCfg, i -> base, false, op));
+        runs.add(run("none", "fault-free", replicaCfg, clientCfg, i -> base, false, null, op));
         for (String a : attacks) {
             switch (a) {
                 case "slow-primary" -> runs.add(run(a, "replica " + SLOW_PRIMARY + " --adversary slow-primary", replicaCfg, clientCfg,
                         i -> i == SLOW_PRIMARY ? with(base, "--adversary", "slow-primary", "--adversary-margin-ms", Long.toString(marginMs)) : base,
-                        false, op));
-                case "big-mac" -> runs.add(run(a, "1 big-MAC client", replicaCfg, clientCfg, i -> base, true, op));
+                        false, null, op));
+                case "big-mac" -> runs.add(run(a, "1 big-MAC client", replicaCfg, clientCfg, i -> base, true, null, op));
                 case "silent-backup" -> runs.add(run(a, "replica " + SILENT + " --adversary silent", replicaCfg, clientCfg,
-                        i -> i == SILENT ? with(base, "--adversary", "silent") : base, false, op));
+                        i -> i == SILENT ? with(base, "--adversary", "silent") : base, false, null, op));
+                case "connection-flood" -> runs.add(run(a, "flood of the " + floodPort + " ports", replicaCfg, clientCfg, i -> base, false, floodPort, op));
                 default -> throw new IllegalStateException(a);
             }
         }
 
         double baseline = runs.get(0).opsPerSecond();
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-14s %-38s %12s %8s %10s%n", "attack", "setup", "ops/s", "ratio", "max view");
+        System.out.printf(Locale.ROOT, "%-16s %-38s %12s %8s %10s %16s%n", "attack", "setup", "ops/s", "ratio", "max view", "mean latency ms");
         for (Run r : runs)
-            System.out.printf(Locale.ROOT, "%-14s %-38s %12.1f %8.4f %10d%n", r.attack(), r.setup(), r.opsPerSecond(), ratio(r, baseline), r.views());
+            System.out.printf(Locale.ROOT, "%-16s %-38s %12.1f %8.4f %10d %16.2f%n", r.attack(), r.setup(), r.opsPerSecond(), ratio(r, baseline), r.views(),
+                    r.meanLatencyMs(clientCount));
         if (json) {
             StringBuilder b = new StringBuilder("{\"rows\":[");
             for (int i = 1; i < runs.size(); i++) {
                 Run r = runs.get(i);
                 if (i > 1) b.append(',');
-                b.append(String.format(Locale.ROOT, "{\"attack\":\"%s\",\"ratio\":%.4f,\"ops_per_s\":%.1f,\"max_view\":%d}",
-                        r.attack(), ratio(r, baseline), r.opsPerSecond(), r.views()));
+                b.append(String.format(Locale.ROOT, "{\"attack\":\"%s\",\"ratio\":%.4f,\"ops_per_s\":%.1f,\"max_view\":%d,\"mean_latency_ms\":%.3f%s}",
+                        r.attack(), ratio(r, baseline), r.opsPerSecond(), r.views(), r.meanLatencyMs(clientCount),
+                        r.attack().equals("connection-flood") ? ",\"flooded_port\":\"" + floodPort + "\"" : ""));
             }
-            b.append(String.format(Locale.ROOT, "],\"baseline_ops_per_s\":%.1f,\"clients\":%d,\"seconds\":%d,\"view_change_timeout_ms\":%d,\"client_retransmit_ms\":%d}",
-                    baseline, clientCount, seconds, replicaCfg.viewChangeTimeoutMs(), clientCfg.clientRetransmitMs()));
+            b.append(String.format(Locale.ROOT, "],\"baseline_mean_latency_ms\":%.3f,\"baseline_ops_per_s\":%.1f,\"clients\":%d,\"seconds\":%d,\"view_change_timeout_ms\":%d,\"client_retransmit_ms\":%d}",
+                    runs.get(0).meanLatencyMs(clientCount), baseline, clientCount, seconds, replicaCfg.viewChangeTimeoutMs(), clientCfg.clientRetransmitMs()));
             System.out.println(b);
         }
         long errors = runs.stream().mapToLong(Run::errors).sum();
         return baseline > 0 && errors == 0 ? 0 : 1;
+    }
+
+    private static String targetsOf(BenchGroup g, String floodPort) {
+        List<String> ports = new ArrayList<>();
+        for (var r : g.cluster.replicas()) ports.add(Integer.toString(floodPort.equals("peer") ? r.replicaPort() : r.port()));
+        return String.join(",", ports);
     }
 
     private static double ratio(Run r, double baseline) { return baseline > 0 ? r.opsPerSecond() / baseline : 0; }
@@ -130,13 +159,22 @@ final class AttackBenchCommand implements Callable<Integer> {
         return a;
     }
 
+    /** {@code floodPort}: "client" or "peer" to flood every replica's port of that kind during the run, null for no flood. */
     private Run run(String attack, String setup, ProtocolConfig replicaCfg, ProtocolConfig clientCfg,
-                    IntFunction<List<String>> replicaArgs, boolean bigMac, IntFunction<byte[]> op) throws Exception {
+                    IntFunction<List<String>> replicaArgs, boolean bigMac, String floodPort, IntFunction<byte[]> op) throws Exception {
         try (BenchGroup g = new BenchGroup("attack", replicaCfg.f(), clientCfg, replicaArgs, clientCount, bigMac ? 1 : 0)) {
             LoadDriver load = new LoadDriver(g.clientLoop, g.clients, op);
             EventLoop attackerLoop = null;
             BigMacClient attacker = null;
+            ConnectionFlood connections = null;
             try {
+                if (floodPort != null) {
+                    List<java.net.InetSocketAddress> targets = new ArrayList<>();
+                    for (var r : g.cluster.replicas())
+                        targets.add(floodPort.equals("peer") ? new java.net.InetSocketAddress(r.replicaHost(), r.replicaPort())
+                                : new java.net.InetSocketAddress(r.host(), r.port()));
+                    connections = ConnectionFlood.start(targets, floodSockets, 50);
+                }
                 if (bigMac) {
                     attackerLoop = EventLoop.start("bulwark-big-mac");
                     // An attacker that follows the view changes: its MAC is valid for whoever is primary now.
@@ -155,14 +193,18 @@ final class AttackBenchCommand implements Callable<Integer> {
                 while (System.nanoTime() < to) LockSupport.parkNanos(Math.min(100_000_000, Math.max(1, to - System.nanoTime())));
                 load.stop();
                 if (flood != null) flood.cancel();
+                if (connections != null)
+                    System.out.printf(Locale.ROOT, "  connection-flood of the %s ports %s: %s%n", floodPort,
+                            targetsOf(g, floodPort), connections.describe());
                 long ops = load.completedBetween(from, to);
                 Run r = new Run(attack, setup, ops / (double) seconds, load.maxLastView(), load.errors());
-                System.out.printf(Locale.ROOT, "%-14s %-38s %10.1f ops/s  (%d replies in %d s; clients reached view %d%s)%n",
+                System.out.printf(Locale.ROOT, "%-16s %-38s %10.1f ops/s  (%d replies in %d s; clients reached view %d%s)%n",
                         attack, setup, r.opsPerSecond(), ops, seconds, r.views(),
                         load.errors() == 0 ? "" : "; " + load.errors() + " calls FAILED: " + load.firstError());
                 return r;
             } finally {
                 load.stop();
+                if (connections != null) connections.close();
                 if (attacker != null) attacker.close();
                 if (attackerLoop != null) attackerLoop.close();
             }

@@ -67,7 +67,8 @@ final class ClusterCommand implements Callable<Integer> {
             for (int i = 0; i < cluster.n(); i++) replicas.start(conf, i, List.of("--data-dir", work.resolve("replica-" + i + ".data").toString()));
             replicas.awaitReady(60_000);
             for (int i = 0; i < cluster.n(); i++)
-                System.out.printf("  replica %d: pid %d, 127.0.0.1:%d%n", i, replicas.process(i).pid(), cluster.replica(i).port());
+                System.out.printf("  replica %d: pid %d, clients 127.0.0.1:%d, replicas %s:%d%n", i, replicas.process(i).pid(),
+                        cluster.replica(i).port(), cluster.replica(i).replicaHost(), cluster.replica(i).replicaPort());
             List<BftClient> cs = new ArrayList<>();
             for (ClusterConfig.Client c : cluster.clients().subList(0, clients)) {
                 locks.add(PrincipalLock.acquire(work, cluster, c.id()));

@@ -30,15 +30,27 @@ public final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Host of every replica (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--base-port", defaultValue = "7400", description = "Replica i listens on base-port + i (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--base-port", defaultValue = "7400", description = "Replica i listens for clients on base-port + i (default: ${DEFAULT-VALUE}).")
     int basePort;
+
+    @Option(names = "--peer-base-port", description = "Replica i listens for the other replicas on peer-base-port + i, a port only replicas "
+            + "may use (firewall it to the replicas' hosts); default: base-port + " + Keygen.PEER_PORT_OFFSET + ".")
+    Integer peerBasePort;
+
+    @Option(names = "--shared-port", description = "No port of its own for replica traffic: replicas and clients share base-port + i "
+            + "(as cluster files made before; a flood of the client port then also reaches the replicas' connections).")
+    boolean sharedPort;
 
     @Override public Integer call() {
         try {
-            ClusterConfig config = Keygen.generate(dir, replicas, clients, host, basePort, new SecureRandom());
-            spec.commandLine().getOut().printf("wrote %s: f = %d, %d replicas (%s:%d..%d), %d clients%n",
-                    dir.resolve(ClusterConfigFile.FILE_NAME), config.f(), config.n(), host, basePort,
-                    basePort + config.n() - 1, config.clients().size());
+            if (sharedPort && peerBasePort != null) throw new IllegalArgumentException("--shared-port and --peer-base-port exclude each other");
+            int peerBase = sharedPort ? 0 : peerBasePort != null ? peerBasePort : basePort + Keygen.PEER_PORT_OFFSET;
+            if (!sharedPort && peerBase == 0) throw new IllegalArgumentException("--peer-base-port must be in 1..65535 (--shared-port for none)");
+            ClusterConfig config = Keygen.generate(dir, replicas, clients, host, basePort, peerBase, new SecureRandom());
+            spec.commandLine().getOut().printf("wrote %s: f = %d, %d replicas (%s:%d..%d for clients, %s), %d clients%n",
+                    dir.resolve(ClusterConfigFile.FILE_NAME), config.f(), config.n(), host, basePort, basePort + config.n() - 1,
+                    peerBase == 0 ? "shared with replica traffic" : String.format("%d..%d for replica traffic", peerBase, peerBase + config.n() - 1),
+                    config.clients().size());
             return 0;
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("keygen: " + e.getMessage());

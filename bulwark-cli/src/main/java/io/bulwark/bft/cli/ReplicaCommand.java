@@ -183,7 +183,8 @@ final class ReplicaCommand implements Callable<Integer> {
         System.out.println("replica " + id + " of " + cluster.n() + " (f=" + cluster.f() + ", service " + service
                 + ", view-change timeout " + cfg.viewChangeTimeoutMs() + " ms"
                 + (bad == OutboundInterceptor.NONE ? "" : ", ADVERSARY " + bad) + ", TLS " + (cluster.tls() ? "on" : "off") + ") listening on "
-                + cluster.replica(id).host() + ":" + port + " " + READY);
+                + cluster.replica(id).host() + ":" + port
+                + (node.separatePeerTraffic() ? " (replicas: " + cluster.replica(id).peerHost() + ":" + node.peerPort() + ")" : "") + " " + READY);
         System.out.flush();
         stopped.await();
         return 0;

@@ -105,8 +105,17 @@ class KeygenTest {
         ClusterConfig c = ClusterConfigFile.read(target.resolve("cluster.conf"));
         assertEquals(2, c.f());
         assertEquals(9006, c.replica(6).port());
+        assertEquals(9106, c.replica(6).peerPort(), "replica traffic on a port of its own by default");
         assertEquals(7, c.clients().get(0).id());
         assertEquals(2, cmd.execute("--replicas", "5", "--clients", "1", "--dir", dir.resolve("other").toString()));
         assertTrue(err.toString().contains("3f+1"), err.toString());
+
+        assertEquals(0, cmd.execute("--replicas", "4", "--clients", "1", "--dir", dir.resolve("peer").toString(), "--peer-base-port", "9500"));
+        assertEquals(9503, ClusterConfigFile.read(dir.resolve("peer").resolve("cluster.conf")).replica(3).peerPort());
+        assertEquals(0, cmd.execute("--replicas", "4", "--clients", "1", "--dir", dir.resolve("shared").toString(), "--shared-port"));
+        assertFalse(ClusterConfigFile.read(dir.resolve("shared").resolve("cluster.conf")).separatePeerTraffic());
+        assertEquals(2, cmd.execute("--replicas", "4", "--clients", "1", "--dir", dir.resolve("overlap").toString(), "--base-port", "9000",
+                "--peer-base-port", "9002"));
+        assertTrue(err.toString().contains("overlaps the client ports 9000..9003"), err.toString());
     }
 }

@@ -946,9 +946,10 @@ public final class ReplicaNode implements AutoCloseable {
      * if this replica is the primary of an active view, it leaves for the next view and waits, at
      * most {@code within}, until its VIEW-CHANGE is durable and written to every replica's
      * connection, so that the backups move on at once instead of when their timers run out (section
-     * 6.3; {@link Replica#stepDown}). Returns whether it stepped down. A backup returns at once.
+     * 6.3; {@link Replica#stepDown}). Returns the view it left, or -1 if it did not step down (a
+     * backup returns at once). Called from shutdown hooks, so it logs nothing: JUL may be reset already.
      */
-    public boolean stepDownIfPrimary(java.time.Duration within) {
+    public long stepDownIfPrimary(java.time.Duration within) {
         long left;   // the view it left, or -1
         try {
             left = loop.submit(() -> {
@@ -958,9 +959,9 @@ public final class ReplicaNode implements AutoCloseable {
                 return v;
             }).join();
         } catch (RuntimeException closed) {
-            return false;   // the loop is already closed
+            return -1;   // the loop is already closed
         }
-        if (left < 0) return false;
+        if (left < 0) return -1;
         long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
             boolean flushed;
@@ -977,8 +978,7 @@ public final class ReplicaNode implements AutoCloseable {
                 break;
             }
         }
-        LOG.log(System.Logger.Level.INFO, "replica {0}: stepped down as primary of view {1} before stopping (section 4.4)", id, left);
-        return true;
+        return left;
     }
 
     /** On the loop: nothing waits for the journal, and every replica connection's queue is written. */

@@ -134,10 +134,13 @@ final class RecoveryMonitor {
 
     /** SIGTERM (the replica's shutdown hook saves and closes), then SIGKILL after the grace period. */
     private static void stopChild(Process p) {
-        p.destroy();
+        // SIGTERM through the handle: Process.destroy() also closes our ends of the child's pipes, so
+        // everything its shutdown hook prints (the step-down, the stopping: line) was lost, and the
+        // child saw its stdin close and took the monitor for gone.
+        p.toHandle().destroy();
         try {
             if (!p.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
+                p.toHandle().destroyForcibly();
                 p.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {

@@ -157,16 +157,18 @@ final class ReplicaCommand implements Callable<Integer> {
         CdiReplicaHost application = app;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                System.out.println("stopping: " + node.describe());   // the final state in one line, for operators and benchmark failure reports
-                if (bad != OutboundInterceptor.NONE) System.out.println("adversary at exit: " + bad);   // what it did, for tests
-            } catch (RuntimeException ignored) {
-                // not started
-            }
             // A primary moves the group on before it goes (section 6.3), so a watchdog reboot or a
             // restart of the primary does not leave clients waiting for the backups' timers.
             try {
-                node.stepDownIfPrimary(java.time.Duration.ofSeconds(2));
+                long left = node.stepDownIfPrimary(java.time.Duration.ofSeconds(2));
+                // stdout, as the stopping: line: JUL's own shutdown hook may have reset its handlers.
+                if (left >= 0) System.out.println("replica " + node.id() + ": stepped down as primary of view " + left + " before stopping (section 4.4)");
+            } catch (RuntimeException ignored) {
+                // not started
+            }
+            try {
+                System.out.println("stopping: " + node.describe());   // the final state in one line, for operators and benchmark failure reports
+                if (bad != OutboundInterceptor.NONE) System.out.println("adversary at exit: " + bad);   // what it did, for tests
             } catch (RuntimeException ignored) {
                 // not started
             }

@@ -57,7 +57,14 @@ class ProactiveRecoveryTest {
                 // rebooted by its monitor and then recovered.
                 while (!allRecovered(group) && System.nanoTime() < deadline) {
                     String key = "k" + i, value = "v" + i;
-                    byte[] r = client.invoke(KvOps.put(key, value), false, Duration.ofSeconds(60));
+                    byte[] r;
+                    try {
+                        r = client.invoke(KvOps.put(key, value), false, Duration.ofSeconds(60));
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        StringBuilder tails = new StringBuilder();
+                        for (int j = 0; j < group.count(); j++) tails.append("\n--- replica ").append(j).append(" ---\n").append(group.logTail(j));
+                        throw new AssertionError("put " + key + " not certified within 60 s; the replicas' logs end:" + tails, e);
+                    }
                     assertEquals(KvOps.OK, r[0], "put " + key);
                     acknowledged.put(key, value);
                     i++;

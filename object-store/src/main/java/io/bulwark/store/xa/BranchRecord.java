@@ -26,7 +26,12 @@ record BranchRecord(State state, long deadline, List<Call> calls, Footprint foot
         /** Prepare succeeded: the branch will commit with the results its calls gave; its footprint is locked. */
         PREPARED,
         /** Prepared, then rolled back by the replicas when its deadline passed: reported until forget. */
-        HEURISTIC_ROLLBACK
+        HEURISTIC_ROLLBACK,
+        /**
+         * Active and idle past its bound: rolled back, kept (calls dropped) for one more bound so that its
+         * prepare answers XA_RBTIMEOUT rather than XAER_NOTA, which a resource reads as "never called".
+         */
+        TIMED_OUT
     }
 
     /** One call of the branch: the request (an application operation's envelope) and what it ran with and gave. */

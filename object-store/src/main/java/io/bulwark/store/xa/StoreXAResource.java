@@ -34,6 +34,11 @@ public final class StoreXAResource implements XAResource, BranchContext {
     private final StoreClient verbs;
     private final ThreadLocal<BranchXid> association = new ThreadLocal<>();
     private final Set<BranchXid> inDoubt = ConcurrentHashMap.newKeySet();
+    /**
+     * Branches started here and not yet completed. The replicas create a branch at its first recorded call, so
+     * one of these they do not know had no call recorded (none was made, or each failed): nothing to commit.
+     */
+    private final Set<BranchXid> started = ConcurrentHashMap.newKeySet();
     private volatile int timeoutSeconds;
 
     /** The resource of the client {@code engine} authenticates as; {@code timeout} bounds each verb's wait. */
@@ -55,6 +60,7 @@ public final class StoreXAResource implements XAResource, BranchContext {
         BranchXid now = association.get();
         if (now != null && !now.equals(x)) throw xa(XAException.XAER_PROTO, "this thread is already associated with branch " + now);
         association.set(x);
+        started.add(x);
     }
 
     @Override
@@ -71,10 +77,19 @@ public final class StoreXAResource implements XAResource, BranchContext {
     public int prepare(Xid xid) throws XAException {
         BranchXid x = BranchXid.of(xid);
         if (inDoubt.remove(x)) {
+            started.remove(x);
             rollbackQuietly(x);
             throw xa(XAException.XA_RBCOMMFAIL, "a call inside branch " + x + " got no certified answer (or the branch was failed): it is rolled back");
         }
-        Integer vote = verb(XaVerbs.PREPARE, Integer.class, x);
+        Integer vote;
+        try {
+            vote = verb(XaVerbs.PREPARE, Integer.class, x);
+        } catch (XAException e) {
+            if (e.errorCode == XAException.XAER_NOTA && started.remove(x)) return XA_RDONLY;   // no call recorded
+            throw e;
+        } finally {
+            started.remove(x);
+        }
         if (vote == null || vote != XA_OK && vote != XA_RDONLY) throw xa(XAException.XAER_RMERR, "the replicas answered prepare with " + vote);
         return vote;
     }
@@ -83,17 +98,30 @@ public final class StoreXAResource implements XAResource, BranchContext {
     public void commit(Xid xid, boolean onePhase) throws XAException {
         BranchXid x = BranchXid.of(xid);
         if (onePhase && inDoubt.remove(x)) {
+            started.remove(x);
             rollbackQuietly(x);
             throw xa(XAException.XA_RBCOMMFAIL, "a call inside branch " + x + " got no certified answer (or the branch was failed): it is rolled back");
         }
-        verb(onePhase ? XaVerbs.COMMIT_ONE_PHASE : XaVerbs.COMMIT, Void.class, x);
+        try {
+            verb(onePhase ? XaVerbs.COMMIT_ONE_PHASE : XaVerbs.COMMIT, Void.class, x);
+        } catch (XAException e) {
+            if (!(onePhase && e.errorCode == XAException.XAER_NOTA && started.contains(x))) throw e;   // no call recorded: nothing to commit
+        } finally {
+            started.remove(x);
+        }
     }
 
     @Override
     public void rollback(Xid xid) throws XAException {
         BranchXid x = BranchXid.of(xid);
         inDoubt.remove(x);
-        verb(XaVerbs.ROLLBACK, Void.class, x);
+        try {
+            verb(XaVerbs.ROLLBACK, Void.class, x);
+        } catch (XAException e) {
+            if (!(e.errorCode == XAException.XAER_NOTA && started.contains(x))) throw e;   // no call recorded: nothing to undo
+        } finally {
+            started.remove(x);
+        }
     }
 
     @Override

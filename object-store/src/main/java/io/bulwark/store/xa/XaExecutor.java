@@ -41,8 +41,8 @@ import javax.transaction.xa.XAResource;
  * prepare validated. Rollback drops the record and its locks.
  * <p>
  * A branch active or prepared longer than its bound in agreed time without a verb ({@link XaLimits}) is
- * rolled back by {@link #sweep} at the next ordered request: an active one is dropped (its prepare then
- * answers {@code XAER_NOTA}), a prepared one is kept as heuristically rolled back ({@code XA_HEURRB} to
+ * rolled back by {@link #sweep} at the next ordered request: an active one loses its calls (its prepare or
+ * one-phase commit within one more bound answers {@code XA_RBTIMEOUT}; after that, {@code XAER_NOTA}), a prepared one is kept as heuristically rolled back ({@code XA_HEURRB} to
  * commit and rollback, listed by recover) until forget.
  * <p>
  * Failures: a verb that changes the branch table and fails (prepare rolling a branch back) returns its
@@ -73,11 +73,14 @@ public final class XaExecutor {
         for (byte[] key : table.expired(now, SWEEP_BATCH)) {
             BranchRecord rec = table.get(key);
             if (rec == null) throw new io.bulwark.store.storage.StorageException("corrupt XA deadline tree: it names no branch");
-            if (rec.state() == BranchRecord.State.PREPARED) {
-                table.release(rec.footprint());
-                table.put(key, rec, new BranchRecord(BranchRecord.State.HEURISTIC_ROLLBACK, 0, List.of(), Footprint.EMPTY));
-            } else {
-                table.delete(key, rec);
+            switch (rec.state()) {
+                case PREPARED -> {
+                    table.release(rec.footprint());
+                    table.put(key, rec, new BranchRecord(BranchRecord.State.HEURISTIC_ROLLBACK, 0, List.of(), Footprint.EMPTY));
+                }
+                case ACTIVE -> table.put(key, rec, new BranchRecord(BranchRecord.State.TIMED_OUT,
+                        now + limits.branchTimeout().toMillis(), List.of(), Footprint.EMPTY));
+                default -> table.delete(key, rec);   // a timed-out branch nobody asked about within another bound
             }
         }
     }
@@ -150,6 +153,10 @@ public final class XaExecutor {
         switch (rec.state()) {
             case PREPARED -> throw new XaBranchException(XAException.XAER_PROTO, "branch " + xid + " is already prepared");
             case HEURISTIC_ROLLBACK -> throw heuristic(xid);
+            case TIMED_OUT -> {
+                table.delete(key, rec);
+                return failed(timedOut(xid));
+            }
             case ACTIVE -> { }
         }
         if (rec.calls().isEmpty()) {
@@ -190,6 +197,7 @@ public final class XaExecutor {
         switch (rec.state()) {
             case ACTIVE -> throw new XaBranchException(XAException.XAER_PROTO, "branch " + xid + " is not prepared: prepare it, or commit it in one phase");
             case HEURISTIC_ROLLBACK -> throw heuristic(xid);
+            case TIMED_OUT -> throw new XaBranchException(XAException.XAER_PROTO, "branch " + xid + " was never prepared, and timed out");
             case PREPARED -> { }
         }
         table.release(rec.footprint());
@@ -212,6 +220,10 @@ public final class XaExecutor {
         switch (rec.state()) {
             case PREPARED -> throw new XaBranchException(XAException.XAER_PROTO, "branch " + xid + " is prepared: commit it in two phases");
             case HEURISTIC_ROLLBACK -> throw heuristic(xid);
+            case TIMED_OUT -> {
+                table.delete(key, rec);
+                return failed(timedOut(xid));
+            }
             case ACTIVE -> { }
         }
         PageOverlay scratch = new PageOverlay(pages);
@@ -236,7 +248,7 @@ public final class XaExecutor {
         BranchRecord rec = existing(table, key, xid);
         if (rec.state() == BranchRecord.State.HEURISTIC_ROLLBACK) throw heuristic(xid);
         if (rec.state() == BranchRecord.State.PREPARED) table.release(rec.footprint());
-        table.delete(key, rec);
+        table.delete(key, rec);   // active, prepared or timed out: gone
         return ok(codec.encode(null));
     }
 
@@ -252,7 +264,8 @@ public final class XaExecutor {
         List<BranchXid> out = new ArrayList<>();
         if (Storage.isFormatted(pages))
             for (Map.Entry<BranchXid, BranchRecord> e : BranchTable.over(pages).ofClient(client))
-                if (e.getValue().state() != BranchRecord.State.ACTIVE) out.add(e.getKey());
+                if (e.getValue().state() == BranchRecord.State.PREPARED || e.getValue().state() == BranchRecord.State.HEURISTIC_ROLLBACK)
+                    out.add(e.getKey());
         return XaVerbs.encodeXids(out);
     }
 
@@ -300,8 +313,13 @@ public final class XaExecutor {
                 + " stayed prepared past the store's bound and was rolled back heuristically; forget it once recorded");
     }
 
+    private static XaBranchException timedOut(BranchXid xid) {
+        return new XaBranchException(XAException.XA_RBTIMEOUT, "branch " + xid + " had no call within the store's bound and was rolled back");
+    }
+
     private static String describe(BranchRecord.State s) {
         return switch (s) {
+            case TIMED_OUT -> "rolled back after its bound";
             case ACTIVE -> "active";
             case PREPARED -> "prepared";
             case HEURISTIC_ROLLBACK -> "heuristically rolled back";

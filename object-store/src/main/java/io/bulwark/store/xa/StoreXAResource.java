@@ -32,7 +32,10 @@ import javax.transaction.xa.Xid;
  */
 public final class StoreXAResource implements XAResource, BranchContext {
     private final StoreClient verbs;
+    /** Set by start, cleared by end: the transaction manager's association of a branch with the thread. */
     private final ThreadLocal<BranchXid> association = new ThreadLocal<>();
+    /** Set for the length of one call by {@link #within}: overrides the association (a one-element array; null element: no branch). */
+    private final ThreadLocal<BranchXid[]> scoped = new ThreadLocal<>();
     private final Set<BranchXid> inDoubt = ConcurrentHashMap.newKeySet();
     /**
      * Branches started here and not yet completed. The replicas create a branch at its first recorded call, so
@@ -49,7 +52,35 @@ public final class StoreXAResource implements XAResource, BranchContext {
 
     // ---- association (BranchContext)
 
-    @Override public BranchXid current() { return association.get(); }
+    @Override public BranchXid current() {
+        BranchXid[] s = scoped.get();
+        return s != null ? s[0] : association.get();
+    }
+
+    /** The branch the transaction manager last started on this thread and has not ended, or null. */
+    public BranchXid associated() { return association.get(); }
+
+    /** A call run by {@link #within}. */
+    @FunctionalInterface
+    public interface Call<T> {
+        T run() throws Throwable;
+    }
+
+    /**
+     * Runs {@code call} with its store calls inside branch {@code xid} (null: outside any branch), whatever
+     * the thread's association: a transaction manager need not end the association when it suspends a
+     * transaction, so the caller that knows the thread's transaction says which branch a call belongs to.
+     */
+    public <T> T within(BranchXid xid, Call<T> call) throws Throwable {
+        BranchXid[] before = scoped.get();
+        scoped.set(new BranchXid[] {xid});
+        try {
+            return call.run();
+        } finally {
+            if (before == null) scoped.remove();
+            else scoped.set(before);
+        }
+    }
 
     @Override public void inDoubt(BranchXid xid) { inDoubt.add(xid); }
 
@@ -57,9 +88,7 @@ public final class StoreXAResource implements XAResource, BranchContext {
     public void start(Xid xid, int flags) throws XAException {
         BranchXid x = BranchXid.of(xid);
         if (flags != TMNOFLAGS && flags != TMJOIN && flags != TMRESUME) throw xa(XAException.XAER_INVAL, "start flags " + flags);
-        BranchXid now = association.get();
-        if (now != null && !now.equals(x)) throw xa(XAException.XAER_PROTO, "this thread is already associated with branch " + now);
-        association.set(x);
+        association.set(x);   // replaces a branch whose transaction was suspended without an end
         started.add(x);
     }
 

@@ -7,7 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
+import com.arjuna.ats.arjuna.common.RecoveryEnvironmentBean;
 import com.arjuna.ats.arjuna.common.arjPropertyManager;
+import com.arjuna.ats.arjuna.recovery.RecoveryManager;
+import com.arjuna.ats.internal.arjuna.recovery.AtomicActionRecoveryModule;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.JTANodeNameXAResourceOrphanFilter;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.JTATransactionLogXAResourceOrphanFilter;
+import com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule;
+import com.arjuna.ats.jta.common.JTAEnvironmentBean;
+import com.arjuna.ats.jta.recovery.XAResourceRecoveryHelper;
+import io.bulwark.bft.testkit.Await;
+import java.time.Duration;
 import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import io.bulwark.jakarta.client.BulwarkClient;
 import io.bulwark.jakarta.example.Todo;
@@ -59,6 +69,15 @@ class JtaNarayanaTest {
         BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, "communicationStore").setObjectStoreDir(store);
         BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, "stateStore").setObjectStoreDir(store);
         arjPropertyManager.getCoreEnvironmentBean().setNodeIdentifier("bulwark-test");
+        // Recovery driven by the test (scan()), with the modules a server runs: the log's transactions, then XA resources.
+        RecoveryEnvironmentBean recovery = BeanPopulator.getDefaultInstance(RecoveryEnvironmentBean.class);
+        recovery.setRecoveryModuleClassNames(List.of(AtomicActionRecoveryModule.class.getName(), XARecoveryModule.class.getName()));
+        recovery.setExpiryScannerClassNames(List.of());
+        recovery.setRecoveryBackoffPeriod(1);
+        JTAEnvironmentBean jta = BeanPopulator.getDefaultInstance(JTAEnvironmentBean.class);
+        jta.setXaRecoveryNodes(List.of("bulwark-test"));
+        jta.setXaResourceOrphanFilterClassNames(List.of(JTATransactionLogXAResourceOrphanFilter.class.getName(),
+                JTANodeNameXAResourceOrphanFilter.class.getName()));
         tm = com.arjuna.ats.jta.TransactionManager.transactionManager();
         g = new TodoGroup(dir.resolve("group"));
         aliceLink = g.group.client(TodoGroup.ALICE);
@@ -152,6 +171,86 @@ class JtaNarayanaTest {
         long count = alice.count();   // a read-only branch
         tm.commit();
         assertTrue(count > 0);
+    }
+
+    @Test
+    void narayanasRecoveryCompletesABranchWhoseCommitWasLost() throws Exception {
+        long id = alice.add("lost commit");
+        // A client whose calls follow the branch the manager starts on the thread (no JTA lookup of its own).
+        BulwarkClient byHand = BulwarkClient.over(aliceLink, TodoGroup.WAIT).withoutTransactions();
+        TodoService mine = byHand.proxy(TodoService.class);
+        LosesFirstCommit store = new LosesFirstCommit(byHand.xaResource());
+        VotingResource other = new VotingResource(false);
+        tm.begin();
+        assertTrue(tm.getTransaction().enlistResource(store));
+        assertTrue(mine.complete(id).done);
+        assertTrue(tm.getTransaction().enlistResource(other));
+        try {
+            tm.commit();   // both prepare and the decision is logged; the store's commit never arrives
+        } catch (Exception reported) {
+            // Narayana may report the unfinished participant (a heuristic outcome); recovery finishes it either way
+        }
+        assertTrue(store.lost, "the commit was lost");
+        assertTrue(other.events.contains("commit"), other.events.toString());
+        assertFalse(alice.get(id).done, "the store's branch is prepared, not committed");
+
+        // Recovery, as after a restart: the helper gives a new resource of the same identity, which knows nothing.
+        XAResource fresh = BulwarkClient.over(aliceLink, TodoGroup.WAIT).xaResource();
+        XAResourceRecoveryHelper helper = new XAResourceRecoveryHelper() {
+            @Override public boolean initialise(String p) { return true; }
+
+            @Override public XAResource[] getXAResources() { return new XAResource[] {fresh}; }
+        };
+        RecoveryManager manager = RecoveryManager.manager(RecoveryManager.DIRECT_MANAGEMENT);
+        XARecoveryModule module = XARecoveryModule.getRegisteredXARecoveryModule();
+        module.addXAResourceRecoveryHelper(helper);
+        try {
+            Await.until("Narayana's recovery commits the branch", Duration.ofSeconds(60), () -> {
+                manager.scan();
+                try {
+                    return fresh.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length == 0;
+                } catch (javax.transaction.xa.XAException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        } finally {
+            module.removeXAResourceRecoveryHelper(helper);
+        }
+        assertTrue(alice.get(id).done, "recovery committed the branch");
+    }
+
+    /** The store's resource, except that its first commit is lost on the way (as if the manager crashed before it). */
+    private static final class LosesFirstCommit implements XAResource {
+        private final XAResource store;
+        volatile boolean lost;
+
+        LosesFirstCommit(XAResource store) { this.store = store; }
+
+        @Override public void commit(Xid xid, boolean onePhase) throws javax.transaction.xa.XAException {
+            if (!lost) {
+                lost = true;
+                throw new javax.transaction.xa.XAException(javax.transaction.xa.XAException.XAER_RMFAIL);
+            }
+            store.commit(xid, onePhase);
+        }
+
+        @Override public void end(Xid xid, int flags) throws javax.transaction.xa.XAException { store.end(xid, flags); }
+
+        @Override public void forget(Xid xid) throws javax.transaction.xa.XAException { store.forget(xid); }
+
+        @Override public int getTransactionTimeout() throws javax.transaction.xa.XAException { return store.getTransactionTimeout(); }
+
+        @Override public boolean isSameRM(XAResource other) { return other == this; }
+
+        @Override public int prepare(Xid xid) throws javax.transaction.xa.XAException { return store.prepare(xid); }
+
+        @Override public Xid[] recover(int flag) throws javax.transaction.xa.XAException { return store.recover(flag); }
+
+        @Override public void rollback(Xid xid) throws javax.transaction.xa.XAException { store.rollback(xid); }
+
+        @Override public boolean setTransactionTimeout(int seconds) throws javax.transaction.xa.XAException { return store.setTransactionTimeout(seconds); }
+
+        @Override public void start(Xid xid, int flags) throws javax.transaction.xa.XAException { store.start(xid, flags); }
     }
 
     @Test

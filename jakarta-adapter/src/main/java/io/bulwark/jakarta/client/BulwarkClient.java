@@ -107,6 +107,22 @@ public final class BulwarkClient implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Enlists the store in the calling thread's active JTA transaction now, without a request (a no-op outside one,
+     * or if already enlisted). Proxies do it at their first call; doing it before a non-XA resource (a local-transaction
+     * data source) joins matters on Payara (GlassFish), which adds no XA resource to a transaction already holding a
+     * non-XA one, while the non-XA one may still join last.
+     */
+    public void joinTransaction() {
+        try {
+            joiner.call(() -> null);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
     /** Calls never join a JTA transaction, even inside one. */
     public BulwarkClient withoutTransactions() {
         this.joiner = TransactionJoiner.NONE;

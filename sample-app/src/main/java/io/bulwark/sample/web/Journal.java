@@ -2,8 +2,9 @@ package io.bulwark.sample.web;
 
 import io.bulwark.sample.bank.BankService;
 import io.bulwark.sample.bank.Transfer;
+import io.bulwark.jakarta.client.BulwarkClient;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.WebApplicationException;
@@ -20,12 +21,14 @@ import javax.sql.DataSource;
  * transfer on the replicas: the store joins the transaction as an XA resource ({@code jakarta-adapter}'s JTA
  * support), so both commit or neither does.
  */
-@ApplicationScoped
+@RequestScoped   // per request: the injected client and proxy are the current user's
 public class Journal {
     @Resource(lookup = "java:comp/DefaultDataSource")
     DataSource database;
 
     @Inject BankService bank;
+    /** The current user's client: the one {@link #bank}'s calls go through. */
+    @Inject BulwarkClient client;
 
     /** Creates the journal's table if it is missing, outside any transaction (H2 commits DDL on its own). */
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
@@ -43,6 +46,9 @@ public class Journal {
      */
     @Transactional
     public Transfer transfer(long from, long to, long amount, String note, boolean failAfter) {
+        // The store first: Payara adds no XA resource to a transaction that already holds a non-XA one (its default
+        // data source is not XA), while a non-XA resource may join an XA transaction last. WildFly takes either order.
+        client.joinTransaction();
         try (Connection c = database.getConnection();
              PreparedStatement insert = c.prepareStatement("insert into bulwark_journal(note, amount) values (?, ?)")) {
             insert.setString(1, note);

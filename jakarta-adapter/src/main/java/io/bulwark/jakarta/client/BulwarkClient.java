@@ -16,7 +16,7 @@ import io.bulwark.jakarta.metrics.ClientMetrics;
 import io.bulwark.jakarta.metrics.MeteredHandler;
 import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.client.StoreClient;
-import io.bulwark.store.xa.StoreXAResource;
+import io.bulwark.store.client.StoreXAResource;
 import io.bulwark.jakarta.jta.JtaJoiner;
 import io.bulwark.jakarta.jta.TransactionJoiner;
 import javax.transaction.xa.XAResource;

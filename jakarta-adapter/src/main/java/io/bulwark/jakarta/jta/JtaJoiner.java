@@ -1,7 +1,7 @@
 package io.bulwark.jakarta.jta;
 
 import io.bulwark.store.xa.BranchXid;
-import io.bulwark.store.xa.StoreXAResource;
+import io.bulwark.store.client.StoreXAResource;
 import jakarta.transaction.Synchronization;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -7,7 +7,7 @@ package io.bulwark.jakarta.jta;
  */
 public interface TransactionJoiner {
     /** No transaction manager: calls are never part of a global transaction (a branch started by hand still is). */
-    TransactionJoiner NONE = io.bulwark.store.xa.StoreXAResource.Call::run;
+    TransactionJoiner NONE = io.bulwark.store.client.StoreXAResource.Call::run;
 
     /**
      * Runs a proxy's call inside the store's branch of the current thread's transaction if one is active
@@ -15,7 +15,7 @@ public interface TransactionJoiner {
      * {@link IllegalStateException} if the transaction can no longer do work (marked for rollback,
      * completing) or the enlistment is refused.
      */
-    Object call(io.bulwark.store.xa.StoreXAResource.Call<Object> call) throws Throwable;
+    Object call(io.bulwark.store.client.StoreXAResource.Call<Object> call) throws Throwable;
 
     /** Whether the JTA API is on the class path of this class. */
     static boolean jtaPresent() {

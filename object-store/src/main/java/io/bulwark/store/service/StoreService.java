@@ -285,7 +285,7 @@ public final class StoreService implements Service {
         XaExecutor.Outcome outcome;
         try {
             xa.sweep(outer, millis);
-            outcome = xa.execute(outer, request, client, millis, seed, (base, call, m, s) -> runCall(base, call, client, m, s),
+            outcome = xa.execute(outer, request.operation(), request.arguments(), client, millis, seed, (base, call, m, s) -> runCall(base, call, client, m, s),
                     () -> entityStore.format(outer));
         } catch (RuntimeException | Error e) {
             outer.discard();

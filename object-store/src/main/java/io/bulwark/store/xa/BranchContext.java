@@ -2,7 +2,7 @@ package io.bulwark.store.xa;
 
 /**
  * Which XA branch, if any, the current thread's store calls belong to (a transaction manager associates a
- * branch with a thread between {@code XAResource.start} and {@code end}). A {@link io.bulwark.store.client.StoreClient}
+ * branch with a thread between {@code XAResource.start} and {@code end}). A {@code io.bulwark.store.client.StoreClient}
  * given one sends every call made while a branch is associated as a call inside that branch.
  */
 public interface BranchContext {

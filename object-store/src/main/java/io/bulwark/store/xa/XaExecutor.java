@@ -8,7 +8,6 @@ import io.bulwark.store.codec.CodecException;
 import io.bulwark.store.codec.DeterministicCodec;
 import io.bulwark.store.page.PageOverlay;
 import io.bulwark.store.page.Pages;
-import io.bulwark.store.service.RequestEnvelope;
 import io.bulwark.store.storage.Storage;
 import io.bulwark.store.tx.Footprint;
 import java.security.MessageDigest;
@@ -94,10 +93,8 @@ public final class XaExecutor {
      * Runs one verb for {@code client} at agreed time {@code millis} over {@code pages} (the request's
      * overlay; formatted by {@code format} when a call needs the branch table on a blank store).
      */
-    public Outcome execute(Pages pages, RequestEnvelope request, int client, long millis, long seed, CallRunner runner,
+    public Outcome execute(Pages pages, String verb, List<byte[]> args, int client, long millis, long seed, CallRunner runner,
                            Runnable format) {
-        String verb = request.operation();
-        List<byte[]> args = request.arguments();
         if (verb.equals(XaVerbs.RECOVER)) {
             arity(verb, args, 0);
             return ok(codec.encode(recover(pages, client)));

@@ -1,11 +1,13 @@
-package io.bulwark.store.xa;
+package io.bulwark.store.client;
 
 import io.bulwark.bft.node.BftClient;
 import io.bulwark.store.StoreException;
 import io.bulwark.store.XaBranchException;
-import io.bulwark.store.client.GroupUnavailableException;
-import io.bulwark.store.client.StoreClient;
 import io.bulwark.store.codec.DeterministicCodec;
+import io.bulwark.store.xa.BranchContext;
+import io.bulwark.store.xa.BranchXid;
+import io.bulwark.store.xa.XaLimits;
+import io.bulwark.store.xa.XaVerbs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +20,7 @@ import javax.transaction.xa.Xid;
 /**
  * The store as an {@link XAResource} for one BFT client identity: prepare, commit (two-phase and
  * one-phase), rollback, recover and forget are each one ordered BFT request, answered by the replicas
- * from the branches in their replicated state ({@link XaExecutor}); calls made by a thread while a branch
+ * from the branches in their replicated state ({@link io.bulwark.store.xa.XaExecutor}); calls made by a thread while a branch
  * is associated with it ({@link #start} to {@link #end}) join the branch, through every
  * {@link StoreClient} built with this resource as its {@link BranchContext}.
  * <p>

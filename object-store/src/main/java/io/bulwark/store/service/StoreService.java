@@ -291,6 +291,11 @@ public final class StoreService implements Service {
             outer.discard();
             throw e;
         }
+        if (outcome.result() != null && outcome.result().length + 2 > maxResultBytes) {
+            outer.discard();
+            throw new BadRequestException("the answer to " + request.operation() + " is " + outcome.result().length
+                    + " bytes; a reply carries at most " + (maxResultBytes - 2));
+        }
         finishWrite(outer, formatted, millis);
         if (outcome.failure() != null) throw outcome.failure();
         return outcome.result();

@@ -15,7 +15,8 @@ public record XaLimits(int maxOpenPerClient, int maxPreparedPerClient, int maxCa
     public static final XaLimits DEFAULTS = new XaLimits(32, 16, 64, Duration.ofMinutes(10));
 
     public XaLimits {
-        if (maxOpenPerClient < 1 || maxOpenPerClient > 1024) throw new IllegalArgumentException("max open branches per client must be 1..1024");
+        // 256 open branches' Xids (at most 140 bytes each) keep a recover answer within the engine's default result limit (64 KiB).
+        if (maxOpenPerClient < 1 || maxOpenPerClient > 256) throw new IllegalArgumentException("max open branches per client must be 1..256");
         if (maxPreparedPerClient < 1 || maxPreparedPerClient > maxOpenPerClient)
             throw new IllegalArgumentException("max prepared branches per client must be 1..max open branches");
         if (maxCallsPerBranch < 1 || maxCallsPerBranch > 1024) throw new IllegalArgumentException("max calls per branch must be 1..1024");

@@ -29,6 +29,7 @@ public final class StoreDefinition {
     private final AccessPolicy accessPolicy;
     private final long workBudget;
     private final java.util.Locale validationLocale;
+    private final io.bulwark.store.xa.XaLimits xaLimits;
 
     private StoreDefinition(Builder b) {
         this.entityClasses = List.copyOf(b.entities);
@@ -58,6 +59,7 @@ public final class StoreDefinition {
         for (Class<?> c : registered) io.bulwark.store.schema.StorableTypes.check(c, this.codec, registered);
         this.workBudget = b.workBudget;
         this.accessPolicy = b.accessPolicy;
+        this.xaLimits = b.xaLimits;
     }
 
     public static Builder builder() { return new Builder(); }
@@ -78,6 +80,9 @@ public final class StoreDefinition {
 
     public List<Class<?>> entityClasses() { return entityClasses; }
 
+    /** The bounds of XA branches ({@link io.bulwark.store.xa.XaLimits}). */
+    public io.bulwark.store.xa.XaLimits xaLimits() { return xaLimits; }
+
     public List<Class<?>> valueClasses() { return valueClasses; }
 
     public static final class Builder {
@@ -88,8 +93,15 @@ public final class StoreDefinition {
         private int maxDepth, maxBytes;
         private long workBudget = io.bulwark.store.work.WorkMeter.DEFAULT_BUDGET;
         private java.util.Locale validationLocale = java.util.Locale.ROOT;
+        private io.bulwark.store.xa.XaLimits xaLimits = io.bulwark.store.xa.XaLimits.DEFAULTS;
 
         private Builder() {}
+
+        /** The bounds of XA branches (default {@link io.bulwark.store.xa.XaLimits#DEFAULTS}); the same at every replica. */
+        public Builder xaLimits(io.bulwark.store.xa.XaLimits limits) {
+            this.xaLimits = Objects.requireNonNull(limits, "XA limits");
+            return this;
+        }
 
         /** Entity classes (annotated {@code @Entity}), registered with the codec in this order. */
         public Builder entities(Class<?>... types) {

@@ -8,6 +8,7 @@ package io.bulwark.store;
  */
 public abstract sealed class StoreException extends RuntimeException
         permits NotFoundException, EntityExistsException, OptimisticLockException, ValidationException,
-                AccessDeniedException, BadRequestException, OperationFailedException, BudgetExceededException {
+                AccessDeniedException, BadRequestException, OperationFailedException, BudgetExceededException,
+                EntityLockedException, XaBranchException {
     protected StoreException(String message) { super(message); }
 }

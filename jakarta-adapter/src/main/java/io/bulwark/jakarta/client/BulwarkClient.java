@@ -16,6 +16,10 @@ import io.bulwark.jakarta.metrics.ClientMetrics;
 import io.bulwark.jakarta.metrics.MeteredHandler;
 import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.client.StoreClient;
+import io.bulwark.store.client.StoreXAResource;
+import io.bulwark.jakarta.jta.JtaJoiner;
+import io.bulwark.jakarta.jta.TransactionJoiner;
+import javax.transaction.xa.XAResource;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -70,6 +74,10 @@ public final class BulwarkClient implements AutoCloseable {
     private volatile Duration healthTimeout = ClientSettings.DEFAULT_HEALTH_TIMEOUT;
     private final ClientMetrics metrics = new ClientMetrics();
     private final ConcurrentMap<Class<?>, Object> proxies = new ConcurrentHashMap<>();
+    /** The store as an XA resource for this client's identity; every proxy's calls join its branches. */
+    private final StoreXAResource xa;
+    /** How a call joins the caller's JTA transaction: the manager found in JNDI by default (none in plain Java SE). */
+    private volatile TransactionJoiner joiner;
 
     private BulwarkClient(BftClient engine, boolean owned, ProcessLock lock, Duration timeout) {
         this.engine = Objects.requireNonNull(engine, "engine client");
@@ -77,6 +85,48 @@ public final class BulwarkClient implements AutoCloseable {
         this.lock = lock;
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
         this.timeout = timeout;
+        this.xa = new StoreXAResource(engine, timeout);
+        // Checked before JtaJoiner is loaded: it names JTA types, which a plain Java SE client may not have.
+        this.joiner = TransactionJoiner.jtaPresent() ? JtaJoiner.fromJndi(xa) : TransactionJoiner.NONE;
+    }
+
+    /**
+     * The store as an {@link XAResource} of this client's identity (one per client). A transaction manager
+     * enlists it by itself when a proxy is called inside an active transaction ({@link #joinTransactionsOf});
+     * give it to the manager's recovery (for Narayana, an {@code XAResourceRecoveryHelper} returning it) so that
+     * branches prepared before a crash are completed.
+     */
+    public XAResource xaResource() { return xa; }
+
+    /**
+     * Calls of this client's proxies made inside an active transaction of {@code manager} join it. Without this,
+     * the manager is looked up in JNDI at the first call ({@link JtaJoiner#JNDI_NAMES}: WildFly, Payara).
+     */
+    public BulwarkClient joinTransactionsOf(jakarta.transaction.TransactionManager manager) {
+        this.joiner = JtaJoiner.of(xa, manager);
+        return this;
+    }
+
+    /**
+     * Enlists the store in the calling thread's active JTA transaction now, without a request (a no-op outside one,
+     * or if already enlisted). Proxies do it at their first call; doing it before a non-XA resource (a local-transaction
+     * data source) joins matters on Payara (GlassFish), which adds no XA resource to a transaction already holding a
+     * non-XA one, while the non-XA one may still join last.
+     */
+    public void joinTransaction() {
+        try {
+            joiner.call(() -> null);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** Calls never join a JTA transaction, even inside one. */
+    public BulwarkClient withoutTransactions() {
+        this.joiner = TransactionJoiner.NONE;
+        return this;
     }
 
     /** A client over a connected engine client it does not own (closing this leaves it open). */
@@ -191,7 +241,7 @@ public final class BulwarkClient implements AutoCloseable {
         Predicate<Method> readOnly;
         if (type.isAnnotationPresent(jakarta.data.repository.Repository.class)) {
             // A Jakarta Data repository Bulwark implements: its methods are queries, not contract operations.
-            inner = Repositories.proxy(type, engine, timeout);
+            inner = Repositories.proxy(type, engine, timeout, xa);
             RepositoryModel model = RepositoryModel.of(type);
             readOnly = m -> model.method(m) != null && model.method(m).readOnly();
         } else {
@@ -199,7 +249,11 @@ public final class BulwarkClient implements AutoCloseable {
             inner = contractProxy(type, contract);
             readOnly = m -> contract.operation(m) != null && contract.operation(m).readOnly();
         }
-        InvocationHandler metered = new MeteredHandler(Proxy.getInvocationHandler(inner), metrics, engine, type, readOnly);
+        InvocationHandler typed = Proxy.getInvocationHandler(inner);
+        InvocationHandler joining = (proxy, method, args) -> method.getDeclaringClass() == Object.class
+                ? typed.invoke(proxy, method, args)
+                : joiner.call(() -> typed.invoke(proxy, method, args));   // inside a JTA transaction, the call joins its branch
+        InvocationHandler metered = new MeteredHandler(joining, metrics, engine, type, readOnly);
         return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, metered);
     }
 
@@ -210,7 +264,7 @@ public final class BulwarkClient implements AutoCloseable {
         CodecTypes types = new CodecTypes().addContract(contract);
         StoreDefinition definition = StoreDefinition.builder()
                 .entities(types.entities().toArray(Class<?>[]::new)).values(types.values().toArray(Class<?>[]::new)).build();
-        StoreClient store = new StoreClient(engine, definition, timeout);
+        StoreClient store = new StoreClient(engine, definition.codec(), timeout, xa);
         ClassLoader loader = type.getClassLoader();
         return Proxy.newProxyInstance(loader, new Class<?>[] {type}, new ContractHandler(contract, store));
     }

@@ -26,11 +26,16 @@ public final class Repositories {
 
     /** A proxy of the repository {@code type}; IllegalArgumentException naming what Bulwark cannot implement. */
     public static Object proxy(Class<?> type, BftClient engine, Duration timeout) {
+        return proxy(type, engine, timeout, null);
+    }
+
+    /** As above, its calls joining the XA branch {@code branches} associates with the calling thread (null: never). */
+    public static Object proxy(Class<?> type, BftClient engine, Duration timeout, io.bulwark.store.xa.BranchContext branches) {
         if (!claims(type))
             throw new IllegalArgumentException(type.getName() + " is not a repository Bulwark implements: annotate it @Repository(provider = \""
                     + RepositoryModel.PROVIDER + "\") or give it a Bulwark @Entity as its primary entity");
         RepositoryModel model = RepositoryModel.of(type);
-        return RepositoryHandler.newProxy(model, new StoreClient(engine, proxyDefinition(type), timeout));
+        return RepositoryHandler.newProxy(model, new StoreClient(engine, proxyDefinition(type).codec(), timeout, branches));
     }
 
     /** The (client's) store definition a repository's calls are encoded with: its classes, no operations. */

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import io.bulwark.store.xa.BranchContext;
+import io.bulwark.store.xa.BranchXid;
+import io.bulwark.store.xa.XaVerbs;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -34,9 +37,21 @@ public final class StoreClient {
     private final BftClient client;
     private final DeterministicCodec codec;
     private final Duration timeout;
+    /** Null: calls are never sent inside an XA branch. */
+    private final BranchContext branches;
 
     /** @param codec the store's codec, built from the same classes in the same order as the replicas' */
     public StoreClient(BftClient client, DeterministicCodec codec, Duration timeout) {
+        this(client, codec, timeout, null);
+    }
+
+    /**
+     * A client whose calls join the XA branch {@code branches} associates with the calling thread, if any: such a
+     * call is sent as an ordered {@code #xa.call} request (read-only operations too, so that they see the branch's
+     * own writes) and takes effect only when the branch commits ({@link io.bulwark.store.xa.XaExecutor}).
+     */
+    public StoreClient(BftClient client, DeterministicCodec codec, Duration timeout, BranchContext branches) {
+        this.branches = branches;
         this.client = Objects.requireNonNull(client, "client");
         this.codec = Objects.requireNonNull(codec, "codec");
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
@@ -62,13 +77,24 @@ public final class StoreClient {
 
     private <R> R call(String operation, boolean readOnly, Class<R> resultType, Object[] args) {
         byte[] request = encode(operation, args);
+        BranchXid branch = branches == null || XaVerbs.isVerb(operation) ? null : branches.current();
+        if (branch != null) {
+            try {
+                request = new RequestEnvelope(XaVerbs.CALL, List.of(codec.encode(branch.encode()), codec.encode(request))).encode();
+            } catch (CodecException | IllegalArgumentException e) {
+                throw new BadRequestException(operation + " inside XA branch " + branch + ": " + e.getMessage());
+            }
+            readOnly = false;   // ordered: a read inside a branch sees the branch's writes, and is validated at prepare
+        }
         byte[] replyBytes;
         try {
             replyBytes = client.invoke(request, readOnly, timeout);
         } catch (TimeoutException e) {
+            if (branch != null) branches.inDoubt(branch);
             throw new GroupUnavailableException("no certified reply to " + operation + " within " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (branch != null) branches.inDoubt(branch);
             throw new GroupUnavailableException("interrupted waiting for the reply to " + operation, e);
         } catch (IllegalStateException e) {
             // The engine client refused the call before sending it: an over-long operation is the caller's; the rest (closed, queue full) is the client's state.
@@ -79,6 +105,7 @@ public final class StoreClient {
         try {
             reply = Reply.decode(replyBytes);
         } catch (BadRequestException e) {
+            if (branch != null) branches.inDoubt(branch);
             throw new GroupUnavailableException("the certified reply to " + operation + " cannot be decoded: " + e.getMessage(), e);
         }
         if (reply instanceof Reply.Failed failed) throw failed.failure();
@@ -87,6 +114,7 @@ public final class StoreClient {
         try {
             value = codec.decode(result, Object.class);
         } catch (CodecException e) {
+            if (branch != null) branches.inDoubt(branch);
             throw new GroupUnavailableException("the certified result of " + operation + " cannot be decoded: " + e.getMessage(), e);
         }
         Class<R> type = boxed(resultType);

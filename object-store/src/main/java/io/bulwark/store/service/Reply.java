@@ -4,11 +4,13 @@ import io.bulwark.store.AccessDeniedException;
 import io.bulwark.store.BadRequestException;
 import io.bulwark.store.BudgetExceededException;
 import io.bulwark.store.EntityExistsException;
+import io.bulwark.store.EntityLockedException;
 import io.bulwark.store.NotFoundException;
 import io.bulwark.store.OperationFailedException;
 import io.bulwark.store.OptimisticLockException;
 import io.bulwark.store.StoreException;
 import io.bulwark.store.ValidationException;
+import io.bulwark.store.XaBranchException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +24,8 @@ import java.util.List;
  *        4 VALIDATION        [u16 count][u32 omitted] then per violation [text entity][text path][text message]
  *        7 OPERATION_FAILED  [text exception class][u8 has message][text message if it has one]
  *        8 BUDGET_EXCEEDED   [text message]
+ *        9 ENTITY_LOCKED     [text message]
+ *       10 XA_BRANCH         [i32 XAException error code][text message]
  * text: [u16 length][UTF-8]
  * </pre>
  * A failure is fitted into the engine's limit on result bytes ({@link #failure(StoreException, int)}),
@@ -38,7 +42,8 @@ public sealed interface Reply {
     /** The smallest limit a failure reply can be fitted into (a service refuses a smaller result limit). */
     int MIN_FAILURE_BYTES = 64;
     byte OK = 0, NOT_FOUND = 1, ENTITY_EXISTS = 2, OPTIMISTIC_LOCK = 3, VALIDATION = 4, ACCESS_DENIED = 5,
-            BAD_REQUEST = 6, OPERATION_FAILED = 7, BUDGET_EXCEEDED = 8;
+            BAD_REQUEST = 6, OPERATION_FAILED = 7, BUDGET_EXCEEDED = 8,
+            ENTITY_LOCKED = 9, XA_BRANCH = 10;
 
     /** The operation completed (and, if it writes, committed); {@code result} is its codec-encoded return value. */
     record Ok(byte[] result) implements Reply {
@@ -89,6 +94,8 @@ public sealed interface Reply {
                     Math.min(MAX_TEXT_BYTES, message == null ? room : room / 2));
             w.u8(OPERATION_FAILED).text(x.exceptionClass(), classBytes).u8(message == null ? 0 : 1);
             if (message != null) w.text(message, Math.min(MAX_TEXT_BYTES, room - classBytes));
+        } else if (e instanceof XaBranchException x) {
+            w.u8(XA_BRANCH).u32(x.errorCode()).text(x.getMessage(), Math.min(MAX_TEXT_BYTES, maxBytes - 8));
         } else {
             w.u8(simpleStatus(e)).text(e.getMessage(), Math.min(MAX_TEXT_BYTES, maxBytes - 4));
         }
@@ -140,6 +147,11 @@ public sealed interface Reply {
             case ACCESS_DENIED -> new AccessDeniedException(r.text(MAX_TEXT_BYTES, "message"));
             case BAD_REQUEST -> new BadRequestException(r.text(MAX_TEXT_BYTES, "message"));
             case BUDGET_EXCEEDED -> new BudgetExceededException(r.text(MAX_TEXT_BYTES, "message"));
+            case ENTITY_LOCKED -> new EntityLockedException(r.text(MAX_TEXT_BYTES, "message"));
+            case XA_BRANCH -> {
+                int code = r.u32("XA error code");
+                yield new XaBranchException(code, r.text(MAX_TEXT_BYTES, "message"));
+            }
             case VALIDATION -> {
                 int n = r.u16("violation count");
                 if (n > MAX_VIOLATIONS) throw r.bad(n + " violations exceeds " + MAX_VIOLATIONS);
@@ -170,6 +182,7 @@ public sealed interface Reply {
         if (e instanceof AccessDeniedException) return ACCESS_DENIED;
         if (e instanceof BadRequestException) return BAD_REQUEST;
         if (e instanceof BudgetExceededException) return BUDGET_EXCEEDED;
+        if (e instanceof EntityLockedException) return ENTITY_LOCKED;
         throw new IllegalArgumentException("no reply status for " + e.getClass().getName());
     }
 

@@ -22,7 +22,11 @@ import io.bulwark.store.schema.SchemaConflictException;
 import io.bulwark.store.storage.Storage;
 import io.bulwark.store.tx.EntityStore;
 import io.bulwark.store.tx.EntityValidator;
+import io.bulwark.store.tx.Footprint;
 import io.bulwark.store.tx.TxContext;
+import io.bulwark.store.xa.CallRunner;
+import io.bulwark.store.xa.XaExecutor;
+import io.bulwark.store.xa.XaVerbs;
 import io.bulwark.store.work.WorkMeter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +90,7 @@ public final class StoreService implements Service {
     private final OperationRegistry operations;
     private final AccessPolicy policy;
     private final int maxResultBytes;
+    private final XaExecutor xa;
     private Pages pages;
     /** The stored policy digest has been seen equal to ours (only this service or a state transfer changes the pages). */
     private boolean policyVerified;
@@ -108,6 +113,7 @@ public final class StoreService implements Service {
         this.operations = OperationRegistry.of(definition.operationObjects());
         this.policy = definition.accessPolicy();
         this.maxResultBytes = maxResultBytes;
+        this.xa = new XaExecutor(codec, definition.xaLimits());
     }
 
     @Override
@@ -180,6 +186,7 @@ public final class StoreService implements Service {
 
     private byte[] run(byte[] operation, int client, byte[] nonDet, boolean readOnly, WorkMeter[] meterOut) {
         RequestEnvelope request = RequestEnvelope.decode(operation);
+        if (XaVerbs.isVerb(request.operation())) return runVerb(request, operation, client, nonDet, readOnly);
         OperationMethod op = operations.lookup(request.operation());
         Caller caller = policy.callerFor(client);
         AccessPolicy.authorize(caller, op.name(), op.access());
@@ -196,8 +203,31 @@ public final class StoreService implements Service {
         if (formatted) verifyPolicy(outer);   // a blank store has no policy yet: its first write records ours
         long millis = readOnly ? storedClock(outer, formatted) : agreedTime(nonDet);
         long seed = seed(nonDet, client, operation);
-        TxContext tx = entityStore.begin(outer, caller, millis, seed, readOnly || op.readOnly(), meter);
         byte[] result;
+        try {
+            // XA branches past their agreed-time bound are rolled back first, so their locks no longer refuse this write.
+            if (!readOnly && !op.readOnly()) xa.sweep(outer, millis);
+            result = transact(outer, op, caller, args, millis, seed, readOnly, meter, true).result();
+        } catch (RuntimeException | Error e) {
+            outer.discard();
+            throw e;
+        }
+        if (readOnly || op.readOnly()) {
+            outer.discard();   // the transaction wrote nothing (commit checked): nor does the clock move
+            return result;
+        }
+        finishWrite(outer, formatted, millis);
+        return result;
+    }
+
+    /**
+     * Runs {@code op} as one transaction over {@code base} and publishes it into {@code base}: arguments
+     * validated, the operation invoked, the transaction prepared (with {@code checkLocks}, refused if it
+     * writes what a prepared XA branch holds), the result encoded. Any failure rolls it back and is thrown.
+     */
+    private CallRunner.Ran transact(Pages base, OperationMethod op, Caller caller, Object[] args, long millis, long seed,
+                                    boolean readOnly, WorkMeter meter, boolean checkLocks) {
+        TxContext tx = entityStore.begin(base, caller, millis, seed, readOnly || op.readOnly(), meter);
         try {
             validateArguments(op, tx, args, millis, meter);
             Object value = op.invoke(tx, args);
@@ -206,19 +236,21 @@ public final class StoreService implements Service {
             // operation returning an entity it changed replies with the version it committed, and a
             // result too large for a reply still changes nothing.
             tx.prepare();
-            result = codec.encode(value);
+            Footprint footprint = tx.footprint();
+            if (checkLocks) xa.checkWrite(base, footprint);
+            byte[] result = codec.encode(value);
             if (result.length + 2 > maxResultBytes)
                 throw new BadRequestException("the result of " + op.name() + " is " + result.length + " bytes; a reply carries at most " + (maxResultBytes - 2));
             tx.publish();
+            return new CallRunner.Ran(result, footprint);
         } catch (RuntimeException | Error e) {
             tx.rollback();
-            outer.discard();
             throw e;
         }
-        if (readOnly || op.readOnly()) {
-            outer.discard();   // the transaction wrote nothing (commit checked): nor does the clock move
-            return result;
-        }
+    }
+
+    /** Records the policy (on the store's first write) and the agreed time, and commits the request's overlay. */
+    private void finishWrite(PageOverlay outer, boolean formatted, long millis) {
         boolean recorded = false;
         try {
             if (Storage.isFormatted(outer)) {   // blank before only if this transaction formatted it
@@ -235,7 +267,63 @@ public final class StoreService implements Service {
         }
         outer.commit();
         if (recorded) policyVerified = true;
-        return result;
+    }
+
+    /**
+     * An XA verb ({@link XaVerbs}; the replicas' side in {@link XaExecutor}): always an ordered request,
+     * on the caller's own branches only (the client id the engine authenticated is part of every branch's
+     * key). A verb that fails after changing the branch table (a prepare that rolls its branch back)
+     * commits that change and then answers with its failure.
+     */
+    private byte[] runVerb(RequestEnvelope request, byte[] operation, int client, byte[] nonDet, boolean readOnly) {
+        if (readOnly) throw new BadRequestException("the XA verb " + request.operation() + " cannot be sent as a read-only request");
+        PageOverlay outer = new PageOverlay(pages);
+        boolean formatted = Storage.isFormatted(outer);
+        if (formatted) verifyPolicy(outer);
+        long millis = agreedTime(nonDet);
+        long seed = seed(nonDet, client, operation);
+        XaExecutor.Outcome outcome;
+        try {
+            xa.sweep(outer, millis);
+            outcome = xa.execute(outer, request.operation(), request.arguments(), client, millis, seed, (base, call, m, s) -> runCall(base, call, client, m, s),
+                    () -> entityStore.format(outer));
+        } catch (RuntimeException | Error e) {
+            outer.discard();
+            throw e;
+        }
+        if (outcome.result() != null && outcome.result().length + 2 > maxResultBytes) {
+            outer.discard();
+            throw new BadRequestException("the answer to " + request.operation() + " is " + outcome.result().length
+                    + " bytes; a reply carries at most " + (maxResultBytes - 2));
+        }
+        finishWrite(outer, formatted, millis);
+        if (outcome.failure() != null) throw outcome.failure();
+        return outcome.result();
+    }
+
+    /**
+     * One call of an XA branch, run over {@code base} as the operation would run on its own (access
+     * control, argument decoding and validation, its work budget), with the agreed time and seed it first
+     * ran with. Failures are thrown as the typed failure the client would get for the same operation.
+     */
+    private CallRunner.Ran runCall(Pages base, byte[] requestBytes, int client, long millis, long seed) {
+        RequestEnvelope request = RequestEnvelope.decode(requestBytes);
+        if (XaVerbs.isVerb(request.operation())) throw new BadRequestException("an XA verb cannot be called inside an XA branch");
+        OperationMethod op = operations.lookup(request.operation());
+        Caller caller = policy.callerFor(client);
+        AccessPolicy.authorize(caller, op.name(), op.access());
+        Object[] args = decodeArguments(op, request.arguments());
+        WorkMeter meter = new WorkMeter(op.name(), op.budget(definition.workBudget()));
+        try {
+            return transact(base, op, caller, args, millis, seed, false, meter, false);
+        } catch (StoreException e) {
+            throw budgetFailure(meter, e);
+        } catch (RuntimeException e) {
+            throw budgetFailure(meter, OperationFailedException.of(e));
+        } catch (Error e) {
+            if (resourceExhaustion(e)) throw e;
+            throw budgetFailure(meter, new OperationFailedException(Error.class.getName(), ERROR_MESSAGE));
+        }
     }
 
     private Object[] decodeArguments(OperationMethod op, List<byte[]> encoded) {

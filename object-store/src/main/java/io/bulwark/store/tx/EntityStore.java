@@ -120,6 +120,12 @@ public final class EntityStore {
         return new TxContext(this, new PageOverlay(base, meter), caller, agreedMillis, randomSeed, readOnly, meter);
     }
 
+    /** Formats blank pages as a store holding this schema, as a transaction's first write does. */
+    public void format(Pages pages) {
+        Storage s = Storage.format(pages);
+        s.putMeta(SCHEMA_META, schemaBytes);
+    }
+
     /** The model of an entity class; BadRequestException if it is not one of this store's entities. */
     public EntityModel modelFor(Class<?> type) {
         EntityModel m = models.get(type);

@@ -77,6 +77,9 @@ public final class TxContext implements Tx {
     /** Managed entities by (entity name, id key), in the order they became managed: writes follow this order. */
     private final Map<EntityKey, Managed> managed = new LinkedHashMap<>();
     private final Map<Object, Managed> byInstance = new IdentityHashMap<>();
+    /** Ids looked up and not found, and entity types read as a whole: with the managed entities, the {@link #footprint}. */
+    private final Set<Footprint.Key> absentReads = new java.util.TreeSet<>();
+    private final Set<String> typeReads = new java.util.TreeSet<>();
 
     private record EntityKey(String entity, ByteBuffer id) {
         EntityKey(String entity, byte[] id) { this(entity, ByteBuffer.wrap(id)); }
@@ -212,6 +215,7 @@ public final class TxContext implements Tx {
 
     private <T> List<T> scanPrimary(Class<T> type, EntityModel m, byte[] from, byte[] to, boolean descending, long offset, int limit) {
         flushBeforeQuery(m);
+        typeReads.add(m.name());
         return scan(readTree(EntityIndexes.primaryTree(m)), from, to, descending, offset, limit,
                 e -> type.cast(load(m, e.getKey(), rid(e.getValue()))));
     }
@@ -220,6 +224,7 @@ public final class TxContext implements Tx {
     private <T> List<T> scanIndex(Class<T> type, EntityModel m, EntityModel.IndexModel ix, byte[] from, byte[] to,
                                   boolean descending, long offset, int limit, boolean capped) {
         flushBeforeQuery(m);
+        typeReads.add(m.name());
         List<T> out = scan(readTree(EntityIndexes.indexTree(m, ix)), from, to, descending, offset, limit, e -> {
             T entity = type.cast(load(m, e.getValue(), -1));
             if (entity == null)
@@ -262,7 +267,10 @@ public final class TxContext implements Tx {
         if (rid < 0) {
             BPlusTree primary = readTree(EntityIndexes.primaryTree(m));
             byte[] r = primary == null ? null : primary.get(idKey);
-            if (r == null) return null;
+            if (r == null) {
+                absentReads.add(new Footprint.Key(m.name(), idKey));   // an insert of this id would change the answer
+                return null;
+            }
             rid = rid(r);
         }
         byte[] record = storage.heap().read(rid);
@@ -298,6 +306,7 @@ public final class TxContext implements Tx {
                     throw new BadRequestException("entity " + m.name() + ": the id is generated, persist it with no id (got "
                             + m.id(entity) + "); to change a stored entity, merge it");
                 idKey = assignId(s, primary, m, entity);
+                typeReads.add(m.name());   // the type's sequence
             } else {
                 if (m.id(entity) == null) throw new BadRequestException("entity " + m.name() + ": the id is null and not generated");
                 idKey = EntityIndexes.idKey(m, m.id(entity));
@@ -445,6 +454,26 @@ public final class TxContext implements Tx {
      */
     private void flushBeforeQuery(EntityModel queried) {
         if (!readOnly && storage != null) apply(changes(queried));
+    }
+
+    // ---- footprint
+
+    /**
+     * What this transaction read and wrote, entity by entity ({@link Footprint}); complete once it is
+     * prepared. A write of an entity whose type has a unique index reads that index: the whole type.
+     */
+    public Footprint footprint() {
+        java.util.TreeSet<Footprint.Key> reads = new java.util.TreeSet<>(absentReads), writes = new java.util.TreeSet<>();
+        java.util.TreeSet<String> types = new java.util.TreeSet<>(typeReads);
+        for (Managed mg : managed.values()) {
+            Footprint.Key k = new Footprint.Key(mg.model.name(), mg.idKey);
+            reads.add(k);
+            if (mg.touched || mg.removed) {
+                writes.add(k);
+                for (EntityModel.IndexModel ix : mg.model.indexes()) if (ix.unique()) types.add(mg.model.name());
+            }
+        }
+        return new Footprint(reads, writes, types);
     }
 
     // ---- commit and rollback

@@ -194,6 +194,18 @@ public final class AdversaryPlan {
         return out;
     }
 
+    /**
+     * What a compromised replica does while the adversary controls it (issue 12 item 6): one of the
+     * Byzantine behaviours of the replica adversaries, drawn per window.
+     */
+    public static ReplicaBehaviour compromisedBehaviour(SplittableRandom rnd) {
+        return switch (rnd.nextInt(3)) {
+            case 0 -> new WrongResult(0.5 + 0.5 * rnd.nextDouble(), rnd.split());
+            case 1 -> new WrongDigest(rnd.nextBoolean() ? 1.0 : 0.2 + 0.6 * rnd.nextDouble(), rnd.split());
+            default -> new ConflictingCheckpoints();
+        };
+    }
+
     /** The Byzantine client for a client adversary. */
     public static ByzantineClient client(Adversary a, ClientPort port) {
         return switch (a) {

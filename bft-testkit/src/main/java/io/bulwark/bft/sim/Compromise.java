@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  */
 final class Compromise {
     /** The clients' key period in these runs (T_k): each refreshes within it after a reboot. */
-    static final long KEY_PERIOD_US = 200_000;
+    static final long KEY_PERIOD_US = 100_000;
     /** Messages the adversary sends under one stolen set of keys (it stops there: the run must end). */
     private static final int MESSAGES_PER_THEFT = 400;
 
@@ -57,6 +57,8 @@ final class Compromise {
     private final long firstAt;
     /** A control for the oracle: the reboot does not evict the adversary (it goes on reading the new process's keys). */
     private boolean stillInControl;
+    /** A control for the oracle: the rebooted replica does not check its state (the damage stays unfound). */
+    private boolean noStateCheck;
 
     private long windows, reboots, recovered, healed, sent, deliveredAfter, acceptedAfter, acceptedBefore, rejectedBefore, clientRefreshes;
     private final Map<String, Long> rejectedAfter = new TreeMap<>();
@@ -79,6 +81,12 @@ final class Compromise {
         return this;
     }
 
+    /** The other control (tests): rebooted replicas skip the check of their state. */
+    Compromise withoutStateCheck() {
+        noStateCheck = true;
+        return this;
+    }
+
     void start() { w.events().at(firstAt, () -> open(0)); }
 
     CompromiseReport report() {
@@ -95,8 +103,6 @@ final class Compromise {
     private final class Hold {
         final int victim;
         final List<Captured> fromVictim = new ArrayList<>(), toVictim = new ArrayList<>();
-        /** Message records the victim sent (to forge look-alikes). */
-        final List<Message> seen = new ArrayList<>();
         Link stolen;
         /** Per principal: its NEW-KEY counter when the keys were stolen (the epoch of the key the victim held for it, or older). */
         long[] epochs;
@@ -117,7 +123,7 @@ final class Compromise {
         w.coverage().acted(Adversary.COMPROMISED);
         r.compromise(List.of(AdversaryPlan.compromisedBehaviour(rnd)), rnd.split());
         w.net().wiretap((from, to, payload, m) -> capture(hold, from, to, payload, m));
-        long end = w.events().now() + rnd.nextLong(50_000, 250_000);
+        long end = w.events().now() + rnd.nextLong(30_000, 150_000);
         w.events().at(end, () -> {
             // The window ends: the watchdog's reboot. The keys in memory are the adversary's now.
             hold.capturing = false;
@@ -134,11 +140,11 @@ final class Compromise {
     private void capture(Hold hold, int from, int to, Object payload, Message m) {
         if (!hold.capturing || (from != hold.victim && to != hold.victim)) return;
         if (from == hold.victim) {
-            if (hold.fromVictim.size() < 256) hold.fromVictim.add(new Captured(to, payload, w.links().get(to).newKeyCounter()));
-            else hold.fromVictim.set(rnd.nextInt(256), new Captured(to, payload, w.links().get(to).newKeyCounter()));
-            if (m != null && hold.seen.size() < 64) hold.seen.add(m);
+            Captured c = new Captured(to, payload, keyEpoch(senderOf(payload), to));
+            if (hold.fromVictim.size() < 256) hold.fromVictim.add(c);
+            else hold.fromVictim.set(rnd.nextInt(256), c);
         } else if (from < n) {
-            Captured c = new Captured(to, payload, w.links().get(to).newKeyCounter());
+            Captured c = new Captured(to, payload, keyEpoch(senderOf(payload), to));
             if (hold.toVictim.size() < 128) hold.toVictim.add(c);
             else hold.toVictim.set(rnd.nextInt(128), c);
         }
@@ -158,7 +164,7 @@ final class Compromise {
         for (int p = 0; p < countersAtReboot.length; p++) countersAtReboot[p] = w.links().get(p).newKeyCounter();
         SplittableRandom damage = rnd.split();
         int pages = 1 + damage.nextInt(4);
-        r.rebootCompromised(w.newService().get(), fresh, peerKeys, x -> x.flipBits(pages, damage));
+        r.rebootCompromised(w.newService().get(), fresh, peerKeys, x -> x.flipBits(pages, damage), !noStateCheck);
         long recoveriesBefore = r.core.recoveryCounts()[3];   // a new core: its recovery has just started
         // Each client's next key refresh (section 4.1; the recovering replica discarded the keys it shared with them).
         if (fresh != null) {
@@ -243,11 +249,9 @@ final class Compromise {
         Link keys = stillInControl ? w.links().get(v) : hold.stolen;
         int kind = rnd.nextInt(5);
         if (kind == 0 && !hold.fromVictim.isEmpty()) {
-            // A past message of the victim's, to its receiver (a multicast's authenticator: to any replica).
+            // A past message of the victim's, to its receiver.
             Captured c = hold.fromVictim.get(rnd.nextInt(hold.fromVictim.size()));
-            int to = c.to;
-            if (to < n && Link.replayableElsewhere(c.payload)) to = other(v);
-            send(v, to, c.payload, to == c.to ? c.epoch : hold.epochs[to], "replayed");
+            send(v, c.to, c.payload, c.epoch, "replayed");
         } else if (kind == 1 && !hold.toVictim.isEmpty()) {
             // A past message another replica sent the victim, to the rebooted victim: under its old receive keys.
             Captured c = hold.toVictim.get(rnd.nextInt(hold.toVictim.size()));
@@ -296,6 +300,7 @@ final class Compromise {
         return new Digest(b);
     }
 
+    /** The sender a frame's header names (bytes 2..5); 0 for a plain link's record. */
     private static int senderOf(Object payload) {
         if (payload instanceof byte[] f && f.length > 6) return (f[2] & 0xff) << 24 | (f[3] & 0xff) << 16 | (f[4] & 0xff) << 8 | (f[5] & 0xff);
         return 0;
@@ -310,10 +315,19 @@ final class Compromise {
     private void send(int from, int to, Object payload, long epoch, String what) {
         sent++;
         w.events().after(w.baseLatencyUs() + rnd.nextLong(1, 2_000), () -> {
-            Link receiver = w.links().get(to);
-            boolean replaced = receiver.newKeyCounter() > epoch;
-            tally(from, to, payload, replaced, what + " message under keys of epoch " + epoch + " (receiver's NEW-KEY counter now " + receiver.newKeyCounter() + ")");
+            long now = keyEpoch(senderOf(payload), to);
+            tally(from, to, payload, now > epoch, what + " message under a key of epoch " + epoch + " (the receiver's is now " + now + ")");
         });
+    }
+
+    /**
+     * The epoch of the key {@code to} checks a frame in {@code sender}'s name with: the counter of the
+     * NEW-KEY that installed it there. Between replicas the receiver chose it (its own NEW-KEY); between
+     * a client and a replica the client did, and it counts at a replica once that replica accepted it.
+     */
+    private long keyEpoch(int sender, int to) {
+        Link receiver = w.links().get(to);
+        return to < n && sender >= n ? receiver.lastNewKeyCounterFrom(sender) : receiver.newKeyCounter();
     }
 
     /** A replay of the victim's old NEW-KEY: replaced once the receiver accepted a newer one from the victim. */
@@ -330,6 +344,8 @@ final class Compromise {
         Link receiver = w.links().get(to);
         Map<String, Long> before = receiver.rejectionCounts();
         long rejectedBefore = receiver.rejected();
+        // A stopped replica (or one cut off) takes nothing in: neither accepted nor rejected.
+        if (to < n && w.replicas().get(to).stopped()) return;
         if (!w.net().deliverNow(from, to, payload)) return;
         boolean rejected = receiver.rejected() > rejectedBefore;
         if (!replaced) {

@@ -231,10 +231,11 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
      * files), as a new process: {@code fresh} is its new link (new session keys, none from others
      * yet). On the reconnections every other principal's current NEW-KEY reaches it first
      * ({@code peerKeys}, delivered before it starts) and its own new NEW-KEY goes to every replica;
-     * then it recovers and checks its state, which finds the damage and fetches it. The old link,
+     * then it recovers and checks its state ({@code check}; false only for a test of the oracles), which
+     * finds the damage and fetches it. The old link,
      * with the session keys the adversary holds, is no longer this replica's.
      */
-    void rebootCompromised(Service fresh, Link freshLink, List<Object> peerKeys, java.util.function.Consumer<SimReplica> damage) {
+    void rebootCompromised(Service fresh, Link freshLink, List<Object> peerKeys, java.util.function.Consumer<SimReplica> damage, boolean check) {
         behaviours = List.of();
         restartFromSavedCheckpoint(fresh, false, () -> {
             if (freshLink != null) {
@@ -251,7 +252,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         });
         // Back on the network: our new NEW-KEY to every replica (the first frame of each new connection).
         if (freshLink != null) for (int j = 0; j < n; j++) if (j != core.id()) net.sendKey(core.id(), j, currentNewKey);
-        checkState();
+        if (check) checkState();
     }
 
     /** Whether this replica sends its current NEW-KEY to replicas that come back (registered once). */

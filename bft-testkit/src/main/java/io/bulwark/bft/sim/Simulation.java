@@ -391,7 +391,7 @@ public final class Simulation {
         if (victims.length > 0) {
             Compromise.World world = new Compromise.World(events, net, linkMaker, links, replicas, clients, safety, coverage, this::newService,
                     plan.baseLatencyUs());
-            compromise = new Compromise(world, n, victims, compromiseRandom.nextLong(20_000, 150_000), compromiseRandom.split());
+            compromise = new Compromise(world, n, victims, compromiseRandom.nextLong(10_000, 80_000), compromiseRandom.split());
         }
     }
 
@@ -400,7 +400,13 @@ public final class Simulation {
         return false;
     }
 
-    /** The control of the compromised-replica oracle: reboots do not evict the adversary (see {@link Compromise#stillInControl}). */
+    /** A control of the compromised-replica oracle: rebooted replicas do not check their state (see {@link Compromise#withoutStateCheck}). */
+    Simulation compromisedReplicasSkipTheirStateCheck() {
+        if (compromise != null) compromise.withoutStateCheck();
+        return this;
+    }
+
+    /** A control of the compromised-replica oracle: reboots do not evict the adversary (see {@link Compromise#stillInControl}). */
     Simulation compromisedReplicasStayInTheAdversarysHands() {
         if (compromise != null) compromise.stillInControl();
         return this;

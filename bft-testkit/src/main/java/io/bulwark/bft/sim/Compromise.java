@@ -223,8 +223,9 @@ final class Compromise {
         return true;
     }
 
-    /** Clean: every correct replica and every client refreshed the keys it shared with the victim since the reboot. */
+    /** Clean: every correct replica and every client refreshed the keys it shared with the victim since the reboot (recovered: see {@link #watch}). */
     private boolean clean(SimReplica victim, long[] countersAtReboot) {
+        if (!w.links().get(victim.core.id()).modelsSessionKeys()) return true;   // plain links: no keys to refresh
         for (int p = 0; p < countersAtReboot.length; p++) {
             if (p == victim.core.id()) continue;
             if (p < n && !w.replicas().get(p).correct()) continue;

@@ -26,6 +26,10 @@ import java.util.SplittableRandom;
  * (f replicas, replica 0 among them half of the time), stale-reader (f readers with one lag). They
  * never join a run as an extra. Whatever the Byzantine replicas leave of f goes to crashed, stopped
  * or partitioned correct replicas (the simulator's fault plan).
+ * <p>
+ * The compromised replica takes one fault like any replica adversary, on a random free replica:
+ * the first the adversary takes; the simulator picks the f others it takes later, one at a time,
+ * among the replicas no adversary of the run has ({@code sim.Compromise}).
  */
 public final class AdversaryPlan {
 

@@ -4,6 +4,7 @@ import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.Message;
+import io.bulwark.bft.msg.MessageType;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.service.Service;
@@ -12,6 +13,8 @@ import io.bulwark.bft.sim.adversary.AdversaryPlan;
 import io.bulwark.bft.sim.adversary.Coverage;
 import io.bulwark.bft.sim.adversary.Lies;
 import io.bulwark.bft.state.PartitionTree;
+import io.bulwark.bft.wire.AuthKind;
+import io.bulwark.bft.wire.Frame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +141,7 @@ final class Compromise {
     }
 
     private void capture(Hold hold, int from, int to, Object payload, Message m) {
-        if (!hold.capturing || (from != hold.victim && to != hold.victim)) return;
+        if (!hold.capturing || (from != hold.victim && to != hold.victim) || keyless(payload)) return;
         if (from == hold.victim) {
             Captured c = new Captured(to, payload, keyEpoch(senderOf(payload), to));
             if (hold.fromVictim.size() < 256) hold.fromVictim.add(c);
@@ -299,6 +302,15 @@ final class Compromise {
         byte[] b = new byte[Digest.LENGTH];
         rnd.nextBytes(b);
         return new Digest(b);
+    }
+
+    /**
+     * A frame no session key authenticates: DATA (state-transfer pages, checked against digests) and a
+     * BIND-CHALLENGE carry no MAC, whoever replays them; requests carry theirs in the body.
+     */
+    private static boolean keyless(Object payload) {
+        return payload instanceof byte[] f && f.length > Frame.OFF_AUTH_KIND && f[Frame.OFF_AUTH_KIND] == AuthKind.NONE.code
+                && f[Frame.OFF_TYPE] != MessageType.REQUEST.code();
     }
 
     /** The sender a frame's header names (bytes 2..5); 0 for a plain link's record. */

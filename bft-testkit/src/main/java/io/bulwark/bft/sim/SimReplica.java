@@ -228,12 +228,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
      * The watchdog reboots a compromised replica (section 4.4), after {@link #crash}: the adversary
      * loses control; the replica comes back from its saved checkpoint and journal, on a disk the
      * adversary damaged ({@code damage} flips bits in pages of the loaded state, as corrupted state
-     * files), as a new process: {@code fresh} is its new link (new session keys, none from others
-     * yet). On the reconnections every other principal's current NEW-KEY reaches it first
-     * ({@code peerKeys}, delivered before it starts) and its own new NEW-KEY goes to every replica;
-     * then it recovers and checks its state ({@code check}; false only for a test of the oracles), which
-     * finds the damage and fetches it. The old link,
-     * with the session keys the adversary holds, is no longer this replica's.
+     * files), as a new process: {@code freshLink} is its new link (new session keys, none from others
+     * yet; null on plain links, which model no keys). On the reconnections every other principal's
+     * current NEW-KEY reaches it first ({@code peerKeys}, delivered before it starts) and its own new
+     * NEW-KEY goes to every replica; then it recovers and checks its state ({@code check}; false only
+     * for a test of the oracles), which finds the damage and fetches it. The old link, with the
+     * session keys the adversary holds, is no longer this replica's.
      */
     void rebootCompromised(Service fresh, Link freshLink, List<Object> peerKeys, java.util.function.Consumer<SimReplica> damage, boolean check) {
         behaviours = List.of();

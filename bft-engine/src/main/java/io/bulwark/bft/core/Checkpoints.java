@@ -86,7 +86,8 @@ final class Checkpoints {
 
     void onCheckpoint(int from, Checkpoint c) {
         if (!r.fromReplica(from, c.replica())) return;
-        if (c.seq() <= stableSeq) return;   // old news
+        // Old news — except, to a corrupt replica, the one it is at: votes for it let it repair (see Retransmission.status).
+        if (c.seq() < stableSeq || (c.seq() == stableSeq && !r.catchUp.corrupt)) return;
         if (c.seq() % r.cfg.checkpointInterval() != 0) { r.counters.ignore(Ignored.CHECKPOINT_TOO_FAR); return; }
         if (c.seq() > Math.max(r.h, stableSeq) + 2L * r.cfg.logSize()) {
             // Far beyond our log (we were cut off): no votes kept, but a bounded record of the latest

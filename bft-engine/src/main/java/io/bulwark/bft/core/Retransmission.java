@@ -38,7 +38,12 @@ final class Retransmission {
         }
         ViewChangeRound round = r.views.round;
         long vcs = r.viewActive || round == null ? 0 : round.receivedBits();
-        return new Status(r.view, r.id, r.viewActive, r.checkpoints.stableSeq, r.lastExecuted, vcs, prepared, committed);
+        // A corrupt replica repairs from a checkpoint f+1 others vouch for (CatchingUp.rollbackTarget); one
+        // restarted on a damaged saved state lost their votes for the stable checkpoint it is at, and in an
+        // idle group no later one comes. Reporting one below makes the peers resend theirs (issue 12 item 6:
+        // the simulator's compromised replica, rebooted on a damaged disk after the clients finished).
+        long stable = r.catchUp.corrupt && r.checkpoints.stableSeq > 0 ? r.checkpoints.stableSeq - 1 : r.checkpoints.stableSeq;
+        return new Status(r.view, r.id, r.viewActive, stable, r.lastExecuted, vcs, prepared, committed);
     }
 
     /**

@@ -893,6 +893,10 @@ public final class ReplicaNode implements AutoCloseable {
         add.accept("executions_failed", failedExecutions);
         add.accept("frames_accepted", endpoint.wire().counters().accepted());
         endpoint.wire().counters().snapshot().forEach((reason, n) -> add.accept("rejected." + reason, n));
+        // NEW-KEYs refused (a replayed old one: STALE_COUNTER), by outcome.
+        java.util.Map<io.bulwark.bft.keys.NewKeyResult, Long> keyResults = endpoint.keyResults();
+        for (io.bulwark.bft.keys.NewKeyResult result : io.bulwark.bft.keys.NewKeyResult.values())
+            if (!result.accepted() && result != io.bulwark.bft.keys.NewKeyResult.DUPLICATE) add.accept("newkey." + result.name(), keyResults.getOrDefault(result, 0L));
         core.counters().snapshot().forEach((reason, n) -> add.accept("ignored." + reason.name(), n));
         guard.counters().snapshot().forEach((reason, n) -> add.accept("channel." + reason.name(), n));
         transport.stats().refusals().forEach((name, n) -> add.accept((peerTransport != transport ? "client_port." : "port.") + name, n));

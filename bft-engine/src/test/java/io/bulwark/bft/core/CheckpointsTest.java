@@ -86,6 +86,39 @@ class CheckpointsTest {
         assertEquals(0, x.r.stableSeq());
     }
 
+    /**
+     * A replica restarted on a damaged saved state at the group's stable checkpoint lost the others'
+     * votes for it, and an idle group takes no later checkpoint (the simulator's compromised replica,
+     * issue 12 item 6): its STATUS asks for the checkpoint below, and the votes for the one it is at —
+     * old news to a correct replica — give it the target of its repair.
+     */
+    @Test
+    void aReplicaRestoredDamagedAtTheStableCheckpointAsksForItsVotesAndRepairsFromThem() {
+        CoreFixture x = new CoreFixture(1);
+        long k = CFG.checkpointInterval();
+        execute(x, 1, k);
+        Digest d = x.r.checkpointDigest(k);
+        x.checkpoint(k, d, 0, 2);
+        assertEquals(k, x.r.stableSeq());
+        assertEquals(k, x.r.retransmission.status().stableSeq(), "a correct replica reports its stable checkpoint");
+
+        io.bulwark.bft.state.PartitionTree saved = x.r.tree.copyAt(k);
+        saved.read(0)[7] ^= 1;   // the damage: a page no longer matches its digest
+        Replica again = new Replica(1, CFG, new io.bulwark.bft.state.ReplicatedState(1, 64, saved));
+        again.restore(k, true);
+        again.start(CoreFixture.NOW);
+        assertEquals(1, again.checkState(CoreFixture.NOW), "the driver's check of the loaded state finds the page");
+        again.ready();
+        assertTrue(again.corrupt());
+        assertEquals(k - 1, again.retransmission.status().stableSeq(), "a corrupt replica asks for the checkpoint it is at");
+        again.receive(CoreFixture.NOW, 0, new Checkpoint(k, d, 0));
+        assertFalse(again.transferring(), "one vote is not f+1");
+        again.receive(CoreFixture.NOW, 2, new Checkpoint(k, d, 2));
+        assertTrue(again.transferring(), "f+1 others vouch for the checkpoint it is at: it fetches it");
+        assertTrue(again.ready().stream().anyMatch(a -> (a instanceof Action.Multicast m ? m.message() : a instanceof Action.Send t ? t.message() : null)
+                instanceof Fetch f && f.checkpoint() == k), "a FETCH for it went out");
+    }
+
     @Test
     void checkpointsFarAboveTheLogAreKeptBoundedAndFPlusOneOfThemStartATransfer() {
         CoreFixture x = new CoreFixture(1);

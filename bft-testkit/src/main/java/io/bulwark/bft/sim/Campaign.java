@@ -37,7 +37,8 @@ public final class Campaign {
                           long maxClientWaitUs, long maxClientWaitSeed, Map<Adversary, Long> adversaryActions,
                           Map<Adversary, Integer> mainSeeds, Map<Adversary, Integer> mainSeedsWithoutAction,
                           int seedsWithFinalPagesCompared, ScheduleCoverage schedule, Map<String, Long> firstFailure,
-                          long quarantines, int seedsWithQuarantine, long authFailures, long clientSessions) {
+                          long quarantines, int seedsWithQuarantine, long authFailures, long clientSessions,
+                          CompromiseReport compromise) {
 
         /** Safe, live, every key decided (unless allowed), and every main adversary acted somewhere. */
         public boolean ok() {
@@ -90,13 +91,13 @@ public final class Campaign {
                             + "\"state_transfers\":%d,\"pages_transferred\":%d,\"clock_skew_rejects\":%d,\"adversaries\":%s,"
                             + "\"adversary_actions\":%s,\"main_seeds\":%s,\"main_seeds_without_action\":%s,\"mains_never_acted\":%s,"
                             + "\"coverage\":%s,\"seeds_to_first_failure\":%s,"
-                            + "\"client_sessions\":%d,\"auth_failures\":%d,\"quarantines\":%d,\"seeds_with_quarantine\":%d,\"ok\":%b}",
+                            + "\"client_sessions\":%d,\"auth_failures\":%d,\"quarantines\":%d,\"seeds_with_quarantine\":%d,\"compromised\":%s,\"ok\":%b}",
                     seeds, requestsCommitted, safetyViolations, livenessFailures, wallSeconds, requestsPerSecond(),
                     checkpointsCompared, seedsWithFinalPagesCompared, keysChecked, unknownKeys, allowUnknown, maxClientWaitUs / 1000.0, maxClientWaitSeed,
                     viewChanges, seedsWithViewChange, rejectedPayloads,
                     stateTransfers, pagesTransferred, clockSkewRejects, adversariesJson(), actionsJson(), json(mainSeeds),
                     json(mainSeedsWithoutAction), never, schedule.json(), firstFailureJson(),
-                    clientSessions, authFailures, quarantines, seedsWithQuarantine, ok());
+                    clientSessions, authFailures, quarantines, seedsWithQuarantine, compromise.json(), ok());
         }
 
         /** Per kind of safety violation (divergent execution, stale read / not linearizable, other): seeds run until its first one. */
@@ -152,6 +153,7 @@ public final class Campaign {
         List<Simulation.Outcome> failures = new ArrayList<>();
         ScheduleCoverage schedule = ScheduleCoverage.NONE;
         Map<String, Long> firstFailure = new java.util.TreeMap<>();
+        CompromiseReport compromise = CompromiseReport.NONE;
         for (int i = 0; i < seeds; i++) {
             long seed = firstSeed + i;
             Simulation.Options o = new Simulation.Options(seed, fs[i % fs.length], requests, clients, wire, pool, dropRate, duplicateRate)
@@ -174,6 +176,7 @@ public final class Campaign {
             if (out.maxView() > 0) withViewChange++;
             if (out.finalReplicasCompared() > 0) finalCompared++;
             schedule = schedule.plus(out.schedule());
+            compromise = compromise.plus(out.compromise());
             for (String v : out.safetyViolations()) firstFailure.putIfAbsent(kindOf(v), (long) i + 1);
             for (Adversary a : out.adversaries()) {
                 exercised.merge(a, 1, Integer::sum);
@@ -207,7 +210,7 @@ public final class Campaign {
         double wall = (System.nanoTime() - start) / 1e9;
         Summary s = new Summary(seeds, committed, safety, liveness, wall, checkpoints, keys, unknown, allowUnknown, failures, views,
                 withViewChange, exercised, byF, rejected, transfers, pages, skew, maxWait, maxWaitSeed, actions, mains, mainsIdle, finalCompared,
-                schedule, firstFailure, quarantines, withQuarantine, authFailures, sessions);
+                schedule, firstFailure, quarantines, withQuarantine, authFailures, sessions, compromise);
         if (log != null) for (Adversary a : s.mainsNeverActed())
             log.println("NEVER ACTED: " + a.label() + " was the main adversary of " + mains.get(a) + " seeds and acted in none of them");
         return s;

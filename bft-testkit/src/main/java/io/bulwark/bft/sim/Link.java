@@ -63,6 +63,22 @@ interface Link {
     default String rejections() { return "rejected=" + rejected(); }
 
     /**
+     * Rejections so far by reason (the frame layer's reasons, and NEW-KEY outcomes other than
+     * accepted or duplicate as {@code NEW_KEY_<outcome>}): what the compromised-replica oracle diffs
+     * around one delivery. Plain links model no reasons: everything is {@code REJECTED}.
+     */
+    default java.util.Map<String, Long> rejectionCounts() { return rejected() == 0 ? java.util.Map.of() : java.util.Map.of("REJECTED", rejected()); }
+
+    /** The co-processor counter of this principal's current NEW-KEY (its keys' epoch; 0: none, or a link without keys). */
+    default long newKeyCounter() { return 0; }
+
+    /** A replica: the counter of the last NEW-KEY it accepted from {@code principal} (0: none, or a link without keys). */
+    default long lastNewKeyCounterFrom(int principal) { return 0; }
+
+    /** This principal's current NEW-KEY payload (null: a link without keys). */
+    default Object currentNewKey() { return null; }
+
+    /**
      * An authenticated message; {@code unverified} as in {@code Opened.Accepted} (pre-prepares only,
      * else null). A NEW-KEY that was taken comes out with a null message ({@link #isKey}).
      */

@@ -24,6 +24,14 @@ interface Links {
     /** What the network captured of {@code victim}'s handshake with replica {@code target}, to replay; empty if nothing. */
     default List<Object> captured(int victim, int target) { return List.of(); }
 
+    /**
+     * A new process of {@code principal} after a reboot (section 4.4): a link with no session keys
+     * but the same long-term keys and co-processor (its counter goes on), and the NEW-KEY counters
+     * accepted by {@code old} (saved in the data dir). The old link, with the old session keys, is
+     * left to whoever holds it. Null where links model no keys.
+     */
+    default Link reboot(int principal, Link old) { return null; }
+
     /** Records passed as they are. */
     final class Plain implements Links {
         @Override public Link link(int principal) { return new PlainLink(principal); }
@@ -39,6 +47,12 @@ interface Links {
         /** Per (victim, target replica): the victim's NEW-KEY and the proof it made binding a link to the target. */
         private final Map<Long, List<Object>> handshakes = new HashMap<>();
         private final int n;
+        /** What a reboot needs to make a new endpoint: the long-term keys and co-processors stay. */
+        private final ClusterConfig cluster;
+        private final ProtocolConfig cfg;
+        private final byte[][] kexKeys;
+        private final List<InMemoryCoProcessor> coProcessors = new ArrayList<>();
+        private final DeterministicRandom random;
 
         Wired(ProtocolConfig cfg, int principals, long seed) {
             DeterministicRandom rnd = new DeterministicRandom(seed);
@@ -55,8 +69,13 @@ interface Links {
                 else clients.add(new ClusterConfig.Client(p, keys));
             }
             ClusterConfig cluster = new ClusterConfig(cfg.f(), replicas, clients);
+            this.cluster = cluster;
+            this.cfg = cfg;
+            this.kexKeys = kex;
+            this.random = rnd;
             for (int p = 0; p < principals; p++) {
-                endpoints.add(Endpoint.create(p, cluster, cfg, kex[p], new InMemoryCoProcessor(sign[p]), rnd));
+                coProcessors.add(new InMemoryCoProcessor(sign[p]));
+                endpoints.add(Endpoint.create(p, cluster, cfg, kex[p], coProcessors.get(p), rnd));
                 guards.add(new ChannelGuard(endpoints.get(p), rnd::nextLong));
             }
             try {
@@ -100,5 +119,14 @@ interface Links {
         @Override public List<Object> captured(int victim, int target) { return handshakes.getOrDefault(key(victim, target), List.of()); }
 
         @Override public Link link(int principal) { return new WireLink(guards.get(principal), n); }
+
+        @Override public Link reboot(int principal, Link old) {
+            Endpoint fresh = Endpoint.create(principal, cluster, cfg, kexKeys[principal], coProcessors.get(principal), random);
+            fresh.restoreNewKeyCounters(((WireLink) old).endpoint().lastNewKeyCounters());
+            ChannelGuard guard = new ChannelGuard(fresh, random::nextLong);
+            endpoints.set(principal, fresh);
+            guards.set(principal, guard);
+            return new WireLink(guard, n);
+        }
     }
 }

@@ -49,6 +49,9 @@ final class SafetyMonitor {
             violation("replica " + replica + " has state digest " + state + " at checkpoint " + seq + ", another correct replica " + prior);
     }
 
+    /** The state digest correct replicas reported at checkpoint {@code seq}, or null if none did. */
+    Digest digestAt(long seq) { return checkpoints.get(seq); }
+
     /** Checkpoints whose digests at least two correct replicas reported (so they were compared). */
     int checkpointsCompared() {
         int n = 0;

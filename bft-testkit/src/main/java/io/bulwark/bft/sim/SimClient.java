@@ -109,6 +109,23 @@ final class SimClient implements SimNetwork.Receiver {
         core.newKey(clock(), k.counter());
     }
 
+    /** Key refreshes made by {@link #refreshKey}. */
+    long keyRefreshes;
+
+    /**
+     * The client's key refresh (section 4.1, every T_k): fresh keys in a NEW-KEY to every replica,
+     * the same process. Requests wait for the KEY-ACKs; from now on messages under the old keys —
+     * replies MAC'd with them, as an adversary that stole a replica's keys would send — fail here.
+     */
+    void refreshKey() {
+        Link.NewKeyPayload k = link.refreshKey();
+        newKeyPayload = k.payload();
+        keyRefreshes++;
+        for (int j = 0; j < n; j++) net.send(core.id(), j, newKeyPayload);
+        core.newKey(clock(), k.counter());
+        drive();
+    }
+
     private void next() {
         if (remaining == 0) return;
         remaining--;

@@ -35,6 +35,25 @@ final class SimNetwork {
     /** Sees every message a node puts on the network, in the clear (coverage counting). */
     interface Observer { void sent(int from, int to, io.bulwark.bft.msg.Message m); }
 
+    /** Sees every payload a node puts on the network, sealed as it travels ({@code m}: in the clear, null if unknown). */
+    interface Wiretap { void sent(int from, int to, Object payload, io.bulwark.bft.msg.Message m); }
+
+    private final List<Wiretap> wiretaps = new ArrayList<>();
+
+    /** Adds a wiretap (a compromised replica's adversary sees what that replica sends and receives). */
+    void wiretap(Wiretap w) { wiretaps.add(w); }
+
+    /**
+     * Delivers {@code payload} to {@code to} now, as sent by {@code from}, unless {@code to} is cut
+     * off (then false): the adversary's own sends, whose fate it tallies itself.
+     */
+    boolean deliverNow(int from, int to, Object payload) {
+        injected++;
+        if (cutOff[to]) return false;
+        nodes[to].deliver(from, payload);
+        return true;
+    }
+
     SimNetwork(EventQueue events, SplittableRandom rnd, FaultPlan plan, int principals) {
         this.events = events;
         this.rnd = rnd;
@@ -110,6 +129,7 @@ final class SimNetwork {
     /** As {@link #send(int, int, Object)}; {@code m} is the message in the clear, for schedulers and observers (null: unknown). */
     void send(int from, int to, Object payload, io.bulwark.bft.msg.Message m) {
         sent++;
+        for (Wiretap w : wiretaps) w.sent(from, to, payload, m);
         long extra = 0;
         if (m != null) {
             for (Observer o : observers) o.sent(from, to, m);

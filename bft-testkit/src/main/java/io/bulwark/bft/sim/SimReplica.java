@@ -30,7 +30,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private Service service;
     /** Bumped by a restart: timers the previous core set do not fire into the new one. */
     private int incarnation;
-    private final Link link;
+    /** Replaced by a reboot of a compromised replica ({@link #rebootCompromised}): a new process, new session keys. */
+    private Link link;
     private final EventQueue events;
     private final SimNetwork net;
     private final SafetyMonitor safety;
@@ -40,8 +41,9 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private final EnumSet<TimerKind> missedTimers = EnumSet.noneOf(TimerKind.class);
     private final List<Action> work = new ArrayList<>();
     private final ProtocolConfig cfg;
-    private final List<ReplicaBehaviour> behaviours;
-    private final SplittableRandom adversaryRandom;
+    /** Not final: a compromised replica is Byzantine for a window only ({@link #compromise}). */
+    private List<ReplicaBehaviour> behaviours;
+    private SplittableRandom adversaryRandom;
     private final Coverage coverage;
     private boolean stopped;
     /** The disk: survives crashes (see {@link #restartFromSavedCheckpoint}, {@link #powerLoss}). */
@@ -94,10 +96,15 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         this.n = cfg.n();
         this.clockSkewMs = clockSkewMs;
         service.init(state.service());
-        // A client's new key: its requests waiting in a parked pre-prepare are checked again.
-        link.onClientKey(client -> {
-            if (stopped) return;
-            core.clientKeyChanged(clock(), client, link::authenticates);
+        listenForClientKeys();
+    }
+
+    /** A client's new key: its requests waiting in a parked pre-prepare are checked again. */
+    private void listenForClientKeys() {
+        Link l = link;
+        l.onClientKey(client -> {
+            if (stopped || link != l) return;
+            core.clientKeyChanged(clock(), client, l::authenticates);
             drive();
         });
     }
@@ -171,7 +178,14 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
      * The same; with {@code diskLost}, the data dir is gone (a replaced disk): the replica starts
      * empty, with no journal, and estimates H_M before it votes again (section 4.4).
      */
-    void restartFromSavedCheckpoint(Service fresh, boolean diskLost) {
+    void restartFromSavedCheckpoint(Service fresh, boolean diskLost) { restartFromSavedCheckpoint(fresh, diskLost, null); }
+
+    /**
+     * The same; {@code beforeStart} runs once the saved state is loaded and the journal replayed,
+     * before the replica starts and recovers (a compromised replica's reboot: its new link and keys,
+     * the damage the adversary did to its disk).
+     */
+    private void restartFromSavedCheckpoint(Service fresh, boolean diskLost, Runnable beforeStart) {
         long saved = core.stableSeq();
         if (diskLost) journal.lose();
         // A stable checkpoint is retained by the tree; if not (a transfer under way), the data dir is lost: start empty.
@@ -192,6 +206,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         core.replayed(clock());
         if (replayed > 0) journalReplays++;
         this.held.clear();
+        if (beforeStart != null) beforeStart.run();
         stopped = false;
         net.setCutOff(core.id(), false);
         start();
@@ -203,6 +218,71 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     }
 
     /**
+     * Issue 12 item 6: the adversary controls this replica from now on — it sends through
+     * {@code behaviours} — until {@link #rebootCompromised}. Its executions and checkpoints are not
+     * checked meanwhile (it is not correct).
+     */
+    void compromise(List<ReplicaBehaviour> behaviours, SplittableRandom adversaryRandom) {
+        this.compromised = true;
+        this.behaviours = List.copyOf(behaviours);
+        this.adversaryRandom = adversaryRandom;
+    }
+
+    /** Whether the adversary ever controlled this replica ({@link #compromise}): its behaviours' actions count as that adversary's. */
+    private boolean compromised;
+
+    /** The link the adversary keeps after {@link #rebootCompromised}: this process's session keys. */
+    Link link() { return link; }
+
+    /**
+     * The watchdog reboots a compromised replica (section 4.4), after {@link #crash}: the adversary
+     * loses control; the replica comes back from its saved checkpoint and journal, on a disk the
+     * adversary damaged ({@code damage} flips bits in pages of the loaded state, as corrupted state
+     * files), as a new process: {@code freshLink} is its new link (new session keys, none from others
+     * yet; null on plain links, which model no keys). On the reconnections every other principal's
+     * current NEW-KEY reaches it first ({@code peerKeys}, delivered before it starts) and its own new
+     * NEW-KEY goes to every replica; then it recovers and checks its state ({@code check}; false only
+     * for a test of the oracles), which finds the damage and fetches it. The old link, with the
+     * session keys the adversary holds, is no longer this replica's.
+     */
+    void rebootCompromised(Service fresh, Link freshLink, List<Object> peerKeys, java.util.function.Consumer<SimReplica> damage, boolean check) {
+        behaviours = List.of();
+        restartFromSavedCheckpoint(fresh, false, () -> {
+            if (freshLink != null) {
+                link = freshLink;
+                listenForClientKeys();
+                for (Object k : peerKeys) link.open(k);
+                currentNewKey = link.currentNewKey();
+                resendKeyOnReconnect();
+            }
+            damage.accept(this);
+        });
+        // Back on the network: our new NEW-KEY to every replica (the first frame of each new connection).
+        if (freshLink != null) for (int j = 0; j < n; j++) if (j != core.id()) net.sendKey(core.id(), j, currentNewKey);
+        if (check) checkState();
+    }
+
+    /** Whether this replica sends its current NEW-KEY on reconnections (registered once). */
+    private boolean resendsKeyOnReconnect;
+
+    /**
+     * A connection carries both ends' current NEW-KEYs first: when a replica comes back we send it
+     * ours, and when we come back we send ours to every replica — a refresh made while a peer was cut
+     * off reaches it even if we were cut off ourselves when it came back (seed 674 f=2, --adversary
+     * none: replica 1 refreshed while 2 was away, was away itself when 2 returned, and rejected the
+     * new primary 2's NEW-VIEW under its old key for good).
+     */
+    private void resendKeyOnReconnect() {
+        if (resendsKeyOnReconnect) return;
+        resendsKeyOnReconnect = true;
+        net.onReconnected(j -> {
+            if (stopped || currentNewKey == null) return;
+            if (j != core.id()) { if (j < n) net.sendKey(core.id(), j, currentNewKey); }
+            else for (int p = 0; p < n; p++) if (p != core.id()) net.sendKey(core.id(), p, currentNewKey);
+        });
+    }
+
+    /**
      * Section 4.4: another replica recovers, so the keys others use to send to us are refreshed — a
      * NEW-KEY to every principal over the wire links (which model session keys); the plain links model
      * none, and there the core only hears of it.
@@ -210,16 +290,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private void refreshKeysForRecovery() {
         if (link.modelsSessionKeys()) {
             Link.NewKeyPayload k = link.refreshKey();
-            // A connection carries both ends' current NEW-KEYs first: when a peer comes back we send it
-            // ours, and when we come back we send ours to everyone — a refresh made while a peer was
-            // cut off reaches it even if we were cut off ourselves when it came back (seed 674 f=2,
-            // --adversary none: replica 1 refreshed while 2 was away, was away itself when 2 returned,
-            // and rejected the new primary 2's NEW-VIEW under its old key for good).
-            if (currentNewKey == null) net.onReconnected(j -> {
-                if (stopped) return;
-                if (j != core.id()) net.sendKey(core.id(), j, currentNewKey);
-                else for (int p = 0; p < net.principals(); p++) if (p != core.id()) net.sendKey(core.id(), p, currentNewKey);
-            });
+            resendKeyOnReconnect();
             currentNewKey = k.payload();
             for (int j = 0; j < net.principals(); j++) if (j != core.id()) net.sendKey(core.id(), j, k.payload());
         }
@@ -479,7 +550,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
 
     @Override public SplittableRandom random() { return adversaryRandom; }
 
-    @Override public void acted(Adversary adversary) { coverage.acted(adversary); }
+    @Override public void acted(Adversary adversary) { coverage.acted(compromised ? Adversary.COMPROMISED : adversary); }
 
     private void fire(TimerKind kind, long deadline) {
         if (timerDeadline[kind.ordinal()] != deadline) return;   // re-armed since

@@ -108,7 +108,21 @@ public final class Simulation {
                           String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
                           long stateTransfers, long pagesTransferred, long clockSkewRejects,
                           java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs,
-                          int finalReplicasCompared, ScheduleCoverage schedule, long quarantines, long authFailures, long clientSessions) {
+                          int finalReplicasCompared, ScheduleCoverage schedule, long quarantines, long authFailures, long clientSessions,
+                          CompromiseReport compromise) {
+        /** Without a compromised replica ({@code compromise}: what the compromised-replica adversary came to, see {@link Compromise}). */
+        public Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
+                       String livenessFailure, int checkpointsCompared, int keysChecked, int unknownKeys,
+                       String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
+                       long stateTransfers, long pagesTransferred, long clockSkewRejects,
+                       java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs,
+                       int finalReplicasCompared, ScheduleCoverage schedule, long quarantines, long authFailures, long clientSessions) {
+            this(options, committed, simulatedMs, safetyViolations, livenessFailure, checkpointsCompared, keysChecked, unknownKeys,
+                    faults, messages, dropped, maxView, adversaries, rejected, stateTransfers, pagesTransferred, clockSkewRejects,
+                    adversaryActions, maxClientWaitUs, maxClientWaitBoundUs, finalReplicasCompared, schedule, quarantines, authFailures,
+                    clientSessions, CompromiseReport.NONE);
+        }
+
         /**
          * Without the client-key figures. {@code quarantines}: offences the correct replicas recorded
          * against clients (the big-MAC defence), summed; {@code authFailures}: AUTH-FAILUREs correct
@@ -206,6 +220,9 @@ public final class Simulation {
     /** Watchdog reboots of a primary that stepped down first. */
     private long stepDowns;
     private boolean proactiveRecovery = true;
+    /** COMPROMISED: the replicas the adversary takes in turn (empty when not in this run), and its schedule. */
+    private int[] victims = new int[0];
+    private Compromise compromise;
     /** POWER_LOSS: when every correct replica crashes, and when each comes back; empty when not in this run. */
     private long powerLossAt = -1;
     private long[] powerBackAt;
@@ -255,13 +272,28 @@ public final class Simulation {
             for (int i = 0; i < n; i++) last = Math.max(last, powerBackAt[i] = powerLossAt + adv.nextLong(1_000, 200_000));
             drawn = drawn.healingNoEarlierThan(last);
         }
+        int compromised = adversaries.replicaOf(Adversary.COMPROMISED);
+        SplittableRandom compromiseRandom = null;
+        if (compromised >= 0) {
+            // Issue 12 item 6: f+1 replicas taken in turn (more than f over the run, one at a time): the plan's,
+            // then others no adversary has. Drawn from its own stream, as the watchdog below.
+            compromiseRandom = new SplittableRandom(opt.seed() * 0x9FB21C651E98DF25L + 0x6A09E667F3BCC909L);
+            List<Integer> free = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                final int jj = j;
+                if (adversaries.assignments().stream().noneMatch(a -> a.replica() == jj)) free.add(j);
+            }
+            List<Integer> chosen = new ArrayList<>(List.of(compromised));
+            while (chosen.size() < opt.f() + 1 && !free.isEmpty()) chosen.add(free.remove(compromiseRandom.nextInt(free.size())));
+            victims = chosen.stream().mapToInt(Integer::intValue).toArray();
+        }
         // Proactive recovery in every run (issue 12 item 6): one correct replica, not one an adversary
         // drives, is rebooted by its watchdog — down 1 to 50 ms, then restored from its disk and
         // recovered (section 4.4). Drawn from its own stream, so the rest of the seed's schedule stays.
         SplittableRandom watchdog = new SplittableRandom(opt.seed() * 0xD1B54A32D192ED03L + 0x2545F4914F6CDD1DL);
         int rebooted = watchdog.nextInt(n);
         // A reboot is an outage (of the primary, a view change): runs without outages have none.
-        if (!opt.noOutages() && !adversaries.byzantine(rebooted) && rebooted != adversaries.replicaOf(Adversary.RESTART)
+        if (!opt.noOutages() && !adversaries.byzantine(rebooted) && !isVictim(rebooted) && rebooted != adversaries.replicaOf(Adversary.RESTART)
                 && rebooted != adversaries.replicaOf(Adversary.LAGGING) && powerLossAt < 0) {
             long at = watchdog.nextLong(20_000, 400_000);
             proactiveReboot = new long[] {rebooted, at, at + watchdog.nextLong(1_000, 50_000)};
@@ -292,7 +324,10 @@ public final class Simulation {
                 });
                 continue;
             }
-            SimReplica r = behaviours.isEmpty()
+            // A replica the adversary will compromise starts correct; it shares the run's coverage.
+            SimReplica r = isVictim(i) ? new SimReplica(i, cfg, newService(), servicePages(), clientCount, links.get(i), events, net, safety, skew,
+                    List.of(), null, coverage)
+                    : behaviours.isEmpty()
                     ? new SimReplica(i, cfg, newService(), servicePages(), clientCount, links.get(i), events, net, safety, skew)
                     : byzantine(i, skew, behaviours, adv);
             for (ReplicaBehaviour b : behaviours)
@@ -355,6 +390,28 @@ public final class Simulation {
             });
         }
         this.adversaryRandom = adv.split();
+        if (victims.length > 0) {
+            Compromise.World world = new Compromise.World(events, net, linkMaker, links, replicas, clients, safety, coverage, this::newService,
+                    plan.baseLatencyUs());
+            compromise = new Compromise(world, n, victims, compromiseRandom.nextLong(10_000, 80_000), compromiseRandom.split());
+        }
+    }
+
+    private boolean isVictim(int replica) {
+        for (int v : victims) if (v == replica) return true;
+        return false;
+    }
+
+    /** A control of the compromised-replica oracle: rebooted replicas do not check their state (see {@link Compromise#withoutStateCheck}). */
+    Simulation compromisedReplicasSkipTheirStateCheck() {
+        if (compromise != null) compromise.withoutStateCheck();
+        return this;
+    }
+
+    /** A control of the compromised-replica oracle: reboots do not evict the adversary (see {@link Compromise#stillInControl}). */
+    Simulation compromisedReplicasStayInTheAdversarysHands() {
+        if (compromise != null) compromise.stillInControl();
+        return this;
     }
 
     private SimReplica byzantine(int id, long skew, List<ReplicaBehaviour> behaviours, SplittableRandom adv) {
@@ -493,6 +550,7 @@ public final class Simulation {
             }
             events.at(powerLossAt, () -> coverage.acted(Adversary.POWER_LOSS));
         }
+        if (compromise != null) compromise.start();
         int flipped = adversaries.replicaOf(Adversary.BIT_FLIP);
         if (flipped >= 0) {
             SimReplica r = replicas.get(flipped);
@@ -566,7 +624,7 @@ public final class Simulation {
                 schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), alone)
                         .withRecovery(journalReplays(), estimationCount(1), recoveriesCompleted()).withOutsideActiveView(notOneView != null)
                         .withStepDowns(stepDowns),
-                quarantines, authFailures, sessions);
+                quarantines, authFailures, sessions, compromise == null ? CompromiseReport.NONE : compromise.report());
     }
 
     private long staleReads() {

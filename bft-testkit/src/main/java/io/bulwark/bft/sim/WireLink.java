@@ -86,6 +86,29 @@ final class WireLink implements Link {
 
     @Override public long rejected() { return rejected; }
 
+    @Override public java.util.Map<String, Long> rejectionCounts() {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>(endpoint.wire().counters().snapshot());
+        endpoint.keyResults().forEach((result, n) -> {
+            if (result != io.bulwark.bft.keys.NewKeyResult.ACCEPTED && result != io.bulwark.bft.keys.NewKeyResult.DUPLICATE) m.put("NEW_KEY_" + result.name(), n);
+        });
+        return m;
+    }
+
+    @Override public long newKeyCounter() { return endpoint.newKeyCounter(); }
+
+    @Override public long lastNewKeyCounterFrom(int principal) { return endpoint.lastNewKeyCounters().getOrDefault(principal, 0L); }
+
+    @Override public Object currentNewKey() {
+        try {
+            return endpoint.newKeyFrame();
+        } catch (io.bulwark.bft.crypto.CoProcessorException e) {
+            throw new IllegalStateException(e);   // an in-memory co-processor
+        }
+    }
+
+    /** This link's endpoint (the simulator hands a compromised replica's old one to the adversary). */
+    Endpoint endpoint() { return endpoint; }
+
     @Override public String rejections() {
         return "rejected=" + endpoint.wire().counters().snapshot() + (guard.counters().snapshot().isEmpty() ? "" : " channels=" + guard.counters().snapshot());
     }

@@ -445,6 +445,52 @@ class SimulationTest {
         assertTrue(s.quarantines() > 0 && s.seedsWithQuarantine() >= 4, "big-MAC clients quarantined: " + s.json());
     }
 
+    /**
+     * Issue 12 item 6: the adversary takes f+1 replicas in turn (never more than f at once) — each a
+     * Byzantine behaviour for a window, then a watchdog reboot on a damaged disk as a new process with
+     * new keys, and a recovery — while it keeps sending with each stolen process's keys: past messages
+     * replayed, new ones forged, the old NEW-KEY replayed. Safe and live; every message under a key the
+     * receiver had replaced is rejected (by reason, counted) and none accepted; every recovered replica
+     * is healed (pages at rest match their digests, its state digest is the group's).
+     */
+    @Test
+    void compromisedReplicasRecoverHealedAndTheirOldKeysAreRefusedForFOneAndTwo() {
+        Campaign.Summary s = Campaign.run(1, 40, new int[] {1, 2}, 300, 8, true, Adversary.parse("compromised"),
+                Double.NaN, Double.NaN, System.out);
+        System.out.println("compromised campaign: " + s.json());
+        assertEquals(0, s.safetyViolations(), "safety violations (see the replay commands above)");
+        assertEquals(0, s.livenessFailures(), "liveness failures (see the replay commands above)");
+        CompromiseReport c = s.compromise();
+        assertTrue(c.seedsWithMoreThanF() >= 10, "seeds in which more than f replicas were compromised, one at a time: " + c.json());
+        assertTrue(c.recovered() >= 40 && c.healed() == c.recovered(), "rebooted replicas recovered and were found healed: " + c.json());
+        assertEquals(0, c.acceptedAfterReplacement(), "messages under replaced keys accepted: " + c.json());
+        assertTrue(c.deliveredAfterReplacement() > 500 && c.rejectedAfterReplacementTotal() == c.deliveredAfterReplacement(), c.json());
+        assertTrue(c.rejectedAfterReplacement().getOrDefault("BAD_MAC", 0L) > 0
+                && c.rejectedAfterReplacement().getOrDefault("NEW_KEY_STALE_COUNTER", 0L) > 0, "old MACs and the old NEW-KEY refused: " + c.json());
+        assertTrue(s.stateTransfers() > 0 && c.clientKeyRefreshes() > 0, s.json());
+    }
+
+    /**
+     * The controls of the compromised-replica oracles: an adversary that a reboot does not evict
+     * (it reads the new process's keys too) has messages accepted after the NEW-KEY that replaced
+     * the keys it was to hold, and a rebooted replica that skips its state check completes its
+     * recovery with the damage still in its pages: the oracles say so.
+     */
+    @Test
+    void compromisedReplicaOraclesCatchAnAdversaryNotEvictedAndDamageNotRepaired() {
+        int keptKeys = 0, unhealed = 0;
+        for (long seed = 1; seed <= 10; seed++) {
+            Simulation.Options o = new Simulation.Options(seed, 1, 300, 8, true, Adversary.parse("compromised"), Double.NaN, Double.NaN);
+            Simulation.Outcome kept = new Simulation(o).compromisedReplicasStayInTheAdversarysHands().run();
+            if (kept.compromise().acceptedAfterReplacement() > 0
+                    && kept.safetyViolations().stream().anyMatch(v -> v.contains("after the NEW-KEY that replaced it"))) keptKeys++;
+            Simulation.Outcome unchecked = new Simulation(o).compromisedReplicasSkipTheirStateCheck().run();
+            if (unchecked.safetyViolations().stream().anyMatch(v -> v.contains("completed its recovery with page"))) unhealed++;
+        }
+        assertTrue(keptKeys >= 7, "an adversary still holding the keys is caught in most seeds: " + keptKeys + " of 10");
+        assertTrue(unhealed >= 5, "damage left unchecked is caught in most seeds: " + unhealed + " of 10");
+    }
+
     @Test
     void sameSeedGivesTheSameRun() {
         Simulation.Options opt = new Simulation.Options(42, 1, 400, 6, true);

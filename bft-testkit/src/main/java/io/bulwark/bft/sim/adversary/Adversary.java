@@ -36,7 +36,10 @@ public enum Adversary {
     NULL_TRAP(Kind.REPLICA, "f cooperating faulty replicas and the network steer two view changes toward a null committed at one correct replica"),
     COOPERATING(Kind.REPLICA, "f faulty replicas under one brain: matching wrong replies, empty and selective VIEW-CHANGEs, selective acks and COMMITs"),
     RESTART(Kind.REPLICA, "a correct replica crashes (journal writes not yet synced are lost, a torn prefix may survive) and restarts from its saved checkpoint and its journal, as bulwark replica --data-dir; one restart in four on a replaced disk, estimating H_M before it votes again"),
-    POWER_LOSS(Kind.NETWORK, "every correct replica loses power at once (unsynced journal writes lost, torn prefixes) and restarts from its saved checkpoint and journal: nothing a client saw committed may be lost");
+    POWER_LOSS(Kind.NETWORK, "every correct replica loses power at once (unsynced journal writes lost, torn prefixes) and restarts from its saved checkpoint and journal: nothing a client saw committed may be lost"),
+    COMPROMISED(Kind.REPLICA, "the adversary controls a replica for a window (wrong results, digests or checkpoints), corrupts its saved state and keeps its session keys; "
+            + "the watchdog reboots it and it recovers (section 4.4), while the adversary replays its past messages and forges new ones under the old keys; "
+            + "then another replica, once the first is clean: more than f faulty over the run, never more than f at once");
 
     public enum Kind { REPLICA, CLIENT, NETWORK }
 

@@ -26,6 +26,10 @@ import java.util.SplittableRandom;
  * (f replicas, replica 0 among them half of the time), stale-reader (f readers with one lag). They
  * never join a run as an extra. Whatever the Byzantine replicas leave of f goes to crashed, stopped
  * or partitioned correct replicas (the simulator's fault plan).
+ * <p>
+ * The compromised replica takes one fault like any replica adversary, on a random free replica:
+ * the first the adversary takes; the simulator picks the f others it takes later, one at a time,
+ * among the replicas no adversary of the run has ({@code sim.Compromise}).
  */
 public final class AdversaryPlan {
 
@@ -192,6 +196,18 @@ public final class AdversaryPlan {
             }
         }
         return out;
+    }
+
+    /**
+     * What a compromised replica does while the adversary controls it (issue 12 item 6): one of the
+     * Byzantine behaviours of the replica adversaries, drawn per window.
+     */
+    public static ReplicaBehaviour compromisedBehaviour(SplittableRandom rnd) {
+        return switch (rnd.nextInt(3)) {
+            case 0 -> new WrongResult(0.5 + 0.5 * rnd.nextDouble(), rnd.split());
+            case 1 -> new WrongDigest(rnd.nextBoolean() ? 1.0 : 0.2 + 0.6 * rnd.nextDouble(), rnd.split());
+            default -> new ConflictingCheckpoints();
+        };
     }
 
     /** The Byzantine client for a client adversary. */

@@ -128,8 +128,8 @@ class CompromisedReplicaTest {
                     // The keys are live: replica 1 takes a BIND-PROOF under k_{0,1} (a second one on the bound connection is
                     // unexpected), sent as soon as the key is in hand (the replicas also refresh every 15 s).
                     long unexpected = counter(client, 1, "channel.UNEXPECTED_HANDSHAKE"), badProofs = counter(client, 1, "channel.BAD_PROOF");
-                    Map<Integer, byte[]> oldNewKeys = attacker.collectNewKeys(cluster.replica(0).port(), cluster.n(), WAIT, j -> {
-                        if (j == 1) attacker.bindAs0(cluster.replica(1).port(), 1, true);
+                    Map<Integer, byte[]> oldNewKeys = attacker.collectNewKeys(cluster.replica(0).replicaPort(), cluster.n(), WAIT, j -> {
+                        if (j == 1) attacker.bindAs0(cluster.replica(1).replicaPort(), 1, true);
                     });
                     Await.until("replica 1 to take the stolen key's proof", WAIT,
                             () -> counter(client, 1, "channel.UNEXPECTED_HANDSHAKE") > unexpected);
@@ -154,10 +154,10 @@ class CompromisedReplicaTest {
                     for (int j = 1; j < cluster.n(); j++) {
                         long badMac = counter(client, j, "rejected.BAD_MAC"), badProof = counter(client, j, "channel.BAD_PROOF");
                         long unbound = counter(client, j, "channel.UNBOUND_FRAME"), stale = counter(client, j, "newkey.STALE_COUNTER");
-                        attacker.bindAs0(cluster.replica(j).port(), j, false);
-                        attacker.sendUnbound(cluster.replica(j).port(), j, new Checkpoint(healed.stableSeq() + K, new Digest(new byte[Digest.LENGTH]), 0));
+                        attacker.bindAs0(cluster.replica(j).replicaPort(), j, false);
+                        attacker.sendUnbound(cluster.replica(j).replicaPort(), j, new Checkpoint(healed.stableSeq() + K, new Digest(new byte[Digest.LENGTH]), 0));
                         int other = j == 1 ? 2 : 1;
-                        attacker.replay(cluster.replica(j).port(), oldNewKeys.get(other));
+                        attacker.replay(cluster.replica(j).replicaPort(), oldNewKeys.get(other));
                         int jj = j;
                         Await.until("replica " + j + " to refuse the old keys", WAIT, () -> counter(client, jj, "channel.BAD_PROOF") > badProof
                                 && counter(client, jj, "rejected.BAD_MAC") > badMac && counter(client, jj, "channel.UNBOUND_FRAME") > unbound

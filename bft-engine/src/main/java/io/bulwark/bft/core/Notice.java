@@ -17,9 +17,14 @@ public sealed interface Notice {
         @Override public String line() { return "view change " + from + " -> " + to + ": " + why; }
     }
 
-    /** The primary of {@code view} left it before stopping ({@link Replica#stepDown}); this replica suspects it at once. */
+    /**
+     * The primary of {@code view} left it (a VIEW-CHANGE for a later view: it stepped down before
+     * stopping, {@link Replica#stepDown}, or suspects itself); this replica suspects it at once.
+     */
     record PrimaryAbdicated(long view, int primary) implements Notice {
-        @Override public String line() { return "primary " + primary + " of view " + view + " stepped down (it is about to recover): suspecting it now"; }
+        @Override public String line() {
+            return "primary " + primary + " left view " + view + " (stepped down before a restart, or suspects itself): suspecting it now";
+        }
     }
 
     /** The NEW-VIEW of {@code view} was installed (primary {@code primary}); the view starts at checkpoint {@code startSeq}. */

@@ -273,7 +273,7 @@ final class ViewChanges {
     private void abdicated() {
         if (suspicions.fresh(r.view, r.id, r.now, 2 * r.timers.viewChangeTimeout())) return;
         r.notice(new Notice.PrimaryAbdicated(r.view, r.primary()));
-        ownCause = "it stepped down before stopping";
+        ownCause = "it left the view: stepped down before a restart, or suspects itself";
         ownCauseView = r.view;
         suspectHere();
     }

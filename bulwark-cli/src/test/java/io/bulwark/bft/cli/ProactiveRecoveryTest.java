@@ -85,7 +85,7 @@ class ProactiveRecoveryTest {
                 for (int j = 0; j < group.count(); j++) {
                     String log = Files.readString(group.log(j));
                     if (log.contains("replica " + j + ": stepped down as primary of view")) stepped++;
-                    if (log.contains("stepped down (it is about to recover): suspecting it now")) suspected++;
+                    if (log.contains("(stepped down before a restart, or suspects itself): suspecting it now")) suspected++;
                 }
                 assertTrue(stepped >= 1, "a primary stepped down before its reboot");
                 assertTrue(suspected >= 2, "backups suspected a primary that stepped down: " + suspected);

@@ -87,17 +87,7 @@ class SavedStateLoopbackTest {
             assertTrue(again.lastExecuted() >= saved, "repaired to checkpoint " + again.lastExecuted() + ", saved " + saved + " (the group was at " + before + ")");
             assertFalse(again.corrupt());
             // It executes with the others again and agrees on a checkpoint.
-            long checkpoint = (r0.lastExecuted() / K + 2) * K;
-            for (int i = 0; again.lastExecuted() < checkpoint; i++) {
-                assertTrue(i < 50 * L, "replica 1 did not reach checkpoint " + checkpoint + ": " + again.describe());
-                long group = r0.lastExecuted();
-                Await.until("replica 1 to execute up to " + group, WAIT, () -> again.lastExecuted() >= group);
-                FillService.resultValue(client.invoke(FillService.write(700 + i % 50, 1, 9_000 + i), false, WAIT));
-            }
-            Digest mine = again.checkpointDigest(checkpoint);
-            assertNotNull(mine, "replica 1 took checkpoint " + checkpoint + ": " + again.describe());
-            Await.until("replica 0 to take checkpoint " + checkpoint, WAIT, () -> r0.lastExecuted() >= checkpoint);
-            assertEquals(mine, r0.checkpointDigest(checkpoint));
+            long checkpoint = executeInStepAndAgree(client, again, r0, 700, 9_000);
             // Its saves go on from the repaired state.
             for (int i = 0; again.savedCheckpoint() < checkpoint; i++) {
                 assertTrue(i < 50 * L, "replica 1 did not save checkpoint " + checkpoint + ": " + again.describe());
@@ -127,18 +117,8 @@ class SavedStateLoopbackTest {
             assertTrue(again.stableSeq() >= saved, "its saved checkpoint is stable: " + again.describe());
             // It executes new requests with the others (catching up by retransmission or a transfer
             // first) and agrees with them on a checkpoint digest.
-            long checkpoint = (r0.lastExecuted() / K + 2) * K;
-            for (int i = 0; again.lastExecuted() < checkpoint; i++) {
-                assertTrue(i < 50 * L, "replica 2 did not reach checkpoint " + checkpoint + ": " + again.describe());
-                long group = r0.lastExecuted();
-                Await.until("replica 2 to execute up to " + group, WAIT, () -> again.lastExecuted() >= group);
-                FillService.resultValue(client.invoke(FillService.write(900 + i % 50, 1, 5_000 + i), false, WAIT));
-            }
+            executeInStepAndAgree(client, again, r0, 900, 5_000);
             assertTrue(again.executedRequests() > 0, "replica 2 executed requests after its restart");
-            Digest mine = again.checkpointDigest(checkpoint);
-            assertNotNull(mine, "replica 2 took checkpoint " + checkpoint + ": " + again.describe());
-            Await.until("replica 0 to take checkpoint " + checkpoint, WAIT, () -> r0.lastExecuted() >= checkpoint);
-            assertEquals(mine, r0.checkpointDigest(checkpoint));
         }
     }
 
@@ -186,18 +166,27 @@ class SavedStateLoopbackTest {
                 assertTrue(i < 50 * L, "replica 3 did not recover: " + again.describe());
                 FillService.resultValue(client.invoke(FillService.write(600 + i % 50, 1, 3_000 + i), false, WAIT));
             }
-            long checkpoint = (r0.lastExecuted() / K + 2) * K;
-            for (int i = 0; again.lastExecuted() < checkpoint; i++) {
-                assertTrue(i < 50 * L, "replica 3 did not reach checkpoint " + checkpoint + ": " + again.describe());
-                long group = r0.lastExecuted();
-                Await.until("replica 3 to execute up to " + group, WAIT, () -> again.lastExecuted() >= group);
-                FillService.resultValue(client.invoke(FillService.write(700 + i % 50, 1, 6_000 + i), false, WAIT));
-            }
-            Digest mine = again.checkpointDigest(checkpoint);
-            assertNotNull(mine, "replica 3 took checkpoint " + checkpoint + ": " + again.describe());
-            Await.until("replica 0 to take checkpoint " + checkpoint, WAIT, () -> r0.lastExecuted() >= checkpoint);
-            assertEquals(mine, r0.checkpointDigest(checkpoint));
+            executeInStepAndAgree(client, again, r0, 700, 6_000);
         }
+    }
+
+    /**
+     * One write at a time, each after {@code again} executed as far as replica 0, until {@code again}
+     * reaches a checkpoint two intervals on; then both hold the same digest for it. Returns that checkpoint.
+     */
+    private static long executeInStepAndAgree(BftClient client, ReplicaNode again, ReplicaNode r0, int firstPage, long seed) throws Exception {
+        long checkpoint = (r0.lastExecuted() / K + 2) * K;
+        for (int i = 0; again.lastExecuted() < checkpoint; i++) {
+            assertTrue(i < 50 * L, "replica " + again.id() + " did not reach checkpoint " + checkpoint + ": " + again.describe());
+            long group = r0.lastExecuted();
+            Await.until("replica " + again.id() + " to execute up to " + group, WAIT, () -> again.lastExecuted() >= group);
+            FillService.resultValue(client.invoke(FillService.write(firstPage + i % 50, 1, seed + i), false, WAIT));
+        }
+        Digest mine = again.checkpointDigest(checkpoint);
+        assertNotNull(mine, "replica " + again.id() + " took checkpoint " + checkpoint + ": " + again.describe());
+        Await.until("replica 0 to take checkpoint " + checkpoint, WAIT, () -> r0.lastExecuted() >= checkpoint);
+        assertEquals(mine, r0.checkpointDigest(checkpoint));
+        return checkpoint;
     }
 
     /** Four replicas on loopback running FillService, each saving its state at stable checkpoints. */

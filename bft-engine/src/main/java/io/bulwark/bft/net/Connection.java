@@ -40,10 +40,12 @@ public final class Connection {
     java.net.InetAddress source;    // accepted connections: the remote address, for the per-source bound
     private Object attachment;      // the layer above's state for this connection
     TlsSession tls;                 // null: plaintext
+    boolean handshakeTasksRunning;  // the engine's delegated tasks run on the handshake thread: touch nothing of it
     private boolean receivedAny;    // plaintext: the peer sent at least one byte
 
     // inbound
-    private final ByteBuffer readBuf;
+    private final int readBufferBytes;
+    private ByteBuffer readBuf;     // allocated on the first read: an idle socket (a flood's) holds no buffer
     private byte[] body;            // frame being assembled when it did not fit the read buffer
     private int bodyLen;
     private int bodyPos;
@@ -62,7 +64,7 @@ public final class Connection {
         this.dialed = dialed;
         this.peer = peer;
         this.id = id;
-        this.readBuf = ByteBuffer.allocateDirect(readBufferBytes);
+        this.readBufferBytes = readBufferBytes;
     }
 
     /** The principal at the other end, or {@link #UNBOUND}. */
@@ -161,6 +163,7 @@ public final class Connection {
      */
     private void flushTls(int writeBufferBytes) throws IOException {
         TlsSession t = tls;
+        if (handshakeTasksRunning) return;      // resumed when they ran
         while (open) {
             if (t.netOut.position() > 0) {
                 t.netOut.flip();
@@ -175,6 +178,7 @@ public final class Connection {
             }
             SSLEngineResult.HandshakeStatus hs = t.engine.getHandshakeStatus();
             if (hs == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                if (transport.runHandshakeTasks(this)) return;
                 t.runTasks();
                 continue;
             }
@@ -219,7 +223,7 @@ public final class Connection {
 
     /** After a TLS failure: hands the engine's alert (if it has one) to the socket, once, without blocking. */
     void sendAlertBestEffort() {
-        if (tls == null || !open) return;
+        if (tls == null || !open || handshakeTasksRunning) return;
         try {
             tls.engine.closeOutbound();
             for (int i = 0; i < 4 && tls.engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP; i++) {
@@ -276,6 +280,7 @@ public final class Connection {
      * (reported through {@code transport}).
      */
     boolean readAndDeliver(int maxFrame, int maxUnboundFrame) throws IOException {
+        if (readBuf == null) readBuf = ByteBuffer.allocateDirect(readBufferBytes);
         if (tls != null) return readTls(maxFrame, maxUnboundFrame);
         int budget = READ_BUDGET;
         while (budget > 0 && open) {
@@ -302,6 +307,7 @@ public final class Connection {
      */
     private boolean readTls(int maxFrame, int maxUnboundFrame) throws IOException {
         TlsSession t = tls;
+        if (handshakeTasksRunning) return open;         // not reading meanwhile (its interest ops are off)
         int budget = READ_BUDGET;
         while (budget > 0 && open) {
             int room = t.netIn.remaining();
@@ -330,8 +336,10 @@ public final class Connection {
     private boolean unwrapAll(int maxFrame, int maxUnboundFrame) throws IOException {
         TlsSession t = tls;
         while (open) {
+            if (handshakeTasksRunning) return open;     // resumed when they ran
             SSLEngineResult.HandshakeStatus hs = t.engine.getHandshakeStatus();
             if (hs == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                if (transport.runHandshakeTasks(this)) return open;
                 t.runTasks();
                 continue;
             }
@@ -369,6 +377,16 @@ public final class Connection {
             }
         }
         return false;
+    }
+
+    /**
+     * The handshake's delegated tasks ran on the handshake thread: carries the handshake on — writes
+     * what the engine now has to send, unwraps what arrived meanwhile, reads what is waiting.
+     */
+    void resumeTls(int maxFrame, int maxUnboundFrame, int writeBufferBytes) throws IOException {
+        if (readBuf == null) readBuf = ByteBuffer.allocateDirect(readBufferBytes);
+        flushTls(writeBufferBytes);
+        if (open && !handshakeTasksRunning && unwrapAll(maxFrame, maxUnboundFrame) && !handshakeTasksRunning) readTls(maxFrame, maxUnboundFrame);
     }
 
     /** The first byte a peer sent is not a TLS handshake record: garbage, or a peer with TLS off. */
@@ -439,6 +457,7 @@ public final class Connection {
         queue.clear();
         queuedBytes = 0;
         writeBuf = null;
+        readBuf = null;
         body = null;
         return dropped;
     }

@@ -69,6 +69,8 @@ public final class Transport implements AutoCloseable {
     private final long minBackoffNanos;
     private final long maxBackoffNanos;
     private final TransportTls tls;         // null: plaintext
+    /** With TLS: the thread that runs handshakes' key agreements and signatures, off the loop (null: plaintext). */
+    private final java.util.concurrent.ThreadPoolExecutor handshakes;
     private final int readBufferBytes;
     private final long[] lastWarnNanos = new long[8];
 
@@ -90,7 +92,7 @@ public final class Transport implements AutoCloseable {
     private volatile long framesIn, framesOut, bytesIn, bytesOut, droppedQueueFull, droppedNoConnection,
             badFrames, accepted, rejected, established, closedCount, connectFailures, writeSyscalls,
             handlerErrors, evictedTableFull, evictedPerSource, unboundTimedOut, superseded, openConnections, queuedBytes,
-            tlsHandshakes, tlsNotTls, tlsUnpinnedKey, tlsNotAdmitted, tlsHandshakeTimedOut, tlsHandshakeFailed, tlsMismatch;
+            tlsHandshakes, tlsNotTls, tlsUnpinnedKey, tlsNotAdmitted, tlsHandshakeTimedOut, tlsHandshakeFailed, tlsMismatch, tlsHandshakesShed;
 
     /** A plaintext transport. */
     public Transport(EventLoop loop, int self, TransportConfig cfg, FrameHandler handler) {
@@ -110,6 +112,24 @@ public final class Transport implements AutoCloseable {
         this.handler = Objects.requireNonNull(handler);
         this.minBackoffNanos = cfg.minBackoff().toNanos();
         this.maxBackoffNanos = cfg.maxBackoff().toNanos();
+        this.handshakes = tls == null ? null : handshakeThread(loop.name() + "-tls-" + self);
+    }
+
+    /**
+     * Handshakes waiting for the handshake thread beyond which a new one is shed (its connection
+     * closed unanswered and counted): a flood of ClientHellos then costs the handshake thread, never
+     * the loop, and its backlog stays bounded (issue 15).
+     */
+    public static final int HANDSHAKE_QUEUE = 32;
+
+    private static java.util.concurrent.ThreadPoolExecutor handshakeThread(String name) {
+        java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(HANDSHAKE_QUEUE), r -> {
+                    Thread t = new Thread(r, name);
+                    t.setDaemon(true);
+                    return t;
+                }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+        return e;
     }
 
     public int self() { return self; }
@@ -358,8 +378,14 @@ public final class Transport implements AutoCloseable {
     /** Closes a connection after an I/O failure, counting a TLS one by reason. */
     private void failed(Connection conn, IOException e) {
         if (!conn.isOpen()) return;
-        if (conn.tls == null || !(e instanceof javax.net.ssl.SSLException)) {
+        if (conn.tls == null || (conn.tls.handshakeDone && !(e instanceof javax.net.ssl.SSLException))) {
             closeConnection(conn, e.toString());
+            return;
+        }
+        if (!(e instanceof javax.net.ssl.SSLException)) {
+            // the socket failed mid-handshake (reset by the peer, a broken pipe): a handshake that failed all the same
+            tlsHandshakeFailed++;
+            closeConnection(conn, "TLS handshake: " + e);
             return;
         }
         String who = conn.dialed() ? "principal " + conn.peer() : "a peer at " + conn.remoteAddress();
@@ -550,6 +576,60 @@ public final class Transport implements AutoCloseable {
 
     // ------------------------------------------------------------------ readiness
 
+    /**
+     * The TLS engine of {@code conn} needs its delegated tasks run (the handshake's key agreement,
+     * signature, certificate check): they run on the handshake thread, not the loop, so that a
+     * stranger's ClientHello never holds up the protocol (issue 15: a keyless flood of handshakes
+     * costs a key agreement and a signature each). The connection reads and writes nothing meanwhile;
+     * the loop resumes it when they ran. A full handshake queue sheds the connection (counted).
+     * Returns true if the connection must wait (tasks handed over or already running, or shed);
+     * false if there is nothing to hand over, and the caller carries on itself.
+     */
+    boolean runHandshakeTasks(Connection conn) {
+        if (handshakes == null) return false;
+        if (conn.handshakeTasksRunning) return true;
+        List<Runnable> tasks = new ArrayList<>(2);
+        for (Runnable t; (t = conn.tls.engine.getDelegatedTask()) != null; ) tasks.add(t);
+        if (tasks.isEmpty()) return false;
+        conn.handshakeTasksRunning = true;
+        if (conn.key != null && conn.key.isValid()) conn.key.interestOps(0);   // no reads or writes until the tasks ran
+        try {
+            handshakes.execute(() -> {
+                try {
+                    for (Runnable t : tasks) t.run();
+                } finally {
+                    try {
+                        loop.execute(() -> handshakeTasksDone(conn));
+                    } catch (RejectedExecutionException loopClosed) {
+                        // the loop is gone, and the connection with it
+                    }
+                }
+            });
+        } catch (RejectedExecutionException full) {
+            conn.handshakeTasksRunning = false;
+            if (!closed) {
+                tlsHandshakesShed++;
+                warn(7, "shedding TLS handshakes: " + HANDSHAKE_QUEUE + " are waiting for the handshake thread (a flood of connections?)");
+            }
+            closeConnection(conn, "TLS handshake shed: handshake queue full");
+        }
+        return true;
+    }
+
+    private void handshakeTasksDone(Connection conn) {
+        conn.handshakeTasksRunning = false;
+        if (!conn.isOpen() || conn.key == null || !conn.key.isValid()) return;
+        conn.key.interestOps(SelectionKey.OP_READ | (conn.writeBlocked() ? SelectionKey.OP_WRITE : 0));
+        try {
+            conn.resumeTls(cfg.maxFrameBytes(), cfg.maxUnboundFrameBytes(), cfg.writeBufferBytes());
+        } catch (IOException e) {
+            failed(conn, e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "unexpected failure on " + conn, e);
+            closeConnection(conn, "internal error: " + e);
+        }
+    }
+
     private void connectionReady(Connection conn, SelectionKey key) {
         try {
             if (key.isConnectable()) {
@@ -671,6 +751,7 @@ public final class Transport implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        if (handshakes != null) handshakes.shutdownNow();
         if (loop.isTerminated()) return;     // the loop closed all our channels on its way out
         try {
             loop.call(() -> { closeAll(); return null; });
@@ -680,6 +761,7 @@ public final class Transport implements AutoCloseable {
     }
 
     private void closeAll() {
+        if (handshakes != null) handshakes.shutdownNow();
         for (Dialer d : dialers.values()) if (d.retry != null) d.retry.cancel();
         dialers.clear();
         for (Connection c : new ArrayList<>(conns)) closeConnection(c, "transport closed");
@@ -697,6 +779,6 @@ public final class Transport implements AutoCloseable {
                 badFrames, accepted, rejected, established, closedCount, connectFailures, writeSyscalls,
                 handlerErrors, evictedTableFull, evictedPerSource, unboundTimedOut, superseded,
                 tlsHandshakes, tlsNotTls, tlsUnpinnedKey, tlsNotAdmitted, tlsHandshakeTimedOut, tlsHandshakeFailed, tlsMismatch,
-                openConnections, queuedBytes);
+                tlsHandshakesShed, openConnections, queuedBytes);
     }
 }

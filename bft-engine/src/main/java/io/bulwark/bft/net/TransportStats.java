@@ -33,6 +33,8 @@ package io.bulwark.bft.net;
  * @param tlsHandshakeFailed   TLS handshakes that failed otherwise (a malformed message, the peer's alert,
  *                             the peer closing mid-handshake)
  * @param tlsMismatch          connections of a transport with TLS off closed because the peer began a TLS handshake
+ * @param tlsHandshakesShed    TLS connections closed unanswered because the handshake thread already had
+ *                             {@link Transport#HANDSHAKE_QUEUE} handshakes waiting (issue 15: a flood of ClientHellos)
  * @param openConnections      connections open now
  * @param queuedBytes          outbound bytes queued now, summed over connections
  */
@@ -62,6 +64,7 @@ public record TransportStats(
         long tlsHandshakeTimedOut,
         long tlsHandshakeFailed,
         long tlsMismatch,
+        long tlsHandshakesShed,
         long openConnections,
         long queuedBytes) {
 
@@ -82,6 +85,7 @@ public record TransportStats(
         put(m, "tls_handshake_timed_out", tlsHandshakeTimedOut);
         put(m, "tls_handshake_failed", tlsHandshakeFailed);
         put(m, "tls_mismatch", tlsMismatch);
+        put(m, "tls_handshakes_shed", tlsHandshakesShed);
         return m;
     }
 

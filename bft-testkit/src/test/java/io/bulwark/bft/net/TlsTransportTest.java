@@ -208,6 +208,52 @@ class TlsTransportTest {
         for (Socket s : stalled) s.close();
     }
 
+    /**
+     * Issue 15: a keyless host's whole ClientHello costs the acceptor a key agreement and a signature.
+     * Those run on the transport's handshake thread, never the loop, with at most
+     * {@link Transport#HANDSHAKE_QUEUE} waiting: a burst of hellos beyond it is shed (closed unanswered,
+     * counted), every connection is accounted for, and a genuine peer still gets through.
+     */
+    @Test
+    void aBurstOfWholeClientHellosIsShedBeyondTheHandshakeQueueAndAGenuinePeerStillGetsThrough() throws Exception {
+        int burst = 200;
+        Peer server = peer(0, TransportConfig.forNodes(), tls(0));
+        int port = server.listen();
+        byte[] hello = clientHello();
+        List<Socket> strangers = new ArrayList<>();
+        for (int i = 0; i < burst; i++) {          // 25 sources of 8: the per-source bound (64) is not what refuses them
+            Socket s = new Socket();
+            toClose.add(s);
+            s.bind(new java.net.InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) (2 + i % 8)}), 0));
+            s.connect(Peer.loopback(port));
+            strangers.add(s);
+        }
+        Await.until("all accepted", () -> server.transport.stats().connectionsAccepted() == burst);
+        for (Socket s : strangers) s.getOutputStream().write(hello);   // all at once: more than the handshake thread can take
+        for (Socket s : strangers) s.close();                           // nobody waits for an answer
+        Await.until("every stranger closed and counted", () -> server.transport.stats().openConnections() == 0);
+        TransportStats st = server.transport.stats();
+        assertTrue(st.tlsHandshakesShed() > 0, "a burst beyond the handshake queue is shed: " + st.refusals());
+        assertEquals(burst, st.tlsHandshakesShed() + st.tlsHandshakeFailed(), "every stranger refused once: " + st.refusals());
+        assertEquals(0, st.tlsHandshakes());
+        Peer client = peer(1, TransportConfig.forNodes(), tls(1));
+        client.transport.dial(0, Peer.loopback(port));
+        Await.until("genuine handshake", () -> !server.accepted.isEmpty());
+        assertEquals(1, server.accepted.get(0).peer());
+    }
+
+    /** A TLS 1.3 ClientHello as the JDK makes it, offering no certificate (what a keyless host can send). */
+    private static byte[] clientHello() throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        ctx.init(null, null, new DeterministicRandom(7));
+        javax.net.ssl.SSLEngine e = ctx.createSSLEngine("replica", 0);
+        e.setUseClientMode(true);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(e.getSession().getPacketBufferSize());
+        e.beginHandshake();
+        e.wrap(java.nio.ByteBuffer.allocate(0), out);
+        return Arrays.copyOf(out.array(), out.position());
+    }
+
     @Test
     void aTlsDialerAndAPlaintextAcceptorFailClearlyBothWays() {
         Peer plain = peer(0, TransportConfig.forNodes(), null);

@@ -48,6 +48,11 @@ final class AttackBenchCommand implements Callable<Integer> {
                     + "sockets each and connect/close churn throughout (default: ${DEFAULT-VALUE}).")
     int floodSockets;
 
+    @Option(names = "--flood-kinds", split = ",", defaultValue = "idle,slowloris,churn,hello",
+            description = "connection-flood: what the flooder does, any of idle, slowloris, churn, hello (TLS ClientHellos) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> floodKinds;
+
     @Option(names = "--service", defaultValue = "null", description = "null (0/0 null operations, default) or kv (puts).")
     String service;
 
@@ -69,7 +74,8 @@ final class AttackBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"rows\":[{\"attack\":...,\"ratio\":R}, ...]} as the last line.")
     boolean json;
 
-    private record Run(String attack, String setup, double opsPerSecond, long views, long errors) {
+    /** {@code replicaCpuUsPerOp}: CPU time of the replica processes (all of them) in the window, per reply; NaN if unknown. */
+    private record Run(String attack, String setup, double opsPerSecond, long views, long errors, double replicaCpuUsPerOp) {
         /** A closed-loop client's mean latency (Little's law: clients / throughput). */
         double meanLatencyMs(int clients) { return opsPerSecond > 0 ? clients * 1000.0 / opsPerSecond : Double.NaN; }
     }
@@ -87,6 +93,9 @@ final class AttackBenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("unknown attack '" + a + "' (expected slow-primary, big-mac, silent-backup or connection-flood)");
         if (!floodPort.equals("client") && !floodPort.equals("peer")) throw new IllegalArgumentException("--flood-port must be client or peer");
         if (floodSockets < 0 || floodSockets > 5_000) throw new IllegalArgumentException("--flood-sockets must be 0..5000");
+        for (String k : floodKinds)
+            if (!List.of("idle", "slowloris", "churn", "hello").contains(k))
+                throw new IllegalArgumentException("unknown --flood-kinds '" + k + "' (expected idle, slowloris, churn or hello)");
         ServiceChoice choice = ServiceChoice.parseLoad(service);
         int f = 1;
         ProtocolConfig replicaCfg = ReplicaCommand.protocolConfig(f, ProtocolConfig.DEFAULT_K, viewChangeTimeoutMs);
@@ -103,9 +112,10 @@ final class AttackBenchCommand implements Callable<Integer> {
                         + (bigMacIntervalMs > 0 ? " a new request every " + bigMacIntervalMs + " ms, never waiting, no backoff%n"
                                 : " one request at a time, retransmitted like a correct client's%n")
                         + "  silent-backup: replica %d receives everything and sends nothing but its NEW-KEY%n"
-                        + "  connection-flood: from 16 loopback addresses, %d idle + 50 slowloris sockets at every replica's %s port and connect/close "
-                        + "churn, through warm-up and measurement (replica traffic runs on each replica's own peer port)%n",
-                SLOW_PRIMARY, replicaCfg.viewChangeTimeoutMs() - marginMs, marginMs, SILENT, floodSockets, floodPort.toUpperCase(Locale.ROOT));
+                        + "  connection-flood: a keyless attacker in a process of its own at the lowest CPU priority (bulwark flood under nice -n 19: "
+                        + "another host's CPU is not the replicas'), from 16 loopback addresses at every replica's %s port: %s, through warm-up "
+                        + "and measurement (replica traffic runs on each replica's own peer port)%n",
+                SLOW_PRIMARY, replicaCfg.viewChangeTimeoutMs() - marginMs, marginMs, SILENT, floodPort.toUpperCase(Locale.ROOT), floodWhat());
 
         List<Run> runs = new ArrayList<>();
         runs.add(run("none", "fault-free", replicaCfg, clientCfg, i -> base, false, null, op));
@@ -124,17 +134,18 @@ final class AttackBenchCommand implements Callable<Integer> {
 
         double baseline = runs.get(0).opsPerSecond();
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-16s %-38s %12s %8s %10s %16s%n", "attack", "setup", "ops/s", "ratio", "max view", "mean latency ms");
+        System.out.printf(Locale.ROOT, "%-16s %-38s %12s %8s %10s %16s %22s%n", "attack", "setup", "ops/s", "ratio", "max view", "mean latency ms",
+                "replica CPU µs/reply");
         for (Run r : runs)
-            System.out.printf(Locale.ROOT, "%-16s %-38s %12.1f %8.4f %10d %16.2f%n", r.attack(), r.setup(), r.opsPerSecond(), ratio(r, baseline), r.views(),
-                    r.meanLatencyMs(clientCount));
+            System.out.printf(Locale.ROOT, "%-16s %-38s %12.1f %8.4f %10d %16.2f %22.0f%n", r.attack(), r.setup(), r.opsPerSecond(), ratio(r, baseline), r.views(),
+                    r.meanLatencyMs(clientCount), r.replicaCpuUsPerOp());
         if (json) {
             StringBuilder b = new StringBuilder("{\"rows\":[");
             for (int i = 1; i < runs.size(); i++) {
                 Run r = runs.get(i);
                 if (i > 1) b.append(',');
-                b.append(String.format(Locale.ROOT, "{\"attack\":\"%s\",\"ratio\":%.4f,\"ops_per_s\":%.1f,\"max_view\":%d,\"mean_latency_ms\":%.3f%s}",
-                        r.attack(), ratio(r, baseline), r.opsPerSecond(), r.views(), r.meanLatencyMs(clientCount),
+                b.append(String.format(Locale.ROOT, "{\"attack\":\"%s\",\"ratio\":%.4f,\"ops_per_s\":%.1f,\"max_view\":%d,\"mean_latency_ms\":%.3f,\"replica_cpu_us_per_op\":%.0f%s}",
+                        r.attack(), ratio(r, baseline), r.opsPerSecond(), r.views(), r.meanLatencyMs(clientCount), r.replicaCpuUsPerOp(),
                         r.attack().equals("connection-flood") ? ",\"flooded_port\":\"" + floodPort + "\"" : ""));
             }
             b.append(String.format(Locale.ROOT, "],\"baseline_mean_latency_ms\":%.3f,\"baseline_ops_per_s\":%.1f,\"clients\":%d,\"seconds\":%d,\"view_change_timeout_ms\":%d,\"client_retransmit_ms\":%d}",
@@ -143,6 +154,27 @@ final class AttackBenchCommand implements Callable<Integer> {
         }
         long errors = runs.stream().mapToLong(Run::errors).sum();
         return baseline > 0 && errors == 0 ? 0 : 1;
+    }
+
+    /** CPU time the replica processes used so far (user and system), or -1 if the platform does not say. */
+    private static long replicaCpuNanos(BenchGroup g) {
+        long total = 0;
+        for (int i = 0; i < g.replicas.count(); i++) {
+            var cpu = g.replicas.process(i).toHandle().info().totalCpuDuration();
+            if (cpu.isEmpty()) return -1;
+            total += cpu.get().toNanos();
+        }
+        return total;
+    }
+
+    /** The flood's kinds, in words. */
+    private String floodWhat() {
+        List<String> what = new ArrayList<>();
+        if (floodKinds.contains("idle")) what.add(floodSockets + " idle sockets kept open (re-opened when closed)");
+        if (floodKinds.contains("slowloris")) what.add("50 slowloris sockets (a 61,440-byte frame announced, a byte every 5 ms)");
+        if (floodKinds.contains("churn")) what.add("connect/close churn");
+        if (floodKinds.contains("hello")) what.add("TLS ClientHellos replayed on new connections (a key agreement and a signature each)");
+        return String.join(", ", what);
     }
 
     private static String targetsOf(BenchGroup g, String floodPort) {
@@ -166,14 +198,18 @@ final class AttackBenchCommand implements Callable<Integer> {
             LoadDriver load = new LoadDriver(g.clientLoop, g.clients, op);
             EventLoop attackerLoop = null;
             BigMacClient attacker = null;
-            ConnectionFlood connections = null;
+            FloodProcess connections = null;
             try {
                 if (floodPort != null) {
                     List<java.net.InetSocketAddress> targets = new ArrayList<>();
                     for (var r : g.cluster.replicas())
                         targets.add(floodPort.equals("peer") ? new java.net.InetSocketAddress(r.replicaHost(), r.replicaPort())
                                 : new java.net.InetSocketAddress(r.host(), r.port()));
-                    connections = ConnectionFlood.start(targets, floodSockets, 50);
+                    connections = FloodProcess.start(targets, List.of(
+                            "--idle", floodKinds.contains("idle") ? Integer.toString(floodSockets) : "0",
+                            "--slowloris", floodKinds.contains("slowloris") ? "50" : "0",
+                            "--churn", Boolean.toString(floodKinds.contains("churn")),
+                            "--hello", Boolean.toString(floodKinds.contains("hello"))), g.dir.resolve("flood.log"));
                 }
                 if (bigMac) {
                     attackerLoop = EventLoop.start("bulwark-big-mac");
@@ -190,14 +226,18 @@ final class AttackBenchCommand implements Callable<Integer> {
                 else if (attacker != null) startAttack(attacker, op, clientCount);
                 long from = start + warmupMs * 1_000_000;
                 long to = from + seconds * 1_000_000_000L;
+                while (System.nanoTime() < from) LockSupport.parkNanos(Math.min(100_000_000, Math.max(1, from - System.nanoTime())));
+                long cpuFrom = replicaCpuNanos(g);
                 while (System.nanoTime() < to) LockSupport.parkNanos(Math.min(100_000_000, Math.max(1, to - System.nanoTime())));
+                long cpuTo = replicaCpuNanos(g);
                 load.stop();
                 if (flood != null) flood.cancel();
                 if (connections != null)
                     System.out.printf(Locale.ROOT, "  connection-flood of the %s ports %s: %s%n", floodPort,
-                            targetsOf(g, floodPort), connections.describe());
+                            targetsOf(g, floodPort), connections.stop());
                 long ops = load.completedBetween(from, to);
-                Run r = new Run(attack, setup, ops / (double) seconds, load.maxLastView(), load.errors());
+                Run r = new Run(attack, setup, ops / (double) seconds, load.maxLastView(), load.errors(),
+                        cpuFrom < 0 || cpuTo < 0 || ops == 0 ? Double.NaN : (cpuTo - cpuFrom) / 1_000.0 / ops);
                 System.out.printf(Locale.ROOT, "%-16s %-38s %10.1f ops/s  (%d replies in %d s; clients reached view %d%s)%n",
                         attack, setup, r.opsPerSecond(), ops, seconds, r.views(),
                         load.errors() == 0 ? "" : "; " + load.errors() + " calls FAILED: " + load.firstError());

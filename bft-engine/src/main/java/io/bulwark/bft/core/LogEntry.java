@@ -33,6 +33,16 @@ public sealed interface LogEntry {
     /** We left view {@code viewChange.view() - 1}: our VIEW-CHANGE with P and Q (Figure 2), before it leaves. */
     record ViewChangeSent(ViewChange viewChange) implements LogEntry {}
 
+    /**
+     * Another replica's VIEW-CHANGE that the NEW-VIEW we are about to install names (written just before
+     * it). After a restart we can still forward it (as the new primary) or vouch for it (as a backup) to
+     * a replica that needs it to check that NEW-VIEW — one that lost its own copy with its disk. Without
+     * it, a group that lost power held only the NEW-VIEW, and such a replica could never install the view
+     * (sim seed 283 f=1, power-loss and restart: replica 2, restarted on an empty disk, waited outside
+     * the group's view for good).
+     */
+    record ViewChangeNamed(ViewChange viewChange) implements LogEntry {}
+
     /** We started {@code newView.view()} from this decision (as its primary, before the NEW-VIEW leaves). */
     record NewViewInstalled(NewView newView) implements LogEntry {}
 }

@@ -35,6 +35,7 @@ final class LogReplay {
         else if (e instanceof LogEntry.Prepared p) prepared(p.view(), p.seq(), p.digest());
         else if (e instanceof LogEntry.Committed c) committed(c.view(), c.seq(), c.digest());
         else if (e instanceof LogEntry.ViewChangeSent v) viewChangeSent(v.viewChange());
+        else if (e instanceof LogEntry.ViewChangeNamed v) r.views.replayNamedViewChange(v.viewChange());
         else if (e instanceof LogEntry.NewViewInstalled n) newViewInstalled(n.newView());
     }
 

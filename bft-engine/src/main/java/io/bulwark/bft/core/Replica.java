@@ -172,7 +172,8 @@ public final class Replica {
 
     /**
      * What the journal needs to hold for a restart to reach where this replica is now, given its
-     * saved state at the low water mark h: the VIEW-CHANGE and NEW-VIEW of the current view, the
+     * saved state at the low water mark h: the VIEW-CHANGE and NEW-VIEW of the current view (with the
+     * others' VIEW-CHANGEs it names), the
      * bodies the prepared sets refer to, and the current view's slots above h. The driver writes it
      * after a save of checkpoint h and then deletes the journal segments before it.
      */
@@ -181,7 +182,10 @@ public final class Replica {
         var mine = views.mineForCurrentView();
         if (mine != null) image.add(new LogEntry.ViewChangeSent(mine));
         var nv = views.installedNewView();
-        if (nv != null) image.add(new LogEntry.NewViewInstalled(nv));
+        if (nv != null) {
+            for (var vc : views.namedViewChanges()) image.add(new LogEntry.ViewChangeNamed(vc));
+            image.add(new LogEntry.NewViewInstalled(nv));
+        }
         for (Digest d : views.referencedBodies()) {
             var b = agreement.bodies.get(d);
             if (b != null) image.add(new LogEntry.PrePrepared(b));

@@ -147,6 +147,26 @@ final class ViewChanges {
         round.receive(vc);
     }
 
+    /** Replay: another replica's view-change that the NEW-VIEW which follows names (checked when we installed it). */
+    void replayNamedViewChange(ViewChange vc) {
+        if (vc.replica() == r.id || vc.replica() < 0 || vc.replica() >= r.n) throw new IllegalStateException("journal: a named VIEW-CHANGE of replica " + vc.replica());
+        if (round == null || round.view != vc.view() || r.viewActive || vc.view() != r.view) return;   // superseded
+        round.receive(vc);
+    }
+
+    /** The other replicas' view-changes the installed NEW-VIEW names, as held (for the journal). */
+    List<ViewChange> namedViewChanges() {
+        NewView nv = installedNewView();
+        if (nv == null) return List.of();
+        List<ViewChange> named = new ArrayList<>();
+        for (NewView.ViewChangeRef ref : nv.viewChanges()) {
+            if (ref.replica() == r.id) continue;
+            ViewChange vc = round.lookup(ref.replica(), ref.digest(), r.cfg.weakQuorum());
+            if (vc != null) named.add(vc);
+        }
+        return named;
+    }
+
     /** Replay: we had started the view we were changing to from this decision. */
     void replayNewView(NewView nv) {
         round.newView = nv;
@@ -382,6 +402,7 @@ final class ViewChanges {
                 return;
             }
             round.newView = nv;
+            for (ViewChange vc : s) if (vc.replica() != r.id) r.persist(new LogEntry.ViewChangeNamed(vc));
             r.persist(new LogEntry.NewViewInstalled(nv));
             r.out.add(new Action.Multicast(nv));
             install(nv);
@@ -403,6 +424,7 @@ final class ViewChanges {
                 startViewChange(r.view + 1, "primary " + r.primary() + "'s NEW-VIEW contradicts what this replica executed");
                 return;
             }
+            for (ViewChange vc : s) if (vc.replica() != r.id) r.persist(new LogEntry.ViewChangeNamed(vc));
             r.persist(new LogEntry.NewViewInstalled(nv));
             install(nv);
         }

@@ -24,14 +24,16 @@ import java.util.List;
  * A replica's {@link LogEntry}s in its data dir's {@link Journal} (issue 12 items 1 and 2): their
  * encoding, the replay at a restart, and compaction after a saved checkpoint.
  * <p>
- * Record types and payloads: 1 pre-prepared, 4 view-change sent, 5 new-view installed: the
+ * Record types and payloads: 1 pre-prepared, 4 view-change sent, 5 new-view installed, 6 another
+ * replica's view-change that the new view names: the
  * message's self-describing encoding ({@link MessageCodec#encode}); 2 prepared, 3 committed:
  * {@code [i64 view][i64 seq][32 digest]}. Payloads are decoded fail-closed: a record that passed
  * its checksum but does not decode is not this version's journal, and the replica refuses to start.
  */
 final class DurableLog implements AutoCloseable {
     static final String DIR = "journal";
-    private static final int PRE_PREPARED = 1, PREPARED = 2, COMMITTED = 3, VIEW_CHANGE_SENT = 4, NEW_VIEW_INSTALLED = 5;
+    private static final int PRE_PREPARED = 1, PREPARED = 2, COMMITTED = 3, VIEW_CHANGE_SENT = 4, NEW_VIEW_INSTALLED = 5,
+            VIEW_CHANGE_NAMED = 6;
     private static final int VOTE_BYTES = 8 + 8 + Digest.LENGTH;
 
     private final Journal journal;
@@ -95,6 +97,7 @@ final class DurableLog implements AutoCloseable {
         if (e instanceof LogEntry.Prepared) return PREPARED;
         if (e instanceof LogEntry.Committed) return COMMITTED;
         if (e instanceof LogEntry.ViewChangeSent) return VIEW_CHANGE_SENT;
+        if (e instanceof LogEntry.ViewChangeNamed) return VIEW_CHANGE_NAMED;
         return NEW_VIEW_INSTALLED;
     }
 
@@ -103,6 +106,7 @@ final class DurableLog implements AutoCloseable {
         if (e instanceof LogEntry.Prepared p) return vote(p.view(), p.seq(), p.digest());
         if (e instanceof LogEntry.Committed c) return vote(c.view(), c.seq(), c.digest());
         if (e instanceof LogEntry.ViewChangeSent v) return MessageCodec.encode(v.viewChange());
+        if (e instanceof LogEntry.ViewChangeNamed v) return MessageCodec.encode(v.viewChange());
         if (e instanceof LogEntry.NewViewInstalled n) return MessageCodec.encode(n.newView());
         throw new IllegalArgumentException("unknown log entry " + e);
     }
@@ -115,6 +119,7 @@ final class DurableLog implements AutoCloseable {
         switch (type) {
             case PRE_PREPARED -> { return new LogEntry.PrePrepared(message(payload, PrePrepare.class)); }
             case VIEW_CHANGE_SENT -> { return new LogEntry.ViewChangeSent(message(payload, ViewChange.class)); }
+            case VIEW_CHANGE_NAMED -> { return new LogEntry.ViewChangeNamed(message(payload, ViewChange.class)); }
             case NEW_VIEW_INSTALLED -> { return new LogEntry.NewViewInstalled(message(payload, NewView.class)); }
             case PREPARED, COMMITTED -> {
                 if (payload.length != VOTE_BYTES) throw new DecodeException(RejectReason.BAD_FIELD, payload.length + " bytes for a vote record");

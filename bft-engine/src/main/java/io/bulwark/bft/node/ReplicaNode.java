@@ -613,8 +613,8 @@ public final class ReplicaNode implements AutoCloseable {
             if (driveTicket == 0) driveTicket = ++syncsStarted;
         } else if (a instanceof Action.Send || a instanceof Action.Multicast) {
             if (journalFailed) return;   // fail-stop: what it would say may depend on entries that are not durable
-            // The Persist contract: after a journaled entry (this drive's, or one still syncing), in order.
-            if (driveTicket != 0 || !awaitingSync.isEmpty()) {
+            // The Persist contract: a vote after a journaled entry (this drive's, or one still syncing), in order.
+            if ((driveTicket != 0 || !awaitingSync.isEmpty()) && ReplicaAction.waitsForJournal(a)) {
                 awaitingSync.add(new HeldSend(a, driveTicket != 0 ? driveTicket : syncsStarted));
                 sendsHeld++;
             } else {

@@ -126,6 +126,47 @@ class JournalReplayTest {
         assertTrue(out.stream().noneMatch(x -> x instanceof ReplicaAction.Persist), "replay writes nothing again: " + out);
     }
 
+    /**
+     * The whole group loses power after a view change, and one replica loses its disk too: the others
+     * restart from their journals in view 1, and the one with nothing must still install view 1. To
+     * check the NEW-VIEW it needs the VIEW-CHANGEs it names, its own lost one among them: the new
+     * primary forwards them and f backups vouch for them — which they can only do if their journals
+     * kept them ({@link LogEntry.ViewChangeNamed}). Sim seed 283 f=1 (power-loss, restart) found it:
+     * replica 2 waited outside the group's view for good. The control replays the same journals
+     * without those entries: replica 2 stays out.
+     */
+    @Test
+    void aReplicaThatLostItsDiskInstallsTheGroupsViewAfterTheWholeGroupLostPower() {
+        assertTrue(afterPowerLossAndOneLostDisk(true), "replica 2 installed view 1");
+        assertTrue(!afterPowerLossAndOneLostDisk(false), "control: without the named VIEW-CHANGEs in the journals, replica 2 stays out of view 1");
+    }
+
+    private static boolean afterPowerLossAndOneLostDisk(boolean keepNamedViewChanges) {
+        ScriptedGroup g = ScriptedGroup.journaled(1);
+        g.settle(2);
+        // A request the primary of view 0 never orders (its messages are lost): the backups leave view 0.
+        int client = g.n;
+        g.multicast(client, ScriptedGroup.write(client, 1, "a"));
+        g.deliver(ScriptedGroup.from(client));
+        g.drop(ScriptedGroup.from(0));
+        g.timeOutTogether(1, 2, 3);
+        g.settle(2);
+        for (int i = 0; i < g.n; i++) {
+            assertEquals(1, g.replicas[i].view(), "replica " + i);
+            assertTrue(g.replicas[i].viewActive(), "replica " + i + " installed view 1");
+        }
+        List<List<LogEntry>> journals = new ArrayList<>();
+        for (int i = 0; i < g.n; i++)
+            journals.add(g.journals.get(i).stream().filter(e -> keepNamedViewChanges || !(e instanceof LogEntry.ViewChangeNamed)).toList());
+        assertTrue(journals.get(1).stream().anyMatch(e -> e instanceof LogEntry.NewViewInstalled), "the new primary journaled its NEW-VIEW");
+        g.inFlight.clear();                       // power loss: nothing in flight survives
+        for (int i : new int[] {0, 1, 3}) g.restart(i, journals.get(i));
+        g.restart(2, List.of());                  // replica 2's disk is gone
+        g.settle(20);
+        for (int i : new int[] {0, 1, 3}) assertTrue(g.replicas[i].view() == 1 && g.replicas[i].viewActive(), "replica " + i + " back in view 1");
+        return g.replicas[2].view() == 1 && g.replicas[2].viewActive();
+    }
+
     private static Replica restarted(List<LogEntry> journal) {
         Replica r = new Replica(1, CFG);
         r.journaled(true);

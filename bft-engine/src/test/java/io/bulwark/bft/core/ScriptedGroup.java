@@ -44,6 +44,9 @@ final class ScriptedGroup {
     final List<List<Integer>> keysRefreshedFor = new ArrayList<>();
     /** Per correct replica: the checkpoints whose state a state transfer installed (section 4.6.2), in order. */
     final List<List<Long>> stateReplaced = new ArrayList<>();
+    /** Per correct replica, when {@link #journaled}: what it persisted (issue 12), in order; durable at once. */
+    final List<List<LogEntry>> journals = new ArrayList<>();
+    private boolean journaled;
 
     @SuppressWarnings("unchecked")
     ScriptedGroup(int f, int... faulty) {
@@ -56,6 +59,7 @@ final class ScriptedGroup {
         for (int i = 0; i < n; i++) {
             executed.add(new TreeMap<>());
             stateReplaced.add(new ArrayList<>());
+            journals.add(new ArrayList<>());
             keysRefreshedFor.add(new ArrayList<>());
             timers[i] = new TreeMap<>();
             final int id = i;
@@ -68,6 +72,44 @@ final class ScriptedGroup {
     }
 
     boolean correct(int i) { return replicas[i] != null; }
+
+    /** A group whose correct replicas keep journals (issue 12): {@link #journals} holds what each persisted. */
+    static ScriptedGroup journaled(int f) {
+        ScriptedGroup g = new ScriptedGroup(f);
+        g.journaled = true;
+        for (int i = 0; i < g.n; i++) g.restart(i, List.of());
+        return g;
+    }
+
+    /**
+     * Replica {@code i} restarts (a power loss, a reboot): a new core that replays {@code journal} (empty:
+     * a replica that lost its disk) and starts, as the driver does — every start a recovery (section 4.4).
+     * Its service state is kept (the register stands for a saved state); messages in flight stay.
+     */
+    void restart(int i, List<LogEntry> journal) {
+        Replica r = new Replica(i, cfg);
+        r.journaled(journaled);
+        for (LogEntry e : journal) r.replay(now, e);
+        r.replayed(now);
+        replicas[i] = r;
+        journals.set(i, new ArrayList<>(journal));
+        timers[i].clear();
+        r.start(now);
+        r.recover(now, 1000 + i, ++coProcessorCounter[i]);
+        collect(i);
+    }
+
+    private final long[] coProcessorCounter = new long[16];
+
+    /** Delivers everything and fires every replica's STATUS timer, {@code rounds} times: retransmission runs its course. */
+    void settle(int rounds) {
+        for (int k = 0; k < rounds; k++) {
+            deliver(all());
+            for (int i = 0; i < n; i++) if (correct(i) && hasTimer(i, TimerKind.STATUS)) fire(i, TimerKind.STATUS);
+        }
+        deliver(all());
+    }
+
 
     /** A write of the register (client {@code client}, timestamp {@code ts}). */
     static Request write(int client, long ts, String value) {
@@ -167,6 +209,7 @@ final class ScriptedGroup {
                 if (a instanceof Action.Send s) send(i, s.to(), s.message());
                 else if (a instanceof Action.Multicast m) multicast(i, m.message());
                 else if (a instanceof Action.SetTimer t) timers[i].put(t.kind(), t.deadline());
+                else if (a instanceof ReplicaAction.Persist p) journals.get(i).add(p.entry());
                 else if (a instanceof ReplicaAction.Execute e) {
                     List<String> ids = new ArrayList<>();
                     List<byte[]> results = new ArrayList<>();

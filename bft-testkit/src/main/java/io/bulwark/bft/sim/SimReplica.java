@@ -121,6 +121,8 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     /** This replica's clock: simulated time plus its own skew. */
     long clock() { return events.now() / 1000 + clockSkewMs; }
 
+    private static final boolean TRACE_NOTICES = Boolean.getBoolean("bulwark.sim.notices");
+
     void start() {
         core.start(clock());
         drive();
@@ -398,6 +400,10 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             core.drainTo(work);
         }
         work.clear();
+        // -Dbulwark.sim.notices=true (BULWARK_JAVA_OPTS): each replica's one-line notices (view changes and
+        // their causes, new views, transfers, recoveries) with the simulated time, to follow one seed.
+        for (io.bulwark.bft.core.Notice n : core.drainNotices())
+            if (TRACE_NOTICES) System.out.printf(java.util.Locale.ROOT, "  t=%.3f ms replica %d: %s%n", events.now() / 1000.0, core.id(), n.line());
         if (persistedInDrive) {
             persistedInDrive = false;
             syncLater();
@@ -437,7 +443,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             else persistedInDrive = true;
             return;
         }
-        if ((a instanceof Action.Send || a instanceof Action.Multicast) && (persistedInDrive || !held.isEmpty())) {
+        if ((persistedInDrive || !held.isEmpty()) && ReplicaAction.waitsForJournal(a)) {
             held.add(new HeldSend(a, journal.appendedEnd()));   // after every entry written before it
             return;
         }

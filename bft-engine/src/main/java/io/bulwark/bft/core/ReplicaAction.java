@@ -26,28 +26,30 @@ public sealed interface ReplicaAction extends Action
 
     /**
      * Write {@code entry} to the journal (issue 12 item 1, etcd's {@code Ready}/{@code MustSync}). The
-     * contract: every vote ({@link #waitsForJournal}) sent after a Persist — in this batch of actions
-     * or a later one — is performed only once the entry is durable, votes in order; nothing else waits
-     * (other messages, executions, timers, the next input). Emitted only when the driver said it keeps
-     * a journal ({@code Replica.journaled}).
+     * contract: every message sent after a Persist ({@link #waitsForJournal}: all but a REPLY) — in this
+     * batch of actions or a later one — is performed only once the entry is durable, in order; nothing
+     * else waits (replies, executions, timers, the next input). Emitted only when the driver said it
+     * keeps a journal ({@code Replica.journaled}).
      */
     record Persist(LogEntry entry) implements ReplicaAction {}
 
     /**
-     * Whether {@code a} is a vote that must wait for the journal entries persisted before it: a
-     * PRE-PREPARE, PREPARE, COMMIT, VIEW-CHANGE, VIEW-CHANGE-ACK or NEW-VIEW. A replica that sent one
-     * and forgot it at a restart could vote differently on the same number, or leave a prepared
-     * request out of a view change. Nothing else a replica says depends on its journal: a REPLY in
-     * particular leaves at once. That loses nothing a client accepted when the whole group loses
-     * power, as its batch committed at 2f+1 replicas, each of which sent its COMMIT only once its
-     * prepared certificate was durable; at least f+1 correct ones keep it, and any 2f+1 VIEW-CHANGEs
-     * after the restart carry it (section 4.5's quorum intersection). Before this rule every message
-     * after a Persist waited, which put a fourth fsync (the committed record's) in every reply's path.
+     * Whether {@code a} must wait for the journal entries persisted before it: every message but a
+     * REPLY. Votes must (a replica that sent one and forgot it at a restart could vote differently on
+     * the same number, or leave a prepared request out of a view change), and so must what vouches
+     * for executed state — a CHECKPOINT sent before its committed records are durable let a whole group
+     * that lost power agree on a checkpoint none of them could rebuild (sim seed 3337 f=2,
+     * view-change-storm and power-loss, with only votes waiting: every replica fetching checkpoint 24
+     * from nobody, for good). A REPLY may leave before the committed record is synced: its batch
+     * committed at 2f+1 replicas, each of which sent its COMMIT only once its prepared record was
+     * durable, and no checkpoint at or above it became stable before f+1 correct replicas had its
+     * committed record durable, so after a restart either they run it again or any 2f+1 VIEW-CHANGEs
+     * carry it (section 4.5). Before this exception a fourth fsync (the committed record's) lay in
+     * every reply's path.
      */
     static boolean waitsForJournal(Action a) {
         io.bulwark.bft.msg.Message m = a instanceof Action.Send s ? s.message() : a instanceof Action.Multicast mc ? mc.message() : null;
-        return m instanceof io.bulwark.bft.msg.PrePrepare || m instanceof io.bulwark.bft.msg.Prepare || m instanceof io.bulwark.bft.msg.Commit
-                || m instanceof io.bulwark.bft.msg.ViewChange || m instanceof io.bulwark.bft.msg.ViewChangeAck || m instanceof io.bulwark.bft.msg.NewView;
+        return m != null && !(m instanceof io.bulwark.bft.msg.Reply);
     }
 
     /**

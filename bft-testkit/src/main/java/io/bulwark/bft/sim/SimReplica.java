@@ -189,6 +189,11 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
      */
     private void restartFromSavedCheckpoint(Service fresh, boolean diskLost, Runnable beforeStart) {
         long saved = core.stableSeq();
+        // Damage done before this restart and not yet repaired is still on the disk: the node checks its
+        // saved state page by page at every start and finds it (sim seed 3076 f=1, compromised and
+        // power-loss: a compromised replica rebooted on a damaged disk lost power before its repair, came
+        // back believing its state clean, and completed its recovery with the page still corrupt).
+        boolean damagedOnDisk = corrupted && !diskLost && beforeStart == null;
         if (diskLost) journal.lose();
         // A stable checkpoint is retained by the tree; if not (a transfer under way), the data dir is lost: start empty.
         boolean held = !diskLost && state.tree().holds(saved) && !state.tree().transferring();
@@ -217,6 +222,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         core.recover(clock(), disk == null ? core.id() : disk.nextLong(), ++coProcessorCounter);
         recoveriesStarted++;
         drive();
+        if (damagedOnDisk) checkState();
     }
 
     /**

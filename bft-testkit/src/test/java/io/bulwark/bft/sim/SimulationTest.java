@@ -321,6 +321,24 @@ class SimulationTest {
         }
     }
 
+    /**
+     * Seeds found while replies were made to leave before the journal's fsync (issue 12's durable
+     * throughput): 283 f=1 (power-loss, restart) — a replica restarted on an empty disk after the group
+     * lost power could not install the view until the others journaled the VIEW-CHANGEs its NEW-VIEW
+     * names; 3337 f=2 (all) — with CHECKPOINTs early too, a group that lost power agreed on a checkpoint
+     * none could rebuild (only a REPLY may go early now); 3076 f=1 (all) — a compromised replica that
+     * lost power before its repair must check its saved state at the restart, as the node does.
+     */
+    @Test
+    void durabilitySeedsFoundWithEarlyReplies() {
+        for (Object[] c : new Object[][] {{283L, 1, 200, "power-loss,restart"}, {3337L, 2, 300, "all"}, {3076L, 1, 300, "all"}}) {
+            Simulation.Options o = new Simulation.Options((Long) c[0], (Integer) c[1], (Integer) c[2], 8, true, Adversary.parse((String) c[3]),
+                    Double.NaN, Double.NaN);
+            Simulation.Outcome out = new Simulation(o).run();
+            assertTrue(out.ok(), o.replayCommand() + ": " + out.safetyViolations() + " " + out.livenessFailure());
+        }
+    }
+
     /** The adversaries aimed at issues 17 (stale reads) and 18 (a committed null dropped at a view change). */
     static final String AIMED = "stale-reader,commit-lag,null-trap,cooperating,view-change-storm";
 

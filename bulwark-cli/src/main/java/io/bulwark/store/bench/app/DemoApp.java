@@ -27,11 +27,12 @@ final class DemoApp implements AutoCloseable {
     private final Process process;
     private final CompletableFuture<URI> ready = new CompletableFuture<>();
     private final List<String> tail = new ArrayList<>();
+    private final Thread reader;
 
     private DemoApp(String system, Process process, PrintStream progress) {
         this.system = system;
         this.process = process;
-        Thread reader = new Thread(() -> pump(progress), "bench-app-" + system + "-output");
+        reader = new Thread(() -> pump(progress), "bench-app-" + system + "-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -95,5 +96,10 @@ final class DemoApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (ProcessHandle h : descendants) if (h.isAlive()) h.destroyForcibly();
+        try {
+            reader.join(2000);   // the script's last words (what it stopped) before the command goes on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -3,16 +3,21 @@
 # run downloads WildFly, ~260 MB, through Maven), prints the URL and what to try, and stops everything on Ctrl-C.
 # Options: --port-offset N|auto (WildFly's ports + N; default 0: http://127.0.0.1:8080; auto: an offset at which
 # its HTTP, HTTPS and management ports are free now, for CI), --duration S (stop after S
-# seconds, for scripts), --no-build (use what the last build left in it/target).
+# seconds, for scripts), --no-build (use what the last build left in it/target). For `bulwark bench app`: --run-dir DIR
+# (keys and logs; default run/demo), --load-users N (customers load1..loadN as well), --unreplicated (a baseline: one
+# `bulwark unreplicated` store process instead of the 4 replicas, the WAR pointed at it by bulwark.bank.unreplicated-store).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-offset=0 duration="" build=1
+offset=0 duration="" build=1 run="$root/run/demo" load_users=0 unreplicated=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --port-offset) offset="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --run-dir) run="$2"; shift 2 ;;
+    --load-users) load_users="$2"; shift 2 ;;
+    --unreplicated) unreplicated=1; shift ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -37,10 +42,10 @@ if [ "$build" = 1 ] || [ ! -f "$deps/bank.war" ] || [ -z "$wildfly_home" ]; then
   (cd "$root" && ./mvnw -q -B -ntp -pl it -am verify -DskipTests) >&2
   wildfly_home="$(ls -d "$root"/it/target/wildfly-* | head -1)"
 fi
-run="$root/run/demo"
 rm -rf "$run"
 mkdir -p "$run"
-java -cp "$deps/sample-bank.jar:$deps/bulwark.jar" io.bulwark.sample.users.SampleGroupFiles "$run" >/dev/null
+run="$(cd "$run" && pwd)"
+java -cp "$deps/sample-bank.jar:$deps/bulwark.jar" io.bulwark.sample.users.SampleGroupFiles "$run" "$load_users" >/dev/null
 
 pids=()
 stop() {
@@ -52,13 +57,31 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-say "starting 4 replica hosts (bulwark replica --service cdi --app sample-bank.jar)..."
+store_props=()
+if [ "$unreplicated" = 1 ]; then
+  say "starting the unreplicated store (bulwark unreplicated --app sample-bank.jar; a baseline: no replication)..."
+  java -Xmx256m -XX:+UseSerialGC -cp "$deps/bulwark.jar" io.bulwark.bft.cli.BulwarkCli unreplicated \
+    --app "$deps/sample-bank.jar" --access-policy "$run/bank-policy.conf" > "$run/unreplicated.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 600); do
+    grep -q ' ready' "$run/unreplicated.log" 2>/dev/null && break
+    kill -0 "${pids[0]}" 2>/dev/null || { say "the unreplicated store exited:"; tail -20 "$run/unreplicated.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  store="$(sed -n 's/^unreplicated store listening on \([0-9.:]*\) ready$/\1/p' "$run/unreplicated.log")"
+  [ -n "$store" ] || { say "the unreplicated store not ready after 120 s"; exit 1; }
+  say "unreplicated store ready at $store"
+  store_props=(-Dbulwark.bank.unreplicated-store="$store")
+fi
+[ "$unreplicated" = 1 ] || say "starting 4 replica hosts (bulwark replica --service cdi --app sample-bank.jar)..."
 for id in 0 1 2 3; do
+  [ "$unreplicated" = 1 ] && break
   java -Xmx256m -XX:+UseSerialGC -cp "$deps/bulwark.jar" io.bulwark.bft.cli.BulwarkCli replica --config "$run/cluster.conf" --id "$id" \
     --service cdi --app "$deps/sample-bank.jar" --access-policy "$run/bank-policy.conf" > "$run/replica-$id.log" 2>&1 &
   pids+=($!)
 done
 for id in 0 1 2 3; do
+  [ "$unreplicated" = 1 ] && break
   for _ in $(seq 1 600); do
     grep -q ' ready' "$run/replica-$id.log" 2>/dev/null && break
     kill -0 "${pids[$id]}" 2>/dev/null || { say "replica $id exited:"; tail -20 "$run/replica-$id.log" >&2; exit 1; }
@@ -73,21 +96,26 @@ cp -r "$wildfly_home/standalone" "$run/wildfly"
 cp "$deps/bank.war" "$run/wildfly/deployments/"
 # System properties as server arguments: JAVA_OPTS would replace standalone.conf's defaults.
 LAUNCH_JBOSS_IN_BACKGROUND=1 "$wildfly_home/bin/standalone.sh" -c standalone-microprofile.xml -Djboss.server.base.dir="$run/wildfly" \
-  -Dbulwark.client.config="$run/cluster.conf" \
+  -Dbulwark.client.config="$run/cluster.conf" ${store_props[@]+"${store_props[@]}"} \
   -b 127.0.0.1 -bmanagement 127.0.0.1 -Djboss.bind.address.private=127.0.0.1 -Djboss.socket.binding.port-offset="$offset" \
   > "$run/wildfly.log" 2>&1 &
 pids+=($!)
+server_pid=$!
 url="http://127.0.0.1:$((8080 + offset))/bank/"
 for i in $(seq 1 900); do
   curl -fs -o /dev/null "$url" && break
-  kill -0 "${pids[4]}" 2>/dev/null || { say "WildFly exited:"; tail -30 "$run/wildfly.log" >&2; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { say "WildFly exited:"; tail -30 "$run/wildfly.log" >&2; exit 1; }
   [ $((i % 25)) = 0 ] && say "... still waiting for WildFly ($((i / 5)) s)"
   sleep 0.2
 done
 curl -fs -o /dev/null "$url" || { say "the bank did not come up; see $run/wildfly.log"; exit 1; }
 # The first call of each user connects that user's BFT client: do the teller's now.
 curl -fsS -u teller:teller "${url}api/me" > /dev/null || { say "the teller's first call failed: see $run/wildfly.log"; exit 1; }
+say "ready at $url"
 
+if [ "$unreplicated" = 1 ]; then
+  say "the sample bank is running on the UNREPLICATED store (a baseline, no fault tolerance): $url   Ctrl-C stops everything."
+else
 cat <<TXT
 
   The sample bank is running: $url
@@ -99,4 +127,5 @@ cat <<TXT
   Logs and keys: $run      Ctrl-C stops everything.
 
 TXT
-if [ -n "$duration" ]; then sleep "$duration"; else wait "${pids[4]}"; fi
+fi
+if [ -n "$duration" ]; then sleep "$duration"; else wait "$server_pid"; fi

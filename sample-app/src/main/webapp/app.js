@@ -18,18 +18,48 @@ async function api(path, options = {}) {
   return body;
 }
 
-function rows(tableId, items, cells) {
+// A cell is [text, class] or [a DOM node] (a button).
+function rows(tableId, items, cells, append = false) {
   const tbody = $(tableId).querySelector('tbody');
-  tbody.innerHTML = '';
+  if (!append) tbody.innerHTML = '';
   for (const item of items) {
     const tr = document.createElement('tr');
     for (const [value, cls] of cells(item)) {
       const td = document.createElement('td');
-      td.textContent = value;
+      if (value instanceof Node) td.appendChild(value); else td.textContent = value;
       if (cls) td.className = cls;
       tr.appendChild(td);
     }
     tbody.appendChild(tr);
+  }
+}
+
+let me = null;
+// The account whose history is shown, and the oldest entry id shown (the next page is older than it).
+let shown = null, oldest = null;
+const HISTORY_PAGE = 10;
+const transferCells = t => [[t.id], [t.kind], [t.fromAccount ?? '—'], [t.toAccount], [money(t.amount), 'num'], [t.by], [t.at]];
+
+function historyButton(account) {
+  const b = document.createElement('button');
+  b.textContent = 'history';
+  b.className = 'history';
+  b.addEventListener('click', () => showHistory(account.id, false));
+  return b;
+}
+
+async function showHistory(account, older) {
+  try {
+    const before = older && oldest !== null ? `&before=${oldest}` : '';
+    const items = await api(`accounts/${account}/history?limit=${HISTORY_PAGE}${before}`);
+    if (!older) { shown = account; oldest = null; }
+    $('history-account').textContent = account;
+    rows('history', items, transferCells, older);
+    if (items.length) oldest = items[items.length - 1].id;
+    $('history-older').disabled = items.length < HISTORY_PAGE;
+    $('history-section').hidden = false;
+  } catch (e) {
+    say(e.message, false);
   }
 }
 
@@ -40,9 +70,11 @@ function say(text, ok) {
 
 async function refresh() {
   try {
-    const [accounts, transfers, audit] = await Promise.all([api('accounts'), api('transfers?limit=20'), api('audit')]);
-    rows('accounts', accounts, a => [[a.id], [a.owner], [a.name], [money(a.balance), 'num']]);
-    rows('transfers', transfers, t => [[t.id], [t.kind], [t.fromAccount ?? '—'], [t.toAccount], [money(t.amount), 'num'], [t.by], [t.at]]);
+    const list = $('mine').checked && me ? 'accounts?owner=' + encodeURIComponent(me.replicaPrincipal) : 'accounts';
+    const [accounts, transfers, audit] = await Promise.all([api(list), api('transfers?limit=20'), api('audit')]);
+    rows('accounts', accounts, a => [[a.id], [a.owner], [a.name], [money(a.balance), 'num'], [historyButton(a)]]);
+    rows('transfers', transfers, transferCells);
+    if (shown !== null) await showHistory(shown, false);
     $('audit').textContent = `deposits ${money(audit.deposits)}, accounts sum to ${money(audit.sumOfAccounts)} over ${audit.accounts} accounts`
       + (audit.deposits === audit.sumOfAccounts && audit.deposits === audit.ledgerBalances ? ' — balanced' : ' — NOT BALANCED');
   } catch (e) {
@@ -91,7 +123,9 @@ submit('open-form', async () => {
   return `opened account ${a.id} for ${a.owner}`;
 });
 
-api('me').then(me => { $('me').textContent = `${me.user} (BFT client ${me.clientId}; the replicas know it as ${me.replicaPrincipal})`; })
+api('me').then(m => { me = m; $('me').textContent = `${me.user} (BFT client ${me.clientId}; the replicas know it as ${me.replicaPrincipal})`; })
   .catch(e => say(e.message, false));
+$('mine').addEventListener('change', refresh);
+$('history-older').addEventListener('click', () => showHistory(shown, true));
 refresh();
 setInterval(refreshGroup, 3000);

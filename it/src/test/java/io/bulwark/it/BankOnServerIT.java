@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.jakarta.client.BulwarkClient;
+import io.bulwark.sample.bank.Accounts;
 import io.bulwark.sample.bank.BankService;
+import io.bulwark.sample.bank.History;
 import io.bulwark.sample.users.SampleGroupFiles;
 import io.bulwark.store.AccessDeniedException;
+import jakarta.data.Limit;
 import java.io.File;
 import java.net.URI;
 import java.net.URL;
@@ -105,6 +108,23 @@ class BankOnServerIT {
         assertTrue(history.body().indexOf("TRANSFER") < history.body().indexOf("DEPOSIT"), "newest first: " + history);
         assertEquals(1, bob.get("api/accounts/" + bobAccount + "/history").all("amount").size());
 
+        // The read paths go through the Jakarta Data repositories (Accounts, History), answered by the replicas.
+        assertEquals(List.of(aliceAccount), alice.get("api/accounts?owner=alice").all("id"), "alice's accounts by the owner index");
+        assertEquals(List.of(bobAccount), alice.get("api/accounts?owner=bob").all("id"));
+        assertEquals(List.of(), alice.get("api/accounts?owner=nobody").all("id"));
+        assertEquals(List.of(aliceAccount, bobAccount), teller.get("api/accounts").all("id"), "every account, in id order");
+        assertEquals(List.of(aliceAccount), teller.get("api/accounts?page=1&size=1").all("id"));
+        assertEquals(List.of(bobAccount), teller.get("api/accounts?page=2&size=1").all("id"));
+        assertEquals(400, teller.get("api/accounts?size=0").status());
+        Http.Reply newest = alice.get("api/accounts/" + aliceAccount + "/history?limit=1");
+        assertEquals(200, newest.status(), newest.toString());
+        assertEquals(List.of(2_500L), newest.all("amount"), "the newest entry only: " + newest);
+        Http.Reply older = alice.get("api/accounts/" + aliceAccount + "/history?limit=1&before=" + newest.number("id"));
+        assertTrue(older.body().contains("DEPOSIT") && older.all("amount").equals(List.of(10_000L)), "the page before it: " + older);
+        assertEquals(List.of(), alice.get("api/accounts/" + aliceAccount + "/history?limit=1&before=" + older.number("id")).all("amount"));
+        assertEquals(404, alice.get("api/accounts/987654/history").status(), "no such account");
+        assertEquals(400, alice.get("api/accounts/" + aliceAccount + "/history?limit=0").status());
+
         Http.Reply audit = teller.get("api/audit");
         assertEquals(audit.number("deposits"), audit.number("sumOfAccounts"), audit.toString());
         assertEquals(audit.number("deposits"), audit.number("ledgerBalances"), audit.toString());
@@ -130,6 +150,10 @@ class BankOnServerIT {
         assertEquals(400, bob.post("api/transfers", "not json").status(), "an unreadable body");
         assertEquals(401, as(null).post("api/transfers", move(aliceAccount, bobAccount, 100)).status(), "no login");
         assertEquals(401, new Http(base(), "alice", "wrong").get("api/accounts").status());
+        // The repositories' reads have the service's rule, checked on the replicas: no role, no reading.
+        assertEquals(403, mallory.get("api/accounts").status(), "mallory has no role: the replicas refuse the repository read");
+        assertEquals(403, mallory.get("api/accounts?owner=alice").status());
+        assertEquals(403, mallory.get("api/accounts/" + aliceAccount + "/history").status());
         assertEquals(7_500, as("alice").get("api/accounts/" + aliceAccount).number("balance"), "nothing moved");
     }
 
@@ -140,6 +164,10 @@ class BankOnServerIT {
             BankService bank = client.proxy(BankService.class);
             assertThrows(AccessDeniedException.class, () -> bank.transfer(aliceAccount, bobAccount, 100));
             assertThrows(AccessDeniedException.class, () -> bank.deposit(aliceAccount, 100));
+            // Nor can she read through the repositories (read-only: they offer no write to craft).
+            Accounts accounts = client.proxy(Accounts.class);
+            assertThrows(AccessDeniedException.class, () -> accounts.ownedBy("alice", Limit.of(10)));
+            assertThrows(AccessDeniedException.class, () -> client.proxy(History.class).of(aliceAccount, Long.MAX_VALUE, 10));
         }
         assertEquals(7_500, as("alice").get("api/accounts/" + aliceAccount).number("balance"), "nothing moved");
     }

@@ -126,6 +126,14 @@ class BankPageBrowserIT {
             assertEquals(7_500, alice.get("api/accounts/" + a).number("balance"), "what the page shows is what the replicas hold");
             shot("2-after-transfer");
 
+            // The account's history, read through the Jakarta Data repository: the transfer, then the deposit.
+            cellElement("accounts", a, 4).findElement(By.tagName("button")).click();
+            await("alice's account history on the page", d -> text("history-account").equals("" + a)
+                    && browser.findElements(By.cssSelector("#history tbody tr")).size() == 2);
+            assertEquals(List.of("TRANSFER", "" + a, "" + b, "25.00", "alice"), row("history", 0).subList(1, 6), "newest first");
+            assertEquals(List.of("DEPOSIT", "—", "" + a, "100.00", "teller"), row("history", 1).subList(1, 6));
+            shot("2b-history");
+
             // kill -9 a backup; the page polls the group every 3 s: no reload.
             Http.Reply g = teller.get("api/group");
             int victim = (int) ((g.number("primary") + 1) % 4);

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * (section 4.2); further calls queue in order. Thread-safe; the work runs on an event loop that
  * may be shared by many clients.
  */
-public final class BftClient implements AutoCloseable {
+public final class BftClient implements AutoCloseable, Invoker {
     /** Calls waiting behind the outstanding one; beyond this {@link #invokeAsync} fails at once. */
     public static final int MAX_QUEUED = 10_000;
 
@@ -203,7 +203,7 @@ public final class BftClient implements AutoCloseable {
     }
 
     /** Invokes {@code operation} and waits for the certified result. */
-    public byte[] invoke(byte[] operation, boolean readOnly, Duration timeout) throws TimeoutException, InterruptedException {
+    @Override public byte[] invoke(byte[] operation, boolean readOnly, Duration timeout) throws TimeoutException, InterruptedException {
         try {
             return invokeAsync(operation, readOnly).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -344,7 +344,7 @@ public final class BftClient implements AutoCloseable {
      * reply certificates carried (section 4.2). Updated before a call's future completes, so a
      * completion callback reads the view of the certificate that completed it (or a later one).
      */
-    public long view() { return view; }
+    @Override public long view() { return view; }
 
     @Override public void close() {
         closed = true;

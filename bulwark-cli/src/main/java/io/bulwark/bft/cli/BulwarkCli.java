@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code bulwark} command line: keygen, replica, kv, status, cluster, bench, sim, check-state. */
 @Command(name = "bulwark", mixinStandardHelpOptions = true, version = "bulwark 0.1.0",
         description = "Bulwark: a Byzantine-fault-tolerant replication engine (BFT-PR).",
-        subcommands = {KeygenCommand.class, ReplicaCommand.class, KvCommand.class, StatusCommand.class, ClusterCommand.class, BenchCommand.class, SimCommand.class, NoRepCommand.class, FloodCommand.class,
+        subcommands = {KeygenCommand.class, ReplicaCommand.class, KvCommand.class, StatusCommand.class, ClusterCommand.class, BenchCommand.class, SimCommand.class, NoRepCommand.class, FloodCommand.class, UnreplicatedCommand.class,
                 CheckStateCommand.class})
 public final class BulwarkCli {
 

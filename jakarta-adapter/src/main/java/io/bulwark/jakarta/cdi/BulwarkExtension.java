@@ -192,7 +192,12 @@ public class BulwarkExtension implements Extension {
             }
             abd.addBean().beanClass(repository).types(repository, Object.class).scope(Dependent.class)
                     .qualifiers(Default.Literal.INSTANCE, jakarta.enterprise.inject.Any.Literal.INSTANCE)
-                    .produceWith(i -> i.select(BulwarkClient.class).get().proxy(repository));
+                    .produceWith(i -> {
+                        // as for contracts: on Payara 6 the application's BulwarkClient producer is not visible by type from here
+                        BulwarkClient client = client(i.select(BulwarkClient.class), bm);
+                        if (client == null) throw new IllegalStateException("the application's BulwarkClient bean is null: no proxy of " + repository.getName());
+                        return client.proxy(repository);
+                    });
         }
     }
 

@@ -5,6 +5,7 @@ import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.durable.PrincipalLock;
 import io.bulwark.bft.durable.ProcessLock;
 import io.bulwark.bft.node.BftClient;
+import io.bulwark.bft.node.Invoker;
 import io.bulwark.bft.msg.StatusReport;
 import io.bulwark.jakarta.config.ClientSettings;
 import io.bulwark.jakarta.config.SystemPropertiesSource;
@@ -67,7 +68,10 @@ public final class BulwarkClient implements AutoCloseable {
     /** Beyond the bound the engine applies to each status query: its timer and our wait are not the same clock. */
     private static final Duration SLACK = Duration.ofMillis(500);
 
-    private final BftClient engine;
+    /** Where calls go: the engine client, or (for baselines) the unreplicated store's client. */
+    private final Invoker engine;
+    /** The engine client when {@link #engine} is one (group status needs it); null over another invoker. */
+    private final BftClient group;
     private final boolean owned;
     private final ProcessLock lock;
     private final Duration timeout;
@@ -79,8 +83,9 @@ public final class BulwarkClient implements AutoCloseable {
     /** How a call joins the caller's JTA transaction: the manager found in JNDI by default (none in plain Java SE). */
     private volatile TransactionJoiner joiner;
 
-    private BulwarkClient(BftClient engine, boolean owned, ProcessLock lock, Duration timeout) {
+    private BulwarkClient(Invoker engine, boolean owned, ProcessLock lock, Duration timeout) {
         this.engine = Objects.requireNonNull(engine, "engine client");
+        this.group = engine instanceof BftClient b ? b : null;
         this.owned = owned;
         this.lock = lock;
         if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
@@ -132,6 +137,15 @@ public final class BulwarkClient implements AutoCloseable {
     /** A client over a connected engine client it does not own (closing this leaves it open). */
     public static BulwarkClient over(BftClient engine, Duration timeout) {
         return new BulwarkClient(engine, false, null, timeout);
+    }
+
+    /**
+     * A client over another way to the store that it does not own: the unreplicated store of baselines
+     * ({@code io.bulwark.store.unreplicated.UnreplicatedStoreClient}), where nothing is certified by replicas.
+     * {@link #groupStatus} is refused (there is no group).
+     */
+    public static BulwarkClient over(Invoker invoker, Duration timeout) {
+        return new BulwarkClient(invoker, false, null, timeout);
     }
 
     /**
@@ -196,11 +210,12 @@ public final class BulwarkClient implements AutoCloseable {
      */
     public GroupStatus groupStatus(Duration bound) throws InterruptedException {
         if (bound.isNegative() || bound.isZero()) throw new IllegalArgumentException("bound must be positive");
+        if (group == null) throw new IllegalStateException("no replica group: this client calls " + engine);
         Map<Integer, CompletableFuture<StatusReport>> asked = new TreeMap<>();
         // The engine knows the group's size: it refuses an id past the last replica (replicas are 0..n-1).
         for (int r = 0; r < MAX_REPLICAS; r++) {
             try {
-                asked.put(r, engine.status(r, bound));
+                asked.put(r, group.status(r, bound));
             } catch (IllegalArgumentException notAReplica) {
                 break;
             }
@@ -270,7 +285,7 @@ public final class BulwarkClient implements AutoCloseable {
     }
 
     @Override public void close() {
-        if (owned) closeQuietly(engine, lock);
+        if (owned) closeQuietly(group, lock);
     }
 
     private static void closeQuietly(BftClient engine, ProcessLock lock) {

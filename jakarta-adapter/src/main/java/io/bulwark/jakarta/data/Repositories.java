@@ -1,6 +1,6 @@
 package io.bulwark.jakarta.data;
 
-import io.bulwark.bft.node.BftClient;
+import io.bulwark.bft.node.Invoker;
 import io.bulwark.jakarta.contract.CodecTypes;
 import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.client.StoreClient;
@@ -25,12 +25,12 @@ public final class Repositories {
     public static boolean claims(Class<?> type) { return RepositoryModel.claims(type); }
 
     /** A proxy of the repository {@code type}; IllegalArgumentException naming what Bulwark cannot implement. */
-    public static Object proxy(Class<?> type, BftClient engine, Duration timeout) {
+    public static Object proxy(Class<?> type, Invoker engine, Duration timeout) {
         return proxy(type, engine, timeout, null);
     }
 
     /** As above, its calls joining the XA branch {@code branches} associates with the calling thread (null: never). */
-    public static Object proxy(Class<?> type, BftClient engine, Duration timeout, io.bulwark.store.xa.BranchContext branches) {
+    public static Object proxy(Class<?> type, Invoker engine, Duration timeout, io.bulwark.store.xa.BranchContext branches) {
         if (!claims(type))
             throw new IllegalArgumentException(type.getName() + " is not a repository Bulwark implements: annotate it @Repository(provider = \""
                     + RepositoryModel.PROVIDER + "\") or give it a Bulwark @Entity as its primary entity");

@@ -1,6 +1,6 @@
 package io.bulwark.jakarta.metrics;
 
-import io.bulwark.bft.node.BftClient;
+import io.bulwark.bft.node.Invoker;
 import io.bulwark.store.client.GroupUnavailableException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -13,12 +13,12 @@ import java.util.function.Predicate;
 public final class MeteredHandler implements InvocationHandler {
     private final InvocationHandler delegate;
     private final ClientMetrics metrics;
-    private final BftClient engine;
+    private final Invoker engine;
     private final String contract;
     private final Predicate<Method> readOnly;
 
     /** {@code readOnly} says whether a method is sent on the read-only path (for the {@code kind} tag). */
-    public MeteredHandler(InvocationHandler delegate, ClientMetrics metrics, BftClient engine, Class<?> contract, Predicate<Method> readOnly) {
+    public MeteredHandler(InvocationHandler delegate, ClientMetrics metrics, Invoker engine, Class<?> contract, Predicate<Method> readOnly) {
         this.delegate = delegate;
         this.metrics = metrics;
         this.engine = engine;

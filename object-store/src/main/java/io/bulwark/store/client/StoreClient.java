@@ -1,6 +1,6 @@
 package io.bulwark.store.client;
 
-import io.bulwark.bft.node.BftClient;
+import io.bulwark.bft.node.Invoker;
 import io.bulwark.store.BadRequestException;
 import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.StoreException;
@@ -18,7 +18,7 @@ import io.bulwark.store.xa.XaVerbs;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Invokes store operations by name over a connected {@link BftClient}. The outcome is one of three
+ * Invokes store operations by name over a connected {@link io.bulwark.bft.node.Invoker} (a {@link io.bulwark.bft.node.BftClient}, or the unreplicated baseline). The outcome is one of three
  * kinds a caller can tell apart:
  * <ul>
  * <li>the operation's result, certified by the group;</li>
@@ -34,14 +34,14 @@ import java.util.concurrent.TimeoutException;
  * {@code Long}, not an {@code Integer}). Thread-safe as the underlying client; it does not own it.
  */
 public final class StoreClient {
-    private final BftClient client;
+    private final Invoker client;
     private final DeterministicCodec codec;
     private final Duration timeout;
     /** Null: calls are never sent inside an XA branch. */
     private final BranchContext branches;
 
     /** @param codec the store's codec, built from the same classes in the same order as the replicas' */
-    public StoreClient(BftClient client, DeterministicCodec codec, Duration timeout) {
+    public StoreClient(Invoker client, DeterministicCodec codec, Duration timeout) {
         this(client, codec, timeout, null);
     }
 
@@ -50,7 +50,7 @@ public final class StoreClient {
      * call is sent as an ordered {@code #xa.call} request (read-only operations too, so that they see the branch's
      * own writes) and takes effect only when the branch commits ({@link io.bulwark.store.xa.XaExecutor}).
      */
-    public StoreClient(BftClient client, DeterministicCodec codec, Duration timeout, BranchContext branches) {
+    public StoreClient(Invoker client, DeterministicCodec codec, Duration timeout, BranchContext branches) {
         this.branches = branches;
         this.client = Objects.requireNonNull(client, "client");
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -58,7 +58,7 @@ public final class StoreClient {
         this.timeout = timeout;
     }
 
-    public StoreClient(BftClient client, StoreDefinition definition, Duration timeout) {
+    public StoreClient(Invoker client, StoreDefinition definition, Duration timeout) {
         this(client, definition.codec(), timeout);
     }
 

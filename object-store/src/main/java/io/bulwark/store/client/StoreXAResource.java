@@ -1,6 +1,6 @@
 package io.bulwark.store.client;
 
-import io.bulwark.bft.node.BftClient;
+import io.bulwark.bft.node.Invoker;
 import io.bulwark.store.StoreException;
 import io.bulwark.store.XaBranchException;
 import io.bulwark.store.codec.DeterministicCodec;
@@ -47,7 +47,7 @@ public final class StoreXAResource implements XAResource, BranchContext {
     private volatile int timeoutSeconds;
 
     /** The resource of the client {@code engine} authenticates as; {@code timeout} bounds each verb's wait. */
-    public StoreXAResource(BftClient engine, Duration timeout) {
+    public StoreXAResource(Invoker engine, Duration timeout) {
         // The verbs carry only byte arrays and integers: the codec of no application class is needed.
         this.verbs = new StoreClient(Objects.requireNonNull(engine, "engine"), DeterministicCodec.builder().build(), timeout);
     }

@@ -8,6 +8,7 @@ import io.bulwark.bft.durable.ProcessLock;
 import io.bulwark.bft.node.BftClient;
 import io.bulwark.jakarta.client.BulwarkClient;
 import io.bulwark.sample.users.UserFile;
+import io.bulwark.store.unreplicated.UnreplicatedStoreClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
@@ -34,19 +35,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code cluster.conf}), {@value #USERS_PROPERTY} (the users file; default {@link UserFile#FILE_NAME}
  * beside it), {@value BulwarkClient#TIMEOUT_PROPERTY} (default 30 s). Read on first use, so the WAR
  * deploys without them and answers 503 until they are set.
+ * <p>
+ * {@value #UNREPLICATED_PROPERTY} ({@code host:port}, unset by default): <b>a baseline, not a deployment</b>. The
+ * bank then runs against the unreplicated store of {@code bulwark unreplicated} (the same bank jar, one process,
+ * no replication, no fault tolerance, and no authentication: each user's client id is what this server states)
+ * instead of the replica group; {@code bulwark bench app} sets it to compare the two. The users file is still
+ * read from beside {@code cluster.conf}; {@code GET api/group} answers 503 (there is no group).
  */
 @ApplicationScoped
 public class BankClients {
     public static final String USERS_PROPERTY = "bulwark.bank.users";
+    /** The baseline switch: {@code host:port} of an unreplicated store (see the class comment). */
+    public static final String UNREPLICATED_PROPERTY = "bulwark.bank.unreplicated-store";
 
-    private record Link(BftClient engine, ProcessLock lock, BulwarkClient client) {}
+    /** A user's way to the store: an engine client (with its process lock), or the unreplicated store's client. */
+    private record Link(io.bulwark.bft.node.Invoker engine, AutoCloseable connection, ProcessLock lock, BulwarkClient client) {}
 
     private final Map<Integer, Link> links = new ConcurrentHashMap<>();
     /** A digest of the last password that checked out, per user: PBKDF2 once per user, not per request. */
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
     private volatile Config config;
 
-    private record Config(Path clusterConf, ClusterConfig cluster, UserFile users, Duration timeout) {}
+    private record Config(Path clusterConf, ClusterConfig cluster, UserFile users, Duration timeout, InetSocketAddress unreplicated) {}
 
     private Config config() {
         Config c = config;
@@ -58,13 +68,15 @@ public class BankClients {
                     + " to the replica group's cluster.conf (and " + USERS_PROPERTY + " to the users file)");
             Path clusterConf = Path.of(conf).toAbsolutePath();
             Path usersFile = Path.of(System.getProperty(USERS_PROPERTY, clusterConf.resolveSibling(UserFile.FILE_NAME).toString()));
-            String t = System.getProperty(BulwarkClient.TIMEOUT_PROPERTY);
+            String t = System.getProperty(BulwarkClient.TIMEOUT_PROPERTY), u = System.getProperty(UNREPLICATED_PROPERTY);
             try {
                 ClusterConfig cluster = io.bulwark.bft.config.ClusterConfigFile.read(clusterConf);
                 config = new Config(clusterConf, cluster, UserFile.read(usersFile),
-                        t == null ? BulwarkClient.DEFAULT_TIMEOUT : Duration.ofMillis(Long.parseLong(t.strip())));
+                        t == null ? BulwarkClient.DEFAULT_TIMEOUT : Duration.ofMillis(Long.parseLong(t.strip())),
+                        u == null || u.isBlank() ? null : UnreplicatedStoreClient.parseAddress(u.strip()));
             } catch (Exception e) {
-                throw new UnavailableException("cannot read the bank's configuration (" + clusterConf + ", " + usersFile + "): " + e.getMessage());
+                throw new UnavailableException("cannot read the bank's configuration (" + clusterConf + ", " + usersFile
+                        + (u == null ? "" : ", " + UNREPLICATED_PROPERTY + "=" + u) + "): " + e.getMessage());
             }
             return config;
         }
@@ -97,6 +109,10 @@ public class BankClients {
     }
 
     private static Link connect(Config c, int clientId) {
+        if (c.unreplicated() != null) {
+            UnreplicatedStoreClient store = new UnreplicatedStoreClient(c.unreplicated(), clientId);
+            return new Link(store, store, null, BulwarkClient.over(store, c.timeout()));
+        }
         Path dir = c.clusterConf().getParent();
         ProcessLock lock = null;
         BftClient engine = null;
@@ -106,7 +122,7 @@ public class BankClients {
             engine = BftClient.connect(keys, ProtocolConfig.defaults(keys.config().f()));
             if (!engine.awaitConnected(c.timeout()))
                 throw new UnavailableException("client " + clientId + " could not reach 2f+1 replicas within " + c.timeout());
-            return new Link(engine, lock, BulwarkClient.over(engine, c.timeout()));
+            return new Link(engine, engine, lock, BulwarkClient.over(engine, c.timeout()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close(engine, lock);
@@ -127,6 +143,9 @@ public class BankClients {
      */
     public GroupStatus group() {
         Config c = config();
+        if (c.unreplicated() != null)
+            throw new UnavailableException("no replica group: this server runs the bank against the unreplicated store at " + c.unreplicated()
+                    + " (" + UNREPLICATED_PROPERTY + ", a baseline)");
         long view = -1;
         for (Link l : links.values()) view = Math.max(view, l.engine().view());
         List<GroupStatus.Replica> replicas = new ArrayList<>();
@@ -157,12 +176,18 @@ public class BankClients {
 
     @PreDestroy
     void closeAll() {
-        for (Link l : links.values()) close(l.engine(), l.lock());
+        for (Link l : links.values()) close(l.connection(), l.lock());
         links.clear();
     }
 
-    private static void close(BftClient engine, ProcessLock lock) {
-        if (engine != null) engine.close();
+    private static void close(AutoCloseable engine, ProcessLock lock) {
+        if (engine != null) {
+            try {
+                engine.close();
+            } catch (Exception ignored) {
+                // closing on the way out: nothing more to release
+            }
+        }
         if (lock != null) {
             try {
                 lock.close();

@@ -1,9 +1,14 @@
 package io.bulwark.sample.web;
 
 import io.bulwark.sample.bank.Account;
+import io.bulwark.sample.bank.Accounts;
 import io.bulwark.sample.bank.Audit;
 import io.bulwark.sample.bank.BankService;
+import io.bulwark.sample.bank.History;
 import io.bulwark.sample.bank.Transfer;
+import io.bulwark.store.NotFoundException;
+import jakarta.data.Limit;
+import jakarta.data.page.PageRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -18,9 +23,12 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 /**
- * The bank's REST API (JSON). Every call of {@link #bank} is one BFT request signed as the logged-in user
- * (the proxy comes from {@link BankClients#currentClient}); rules and invariants are the replicas' business,
- * and their refusals become HTTP statuses in {@link FailureMapper}.
+ * The bank's REST API (JSON). Money moves through the {@code @Replicated} {@link #bank}; the lists (accounts,
+ * an account's history) are read through the Jakarta Data repositories {@link #accounts} and {@link #history},
+ * implemented by Bulwark's provider. Every call of either is one BFT request signed as the logged-in user (the
+ * proxies come from {@link BankClients#currentClient}); rules and invariants are the replicas' business (the
+ * repositories are read-only and allow the same roles as the service's reads), and their refusals become HTTP
+ * statuses in {@link FailureMapper}.
  */
 @Path("")
 @RequestScoped
@@ -35,15 +43,33 @@ public class BankResource {
     /** Who is logged in here, and who the replicas say that is. */
     public record Me(String user, int clientId, String replicaPrincipal) {}
 
+    /** Largest page of {@code GET accounts}: the bank service's old bound, under the provider's. */
+    static final int MAX_ACCOUNTS = 500;
+
     @Inject BankService bank;
+    @Inject Accounts accounts;
+    @Inject History history;
     @Inject CurrentUser user;
     @Inject BankClients clients;
 
     @GET @Path("me")
     public Me me() { return new Me(user.get().name(), user.get().clientId(), bank.whoAmI()); }
 
+    /**
+     * Accounts in id order, through the repository: {@code ?owner=} only that owner's (by the owner index),
+     * else every account, {@code ?page=} (from 1) of {@code ?size=} at a time.
+     */
     @GET @Path("accounts")
-    public List<Account> accounts() { return bank.accounts(); }
+    public List<Account> accounts(@QueryParam("owner") String owner, @QueryParam("page") @DefaultValue("1") long page,
+                                  @QueryParam("size") @DefaultValue("" + MAX_ACCOUNTS) int size) {
+        if (page < 1) throw new jakarta.ws.rs.BadRequestException("page counts from 1, not " + page);
+        if (size < 1 || size > MAX_ACCOUNTS) throw new jakarta.ws.rs.BadRequestException("size must be 1.." + MAX_ACCOUNTS + ", not " + size);
+        if (owner != null) {
+            if (page != 1) throw new jakarta.ws.rs.BadRequestException("an owner's accounts come in one page");
+            return accounts.ownedBy(owner, Limit.of(size));
+        }
+        return accounts.all(PageRequest.ofPage(page, size, false)).content();
+    }
 
     @POST @Path("accounts") @Consumes(MediaType.APPLICATION_JSON)
     public Account open(NewAccount body) {
@@ -54,8 +80,17 @@ public class BankResource {
     @GET @Path("accounts/{id}")
     public Account account(@PathParam("id") long id) { return bank.account(id); }
 
+    /**
+     * {@code id}'s transfers and deposits, newest first, through the repository: {@code ?limit=} of them (default 20),
+     * older than the entry {@code ?before=} (for the next page: the last id of this one). 404 for no such account.
+     */
     @GET @Path("accounts/{id}/history")
-    public List<Transfer> history(@PathParam("id") long id) { return bank.history(id); }
+    public List<Transfer> history(@PathParam("id") long id, @QueryParam("before") Long before,
+                                  @QueryParam("limit") @DefaultValue("20") int limit) {
+        if (limit < 1 || limit > History.MAX_PAGE) throw new jakarta.ws.rs.BadRequestException("limit must be 1.." + History.MAX_PAGE + ", not " + limit);
+        if (accounts.byId(id).isEmpty()) throw new NotFoundException("no account " + id);
+        return history.of(id, before == null ? Long.MAX_VALUE : before, limit);
+    }
 
     @POST @Path("accounts/{id}/deposits") @Consumes(MediaType.APPLICATION_JSON)
     public Account deposit(@PathParam("id") long id, Move body) {

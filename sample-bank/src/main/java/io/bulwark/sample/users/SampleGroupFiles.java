@@ -1,6 +1,7 @@
 package io.bulwark.sample.users;
 
 import io.bulwark.bft.node.LocalCluster;
+import io.bulwark.sample.bank.BankService;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.util.List;
  *   bob      6          bob : customer
  *   mallory  7          mallory (no role)
  *   (none)   8          eve (no role): a client of the group with no web login, for requests crafted by hand
+ *   loadK    8+K        loadK : customer   (K = 1..N, only when asked for: the load generator's users)
  * </pre>
  * Each user's password is their name: demo only.
  */
@@ -33,23 +35,39 @@ public final class SampleGroupFiles {
 
     private SampleGroupFiles() {}
 
-    /** {@code java -cp sample-bank.jar:bulwark.jar io.bulwark.sample.users.SampleGroupFiles DIR}: what {@code ./bulwark demo} runs first. */
+    /** Most load users {@link #write(Path, int)} adds. */
+    public static final int MAX_LOAD_USERS = 256;
+
+    /**
+     * {@code java -cp sample-bank.jar:bulwark.jar io.bulwark.sample.users.SampleGroupFiles DIR [LOAD_USERS]}: what
+     * {@code ./bulwark demo} runs first ({@code bench app} asks for one load user per HTTP client).
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: SampleGroupFiles DIR   (writes cluster.conf, keys, " + POLICY + " and " + UserFile.FILE_NAME + " into DIR)");
+        int load = -1;
+        if (args.length == 1) load = 0;
+        else if (args.length == 2 && args[1].matches("\\d{1,4}")) load = Integer.parseInt(args[1]);
+        if (load < 0 || load > MAX_LOAD_USERS) {
+            System.err.println("usage: SampleGroupFiles DIR [LOAD_USERS]   (writes cluster.conf, keys, " + POLICY + " and " + UserFile.FILE_NAME
+                    + " into DIR; LOAD_USERS 0.." + MAX_LOAD_USERS + " customers load1.. for the load generator)");
             System.exit(2);
         }
-        System.out.println(write(Path.of(args[0])));
+        System.out.println(write(Path.of(args[0]), load));
     }
 
     /** Writes the files into {@code dir}; returns the path of its {@code cluster.conf}. */
-    public static Path write(Path dir) throws IOException {
+    public static Path write(Path dir) throws IOException { return write(dir, 0); }
+
+    /** As {@link #write(Path)}, with {@code loadUsers} more customers, {@code load1} (client 9) and on. */
+    public static Path write(Path dir, int loadUsers) throws IOException {
+        if (loadUsers < 0 || loadUsers > MAX_LOAD_USERS) throw new IllegalArgumentException("load users must be 0.." + MAX_LOAD_USERS + ", not " + loadUsers);
+        List<DemoUser> all = new java.util.ArrayList<>(USERS);
+        for (int k = 1; k <= loadUsers; k++) all.add(new DemoUser("load" + k, EVE + k, BankService.CUSTOMER));
         Files.createDirectories(dir);
-        LocalCluster.prepare(dir, 1, USERS.size() + 1);
+        LocalCluster.prepare(dir, 1, USERS.size() + 1 + loadUsers);
         StringBuilder policy = new StringBuilder("bulwark.access-policy = 1\n");
         StringBuilder users = new StringBuilder("# sample bank users (demo passwords: the user's name)\n");
         SecureRandom random = new SecureRandom();
-        for (DemoUser u : USERS) {
+        for (DemoUser u : all) {
             policy.append("client.").append(u.clientId()).append(" = ").append(u.name());
             if (u.roles() != null) policy.append(" : ").append(u.roles());
             policy.append('\n');

@@ -15,6 +15,8 @@ import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.ValidationException;
 import io.bulwark.store.access.AccessPolicy;
 import io.bulwark.store.service.StoreService;
+import jakarta.data.Limit;
+import jakarta.data.page.PageRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,11 +38,12 @@ class BankOnReplicasTest {
     private CdiReplicaHost host;
     private MiniCluster group;
     private BankService teller, alice, bob, mallory;
+    private BulwarkClient tellerClient, aliceClient, malloryClient;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         host = CdiReplicaHost.boot(BankOnReplicasTest.class.getClassLoader(), List.of(Account.class, Transfer.class, Ledger.class,
-                BankService.class, BankServiceBean.class, NotYourAccountException.class));
+                BankService.class, BankServiceBean.class, NotYourAccountException.class, Accounts.class, History.class));
         // clients are principals 4..7: the teller, two customers, and a client the policy gives no role
         AccessPolicy policy = AccessPolicy.builder().grant(4, "teller", BankService.TELLER).grant(5, "alice", BankService.CUSTOMER)
                 .grant(6, "bob", BankService.CUSTOMER).grant(7, "mallory").build();
@@ -48,10 +51,13 @@ class BankOnReplicasTest {
         ProtocolConfig cfg = ProtocolConfig.defaults(1).withCheckpointInterval(8, 16);
         group = MiniCluster.builder(dir).protocol(cfg).clients(4).pages(256).waitLimit(WAIT)
                 .service(i -> new StoreService(definition, cfg.maxResultBytes())).build();
-        teller = BulwarkClient.over(group.client(0), WAIT).proxy(BankService.class);
-        alice = BulwarkClient.over(group.client(1), WAIT).proxy(BankService.class);
+        tellerClient = BulwarkClient.over(group.client(0), WAIT);
+        aliceClient = BulwarkClient.over(group.client(1), WAIT);
+        malloryClient = BulwarkClient.over(group.client(3), WAIT);
+        teller = tellerClient.proxy(BankService.class);
+        alice = aliceClient.proxy(BankService.class);
         bob = BulwarkClient.over(group.client(2), WAIT).proxy(BankService.class);
-        mallory = BulwarkClient.over(group.client(3), WAIT).proxy(BankService.class);
+        mallory = malloryClient.proxy(BankService.class);
     }
 
     @AfterAll
@@ -95,6 +101,38 @@ class BankOnReplicasTest {
         Audit audit = teller.audit();
         assertTrue(audit.balanced(), audit.toString());
         assertTrue(audit.deposits() >= 10_000, audit.toString());
+    }
+
+    @Test
+    void readsThroughTheRepositoriesWithTheServicesRule() {
+        Account c1 = teller.open("carol", "one"), c2 = teller.open("carol", "two"), d = teller.open("dave", "main");
+        teller.deposit(c1.id, 5_000);
+        Transfer t1 = teller.transfer(c1.id, d.id, 1_000), t2 = teller.transfer(d.id, c1.id, 300);
+
+        Accounts accounts = aliceClient.proxy(Accounts.class);
+        assertEquals(List.of(c1.id, c2.id), accounts.ownedBy("carol", Limit.of(10)).stream().map(a -> a.id).toList(), "by the owner index, id order");
+        assertEquals(List.of(c1.id), accounts.ownedBy("carol", Limit.of(1)).stream().map(a -> a.id).toList());
+        assertEquals(4_300, accounts.byId(c1.id).orElseThrow().balance, "what the service wrote");
+        assertTrue(accounts.byId(Long.MAX_VALUE).isEmpty());
+        List<Long> all = accounts.all(PageRequest.ofSize(500)).content().stream().map(a -> a.id).toList();
+        assertTrue(all.containsAll(List.of(c1.id, c2.id, d.id)), all.toString());
+        assertEquals(all.stream().sorted().toList(), all, "id order");
+        assertEquals(all.subList(1, 2), accounts.all(PageRequest.ofPage(2, 1, false)).content().stream().map(a -> a.id).toList());
+
+        History history = aliceClient.proxy(History.class);
+        List<Transfer> newest = history.of(c1.id, Long.MAX_VALUE, 2);
+        assertEquals(List.of(t2.id, t1.id), newest.stream().map(t -> t.id).toList(), "in and out of the account, newest first");
+        List<Transfer> rest = history.of(c1.id, t1.id, 2);
+        assertEquals(1, rest.size(), "the page before: the deposit");
+        assertEquals(Transfer.Kind.DEPOSIT, rest.get(0).kind);
+        assertEquals(alice.history(c1.id).stream().map(t -> t.id).toList(), history.of(c1.id, Long.MAX_VALUE, History.MAX_PAGE).stream().map(t -> t.id).toList(),
+                "the same history as the service's");
+        assertThrows(IllegalArgumentException.class, () -> history.of(c1.id, Long.MAX_VALUE, History.MAX_PAGE + 1));
+
+        // The service's rule for reads, on the replicas: no role, no reading (by proxy or otherwise).
+        assertThrows(AccessDeniedException.class, () -> malloryClient.proxy(Accounts.class).ownedBy("carol", Limit.of(10)));
+        assertThrows(AccessDeniedException.class, () -> malloryClient.proxy(History.class).of(c1.id, Long.MAX_VALUE, 10));
+        assertEquals(List.of(c1.id, c2.id), tellerClient.proxy(Accounts.class).ownedBy("carol", Limit.of(10)).stream().map(a -> a.id).toList());
     }
 
     @Test

@@ -40,6 +40,12 @@ final class RecoveryMonitor {
     private volatile boolean ready;
     private volatile long readyAt;
     private volatile long recoveries, crashes;
+    /** The replica said its recovery since its last start is complete (its "recovery complete in" line). */
+    private volatile boolean recoveredSinceStart;
+    /** Peers whose recovery the replica saw begin and not yet end ("replica j recovers" / "replica j recovered in"), with when. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Long> peersRecovering = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.regex.Pattern PEER_RECOVERS = java.util.regex.Pattern.compile(": replica (\\d+) recovers \\(request at ");
+    private static final java.util.regex.Pattern PEER_RECOVERED = java.util.regex.Pattern.compile(": replica (\\d+) recovered in ");
 
     RecoveryMonitor(List<String> childCommand, int id, int n, long periodMs) {
         this.childCommand = List.copyOf(childCommand);
@@ -76,7 +82,7 @@ final class RecoveryMonitor {
         long startedAt = System.currentTimeMillis();
         while (!stopping) {
             if (next < 0 && readyAt > 0) next = readyAt + (id + 1) * periodMs / n;
-            long wait = next < 0 ? 100 : Math.max(0, next - System.currentTimeMillis());
+            long wait = next < 0 || deferredTick == next ? 100 : Math.max(0, next - System.currentTimeMillis());
             if (p.waitFor(wait, TimeUnit.MILLISECONDS)) {
                 if (stopping) break;
                 // Exited by itself: a crash. Restart after a backoff, so that a crashing replica does not spin.
@@ -91,7 +97,22 @@ final class RecoveryMonitor {
                 continue;
             }
             if (stopping || next < 0 || System.currentTimeMillis() < next) continue;
-            next += periodMs;
+            // Section 4.7: recoveries must not overlap, or more than f replicas are recovering at once and
+            // the group stalls. Staggering by T_w/n assumes a recovery is shorter than that; on a slow or
+            // loaded machine it is not (ProactiveRecoveryTest: replicas rebooted again before their last
+            // recovery completed, while others recovered, and no put was certified for 60 s). So the tick
+            // waits while this replica's own recovery is unfinished or another replica's is under way —
+            // for at most one period: the replica's output cannot put its reboot off further, so a
+            // compromised replica is still rebooted at least every 2 T_w.
+            String busy = recoveryUnderWay();
+            long now = System.currentTimeMillis();
+            if (busy != null && now - next < periodMs) {
+                if (deferredTick != next) say("watchdog: recovery " + (recoveries + 1) + " waits: " + busy + " (at most " + periodMs + " ms)");
+                deferredTick = next;
+                continue;   // polled every 100 ms (the wait above)
+            }
+            if (busy != null) say("watchdog: recovery " + (recoveries + 1) + " waited " + (now - next) + " ms and goes ahead although " + busy);
+            next = Math.max(next + periodMs, now + periodMs / n);
             if (!ready) {
                 // Rebooting a replica that has not come up since its last reboot helps nobody (T_w < 4 s R_n, section 4.7).
                 say("watchdog: the replica is not ready since its last reboot; this period is skipped (T_w is too short for this machine)");
@@ -108,8 +129,29 @@ final class RecoveryMonitor {
         return 0;
     }
 
+    private long deferredTick = -1;
+
+    /** Why a reboot should wait now (this replica's recovery unfinished, or a peer's under way), or null. */
+    private String recoveryUnderWay() {
+        if (recoveries > 0 && !recoveredSinceStart) return "this replica's recovery " + recoveries + " has not completed";
+        long now = System.currentTimeMillis();
+        for (var e : peersRecovering.entrySet())
+            if (now - e.getValue() < 2 * periodMs) return "replica " + e.getKey() + " is recovering";
+        return null;
+    }
+
+    /** Follows the replica's one-line notices about recoveries, its own and its peers'. */
+    private void watchRecoveries(String line) {
+        if (line.contains("replica " + id + ": recovery complete in ")) recoveredSinceStart = true;
+        var m = PEER_RECOVERS.matcher(line);
+        if (line.contains("replica " + id + ": ") && m.find()) peersRecovering.put(Integer.parseInt(m.group(1)), System.currentTimeMillis());
+        m = PEER_RECOVERED.matcher(line);
+        if (line.contains("replica " + id + ": ") && m.find()) peersRecovering.remove(Integer.parseInt(m.group(1)));
+    }
+
     private Process start() throws IOException {
         ready = false;
+        recoveredSinceStart = false;
         ProcessBuilder pb = new ProcessBuilder(childCommand).redirectErrorStream(true);
         Process p = pb.start();
         child = p;
@@ -120,6 +162,7 @@ final class RecoveryMonitor {
                         ready = true;
                         if (readyAt == 0) readyAt = System.currentTimeMillis();
                     }
+                    if (child == p) watchRecoveries(line);
                     System.out.println(line);
                     System.out.flush();
                 }

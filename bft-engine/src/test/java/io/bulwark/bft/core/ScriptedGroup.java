@@ -1,6 +1,10 @@
 package io.bulwark.bft.core;
 
 import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.crypto.CoProcessorException;
+import io.bulwark.bft.crypto.InMemoryCoProcessor;
+import io.bulwark.bft.crypto.SignedCounter;
+import io.bulwark.bft.crypto.Signatures;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.Request;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +48,8 @@ final class ScriptedGroup {
     final List<List<Integer>> keysRefreshedFor = new ArrayList<>();
     /** Per correct replica: the checkpoints whose state a state transfer installed (section 4.6.2), in order. */
     final List<List<Long>> stateReplaced = new ArrayList<>();
+    /** Per replica: its co-processor, which signs its recovery requests (section 4.4); a test may replace one (a counter that went back). */
+    final InMemoryCoProcessor[] coProcessors;
 
     @SuppressWarnings("unchecked")
     ScriptedGroup(int f, int... faulty) {
@@ -53,6 +59,12 @@ final class ScriptedGroup {
         this.replicas = new Replica[n];
         this.register = new String[n];
         this.timers = new Map[n];
+        this.coProcessors = new InMemoryCoProcessor[n];
+        byte[][] signers = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            coProcessors[i] = new InMemoryCoProcessor(coProcessorKey(i));
+            signers[i] = coProcessors[i].publicKey();
+        }
         for (int i = 0; i < n; i++) {
             executed.add(new TreeMap<>());
             stateReplaced.add(new ArrayList<>());
@@ -61,6 +73,7 @@ final class ScriptedGroup {
             final int id = i;
             if (Arrays.stream(faulty).anyMatch(x -> x == id)) continue;
             replicas[i] = new Replica(i, cfg);
+            replicas[i].coProcessorKeys(signers);
             register[i] = "";
             replicas[i].start(now);
             collect(i);
@@ -68,6 +81,13 @@ final class ScriptedGroup {
     }
 
     boolean correct(int i) { return replicas[i] != null; }
+
+    /** Replica {@code i}'s co-processor signing key (fixed: the scripts are deterministic). */
+    static byte[] coProcessorKey(int i) {
+        byte[] k = new byte[Signatures.KEY_LENGTH];
+        Arrays.fill(k, (byte) (0x40 + i));
+        return k;
+    }
 
     /** A write of the register (client {@code client}, timestamp {@code ts}). */
     static Request write(int client, long ts, String value) {
@@ -184,6 +204,13 @@ final class ScriptedGroup {
                     // The driver would multicast a NEW-KEY here; the core hears that it did.
                     keysRefreshedFor.get(i).add(k.recovering());
                     r.keysRefreshed(now);
+                } else if (a instanceof ReplicaAction.SignRecovery sr) {
+                    try {
+                        SignedCounter signed = coProcessors[i].sign(sr.payload());
+                        r.recoverySigned(now, signed.counter(), signed.signature());
+                    } catch (CoProcessorException e) {
+                        throw new AssertionError(e);
+                    }
                 } else if (a instanceof ReplicaAction.StateReplaced sr) {
                     // The register lives outside the replicated pages, so a transfer cannot bring it:
                     // the test asks for it only at replicas that executed everything themselves.

@@ -186,14 +186,17 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
      * The same; with {@code diskLost}, the data dir is gone (a replaced disk): the replica starts
      * empty, with no journal, and estimates H_M before it votes again (section 4.4).
      */
-    void restartFromSavedCheckpoint(Service fresh, boolean diskLost) { restartFromSavedCheckpoint(fresh, diskLost, null); }
+    void restartFromSavedCheckpoint(Service fresh, boolean diskLost) { restartFromSavedCheckpoint(fresh, diskLost, null, true); }
 
     /**
      * The same; {@code beforeStart} runs once the saved state is loaded and the journal replayed,
      * before the replica starts and recovers (a compromised replica's reboot: its new link and keys,
-     * the damage the adversary did to its disk).
+     * the damage the adversary did to its disk). With {@code check}, the loaded state is checked page
+     * by page once the replica started, as every start of a node checks it: pages damaged before (a
+     * flip, a compromised reboot's damage not yet repaired when the replica restarts again) are found,
+     * not carried over unseen by a restart that forgot they were marked.
      */
-    private void restartFromSavedCheckpoint(Service fresh, boolean diskLost, Runnable beforeStart) {
+    private void restartFromSavedCheckpoint(Service fresh, boolean diskLost, Runnable beforeStart, boolean check) {
         long saved = core.stableSeq();
         if (diskLost) journal.lose();
         // A stable checkpoint is retained by the tree; if not (a transfer under way), the data dir is lost: start empty.
@@ -224,6 +227,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         core.recover(clock(), disk == null ? core.id() : disk.nextLong());
         recoveriesStarted++;
         drive();
+        if (check) checkState();
     }
 
     /**
@@ -265,7 +269,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
                 resendKeyOnReconnect();
             }
             damage.accept(this);
-        });
+        }, false);   // checked below, once its NEW-KEY is out (or not: the control of the oracle)
         // Back on the network: our new NEW-KEY to every replica (the first frame of each new connection).
         if (freshLink != null) for (int j = 0; j < n; j++) if (j != core.id()) net.sendKey(core.id(), j, currentNewKey);
         if (check) checkState();

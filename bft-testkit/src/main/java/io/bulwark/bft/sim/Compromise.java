@@ -317,10 +317,11 @@ final class Compromise {
             SimReplica receiver = w.replicas().get(to);
             long refusedBefore = receiver.core.counters().ignored(Ignored.FORGED_RECOVERY_REQUEST);
             Delivery d = tally(v, to, payload, now > epoch, "forged recovery request under a key of epoch " + epoch + " (the receiver's is now " + now + ")");
-            if (d != Delivery.PASSED_THE_LINK) return;   // not delivered, or refused by its MAC
+            // Not delivered, refused by its MAC, or a receiver that is not correct (what it does is the adversary's business).
+            if (d != Delivery.PASSED_THE_LINK || !receiver.correct()) return;
             forgedRecoveries++;
             if (receiver.core.counters().ignored(Ignored.FORGED_RECOVERY_REQUEST) > refusedBefore) forgedRecoveriesRefused++;
-            else if (receiver.correct()) w.safety().violation("replica " + to + " let a forged recovery request in replica " + v + "'s name through to ordering");
+            else w.safety().violation("replica " + to + " let a forged recovery request in replica " + v + "'s name through to ordering");
         });
         // Whatever route it took, no correct replica may ever have executed it.
         w.events().after(100_000, () -> {

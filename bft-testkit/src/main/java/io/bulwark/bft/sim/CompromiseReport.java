@@ -13,9 +13,9 @@ import java.util.TreeMap;
  * key ({@code deliveredAfterReplacement}), {@code acceptedAfterReplacement} (each a safety violation)
  * and the rejected ones by reason; before the replacement, what was accepted or rejected (the
  * replica is still faulty then, as the paper's window of vulnerability says). {@code forgedRecoveryRequests}:
- * recovery requests forged in a victim's name (no co-processor signature) that passed a replica's
- * frame layer (its keys not yet replaced); {@code forgedRecoveryRequestsRefused}: of those, refused by
- * its core (section 4.4; any other outcome at a correct replica is a safety violation).
+ * recovery requests forged in a victim's name (no co-processor signature) that passed a correct
+ * replica's frame layer (its keys not yet replaced); {@code forgedRecoveryRequestsRefused}: of those,
+ * refused by its core (section 4.4; any other outcome is a safety violation).
  */
 public record CompromiseReport(long windows, long reboots, long recovered, long healed, long sentUnderOldKeys, long deliveredAfterReplacement,
               long acceptedAfterReplacement, Map<String, Long> rejectedAfterReplacement, long acceptedBeforeReplacement,

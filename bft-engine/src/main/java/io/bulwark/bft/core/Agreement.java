@@ -261,6 +261,16 @@ final class Agreement {
         if (bytes > r.cfg.maxBatchBytes() + r.cfg.maxOperationBytes()) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
         if (!NonDet.isTime(pp.nonDet())) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
         if (!MessageCodec.batchDigest(batch, pp.nonDet()).equals(pp.digest())) { r.counters.ignore(Ignored.BAD_BATCH_DIGEST); return false; }
+        // A replica's request must be signed by its co-processor (section 4.4: the recovery request is
+        // <REQUEST, <RECOVERY, H_M>, t, i>σ_i). This is where the safety of the check rests (checked
+        // last, after the cheap checks): a correct backup does not accept, hence never
+        // prepares, a pre-prepare carrying a forged one, so a faulty primary cannot gather the 2f
+        // prepares it needs (f+1 of them would come from correct backups) and never gets it
+        // committed; it only costs itself a view change, like any bad batch. The predicate is
+        // deterministic (Ed25519 verification of the same bytes under cluster.conf's keys), so
+        // correct replicas agree on it; Recovery.execute applies it again for batches that arrive
+        // committed by other routes, where every correct replica refuses identically.
+        for (Request q : batch) if (q.client() < r.n && !r.recovery.authentic(q)) { r.counters.ignore(Ignored.FORGED_RECOVERY_REQUEST); return false; }
         return true;
     }
 

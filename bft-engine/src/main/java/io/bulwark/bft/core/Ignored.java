@@ -64,6 +64,13 @@ public enum Ignored {
     FETCH_BATCH_BUDGET,
     /** A request whose client is a replica but that is not a well-formed recovery request (section 4.4). */
     NOT_A_RECOVERY_REQUEST,
+    /**
+     * A recovery request whose co-processor signature is not its replica's over its H_M and
+     * timestamp (forged under MAC keys a compromised replica leaked, signed by another replica's
+     * co-processor, or no co-processor keys configured here): refused before it may be ordered, in a
+     * pre-prepare, and at execution; it changes nothing (section 4.4).
+     */
+    FORGED_RECOVERY_REQUEST,
     /** A reply to our recovery request that is not ours, not for the request outstanding, or not a recovery result. */
     BAD_RECOVERY_REPLY
 }

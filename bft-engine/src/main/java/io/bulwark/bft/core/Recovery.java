@@ -8,12 +8,13 @@ import java.util.Arrays;
  * Proactive recovery at the core (section 4.4), after the reboot and the key refresh the driver
  * does, and after {@link Estimation} found H_M:
  * <ol>
- *   <li><b>Send recovery request.</b> The recovering replica i sends REQUEST(RECOVERY, H_M) with
- *       itself as client and, as timestamp, the co-processor counter of the NEW-KEY it sent after the
- *       reboot. It is ordered like any request, at n_R. Its authenticator uses the keys of that
- *       NEW-KEY, which the attacker of a compromised i cannot know (the paper has the co-processor sign
- *       the request; here the co-processor signed the keys that authenticate it, and its counter, a
- *       timestamp, makes the client table refuse replays).</li>
+ *   <li><b>Send recovery request.</b> The recovering replica i sends
+ *       {@code <REQUEST, <RECOVERY, H_M>, t, i>σ_i} with itself as client: its co-processor signs
+ *       (i, RECOVERY, H_M) with its counter t ({@link ReplicaAction.SignRecovery}), and t is the
+ *       timestamp, so the client table refuses replays. It is ordered like any request, at n_R. Its
+ *       MACs are not enough: they use keys the others chose for i before its reboot (they refresh on
+ *       executing it), known to whoever compromised i; only the signature ({@link #authentic}) makes a
+ *       recovery request i's.</li>
  *   <li><b>Others execute it</b> ({@link #execute}, deterministic, part of the replicated state): they
  *       refuse a replay (exactly once, by timestamp) and a request less than the agreed spacing after
  *       i's last accepted one (half the watchdog period in the paper), refresh their own keys
@@ -34,11 +35,15 @@ final class Recovery {
     private static final long NONE = Long.MIN_VALUE;
 
     private final Replica r;
+    /** The co-processors' public keys, by replica (cluster.conf's signing keys); null: none configured, every recovery request refused. */
+    private byte[][] signers;
 
     // ---- our own recovery ----
     private boolean active;
     private long counter;
     private long hm = -1;
+    /** H_M is known and the co-processor was asked to sign; the request waits for {@link #signed}. */
+    private boolean signing;
     private Request request;
     private final byte[][] replies;
     private long point = NONE;
@@ -67,19 +72,34 @@ final class Recovery {
     /** The recovery point H once known, else -1. */
     long point() { return point == NONE ? -1 : point; }
 
-    /** Starts a recovery: estimation first ({@code nonce}), then the request with timestamp {@code counter}. */
-    void start(long nonce, long counter) {
-        CachedReply last = r.clients.get(r.id);
-        if (last != null && counter <= last.timestamp()) {
-            // A co-processor whose counter went back (keys reinstalled): the group would refuse the
-            // request as a replay. Estimation still protects the log; the operator is told.
-            r.notice(new Notice.RecoveryWithoutRequest(counter, last.timestamp()));
-            r.estimation.start(nonce);
-            return;
+    /** The co-processors' public keys, one per replica (section 4.4: every replica checks a recovery request's signature). */
+    void signers(byte[][] keys) {
+        if (keys.length != r.n) throw new IllegalArgumentException(keys.length + " co-processor keys for " + r.n + " replicas");
+        byte[][] copy = new byte[r.n][];
+        for (int j = 0; j < r.n; j++) {
+            if (!io.bulwark.bft.crypto.Signatures.isValidPublicKey(keys[j])) throw new IllegalArgumentException("replica " + j + "'s co-processor key is not an Ed25519 public key");
+            copy[j] = keys[j].clone();
         }
+        signers = copy;
+    }
+
+    /**
+     * Whether {@code q}, a request whose client is a replica, is that replica's recovery request:
+     * a well-formed RECOVERY operation whose signature is the replica's co-processor's over its id,
+     * H_M and the request's timestamp (section 4.4). Deterministic: the same bytes and the same
+     * configured keys give the same answer at every correct replica.
+     */
+    boolean authentic(Request q) {
+        RecoveryOp op = RecoveryOp.decode(q.operation());
+        return op != null && signers != null && q.client() >= 0 && q.client() < r.n && op.signedBy(signers[q.client()], q.client(), q.timestamp());
+    }
+
+    /** Starts a recovery: estimation first ({@code nonce}), then the request, signed once H_M is known. */
+    void start(long nonce) {
         active = true;
-        this.counter = counter;
+        counter = -1;
         hm = -1;
+        signing = false;
         request = null;
         point = NONE;
         alerted = false;
@@ -89,14 +109,35 @@ final class Recovery {
         r.estimation.start(nonce);
     }
 
-    /** Estimation found H_M: the recovery request goes out. */
+    /** Estimation found H_M: the co-processor signs the recovery request ({@link #signed} sends it). */
     void estimated(long hm) {
-        if (!active || request != null) return;
+        if (!active || request != null || signing) return;
         this.hm = hm;
         phases[1] = r.now;
-        request = new Request(r.id, counter, false, Request.ALL_REPLY, new RecoveryOp(hm).encode(), null);
-        r.notice(new Notice.RecoveryRequested(hm, counter));
+        signing = true;
+        r.out.add(new ReplicaAction.SignRecovery(RecoveryOp.signedPayload(r.id, hm)));
+    }
+
+    /**
+     * The co-processor signed our recovery request with its counter {@code t}: the request, with
+     * timestamp t, goes out. False (nothing sent) when no signature was asked for, or when t is not
+     * above our last recovery request in the client table (a co-processor whose counter went back:
+     * the group would refuse it as a replay; estimation has protected the log, the operator is told).
+     */
+    boolean signed(long t, byte[] signature) {
+        if (!active || !signing || request != null) return false;
+        signing = false;
+        CachedReply last = r.clients.get(r.id);
+        if (last != null && t <= last.timestamp()) {
+            r.notice(new Notice.RecoveryWithoutRequest(t, last.timestamp()));
+            active = false;
+            return false;
+        }
+        counter = t;
+        request = new Request(r.id, t, false, Request.ALL_REPLY, new RecoveryOp(hm, signature).encode(), null);
+        r.notice(new Notice.RecoveryRequested(hm, t));
         send();
+        return true;
     }
 
     private void send() {
@@ -152,13 +193,21 @@ final class Recovery {
      * table, answers, and — when accepted from another replica — refreshes our keys.
      */
     void execute(Request q, long seq, long agreedTime) {
+        if (!authentic(q)) {
+            // Unreachable through a pre-prepare a correct backup accepted (Agreement.validBatch), but a
+            // batch may come committed by another route (a catch-up's certificate, the journal); the
+            // same deterministic check refuses it at every correct replica alike, and it changes
+            // nothing: not the client table, not the refusal window, no reply, no key refresh.
+            r.counters.ignore(Ignored.FORGED_RECOVERY_REQUEST);
+            r.requests.refused(q);
+            return;
+        }
         RecoveryOp op = RecoveryOp.decode(q.operation());
         CachedReply prev = r.clients.get(q.client());
         RecoveryOp.Result before = prev == null ? null : RecoveryOp.Result.decode(prev.result());
         long lastAccepted = before == null ? NONE : before.acceptedAt();
         RecoveryOp.Status status;
-        if (op == null) status = RecoveryOp.Status.MALFORMED;
-        else if (lastAccepted != NONE && agreedTime - lastAccepted < r.cfg.recoverySpacingMs()) status = RecoveryOp.Status.TOO_SOON;
+        if (lastAccepted != NONE && agreedTime - lastAccepted < r.cfg.recoverySpacingMs()) status = RecoveryOp.Status.TOO_SOON;
         else status = RecoveryOp.Status.ACCEPTED;
         RecoveryOp.Result res = new RecoveryOp.Result(status, seq, status == RecoveryOp.Status.ACCEPTED ? agreedTime : lastAccepted);
         byte[] result = res.encode();

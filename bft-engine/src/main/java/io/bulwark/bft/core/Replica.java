@@ -365,15 +365,40 @@ public final class Replica {
 
     /**
      * Proactive recovery (section 4.4), after the driver rebooted the replica from its saved state and
-     * log (the journal replayed) and sent a fresh NEW-KEY whose co-processor counter is {@code counter}:
-     * estimation (H_M), then the recovery request, then recovered once the checkpoint at the recovery
-     * point H = max(H_M, H_R) is stable ({@link Recovery}). The replica keeps taking part in the
-     * protocol throughout, within what estimation allows. {@code nonce}: random, from the driver;
-     * {@code counter} must exceed the last recovery counter this replica's state records for it.
+     * log (the journal replayed) and sent a fresh NEW-KEY: estimation (H_M), then the recovery request
+     * signed by the co-processor ({@link ReplicaAction.SignRecovery}, answered by
+     * {@link #recoverySigned}), then recovered once the checkpoint at the recovery point
+     * H = max(H_M, H_R) is stable ({@link Recovery}). The replica keeps taking part in the protocol
+     * throughout, within what estimation allows. {@code nonce}: random, from the driver.
      */
-    public void recover(long now, long nonce, long counter) {
+    public void recover(long now, long nonce) {
         this.now = now;
-        recovery.start(nonce, counter);
+        recovery.start(nonce);
+    }
+
+    /**
+     * The co-processor signed the payload of {@link ReplicaAction.SignRecovery} with its counter
+     * {@code counter} (made durable before it signed): the recovery request goes out with that
+     * timestamp. Returns false if nothing was sent (no signature was asked for, or the counter is not
+     * above this replica's last recovery request: a notice says so).
+     */
+    public boolean recoverySigned(long now, long counter, byte[] signature) {
+        this.now = now;
+        return recovery.signed(counter, signature);
+    }
+
+    /**
+     * Before {@link #start}: the public keys of the replicas' co-processors (cluster.conf's signing
+     * keys, index = replica id). A recovery request counts only with its replica's co-processor
+     * signature (section 4.4); without these keys every recovery request is refused.
+     */
+    public void coProcessorKeys(byte[][] keys) { recovery.signers(keys); }
+
+    /** The timestamp (co-processor counter) of replica {@code j}'s last executed recovery request in the replicated client table; -1 if none. */
+    public long recoveryRequestTimestamp(int j) {
+        if (j < 0 || j >= n) throw new IllegalArgumentException("replica " + j);
+        CachedReply c = clients.get(j);
+        return c == null ? -1 : c.timestamp();
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.List;
 /** What a {@link Replica} asks its driver to do: persist, send, arm timers, execute, replace the state. */
 public sealed interface ReplicaAction extends Action
         permits Action.Send, Action.Multicast, Action.SetTimer, ReplicaAction.Execute, ReplicaAction.ExecuteReadOnly,
-                ReplicaAction.StateReplaced, ReplicaAction.Persist, ReplicaAction.RefreshKeys {
+                ReplicaAction.StateReplaced, ReplicaAction.Persist, ReplicaAction.RefreshKeys,
+                ReplicaAction.SignRecovery {
 
     /**
      * Execute {@code requests} in order, as sequence number {@code seq}, with the agreed
@@ -58,4 +59,15 @@ public sealed interface ReplicaAction extends Action
      * held it, so the driver sends a fresh NEW-KEY now, then calls {@code Replica.keysRefreshed}.
      */
     record RefreshKeys(int recovering) implements ReplicaAction {}
+
+    /**
+     * Section 4.4: the recovery request is signed by the secure co-processor. The driver has it sign
+     * {@code payload} (the co-processor appends its next counter value t, made durable first:
+     * {@code CoProcessor.sign}), then calls {@code Replica.recoverySigned} with t and the signature;
+     * t becomes the request's timestamp. Emitted once per recovery, when H_M is known.
+     */
+    record SignRecovery(byte[] payload) implements ReplicaAction {
+        public SignRecovery { payload = payload.clone(); }
+        @Override public byte[] payload() { return payload.clone(); }
+    }
 }

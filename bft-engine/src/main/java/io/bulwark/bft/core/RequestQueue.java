@@ -56,6 +56,10 @@ final class RequestQueue {
         if (from != q.client() && !(from >= 0 && from < r.n)) { r.counters.ignore(Ignored.UNEXPECTED_MESSAGE); return; }
         // A replica is a client only of its recovery request (section 4.4), never read-only.
         if (q.client() < r.n && (q.readOnly() || RecoveryOp.decode(q.operation()) == null)) { r.counters.ignore(Ignored.NOT_A_RECOVERY_REQUEST); return; }
+        // Its MACs may be under keys a compromised replica leaked: only its co-processor's signature
+        // makes it that replica's (section 4.4). Checked before it can take the pending slot of the
+        // real one, be relayed, or be pre-prepared.
+        if (q.client() < r.n && !r.recovery.authentic(q)) { r.counters.ignore(Ignored.FORGED_RECOVERY_REQUEST); return; }
         if (q.operation().length > r.cfg.maxOperationBytes()) { r.counters.ignore(Ignored.OVERSIZED_REQUEST); return; }
         CachedReply c = r.clients.get(q.client());
         if (q.readOnly()) {
@@ -207,6 +211,16 @@ final class RequestQueue {
             remove(q.client());
             awaitingOrder.remove(q.client());
         }
+    }
+
+    /**
+     * A forged recovery request reached execution and was refused ({@code Recovery.execute}): its
+     * timestamp no longer counts as ordered, so that the replica's real request is not taken for a
+     * duplicate of it. Nothing else changes (the real one may be pending).
+     */
+    void refused(Request q) {
+        Long a = assigned.get(q.client());
+        if (a != null && a == q.timestamp()) assigned.remove(q.client());
     }
 
     /** Whether {@code q}'s timestamp is ordered already (assigned a number, not executed yet). */

@@ -7,8 +7,10 @@ import io.bulwark.bft.core.Action;
 import io.bulwark.bft.core.ReplicaAction;
 import io.bulwark.bft.core.Replica;
 import io.bulwark.bft.core.TimerKind;
+import io.bulwark.bft.crypto.CoProcessor;
 import io.bulwark.bft.crypto.CoProcessorException;
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.crypto.SignedCounter;
 import io.bulwark.bft.durable.DataDir;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.PrePrepare;
@@ -48,6 +50,8 @@ public final class ReplicaNode implements AutoCloseable {
     private final ClusterConfig cluster;
     private final ProtocolConfig cfg;
     private final Replica core;
+    /** Signs the recovery request (section 4.4); the same co-processor as the NEW-KEYs' (its counter shared). */
+    private final CoProcessor coProcessor;
     private final ReplicatedState state;
     private final Service service;
     private final Endpoint endpoint;
@@ -351,6 +355,12 @@ public final class ReplicaNode implements AutoCloseable {
         this.recoverAtStart = (b.recoverAtStart && (loaded != null || replayed > 0)) || damagedJournal != null;
         this.journalDamage = damagedJournal;
         if (b.recoveryAlertMs > 0) core.recoveryAlertAfter(b.recoveryAlertMs);
+        // Section 4.4: a recovery request counts only with its replica's co-processor signature, checked
+        // under the signing keys of cluster.conf (the ones that check NEW-KEYs).
+        byte[][] signers = new byte[cluster.n()][];
+        for (int j = 0; j < signers.length; j++) signers[j] = cluster.replica(j).keys().signing();
+        core.coProcessorKeys(signers);
+        this.coProcessor = keys.coProcessor();
         this.replayedAtStart = replayed;
         this.loadReport = report;
         this.service = service;
@@ -419,8 +429,8 @@ public final class ReplicaNode implements AutoCloseable {
         long nonce = new SecureRandom().nextLong();
         loop.execute(() -> {
             core.start(now());
-            // The recovery request's timestamp: the co-processor counter of the NEW-KEY just made.
-            if (recoverAtStart) core.recover(now(), nonce, endpoint.newKeyCounter());
+            // The recovery request is signed once H_M is known (ReplicaAction.SignRecovery).
+            if (recoverAtStart) core.recover(now(), nonce);
             else if (replayedAtStart == 0) core.estimate(now(), nonce);
             drive();
         });
@@ -634,6 +644,16 @@ public final class ReplicaNode implements AutoCloseable {
         } else if (a instanceof ReplicaAction.RefreshKeys k) {
             // Section 4.4: replica k.recovering() recovers; the keys we shared with it may be the attacker's.
             refreshKeysNow(false);
+        } else if (a instanceof ReplicaAction.SignRecovery sr) {
+            // Section 4.4: the co-processor signs the recovery request with its next counter, the
+            // request's timestamp (durable before the signature is released, so never reused).
+            try {
+                SignedCounter signed = coProcessor.sign(sr.payload());
+                core.recoverySigned(now(), signed.counter(), signed.signature());
+            } catch (CoProcessorException e) {
+                LOG.log(System.Logger.Level.ERROR, "replica " + id + ": the co-processor failed to sign the recovery request; this"
+                        + " recovery cannot complete (its alert will fire)", e);
+            }
         } else if (a instanceof ReplicaAction.StateReplaced sr) {
             service.stateReplaced();
             transferDone(sr);

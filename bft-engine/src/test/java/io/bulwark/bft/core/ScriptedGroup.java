@@ -1,6 +1,10 @@
 package io.bulwark.bft.core;
 
 import io.bulwark.bft.config.ProtocolConfig;
+import io.bulwark.bft.crypto.CoProcessorException;
+import io.bulwark.bft.crypto.InMemoryCoProcessor;
+import io.bulwark.bft.crypto.SignedCounter;
+import io.bulwark.bft.crypto.Signatures;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.Request;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +51,8 @@ final class ScriptedGroup {
     /** Per correct replica, when {@link #journaled}: what it persisted (issue 12), in order; durable at once. */
     final List<List<LogEntry>> journals = new ArrayList<>();
     private boolean journaled;
+    /** Per replica: its co-processor, which signs its recovery requests (section 4.4); a test may replace one (a counter that went back). */
+    final InMemoryCoProcessor[] coProcessors;
 
     @SuppressWarnings("unchecked")
     ScriptedGroup(int f, int... faulty) {
@@ -56,6 +62,12 @@ final class ScriptedGroup {
         this.replicas = new Replica[n];
         this.register = new String[n];
         this.timers = new Map[n];
+        this.coProcessors = new InMemoryCoProcessor[n];
+        byte[][] signers = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            coProcessors[i] = new InMemoryCoProcessor(coProcessorKey(i));
+            signers[i] = coProcessors[i].publicKey();
+        }
         for (int i = 0; i < n; i++) {
             executed.add(new TreeMap<>());
             stateReplaced.add(new ArrayList<>());
@@ -65,6 +77,7 @@ final class ScriptedGroup {
             final int id = i;
             if (Arrays.stream(faulty).anyMatch(x -> x == id)) continue;
             replicas[i] = new Replica(i, cfg);
+            replicas[i].coProcessorKeys(signers);
             register[i] = "";
             replicas[i].start(now);
             collect(i);
@@ -88,6 +101,9 @@ final class ScriptedGroup {
      */
     void restart(int i, List<LogEntry> journal) {
         Replica r = new Replica(i, cfg);
+        byte[][] signers = new byte[n][];
+        for (int j = 0; j < n; j++) signers[j] = coProcessors[j].publicKey();
+        r.coProcessorKeys(signers);
         r.journaled(journaled);
         for (LogEntry e : journal) r.replay(now, e);
         r.replayed(now);
@@ -95,11 +111,9 @@ final class ScriptedGroup {
         journals.set(i, new ArrayList<>(journal));
         timers[i].clear();
         r.start(now);
-        r.recover(now, 1000 + i, ++coProcessorCounter[i]);
+        r.recover(now, 1000 + i);
         collect(i);
     }
-
-    private final long[] coProcessorCounter = new long[16];
 
     /** Delivers everything and fires every replica's STATUS timer, {@code rounds} times: retransmission runs its course. */
     void settle(int rounds) {
@@ -110,6 +124,12 @@ final class ScriptedGroup {
         deliver(all());
     }
 
+    /** Replica {@code i}'s co-processor signing key (fixed: the scripts are deterministic). */
+    static byte[] coProcessorKey(int i) {
+        byte[] k = new byte[Signatures.KEY_LENGTH];
+        Arrays.fill(k, (byte) (0x40 + i));
+        return k;
+    }
 
     /** A write of the register (client {@code client}, timestamp {@code ts}). */
     static Request write(int client, long ts, String value) {
@@ -227,6 +247,13 @@ final class ScriptedGroup {
                     // The driver would multicast a NEW-KEY here; the core hears that it did.
                     keysRefreshedFor.get(i).add(k.recovering());
                     r.keysRefreshed(now);
+                } else if (a instanceof ReplicaAction.SignRecovery sr) {
+                    try {
+                        SignedCounter signed = coProcessors[i].sign(sr.payload());
+                        r.recoverySigned(now, signed.counter(), signed.signature());
+                    } catch (CoProcessorException e) {
+                        throw new AssertionError(e);
+                    }
                 } else if (a instanceof ReplicaAction.StateReplaced sr) {
                     // The register lives outside the replicated pages, so a transfer cannot bring it:
                     // the test asks for it only at replicas that executed everything themselves.

@@ -1,12 +1,16 @@
 package io.bulwark.bft.sim;
 
+import io.bulwark.bft.core.Ignored;
+import io.bulwark.bft.core.RecoveryOp;
 import io.bulwark.bft.crypto.Digest;
+import io.bulwark.bft.crypto.Signatures;
 import io.bulwark.bft.msg.Checkpoint;
 import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.MessageType;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Reply;
+import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.service.Service;
 import io.bulwark.bft.sim.adversary.Adversary;
 import io.bulwark.bft.sim.adversary.AdversaryPlan;
@@ -29,8 +33,9 @@ import java.util.function.Supplier;
  * from a saved state the adversary damaged, as a new process with new session keys, and recovers.
  * The adversary keeps the old process's keys (its link) and goes on sending with them for the rest
  * of the run: past messages replayed (the replica's own, to their receivers; other replicas', to
- * the rebooted one), new ones forged (votes and checkpoints to replicas, wrong replies to clients),
- * and the replica's old NEW-KEY replayed. Once that replica is clean — recovered, and every key it
+ * the rebooted one), new ones forged (votes and checkpoints to replicas, wrong replies to clients,
+ * recovery requests in the victim's name with a timestamp far above its co-processor's counter, which
+ * would pre-empt its real one), and the replica's old NEW-KEY replayed. Once that replica is clean — recovered, and every key it
  * shared refreshed: the other replicas' when they executed its recovery request, each client's at
  * its next refresh (modelled within {@link #KEY_PERIOD_US} of the reboot) — the adversary takes a
  * second replica the same way. Over the run two replicas were faulty, never more than one of them
@@ -40,7 +45,10 @@ import java.util.function.Supplier;
  * NEW-KEY when it arrived must be rejected (counted by reason; one accepted is a safety violation);
  * a rebooted replica, once its recovery completed and it is neither fetching nor known corrupt, must
  * have every page at rest matching its digest and the group's state digest at its stable checkpoint
- * (it is correct again). Needs the wire links (session keys); on plain links the windows, reboots
+ * (it is correct again). A forged recovery request (the adversary has the session keys, never the
+ * co-processor's key: section 4.4) that a replica's frame layer lets through must be refused by its
+ * core ({@code FORGED_RECOVERY_REQUEST}), and no correct replica may ever execute one (its
+ * timestamp in the client table). Needs the wire links (session keys); on plain links the windows, reboots
  * and damage happen, and nothing is sent under old keys.
  */
 final class Compromise {
@@ -48,6 +56,8 @@ final class Compromise {
     static final long KEY_PERIOD_US = 100_000;
     /** Messages the adversary sends under one stolen set of keys (it stops there: the run must end). */
     private static final int MESSAGES_PER_THEFT = 400;
+    /** Forged recovery requests carry timestamps from here on: far above any co-processor counter of a run. */
+    private static final long FORGED_RECOVERY_TIMESTAMP = 1L << 40;
 
     /** What the simulation lends the adversary. */
     record World(EventQueue events, SimNetwork net, Links linkMaker, List<Link> links, List<SimReplica> replicas, List<SimClient> clients,
@@ -64,6 +74,8 @@ final class Compromise {
     private boolean noStateCheck;
 
     private long windows, reboots, recovered, healed, sent, deliveredAfter, acceptedAfter, acceptedBefore, rejectedBefore, clientRefreshes;
+    /** Forged recovery requests the receiver's frame layer let through (keys not yet replaced), and of those, refused by its core. */
+    private long forgedRecoveries, forgedRecoveriesRefused;
     private final Map<String, Long> rejectedAfter = new TreeMap<>();
 
     /**
@@ -94,7 +106,7 @@ final class Compromise {
 
     CompromiseReport report() {
         return new CompromiseReport(windows, reboots, recovered, healed, sent, deliveredAfter, acceptedAfter, Map.copyOf(rejectedAfter),
-                acceptedBefore, rejectedBefore, clientRefreshes, windows > (n - 1) / 3 ? 1 : 0);
+                acceptedBefore, rejectedBefore, clientRefreshes, windows > (n - 1) / 3 ? 1 : 0, forgedRecoveries, forgedRecoveriesRefused);
     }
 
     // ---- one window ----
@@ -251,7 +263,7 @@ final class Compromise {
     private void steal(Hold hold, SimReplica victim) {
         int v = hold.victim;
         Link keys = stillInControl ? w.links().get(v) : hold.stolen;
-        int kind = rnd.nextInt(5);
+        int kind = rnd.nextInt(6);
         if (kind == 0 && !hold.fromVictim.isEmpty()) {
             // A past message of the victim's, to its receiver.
             Captured c = hold.fromVictim.get(rnd.nextInt(hold.fromVictim.size()));
@@ -263,6 +275,9 @@ final class Compromise {
         } else if (kind == 2 && hold.oldNewKey != null) {
             int to = other(v);
             sendNewKey(v, to, hold.oldNewKey, hold.oldNewKeyCounter);
+        } else if (kind == 5) {
+            int to = other(v);
+            forgeRecovery(keys, v, to, hold.epochs[to]);
         } else if (kind == 3 && !w.clients().isEmpty()) {
             // A wrong reply, as the victim, to a client.
             int c = n + rnd.nextInt(w.clients().size());
@@ -282,6 +297,38 @@ final class Compromise {
             Object payload = seal(keys, to, m);
             if (payload != null) send(v, to, payload, hold.epochs[to], "forged");
         }
+    }
+
+    /**
+     * A recovery request in the victim's name (section 4.4), MAC'd under the stolen keys, with a
+     * timestamp far above the victim's co-processor counter: executed, it would make the victim's
+     * real request a replay. The adversary cannot sign it (the co-processor's key never left it).
+     */
+    private void forgeRecovery(Link keys, int v, int to, long epoch) {
+        byte[] signature = new byte[Signatures.SIGNATURE_LENGTH];
+        rnd.nextBytes(signature);
+        long ts = FORGED_RECOVERY_TIMESTAMP + rnd.nextLong(1L << 20);
+        Request q = new Request(v, ts, false, Request.ALL_REPLY, new RecoveryOp(rnd.nextLong(0, 1_000), signature).encode(), null);
+        Object payload = seal(keys, to, q);
+        if (payload == null) return;
+        sent++;
+        w.events().after(w.baseLatencyUs() + rnd.nextLong(1, 2_000), () -> {
+            long now = keyEpoch(v, to);
+            SimReplica receiver = w.replicas().get(to);
+            long refusedBefore = receiver.core.counters().ignored(Ignored.FORGED_RECOVERY_REQUEST);
+            Delivery d = tally(v, to, payload, now > epoch, "forged recovery request under a key of epoch " + epoch + " (the receiver's is now " + now + ")");
+            // Not delivered, refused by its MAC, or a receiver that is not correct (what it does is the adversary's business).
+            if (d != Delivery.PASSED_THE_LINK || !receiver.correct()) return;
+            forgedRecoveries++;
+            if (receiver.core.counters().ignored(Ignored.FORGED_RECOVERY_REQUEST) > refusedBefore) forgedRecoveriesRefused++;
+            else w.safety().violation("replica " + to + " let a forged recovery request in replica " + v + "'s name through to ordering");
+        });
+        // Whatever route it took, no correct replica may ever have executed it.
+        w.events().after(100_000, () -> {
+            for (SimReplica r : w.replicas())
+                if (r.correct() && r.core.recoveryRequestTimestamp(v) >= FORGED_RECOVERY_TIMESTAMP)
+                    w.safety().violation("replica " + r.core.id() + " executed a forged recovery request of replica " + v);
+        });
     }
 
     private Object seal(Link keys, int to, Message m) {
@@ -353,29 +400,33 @@ final class Compromise {
         });
     }
 
-    private void tally(int from, int to, Object payload, boolean replaced, String what) {
+    /** What became of a message the adversary sent: not delivered (receiver stopped or cut off), refused by the receiver's frame layer, or passed it. */
+    private enum Delivery { NOT_DELIVERED, REFUSED_BY_THE_LINK, PASSED_THE_LINK }
+
+    private Delivery tally(int from, int to, Object payload, boolean replaced, String what) {
         Link receiver = w.links().get(to);
         Map<String, Long> before = receiver.rejectionCounts();
         long rejectedBefore = receiver.rejected();
         // A stopped replica (or one cut off) takes nothing in: neither accepted nor rejected.
-        if (to < n && w.replicas().get(to).stopped()) return;
-        if (!w.net().deliverNow(from, to, payload)) return;
+        if (to < n && w.replicas().get(to).stopped()) return Delivery.NOT_DELIVERED;
+        if (!w.net().deliverNow(from, to, payload)) return Delivery.NOT_DELIVERED;
         boolean rejected = receiver.rejected() > rejectedBefore;
         if (!replaced) {
             if (rejected) this.rejectedBefore++;
             else acceptedBefore++;
-            return;
+            return rejected ? Delivery.REFUSED_BY_THE_LINK : Delivery.PASSED_THE_LINK;
         }
         deliveredAfter++;
         if (!rejected) {
             acceptedAfter++;
             w.safety().violation((to < n ? "replica " : "client ") + to + " accepted a " + what + " in replica " + from + "'s name, after the NEW-KEY that replaced it");
-            return;
+            return Delivery.PASSED_THE_LINK;
         }
         w.coverage().acted(Adversary.COMPROMISED);
         Map<String, Long> after = receiver.rejectionCounts();
         String reason = "OTHER";
         for (var e : after.entrySet()) if (e.getValue() > before.getOrDefault(e.getKey(), 0L)) { reason = e.getKey(); break; }
         rejectedAfter.merge(reason, 1L, Long::sum);
+        return Delivery.REFUSED_BY_THE_LINK;
     }
 }

@@ -5,6 +5,9 @@ import io.bulwark.bft.core.Action;
 import io.bulwark.bft.core.ReplicaAction;
 import io.bulwark.bft.core.Replica;
 import io.bulwark.bft.core.TimerKind;
+import io.bulwark.bft.crypto.CoProcessorException;
+import io.bulwark.bft.crypto.InMemoryCoProcessor;
+import io.bulwark.bft.crypto.SignedCounter;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.service.Service;
 import io.bulwark.bft.state.ReplicatedState;
@@ -61,8 +64,10 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     long executedRequests;
     /** The NEW-KEY of our last key refresh (null: none yet), sent again to a principal that comes back. */
     private Object currentNewKey;
-    /** The co-processor's counter of this replica's recovery requests (the disk-independent part of the machine). */
-    private long coProcessorCounter;
+    /** The co-processor that signs this replica's recovery requests: its key and counter survive every restart (section 4.1). */
+    private final InMemoryCoProcessor coProcessor;
+    /** Every replica's co-processor public key, given to each new core (cluster.conf's, for a node). */
+    private final byte[][] coProcessorKeys;
     /** Recoveries started (every restart), and key refreshes made because another replica recovered. */
     long recoveriesStarted, keyRefreshesForRecoveries;
     /** Restarts that replayed journal entries. */
@@ -85,6 +90,9 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         this.state = new ReplicatedState(pages, maxClients);
         this.core = new Replica(id, cfg, state);
         core.journaled(true);   // every simulated replica has a disk (issue 12)
+        this.coProcessor = new InMemoryCoProcessor(SimCoProcessors.privateKey(id));
+        this.coProcessorKeys = SimCoProcessors.publicKeys(cfg.n());
+        core.coProcessorKeys(coProcessorKeys);
         this.cfg = cfg;
         this.behaviours = List.copyOf(behaviours);
         this.adversaryRandom = adversaryRandom;
@@ -180,20 +188,18 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
      * The same; with {@code diskLost}, the data dir is gone (a replaced disk): the replica starts
      * empty, with no journal, and estimates H_M before it votes again (section 4.4).
      */
-    void restartFromSavedCheckpoint(Service fresh, boolean diskLost) { restartFromSavedCheckpoint(fresh, diskLost, null); }
+    void restartFromSavedCheckpoint(Service fresh, boolean diskLost) { restartFromSavedCheckpoint(fresh, diskLost, null, true); }
 
     /**
      * The same; {@code beforeStart} runs once the saved state is loaded and the journal replayed,
      * before the replica starts and recovers (a compromised replica's reboot: its new link and keys,
-     * the damage the adversary did to its disk).
+     * the damage the adversary did to its disk). With {@code check}, the loaded state is checked page
+     * by page once the replica started, as every start of a node checks it: pages damaged before (a
+     * flip, a compromised reboot's damage not yet repaired when the replica restarts again) are found,
+     * not carried over unseen by a restart that forgot they were marked.
      */
-    private void restartFromSavedCheckpoint(Service fresh, boolean diskLost, Runnable beforeStart) {
+    private void restartFromSavedCheckpoint(Service fresh, boolean diskLost, Runnable beforeStart, boolean check) {
         long saved = core.stableSeq();
-        // Damage done before this restart and not yet repaired is still on the disk: the node checks its
-        // saved state page by page at every start and finds it (sim seed 3076 f=1, compromised and
-        // power-loss: a compromised replica rebooted on a damaged disk lost power before its repair, came
-        // back believing its state clean, and completed its recovery with the page still corrupt).
-        boolean damagedOnDisk = corrupted && !diskLost && beforeStart == null;
         if (diskLost) journal.lose();
         // A stable checkpoint is retained by the tree; if not (a transfer under way), the data dir is lost: start empty.
         boolean held = !diskLost && state.tree().holds(saved) && !state.tree().transferring();
@@ -205,6 +211,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         state = restored;
         core = new Replica(core.id(), cfg, restored);
         core.journaled(true);
+        core.coProcessorKeys(coProcessorKeys);
         if (held) core.restore(saved, false);
         service = fresh;
         service.init(state.service());
@@ -218,11 +225,11 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         net.setCutOff(core.id(), false);
         start();
         // Restart is recovery (section 4.4), as the node does it: estimation, then the recovery request
-        // whose timestamp is the co-processor's counter (it survives the crash, as the real one does).
-        core.recover(clock(), disk == null ? core.id() : disk.nextLong(), ++coProcessorCounter);
+        // signed by the co-processor, whose counter (it survives the crash, as the real one does) is its timestamp.
+        core.recover(clock(), disk == null ? core.id() : disk.nextLong());
         recoveriesStarted++;
         drive();
-        if (damagedOnDisk) checkState();
+        if (check) checkState();
     }
 
     /**
@@ -264,7 +271,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
                 resendKeyOnReconnect();
             }
             damage.accept(this);
-        });
+        }, false);   // checked below, once its NEW-KEY is out (or not: the control of the oracle)
         // Back on the network: our new NEW-KEY to every replica (the first frame of each new connection).
         if (freshLink != null) for (int j = 0; j < n; j++) if (j != core.id()) net.sendKey(core.id(), j, currentNewKey);
         if (check) checkState();
@@ -491,6 +498,13 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             if (e.checkpoint() && correct() && !corrupted) safety.onCheckpoint(self, e.seq(), core.checkpointDigest(e.seq()));
         } else if (a instanceof ReplicaAction.RefreshKeys k) {
             refreshKeysForRecovery();
+        } else if (a instanceof ReplicaAction.SignRecovery sr) {
+            try {
+                SignedCounter signed = coProcessor.sign(sr.payload());
+                core.recoverySigned(clock(), signed.counter(), signed.signature());
+            } catch (CoProcessorException e) {
+                throw new IllegalStateException(e);   // an in-memory counter is exhausted only after 2^63 signatures
+            }
         } else if (a instanceof ReplicaAction.StateReplaced sr) {
             service.stateReplaced();
             if (stale != null) stale.stateReplaced();

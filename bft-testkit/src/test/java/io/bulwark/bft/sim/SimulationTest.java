@@ -467,9 +467,10 @@ class SimulationTest {
      * Issue 12 item 6: the adversary takes f+1 replicas in turn (never more than f at once) — each a
      * Byzantine behaviour for a window, then a watchdog reboot on a damaged disk as a new process with
      * new keys, and a recovery — while it keeps sending with each stolen process's keys: past messages
-     * replayed, new ones forged, the old NEW-KEY replayed. Safe and live; every message under a key the
-     * receiver had replaced is rejected (by reason, counted) and none accepted; every recovered replica
-     * is healed (pages at rest match their digests, its state digest is the group's).
+     * replayed, new ones forged (recovery requests too), the old NEW-KEY replayed. Safe and live;
+     * every message under a key the receiver had replaced is rejected (by reason, counted) and none
+     * accepted; every forged recovery request that passed a frame layer is refused by the core; every
+     * recovered replica is healed (pages at rest match their digests, its state digest is the group's).
      */
     @Test
     void compromisedReplicasRecoverHealedAndTheirOldKeysAreRefusedForFOneAndTwo() {
@@ -485,6 +486,9 @@ class SimulationTest {
         assertTrue(c.deliveredAfterReplacement() > 500 && c.rejectedAfterReplacementTotal() == c.deliveredAfterReplacement(), c.json());
         assertTrue(c.rejectedAfterReplacement().getOrDefault("BAD_MAC", 0L) > 0
                 && c.rejectedAfterReplacement().getOrDefault("NEW_KEY_STALE_COUNTER", 0L) > 0, "old MACs and the old NEW-KEY refused: " + c.json());
+        // Section 4.4: recovery requests forged under the old MAC keys pass the frame layer until the keys are refreshed; the cores refuse each.
+        assertTrue(c.forgedRecoveryRequests() > 0 && c.forgedRecoveryRequestsRefused() == c.forgedRecoveryRequests(),
+                "forged recovery requests refused by the cores: " + c.json());
         assertTrue(s.stateTransfers() > 0 && c.clientKeyRefreshes() > 0, s.json());
     }
 

@@ -122,7 +122,7 @@ final class Agreement {
             return;
         }
         if (!validBatch(pp)) return;
-        if (!timely(pp) && s.preparesFor(pp.digest(), r.primary(), r.id) < r.cfg.weakQuorum()) {
+        if (!timely(pp) && !vouchedByOthers(s, pp.digest())) {
             // Section 3 / [6]: backups check the primary's non-deterministic choice, but only a fresh
             // proposal can be held to our clock. A pre-prepare retransmitted long after it was proposed
             // (STATUS, to a replica that was cut off) carries its old time: it waits in its slot until
@@ -186,12 +186,28 @@ final class Agreement {
         }
         if (waiting == null) return true;
         r.counters.ignore(Ignored.UNAUTHENTICATED_REQUEST);
-        // A retransmitted pre-prepare does not push the deadline back.
+        if (vouchedByOthers(s, pp.digest())) return true;
+        s.parked = pp;
+        // Judged once per slot: a retransmitted pre-prepare neither pushes the deadline back nor starts
+        // another wait (and another AUTH-FAILURE) after a complaint — it waits for the vouchers only.
+        if (s.authJudged) return false;
         if (s.awaitingKey == null) s.complainAt = r.now + r.cfg.statusIntervalMs();
         s.awaitingKey = waiting;
-        if (s.preparesFor(pp.digest(), r.primary(), r.id) >= r.cfg.weakQuorum()) return true;
-        s.parked = pp;
         return false;
+    }
+
+    /**
+     * Section 4.2: a pre-prepare this backup could not accept on its own (a request it could not
+     * authenticate, a proposed time it cannot check) is accepted once f+1 other backups prepared it,
+     * or once f+1 other replicas committed it. Either way a correct replica vouches for it: a correct
+     * backup that prepared checked every request (or, by induction, relied on f+1 that included one
+     * that did); a correct replica that committed had prepared it with 2f backups, f of them correct.
+     * The commits matter for a replica that is behind while the group is one replica short (one
+     * stopped or cut off): the others' prepares do not reach f+1 without it, but their commits exist
+     * (they committed with it) — issue 15 item 2, simulator seeds 85 and 119.
+     */
+    private boolean vouchedByOthers(Slot s, Digest d) {
+        return s.preparesFor(d, r.primary(), r.id) >= r.cfg.weakQuorum() || s.commits.count(d, r.id) >= r.cfg.weakQuorum();
     }
 
     /** We hold the same request from its client, or executed its timestamp already. */
@@ -232,11 +248,27 @@ final class Agreement {
             if (s.awaitingKey == null || s.complainAt > r.now) continue;
             BitSet waiting = s.awaitingKey;
             s.awaitingKey = null;
+            s.authJudged = true;
             // Accepted meanwhile because f+1 other backups prepared it (section 4.2: one of them is
             // correct and authenticated every request): nothing speaks against the client, and
             // nothing was lost. Only a pre-prepare that cannot prepare costs a view change.
             PrePrepare pp = s.parked;
             if (pp == null) continue;
+            // Issue 15 item 2, found with short-lived clients (simulator seeds 85 and 119): a replica
+            // that was stopped or cut off comes back behind and gets the primary's pre-prepares again
+            // by retransmission. Their requests were MAC'd under the keys their clients had then; by
+            // now each client may be a new process with a new key (the NEW-KEY that came in on the
+            // reconnection replaced the one the request was made under, or a restart lost it), or the
+            // NEW-KEY of that session never reached this replica. No key it will ever hold verifies the
+            // request, yet the MAC is not wrong. If f+1 other replicas report having executed this
+            // sequence number, one of them is correct: the batch committed, so it prepared and a
+            // correct backup authenticated it. Nothing speaks against the client; this replica catches
+            // up (their commits, state transfer). A big-MAC request never gets there: its pre-prepare
+            // cannot prepare, so no correct replica executes past it, and f faulty reports are not enough.
+            if (r.retransmission.executedElsewhere(s.seq) >= r.cfg.weakQuorum()) {
+                r.counters.ignore(Ignored.AUTH_FAILURE_MOOT);
+                continue;
+            }
             for (int i = waiting.nextSetBit(0); i >= 0; i = waiting.nextSetBit(i + 1)) {
                 Request q = pp.batch().get(i);
                 if (vouchedHere(q)) continue;
@@ -289,6 +321,8 @@ final class Agreement {
         if (!r.acceptable(c.view(), c.seq())) return;
         Slot s = slot(c.seq());
         s.commits.add(from, c.digest());
+        // A pre-prepare we could not accept on our own: f+1 other replicas committed it (vouchedByOthers).
+        if (s.digest == null && s.parked != null && s.commits.count(s.parked.digest(), r.id) >= r.cfg.weakQuorum()) acceptPrePrepare(s, s.parked);
         checkCommitted(s);
     }
 

@@ -170,9 +170,10 @@ final class Agreement {
      * NEW-KEY may reach us after the primary's pre-prepare does, on another connection (issue 15
      * item 2: a correct new client taken for a big-MAC one). So we wait for the key, bounded: if the
      * client's NEW-KEY arrives and the request verifies under it ({@link #clientKeyChanged}), it is
-     * authenticated here; only what still fails at {@link Slot#complainAt} (one to two status
-     * periods, far below the view-change timeout) in a pre-prepare still parked — not vouched for by
-     * f+1 other backups, so it cannot prepare — goes out as an AUTH-FAILURE, which counts towards
+     * authenticated here; only what still fails at {@link Slot#complainAt} (a client retransmission
+     * period or a status period, whichever is longer, rounded up to a status tick) in a pre-prepare
+     * still parked — not vouched for by f+1 other backups or f+1 commits, so it cannot prepare, and
+     * not executed by f+1 others (see complainOverdue) — goes out as an AUTH-FAILURE, which counts towards
      * quarantining that client under this primary ({@link ClientQuarantine}).
      *
      * @return whether every request is authenticated here (or vouched for already)
@@ -191,7 +192,9 @@ final class Agreement {
         // Judged once per slot: a retransmitted pre-prepare neither pushes the deadline back nor starts
         // another wait (and another AUTH-FAILURE) after a complaint — it waits for the vouchers only.
         if (s.authJudged) return false;
-        if (s.awaitingKey == null) s.complainAt = r.now + r.cfg.statusIntervalMs();
+        // Long enough for the client's next retransmission, which brings its NEW-KEY again to every
+        // replica that has not acknowledged it (ClientCore.multicastOutstanding).
+        if (s.awaitingKey == null) s.complainAt = r.now + Math.max(r.cfg.statusIntervalMs(), r.cfg.clientRetransmitMs());
         s.awaitingKey = waiting;
         return false;
     }

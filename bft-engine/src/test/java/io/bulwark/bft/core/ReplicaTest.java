@@ -350,22 +350,88 @@ class ReplicaTest {
         assertEquals(0, r.authFailuresSent());
     }
 
+    /** How long a backup waits for a client's key before it complains: the client resends it with its next retransmission. */
+    private static final long KEY_WAIT = Math.max(CFG.statusIntervalMs(), CFG.clientRetransmitMs());
+
     @Test
-    void aRequestStillUnauthenticatedAStatusPeriodLaterIsComplainedAboutOnce() {
+    void aRequestStillUnauthenticatedAClientRetransmissionLaterIsComplainedAboutOnce() {
         Replica r = new Replica(1, CFG);
         PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
         r.receive(NOW, 0, p, bits(1));
         r.ready();
-        r.timeout(NOW + CFG.statusIntervalMs() - 1, TimerKind.STATUS);
+        r.timeout(NOW + KEY_WAIT - 1, TimerKind.STATUS);
         assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "not before the deadline");
-        r.receive(NOW + CFG.statusIntervalMs() - 1, 0, p, bits(1));   // a retransmission does not push the deadline back
+        r.receive(NOW + KEY_WAIT - 1, 0, p, bits(1));   // a retransmission does not push the deadline back
         r.ready();
-        r.timeout(NOW + CFG.statusIntervalMs(), TimerKind.STATUS);
+        r.timeout(NOW + KEY_WAIT, TimerKind.STATUS);
         assertEquals(List.of(new AuthFailure(1, 0, 1, 5, 1)),
                 sent(r.ready()).stream().filter(m -> m instanceof AuthFailure).toList(), "every replica hears whose request failed here");
-        r.timeout(NOW + 3 * CFG.statusIntervalMs(), TimerKind.STATUS);
+        // Once: a retransmitted copy of the same pre-prepare starts no new wait and no new complaint.
+        r.receive(NOW + KEY_WAIT + 1, 0, p, bits(1));
+        r.ready();
+        r.timeout(NOW + 3 * KEY_WAIT, TimerKind.STATUS);
         assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "once");
         assertEquals(1, r.authFailuresSent());
+    }
+
+    /**
+     * Issue 15 item 2 (simulator seeds 85 and 119): a replica back from a reboot or a partition is
+     * behind, and the pre-prepares retransmitted to it hold requests MAC'd under keys their clients
+     * have replaced since. With the group one replica short, f+1 other backups' prepares never come;
+     * f+1 other replicas' commits do, and a correct one of them prepared the batch.
+     */
+    @Test
+    void aBackupAcceptsAPrePrepareItCannotAuthenticateOnceFPlusOneOthersCommittedIt() {
+        Replica r = new Replica(1, CFG);
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
+        r.receive(NOW, 0, p, bits(1));
+        assertFalse(prepared(r.ready(), p, 1));
+        r.receive(NOW, 2, new Commit(0, 1, p.digest(), 2));
+        assertFalse(prepared(r.ready(), p, 1), "one commit may come from a faulty replica");
+        r.receive(NOW, 0, new Commit(0, 1, p.digest(), 0));   // the primary's counts: it is not checking its own proposal here
+        List<ReplicaAction> out = r.ready();
+        assertTrue(prepared(out, p, 1), "f+1 commits: a correct replica prepared it");
+        r.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
+        out = r.ready();
+        assertTrue(sent(out).contains(new Commit(0, 1, p.digest(), 1)), "prepared with its own and one other backup's prepare");
+        assertTrue(out.stream().anyMatch(a -> a instanceof ReplicaAction.Execute e && e.seq() == 1), "2f+1 commits with its own: executed");
+        r.timeout(NOW + 2 * KEY_WAIT, TimerKind.STATUS);
+        assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "nothing speaks against the client");
+        // Commits for another batch at that number vouch for nothing.
+        Replica q = new Replica(1, CFG);
+        q.receive(NOW, 0, p, bits(1));
+        q.ready();
+        Digest other = pp(0, 1, NOW, req(4, 1, "x")).digest();
+        q.receive(NOW, 2, new Commit(0, 1, other, 2));
+        q.receive(NOW, 3, new Commit(0, 1, other, 3));
+        assertFalse(prepared(q.ready(), p, 1));
+    }
+
+    /**
+     * The same replica behind, when even the commits are gone from the others' logs: f+1 of them
+     * report (STATUS) having executed the sequence number, so the batch committed and the request was
+     * authentic — no AUTH-FAILURE (counted as moot); the replica catches up by other means. f such
+     * reports could all be lies: the complaint goes out.
+     */
+    @Test
+    void noComplaintAboutARequestInABatchFPlusOneOthersExecuted() {
+        Replica r = new Replica(1, CFG);
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
+        r.receive(NOW, 0, p, bits(1));
+        r.receive(NOW, 2, new Status(0, 2, true, 0, 3, 0, new long[0], new long[0]));
+        r.receive(NOW, 3, new Status(0, 3, true, 0, 1, 0, new long[0], new long[0]));
+        r.ready();
+        r.timeout(NOW + KEY_WAIT, TimerKind.STATUS);
+        assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "the group got past it");
+        assertEquals(1, r.counters().ignored(Ignored.AUTH_FAILURE_MOOT));
+        assertEquals(0, r.authFailuresSent());
+        Replica q = new Replica(1, CFG);
+        q.receive(NOW, 0, p, bits(1));
+        q.receive(NOW, 2, new Status(0, 2, true, 0, 3, 0, new long[0], new long[0]));
+        q.receive(NOW, 3, new Status(0, 3, true, 0, 0, 0, new long[0], new long[0]));   // not past it
+        q.ready();
+        q.timeout(NOW + KEY_WAIT, TimerKind.STATUS);
+        assertEquals(List.of(new AuthFailure(1, 0, 1, 5, 1)), sent(q.ready()).stream().filter(m -> m instanceof AuthFailure).toList());
     }
 
     @Test
@@ -492,8 +558,8 @@ class ReplicaTest {
                 r[i].receive(now, q.client(), q);
             }
             run();
-            // The backups wait a status period for a key that would authenticate it, then complain.
-            now += CFG.statusIntervalMs();
+            // The backups wait a client retransmission period (or a status period) for a key that would authenticate it, then complain.
+            now += KEY_WAIT;
             for (Replica x : r) x.timeout(now, TimerKind.STATUS);
             run();
         }

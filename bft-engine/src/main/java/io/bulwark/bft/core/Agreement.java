@@ -194,7 +194,10 @@ final class Agreement {
         if (s.authJudged) return false;
         // Long enough for the client's next retransmission, which brings its NEW-KEY again to every
         // replica that has not acknowledged it (ClientCore.multicastOutstanding).
-        if (s.awaitingKey == null) s.complainAt = r.now + Math.max(r.cfg.statusIntervalMs(), r.cfg.clientRetransmitMs());
+        if (s.awaitingKey == null) {
+            s.awaitingSince = r.now;
+            s.complainAt = r.now + Math.max(r.cfg.statusIntervalMs(), r.cfg.clientRetransmitMs());
+        }
         s.awaitingKey = waiting;
         return false;
     }
@@ -249,6 +252,15 @@ final class Agreement {
         for (Slot s : new ArrayList<>(log.values())) {
             if (!r.viewActive) return;   // a complaint made it an offence: we left the view, and the log with it
             if (s.awaitingKey == null || s.complainAt > r.now) continue;
+            // Simulator seed 452 (f=2): a replica that rejoined the view got the pre-prepare, was cut off
+            // again, and complained with what it knew from before: the others' commits for it had come
+            // while it was still in the previous view (ignored), their last STATUS named the batch
+            // before. Judge only on fresh news: STATUS from 2f others (reachable with f faulty silent)
+            // since the wait began; a replica that hears nobody complains to nobody anyway.
+            if (r.retransmission.heardSince(s.awaitingSince) < 2 * r.cfg.f()) {
+                s.complainAt = r.now + r.cfg.statusIntervalMs();
+                continue;
+            }
             BitSet waiting = s.awaitingKey;
             s.awaitingKey = null;
             s.authJudged = true;

@@ -16,10 +16,21 @@ final class Retransmission {
     private long lastStatusSent = Long.MIN_VALUE / 2;
     /** Per replica, the highest last-executed sequence number its STATUS reported (a faulty one may lie: count f+1). */
     private final long[] reportedExecuted;
+    /** Per replica, when its last STATUS arrived (Long.MIN_VALUE: never). */
+    private final long[] statusAt;
 
     Retransmission(Replica r) {
         this.r = r;
         this.reportedExecuted = new long[r.n];
+        this.statusAt = new long[r.n];
+        java.util.Arrays.fill(statusAt, Long.MIN_VALUE);
+    }
+
+    /** How many replicas other than this one sent a STATUS at or after {@code t}. */
+    int heardSince(long t) {
+        int c = 0;
+        for (int j = 0; j < r.n; j++) if (j != r.id && statusAt[j] >= t) c++;
+        return c;
     }
 
     /**
@@ -78,6 +89,7 @@ final class Retransmission {
     void onStatus(int from, Status st) {
         if (!r.fromReplica(from, st.replica())) return;
         reportedExecuted[from] = Math.max(reportedExecuted[from], st.lastExecuted());
+        statusAt[from] = r.now;
         for (Checkpoint c : r.checkpoints.mineAbove(st.stableSeq())) r.out.add(new Action.Send(from, c));
         // It has not executed batches we executed (below our log, or in an earlier view): our commits
         // for them let it catch up (CatchUp), whatever view each of us is in.

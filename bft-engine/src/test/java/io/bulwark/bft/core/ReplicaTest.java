@@ -364,12 +364,18 @@ class ReplicaTest {
         r.receive(NOW + KEY_WAIT - 1, 0, p, bits(1));   // a retransmission does not push the deadline back
         r.ready();
         r.timeout(NOW + KEY_WAIT, TimerKind.STATUS);
+        assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure),
+                "no news from the others since the wait began (cut off?): what it knows may be stale, it waits");
+        r.receive(NOW + KEY_WAIT, 2, new Status(0, 2, true, 0, 0, 0, new long[0], new long[0]));
+        r.receive(NOW + KEY_WAIT, 3, new Status(0, 3, true, 0, 0, 0, new long[0], new long[0]));
+        r.ready();
+        r.timeout(NOW + KEY_WAIT + CFG.statusIntervalMs(), TimerKind.STATUS);
         assertEquals(List.of(new AuthFailure(1, 0, 1, 5, 1)),
                 sent(r.ready()).stream().filter(m -> m instanceof AuthFailure).toList(), "every replica hears whose request failed here");
         // Once: a retransmitted copy of the same pre-prepare starts no new wait and no new complaint.
-        r.receive(NOW + KEY_WAIT + 1, 0, p, bits(1));
+        r.receive(NOW + KEY_WAIT + CFG.statusIntervalMs() + 1, 0, p, bits(1));
         r.ready();
-        r.timeout(NOW + 3 * KEY_WAIT, TimerKind.STATUS);
+        r.timeout(NOW + 3 * KEY_WAIT + CFG.statusIntervalMs(), TimerKind.STATUS);
         assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "once");
         assertEquals(1, r.authFailuresSent());
     }
@@ -558,8 +564,12 @@ class ReplicaTest {
                 r[i].receive(now, q.client(), q);
             }
             run();
-            // The backups wait a client retransmission period (or a status period) for a key that would authenticate it, then complain.
+            // The backups wait a client retransmission period (or a status period) for a key that would
+            // authenticate it, and for the others' STATUS since (fresh news), then complain.
             now += KEY_WAIT;
+            for (Replica x : r) x.timeout(now, TimerKind.STATUS);
+            run();
+            now += CFG.statusIntervalMs();
             for (Replica x : r) x.timeout(now, TimerKind.STATUS);
             run();
         }

@@ -383,39 +383,8 @@ class ReplicaTest {
     /**
      * Issue 15 item 2 (simulator seeds 85 and 119): a replica back from a reboot or a partition is
      * behind, and the pre-prepares retransmitted to it hold requests MAC'd under keys their clients
-     * have replaced since. With the group one replica short, f+1 other backups' prepares never come;
-     * f+1 other replicas' commits do, and a correct one of them prepared the batch.
-     */
-    @Test
-    void aBackupAcceptsAPrePrepareItCannotAuthenticateOnceFPlusOneOthersCommittedIt() {
-        Replica r = new Replica(1, CFG);
-        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
-        r.receive(NOW, 0, p, bits(1));
-        assertFalse(prepared(r.ready(), p, 1));
-        r.receive(NOW, 2, new Commit(0, 1, p.digest(), 2));
-        assertFalse(prepared(r.ready(), p, 1), "one commit may come from a faulty replica");
-        r.receive(NOW, 0, new Commit(0, 1, p.digest(), 0));   // the primary's counts: it is not checking its own proposal here
-        List<ReplicaAction> out = r.ready();
-        assertTrue(prepared(out, p, 1), "f+1 commits: a correct replica prepared it");
-        r.receive(NOW, 2, new Prepare(0, 1, p.digest(), 2));
-        out = r.ready();
-        assertTrue(sent(out).contains(new Commit(0, 1, p.digest(), 1)), "prepared with its own and one other backup's prepare");
-        assertTrue(out.stream().anyMatch(a -> a instanceof ReplicaAction.Execute e && e.seq() == 1), "2f+1 commits with its own: executed");
-        r.timeout(NOW + 2 * KEY_WAIT, TimerKind.STATUS);
-        assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "nothing speaks against the client");
-        // Commits for another batch at that number vouch for nothing.
-        Replica q = new Replica(1, CFG);
-        q.receive(NOW, 0, p, bits(1));
-        q.ready();
-        Digest other = pp(0, 1, NOW, req(4, 1, "x")).digest();
-        q.receive(NOW, 2, new Commit(0, 1, other, 2));
-        q.receive(NOW, 3, new Commit(0, 1, other, 3));
-        assertFalse(prepared(q.ready(), p, 1));
-    }
-
-    /**
-     * The same replica behind, when even the commits are gone from the others' logs: f+1 of them
-     * report (STATUS) having executed the sequence number, so the batch committed and the request was
+     * have replaced since; with the group one replica short, f+1 other backups' prepares never come.
+     * f+1 other replicas report (STATUS) having executed the sequence number, so the batch committed and the request was
      * authentic — no AUTH-FAILURE (counted as moot); the replica catches up by other means. f such
      * reports could all be lies: the complaint goes out.
      */

@@ -446,7 +446,7 @@ class SimulationTest {
      *       NEW-KEYs came in on the reconnection), and with replica 3 cut off it never got f+1 other
      *       prepares: 25 AUTH-FAILUREs, repeated every status period;</li>
      *   <li>seed 119: the same for replica 0 (rebooted), and replica 2 missed a client's NEW-KEY (dropped);
-     *       their complaints, 180 ms apart, were about one client in one view: quarantined, 6 view changes;</li>
+     *       their complaints, 180 ms apart, were about one client in one view: quarantined, and the primary suspected;</li>
      *   <li>seed 291: a client's NEW-KEY to replica 0 was dropped, the client went ahead on 2f+1 KEY-ACKs,
      *       and its key timer's next resend came after replica 0's wait for the key had run out.</li>
      * </ul>

@@ -122,7 +122,7 @@ final class Agreement {
             return;
         }
         if (!validBatch(pp)) return;
-        if (!timely(pp) && s.preparesFor(pp.digest(), r.primary(), r.id) < r.cfg.weakQuorum()) {
+        if (!timely(pp) && !vouchedByOthers(s, pp.digest())) {
             // Section 3 / [6]: backups check the primary's non-deterministic choice, but only a fresh
             // proposal can be held to our clock. A pre-prepare retransmitted long after it was proposed
             // (STATUS, to a replica that was cut off) carries its old time: it waits in its slot until
@@ -170,9 +170,10 @@ final class Agreement {
      * NEW-KEY may reach us after the primary's pre-prepare does, on another connection (issue 15
      * item 2: a correct new client taken for a big-MAC one). So we wait for the key, bounded: if the
      * client's NEW-KEY arrives and the request verifies under it ({@link #clientKeyChanged}), it is
-     * authenticated here; only what still fails at {@link Slot#complainAt} (one to two status
-     * periods, far below the view-change timeout) in a pre-prepare still parked — not vouched for by
-     * f+1 other backups, so it cannot prepare — goes out as an AUTH-FAILURE, which counts towards
+     * authenticated here; only what still fails at {@link Slot#complainAt} (a client retransmission
+     * period or a status period, whichever is longer, rounded up to a status tick) in a pre-prepare
+     * still parked — not vouched for by f+1 other backups, so it cannot prepare, and
+     * not executed by f+1 others (see complainOverdue) — goes out as an AUTH-FAILURE, which counts towards
      * quarantining that client under this primary ({@link ClientQuarantine}).
      *
      * @return whether every request is authenticated here (or vouched for already)
@@ -186,12 +187,31 @@ final class Agreement {
         }
         if (waiting == null) return true;
         r.counters.ignore(Ignored.UNAUTHENTICATED_REQUEST);
-        // A retransmitted pre-prepare does not push the deadline back.
-        if (s.awaitingKey == null) s.complainAt = r.now + r.cfg.statusIntervalMs();
-        s.awaitingKey = waiting;
-        if (s.preparesFor(pp.digest(), r.primary(), r.id) >= r.cfg.weakQuorum()) return true;
+        if (vouchedByOthers(s, pp.digest())) return true;
         s.parked = pp;
+        // Judged once per slot: a retransmitted pre-prepare neither pushes the deadline back nor starts
+        // another wait (and another AUTH-FAILURE) after a complaint — it waits for the vouchers only.
+        if (s.authJudged) return false;
+        // Long enough for the client's next retransmission, which brings its NEW-KEY again to every
+        // replica that has not acknowledged it (ClientCore.multicastOutstanding).
+        if (s.awaitingKey == null) {
+            s.awaitingSince = r.now;
+            s.complainAt = r.now + Math.max(r.cfg.statusIntervalMs(), r.cfg.clientRetransmitMs());
+        }
+        s.awaitingKey = waiting;
         return false;
+    }
+
+    /**
+     * Section 4.2: a pre-prepare this backup could not accept on its own (a request it could not
+     * authenticate, a proposed time it cannot check) is accepted once f+1 other backups prepared it:
+     * a correct one checked every request (or, by induction, relied on f+1 that included one that did).
+     * (Accepting on f+1 other replicas' COMMITs as well was tried for issue 15 item 2 and made the
+     * simulator's seed 3076 of {@code --adversary all}, a compromised replica recovering after a power
+     * loss, fail its healed-state check; a replica behind catches up by its other paths instead.)
+     */
+    private boolean vouchedByOthers(Slot s, Digest d) {
+        return s.preparesFor(d, r.primary(), r.id) >= r.cfg.weakQuorum();
     }
 
     /** We hold the same request from its client, or executed its timestamp already. */
@@ -230,16 +250,46 @@ final class Agreement {
         for (Slot s : new ArrayList<>(log.values())) {
             if (!r.viewActive) return;   // a complaint made it an offence: we left the view, and the log with it
             if (s.awaitingKey == null || s.complainAt > r.now) continue;
+            // Simulator seed 452 (f=2): a replica that rejoined the view got the pre-prepare, was cut off
+            // again, and complained with what it knew from before: the others' commits for it had come
+            // while it was still in the previous view (ignored), their last STATUS named the batch
+            // before. Judge only on fresh news: STATUS from 2f others (reachable with f faulty silent)
+            // since the wait began; a replica that hears nobody complains to nobody anyway.
+            if (r.retransmission.heardSince(s.awaitingSince) < 2 * r.cfg.f()) {
+                s.complainAt = r.now + r.cfg.statusIntervalMs();
+                continue;
+            }
             BitSet waiting = s.awaitingKey;
             s.awaitingKey = null;
+            s.authJudged = true;
             // Accepted meanwhile because f+1 other backups prepared it (section 4.2: one of them is
             // correct and authenticated every request): nothing speaks against the client, and
             // nothing was lost. Only a pre-prepare that cannot prepare costs a view change.
             PrePrepare pp = s.parked;
             if (pp == null) continue;
+            // Issue 15 item 2, found with short-lived clients (simulator seeds 85 and 119): a replica
+            // that was stopped or cut off comes back behind and gets the primary's pre-prepares again
+            // by retransmission. Their requests were MAC'd under the keys their clients had then; by
+            // now each client may be a new process with a new key (the NEW-KEY that came in on the
+            // reconnection replaced the one the request was made under, or a restart lost it), or the
+            // NEW-KEY of that session never reached this replica. No key it will ever hold verifies the
+            // request, yet the MAC is not wrong. If f+1 other replicas report having executed this
+            // sequence number, one of them is correct: the batch committed, so it prepared and a
+            // correct backup authenticated it. Nothing speaks against the client; this replica catches
+            // up (their commits, state transfer). A big-MAC request never gets there: its pre-prepare
+            // cannot prepare, so no correct replica executes past it, and f faulty reports are not enough.
+            if (r.retransmission.executedElsewhere(s.seq) >= r.cfg.weakQuorum()) {
+                r.counters.ignore(Ignored.AUTH_FAILURE_MOOT);
+                continue;
+            }
             for (int i = waiting.nextSetBit(0); i >= 0; i = waiting.nextSetBit(i + 1)) {
                 Request q = pp.batch().get(i);
                 if (vouchedHere(q)) continue;
+                // A replica's recovery request (section 4.4) that does not verify here: its NEW-KEY after
+                // the reboot has not reached us (seed 2642 of --adversary all: every replica lost power,
+                // the recovering one was cut off again). Replicas are never quarantined (an AUTH-FAILURE
+                // naming one is ignored everywhere), so a complaint would say nothing to anyone.
+                if (q.client() < r.n) { r.counters.ignore(Ignored.AUTH_FAILURE_MOOT); continue; }
                 authFailuresSent++;
                 r.out.add(new Action.Multicast(new AuthFailure(r.id, r.view, s.seq, q.client(), q.timestamp())));
                 r.requests.complaint(r.id, r.view, q.client());

@@ -111,7 +111,7 @@ public final class ClientCore {
         if (outstanding != null && held) {
             held = false;
             sent = now;
-            out.add(new Action.Multicast(outstanding));
+            multicastOutstanding();
             out.add(new Action.SetTimer(TimerKind.CLIENT_RETRANSMIT, now + cfg.clientRetransmitMs()));
         }
     }
@@ -124,6 +124,18 @@ public final class ClientCore {
         keyRetransmissions++;
         long backoff = cfg.clientRetransmitMs() << Math.min(keyRetransmissions, 4);
         out.add(new Action.SetTimer(TimerKind.CLIENT_KEY, now + backoff));
+    }
+
+    /**
+     * Sends the outstanding request to every replica. A replica that has not acknowledged our key
+     * gets the NEW-KEY again first, on the same connection (issue 15 item 2, simulator seed 291): we
+     * went ahead with 2f+1 acknowledgements, and a backup without our key that receives this request
+     * inside the primary's pre-prepare waits for the key before it complains; the key timer's backoff
+     * alone could leave it waiting past that.
+     */
+    private void multicastOutstanding() {
+        if (keyCounter != 0) for (int j = 0; j < n; j++) if ((keyAcked & (1L << j)) == 0) out.add(new ClientAction.SendNewKey(j));
+        out.add(new Action.Multicast(outstanding));
     }
 
     /** Starts a request; returns its timestamp. */
@@ -148,7 +160,7 @@ public final class ClientCore {
         held = false;
         // Ordered requests go to every replica too (as in Aardvark): backups then know of the request
         // at once and can demand that the primary order it promptly (Replica's ordering deadline).
-        out.add(new Action.Multicast(outstanding));
+        multicastOutstanding();
         out.add(new Action.SetTimer(TimerKind.CLIENT_RETRANSMIT, now + cfg.clientRetransmitMs()));
         return timestamp;
     }
@@ -214,7 +226,7 @@ public final class ClientCore {
         if (best < cfg.quorum()) return;
         avoidReplierUntil[replier] = outstanding.timestamp() + AVOID_REPLIER_REQUESTS;
         outstanding = new Request(id, outstanding.timestamp(), false, Request.ALL_REPLY, outstanding.operation(), null);
-        out.add(new Action.Multicast(outstanding));
+        multicastOutstanding();
     }
 
     /** Replies (full or digest) whose result matches {@code a}'s. */
@@ -234,7 +246,7 @@ public final class ClientCore {
         orderedFallback = true;
         outstanding = new Request(id, outstanding.timestamp(), false, Request.ALL_REPLY, outstanding.operation(), null);
         Arrays.fill(replies, null);
-        out.add(new Action.Multicast(outstanding));
+        multicastOutstanding();
         out.add(new Action.SetTimer(TimerKind.CLIENT_RETRANSMIT, now + cfg.clientRetransmitMs()));
     }
 
@@ -251,7 +263,7 @@ public final class ClientCore {
         if (outstanding.replier() != Request.ALL_REPLY) {
             outstanding = new Request(id, outstanding.timestamp(), false, Request.ALL_REPLY, outstanding.operation(), null);
         }
-        out.add(new Action.Multicast(outstanding));
+        multicastOutstanding();
         long backoff = cfg.clientRetransmitMs() << Math.min(retransmissions, 4);
         out.add(new Action.SetTimer(TimerKind.CLIENT_RETRANSMIT, now + backoff));
     }

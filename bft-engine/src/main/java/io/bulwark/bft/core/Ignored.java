@@ -44,6 +44,13 @@ public enum Ignored {
      * AUTH-FAILURE goes out if the request still does not verify a status period later.
      */
     UNAUTHENTICATED_REQUEST,
+    /**
+     * An AUTH-FAILURE this replica did not send: the request it could not authenticate is in a batch
+     * that f+1 other replicas report having executed. The group got past it, so the request was
+     * authentic; this replica is behind and lacks the client key it was made under (issue 15 item 2).
+     * Also one about a replica's recovery request: replicas are never quarantined.
+     */
+    AUTH_FAILURE_MOOT,
     /** A request of a client quarantined under the current primary (the big-MAC defence, ClientQuarantine). */
     CLIENT_QUARANTINED,
     STALE_REPLY,

@@ -550,6 +550,8 @@ public final class Replica {
     public long quarantinesImposed() { return quarantine.offencesRecorded; }
     /** AUTH-FAILUREs this replica sent (requests in a primary's pre-prepare that never authenticated here). */
     public long authFailuresSent() { return agreement.authFailuresSent; }
+    /** Times f+1 AUTH-FAILUREs about a request in the current view made this replica suspect its primary (a vote for a view change). */
+    public long authFailureSuspicions() { return requests.authFailureSuspicions; }
     public int logSize() { return agreement.logSize(); }
     public int pendingRequests() { return requests.size(); }
     /** State transfers this replica completed, and the pages they fetched. */

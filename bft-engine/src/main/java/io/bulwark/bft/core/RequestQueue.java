@@ -289,6 +289,9 @@ final class RequestQueue {
         complaint(from, af.view(), af.client());
     }
 
+    /** Times f+1 AUTH-FAILUREs made this replica suspect its primary (metrics, the simulator's oracle). */
+    long authFailureSuspicions;
+
     /**
      * Replica {@code from} could not authenticate {@code client}'s request in a pre-prepare of view
      * {@code v}. The primary of {@code v} never counts (it checked its own entry); f+1 others make
@@ -307,7 +310,10 @@ final class RequestQueue {
         // Suspect, not leave (issue 15 item 3's rule): f faulty replicas could aim their AUTH-FAILUREs
         // at one correct replica, which with one genuine complaint would count f+1 and leave alone.
         // Every correct replica that counts f+1 suspects too, and 2f+1 suspicions end the view.
-        if (v == r.view && r.viewActive) r.views.suspect("f+1 AUTH-FAILUREs: client " + client + "'s request in its pre-prepare cannot prepare");
+        if (v == r.view && r.viewActive) {
+            authFailureSuspicions++;
+            r.views.suspect("f+1 AUTH-FAILUREs: client " + client + "'s request in its pre-prepare cannot prepare");
+        }
     }
 
     /** Drops the held requests of clients quarantined under the current primary. */

@@ -14,8 +14,34 @@ import io.bulwark.bft.msg.ViewChangeAck;
 final class Retransmission {
     private final Replica r;
     private long lastStatusSent = Long.MIN_VALUE / 2;
+    /** Per replica, the highest last-executed sequence number its STATUS reported (a faulty one may lie: count f+1). */
+    private final long[] reportedExecuted;
+    /** Per replica, when its last STATUS arrived (Long.MIN_VALUE: never). */
+    private final long[] statusAt;
 
-    Retransmission(Replica r) { this.r = r; }
+    Retransmission(Replica r) {
+        this.r = r;
+        this.reportedExecuted = new long[r.n];
+        this.statusAt = new long[r.n];
+        java.util.Arrays.fill(statusAt, Long.MIN_VALUE);
+    }
+
+    /** How many replicas other than this one sent a STATUS at or after {@code t}. */
+    int heardSince(long t) {
+        int c = 0;
+        for (int j = 0; j < r.n; j++) if (j != r.id && statusAt[j] >= t) c++;
+        return c;
+    }
+
+    /**
+     * How many replicas other than this one reported (STATUS) having executed {@code seq}: f+1 of
+     * them include a correct one, so the batch at {@code seq} committed and the group got past it.
+     */
+    int executedElsewhere(long seq) {
+        int c = 0;
+        for (int j = 0; j < r.n; j++) if (j != r.id && reportedExecuted[j] >= seq) c++;
+        return c;
+    }
 
     /** The STATUS timer: our status, the bodies still wanted, and the next period. */
     void onStatusTimer() {
@@ -62,6 +88,8 @@ final class Retransmission {
     /** Resend to {@code from} what its status shows it lacks. */
     void onStatus(int from, Status st) {
         if (!r.fromReplica(from, st.replica())) return;
+        reportedExecuted[from] = Math.max(reportedExecuted[from], st.lastExecuted());
+        statusAt[from] = r.now;
         for (Checkpoint c : r.checkpoints.mineAbove(st.stableSeq())) r.out.add(new Action.Send(from, c));
         // It has not executed batches we executed (below our log, or in an earlier view): our commits
         // for them let it catch up (CatchUp), whatever view each of us is in.

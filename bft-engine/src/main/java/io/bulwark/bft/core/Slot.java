@@ -37,6 +37,13 @@ final class Slot {
     java.util.BitSet awaitingKey;
     /** When the requests in {@link #awaitingKey} still unauthenticated are complained about (AUTH-FAILURE). */
     long complainAt;
+    /** When they started waiting. */
+    long awaitingSince;
+    /**
+     * This slot's unauthenticated requests were judged once (complained about, or found moot): a
+     * retransmitted copy of the same pre-prepare does not start another wait and another complaint.
+     */
+    boolean authJudged;
 
     /** Sets the body from a batch with this slot's digest carried by another message (another view or seq). */
     void takeBody(long view, PrePrepare carrier) {

@@ -222,10 +222,26 @@ class ClientCoreTest {
                 out.stream().filter(a -> a instanceof ClientAction.SendNewKey).toList(), "the NEW-KEY again to those that did not acknowledge");
         assertTrue(out.contains(new Action.SetTimer(TimerKind.CLIENT_KEY, grace + (CFG.clientRetransmitMs() << 1))), "with backoff");
         c.receive(grace + 1, 3, new KeyAck(3, ME, 9));
-        assertTrue(multicastRequest(c.ready()), "2f+1 after the grace: requests go out");
+        out = c.ready();
+        assertTrue(multicastRequest(out), "2f+1 after the grace: requests go out");
+        // Replica 1 still lacks the key: it gets the NEW-KEY again first, on the same connection, so that
+        // it can check the request when the primary's pre-prepare brings it (issue 15 item 2, seed 291).
+        assertEquals(List.of(new ClientAction.SendNewKey(1)), out.stream().filter(a -> a instanceof ClientAction.SendNewKey).toList());
+        assertTrue(out.indexOf(new ClientAction.SendNewKey(1)) < out.indexOf(out.stream().filter(a -> a instanceof Action.Multicast).findFirst().orElseThrow()),
+                "the key before the request");
         // The client's retransmission timer was not running for the held request.
         c.timeout(grace + 2, TimerKind.CLIENT_RETRANSMIT);
         c.ready();
+        // A retransmission carries the key again to whoever has still not acknowledged it; once all did, none.
+        c.timeout(grace + 1 + CFG.clientRetransmitMs(), TimerKind.CLIENT_RETRANSMIT);
+        out = c.ready();
+        assertTrue(multicastRequest(out));
+        assertEquals(List.of(new ClientAction.SendNewKey(1)), out.stream().filter(a -> a instanceof ClientAction.SendNewKey).toList());
+        c.receive(grace + 2 + CFG.clientRetransmitMs(), 1, new KeyAck(1, ME, 9));
+        c.timeout(grace + 1 + 3 * CFG.clientRetransmitMs(), TimerKind.CLIENT_RETRANSMIT);
+        out = c.ready();
+        assertTrue(multicastRequest(out));
+        assertTrue(out.stream().noneMatch(a -> a instanceof ClientAction.SendNewKey), "every replica holds the key");
         assertThrows(IllegalArgumentException.class, () -> c.newKey(0, 0));
     }
 

@@ -350,22 +350,63 @@ class ReplicaTest {
         assertEquals(0, r.authFailuresSent());
     }
 
+    /** How long a backup waits for a client's key before it complains: the client resends it with its next retransmission. */
+    private static final long KEY_WAIT = Math.max(CFG.statusIntervalMs(), CFG.clientRetransmitMs());
+
     @Test
-    void aRequestStillUnauthenticatedAStatusPeriodLaterIsComplainedAboutOnce() {
+    void aRequestStillUnauthenticatedAClientRetransmissionLaterIsComplainedAboutOnce() {
         Replica r = new Replica(1, CFG);
         PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
         r.receive(NOW, 0, p, bits(1));
         r.ready();
-        r.timeout(NOW + CFG.statusIntervalMs() - 1, TimerKind.STATUS);
+        r.timeout(NOW + KEY_WAIT - 1, TimerKind.STATUS);
         assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "not before the deadline");
-        r.receive(NOW + CFG.statusIntervalMs() - 1, 0, p, bits(1));   // a retransmission does not push the deadline back
+        r.receive(NOW + KEY_WAIT - 1, 0, p, bits(1));   // a retransmission does not push the deadline back
         r.ready();
-        r.timeout(NOW + CFG.statusIntervalMs(), TimerKind.STATUS);
+        r.timeout(NOW + KEY_WAIT, TimerKind.STATUS);
+        assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure),
+                "no news from the others since the wait began (cut off?): what it knows may be stale, it waits");
+        r.receive(NOW + KEY_WAIT, 2, new Status(0, 2, true, 0, 0, 0, new long[0], new long[0]));
+        r.receive(NOW + KEY_WAIT, 3, new Status(0, 3, true, 0, 0, 0, new long[0], new long[0]));
+        r.ready();
+        r.timeout(NOW + KEY_WAIT + CFG.statusIntervalMs(), TimerKind.STATUS);
         assertEquals(List.of(new AuthFailure(1, 0, 1, 5, 1)),
                 sent(r.ready()).stream().filter(m -> m instanceof AuthFailure).toList(), "every replica hears whose request failed here");
-        r.timeout(NOW + 3 * CFG.statusIntervalMs(), TimerKind.STATUS);
+        // Once: a retransmitted copy of the same pre-prepare starts no new wait and no new complaint.
+        r.receive(NOW + KEY_WAIT + CFG.statusIntervalMs() + 1, 0, p, bits(1));
+        r.ready();
+        r.timeout(NOW + 3 * KEY_WAIT + CFG.statusIntervalMs(), TimerKind.STATUS);
         assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "once");
         assertEquals(1, r.authFailuresSent());
+    }
+
+    /**
+     * Issue 15 item 2 (simulator seeds 85 and 119): a replica back from a reboot or a partition is
+     * behind, and the pre-prepares retransmitted to it hold requests MAC'd under keys their clients
+     * have replaced since; with the group one replica short, f+1 other backups' prepares never come.
+     * f+1 other replicas report (STATUS) having executed the sequence number, so the batch committed and the request was
+     * authentic — no AUTH-FAILURE (counted as moot); the replica catches up by other means. f such
+     * reports could all be lies: the complaint goes out.
+     */
+    @Test
+    void noComplaintAboutARequestInABatchFPlusOneOthersExecuted() {
+        Replica r = new Replica(1, CFG);
+        PrePrepare p = pp(0, 1, NOW, req(4, 1, "a"), req(5, 1, "b"));
+        r.receive(NOW, 0, p, bits(1));
+        r.receive(NOW, 2, new Status(0, 2, true, 0, 3, 0, new long[0], new long[0]));
+        r.receive(NOW, 3, new Status(0, 3, true, 0, 1, 0, new long[0], new long[0]));
+        r.ready();
+        r.timeout(NOW + KEY_WAIT, TimerKind.STATUS);
+        assertTrue(sent(r.ready()).stream().noneMatch(m -> m instanceof AuthFailure), "the group got past it");
+        assertEquals(1, r.counters().ignored(Ignored.AUTH_FAILURE_MOOT));
+        assertEquals(0, r.authFailuresSent());
+        Replica q = new Replica(1, CFG);
+        q.receive(NOW, 0, p, bits(1));
+        q.receive(NOW, 2, new Status(0, 2, true, 0, 3, 0, new long[0], new long[0]));
+        q.receive(NOW, 3, new Status(0, 3, true, 0, 0, 0, new long[0], new long[0]));   // not past it
+        q.ready();
+        q.timeout(NOW + KEY_WAIT, TimerKind.STATUS);
+        assertEquals(List.of(new AuthFailure(1, 0, 1, 5, 1)), sent(q.ready()).stream().filter(m -> m instanceof AuthFailure).toList());
     }
 
     @Test
@@ -492,7 +533,11 @@ class ReplicaTest {
                 r[i].receive(now, q.client(), q);
             }
             run();
-            // The backups wait a status period for a key that would authenticate it, then complain.
+            // The backups wait a client retransmission period (or a status period) for a key that would
+            // authenticate it, and for the others' STATUS since (fresh news), then complain.
+            now += KEY_WAIT;
+            for (Replica x : r) x.timeout(now, TimerKind.STATUS);
+            run();
             now += CFG.statusIntervalMs();
             for (Replica x : r) x.timeout(now, TimerKind.STATUS);
             run();

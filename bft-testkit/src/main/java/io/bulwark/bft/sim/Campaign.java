@@ -38,7 +38,7 @@ public final class Campaign {
                           Map<Adversary, Integer> mainSeeds, Map<Adversary, Integer> mainSeedsWithoutAction,
                           int seedsWithFinalPagesCompared, ScheduleCoverage schedule, Map<String, Long> firstFailure,
                           long quarantines, int seedsWithQuarantine, long authFailures, long clientSessions,
-                          CompromiseReport compromise) {
+                          CompromiseReport compromise, long authFailureSuspicions) {
 
         /** Safe, live, every key decided (unless allowed), and every main adversary acted somewhere. */
         public boolean ok() {
@@ -91,13 +91,13 @@ public final class Campaign {
                             + "\"state_transfers\":%d,\"pages_transferred\":%d,\"clock_skew_rejects\":%d,\"adversaries\":%s,"
                             + "\"adversary_actions\":%s,\"main_seeds\":%s,\"main_seeds_without_action\":%s,\"mains_never_acted\":%s,"
                             + "\"coverage\":%s,\"seeds_to_first_failure\":%s,"
-                            + "\"client_sessions\":%d,\"auth_failures\":%d,\"quarantines\":%d,\"seeds_with_quarantine\":%d,\"compromised\":%s,\"ok\":%b}",
+                            + "\"client_sessions\":%d,\"auth_failures\":%d,\"quarantines\":%d,\"seeds_with_quarantine\":%d,\"auth_failure_suspicions\":%d,\"compromised\":%s,\"ok\":%b}",
                     seeds, requestsCommitted, safetyViolations, livenessFailures, wallSeconds, requestsPerSecond(),
                     checkpointsCompared, seedsWithFinalPagesCompared, keysChecked, unknownKeys, allowUnknown, maxClientWaitUs / 1000.0, maxClientWaitSeed,
                     viewChanges, seedsWithViewChange, rejectedPayloads,
                     stateTransfers, pagesTransferred, clockSkewRejects, adversariesJson(), actionsJson(), json(mainSeeds),
                     json(mainSeedsWithoutAction), never, schedule.json(), firstFailureJson(),
-                    clientSessions, authFailures, quarantines, seedsWithQuarantine, compromise.json(), ok());
+                    clientSessions, authFailures, quarantines, seedsWithQuarantine, authFailureSuspicions, compromise.json(), ok());
         }
 
         /** Per kind of safety violation (divergent execution, stale read / not linearizable, other): seeds run until its first one. */
@@ -140,7 +140,7 @@ public final class Campaign {
     public static Summary run(long firstSeed, int seeds, int[] fs, int requests, int clients, boolean wire,
                               List<Adversary> pool, double dropRate, double duplicateRate, boolean allowUnknown,
                               int sessionRequests, boolean noOutages, PrintStream log) {
-        long quarantines = 0, authFailures = 0, sessions = 0;
+        long quarantines = 0, authFailures = 0, sessions = 0, authSuspicions = 0;
         int withQuarantine = 0;
         long start = System.nanoTime();
         long committed = 0, checkpoints = 0, views = 0, rejected = 0, transfers = 0, pages = 0, skew = 0, keys = 0, unknown = 0;
@@ -163,6 +163,13 @@ public final class Campaign {
             authFailures += out.authFailures();
             sessions += out.clientSessions();
             if (out.quarantines() > 0) withQuarantine++;
+            authSuspicions += out.authFailureSuspicions();
+            // Failed by the run itself where no principal is Byzantine (see Simulation.run); measured and
+            // listed where Byzantine replicas or a forger, but no Byzantine client, could have caused them.
+            boolean byzantineClient = out.adversaries().stream().anyMatch(a -> a.kind == Adversary.Kind.CLIENT);
+            if ((out.authFailures() > 0 || out.quarantines() > 0) && log != null && out.ok(allowUnknown) && !byzantineClient)
+                log.println("AUTH-FAILUREs aimed at correct clients (measured: Byzantine replicas or a forger in this run): " + out.authFailures() + " sent, " + out.quarantines()
+                        + " quarantines, " + out.authFailureSuspicions() + " suspicions, seed " + seed + " (f=" + o.f() + "): " + o.replayCommand());
             committed += out.committed();
             checkpoints += out.checkpointsCompared();
             views += out.maxView();
@@ -210,7 +217,7 @@ public final class Campaign {
         double wall = (System.nanoTime() - start) / 1e9;
         Summary s = new Summary(seeds, committed, safety, liveness, wall, checkpoints, keys, unknown, allowUnknown, failures, views,
                 withViewChange, exercised, byF, rejected, transfers, pages, skew, maxWait, maxWaitSeed, actions, mains, mainsIdle, finalCompared,
-                schedule, firstFailure, quarantines, withQuarantine, authFailures, sessions, compromise);
+                schedule, firstFailure, quarantines, withQuarantine, authFailures, sessions, compromise, authSuspicions);
         if (log != null) for (Adversary a : s.mainsNeverActed())
             log.println("NEVER ACTED: " + a.label() + " was the main adversary of " + mains.get(a) + " seeds and acted in none of them");
         return s;

@@ -174,7 +174,19 @@ final class SimClient implements SimNetwork.Receiver {
         scratch.clear();
     }
 
+    /**
+     * A control of the oracle that fails a correct client taken for an attacker (Simulation.run):
+     * this client's requests authenticate at replica 0 only, as a big-MAC client's would, while the
+     * simulator still counts it correct.
+     */
+    boolean macsValidAtReplicaZeroOnly;
+
     private void perform(Action a) {
+        if (macsValidAtReplicaZeroOnly && a instanceof Action.Multicast m && m.message() instanceof io.bulwark.bft.msg.Request q) {
+            Object spoilt = link.sealRequestValidAt(q, 1L);
+            for (int j = 0; j < n; j++) net.send(core.id(), j, spoilt, q);
+            return;
+        }
         if (net.transmit(core.id(), a, link, n)) return;
         if (a instanceof Action.SetTimer t) {
             long deadline = t.deadline();

@@ -109,7 +109,24 @@ public final class Simulation {
                           long stateTransfers, long pagesTransferred, long clockSkewRejects,
                           java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs,
                           int finalReplicasCompared, ScheduleCoverage schedule, long quarantines, long authFailures, long clientSessions,
-                          CompromiseReport compromise) {
+                          CompromiseReport compromise, long authFailureSuspicions) {
+        /**
+         * Without the AUTH-FAILURE suspicions ({@code authFailureSuspicions}: times f+1 AUTH-FAILUREs
+         * made a correct replica suspect its primary, a vote for a view change; summed over replicas).
+         */
+        public Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
+                       String livenessFailure, int checkpointsCompared, int keysChecked, int unknownKeys,
+                       String faults, long messages, long dropped, long maxView, List<Adversary> adversaries, long rejected,
+                       long stateTransfers, long pagesTransferred, long clockSkewRejects,
+                       java.util.Map<Adversary, Long> adversaryActions, long maxClientWaitUs, long maxClientWaitBoundUs,
+                       int finalReplicasCompared, ScheduleCoverage schedule, long quarantines, long authFailures, long clientSessions,
+                       CompromiseReport compromise) {
+            this(options, committed, simulatedMs, safetyViolations, livenessFailure, checkpointsCompared, keysChecked, unknownKeys,
+                    faults, messages, dropped, maxView, adversaries, rejected, stateTransfers, pagesTransferred, clockSkewRejects,
+                    adversaryActions, maxClientWaitUs, maxClientWaitBoundUs, finalReplicasCompared, schedule, quarantines, authFailures,
+                    clientSessions, compromise, 0);
+        }
+
         /** Without a compromised replica ({@code compromise}: what the compromised-replica adversary came to, see {@link Compromise}). */
         public Outcome(Options options, long committed, long simulatedMs, List<String> safetyViolations,
                        String livenessFailure, int checkpointsCompared, int keysChecked, int unknownKeys,
@@ -220,6 +237,8 @@ public final class Simulation {
     /** Watchdog reboots of a primary that stepped down first. */
     private long stepDowns;
     private boolean proactiveRecovery = true;
+    /** A link-level adversary (forger, replayer, route hijacker) is on the network in this run. */
+    private boolean tampered;
     /** COMPROMISED: the replicas the adversary takes in turn (empty when not in this run), and its schedule. */
     private int[] victims = new int[0];
     private Compromise compromise;
@@ -371,6 +390,7 @@ public final class Simulation {
             if (a.isScheduler() || a == Adversary.POWER_LOSS) continue;   // power loss is driven by run()
             SplittableRandom tapRandom = adv.split();
             NetworkTap tap = AdversaryPlan.tap(a, tapRandom);
+            tampered = true;
             if (tap instanceof RouteHijacker h) hijackers.add(h);
             net.tap(tap, new NetworkTap.TapContext() {
                 @Override public long nowUs() { return events.now(); }
@@ -400,6 +420,15 @@ public final class Simulation {
     private boolean isVictim(int replica) {
         for (int v : victims) if (v == replica) return true;
         return false;
+    }
+
+    /**
+     * A control of the oracle for correct clients taken for attackers: the first client's requests
+     * authenticate at replica 0 only (a big-MAC client the simulator counts as correct).
+     */
+    Simulation firstClientsMacsValidAtReplicaZeroOnly() {
+        clients.get(0).macsValidAtReplicaZeroOnly = true;
+        return this;
     }
 
     /** A control of the compromised-replica oracle: rebooted replicas do not check their state (see {@link Compromise#withoutStateCheck}). */
@@ -606,17 +635,30 @@ public final class Simulation {
         long maxView = 0, rejected = 0;
         for (SimReplica r : replicas) if (r.correct()) maxView = Math.max(maxView, r.core.view());
         for (Link l : links) rejected += l.rejected();
-        long transfers = 0, pages = 0, skew = 0, quarantines = 0, authFailures = 0, sessions = 0;
+        long transfers = 0, pages = 0, skew = 0, quarantines = 0, authFailures = 0, sessions = 0, authSuspicions = 0;
         for (SimClient c : clients) sessions += c.sessions;
         for (SimReplica r : replicas) {
             if (!r.correct()) continue;
             quarantines += r.core.quarantinesImposed();
             authFailures += r.core.authFailuresSent();
+            authSuspicions += r.core.authFailureSuspicions();
             transfers += r.core.transfersCompleted();
             pages += r.core.pagesTransferred();
             skew += r.core.counters().ignored(io.bulwark.bft.core.Ignored.CLOCK_SKEW);
         }
         countSimulatorFaults();
+        // Issue 15 item 2: with no Byzantine principal in the run — no Byzantine client, replica or
+        // compromised one, nothing forging or replaying on the links (delays, drops, outages, crashes
+        // and restarts are not Byzantine) — every client is correct and every request it sends
+        // authenticates where it is meant to. An AUTH-FAILURE from a correct replica, a quarantine, or
+        // a suspicion of the primary they caused is then a correct client mistaken for an attacker:
+        // it fails the run. Where a Byzantine principal is present they are measured, not failed (a
+        // faulty primary can frame a client, a forger can spoil its MACs).
+        boolean byzantinePrincipals = anyByzantine || !byzantineClients.isEmpty() || victims.length > 0 || tampered;
+        if (!byzantinePrincipals && (authFailures > 0 || quarantines > 0 || authSuspicions > 0))
+            liveness = (liveness == null ? "" : liveness + "; and ") + "a correct client was taken for an attacker (no Byzantine principal in this run): "
+                    + "correct replicas sent " + authFailures + " AUTH-FAILUREs, imposed " + quarantines + " quarantines and suspected their primary "
+                    + authSuspicions + " times for it" + (liveness == null ? "; " + livenessReport(events.now()) : "");
         return new Outcome(opt, committed, events.now() / 1000, violations, liveness, safety.checkpointsCompared(),
                 lin.keys(), lin.unknownKeys().size(), plan.describe() + " K=" + cfg.checkpointInterval() + " batch<=" + cfg.maxBatchRequests()
                 + " inflight<=" + cfg.maxInFlightBatches() + " " + adversaries.describe() + hijacks, net.sent, net.dropped,
@@ -624,7 +666,7 @@ public final class Simulation {
                 schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), alone)
                         .withRecovery(journalReplays(), estimationCount(1), recoveriesCompleted()).withOutsideActiveView(notOneView != null)
                         .withStepDowns(stepDowns),
-                quarantines, authFailures, sessions, compromise == null ? CompromiseReport.NONE : compromise.report());
+                quarantines, authFailures, sessions, compromise == null ? CompromiseReport.NONE : compromise.report(), authSuspicions);
     }
 
     private long staleReads() {

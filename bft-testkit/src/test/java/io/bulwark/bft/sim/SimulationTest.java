@@ -1,6 +1,7 @@
 package io.bulwark.bft.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.bft.sim.adversary.Adversary;
@@ -451,6 +452,52 @@ class SimulationTest {
         assertEquals(0, s.viewChanges(), "view changes");
         assertEquals(0, s.authFailures(), "AUTH-FAILUREs from correct replicas");
         assertEquals(0, s.quarantines(), "quarantines");
+    }
+
+    /**
+     * Issue 15 item 2, the seeds of {@code ./bulwark sim --seeds 300 --seed 1 --requests 200 --adversary none
+     * --short-lived-clients 3} that had correct replicas complain about correct clients (54 AUTH-FAILUREs,
+     * 3 quarantines in all), f=1, drops and outages as drawn:
+     * <ul>
+     *   <li>seed 85: replica 2 rebooted (36-78 ms) and came back behind; the pre-prepares retransmitted
+     *       to it held requests MAC'd under keys its clients had replaced since (new sessions, whose
+     *       NEW-KEYs came in on the reconnection), and with replica 3 cut off it never got f+1 other
+     *       prepares: 25 AUTH-FAILUREs, repeated every status period;</li>
+     *   <li>seed 119: the same for replica 0 (rebooted), and replica 2 missed a client's NEW-KEY (dropped);
+     *       their complaints, 180 ms apart, were about one client in one view: quarantined, and the primary suspected;</li>
+     *   <li>seed 291: a client's NEW-KEY to replica 0 was dropped, the client went ahead on 2f+1 KEY-ACKs,
+     *       and its key timer's next resend came after replica 0's wait for the key had run out.</li>
+     * </ul>
+     * And seed 452 (f=2) of the 1,000-seed campaign after those fixes: replica 5 rejoined view 7, got a
+     * pre-prepare with a request MAC'd under a key it had replaced, and was cut off again; the others'
+     * commits for it had come while it was still in the view before, and their last STATUS named the
+     * batch before it — it complained on stale news (1 AUTH-FAILURE).
+     * Each now runs with no AUTH-FAILURE, no quarantine and no suspicion (the run itself fails on any: no
+     * principal is Byzantine).
+     */
+    @Test
+    void shortLivedClientSeedsThatOnceComplainedAboutCorrectClients() {
+        for (long[] seedAndF : new long[][] {{85, 1}, {119, 1}, {291, 1}, {452, 2}}) {
+            Simulation.Options o = new Simulation.Options(seedAndF[0], (int) seedAndF[1], 200, 8, true).withShortLivedClients(3);
+            Simulation.Outcome out = new Simulation(o).run();
+            assertTrue(out.ok(), o.replayCommand() + ": " + out.safetyViolations() + " " + out.livenessFailure());
+            assertEquals(0, out.authFailures(), o.replayCommand() + ": AUTH-FAILUREs");
+            assertEquals(0, out.quarantines(), o.replayCommand() + ": quarantines");
+            assertEquals(0, out.authFailureSuspicions(), o.replayCommand() + ": suspicions for AUTH-FAILUREs");
+        }
+    }
+
+    /**
+     * The control of that oracle: a client whose requests authenticate at replica 0 only (the view-0
+     * primary), which the simulator counts as correct, is complained about and the run fails, naming it.
+     */
+    @Test
+    void aCorrectClientTakenForAnAttackerFailsTheRun() {
+        Simulation.Options o = new Simulation.Options(85, 1, 200, 8, true).withShortLivedClients(3);
+        Simulation.Outcome out = new Simulation(o).firstClientsMacsValidAtReplicaZeroOnly().run();
+        assertTrue(out.authFailures() > 0, "the spoilt requests are complained about");
+        assertNotNull(out.livenessFailure(), "the run fails");
+        assertTrue(out.livenessFailure().contains("a correct client was taken for an attacker"), out.livenessFailure());
     }
 
     /** The big-MAC defence still fires among short-lived correct clients: the attacker's requests fail for real. */

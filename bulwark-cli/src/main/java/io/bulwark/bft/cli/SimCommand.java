@@ -52,7 +52,8 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--short-lived-clients", paramLabel = "K", defaultValue = "0",
             description = "Short-lived clients: every K requests a client is a new process under the same id "
                     + "(fresh keys in a NEW-KEY over the delaying network; requests once the replicas acknowledged it). "
-                    + "The summary counts client sessions, AUTH-FAILUREs and quarantines (default: 0, long-lived clients).")
+                    + "The summary counts client sessions, AUTH-FAILUREs and quarantines; in a run with no Byzantine principal "
+                    + "any AUTH-FAILURE or quarantine fails the run (default: 0, long-lived clients).")
     int shortLivedClients;
 
     @Option(names = "--no-outages", description = "No replica is stopped or partitioned by the fault plan "
@@ -87,8 +88,11 @@ final class SimCommand implements Callable<Integer> {
                 if (!s.mainsNeverActed().isEmpty()) System.out.println("main adversaries that never acted: " + s.mainsNeverActed());
             }
             if (shortLivedClients > 0)
-                System.out.printf("short-lived clients: %d sessions of %d requests; %d AUTH-FAILUREs sent and %d quarantines imposed by correct replicas (%d seeds)%n",
-                        s.clientSessions(), shortLivedClients, s.authFailures(), s.quarantines(), s.seedsWithQuarantine());
+                System.out.printf("short-lived clients: %d sessions of %d requests; %d AUTH-FAILUREs sent and %d quarantines imposed by correct replicas (%d seeds), %d suspicions of a primary for them%n",
+                        s.clientSessions(), shortLivedClients, s.authFailures(), s.quarantines(), s.seedsWithQuarantine(), s.authFailureSuspicions());
+            else if (s.authFailures() > 0 || s.quarantines() > 0)
+                System.out.printf("big-MAC defence: %d AUTH-FAILUREs sent and %d quarantines imposed by correct replicas (%d seeds), %d suspicions of a primary for them%n",
+                        s.authFailures(), s.quarantines(), s.seedsWithQuarantine(), s.authFailureSuspicions());
             System.out.println("coverage: " + s.schedule().json() + "; seeds to the first safety violation of each kind: " + s.firstFailureJson());
         } else {
             System.out.println(s.json());

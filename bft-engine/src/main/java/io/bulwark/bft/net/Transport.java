@@ -123,12 +123,15 @@ public final class Transport implements AutoCloseable {
     public static final int HANDSHAKE_QUEUE = 32;
 
     private static java.util.concurrent.ThreadPoolExecutor handshakeThread(String name) {
-        java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+        // Started at the first handshake, gone after 10 s without one: a process with many client
+        // transports (a benchmark's hundreds of clients) does not keep a thread per transport.
+        java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(1, 1, 10, java.util.concurrent.TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(HANDSHAKE_QUEUE), r -> {
                     Thread t = new Thread(r, name);
                     t.setDaemon(true);
                     return t;
                 }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+        e.allowCoreThreadTimeOut(true);
         return e;
     }
 

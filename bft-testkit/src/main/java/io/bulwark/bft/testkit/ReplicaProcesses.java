@@ -35,10 +35,28 @@ public final class ReplicaProcesses implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
+    /**
+     * The JVM options every child gets, in order: the defaults (a small fixed start heap, the serial
+     * collector: four replicas share the machine's cores with their clients), then the environment's
+     * {@value #CHILD_JVM_OPTIONS_ENV} (split on spaces; e.g. a JFR recording per process for a profile),
+     * then the caller's. {@code {id}} in one becomes {@code name} (the replica's id, or "norep").
+     */
+    public static List<String> childJvmOptions(List<String> callers, String name) {
+        List<String> opts = new ArrayList<>(List.of("-Xms256m", "-XX:+UseSerialGC"));
+        String env = System.getenv(CHILD_JVM_OPTIONS_ENV);
+        if (env != null) for (String o : env.trim().split("\\s+")) if (!o.isEmpty()) opts.add(o);
+        opts.addAll(callers);
+        opts.replaceAll(o -> o.replace("{id}", name));
+        return opts;
+    }
+
+    /** The environment variable whose JVM options every replica process (and baseline server) gets. */
+    public static final String CHILD_JVM_OPTIONS_ENV = "BULWARK_REPLICA_JAVA_OPTS";
+
     /** Starts replica {@code id}; {@code extra} are further {@code replica} options. */
     public void start(Path config, int id, List<String> extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms256m", "-XX:+UseSerialGC"));
-        for (String o : jvmOptions) cmd.add(o.replace("{id}", Integer.toString(id)));
+        List<String> cmd = new ArrayList<>(List.of(javaBinary()));
+        cmd.addAll(childJvmOptions(jvmOptions, Integer.toString(id)));
         cmd.addAll(List.of("-cp", classPath, mainClass, "replica", "--config", config.toString(), "--id", Integer.toString(id)));
         cmd.addAll(extra);
         Path log = config.toAbsolutePath().getParent().resolve("replica-" + id + ".log");
@@ -52,7 +70,9 @@ public final class ReplicaProcesses implements AutoCloseable {
      * e.g. an unreplicated baseline server. It is stopped with the replicas.
      */
     public void startProcess(Path log, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms256m", "-XX:+UseSerialGC", "-cp", classPath, mainClass));
+        List<String> cmd = new ArrayList<>(List.of(javaBinary()));
+        cmd.addAll(childJvmOptions(List.of(), log.getFileName().toString().replaceFirst("\\.log$", "")));
+        cmd.addAll(List.of("-cp", classPath, mainClass));
         cmd.addAll(args);
         processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
         logs.add(log);

@@ -12,7 +12,13 @@ import java.util.function.Supplier;
  * after the run has stopped.
  */
 final class ClosedLoopRun {
-    record Result(int clients, double opsPerSecond, double p50Micros, double p99Micros, long measured) {}
+    /** {@code cpuNanos}: CPU per probed process over the measured window (empty without a probe; -1 unknown). */
+    record Result(int clients, double opsPerSecond, double p50Micros, double p99Micros, long measured, long[] cpuNanos) {
+        /** Microseconds of CPU process {@code i} spent per measured call, NaN where unknown. */
+        double cpuMicrosPerOp(int i) {
+            return i >= cpuNanos.length || cpuNanos[i] < 0 || measured == 0 ? Double.NaN : cpuNanos[i] / 1000.0 / measured;
+        }
+    }
 
     private static final class Client {
         final Supplier<CompletableFuture<byte[]>> call;
@@ -31,12 +37,22 @@ final class ClosedLoopRun {
     private ClosedLoopRun() {}
 
     static Result run(List<Supplier<CompletableFuture<byte[]>>> calls, long warmupMs, long measureMs) throws InterruptedException {
+        return run(calls, warmupMs, measureMs, null);
+    }
+
+    /** As {@link #run(List, long, long)}, sampling {@code cpu} (if not null) at the measured window's ends. */
+    static Result run(List<Supplier<CompletableFuture<byte[]>>> calls, long warmupMs, long measureMs, ProcessCpu cpu) throws InterruptedException {
         Client[] clients = calls.stream().map(Client::new).toArray(Client[]::new);
         long start = System.nanoTime();
         long measureFrom = start + warmupMs * 1_000_000;
         long measureTo = measureFrom + measureMs * 1_000_000;
         for (Client c : clients) next(c, measureFrom, measureTo);
-        Thread.sleep(warmupMs + measureMs);   // the load runs for a fixed wall-clock window
+        // The load runs for a fixed wall-clock window.
+        long[] cpuFrom = new long[0], cpuTo = new long[0];
+        sleepUntil(measureFrom);
+        if (cpu != null) cpuFrom = cpu.sample();
+        sleepUntil(measureTo);
+        if (cpu != null) cpuTo = cpu.sample();
         long deadline = System.currentTimeMillis() + 30_000;
         for (Client c : clients) {
             while (!c.idle && System.currentTimeMillis() < deadline) Thread.sleep(5);   // let the last calls finish
@@ -53,7 +69,12 @@ final class ClosedLoopRun {
         Arrays.sort(all);
         double p50 = all.length == 0 ? 0 : all[(int) (0.50 * (all.length - 1))] / 1000.0;
         double p99 = all.length == 0 ? 0 : all[(int) (0.99 * (all.length - 1))] / 1000.0;
-        return new Result(clients.length, total / (measureMs / 1000.0), p50, p99, total);
+        return new Result(clients.length, total / (measureMs / 1000.0), p50, p99, total, ProcessCpu.delta(cpuFrom, cpuTo));
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) Thread.sleep(Math.max(1, left / 1_000_000));
     }
 
     private static void next(Client c, long from, long to) {

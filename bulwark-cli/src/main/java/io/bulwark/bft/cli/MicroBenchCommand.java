@@ -47,6 +47,11 @@ final class MicroBenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1000", description = "Warm-up milliseconds per point (default: ${DEFAULT-VALUE}).")
     int warmupMs;
 
+    @Option(names = "--jit-warmup", defaultValue = "15", description = "Seconds of load at the largest client count on each "
+            + "new group before its first measured point (default: ${DEFAULT-VALUE}): five JVMs on two cores keep their C2 compilers "
+            + "busy for many seconds, and a point measured before that is mostly the JIT's.")
+    int jitWarmupSeconds;
+
     @Option(names = "--tls", defaultValue = "on", description = "on (default), off, or both: BFT rows with TLS 1.3 on every "
             + "connection (system bft) and/or without (system bft-notls), each against a group started that way; NO-REP is plaintext.")
     String tls;
@@ -59,7 +64,8 @@ final class MicroBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as one JSON object on the last line.")
     boolean json;
 
-    private record Row(String system, String workload, ClosedLoopRun.Result r) {}
+    /** {@code cpuNames}: the processes whose CPU per call {@code r} holds, in order. */
+    private record Row(String system, String workload, ClosedLoopRun.Result r, List<String> cpuNames) {}
 
     @Override
     public Integer call() throws Exception {
@@ -69,6 +75,7 @@ final class MicroBenchCommand implements Callable<Integer> {
             maxClients = Math.max(maxClients, c);
         }
         if (seconds < 1) throw new IllegalArgumentException("--seconds must be >= 1");
+        if (jitWarmupSeconds < 0 || warmupMs < 0) throw new IllegalArgumentException("--jit-warmup and --warmup must be >= 0");
         List<Boolean> tlsModes = TlsChoice.parse(tls, true);
         List<Boolean> durableModes = switch (durable.trim().toLowerCase(Locale.ROOT)) {
             case "on" -> List.of(true);
@@ -76,6 +83,7 @@ final class MicroBenchCommand implements Callable<Integer> {
             case "both" -> List.of(true, false);
             default -> throw new IllegalArgumentException("--durable must be on, off or both, not '" + durable + "'");
         };
+        System.out.println(RunDescription.describe(List.of("-Xms256m", "-XX:+UseSerialGC")));
         List<Row> rows = new ArrayList<>();
         List<String> readOnly = new ArrayList<>();
         for (String w : workloads) {
@@ -111,13 +119,17 @@ final class MicroBenchCommand implements Callable<Integer> {
                 for (int c = 0; withNoRep && c < maxClients; c++) plain.add(new NoRepClient(loop, 1 + c, new InetSocketAddress("127.0.0.1", norepPort)));
                 for (NoRepClient c : plain) c.connected().get(30, TimeUnit.SECONDS);
                 byte[] op = new byte[arg];
+                ProcessCpu bftCpu = new ProcessCpu(), norepCpu = new ProcessCpu();
+                for (int i = 0; i < cluster.n(); i++) bftCpu.add("r" + i, procs.process(i).toHandle());
+                bftCpu.add("clients", ProcessHandle.current());
+                if (withNoRep) norepCpu.add("norep", norep.process(0).toHandle()).add("clients", ProcessHandle.current());
                 // Warm every JVM's JIT at full load before the first measured point, or the
                 // single-client figures (measured first) would include compilation.
-                ClosedLoopRun.run(bftCalls(bft, maxClients, op, false), 0, warmupMs * 3L);
-                if (withNoRep) ClosedLoopRun.run(norepCalls(plain, maxClients, op), 0, warmupMs * 3L);
+                ClosedLoopRun.run(bftCalls(bft, maxClients, op, false), 0, jitWarmupSeconds * 1000L);
+                if (withNoRep) ClosedLoopRun.run(norepCalls(plain, maxClients, op), 0, jitWarmupSeconds * 1000L);
                 for (int count : clientCounts) {
-                    rows.add(point(bftName, w, bftCalls(bft, count, op, false)));
-                    if (withNoRep) rows.add(point("norep", w, norepCalls(plain, count, op)));
+                    rows.add(point(bftName, w, bftCalls(bft, count, op, false), bftCpu));
+                    if (withNoRep) rows.add(point("norep", w, norepCalls(plain, count, op), norepCpu));
                 }
                 if (arg == 0 && res == 0) {
                     ClosedLoopRun.Result ro = ClosedLoopRun.run(bftCalls(bft, 1, op, true), warmupMs, seconds * 1000L);
@@ -137,8 +149,14 @@ final class MicroBenchCommand implements Callable<Integer> {
             for (int i = 0; i < rows.size(); i++) {
                 Row r = rows.get(i);
                 if (i > 0) b.append(',');
-                b.append(String.format(Locale.ROOT, "{\"system\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"ops_per_s\":%.0f,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f}",
+                b.append(String.format(Locale.ROOT, "{\"system\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"ops_per_s\":%.0f,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f,\"cpu_us_per_op\":{",
                         r.system(), r.workload(), r.r().clients(), r.r().opsPerSecond(), r.r().p50Micros(), r.r().p99Micros()));
+                for (int k = 0; k < r.cpuNames().size(); k++) {
+                    double v = r.r().cpuMicrosPerOp(k);
+                    if (k > 0) b.append(',');
+                    b.append('"').append(r.cpuNames().get(k)).append("\":").append(Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.1f", v));
+                }
+                b.append("}}");
             }
             b.append("],\"read_only\":[").append(String.join(",", readOnly)).append("]}");
             System.out.println(b);
@@ -146,11 +164,14 @@ final class MicroBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Row point(String system, String workload, List<Supplier<CompletableFuture<byte[]>>> calls) throws InterruptedException {
-        ClosedLoopRun.Result r = ClosedLoopRun.run(calls, warmupMs, seconds * 1000L);
-        System.out.printf(Locale.ROOT, "%-9s %-9s clients=%3d  %9.0f ops/s  p50=%8.1f us  p99=%8.1f us%n",
-                system, workload, r.clients(), r.opsPerSecond(), r.p50Micros(), r.p99Micros());
-        return new Row(system, workload, r);
+    private Row point(String system, String workload, List<Supplier<CompletableFuture<byte[]>>> calls, ProcessCpu cpu) throws InterruptedException {
+        ClosedLoopRun.Result r = ClosedLoopRun.run(calls, warmupMs, seconds * 1000L, cpu);
+        StringBuilder perProcess = new StringBuilder();
+        for (int k = 0; k < cpu.names().size(); k++)
+            perProcess.append(String.format(Locale.ROOT, " %s %.0f", cpu.names().get(k), r.cpuMicrosPerOp(k)));
+        System.out.printf(Locale.ROOT, "%-9s %-9s clients=%3d  %9.0f ops/s  p50=%8.1f us  p99=%8.1f us  cpu us/op:%s%n",
+                system, workload, r.clients(), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), perProcess);
+        return new Row(system, workload, r, cpu.names());
     }
 
     private static List<Supplier<CompletableFuture<byte[]>>> bftCalls(List<BftClient> cs, int count, byte[] op, boolean readOnly) {

@@ -1,0 +1,42 @@
+package io.bulwark.bft.cli;
+
+import io.bulwark.bft.testkit.ReplicaProcesses;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How a benchmark was run, printed before its figures (issue 16: "benchmarks must say how they were
+ * run"): this JVM (version, flags, collector, heap, CPUs it sees), the JVM options of the processes
+ * it starts, and the load average when it began.
+ */
+final class RunDescription {
+    private RunDescription() {}
+
+    /** {@code childDefaults}: the options the benchmark itself gives its child JVMs. */
+    static String describe(List<String> childDefaults) {
+        Runtime rt = Runtime.getRuntime();
+        List<String> gcs = new ArrayList<>();
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) gcs.add(gc.getName());
+        String env = System.getenv(ReplicaProcesses.CHILD_JVM_OPTIONS_ENV);
+        return String.format(Locale.ROOT,
+                "# run: java %s (%s), %d CPUs seen, max heap %d MiB, GC %s, flags %s%n"
+                        + "# child JVMs: %s%s; load average at start: %s",
+                System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.availableProcessors(),
+                rt.maxMemory() >> 20, String.join("+", gcs), ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                String.join(" ", childDefaults), env == null || env.isBlank() ? "" : " " + env.trim(), loadAverage());
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}

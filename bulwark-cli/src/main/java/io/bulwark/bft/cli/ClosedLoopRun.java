@@ -12,11 +12,18 @@ import java.util.function.Supplier;
  * after the run has stopped.
  */
 final class ClosedLoopRun {
-    /** {@code cpuNanos}: CPU per probed process over the measured window (empty without a probe; -1 unknown). */
-    record Result(int clients, double opsPerSecond, double p50Micros, double p99Micros, long measured, long[] cpuNanos) {
+    /** {@code usage}: what each metered process used over the measured window (empty without a meter). */
+    record Result(int clients, double opsPerSecond, double p50Micros, double p99Micros, long measured, List<ProcessMeter.Usage> usage) {
         /** Microseconds of CPU process {@code i} spent per measured call, NaN where unknown. */
         double cpuMicrosPerOp(int i) {
-            return i >= cpuNanos.length || cpuNanos[i] < 0 || measured == 0 ? Double.NaN : cpuNanos[i] / 1000.0 / measured;
+            return i >= usage.size() || usage.get(i).cpuNanos() < 0 || measured == 0 ? Double.NaN : usage.get(i).cpuNanos() / 1000.0 / measured;
+        }
+
+        /** Read and write system calls process {@code i} made per measured call, NaN where unknown. */
+        double syscallsPerOp(int i) {
+            if (i >= usage.size() || measured == 0) return Double.NaN;
+            ProcessMeter.Usage u = usage.get(i);
+            return u.readCalls() < 0 || u.writeCalls() < 0 ? Double.NaN : (u.readCalls() + u.writeCalls()) / (double) measured;
         }
     }
 
@@ -40,19 +47,19 @@ final class ClosedLoopRun {
         return run(calls, warmupMs, measureMs, null);
     }
 
-    /** As {@link #run(List, long, long)}, sampling {@code cpu} (if not null) at the measured window's ends. */
-    static Result run(List<Supplier<CompletableFuture<byte[]>>> calls, long warmupMs, long measureMs, ProcessCpu cpu) throws InterruptedException {
+    /** As {@link #run(List, long, long)}, sampling {@code meter} (if not null) at the measured window's ends. */
+    static Result run(List<Supplier<CompletableFuture<byte[]>>> calls, long warmupMs, long measureMs, ProcessMeter meter) throws InterruptedException {
         Client[] clients = calls.stream().map(Client::new).toArray(Client[]::new);
         long start = System.nanoTime();
         long measureFrom = start + warmupMs * 1_000_000;
         long measureTo = measureFrom + measureMs * 1_000_000;
         for (Client c : clients) next(c, measureFrom, measureTo);
         // The load runs for a fixed wall-clock window.
-        long[] cpuFrom = new long[0], cpuTo = new long[0];
+        List<ProcessMeter.Usage> usedFrom = List.of(), usedTo = List.of();
         sleepUntil(measureFrom);
-        if (cpu != null) cpuFrom = cpu.sample();
+        if (meter != null) usedFrom = meter.sample();
         sleepUntil(measureTo);
-        if (cpu != null) cpuTo = cpu.sample();
+        if (meter != null) usedTo = meter.sample();
         long deadline = System.currentTimeMillis() + 30_000;
         for (Client c : clients) {
             while (!c.idle && System.currentTimeMillis() < deadline) Thread.sleep(5);   // let the last calls finish
@@ -69,7 +76,7 @@ final class ClosedLoopRun {
         Arrays.sort(all);
         double p50 = all.length == 0 ? 0 : all[(int) (0.50 * (all.length - 1))] / 1000.0;
         double p99 = all.length == 0 ? 0 : all[(int) (0.99 * (all.length - 1))] / 1000.0;
-        return new Result(clients.length, total / (measureMs / 1000.0), p50, p99, total, ProcessCpu.delta(cpuFrom, cpuTo));
+        return new Result(clients.length, total / (measureMs / 1000.0), p50, p99, total, ProcessMeter.delta(usedFrom, usedTo));
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -119,7 +119,7 @@ final class MicroBenchCommand implements Callable<Integer> {
                 for (int c = 0; withNoRep && c < maxClients; c++) plain.add(new NoRepClient(loop, 1 + c, new InetSocketAddress("127.0.0.1", norepPort)));
                 for (NoRepClient c : plain) c.connected().get(30, TimeUnit.SECONDS);
                 byte[] op = new byte[arg];
-                ProcessCpu bftCpu = new ProcessCpu(), norepCpu = new ProcessCpu();
+                ProcessMeter bftCpu = new ProcessMeter(), norepCpu = new ProcessMeter();
                 for (int i = 0; i < cluster.n(); i++) bftCpu.add("r" + i, procs.process(i).toHandle());
                 bftCpu.add("clients", ProcessHandle.current());
                 if (withNoRep) norepCpu.add("norep", norep.process(0).toHandle()).add("clients", ProcessHandle.current());
@@ -149,12 +149,12 @@ final class MicroBenchCommand implements Callable<Integer> {
             for (int i = 0; i < rows.size(); i++) {
                 Row r = rows.get(i);
                 if (i > 0) b.append(',');
-                b.append(String.format(Locale.ROOT, "{\"system\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"ops_per_s\":%.0f,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f,\"cpu_us_per_op\":{",
+                b.append(String.format(Locale.ROOT, "{\"system\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"ops_per_s\":%.0f,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f,\"per_op\":{",
                         r.system(), r.workload(), r.r().clients(), r.r().opsPerSecond(), r.r().p50Micros(), r.r().p99Micros()));
                 for (int k = 0; k < r.cpuNames().size(); k++) {
-                    double v = r.r().cpuMicrosPerOp(k);
                     if (k > 0) b.append(',');
-                    b.append('"').append(r.cpuNames().get(k)).append("\":").append(Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.1f", v));
+                    b.append('"').append(r.cpuNames().get(k)).append("\":{\"cpu_us\":").append(jsonNumber(r.r().cpuMicrosPerOp(k)))
+                            .append(",\"syscalls\":").append(jsonNumber(r.r().syscallsPerOp(k))).append('}');
                 }
                 b.append("}}");
             }
@@ -164,12 +164,12 @@ final class MicroBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Row point(String system, String workload, List<Supplier<CompletableFuture<byte[]>>> calls, ProcessCpu cpu) throws InterruptedException {
+    private Row point(String system, String workload, List<Supplier<CompletableFuture<byte[]>>> calls, ProcessMeter cpu) throws InterruptedException {
         ClosedLoopRun.Result r = ClosedLoopRun.run(calls, warmupMs, seconds * 1000L, cpu);
         StringBuilder perProcess = new StringBuilder();
         for (int k = 0; k < cpu.names().size(); k++)
-            perProcess.append(String.format(Locale.ROOT, " %s %.0f", cpu.names().get(k), r.cpuMicrosPerOp(k)));
-        System.out.printf(Locale.ROOT, "%-9s %-9s clients=%3d  %9.0f ops/s  p50=%8.1f us  p99=%8.1f us  cpu us/op:%s%n",
+            perProcess.append(String.format(Locale.ROOT, " %s %.0f/%.1f", cpu.names().get(k), r.cpuMicrosPerOp(k), r.syscallsPerOp(k)));
+        System.out.printf(Locale.ROOT, "%-9s %-9s clients=%3d  %9.0f ops/s  p50=%8.1f us  p99=%8.1f us  cpu us/syscalls per op:%s%n",
                 system, workload, r.clients(), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), perProcess);
         return new Row(system, workload, r, cpu.names());
     }
@@ -229,6 +229,8 @@ final class MicroBenchCommand implements Callable<Integer> {
                     on.r().p50Micros() / off.r().p50Micros(), on.r().opsPerSecond() / off.r().opsPerSecond());
         }
     }
+
+    private static String jsonNumber(double v) { return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.1f", v); }
 
     private static Row find(List<Row> rows, String system, String workload, int clients) {
         for (Row r : rows) if (r.system().equals(system) && r.workload().equals(workload) && r.r().clients() == clients) return r;

@@ -25,7 +25,8 @@ import java.util.List;
 
 /**
  * The {@code bft} row: the bench bank on 3f+1 = 4 replica processes on loopback (fresh keys,
- * ephemeral ports), each client a {@link StoreClient} over its own authenticated {@link BftClient}
+ * ephemeral ports), durable as {@code bulwark replica --data-dir} runs them (each journals its votes
+ * and syncs before it sends them, issue 12: the baselines fsync their commits too), each client a {@link StoreClient} over its own authenticated {@link BftClient}
  * (all on one event loop). One more client opens the accounts and reads the total. {@link #close}
  * stops every process and, if the directory was a fresh temporary one, removes it.
  */
@@ -74,7 +75,11 @@ final class BftBank implements BankSystem {
         ClusterConfig cluster = LocalCluster.prepare(dir, F, clients + 1, tls);
         Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
         replicas = CliProcesses.replicas();
-        for (int i = 0; i < cluster.n(); i++) replicas.start(conf, i, List.of("--service", "store", "--pages", Integer.toString(pages)));
+        for (int i = 0; i < cluster.n(); i++) {
+            Path data = Files.createDirectories(dir.resolve("data-" + i));
+            replicas.start(conf, i, List.of("--service", "store", "--pages", Integer.toString(pages),
+                    "--data-dir", data.toString(), "--durable", "on"));
+        }
         replicas.awaitReady(startTimeout.toMillis());
         ProtocolConfig cfg = ProtocolConfig.defaults(F);
         loop = EventLoop.start("bench-store-clients");

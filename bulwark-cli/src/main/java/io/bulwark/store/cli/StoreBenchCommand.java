@@ -43,8 +43,8 @@ import picocli.CommandLine.Spec;
                 + "and etcd: ops/s, p50/p99 latency.")
 public final class StoreBenchCommand implements Callable<Integer> {
     static final List<String> SYSTEMS = List.of("bft", "unreplicated", "hibernate-h2", "hibernate-postgresql", "etcd");
-    /** The rows that need a server from the host, by the Debian package that has it. */
-    static final Map<String, HostPackage> HOST_PACKAGES = Map.of("hibernate-postgresql", HostPackage.postgresql(), "etcd", HostPackage.etcd());
+    /** The rows that need a server from the host, by the Debian package that has it (tests put missing ones here). */
+    Map<String, HostPackage> hostPackages = Map.of("hibernate-postgresql", HostPackage.postgresql(), "etcd", HostPackage.etcd());
 
     @Spec CommandSpec spec;
 
@@ -133,7 +133,7 @@ public final class StoreBenchCommand implements Callable<Integer> {
         }
         List<String> skipped = new ArrayList<>();
         for (String name : chosen) {
-            HostPackage p = HOST_PACKAGES.get(name);
+            HostPackage p = hostPackages.get(name);
             if (p == null) continue;
             Optional<String> skip = p.ensure(installMissing, out);
             if (skip.isPresent()) {
@@ -191,7 +191,7 @@ public final class StoreBenchCommand implements Callable<Integer> {
                 yield HibernateBank.postgresql(clients, server.jdbcUrl(), PostgresServer.ROLE, server);
             }
             case "etcd" -> {
-                EtcdCluster cluster = EtcdCluster.start(HOST_PACKAGES.get("etcd").programs().get(0), Duration.ofSeconds(startTimeoutSeconds));
+                EtcdCluster cluster = EtcdCluster.start(hostPackages.get("etcd").programs().get(0), Duration.ofSeconds(startTimeoutSeconds));
                 yield new EtcdBank(cluster.endpoints(), Duration.ofSeconds(callTimeoutSeconds), cluster);
             }
             default -> throw new IllegalArgumentException("unknown system " + name);

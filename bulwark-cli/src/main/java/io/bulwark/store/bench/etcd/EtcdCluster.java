@@ -38,7 +38,8 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     private final Path root;
-    private final List<Process> processes = new ArrayList<>();
+    /** Written by the starting thread, read by the shutdown hook too. */
+    private final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Processes.Hook hook;
     private List<Member> members = List.of();
     private boolean closed;

@@ -40,6 +40,8 @@ public final class PostgresServer implements AutoCloseable {
     private final Duration timeout;
     private final Processes.Hook hook;
     private int port;
+    /** initdb or pg_ctl while one runs: a Ctrl-C meanwhile stops it too. */
+    private volatile Process current;
     private boolean running;
     private boolean closed;
 
@@ -128,17 +130,20 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Runs a PostgreSQL program to its end; null if it exited 0, else what went wrong with the end of its output. */
     private String runForFailure(List<String> command, String what) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("bulwark-pg-" + what.replace(' ', '-') + "-", ".log");
+        // In the server's directory, so a Ctrl-C that cuts this short leaves nothing behind either.
+        Path out = Files.createTempFile(root, what.replace(' ', '-') + "-", ".log");
         try {
             // Its working directory is ours: the server's user may not be allowed into the caller's.
             Process p = new ProcessBuilder(asUser(osUser, command)).directory(root.toFile()).redirectErrorStream(true)
                     .redirectOutput(out.toFile()).start();
+            current = p;
             if (!p.waitFor(timeout.toNanos() + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS)) {
                 p.destroyForcibly();
                 return what + " still running after " + timeout.toSeconds() + " s (killed)";
             }
             return p.exitValue() == 0 ? null : what + " exited with " + p.exitValue() + ": " + Processes.tail(out, 1500);
         } finally {
+            current = null;
             Files.deleteIfExists(out);
         }
     }
@@ -154,7 +159,10 @@ public final class PostgresServer implements AutoCloseable {
     private synchronized void stopQuietly() {
         if (closed) return;
         closed = true;
-        if (running) {
+        Process inFlight = current;
+        if (inFlight != null) stopInFlight(inFlight);
+        // pg_ctl start may have got the server going before it was stopped: stop it whenever there is a pid file.
+        if (running || Files.exists(data.resolve("postmaster.pid"))) {
             try {
                 String failure = runForFailure(stopCommand(bin, data, timeout), "pg_ctl stop");
                 if (failure != null) {
@@ -174,6 +182,20 @@ public final class PostgresServer implements AutoCloseable {
             Processes.deleteTree(root);
         } catch (IOException e) {
             System.err.println("postgresql: could not remove " + root + ": " + e);
+        }
+    }
+
+    /** initdb or pg_ctl start interrupted by Ctrl-C: the program and what it started as the server's user (runuser's child). */
+    private static void stopInFlight(Process p) {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

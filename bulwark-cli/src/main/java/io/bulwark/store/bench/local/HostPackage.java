@@ -74,6 +74,7 @@ public record HostPackage(String system, String debianPackage, List<Path> progra
     private String install() throws InterruptedException {
         try {
             Path log = Files.createTempFile("bulwark-apt-", ".log");
+            log.toFile().deleteOnExit();   // also when a Ctrl-C cuts the install short
             try {
                 ProcessBuilder pb = new ProcessBuilder("apt-get", "install", "-y", "-q", debianPackage)
                         .redirectErrorStream(true).redirectOutput(log.toFile());

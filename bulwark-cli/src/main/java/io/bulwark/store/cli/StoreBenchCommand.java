@@ -87,10 +87,10 @@ public final class StoreBenchCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Directory for the replicas' keys, cluster.conf and logs (default: a fresh temporary directory, removed after).")
     Path dir;
 
-    @Option(names = "--start-timeout", defaultValue = "120", description = "Seconds the replicas may take to start and the clients to connect (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--start-timeout", defaultValue = "120", description = "Seconds the replicas, the PostgreSQL server or the etcd cluster may take to start and the clients to connect (default: ${DEFAULT-VALUE}).")
     int startTimeoutSeconds;
 
-    @Option(names = "--call-timeout", defaultValue = "30", description = "Seconds a store call may wait for its certified reply (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--call-timeout", defaultValue = "30", description = "Seconds a store call may wait for its certified reply, and an etcd call for its answer (default: ${DEFAULT-VALUE}).")
     int callTimeoutSeconds;
 
     @Option(names = "--tls", defaultValue = "on", description = "on (default), off, or both: the bft system with TLS 1.3 on every "

@@ -8,7 +8,7 @@ package io.bulwark.store.bench;
  */
 public interface BankSystem extends AutoCloseable {
 
-    /** The row's name in the report: {@code bft}, {@code unreplicated} or {@code hibernate-h2}. */
+    /** The row's name in the report: {@code bft}, {@code unreplicated}, {@code hibernate-h2}, {@code hibernate-postgresql} or {@code etcd}. */
     String name();
 
     /** Creates accounts 1..{@code accounts}, each holding {@code initialBalance}. */

@@ -17,16 +17,21 @@ public final class BenchReport {
 
     public static String table(List<BenchRow> rows) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-14s %10s %12s %12s %9s %9s %8s %7s %8s  %s%n",
+        b.append(String.format(Locale.ROOT, "%-20s %10s %12s %12s %9s %9s %8s %7s %8s  %s%n",
                 "system", "ops/s", "p50 (us)", "p99 (us)", "measured", "applied", "refused", "failed", "retried", "money conserved"));
         for (BenchRow r : rows)
-            b.append(String.format(Locale.ROOT, "%-14s %10.1f %12.1f %12.1f %9d %9d %8d %7d %8d  %s%n",
+            b.append(String.format(Locale.ROOT, "%-20s %10.1f %12.1f %12.1f %9d %9d %8d %7d %8d  %s%n",
                     r.system(), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), r.measured(), r.applied(), r.refused(), r.failed(),
                     r.retried(), r.conserved() ? "yes (" + r.moneyAfter() + ")" : "NO: " + r.moneyBefore() + " before, " + r.moneyAfter() + " after"));
         return b.toString();
     }
 
     public static String json(List<BenchRow> rows, BenchSettings s, double[] loadAverage) {
+        return json(rows, List.of(), s, loadAverage);
+    }
+
+    /** The JSON line with {@code "skipped":[..]}: the systems not run because what they need is not installed. */
+    public static String json(List<BenchRow> rows, List<String> skipped, BenchSettings s, double[] loadAverage) {
         StringBuilder b = new StringBuilder("{\"rows\":[");
         for (int i = 0; i < rows.size(); i++) {
             BenchRow r = rows.get(i);
@@ -37,6 +42,8 @@ public final class BenchReport {
                     quote(r.system()), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), r.measured(), r.applied(), r.refused(), r.failed(),
                     r.retried(), r.moneyBefore(), r.moneyAfter(), r.conserved()));
         }
+        b.append("],\"skipped\":[");
+        for (int i = 0; i < skipped.size(); i++) b.append(i > 0 ? "," : "").append(quote(skipped.get(i)));
         b.append(String.format(Locale.ROOT, "],\"clients\":%d,\"accounts\":%d,\"warmup_s\":%.3f,\"measure_s\":%.3f,\"seed\":%d",
                 s.clients(), s.accounts(), s.warmup().toNanos() / 1e9, s.measure().toNanos() / 1e9, s.seed()));
         if (loadAverage != null)

@@ -5,7 +5,11 @@ import io.bulwark.store.bench.BenchReport;
 import io.bulwark.store.bench.BenchRow;
 import io.bulwark.store.bench.BenchSettings;
 import io.bulwark.store.bench.ClosedLoopBench;
+import io.bulwark.store.bench.etcd.EtcdBank;
+import io.bulwark.store.bench.etcd.EtcdCluster;
 import io.bulwark.store.bench.hibernate.HibernateBank;
+import io.bulwark.store.bench.hibernate.PostgresServer;
+import io.bulwark.store.bench.local.HostPackage;
 import io.bulwark.store.bench.store.BenchStore;
 import io.bulwark.store.bench.store.UnreplicatedBank;
 import java.io.PrintWriter;
@@ -15,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,14 +31,20 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bulwark bench store}: the bank-transfer workload (read two accounts, update both, validate
  * non-negative balances) from many concurrent closed-loop clients against, in one run, the store
- * on 4 replica processes ({@code bft}), the same store unreplicated, and Hibernate ORM on embedded
- * H2 — what a user would otherwise pick. After each system's run the sum of all balances is read
- * back and must equal the money the bank started with; the command fails if it does not.
+ * on 4 replica processes ({@code bft}), the same store unreplicated, and what a user would otherwise
+ * pick: Hibernate ORM on embedded H2, Hibernate ORM on a PostgreSQL 15 server and a 3-member etcd
+ * cluster, both started by the benchmark on loopback with their default durability. A server whose
+ * Debian package is missing skips its row (with {@code --install-missing}, run as root, it is
+ * installed with apt-get first). After each system's run the sum of all balances is read back and
+ * must equal the money the bank started with; the command fails if it does not.
  */
 @Command(name = "store", mixinStandardHelpOptions = true,
-        description = "Bank transfers on the replicated store, the unreplicated store and Hibernate ORM + H2: ops/s, p50/p99 latency.")
+        description = "Bank transfers on the replicated store, the unreplicated store, Hibernate ORM + H2, Hibernate ORM + PostgreSQL "
+                + "and etcd: ops/s, p50/p99 latency.")
 public final class StoreBenchCommand implements Callable<Integer> {
-    static final List<String> SYSTEMS = List.of("bft", "unreplicated", "hibernate-h2");
+    static final List<String> SYSTEMS = List.of("bft", "unreplicated", "hibernate-h2", "hibernate-postgresql", "etcd");
+    /** The rows that need a server from the host, by the Debian package that has it (tests put missing ones here). */
+    Map<String, HostPackage> hostPackages = Map.of("hibernate-postgresql", HostPackage.postgresql(), "etcd", HostPackage.etcd());
 
     @Spec CommandSpec spec;
 
@@ -60,9 +72,13 @@ public final class StoreBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the clients' transfer choices (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--systems", split = ",", defaultValue = "bft,unreplicated,hibernate-h2",
-            description = "Systems to run, in this order (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--systems", split = ",", defaultValue = "bft,unreplicated,hibernate-h2,hibernate-postgresql,etcd",
+            description = "Systems to run, in this order (default: ${DEFAULT-VALUE}). hibernate-postgresql needs the Debian package "
+                    + "postgresql (PostgreSQL 15), etcd the package etcd-server: a row whose package is missing is skipped.")
     List<String> systems;
+
+    @Option(names = "--install-missing", description = "Install a missing server package with apt-get (needs root) instead of skipping its row.")
+    boolean installMissing;
 
     @Option(names = "--pages", defaultValue = "" + BenchStore.DEFAULT_PAGES,
             description = "State size of the store in 4 KB pages (default: ${DEFAULT-VALUE}).")
@@ -71,10 +87,10 @@ public final class StoreBenchCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Directory for the replicas' keys, cluster.conf and logs (default: a fresh temporary directory, removed after).")
     Path dir;
 
-    @Option(names = "--start-timeout", defaultValue = "120", description = "Seconds the replicas may take to start and the clients to connect (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--start-timeout", defaultValue = "120", description = "Seconds the replicas, the PostgreSQL server or the etcd cluster may take to start and the clients to connect (default: ${DEFAULT-VALUE}).")
     int startTimeoutSeconds;
 
-    @Option(names = "--call-timeout", defaultValue = "30", description = "Seconds a store call may wait for its certified reply (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--call-timeout", defaultValue = "30", description = "Seconds a store call may wait for its certified reply, and an etcd call for its answer (default: ${DEFAULT-VALUE}).")
     int callTimeoutSeconds;
 
     @Option(names = "--tls", defaultValue = "on", description = "on (default), off, or both: the bft system with TLS 1.3 on every "
@@ -115,6 +131,16 @@ public final class StoreBenchCommand implements Callable<Integer> {
             if (!name.equals("bft")) runs.add(name);
             else for (boolean on : tlsModes) runs.add(on ? "bft" : "bft-notls");
         }
+        List<String> skipped = new ArrayList<>();
+        for (String name : chosen) {
+            HostPackage p = hostPackages.get(name);
+            if (p == null) continue;
+            Optional<String> skip = p.ensure(installMissing, out);
+            if (skip.isPresent()) {
+                runs.remove(name);
+                skipped.add(name);
+            }
+        }
         List<BenchRow> rows = new ArrayList<>();
         for (String name : runs) {
             try (BankSystem system = create(name)) {
@@ -123,19 +149,21 @@ public final class StoreBenchCommand implements Callable<Integer> {
                     row = ClosedLoopBench.run(system, settings);
                 } catch (Exception e) {
                     if (system instanceof BftBank b) System.err.print(b.replicaLogs());
+                    if (system instanceof EtcdBank b) System.err.print(b.clusterLogs());
                     throw new IllegalStateException(name + ": " + e.getMessage(), e);
                 }
                 rows.add(row);
-                out.printf(Locale.ROOT, "  %-13s %.1f ops/s, p50 %.1f us, p99 %.1f us (%d applied, %d refused, %d failed, %d retried)%n", row.system(),
+                out.printf(Locale.ROOT, "  %-20s %.1f ops/s, p50 %.1f us, p99 %.1f us (%d applied, %d refused, %d failed, %d retried)%n", row.system(),
                         row.opsPerSecond(), row.p50Micros(), row.p99Micros(), row.applied(), row.refused(), row.failed(), row.retried());
                 out.flush();
             }
         }
         out.println();
         out.print(BenchReport.table(rows));
+        if (!skipped.isEmpty()) out.println("skipped (package missing): " + String.join(", ", skipped));
         double[] load = BenchReport.loadAverage();
         if (load != null) out.printf(Locale.ROOT, "load average: %.2f %.2f %.2f%n", load[0], load[1], load[2]);
-        if (json) out.println(BenchReport.json(rows, settings, load));
+        if (json) out.println(BenchReport.json(rows, skipped, settings, load));
         out.flush();
         boolean ok = true;
         for (BenchRow r : rows) {
@@ -157,6 +185,15 @@ public final class StoreBenchCommand implements Callable<Integer> {
                     clients, pages, Duration.ofSeconds(callTimeoutSeconds), Duration.ofSeconds(startTimeoutSeconds), name.equals("bft"));
             case "unreplicated" -> new UnreplicatedBank(pages);
             case "hibernate-h2" -> new HibernateBank(clients);
+            case "hibernate-postgresql" -> {
+                // One connection per client, and a few for psql and the like.
+                PostgresServer server = PostgresServer.start(PostgresServer.DEFAULT_BIN, clients + 10, Duration.ofSeconds(startTimeoutSeconds));
+                yield HibernateBank.postgresql(clients, server.jdbcUrl(), PostgresServer.ROLE, server);
+            }
+            case "etcd" -> {
+                EtcdCluster cluster = EtcdCluster.start(hostPackages.get("etcd").programs().get(0), Duration.ofSeconds(startTimeoutSeconds));
+                yield new EtcdBank(cluster.endpoints(), Duration.ofSeconds(callTimeoutSeconds), cluster);
+            }
             default -> throw new IllegalArgumentException("unknown system " + name);
         };
     }

@@ -20,8 +20,16 @@ class BenchReportTest {
                 + "\"refused\":10,\"failed\":0,\"retried\":3,\"money_before\":5000,\"money_after\":5000,\"conserved\":true},"
                 + "{\"system\":\"hibernate-h2\",\"ops_per_s\":10.0,\"latency_us_p50\":1.0,\"latency_us_p99\":2.0,\"measured\":1,\"applied\":1,"
                 + "\"refused\":0,\"failed\":0,\"retried\":0,\"money_before\":5000,\"money_after\":4999,\"conserved\":false}],"
-                + "\"clients\":16,\"accounts\":50,\"warmup_s\":1.000,\"measure_s\":2.500,\"seed\":7,\"load_average\":[1.50,2.00,3.25]}", json);
+                + "\"skipped\":[],\"clients\":16,\"accounts\":50,\"warmup_s\":1.000,\"measure_s\":2.500,\"seed\":7,\"load_average\":[1.50,2.00,3.25]}", json);
         assertTrue(BenchReport.table(List.of(r, h)).contains("NO: 5000 before, 4999 after"));
+    }
+
+    @Test
+    void jsonNamesTheSkippedSystems() {
+        BenchRow r = new BenchRow("bft", 1, 1, 1, 1, 1, 0, 0, 0, 10, 10, null);
+        BenchSettings s = new BenchSettings(2, 20, 100, 10, 1, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        String json = BenchReport.json(List.of(r), List.of("hibernate-postgresql", "etcd"), s, null);
+        assertTrue(json.contains("\"conserved\":true}],\"skipped\":[\"hibernate-postgresql\",\"etcd\"],\"clients\":2,"), json);
     }
 
     @Test

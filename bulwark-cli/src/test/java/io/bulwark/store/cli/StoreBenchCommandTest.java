@@ -1,12 +1,15 @@
 package io.bulwark.store.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -28,7 +31,11 @@ class StoreBenchCommandTest {
                boolean conserved) {}
 
     static List<Row> run(String systems) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
+        return run(systems, new StringWriter());
+    }
+
+    static List<Row> run(String systems, StringWriter out) {
+        StringWriter err = new StringWriter();
         CommandLine cl = io.bulwark.bft.cli.BulwarkCli.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
@@ -65,6 +72,53 @@ class StoreBenchCommandTest {
         List<Row> rows = run("bft,unreplicated,hibernate-h2");
         assertEquals(List.of("bft", "unreplicated", "hibernate-h2"), rows.stream().map(Row::system).toList());
         for (Row r : rows) assertConserved(r);
+    }
+
+    /**
+     * The baselines on servers the benchmark starts: each runs and conserves money where its Debian
+     * package is installed, and is skipped with the exact message where it is not (nothing is
+     * installed without --install-missing); the other rows run either way.
+     */
+    @Test
+    void serverBaselinesRunWhereInstalledAndAreSkippedByNameWhereNot() {
+        StringWriter out = new StringWriter();
+        List<Row> rows = run("unreplicated,hibernate-postgresql,etcd", out);
+        List<String> expected = new ArrayList<>(List.of("unreplicated"));
+        List<String> skipped = new ArrayList<>();
+        for (var p : List.of(io.bulwark.store.bench.local.HostPackage.postgresql(), io.bulwark.store.bench.local.HostPackage.etcd())) {
+            if (p.present()) {
+                expected.add(p.system());
+            } else {
+                skipped.add("\"" + p.system() + "\"");
+                assertTrue(out.toString().contains(p.skipMessage() + "\n"), out::toString);
+            }
+        }
+        assertEquals(expected, rows.stream().map(Row::system).toList(), out::toString);
+        for (Row r : rows) assertConserved(r);
+        assertTrue(out.toString().contains("\"skipped\":[" + String.join(",", skipped) + "]"), out::toString);
+    }
+
+    @Test
+    void aMissingPackageSkipsItsRowByNameAndTheOtherRowsStillRun() {
+        StoreBenchCommand cmd = new StoreBenchCommand();
+        Path nowhere = Path.of("/nonexistent-bulwark-test");
+        cmd.hostPackages = Map.of(
+                "etcd", new io.bulwark.store.bench.local.HostPackage("etcd", "etcd-server", List.of(nowhere.resolve("etcd"))),
+                "hibernate-postgresql", new io.bulwark.store.bench.local.HostPackage("hibernate-postgresql", "postgresql",
+                        List.of(nowhere.resolve("initdb"))));
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(cmd);
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("--clients", "2", "--accounts", "5", "--initial-balance", "100", "--warmup", "0", "--duration", "0.5",
+                "--systems", "etcd,unreplicated,hibernate-postgresql", "--json");
+        assertEquals(0, code, () -> out + "\n" + err);
+        String o = out.toString();
+        assertTrue(o.contains("skipping etcd: Debian package etcd-server is not installed\n"), o);
+        assertTrue(o.contains("skipping hibernate-postgresql: Debian package postgresql is not installed\n"), o);
+        assertTrue(o.contains("],\"skipped\":[\"etcd\",\"hibernate-postgresql\"],"), o);
+        assertTrue(o.contains("{\"rows\":[{\"system\":\"unreplicated\","), o);
+        assertFalse(o.contains("installing"), "nothing installed without --install-missing: " + o);
     }
 
     @Test

@@ -7,8 +7,11 @@ import jakarta.validation.ConstraintViolationException;
 import java.sql.SQLException;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import javax.sql.ConnectionPoolDataSource;
 import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.h2.jdbcx.JdbcDataSource;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
@@ -19,15 +22,20 @@ import org.hibernate.cfg.AvailableSettings;
 
 /**
  * The baseline a user would otherwise pick: Hibernate ORM on an embedded, in-memory H2 database
- * (its default MVStore engine: multi-version concurrency with row locks), Bean Validation active.
- * A transfer is one transaction — read both accounts, change both, flush (validation, then the
- * version-checked updates) and commit. Lock timeouts, deadlocks and optimistic (version) conflicts
+ * (its default MVStore engine: multi-version concurrency with row locks), or on a PostgreSQL server
+ * ({@link #postgresql}), Bean Validation active. Both run at their default isolation, read
+ * committed, with the entity's {@code @Version} column for optimistic locking. A transfer is one
+ * transaction — read both accounts, change both, flush (validation, then the version-checked updates)
+ * and commit. Lock timeouts, deadlocks, serialization failures and optimistic (version) conflicts
  * roll back and are retried, and counted; an overdraft is refused.
  */
 public final class HibernateBank implements BankSystem {
     /** A transfer that keeps conflicting this often gives up, so a livelock shows up as failures. */
     static final int MAX_ATTEMPTS = 100;
+    private final String name;
     private final int poolSize;
+    private final Supplier<ConnectionPoolDataSource> database;
+    private final AutoCloseable server;
     private final AtomicLong retried = new AtomicLong();
     private JdbcConnectionPool pool;
     private StandardServiceRegistry registry;
@@ -35,16 +43,47 @@ public final class HibernateBank implements BankSystem {
 
     /** A bank for {@code clients} concurrent clients: the connection pool holds one connection each. */
     public HibernateBank(int clients) {
-        if (clients < 1) throw new IllegalArgumentException("at least one client");
-        this.poolSize = clients;
+        this("hibernate-h2", clients, HibernateBank::freshH2, null);
     }
 
-    @Override public String name() { return "hibernate-h2"; }
+    /**
+     * A bank named {@code name} on the database {@code database} makes connections to (a fresh one per
+     * {@link #open}); {@code server}, if not null, is closed after the bank (the database server the
+     * benchmark started for it). The dialect is Hibernate's pick from the connection's metadata.
+     */
+    public HibernateBank(String name, int clients, Supplier<ConnectionPoolDataSource> database, AutoCloseable server) {
+        if (clients < 1) throw new IllegalArgumentException("at least one client");
+        this.name = name;
+        this.poolSize = clients;
+        this.database = database;
+        this.server = server;
+    }
+
+    /** The bank on a PostgreSQL server at {@code jdbcUrl}, connecting as {@code role}; closing the bank closes {@code server}. */
+    public static HibernateBank postgresql(int clients, String jdbcUrl, String role, AutoCloseable server) {
+        return new HibernateBank("hibernate-postgresql", clients, () -> {
+            org.postgresql.ds.PGConnectionPoolDataSource ds = new org.postgresql.ds.PGConnectionPoolDataSource();
+            ds.setUrl(jdbcUrl);
+            ds.setUser(role);
+            return ds;
+        }, server);
+    }
+
+    /** A fresh private in-memory H2 database; it lives until the pool's last connection closes. */
+    private static ConnectionPoolDataSource freshH2() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:bench-" + UUID.randomUUID());
+        ds.setUser("sa");
+        ds.setPassword("");
+        return ds;
+    }
+
+    @Override public String name() { return name; }
 
     @Override public void open(int accounts, long initialBalance) {
         if (factory != null) throw new IllegalStateException("already open");
-        // A fresh private database per bank; it lives until the pool's last connection closes.
-        pool = JdbcConnectionPool.create("jdbc:h2:mem:bench-" + UUID.randomUUID(), "sa", "");
+        // H2's pool over any database's pooled connections: the same pool for every database.
+        pool = JdbcConnectionPool.create(database.get());
         pool.setMaxConnections(poolSize);
         registry = new StandardServiceRegistryBuilder()
                 .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, pool)
@@ -58,7 +97,7 @@ public final class HibernateBank implements BankSystem {
         try {
             factory = new MetadataSources(registry).addAnnotatedClass(JpaAccount.class).buildMetadata().buildSessionFactory();
         } catch (RuntimeException e) {
-            close();
+            release();
             throw e;
         }
         try (Session s = factory.openSession()) {
@@ -115,6 +154,9 @@ public final class HibernateBank implements BankSystem {
             if (c instanceof SQLException sql && (sql.getErrorCode() == ErrorCode.DEADLOCK_1 || sql.getErrorCode() == ErrorCode.LOCK_TIMEOUT_1
                     || sql.getErrorCode() == ErrorCode.CONCURRENT_UPDATE_1))
                 return true;
+            // PostgreSQL: serialization_failure, deadlock_detected (its error codes are all 0; the SQL state says it).
+            if (c instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState())))
+                return true;
         }
         return false;
     }
@@ -147,7 +189,16 @@ public final class HibernateBank implements BankSystem {
 
     @Override public long retried() { return retried.get(); }
 
-    @Override public void close() {
+    @Override public void close() throws Exception {
+        try {
+            release();
+        } finally {
+            if (server != null) server.close();
+        }
+    }
+
+    /** Hibernate and the connection pool (not the server). */
+    private void release() {
         if (factory != null) factory.close();
         factory = null;
         if (registry != null) StandardServiceRegistryBuilder.destroy(registry);

@@ -52,6 +52,11 @@ final class MicroBenchCommand implements Callable<Integer> {
             + "busy for many seconds, and a point measured before that is mostly the JIT's.")
     int jitWarmupSeconds;
 
+    @Option(names = "--idle-clients", defaultValue = "0", description = "Further clients that connect to the replicas (TLS, "
+            + "keys exchanged) and stay idle through the run, 0..2000 (default: ${DEFAULT-VALUE}): the cost of many connected clients "
+            + "to the active ones, and each replica's resident memory with them (issue 16 item 6).")
+    int idleClients;
+
     @Option(names = "--tls", defaultValue = "on", description = "on (default), off, or both: BFT rows with TLS 1.3 on every "
             + "connection (system bft) and/or without (system bft-notls), each against a group started that way; NO-REP is plaintext.")
     String tls;
@@ -75,6 +80,7 @@ final class MicroBenchCommand implements Callable<Integer> {
             maxClients = Math.max(maxClients, c);
         }
         if (seconds < 1) throw new IllegalArgumentException("--seconds must be >= 1");
+        if (idleClients < 0 || idleClients > 2000) throw new IllegalArgumentException("--idle-clients must be 0..2000");
         if (jitWarmupSeconds < 0 || warmupMs < 0) throw new IllegalArgumentException("--jit-warmup and --warmup must be >= 0");
         List<Boolean> tlsModes = TlsChoice.parse(tls, true);
         List<Boolean> durableModes = switch (durable.trim().toLowerCase(Locale.ROOT)) {
@@ -98,7 +104,7 @@ final class MicroBenchCommand implements Callable<Integer> {
             boolean withNoRep = tlsOn == tlsModes.get(0) && durableOn == durableModes.get(0);
             String bftName = (durableOn ? "bft-durable" : "bft") + (tlsOn ? "" : "-notls");
             Path dir = Files.createTempDirectory("bulwark-bench-");
-            ClusterConfig cluster = LocalCluster.prepare(dir, 1, maxClients, tlsOn);
+            ClusterConfig cluster = LocalCluster.prepare(dir, 1, maxClients + idleClients, tlsOn);
             Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
             int norepPort = LocalCluster.freeLoopbackPorts(1).get(0);
             try (ReplicaProcesses procs = CliProcesses.replicas(); ReplicaProcesses norep = CliProcesses.replicas();
@@ -115,6 +121,11 @@ final class MicroBenchCommand implements Callable<Integer> {
                 List<BftClient> bft = new ArrayList<>();
                 for (int c = 0; c < maxClients; c++) bft.add(BftClient.connect(KeyMaterial.load(dir, cluster.n() + c), cfg, loop));
                 for (BftClient c : bft) if (!c.awaitConnected(Duration.ofSeconds(30))) throw new IOException("client could not connect");
+                List<BftClient> idle = new ArrayList<>();
+                for (int c = 0; c < idleClients; c++) idle.add(BftClient.connect(KeyMaterial.load(dir, cluster.n() + maxClients + c), cfg, loop));
+                for (BftClient c : idle) if (!c.awaitConnected(Duration.ofSeconds(120))) throw new IOException("idle client could not connect");
+                if (idleClients > 0)
+                    System.out.printf(Locale.ROOT, "%-9s %-9s %d idle clients connected; replica resident memory (MiB):%s%n", bftName, w, idleClients, residentMiB(procs, cluster.n()));
                 List<NoRepClient> plain = new ArrayList<>();
                 for (int c = 0; withNoRep && c < maxClients; c++) plain.add(new NoRepClient(loop, 1 + c, new InetSocketAddress("127.0.0.1", norepPort)));
                 for (NoRepClient c : plain) c.connected().get(30, TimeUnit.SECONDS);
@@ -137,7 +148,10 @@ final class MicroBenchCommand implements Callable<Integer> {
                     readOnly.add(String.format(Locale.ROOT, "{\"system\":\"%s\",\"workload\":\"%s\",\"clients\":1,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f}",
                             bftName, w, ro.p50Micros(), ro.p99Micros()));
                 }
+                System.out.printf(Locale.ROOT, "%-9s %-9s after the run, %d clients connected (%d idle); replica resident memory (MiB):%s%n",
+                        bftName, w, maxClients + idleClients, idleClients, residentMiB(procs, cluster.n()));
                 for (BftClient c : bft) c.close();
+                for (BftClient c : idle) c.close();
                 for (NoRepClient c : plain) loop.submit(() -> { c.close(); return null; }).join();
             }
             }
@@ -228,6 +242,22 @@ final class MicroBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "TLS cost %-9s clients=%3d: p50 %.2fx, throughput %.2fx of without TLS%n", on.workload(), on.r().clients(),
                     on.r().p50Micros() / off.r().p50Micros(), on.r().opsPerSecond() / off.r().opsPerSecond());
         }
+    }
+
+    /** Each replica's resident set (VmRSS), from /proc; "?" where unreadable. */
+    private static String residentMiB(ReplicaProcesses procs, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String v = "?";
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(procs.process(i).pid()), "status")))
+                    if (line.startsWith("VmRSS:")) v = Long.toString(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
+            } catch (IOException | RuntimeException e) {
+                // not Linux: unknown
+            }
+            b.append(" r").append(i).append(' ').append(v);
+        }
+        return b.toString();
     }
 
     private static String jsonNumber(double v) { return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.1f", v); }

@@ -47,7 +47,7 @@ final class MicroBenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1000", description = "Warm-up milliseconds per point (default: ${DEFAULT-VALUE}).")
     int warmupMs;
 
-    @Option(names = "--jit-warmup", defaultValue = "15", description = "Seconds of load at the largest client count on each "
+    @Option(names = "--jit-warmup", defaultValue = "20", description = "Seconds of load at the largest client count on each "
             + "new group before its first measured point (default: ${DEFAULT-VALUE}): five JVMs on two cores keep their C2 compilers "
             + "busy for many seconds, and a point measured before that is mostly the JIT's.")
     int jitWarmupSeconds;

@@ -25,8 +25,8 @@ import java.util.List;
 
 /**
  * The {@code bft} row: the bench bank on 3f+1 = 4 replica processes on loopback (fresh keys,
- * ephemeral ports), durable as {@code bulwark replica --data-dir} runs them (each journals its votes
- * and syncs before it sends them, issue 12: the baselines fsync their commits too), each client a {@link StoreClient} over its own authenticated {@link BftClient}
+ * ephemeral ports), by default durable as {@code bulwark replica --data-dir} runs them (each journals its
+ * votes and syncs before it sends them, issue 12: the baselines fsync their commits too), each client a {@link StoreClient} over its own authenticated {@link BftClient}
  * (all on one event loop). One more client opens the accounts and reads the total. {@link #close}
  * stops every process and, if the directory was a fresh temporary one, removes it.
  */
@@ -40,6 +40,7 @@ final class BftBank implements BankSystem {
     private final Duration callTimeout;
     private final Duration startTimeout;
     private final boolean tls;
+    private final boolean durable;
     private final StoreDefinition definition = BenchStore.definition();
     private ReplicaProcesses replicas;
     private EventLoop loop;
@@ -51,12 +52,16 @@ final class BftBank implements BankSystem {
      *            removed on close
      */
     BftBank(Path dir, int clients, int pages, Duration callTimeout, Duration startTimeout) throws IOException {
-        this(dir, clients, pages, callTimeout, startTimeout, true);
+        this(dir, clients, pages, callTimeout, startTimeout, true, true);
     }
 
-    /** As above, with TLS on every connection or not (system name {@code bft} or {@code bft-notls}). */
-    BftBank(Path dir, int clients, int pages, Duration callTimeout, Duration startTimeout, boolean tls) throws IOException {
+    /**
+     * As above, with TLS on every connection or not (system name {@code bft} or {@code bft-notls}),
+     * and durable replicas or replicas that keep nothing on disk.
+     */
+    BftBank(Path dir, int clients, int pages, Duration callTimeout, Duration startTimeout, boolean tls, boolean durable) throws IOException {
         this.tls = tls;
+        this.durable = durable;
         this.ownDir = dir == null;
         this.dir = ownDir ? Files.createTempDirectory("bulwark-bench-store-") : dir;
         this.clients = clients;
@@ -76,9 +81,9 @@ final class BftBank implements BankSystem {
         Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
         replicas = CliProcesses.replicas();
         for (int i = 0; i < cluster.n(); i++) {
-            Path data = Files.createDirectories(dir.resolve("data-" + i));
-            replicas.start(conf, i, List.of("--service", "store", "--pages", Integer.toString(pages),
-                    "--data-dir", data.toString(), "--durable", "on"));
+            List<String> args = new ArrayList<>(List.of("--service", "store", "--pages", Integer.toString(pages)));
+            if (durable) args.addAll(List.of("--data-dir", Files.createDirectories(dir.resolve("data-" + i)).toString(), "--durable", "on"));
+            replicas.start(conf, i, args);
         }
         replicas.awaitReady(startTimeout.toMillis());
         ProtocolConfig cfg = ProtocolConfig.defaults(F);

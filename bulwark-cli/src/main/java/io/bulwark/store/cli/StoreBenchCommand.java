@@ -62,8 +62,10 @@ public final class StoreBenchCommand implements Callable<Integer> {
 
     // Four young replica JVMs on two cores are still JIT-compiling (C2 took a quarter of a core per
     // replica) 12 s in: a 5 s warm-up measured the compiler, 2,100 instead of 4,600 ops/s.
-    @Option(names = "--warmup", defaultValue = "20", description = "Warm-up seconds before the measured window, per system (default: ${DEFAULT-VALUE}; "
-            + "four young replica JVMs sharing the cores are still JIT-compiling for the first ten seconds or more).")
+    @Option(names = "--warmup", defaultValue = "60", description = "Warm-up seconds before the measured window, per system (default: ${DEFAULT-VALUE}; "
+            + "four young replica JVMs share the cores with the clients and C2 keeps compiling for about a minute: 3,123, 2,291, 484, "
+            + "1,459, 567, 278 and 82 compilations in a replica's successive 10 s, and the bft row measured 1,959 ops/s over 40 s after "
+            + "10 s against 650 over 10 s).")
     double warmupSeconds;
 
     @Option(names = "--duration", defaultValue = "15", description = "Measured seconds per system (default: ${DEFAULT-VALUE}).")
@@ -96,6 +98,10 @@ public final class StoreBenchCommand implements Callable<Integer> {
     @Option(names = "--tls", defaultValue = "on", description = "on (default), off, or both: the bft system with TLS 1.3 on every "
             + "connection (row bft) and/or without (row bft-notls), in the same run.")
     String tls;
+
+    @Option(names = "--bft-durable", defaultValue = "on", description = "on (default) or off: the bft rows' replicas journal "
+            + "their votes in a data dir and sync before they send them (what bulwark replica --data-dir runs), or keep nothing on disk.")
+    String bftDurable;
 
     @Option(names = "--json", description = "End with one JSON line: {\"rows\":[{\"system\",\"ops_per_s\",\"latency_us_p50\",\"latency_us_p99\",...}]}.")
     boolean json;
@@ -182,7 +188,12 @@ public final class StoreBenchCommand implements Callable<Integer> {
     private BankSystem create(String name) throws Exception {
         return switch (name) {
             case "bft", "bft-notls" -> new BftBank(runDir(name),
-                    clients, pages, Duration.ofSeconds(callTimeoutSeconds), Duration.ofSeconds(startTimeoutSeconds), name.equals("bft"));
+                    clients, pages, Duration.ofSeconds(callTimeoutSeconds), Duration.ofSeconds(startTimeoutSeconds), name.equals("bft"),
+                    switch (bftDurable) {
+                        case "on" -> true;
+                        case "off" -> false;
+                        default -> throw new IllegalArgumentException("--bft-durable must be on or off, not '" + bftDurable + "'");
+                    });
             case "unreplicated" -> new UnreplicatedBank(pages);
             case "hibernate-h2" -> new HibernateBank(clients);
             case "hibernate-postgresql" -> {

@@ -89,7 +89,7 @@ final class MicroBenchCommand implements Callable<Integer> {
             case "both" -> List.of(true, false);
             default -> throw new IllegalArgumentException("--durable must be on, off or both, not '" + durable + "'");
         };
-        System.out.println(RunDescription.describe(List.of("-Xms256m", "-XX:+UseSerialGC")));
+        System.out.println(RunDescription.describe(ReplicaProcesses.childJvmOptions(List.of(), "{id}")));
         List<Row> rows = new ArrayList<>();
         List<String> readOnly = new ArrayList<>();
         for (String w : workloads) {

@@ -1,6 +1,5 @@
 package io.bulwark.bft.cli;
 
-import io.bulwark.bft.testkit.ReplicaProcesses;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -17,18 +16,17 @@ import java.util.Locale;
 final class RunDescription {
     private RunDescription() {}
 
-    /** {@code childDefaults}: the options the benchmark itself gives its child JVMs. */
-    static String describe(List<String> childDefaults) {
+    /** {@code childOptions}: the JVM options the benchmark's child processes get (environment's included). */
+    static String describe(List<String> childOptions) {
         Runtime rt = Runtime.getRuntime();
         List<String> gcs = new ArrayList<>();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) gcs.add(gc.getName());
-        String env = System.getenv(ReplicaProcesses.CHILD_JVM_OPTIONS_ENV);
         return String.format(Locale.ROOT,
                 "# run: java %s (%s), %d CPUs seen, max heap %d MiB, GC %s, flags %s%n"
-                        + "# child JVMs: %s%s; load average at start: %s",
+                        + "# child JVMs: %s; load average at start: %s",
                 System.getProperty("java.version"), System.getProperty("java.vm.name"), rt.availableProcessors(),
                 rt.maxMemory() >> 20, String.join("+", gcs), ManagementFactory.getRuntimeMXBean().getInputArguments(),
-                String.join(" ", childDefaults), env == null || env.isBlank() ? "" : " " + env.trim(), loadAverage());
+                String.join(" ", childOptions), loadAverage());
     }
 
     private static String loadAverage() {

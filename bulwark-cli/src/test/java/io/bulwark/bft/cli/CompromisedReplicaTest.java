@@ -236,12 +236,26 @@ class CompromisedReplicaTest {
         synchronized (acknowledged) { acknowledged.put(key, value); }
     }
 
+    /**
+     * Replica {@code replica}'s STATUS-REPORT. A STATUS-QUERY is asked once and answered only under a key
+     * the replica holds ({@link BftClient#status}): a replica that just restarted holds this client's key
+     * only once the client's NEW-KEY on the new connection reached it, and a query sent before that, or
+     * while the connection was re-dialed, is lost (the CI run of c6f7d60 failed here that way: "replica 0
+     * sent no status within PT30S" right after its recovery). So: wait for its KEY-ACK, then ask again
+     * (10 s each) until WAIT has passed.
+     */
     private static StatusReport status(BftClient client, int replica) {
-        try {
-            return client.status(replica, Duration.ofSeconds(30)).get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("no status from replica " + replica, e);
+        Await.until("replica " + replica + " to acknowledge the client's key", WAIT, () -> client.keyAckedBy(replica));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                return client.status(replica, Duration.ofSeconds(10)).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                last = e;
+            }
         }
+        throw new AssertionError("no status from replica " + replica + " within " + WAIT, last);
     }
 
     private static long counter(BftClient client, int replica, String name) {

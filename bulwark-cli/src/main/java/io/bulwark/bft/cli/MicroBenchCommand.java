@@ -69,8 +69,8 @@ final class MicroBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the results as one JSON object on the last line.")
     boolean json;
 
-    /** {@code cpuNames}: the processes whose CPU per call {@code r} holds, in order. */
-    private record Row(String system, String workload, ClosedLoopRun.Result r, List<String> cpuNames) {}
+    /** {@code metered}: the processes whose usage per call {@code r} holds, in order. */
+    private record Row(String system, String workload, ClosedLoopRun.Result r, List<String> metered) {}
 
     @Override
     public Integer call() throws Exception {
@@ -130,17 +130,17 @@ final class MicroBenchCommand implements Callable<Integer> {
                 for (int c = 0; withNoRep && c < maxClients; c++) plain.add(new NoRepClient(loop, 1 + c, new InetSocketAddress("127.0.0.1", norepPort)));
                 for (NoRepClient c : plain) c.connected().get(30, TimeUnit.SECONDS);
                 byte[] op = new byte[arg];
-                ProcessMeter bftCpu = new ProcessMeter(), norepCpu = new ProcessMeter();
-                for (int i = 0; i < cluster.n(); i++) bftCpu.add("r" + i, procs.process(i).toHandle());
-                bftCpu.add("clients", ProcessHandle.current());
-                if (withNoRep) norepCpu.add("norep", norep.process(0).toHandle()).add("clients", ProcessHandle.current());
+                ProcessMeter bftMeter = new ProcessMeter(), norepMeter = new ProcessMeter();
+                for (int i = 0; i < cluster.n(); i++) bftMeter.add("r" + i, procs.process(i).toHandle());
+                bftMeter.add("clients", ProcessHandle.current());
+                if (withNoRep) norepMeter.add("norep", norep.process(0).toHandle()).add("clients", ProcessHandle.current());
                 // Warm every JVM's JIT at full load before the first measured point, or the
                 // single-client figures (measured first) would include compilation.
                 ClosedLoopRun.run(bftCalls(bft, maxClients, op, false), 0, jitWarmupSeconds * 1000L);
                 if (withNoRep) ClosedLoopRun.run(norepCalls(plain, maxClients, op), 0, jitWarmupSeconds * 1000L);
                 for (int count : clientCounts) {
-                    rows.add(point(bftName, w, bftCalls(bft, count, op, false), bftCpu));
-                    if (withNoRep) rows.add(point("norep", w, norepCalls(plain, count, op), norepCpu));
+                    rows.add(point(bftName, w, bftCalls(bft, count, op, false), bftMeter));
+                    if (withNoRep) rows.add(point("norep", w, norepCalls(plain, count, op), norepMeter));
                 }
                 if (arg == 0 && res == 0) {
                     ClosedLoopRun.Result ro = ClosedLoopRun.run(bftCalls(bft, 1, op, true), warmupMs, seconds * 1000L);
@@ -165,9 +165,9 @@ final class MicroBenchCommand implements Callable<Integer> {
                 if (i > 0) b.append(',');
                 b.append(String.format(Locale.ROOT, "{\"system\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"ops_per_s\":%.0f,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f,\"per_op\":{",
                         r.system(), r.workload(), r.r().clients(), r.r().opsPerSecond(), r.r().p50Micros(), r.r().p99Micros()));
-                for (int k = 0; k < r.cpuNames().size(); k++) {
+                for (int k = 0; k < r.metered().size(); k++) {
                     if (k > 0) b.append(',');
-                    b.append('"').append(r.cpuNames().get(k)).append("\":{\"cpu_us\":").append(jsonNumber(r.r().cpuMicrosPerOp(k)))
+                    b.append('"').append(r.metered().get(k)).append("\":{\"cpu_us\":").append(jsonNumber(r.r().cpuMicrosPerOp(k)))
                             .append(",\"syscalls\":").append(jsonNumber(r.r().syscallsPerOp(k))).append('}');
                 }
                 b.append("}}");
@@ -178,14 +178,14 @@ final class MicroBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Row point(String system, String workload, List<Supplier<CompletableFuture<byte[]>>> calls, ProcessMeter cpu) throws InterruptedException {
-        ClosedLoopRun.Result r = ClosedLoopRun.run(calls, warmupMs, seconds * 1000L, cpu);
+    private Row point(String system, String workload, List<Supplier<CompletableFuture<byte[]>>> calls, ProcessMeter meter) throws InterruptedException {
+        ClosedLoopRun.Result r = ClosedLoopRun.run(calls, warmupMs, seconds * 1000L, meter);
         StringBuilder perProcess = new StringBuilder();
-        for (int k = 0; k < cpu.names().size(); k++)
-            perProcess.append(String.format(Locale.ROOT, " %s %.0f/%.1f", cpu.names().get(k), r.cpuMicrosPerOp(k), r.syscallsPerOp(k)));
+        for (int k = 0; k < meter.names().size(); k++)
+            perProcess.append(String.format(Locale.ROOT, " %s %.0f/%.1f", meter.names().get(k), r.cpuMicrosPerOp(k), r.syscallsPerOp(k)));
         System.out.printf(Locale.ROOT, "%-9s %-9s clients=%3d  %9.0f ops/s  p50=%8.1f us  p99=%8.1f us  cpu us/syscalls per op:%s%n",
                 system, workload, r.clients(), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), perProcess);
-        return new Row(system, workload, r, cpu.names());
+        return new Row(system, workload, r, meter.names());
     }
 
     private static List<Supplier<CompletableFuture<byte[]>>> bftCalls(List<BftClient> cs, int count, byte[] op, boolean readOnly) {

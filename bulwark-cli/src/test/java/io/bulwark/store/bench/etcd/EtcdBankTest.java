@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.bulwark.store.bench.BankScenario;
 import io.bulwark.store.bench.BankSession;
 import io.bulwark.store.bench.BenchRow;
 import io.bulwark.store.bench.BenchSettings;
@@ -71,18 +72,8 @@ class EtcdBankTest {
         List<Process> processes = cluster.processes();
         assertEquals(3, processes.size());
         try (EtcdBank bank = new EtcdBank(cluster.endpoints(), Duration.ofSeconds(30), cluster)) {
-            bank.open(3, 100);
-            BankSession s = bank.session(0);
-            assertEquals(TransferResult.APPLIED, s.transfer(1, 2, 30));
-            assertEquals(70, bank.balance(1));
-            assertEquals(130, bank.balance(2));
             // 71 would take account 1 to -1: refused, and neither side changes.
-            assertEquals(TransferResult.REFUSED, s.transfer(1, 3, 71));
-            assertEquals(70, bank.balance(1));
-            assertEquals(100, bank.balance(3));
-            assertEquals(TransferResult.APPLIED, s.transfer(1, 3, 70));
-            assertEquals(0, bank.balance(1));
-            assertEquals(300, bank.totalBalance());
+            BankSession s = BankScenario.transfersAndARefusedOverdraft(bank, bank::balance);
             assertThrows(IllegalStateException.class, () -> s.transfer(1, 4, 1), "no account 4");
             assertEquals(300, bank.totalBalance());
         }

@@ -3,6 +3,7 @@ package io.bulwark.store.bench.hibernate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.store.bench.BankScenario;
 import io.bulwark.store.bench.BankSession;
 import io.bulwark.store.bench.BenchRow;
 import io.bulwark.store.bench.BenchSettings;
@@ -16,20 +17,9 @@ class HibernateBankTest {
     @Test
     void transferMovesMoneyAndAnOverdraftIsRefusedAndRolledBack() throws Exception {
         try (HibernateBank bank = new HibernateBank(2)) {
-            bank.open(3, 100);
-            assertEquals(3, bank.accountCount());
-            BankSession s = bank.session(0);
-            assertEquals(TransferResult.APPLIED, s.transfer(1, 2, 30));
-            assertEquals(70, bank.balance(1));
-            assertEquals(130, bank.balance(2));
             // 71 would take account 1 to -1: validation at flush refuses it, and neither side changes.
-            assertEquals(TransferResult.REFUSED, s.transfer(1, 3, 71));
-            assertEquals(70, bank.balance(1));
-            assertEquals(100, bank.balance(3));
-            // Exactly the whole balance is allowed.
-            assertEquals(TransferResult.APPLIED, s.transfer(1, 3, 70));
-            assertEquals(0, bank.balance(1));
-            assertEquals(300, bank.totalBalance());
+            BankScenario.transfersAndARefusedOverdraft(bank, bank::balance);
+            assertEquals(3, bank.accountCount());
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.store.NotFoundException;
+import io.bulwark.store.bench.BankScenario;
 import io.bulwark.store.bench.BankSession;
 import io.bulwark.store.bench.BenchRow;
 import io.bulwark.store.bench.BenchSettings;
@@ -18,18 +19,8 @@ class UnreplicatedBankTest {
     @Test
     void transferMovesMoneyAndAnOverdraftIsRefusedAndChangesNothing() throws Exception {
         try (UnreplicatedBank bank = new UnreplicatedBank(256)) {
-            bank.open(3, 100);
-            BankSession s = bank.session(0);
-            assertEquals(TransferResult.APPLIED, s.transfer(1, 2, 30));
-            assertEquals(70, bank.balance(1));
-            assertEquals(130, bank.balance(2));
             // The store's validation at commit refuses account 1 at -1; the whole transaction rolls back.
-            assertEquals(TransferResult.REFUSED, s.transfer(1, 3, 71));
-            assertEquals(70, bank.balance(1));
-            assertEquals(100, bank.balance(3));
-            assertEquals(TransferResult.APPLIED, s.transfer(1, 3, 70));
-            assertEquals(0, bank.balance(1));
-            assertEquals(300, bank.totalBalance());
+            BankSession s = BankScenario.transfersAndARefusedOverdraft(bank, bank::balance);
             // Not a refusal: an unknown account is a failure the bench counts.
             assertThrows(NotFoundException.class, () -> s.transfer(1, 4, 1));
         }

@@ -140,6 +140,27 @@ public final class Campaign {
     public static Summary run(long firstSeed, int seeds, int[] fs, int requests, int clients, boolean wire,
                               List<Adversary> pool, double dropRate, double duplicateRate, boolean allowUnknown,
                               int sessionRequests, boolean noOutages, PrintStream log) {
+        return run(firstSeed, seeds, fs, requests, clients, wire, pool, dropRate, duplicateRate, allowUnknown, sessionRequests, noOutages,
+                defaultThreads(), log);
+    }
+
+    /**
+     * Threads a campaign runs seeds on by default: one per processor the JVM sees. Seeds share nothing (each
+     * {@link Simulation} owns its clock, network, replicas and randomness), so the summary and every log line are
+     * the same, in the same order, on one thread or many; only the wall time differs.
+     */
+    public static int defaultThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * As above, on {@code threads} threads. Outcomes are folded into the summary in seed order, so what is
+     * printed does not depend on which seed finished first; at most {@code 2 × threads} simulations are in memory.
+     */
+    public static Summary run(long firstSeed, int seeds, int[] fs, int requests, int clients, boolean wire,
+                              List<Adversary> pool, double dropRate, double duplicateRate, boolean allowUnknown,
+                              int sessionRequests, boolean noOutages, int threads, PrintStream log) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         long quarantines = 0, authFailures = 0, sessions = 0, authSuspicions = 0;
         int withQuarantine = 0;
         long start = System.nanoTime();
@@ -154,11 +175,14 @@ public final class Campaign {
         ScheduleCoverage schedule = ScheduleCoverage.NONE;
         Map<String, Long> firstFailure = new java.util.TreeMap<>();
         CompromiseReport compromise = CompromiseReport.NONE;
+        java.util.function.IntFunction<Simulation.Options> optionsOf = i -> new Simulation.Options(firstSeed + i, fs[i % fs.length], requests,
+                clients, wire, pool, dropRate, duplicateRate).withShortLivedClients(sessionRequests).withoutOutages(noOutages);
+        SeedRunner runner = new SeedRunner(threads, seeds, optionsOf);
+        try {
         for (int i = 0; i < seeds; i++) {
             long seed = firstSeed + i;
-            Simulation.Options o = new Simulation.Options(seed, fs[i % fs.length], requests, clients, wire, pool, dropRate, duplicateRate)
-                    .withShortLivedClients(sessionRequests).withoutOutages(noOutages);
-            Simulation.Outcome out = new Simulation(o).run();
+            Simulation.Options o = optionsOf.apply(i);
+            Simulation.Outcome out = runner.outcome(i);
             quarantines += out.quarantines();
             authFailures += out.authFailures();
             sessions += out.clientSessions();
@@ -213,6 +237,9 @@ public final class Campaign {
                     log.println("  replay: " + o.replayCommand());
                 }
             }
+        }
+        } finally {
+            runner.close();
         }
         double wall = (System.nanoTime() - start) / 1e9;
         Summary s = new Summary(seeds, committed, safety, liveness, wall, checkpoints, keys, unknown, allowUnknown, failures, views,

@@ -60,6 +60,10 @@ final class SimCommand implements Callable<Integer> {
             + "(links still delay, and drop and duplicate per --drop-rate and --dup-rate).")
     boolean noOutages;
 
+    @Option(names = "--threads", paramLabel = "N", description = "Threads seeds run on (default: one per processor). Seeds share nothing: "
+            + "the results and their order are the same on any number of threads.")
+    Integer threads;
+
     @Option(names = "--json", description = "Print a one-line JSON summary as the last line (view_changes: the highest view a correct replica reached, summed over seeds).")
     boolean json;
 
@@ -68,12 +72,14 @@ final class SimCommand implements Callable<Integer> {
         if (seeds < 1 || requests < 1 || clients < 1) throw new IllegalArgumentException("--seeds, --requests and --clients must be positive");
         for (int f : fs) if (f < 1 || f > 5) throw new IllegalArgumentException("--f values must be between 1 and 5, was " + f);
         List<Adversary> pool = Adversary.parse(adversary);
+        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be positive");
         if (shortLivedClients < 0) throw new IllegalArgumentException("--short-lived-clients must not be negative");
         if (shortLivedClients > 0 && plain) throw new IllegalArgumentException("--short-lived-clients needs authenticated frames (not --plain): the clients exchange keys");
         for (Double r : new Double[] {dropRate, dupRate})
             if (r != null && !(r >= 0 && r <= 1)) throw new IllegalArgumentException("--drop-rate and --dup-rate must be between 0 and 1");
         Campaign.Summary s = Campaign.run(firstSeed, seeds, fs, requests, clients, !plain, pool,
-                dropRate == null ? Double.NaN : dropRate, dupRate == null ? Double.NaN : dupRate, allowUnknown, shortLivedClients, noOutages, System.out);
+                dropRate == null ? Double.NaN : dropRate, dupRate == null ? Double.NaN : dupRate, allowUnknown, shortLivedClients, noOutages,
+                threads == null ? Campaign.defaultThreads() : threads, System.out);
         if (!json) {
             System.out.printf("%d seeds (f=%s, adversaries %s), %d requests committed in %.1f s (%.0f requests/s), %d checkpoints compared, "
                             + "%d view changes in %d seeds; %d safety violations, %d liveness failures; linearizability: %d keys checked, "

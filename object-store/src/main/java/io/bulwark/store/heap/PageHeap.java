@@ -323,12 +323,27 @@ public final class PageHeap {
         Bytes.u16(w, CELL_START_AT, end);
     }
 
+    /**
+     * Replaces the cell in {@code slot}: where the old cell's bytes hold the new one (an update that does
+     * not grow the record, the common case), in place; otherwise the old bytes are freed and the new cell
+     * placed as a new one would be, which compacts a full page. Always in place would be wrong only for
+     * space, never for content: a smaller cell leaves a hole that the next compaction reclaims.
+     */
     private void replaceCell(int page, int slot, byte[] cell) {
         byte[] b = heapPage(page);
         int before = free(b);
         byte[] w = pages.write(page);
-        clear(w, slot);
-        put(w, slot, cell, false);
+        int offset = Bytes.u16(w, HEADER + SLOT * slot);
+        int oldSize = allocation(Bytes.u16(w, HEADER + SLOT * slot + 2)), size = allocation(cell.length);
+        if (size <= oldSize) {
+            Arrays.fill(w, offset, offset + oldSize, (byte) 0);
+            System.arraycopy(cell, 0, w, offset, cell.length);
+            Bytes.u16(w, HEADER + SLOT * slot + 2, cell.length);
+            Bytes.u16(w, LIVE_AT, Bytes.u16(w, LIVE_AT) - oldSize + size);
+        } else {
+            clear(w, slot);
+            put(w, slot, cell, false);
+        }
         track(page, before, free(w));
     }
 

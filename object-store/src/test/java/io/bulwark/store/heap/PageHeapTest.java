@@ -77,6 +77,40 @@ class PageHeapTest {
     }
 
     @Test
+    void anUpdateThatDoesNotGrowTheRecordWritesOnlyItsOwnBytes() {
+        Random r = new Random(11);
+        MemoryPages pages = new MemoryPages(100);
+        PageHeap heap = Storage.format(pages).heap();
+        // A page full of 60-byte records, with a hole in the middle: an update that compacted the page
+        // would move every cell after the hole.
+        List<Long> rids = new ArrayList<>();
+        long first = heap.insert(record(r, 60));
+        rids.add(first);
+        while (true) {
+            long rid = heap.insert(record(r, 60));
+            if (rid >>> 16 != first >>> 16) break;
+            rids.add(rid);
+        }
+        heap.delete(rids.get(rids.size() / 2));
+        long target = rids.get(rids.size() - 1);
+        int page = (int) (first >>> 16);
+        byte[] before = pages.read(page).clone();
+        byte[] updated = record(r, 57);
+        heap.update(target, updated);
+        byte[] after = pages.read(page);
+        int changed = 0;
+        for (int i = 0; i < before.length; i++) if (before[i] != after[i]) changed++;
+        assertTrue(changed <= 60 + 8, "the update changed " + changed + " bytes of its page");
+        assertArrayEquals(updated, heap.read(target));
+        // The 3 bytes it no longer uses are free again: a grown record still fits after compaction.
+        byte[] grown = record(r, 63);
+        heap.update(target, grown);
+        assertArrayEquals(grown, heap.read(target));
+        assertEquals(page, (int) (target >>> 16));
+        for (long rid : rids) if (rid != rids.get(rids.size() / 2) && rid != target) assertEquals(60, heap.read(rid).length);
+    }
+
+    @Test
     void churnReusesFreedSpace() {
         Random r = new Random(3);
         Storage storage = Storage.format(new MemoryPages(2000));

@@ -42,4 +42,15 @@ class AgreedClockValidationTest {
         // No tolerance: exactly the agreed instant is not in the future.
         assertThrows(ValidationException.class, () -> persistAt(AGREED, new Lease("now", now)));
     }
+
+    @Test
+    void eachTransactionIsJudgedAtItsOwnAgreedTimeThoughValidatorsAreCached() {
+        Instant expiry = Instant.ofEpochMilli(AGREED + DAY);
+        // The constraint validators are built once per store and cached: the second and third transactions
+        // must still see their own agreed times, not the first one's.
+        persistAt(AGREED, new Lease("a", expiry));
+        assertThrows(ValidationException.class, () -> persistAt(AGREED + 2 * DAY, new Lease("b", expiry)));
+        persistAt(AGREED + DAY - 1, new Lease("c", expiry));
+        assertThrows(ValidationException.class, () -> persistAt(AGREED + DAY, new Lease("d", expiry)));
+    }
 }

@@ -95,6 +95,20 @@ public final class ReplicaProcesses implements AutoCloseable {
 
     public Process process(int i) { return processes.get(i); }
 
+    /**
+     * Process {@code i}'s resident memory (VmRSS) in MiB, read from {@code /proc}; -1 where that cannot be
+     * read (not Linux, or the process has exited).
+     */
+    public long residentMiB(int i) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(processes.get(i).pid()), "status")))
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or gone: unknown
+        }
+        return -1;
+    }
+
     /** The log files of every process started, stopped ones included. */
     public List<Path> logs() { return List.copyOf(logs); }
 

@@ -248,14 +248,8 @@ final class MicroBenchCommand implements Callable<Integer> {
     private static String residentMiB(ReplicaProcesses procs, int n) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            String v = "?";
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(procs.process(i).pid()), "status")))
-                    if (line.startsWith("VmRSS:")) v = Long.toString(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
-            } catch (IOException | RuntimeException e) {
-                // not Linux: unknown
-            }
-            b.append(" r").append(i).append(' ').append(v);
+            long v = procs.residentMiB(i);
+            b.append(" r").append(i).append(' ').append(v < 0 ? "?" : Long.toString(v));
         }
         return b.toString();
     }

@@ -14,12 +14,12 @@ import java.util.List;
  * protocol's computation, are most of its CPU. The JDK reads CPU time from /proc (10 ms ticks): good
  * for windows of seconds.
  */
-final class ProcessMeter {
+public final class ProcessMeter {
     /** Totals so far, or over a window; -1 where the platform does not say. */
-    record Usage(long cpuNanos, long readCalls, long writeCalls) {
+    public record Usage(long cpuNanos, long readCalls, long writeCalls) {
         static final Usage UNKNOWN = new Usage(-1, -1, -1);
 
-        Usage minus(Usage from) {
+        public Usage minus(Usage from) {
             return new Usage(diff(cpuNanos, from.cpuNanos), diff(readCalls, from.readCalls), diff(writeCalls, from.writeCalls));
         }
 
@@ -30,16 +30,16 @@ final class ProcessMeter {
     private final List<ProcessHandle> handles = new ArrayList<>();
 
     /** Adds a process under {@code name} (e.g. "r0", "clients"). */
-    ProcessMeter add(String name, ProcessHandle handle) {
+    public ProcessMeter add(String name, ProcessHandle handle) {
         names.add(name);
         handles.add(handle);
         return this;
     }
 
-    List<String> names() { return List.copyOf(names); }
+    public List<String> names() { return List.copyOf(names); }
 
     /** Each process's usage so far. */
-    List<Usage> sample() {
+    public List<Usage> sample() {
         List<Usage> out = new ArrayList<>();
         for (ProcessHandle h : handles) {
             long cpu = h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
@@ -58,7 +58,7 @@ final class ProcessMeter {
     }
 
     /** {@code to - from} per process. */
-    static List<Usage> delta(List<Usage> from, List<Usage> to) {
+    public static List<Usage> delta(List<Usage> from, List<Usage> to) {
         List<Usage> d = new ArrayList<>();
         for (int i = 0; i < to.size(); i++) d.add(i < from.size() ? to.get(i).minus(from.get(i)) : Usage.UNKNOWN);
         return d;

@@ -20,6 +20,12 @@ public interface BankSystem extends AutoCloseable {
     /** The sum of all balances, read in one transaction. */
     long totalBalance() throws Exception;
 
+    /**
+     * The processes the system started to serve the bank (a BFT group's replicas), named ("r0", ...), so
+     * the bench can say what CPU each spent per transfer; none for a system inside the bench's own process.
+     */
+    default java.util.Map<String, ProcessHandle> serverProcesses() { return java.util.Map.of(); }
+
     /** Transactions the system retried internally (lock conflicts, deadlocks, optimistic failures). */
     default long retried() { return 0; }
 

@@ -38,9 +38,17 @@ public final class BenchReport {
             if (i > 0) b.append(',');
             b.append(String.format(Locale.ROOT,
                     "{\"system\":%s,\"ops_per_s\":%.1f,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f,\"measured\":%d,\"applied\":%d,"
-                            + "\"refused\":%d,\"failed\":%d,\"retried\":%d,\"money_before\":%d,\"money_after\":%d,\"conserved\":%b}",
+                            + "\"refused\":%d,\"failed\":%d,\"retried\":%d,\"money_before\":%d,\"money_after\":%d,\"conserved\":%b",
                     quote(r.system()), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), r.measured(), r.applied(), r.refused(), r.failed(),
                     r.retried(), r.moneyBefore(), r.moneyAfter(), r.conserved()));
+            if (!r.cpuMicrosPerTransfer().isEmpty()) {
+                b.append(",\"cpu_us_per_op\":{");
+                int k = 0;
+                for (var e : r.cpuMicrosPerTransfer().entrySet())
+                    b.append(k++ > 0 ? "," : "").append(quote(e.getKey())).append(':').append(String.format(Locale.ROOT, "%.1f", e.getValue()));
+                b.append('}');
+            }
+            b.append('}');
         }
         b.append("],\"skipped\":[");
         for (int i = 0; i < skipped.size(); i++) b.append(i > 0 ? "," : "").append(quote(skipped.get(i)));

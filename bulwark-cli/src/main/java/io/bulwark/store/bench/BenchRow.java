@@ -3,11 +3,21 @@ package io.bulwark.store.bench;
 /**
  * One system's figures: completed transfers per second in the measured window (applied and refused
  * alike: each is a whole transaction), latency percentiles in microseconds, and what the oracle
- * saw — the money in the bank after the run against before it.
+ * saw — the money in the bank after the run against before it. {@code cpuMicrosPerTransfer}: CPU time
+ * (user and system) per measured transfer of the bench's own process ("bench": its clients, and the whole
+ * system where it runs inside it) and of each server process ("r0", ...), over the measured window; a figure
+ * that load from elsewhere on the machine disturbs much less than throughput.
  */
 public record BenchRow(String system, double opsPerSecond, double p50Micros, double p99Micros, long measured,
                        long applied, long refused, long failed, long retried, long moneyBefore, long moneyAfter,
-                       String firstFailure) {
+                       String firstFailure, java.util.Map<String, Double> cpuMicrosPerTransfer) {
+
+    /** Without CPU figures. */
+    public BenchRow(String system, double opsPerSecond, double p50Micros, double p99Micros, long measured,
+                    long applied, long refused, long failed, long retried, long moneyBefore, long moneyAfter, String firstFailure) {
+        this(system, opsPerSecond, p50Micros, p99Micros, measured, applied, refused, failed, retried, moneyBefore, moneyAfter, firstFailure,
+                java.util.Map.of());
+    }
 
     /** No transfer was half-applied or lost: the sum of balances is what it was. */
     public boolean conserved() { return moneyBefore == moneyAfter; }

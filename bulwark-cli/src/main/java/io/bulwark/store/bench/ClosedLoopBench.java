@@ -35,6 +35,13 @@ public final class ClosedLoopBench {
             clients[i].thread = t;
             t.start();
         }
+        // CPU over the measured window: the bench's own process and each server process.
+        io.bulwark.bft.cli.ProcessMeter meter = new io.bulwark.bft.cli.ProcessMeter().add("bench", ProcessHandle.current());
+        system.serverProcesses().forEach(meter::add);
+        sleepUntil(from);
+        List<io.bulwark.bft.cli.ProcessMeter.Usage> atStart = meter.sample();
+        sleepUntil(to);
+        List<io.bulwark.bft.cli.ProcessMeter.Usage> used = io.bulwark.bft.cli.ProcessMeter.delta(atStart, meter.sample());
         if (!done.await(to - System.nanoTime() + GRACE_NANOS, TimeUnit.NANOSECONDS)) {
             for (Client c : clients) c.thread.interrupt();
             throw new IllegalStateException(system.name() + ": clients still in a call "
@@ -58,8 +65,16 @@ public final class ClosedLoopBench {
         }
         Arrays.sort(all);
         double seconds = s.measure().toNanos() / 1e9;
+        java.util.Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+        List<String> names = meter.names();
+        for (int i = 0; i < names.size(); i++)
+            if (used.get(i).cpuNanos() >= 0 && measured > 0) cpu.put(names.get(i), used.get(i).cpuNanos() / 1000.0 / measured);
         return new BenchRow(system.name(), measured / seconds, percentileMicros(all, 0.50), percentileMicros(all, 0.99), measured,
-                applied, refused, failed, system.retried(), s.totalMoney(), system.totalBalance(), firstFailure);
+                applied, refused, failed, system.retried(), s.totalMoney(), system.totalBalance(), firstFailure, cpu);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        for (long left; (left = nanoTime - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.sleep(left);
     }
 
     static double percentileMicros(long[] sortedNanos, double p) {

@@ -115,6 +115,23 @@ final class BftBank implements BankSystem {
         };
     }
 
+    @Override public java.util.Map<String, ProcessHandle> serverProcesses() {
+        java.util.Map<String, ProcessHandle> m = new java.util.LinkedHashMap<>();
+        if (replicas != null) for (int i = 0; i < replicas.count(); i++) m.put("r" + i, replicas.process(i).toHandle());
+        return m;
+    }
+
+    /** Each replica's resident memory, " r0 182 r1 180 ..." in MiB ("?" where unreadable); empty before {@link #open}. */
+    String residentMiB() {
+        if (replicas == null) return "";
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < replicas.count(); i++) {
+            long v = replicas.residentMiB(i);
+            b.append(" r").append(i).append(' ').append(v < 0 ? "?" : Long.toString(v));
+        }
+        return b.toString();
+    }
+
     /** The last lines of each replica's log, for a failure report. */
     String replicaLogs() {
         if (replicas == null) return "";

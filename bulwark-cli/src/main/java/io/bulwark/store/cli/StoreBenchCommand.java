@@ -161,6 +161,13 @@ public final class StoreBenchCommand implements Callable<Integer> {
                 rows.add(row);
                 out.printf(Locale.ROOT, "  %-20s %.1f ops/s, p50 %.1f us, p99 %.1f us (%d applied, %d refused, %d failed, %d retried)%n", row.system(),
                         row.opsPerSecond(), row.p50Micros(), row.p99Micros(), row.applied(), row.refused(), row.failed(), row.retried());
+                if (!row.cpuMicrosPerTransfer().isEmpty()) {
+                    StringBuilder cpu = new StringBuilder();
+                    row.cpuMicrosPerTransfer().forEach((k, v) -> cpu.append(String.format(Locale.ROOT, " %s %.0f", k, v)));
+                    out.printf(Locale.ROOT, "  %-20s CPU per transfer in the measured window (us):%s%n", "", cpu);
+                }
+                // Issue 16 item 6: how a replica's memory grows with the state (--pages, --accounts) and the clients.
+                if (system instanceof BftBank b) out.printf(Locale.ROOT, "  %-20s replica resident memory after the run (MiB):%s%n", "", b.residentMiB());
                 out.flush();
             }
         }

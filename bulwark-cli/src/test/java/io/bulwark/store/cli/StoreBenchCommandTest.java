@@ -25,10 +25,12 @@ class StoreBenchCommandTest {
     private static final Pattern ROW = Pattern.compile(
             "\\{\"system\":\"([a-z0-9-]+)\",\"ops_per_s\":([0-9.]+),\"latency_us_p50\":([0-9.]+),\"latency_us_p99\":([0-9.]+),"
                     + "\"measured\":(\\d+),\"applied\":(\\d+),\"refused\":(\\d+),\"failed\":(\\d+),\"retried\":(\\d+),"
-                    + "\"money_before\":(\\d+),\"money_after\":(\\d+),\"conserved\":(true|false)}");
+                    + "\"money_before\":(\\d+),\"money_after\":(\\d+),\"conserved\":(true|false)"
+                    + ",\"cpu_us_per_op\":\\{((?:\"[a-z0-9]+\":[0-9.]+,?)+)}}");
 
+    /** {@code cpu}: the row's CPU per transfer, "bench" and each server process ("r0", ...), as printed. */
     record Row(String system, double ops, double p50, double p99, long measured, long applied, long moneyBefore, long moneyAfter,
-               boolean conserved) {}
+               boolean conserved, String cpu) {}
 
     static List<Row> run(String systems) {
         return run(systems, new StringWriter());
@@ -50,7 +52,7 @@ class StoreBenchCommandTest {
         while (m.find())
             rows.add(new Row(m.group(1), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
                     Long.parseLong(m.group(5)), Long.parseLong(m.group(6)), Long.parseLong(m.group(10)), Long.parseLong(m.group(11)),
-                    Boolean.parseBoolean(m.group(12))));
+                    Boolean.parseBoolean(m.group(12)), m.group(13)));
         // Nothing but matched rows, comma-separated, between the brackets.
         String body = json.substring("{\"rows\":[".length(), json.indexOf(']'));
         assertEquals(",".repeat(Math.max(0, rows.size() - 1)), ROW.matcher(body).replaceAll(""), json);
@@ -64,6 +66,10 @@ class StoreBenchCommandTest {
         assertTrue(r.applied() > 0, r.system() + " applied no transfer");
         assertTrue(r.measured() > 0 && r.ops() > 0, r.toString());
         assertTrue(r.p50() > 0 && r.p99() >= r.p50(), r.toString());
+        // The bench's own process always; a BFT group's four replicas too, each having spent some CPU.
+        assertTrue(r.cpu().matches("\"bench\":[0-9.]+.*"), r.toString());
+        if (r.system().startsWith("bft"))
+            assertTrue(r.cpu().matches("\"bench\":[0-9.]+,\"r0\":[0-9.]*[1-9][0-9.]*,\"r1\":[0-9.]*[1-9][0-9.]*,\"r2\":[0-9.]*[1-9][0-9.]*,\"r3\":[0-9.]*[1-9][0-9.]*"), r.toString());
     }
 
     @Test

@@ -53,4 +53,22 @@ class AgreedClockValidationTest {
         persistAt(AGREED + DAY - 1, new Lease("c", expiry));
         assertThrows(ValidationException.class, () -> persistAt(AGREED + DAY, new Lease("d", expiry)));
     }
+
+    @Test
+    void constraintValidatorsAreBuiltOncePerStoreNotPerTransaction() {
+        EntityStore tags = new EntityStore(DeterministicCodec.builder().build(), List.of(Tag.class));
+        MemoryPages pages = new MemoryPages(64);
+        int before = Counted.Validator.INITIALIZED.get();
+        for (int i = 0; i < 50; i++) {
+            TxContext tx = tags.begin(pages, new Caller(1, "alice", Set.of()), AGREED + i, i + 1, false);
+            tx.persist(new Tag("t" + i, "label " + i));
+            tx.commit();
+        }
+        TxContext bad = tags.begin(pages, new Caller(1, "alice", Set.of()), AGREED + 50, 51, false);
+        bad.persist(new Tag("empty", ""));
+        assertThrows(ValidationException.class, bad::commit);
+        bad.rollback();
+        // One per store (a clock per transaction, as before, made Hibernate Validator build one per transaction: 51).
+        assertEquals(1, Counted.Validator.INITIALIZED.get() - before);
+    }
 }

@@ -6,9 +6,11 @@
 # seconds, for scripts), --no-build (use what the last build left in it/target). For `bulwark bench app`: --run-dir DIR
 # (keys and logs; default run/demo), --load-users N (customers load1..loadN as well), --unreplicated (a baseline: one
 # `bulwark unreplicated` store process instead of the 4 replicas, the WAR pointed at it by bulwark.bank.unreplicated-store).
+# --pages N: the store's state in 4 KB pages, the same for the replicas and the unreplicated store (default 16384, 64 MiB:
+# about half a million transfers with their history; the store refuses writes with "state full" beyond that).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-offset=0 duration="" build=1 run="$root/run/demo" load_users=0 unreplicated=0
+offset=0 duration="" build=1 run="$root/run/demo" load_users=0 unreplicated=0 pages=16384
 while [ $# -gt 0 ]; do
   case "$1" in
     --port-offset) offset="$2"; shift 2 ;;
@@ -17,7 +19,8 @@ while [ $# -gt 0 ]; do
     --run-dir) run="$2"; shift 2 ;;
     --load-users) load_users="$2"; shift 2 ;;
     --unreplicated) unreplicated=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --pages) pages="$2"; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -60,7 +63,7 @@ trap stop INT TERM EXIT
 store_props=()
 if [ "$unreplicated" = 1 ]; then
   say "starting the unreplicated store (bulwark unreplicated --app sample-bank.jar; a baseline: no replication)..."
-  java -Xmx256m -XX:+UseSerialGC -cp "$deps/bulwark.jar" io.bulwark.bft.cli.BulwarkCli unreplicated \
+  java -Xmx512m -XX:+UseSerialGC -cp "$deps/bulwark.jar" io.bulwark.bft.cli.BulwarkCli unreplicated --pages "$pages" \
     --app "$deps/sample-bank.jar" --access-policy "$run/bank-policy.conf" > "$run/unreplicated.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 600); do
@@ -76,8 +79,8 @@ fi
 [ "$unreplicated" = 1 ] || say "starting 4 replica hosts (bulwark replica --service cdi --app sample-bank.jar)..."
 for id in 0 1 2 3; do
   [ "$unreplicated" = 1 ] && break
-  java -Xmx256m -XX:+UseSerialGC -cp "$deps/bulwark.jar" io.bulwark.bft.cli.BulwarkCli replica --config "$run/cluster.conf" --id "$id" \
-    --service cdi --app "$deps/sample-bank.jar" --access-policy "$run/bank-policy.conf" > "$run/replica-$id.log" 2>&1 &
+  java -Xmx512m -XX:+UseSerialGC -cp "$deps/bulwark.jar" io.bulwark.bft.cli.BulwarkCli replica --config "$run/cluster.conf" --id "$id" \
+    --pages "$pages" --service cdi --app "$deps/sample-bank.jar" --access-policy "$run/bank-policy.conf" > "$run/replica-$id.log" 2>&1 &
   pids+=($!)
 done
 for id in 0 1 2 3; do

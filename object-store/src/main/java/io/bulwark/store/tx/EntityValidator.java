@@ -66,7 +66,9 @@ public final class EntityValidator {
      * for the factory's whole life, so Hibernate Validator initializes each constraint validator once and
      * caches it; a clock per transaction (as before) made it build and initialize every validator afresh
      * on every transaction, a sixth of the store's execution time on a replica (profiled with
-     * {@code bench store}).
+     * {@code bench store}). A constraint validator of the application's must therefore read the clock when it
+     * validates (as Hibernate Validator's {@code @Future} and {@code @Past} do), never keep an instant read in
+     * {@code initialize}: it is initialized once, in the first transaction that needs it.
      */
     private final AgreedClock agreedClock = new AgreedClock();
     /** Per operation method: whether its parameters carry constraints or {@code @Valid} (only registered operations are asked). */

@@ -4,7 +4,7 @@ import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.jakarta.host.CdiReplicaHost;
 import io.bulwark.store.access.AccessPolicy;
 import io.bulwark.store.service.StoreService;
-import io.bulwark.store.unreplicated.UnreplicatedStoreServer;
+import io.bulwark.store.cli.UnreplicatedStoreServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;

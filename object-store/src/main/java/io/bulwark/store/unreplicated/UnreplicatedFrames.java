@@ -9,15 +9,15 @@ import java.io.IOException;
  * The unreplicated store's wire format, both ends: a request is {@code [i32 length][i32 client][u8 read-only][operation]},
  * a reply {@code [i32 length][result]}, lengths counting what follows them, at most {@link #MAX_FRAME} bytes.
  */
-final class UnreplicatedFrames {
+public final class UnreplicatedFrames {
     /** Largest frame either end accepts (the engine's default bound on a request is far below it). */
-    static final int MAX_FRAME = 8 << 20;
+    public static final int MAX_FRAME = 8 << 20;
 
-    record Request(int client, boolean readOnly, byte[] operation) {}
+    public record Request(int client, boolean readOnly, byte[] operation) {}
 
     private UnreplicatedFrames() {}
 
-    static void writeRequest(DataOutputStream out, int client, boolean readOnly, byte[] operation) throws IOException {
+    public static void writeRequest(DataOutputStream out, int client, boolean readOnly, byte[] operation) throws IOException {
         if (operation.length + 5 > MAX_FRAME) throw new IllegalArgumentException("operation of " + operation.length + " bytes is over the frame bound " + MAX_FRAME);
         out.writeInt(operation.length + 5);
         out.writeInt(client);
@@ -27,7 +27,7 @@ final class UnreplicatedFrames {
     }
 
     /** The next request; null at a clean end of stream; {@link MalformedFrameException} for anything else than a request. */
-    static Request readRequest(DataInputStream in) throws IOException {
+    public static Request readRequest(DataInputStream in) throws IOException {
         int len;
         try {
             len = in.readInt();
@@ -43,13 +43,13 @@ final class UnreplicatedFrames {
         return new Request(client, ro == 1, op);
     }
 
-    static void writeReply(DataOutputStream out, byte[] result) throws IOException {
+    public static void writeReply(DataOutputStream out, byte[] result) throws IOException {
         out.writeInt(result.length);
         out.write(result);
         out.flush();
     }
 
-    static byte[] readReply(DataInputStream in) throws IOException {
+    public static byte[] readReply(DataInputStream in) throws IOException {
         int len = in.readInt();
         if (len < 0 || len > MAX_FRAME) throw new MalformedFrameException("too-large", "reply frame of " + len + " bytes");
         byte[] result = in.readNBytes(len);
@@ -57,14 +57,17 @@ final class UnreplicatedFrames {
         return result;
     }
 
-    /** A frame that breaks the format; {@link #reason} is the counter it is counted under. */
-    static final class MalformedFrameException extends IOException {
+    /** A frame that breaks the format; {@link #reason()} is the counter it is counted under. */
+    public static final class MalformedFrameException extends IOException {
         private static final long serialVersionUID = 1L;
-        final String reason;
+        private final String reason;
 
         MalformedFrameException(String reason, String message) {
             super(message);
             this.reason = reason;
         }
+
+        /** The rejection reason it is counted under ("too-large", "bad-flag", ...). */
+        public String reason() { return reason; }
     }
 }

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A client of {@link UnreplicatedStoreServer}: one connection, one call at a time (as a {@code BftClient}),
+ * A client of the unreplicated store server ({@code bulwark unreplicated}, in the command-line tool, not this library): one connection, one call at a time (as a {@code BftClient}),
  * reconnecting at the next call after a failure. It states its client id and the server believes it: there is
  * no authentication here, nor anything certified; this is the baseline, not a deployment.
  */

@@ -1,5 +1,6 @@
-package io.bulwark.store.unreplicated;
+package io.bulwark.store.cli;
 
+import io.bulwark.store.unreplicated.UnreplicatedFrames;
 import io.bulwark.bft.core.NonDet;
 import io.bulwark.bft.service.Service;
 import io.bulwark.bft.state.ReplicatedState;
@@ -86,7 +87,7 @@ public final class UnreplicatedStoreServer implements AutoCloseable {
                 UnreplicatedFrames.writeReply(out, result);
             }
         } catch (UnreplicatedFrames.MalformedFrameException e) {
-            count(e.reason);
+            count(e.reason());
         } catch (IOException e) {
             // the client went away mid-frame or the server is closing: the connection ends
         } catch (InterruptedException e) {

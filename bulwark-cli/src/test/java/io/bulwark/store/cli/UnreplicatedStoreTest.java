@@ -1,5 +1,7 @@
-package io.bulwark.store.unreplicated;
+package io.bulwark.store.cli;
 
+import io.bulwark.store.unreplicated.UnreplicatedFrames;
+import io.bulwark.store.unreplicated.UnreplicatedStoreClient;
 import static io.bulwark.store.service.bank.BankDefinition.ALICE;
 import static io.bulwark.store.service.bank.BankDefinition.BOB;
 import static io.bulwark.store.service.bank.BankDefinition.TELLER;
@@ -22,7 +24,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The store's test bank through StoreClient over the unreplicated store on loopback: the same outcomes as on replicas. */
+/**
+ * The store's test bank (object-store's test jar) through StoreClient over the unreplicated store server on
+ * loopback: the same outcomes as on replicas, and malformed frames refused and counted.
+ */
 @Timeout(60)
 class UnreplicatedStoreTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -72,13 +77,6 @@ class UnreplicatedStoreTest {
                 assertTrue(e.getMessage().contains("unreplicated store"), e.getMessage());
             }
         }
-    }
-
-    @Test
-    void addressesAreParsedOrRefusedClearly() {
-        assertEquals(new InetSocketAddress("127.0.0.1", 9), UnreplicatedStoreClient.parseAddress("127.0.0.1:9"));
-        for (String bad : new String[] {"127.0.0.1", ":9", "127.0.0.1:x", "127.0.0.1:0", "127.0.0.1:70000"})
-            assertThrows(IllegalArgumentException.class, () -> UnreplicatedStoreClient.parseAddress(bad), bad);
     }
 
 }

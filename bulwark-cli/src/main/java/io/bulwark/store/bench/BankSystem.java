@@ -1,5 +1,7 @@
 package io.bulwark.store.bench;
 
+import java.util.Map;
+
 /**
  * One system under test of {@code bench store}: a bank of accounts that concurrent clients move
  * money between. {@link #open} creates the accounts; each closed-loop client gets its own
@@ -24,7 +26,7 @@ public interface BankSystem extends AutoCloseable {
      * The processes the system started to serve the bank (a BFT group's replicas), named ("r0", ...), so
      * the bench can say what CPU each spent per transfer; none for a system inside the bench's own process.
      */
-    default java.util.Map<String, ProcessHandle> serverProcesses() { return java.util.Map.of(); }
+    default Map<String, ProcessHandle> serverProcesses() { return Map.of(); }
 
     /** Transactions the system retried internally (lock conflicts, deadlocks, optimistic failures). */
     default long retried() { return 0; }

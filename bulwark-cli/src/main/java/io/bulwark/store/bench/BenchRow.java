@@ -1,5 +1,7 @@
 package io.bulwark.store.bench;
 
+import java.util.Map;
+
 /**
  * One system's figures: completed transfers per second in the measured window (applied and refused
  * alike: each is a whole transaction), latency percentiles in microseconds, and what the oracle
@@ -10,13 +12,13 @@ package io.bulwark.store.bench;
  */
 public record BenchRow(String system, double opsPerSecond, double p50Micros, double p99Micros, long measured,
                        long applied, long refused, long failed, long retried, long moneyBefore, long moneyAfter,
-                       String firstFailure, java.util.Map<String, Double> cpuMicrosPerTransfer) {
+                       String firstFailure, Map<String, Double> cpuMicrosPerTransfer) {
 
     /** Without CPU figures. */
     public BenchRow(String system, double opsPerSecond, double p50Micros, double p99Micros, long measured,
                     long applied, long refused, long failed, long retried, long moneyBefore, long moneyAfter, String firstFailure) {
         this(system, opsPerSecond, p50Micros, p99Micros, measured, applied, refused, failed, retried, moneyBefore, moneyAfter, firstFailure,
-                java.util.Map.of());
+                Map.of());
     }
 
     /** No transfer was half-applied or lost: the sum of balances is what it was. */

@@ -1,8 +1,11 @@
 package io.bulwark.store.bench;
 
+import io.bulwark.bft.cli.ProcessMeter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -36,12 +39,12 @@ public final class ClosedLoopBench {
             t.start();
         }
         // CPU over the measured window: the bench's own process and each server process.
-        io.bulwark.bft.cli.ProcessMeter meter = new io.bulwark.bft.cli.ProcessMeter().add("bench", ProcessHandle.current());
+        ProcessMeter meter = new ProcessMeter().add("bench", ProcessHandle.current());
         system.serverProcesses().forEach(meter::add);
         sleepUntil(from);
-        List<io.bulwark.bft.cli.ProcessMeter.Usage> atStart = meter.sample();
+        List<ProcessMeter.Usage> atStart = meter.sample();
         sleepUntil(to);
-        List<io.bulwark.bft.cli.ProcessMeter.Usage> used = io.bulwark.bft.cli.ProcessMeter.delta(atStart, meter.sample());
+        List<ProcessMeter.Usage> used = ProcessMeter.delta(atStart, meter.sample());
         if (!done.await(to - System.nanoTime() + GRACE_NANOS, TimeUnit.NANOSECONDS)) {
             for (Client c : clients) c.thread.interrupt();
             throw new IllegalStateException(system.name() + ": clients still in a call "
@@ -65,7 +68,7 @@ public final class ClosedLoopBench {
         }
         Arrays.sort(all);
         double seconds = s.measure().toNanos() / 1e9;
-        java.util.Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+        Map<String, Double> cpu = new LinkedHashMap<>();
         List<String> names = meter.names();
         for (int i = 0; i < names.size(); i++)
             if (used.get(i).cpuNanos() >= 0 && measured > 0) cpu.put(names.get(i), used.get(i).cpuNanos() / 1000.0 / measured);

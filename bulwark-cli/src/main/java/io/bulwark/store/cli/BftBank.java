@@ -1,7 +1,6 @@
 package io.bulwark.store.cli;
 
 import io.bulwark.bft.cli.CliProcesses;
-import io.bulwark.bft.testkit.ReplicaProcesses;
 import io.bulwark.bft.config.ClusterConfig;
 import io.bulwark.bft.config.ClusterConfigFile;
 import io.bulwark.bft.config.KeyMaterial;
@@ -9,6 +8,7 @@ import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.net.EventLoop;
 import io.bulwark.bft.node.BftClient;
 import io.bulwark.bft.node.LocalCluster;
+import io.bulwark.bft.testkit.ReplicaProcesses;
 import io.bulwark.store.StoreDefinition;
 import io.bulwark.store.bench.BankSession;
 import io.bulwark.store.bench.BankSystem;
@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code bft} row: the bench bank on 3f+1 = 4 replica processes on loopback (fresh keys,
@@ -115,8 +117,8 @@ final class BftBank implements BankSystem {
         };
     }
 
-    @Override public java.util.Map<String, ProcessHandle> serverProcesses() {
-        java.util.Map<String, ProcessHandle> m = new java.util.LinkedHashMap<>();
+    @Override public Map<String, ProcessHandle> serverProcesses() {
+        Map<String, ProcessHandle> m = new LinkedHashMap<>();
         if (replicas != null) for (int i = 0; i < replicas.count(); i++) m.put("r" + i, replicas.process(i).toHandle());
         return m;
     }

@@ -1,9 +1,9 @@
 package io.bulwark.store.cli;
 
-import io.bulwark.store.unreplicated.UnreplicatedFrames;
 import io.bulwark.bft.core.NonDet;
 import io.bulwark.bft.service.Service;
 import io.bulwark.bft.state.ReplicatedState;
+import io.bulwark.store.unreplicated.UnreplicatedFrames;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

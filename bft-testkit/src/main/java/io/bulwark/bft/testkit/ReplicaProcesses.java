@@ -109,6 +109,16 @@ public final class ReplicaProcesses implements AutoCloseable {
         return -1;
     }
 
+    /** Every process's resident memory, " r0 182 r1 180 ..." in MiB ("?" where unreadable), for a bench's report. */
+    public String residentMiBSummary() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < processes.size(); i++) {
+            long v = residentMiB(i);
+            b.append(" r").append(i).append(' ').append(v < 0 ? "?" : Long.toString(v));
+        }
+        return b.toString();
+    }
+
     /** The log files of every process started, stopped ones included. */
     public List<Path> logs() { return List.copyOf(logs); }
 

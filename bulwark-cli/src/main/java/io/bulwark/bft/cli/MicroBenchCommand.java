@@ -125,7 +125,7 @@ final class MicroBenchCommand implements Callable<Integer> {
                 for (int c = 0; c < idleClients; c++) idle.add(BftClient.connect(KeyMaterial.load(dir, cluster.n() + maxClients + c), cfg, loop));
                 for (BftClient c : idle) if (!c.awaitConnected(Duration.ofSeconds(120))) throw new IOException("idle client could not connect");
                 if (idleClients > 0)
-                    System.out.printf(Locale.ROOT, "%-9s %-9s %d idle clients connected; replica resident memory (MiB):%s%n", bftName, w, idleClients, residentMiB(procs, cluster.n()));
+                    System.out.printf(Locale.ROOT, "%-9s %-9s %d idle clients connected; replica resident memory (MiB):%s%n", bftName, w, idleClients, procs.residentMiBSummary());
                 List<NoRepClient> plain = new ArrayList<>();
                 for (int c = 0; withNoRep && c < maxClients; c++) plain.add(new NoRepClient(loop, 1 + c, new InetSocketAddress("127.0.0.1", norepPort)));
                 for (NoRepClient c : plain) c.connected().get(30, TimeUnit.SECONDS);
@@ -149,7 +149,7 @@ final class MicroBenchCommand implements Callable<Integer> {
                             bftName, w, ro.p50Micros(), ro.p99Micros()));
                 }
                 System.out.printf(Locale.ROOT, "%-9s %-9s after the run, %d clients connected (%d idle); replica resident memory (MiB):%s%n",
-                        bftName, w, maxClients + idleClients, idleClients, residentMiB(procs, cluster.n()));
+                        bftName, w, maxClients + idleClients, idleClients, procs.residentMiBSummary());
                 for (BftClient c : bft) c.close();
                 for (BftClient c : idle) c.close();
                 for (NoRepClient c : plain) loop.submit(() -> { c.close(); return null; }).join();
@@ -242,16 +242,6 @@ final class MicroBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "TLS cost %-9s clients=%3d: p50 %.2fx, throughput %.2fx of without TLS%n", on.workload(), on.r().clients(),
                     on.r().p50Micros() / off.r().p50Micros(), on.r().opsPerSecond() / off.r().opsPerSecond());
         }
-    }
-
-    /** Each replica's resident set (VmRSS), from /proc; "?" where unreadable. */
-    private static String residentMiB(ReplicaProcesses procs, int n) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            long v = procs.residentMiB(i);
-            b.append(" r").append(i).append(' ').append(v < 0 ? "?" : Long.toString(v));
-        }
-        return b.toString();
     }
 
     private static String jsonNumber(double v) { return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.1f", v); }

@@ -123,16 +123,8 @@ final class BftBank implements BankSystem {
         return m;
     }
 
-    /** Each replica's resident memory, " r0 182 r1 180 ..." in MiB ("?" where unreadable); empty before {@link #open}. */
-    String residentMiB() {
-        if (replicas == null) return "";
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < replicas.count(); i++) {
-            long v = replicas.residentMiB(i);
-            b.append(" r").append(i).append(' ').append(v < 0 ? "?" : Long.toString(v));
-        }
-        return b.toString();
-    }
+    /** Each replica's resident memory, " r0 182 r1 180 ..." in MiB; empty before {@link #open}. */
+    String residentMiB() { return replicas == null ? "" : replicas.residentMiBSummary(); }
 
     /** The last lines of each replica's log, for a failure report. */
     String replicaLogs() {

@@ -178,12 +178,7 @@ public final class EntityValidator {
 
         /** The entity's violations, in a deterministic order, named {@code entityName}. */
         List<ValidationException.Violation> validate(String entityName, Object entity) {
-            Instant outer = clock.enter(agreedTime);
-            try {
-                return sorted(entityName, validator.validate(entity));
-            } finally {
-                clock.leave(outer);
-            }
+            return atAgreedTime(() -> sorted(entityName, validator.validate(entity)));
         }
 
         /**
@@ -194,9 +189,14 @@ public final class EntityValidator {
          * then any cascaded property.
          */
         public List<ValidationException.Violation> validateParameters(String operation, Object target, Method method, Object[] args) {
+            return atAgreedTime(() -> sorted(operation, validator.forExecutables().validateParameters(target, method, args)));
+        }
+
+        /** Runs {@code validation} with the agreed clock reading this transaction's time. */
+        private List<ValidationException.Violation> atAgreedTime(java.util.function.Supplier<List<ValidationException.Violation>> validation) {
             Instant outer = clock.enter(agreedTime);
             try {
-                return sorted(operation, validator.forExecutables().validateParameters(target, method, args));
+                return validation.get();
             } finally {
                 clock.leave(outer);
             }

@@ -51,16 +51,19 @@ function historyButton(account) {
 async function showHistory(account, older) {
   try {
     const before = older && oldest !== null ? `&before=${oldest}` : '';
-    const items = await api(`accounts/${account}/history?limit=${HISTORY_PAGE}${before}`);
-    if (!older) { shown = account; oldest = null; }
-    $('history-account').textContent = account;
-    rows('history', items, transferCells, older);
-    if (items.length) oldest = items[items.length - 1].id;
-    $('history-older').disabled = items.length < HISTORY_PAGE;
-    $('history-section').hidden = false;
+    showEntries(account, await api(`accounts/${account}/history?limit=${HISTORY_PAGE}${before}`), older);
   } catch (e) {
     say(e.message, false);
   }
+}
+
+function showEntries(account, items, older) {
+  if (!older) { shown = account; oldest = null; }
+  $('history-account').textContent = account;
+  rows('history', items, transferCells, older);
+  if (items.length) oldest = items[items.length - 1].id;
+  $('history-older').disabled = items.length < HISTORY_PAGE;
+  $('history-section').hidden = false;
 }
 
 function say(text, ok) {
@@ -68,13 +71,17 @@ function say(text, ok) {
   $('message').className = ok ? 'ok' : 'error';
 }
 
+// One read of the replicas for the whole page (GET overview): the accounts, the transfers, the audit and the
+// shown account's history all come from the same state, so they agree with each other.
 async function refresh() {
   try {
-    const list = $('mine').checked && me ? 'accounts?owner=' + encodeURIComponent(me.replicaPrincipal) : 'accounts';
-    const [accounts, transfers, audit] = await Promise.all([api(list), api('transfers?limit=20'), api('audit')]);
-    rows('accounts', accounts, a => [[a.id], [a.owner], [a.name], [money(a.balance), 'num'], [historyButton(a)]]);
-    rows('transfers', transfers, transferCells);
-    if (shown !== null) await showHistory(shown, false);
+    const owner = $('mine').checked && me ? '&owner=' + encodeURIComponent(me.replicaPrincipal) : '';
+    const account = shown !== null ? `&account=${shown}&entries=${HISTORY_PAGE}` : '';
+    const o = await api(`overview?recent=20${owner}${account}`);
+    rows('accounts', o.accounts, a => [[a.id], [a.owner], [a.name], [money(a.balance), 'num'], [historyButton(a)]]);
+    rows('transfers', o.recent, transferCells);
+    if (o.statement) showEntries(shown, o.statement.entries, false);
+    const audit = o.audit;
     $('audit').textContent = `deposits ${money(audit.deposits)}, accounts sum to ${money(audit.sumOfAccounts)} over ${audit.accounts} accounts`
       + (audit.deposits === audit.sumOfAccounts && audit.deposits === audit.ledgerBalances ? ' — balanced' : ' — NOT BALANCED');
   } catch (e) {

@@ -124,6 +124,20 @@ class BankOnServerIT {
         assertEquals(List.of(), alice.get("api/accounts/" + aliceAccount + "/history?limit=1&before=" + older.number("id")).all("amount"));
         assertEquals(404, alice.get("api/accounts/987654/history").status(), "no such account");
         assertEquals(400, alice.get("api/accounts/" + aliceAccount + "/history?limit=0").status());
+        // One direction through the History repository: an index walk each.
+        assertEquals(List.of(10_000L), alice.get("api/accounts/" + aliceAccount + "/history?direction=in").all("amount"), "money in: the deposit");
+        assertEquals(List.of(2_500L), alice.get("api/accounts/" + aliceAccount + "/history?direction=out").all("amount"), "money out: the transfer");
+        assertEquals(404, alice.get("api/accounts/987654/history?direction=in").status(), "no such account");
+        assertEquals(400, alice.get("api/accounts/" + aliceAccount + "/history?direction=sideways").status());
+
+        // The page's one read: the accounts, the newest transfers, the audit and the shown account's statement.
+        Http.Reply overview = alice.get("api/overview?recent=5&account=" + aliceAccount + "&entries=5");
+        assertEquals(200, overview.status(), overview.toString());
+        assertEquals(overview.number("deposits"), overview.number("sumOfAccounts"), "the audit in it balances: " + overview);
+        assertTrue(overview.body().contains("\"statement\"") && overview.body().contains("\"entries\""), overview.toString());
+        assertEquals(List.of(aliceAccount), alice.get("api/overview?owner=alice").all("id").subList(0, 1), "only alice's accounts first");
+        assertEquals(400, alice.get("api/overview?recent=0").status());
+        assertEquals(404, alice.get("api/overview?account=987654").status());
 
         Http.Reply audit = teller.get("api/audit");
         assertEquals(audit.number("deposits"), audit.number("sumOfAccounts"), audit.toString());
@@ -167,7 +181,8 @@ class BankOnServerIT {
             // Nor can she read through the repositories (read-only: they offer no write to craft).
             Accounts accounts = client.proxy(Accounts.class);
             assertThrows(AccessDeniedException.class, () -> accounts.ownedBy("alice", Limit.of(10)));
-            assertThrows(AccessDeniedException.class, () -> client.proxy(History.class).of(aliceAccount, Long.MAX_VALUE, 10));
+            assertThrows(AccessDeniedException.class, () -> client.proxy(History.class).findByToAccountAndIdLessThanOrderByIdDesc(aliceAccount, Long.MAX_VALUE, Limit.of(10)));
+            assertThrows(AccessDeniedException.class, () -> bank.overview(null, 10, aliceAccount, 10));
         }
         assertEquals(7_500, as("alice").get("api/accounts/" + aliceAccount).number("balance"), "nothing moved");
     }

@@ -126,7 +126,7 @@ class BankPageBrowserIT {
             assertEquals(7_500, alice.get("api/accounts/" + a).number("balance"), "what the page shows is what the replicas hold");
             shot("2-after-transfer");
 
-            // The account's history, read through the Jakarta Data repository: the transfer, then the deposit.
+            // The account's history, the bank's statement (one read with the balance): the transfer, then the deposit.
             cellElement("accounts", a, 4).findElement(By.tagName("button")).click();
             await("alice's account history on the page", d -> text("history-account").equals("" + a)
                     && browser.findElements(By.cssSelector("#history tbody tr")).size() == 2);

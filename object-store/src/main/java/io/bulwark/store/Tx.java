@@ -44,6 +44,14 @@ public interface Tx {
     /** The entities whose indexed {@code field} equals {@code value}, in id order. */
     <T> List<T> findBy(Class<T> type, String field, Object value);
 
+    /**
+     * Keyset paging over the entities whose indexed {@code field} equals {@code value}, in id order
+     * (descending: largest id first), strictly after the id {@code afterId} in that order (null: from the
+     * first), at most {@code limit}. Walks only that value's entries of the index, so each page costs
+     * O(log n + limit) however many other entities there are; {@link #findBy} returns them all at once.
+     */
+    <T> List<T> findByAfter(Class<T> type, String field, Object value, boolean descending, Object afterId, int limit);
+
     /** The entity whose uniquely indexed {@code field} equals {@code value}. */
     <T> Optional<T> findUnique(Class<T> type, String field, Object value);
 

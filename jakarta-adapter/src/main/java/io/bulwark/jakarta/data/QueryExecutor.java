@@ -315,27 +315,50 @@ public final class QueryExecutor {
                 return null;
             }
         }
-        return new KeysetPath(field, w.mode() == Window.Mode.BEFORE ? !desc : desc, afterValue, afterId);
+        return new KeysetPath(field, w.mode() == Window.Mode.BEFORE ? !desc : desc, afterValue, afterId, byId ? indexedEquality() : null);
+    }
+
+    /**
+     * A top-level condition {@code property = value} on an indexed property (not the id), or null: in id order, the
+     * index's entries for one value are already in id order, so a page walks only them instead of every entity.
+     */
+    private Expr.Cond indexedEquality() {
+        Expr where = query.where();
+        if (where == null) return null;
+        for (Expr e : where instanceof Expr.And a ? a.all() : List.of(where)) {
+            if (e instanceof Expr.Cond c && !c.not() && !c.ignoreCase() && c.op() == Op.EQ && info.indexed(c.property())
+                    && !info.isId(c.property()) && (c.operands().get(0) instanceof Operand.Param || c.operands().get(0) instanceof Operand.Literal))
+                return c;
+        }
+        return null;
     }
 
     /** Walks the id or an index from a position with {@code Tx.rangeAfter}, filtering, until a page and one more are found. */
     private final class KeysetPath {
         final String field;
         final boolean descending;
+        /** In id order only: an equality on an indexed property whose entries are walked instead of every id, or null. */
+        final Expr.Cond equality;
         Object afterValue, afterId;
 
-        KeysetPath(String field, boolean descending, Object afterValue, Object afterId) {
+        KeysetPath(String field, boolean descending, Object afterValue, Object afterId, Expr.Cond equality) {
             this.field = field;
             this.descending = descending;
             this.afterValue = afterValue;
             this.afterId = afterId;
+            this.equality = equality;
         }
 
         List<Object> page(Tx tx, List<Object> params, Window w, int max) {
             List<Object> out = new ArrayList<>();
             long read = 0;
+            Object value = equality == null ? null : equality.operands().get(0).value(params);
+            if (value != null) value = Values.coerce(info.property(equality.property()).getType(), value);
             while (true) {
-                List<?> batch = tx.rangeAfter(info.type(), field, null, null, descending, afterValue, afterId, BATCH);
+                // (= null matches nothing; the walk by id then finds nothing either, as before)
+                List<?> batch = value != null
+                        ? tx.findByAfter(info.type(), equality.property(), value, descending, afterId, BATCH)
+                        : tx.rangeAfter(info.type(), field, null, null, descending, afterValue, afterId, BATCH);
                 for (Object e : batch) {
                     if (++read > DataLimits.MAX_SCAN) throw overScan();
                     if (query.where().test(info, e, params)) {

@@ -28,6 +28,10 @@ public class ReplicaTx implements Tx {
 
     @Override public <T> List<T> findBy(Class<T> type, String field, Object value) { return CurrentTx.get().findBy(type, field, value); }
 
+    @Override public <T> List<T> findByAfter(Class<T> type, String field, Object value, boolean descending, Object afterId, int limit) {
+        return CurrentTx.get().findByAfter(type, field, value, descending, afterId, limit);
+    }
+
     @Override public <T> Optional<T> findUnique(Class<T> type, String field, Object value) { return CurrentTx.get().findUnique(type, field, value); }
 
     @Override public <T> List<T> range(Class<T> type, String field, Object fromInclusive, Object toExclusive, boolean descending,

@@ -133,6 +133,35 @@ public final class TxContext implements Tx {
     }
 
     @Override
+    public <T> List<T> findByAfter(Class<T> type, String field, Object value, boolean descending, Object afterId, int limit) {
+        return run(() -> {
+            EntityModel m = store.modelFor(type);
+            if (limit < 0 || limit > MAX_RESULTS)
+                throw new BadRequestException("findByAfter: limit must be in 0.." + MAX_RESULTS + ", got " + limit);
+            if (m.idField().getName().equals(field)) {   // one entity at most: it follows the position or it does not
+                T one = find(type, value);
+                if (one == null || limit == 0) return List.of();
+                if (afterId == null) return List.of(one);
+                byte[] id = EntityIndexes.idKey(m, coerce(m, field, m.idType(), value, false));
+                byte[] after = EntityIndexes.idKey(m, coerce(m, field, m.idType(), afterId, false));
+                int c = Arrays.compareUnsigned(id, after);
+                return (descending ? c < 0 : c > 0) ? List.of(one) : List.of();
+            }
+            EntityModel.IndexModel ix = index(m, field);
+            // The value's entries are the keys (value, id) between its prefix and the prefix's end, in id order.
+            byte[] prefix = KeyEncoding.encodeValue(ix.field().getType(), coerce(m, field, ix.field().getType(), value, true));
+            byte[] end = KeyEncoding.prefixEnd(prefix);
+            if (afterId == null) return scanIndex(type, m, ix, prefix, end, descending, 0, limit, false);
+            byte[] position = KeyEncoding.composite(prefix, EntityIndexes.idKey(m, coerce(m, m.idField().getName(), m.idType(), afterId, false)));
+            if (position.length > BPlusTree.MAX_KEY_BYTES)
+                throw new BadRequestException("findByAfter: the position takes " + position.length + " key bytes, more than any entry ("
+                        + BPlusTree.MAX_KEY_BYTES + ")");
+            byte[][] bounds = after(position, prefix, end, descending);
+            return bounds == null ? List.of() : scanIndex(type, m, ix, bounds[0], bounds[1], descending, 0, limit, false);
+        });
+    }
+
+    @Override
     public <T> Optional<T> findUnique(Class<T> type, String field, Object value) {
         return run(() -> {
             EntityModel m = store.modelFor(type);

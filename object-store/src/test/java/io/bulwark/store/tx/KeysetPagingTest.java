@@ -148,6 +148,51 @@ class KeysetPagingTest {
     }
 
     @Test
+    void findByAfterPagesThroughOneValuesEntitiesInIdOrder() {
+        fill(51, 400);
+        int pagesRead = 0;
+        for (Integer value : java.util.Arrays.asList(null, 0, 3, 5, 99)) {
+            for (boolean descending : new boolean[] {false, true}) {
+                for (int limit : new int[] {1, 4, 11}) {
+                    List<Score> expected = model.stream().filter(s -> java.util.Objects.equals(s.points, value))
+                            .sorted(descending ? BY_ID.reversed() : BY_ID).toList();
+                    List<Score> joined = new ArrayList<>();
+                    Long after = null;
+                    while (true) {
+                        Long a = after;
+                        List<Score> page = read(tx -> tx.findByAfter(Score.class, "points", value, descending, a, limit));
+                        assertTrue(page.size() <= limit);
+                        joined.addAll(page);
+                        pagesRead++;
+                        if (page.size() < limit) break;
+                        after = page.get(page.size() - 1).id;
+                        assertTrue(joined.size() <= model.size(), "paging ends");
+                    }
+                    assertEquals(ids(expected), ids(joined), "points = " + value + (descending ? " desc" : " asc") + " by " + limit);
+                }
+            }
+        }
+        assertTrue(pagesRead > 100, "pages read: " + pagesRead);
+        // A position that is no entity of the value (or no entity at all) still splits the ids.
+        List<Score> threes = model.stream().filter(s -> Integer.valueOf(3).equals(s.points)).sorted(BY_ID).toList();
+        long between = threes.get(2).id + 1;
+        assertEquals(ids(threes.stream().filter(s -> s.id > between).toList()), read(tx -> ids(tx.findByAfter(Score.class, "points", 3, false, between, 1_000))));
+        assertEquals(List.of(threes.get(2).id, threes.get(1).id, threes.get(0).id), read(tx -> ids(tx.findByAfter(Score.class, "points", 3, true, between, 1_000))));
+        // By a unique index and by the id itself: one entity, after the position or not.
+        Score one = model.stream().filter(s -> s.code != null).findFirst().orElseThrow();
+        assertEquals(List.of(one.id), read(tx -> ids(tx.findByAfter(Score.class, "code", one.code, false, null, 5))));
+        assertEquals(List.of(one.id), read(tx -> ids(tx.findByAfter(Score.class, "id", one.id, false, one.id - 1, 5))));
+        assertEquals(List.of(), read(tx -> ids(tx.findByAfter(Score.class, "id", one.id, false, one.id, 5))));
+        assertEquals(List.of(one.id), read(tx -> ids(tx.findByAfter(Score.class, "id", one.id, true, one.id + 1, 5))));
+        for (Function<TxContext, Object> bad : List.<Function<TxContext, Object>>of(
+                tx -> tx.findByAfter(Score.class, "points", "three", false, null, 10),
+                tx -> tx.findByAfter(Score.class, "points", 3, false, "one", 10),
+                tx -> tx.findByAfter(Score.class, "points", 3, false, null, TxContext.MAX_RESULTS + 1),
+                tx -> tx.findByAfter(Score.class, "missing", 3, false, null, 10)))
+            assertThrows(BadRequestException.class, () -> read(bad));
+    }
+
+    @Test
     void badPositionsAreBadRequests() {
         fill(41, 10);
         for (Function<TxContext, Object> bad : List.<Function<TxContext, Object>>of(

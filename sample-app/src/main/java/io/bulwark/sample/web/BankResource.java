@@ -4,7 +4,9 @@ import io.bulwark.sample.bank.Account;
 import io.bulwark.sample.bank.Accounts;
 import io.bulwark.sample.bank.Audit;
 import io.bulwark.sample.bank.BankService;
+import io.bulwark.sample.bank.BankServiceBean;
 import io.bulwark.sample.bank.History;
+import io.bulwark.sample.bank.Overview;
 import io.bulwark.sample.bank.Transfer;
 import io.bulwark.store.NotFoundException;
 import jakarta.data.Limit;
@@ -45,6 +47,8 @@ public class BankResource {
 
     /** Largest page of {@code GET accounts}: the bank service's old bound, under the provider's. */
     static final int MAX_ACCOUNTS = 500;
+    /** Largest page of an account's history: the bank service's bound. */
+    static final int MAX_HISTORY = BankServiceBean.MAX_HISTORY;
 
     @Inject BankService bank;
     @Inject Accounts accounts;
@@ -81,15 +85,36 @@ public class BankResource {
     public Account account(@PathParam("id") long id) { return bank.account(id); }
 
     /**
-     * {@code id}'s transfers and deposits, newest first, through the repository: {@code ?limit=} of them (default 20),
-     * older than the entry {@code ?before=} (for the next page: the last id of this one). 404 for no such account.
+     * {@code id}'s transfers and deposits, newest first: {@code ?limit=} of them (default 20), older than the entry
+     * {@code ?before=} (for the next page: the last id of this one). Both directions come from the bank's statement,
+     * one read; {@code ?direction=in} or {@code out} only money into or out of it, through the {@link History}
+     * repository. 404 for no such account.
      */
     @GET @Path("accounts/{id}/history")
     public List<Transfer> history(@PathParam("id") long id, @QueryParam("before") Long before,
-                                  @QueryParam("limit") @DefaultValue("20") int limit) {
-        if (limit < 1 || limit > History.MAX_PAGE) throw new jakarta.ws.rs.BadRequestException("limit must be 1.." + History.MAX_PAGE + ", not " + limit);
-        if (accounts.byId(id).isEmpty()) throw new NotFoundException("no account " + id);
-        return history.of(id, before == null ? Long.MAX_VALUE : before, limit);
+                                  @QueryParam("limit") @DefaultValue("20") int limit, @QueryParam("direction") String direction) {
+        if (limit < 1 || limit > MAX_HISTORY) throw new jakarta.ws.rs.BadRequestException("limit must be 1.." + MAX_HISTORY + ", not " + limit);
+        long older = before == null ? Long.MAX_VALUE : before;
+        if (direction == null) return bank.statement(id, older, limit).entries();
+        List<Transfer> page = switch (direction) {
+            case "in" -> history.findByToAccountAndIdLessThanOrderByIdDesc(id, older, Limit.of(limit));
+            case "out" -> history.findByFromAccountAndIdLessThanOrderByIdDesc(id, older, Limit.of(limit));
+            default -> throw new jakarta.ws.rs.BadRequestException("direction is in or out, not " + direction);
+        };
+        // An empty page is also what an account that does not exist has: say which it is (a second read, only then).
+        if (page.isEmpty() && accounts.byId(id).isEmpty()) throw new NotFoundException("no account " + id);
+        return page;
+    }
+
+    /**
+     * What the bank's page shows, in one read of the replicas: {@code ?owner=}'s accounts (else every account),
+     * the newest {@code ?recent=} transfers, the audit, and the newest {@code ?entries=} of account
+     * {@code ?account=}'s statement if one is given.
+     */
+    @GET @Path("overview")
+    public Overview overview(@QueryParam("owner") String owner, @QueryParam("recent") @DefaultValue("20") int recent,
+                             @QueryParam("account") Long account, @QueryParam("entries") @DefaultValue("20") int entries) {
+        return bank.overview(owner, recent, account, entries);
     }
 
     @POST @Path("accounts/{id}/deposits") @Consumes(MediaType.APPLICATION_JSON)

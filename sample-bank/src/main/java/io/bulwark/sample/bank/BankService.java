@@ -38,9 +38,21 @@ public interface BankService {
     @ReadOnly
     List<Account> accounts();
 
-    /** The transfers into and out of {@code account}, newest first. */
+    /**
+     * A page of {@code account}'s entries (deposits, transfers in and out), newest first, with ids below
+     * {@code before} ({@link Long#MAX_VALUE} for the newest page; the last id of a page for the next), at most
+     * {@code limit} (1..{@link BankServiceBean#MAX_HISTORY}), with the account as it stood: one read, one state.
+     */
     @ReadOnly
-    List<Transfer> history(long account);
+    Statement statement(long account, long before, int limit);
+
+    /**
+     * The bank's page in one read: {@code owner}'s accounts (null: every account, at most
+     * {@link BankServiceBean#MAX_LIST}), the newest {@code recent} transfers, the audit, and the newest
+     * {@code entries} of {@code account}'s statement (null: none).
+     */
+    @ReadOnly
+    Overview overview(@Size(max = 64) String owner, int recent, Long account, int entries);
 
     /** The latest transfers of the whole bank, newest first. */
     @ReadOnly

@@ -73,12 +73,20 @@ public class BankServiceBean implements BankService {
 
     @Override public List<Account> accounts() { return tx.range(Account.class, "id", null, null, false, 0, MAX_LIST); }
 
-    @Override public List<Transfer> history(long account) {
-        tx.get(Account.class, account);   // NotFoundException for an account that does not exist
-        List<Transfer> out = new ArrayList<>(tx.findBy(Transfer.class, "toAccount", account));
-        out.addAll(tx.findBy(Transfer.class, "fromAccount", account));
+    @Override public Statement statement(long account, long before, int limit) {
+        if (limit < 1 || limit > MAX_HISTORY) throw new BadRequestException("limit must be 1.." + MAX_HISTORY + ", not " + limit);
+        Account a = tx.get(Account.class, account);   // NotFoundException for an account that does not exist
+        // Two index walks, each newest first from `before`, each O(log n + limit): the first `limit` of each hold
+        // the first `limit` of their union.
+        List<Transfer> out = new ArrayList<>(tx.findByAfter(Transfer.class, "toAccount", account, true, before, limit));
+        out.addAll(tx.findByAfter(Transfer.class, "fromAccount", account, true, before, limit));
         out.sort(Comparator.comparingLong((Transfer t) -> t.id).reversed());
-        return out.size() > MAX_HISTORY ? List.copyOf(out.subList(0, MAX_HISTORY)) : out;
+        return new Statement(a, out.size() > limit ? List.copyOf(out.subList(0, limit)) : out);
+    }
+
+    @Override public Overview overview(String owner, int recent, Long account, int entries) {
+        List<Account> list = owner == null ? accounts() : tx.findByAfter(Account.class, "owner", owner, false, null, MAX_LIST);
+        return new Overview(list, recentTransfers(recent), audit(), account == null ? null : statement(account, Long.MAX_VALUE, entries));
     }
 
     @Override public List<Transfer> recentTransfers(int limit) {

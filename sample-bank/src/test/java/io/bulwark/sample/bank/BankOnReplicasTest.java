@@ -91,11 +91,16 @@ class BankOnReplicasTest {
         assertThrows(BadRequestException.class, () -> alice.transfer(a.id, a.id, 1));
         assertThrows(NotFoundException.class, () -> alice.transfer(a.id, 987_654, 1));
 
-        List<Transfer> history = alice.history(a.id);
+        Statement statement = alice.statement(a.id, Long.MAX_VALUE, 10);
+        assertEquals(7_500, statement.account().balance, "the account as it stood with its entries");
+        List<Transfer> history = statement.entries();
         assertEquals(2, history.size());
         assertEquals(Transfer.Kind.TRANSFER, history.get(0).kind, "newest first");
         assertEquals(Transfer.Kind.DEPOSIT, history.get(1).kind);
-        assertEquals(1, bob.history(b.id).size());
+        assertEquals(List.of(history.get(1).id), alice.statement(a.id, history.get(0).id, 10).entries().stream().map(e -> e.id).toList(), "the page before");
+        assertEquals(1, bob.statement(b.id, Long.MAX_VALUE, 10).entries().size());
+        assertThrows(NotFoundException.class, () -> alice.statement(987_654, Long.MAX_VALUE, 10));
+        assertThrows(BadRequestException.class, () -> alice.statement(a.id, Long.MAX_VALUE, BankServiceBean.MAX_HISTORY + 1));
         assertTrue(teller.recentTransfers(10).size() >= 2);
 
         Audit audit = teller.audit();
@@ -120,19 +125,68 @@ class BankOnReplicasTest {
         assertEquals(all.subList(1, 2), accounts.all(PageRequest.ofPage(2, 1, false)).content().stream().map(a -> a.id).toList());
 
         History history = aliceClient.proxy(History.class);
-        List<Transfer> newest = history.of(c1.id, Long.MAX_VALUE, 2);
-        assertEquals(List.of(t2.id, t1.id), newest.stream().map(t -> t.id).toList(), "in and out of the account, newest first");
-        List<Transfer> rest = history.of(c1.id, t1.id, 2);
-        assertEquals(1, rest.size(), "the page before: the deposit");
-        assertEquals(Transfer.Kind.DEPOSIT, rest.get(0).kind);
-        assertEquals(alice.history(c1.id).stream().map(t -> t.id).toList(), history.of(c1.id, Long.MAX_VALUE, History.MAX_PAGE).stream().map(t -> t.id).toList(),
-                "the same history as the service's");
-        assertThrows(IllegalArgumentException.class, () -> history.of(c1.id, Long.MAX_VALUE, History.MAX_PAGE + 1));
+        assertEquals(List.of(t2.id), history.findByToAccountAndIdLessThanOrderByIdDesc(c1.id, Long.MAX_VALUE, Limit.of(1)).stream().map(t -> t.id).toList(),
+                "money in, newest first");
+        assertEquals(Transfer.Kind.DEPOSIT, history.findByToAccountAndIdLessThanOrderByIdDesc(c1.id, t2.id, Limit.of(5)).get(0).kind, "the page before");
+        assertEquals(List.of(t1.id), history.findByFromAccountAndIdLessThanOrderByIdDesc(c1.id, Long.MAX_VALUE, Limit.of(5)).stream().map(t -> t.id).toList());
+        List<Long> both = new java.util.ArrayList<>();
+        history.findByToAccountAndIdLessThanOrderByIdDesc(c1.id, Long.MAX_VALUE, Limit.of(10)).forEach(t -> both.add(t.id));
+        history.findByFromAccountAndIdLessThanOrderByIdDesc(c1.id, Long.MAX_VALUE, Limit.of(10)).forEach(t -> both.add(t.id));
+        both.sort(java.util.Comparator.reverseOrder());
+        assertEquals(both, alice.statement(c1.id, Long.MAX_VALUE, 10).entries().stream().map(t -> t.id).toList(), "the statement is both directions");
 
         // The service's rule for reads, on the replicas: no role, no reading (by proxy or otherwise).
         assertThrows(AccessDeniedException.class, () -> malloryClient.proxy(Accounts.class).ownedBy("carol", Limit.of(10)));
-        assertThrows(AccessDeniedException.class, () -> malloryClient.proxy(History.class).of(c1.id, Long.MAX_VALUE, 10));
+        assertThrows(AccessDeniedException.class, () -> malloryClient.proxy(History.class).findByToAccountAndIdLessThanOrderByIdDesc(c1.id, Long.MAX_VALUE, Limit.of(10)));
         assertEquals(List.of(c1.id, c2.id), tellerClient.proxy(Accounts.class).ownedBy("carol", Limit.of(10)).stream().map(a -> a.id).toList());
+    }
+
+    /**
+     * The page's overview is one read: while another client moves money back and forth, every overview's accounts
+     * add up to its audit, and the shown account's balance is what its own entries say. Read separately (the page
+     * before: three or four requests), the balances could come from before a transfer and the entries from after it.
+     */
+    @Test
+    void everyOverviewIsOneStateWhileMoneyMoves() throws Exception {
+        Account a = teller.open("erin", "busy"), b = teller.open("frank", "busy");
+        teller.deposit(a.id, 1_000);
+        int moves = 40;
+        java.util.concurrent.ExecutorService mover = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<?> moving = mover.submit(() -> {
+                for (int i = 0; i < moves; i++) {
+                    if (i % 2 == 0) teller.transfer(a.id, b.id, 100 + i); else teller.transfer(b.id, a.id, 100 + i - 1);
+                }
+                return null;
+            });
+            int overviews = 0, changed = 0;
+            long lastBalance = -1;
+            while (!moving.isDone() || overviews < 3) {
+                Overview o = alice.overview(null, 10, a.id, BankServiceBean.MAX_HISTORY);
+                overviews++;
+                assertTrue(o.audit().balanced(), o.audit().toString());
+                assertEquals(o.audit().sumOfAccounts(), o.accounts().stream().mapToLong(x -> x.balance).sum(), "the listed accounts are the audited ones");
+                long fromEntries = 0;
+                for (Transfer t : o.statement().entries()) fromEntries += t.toAccount == a.id ? t.amount : -t.amount;
+                long listed = o.accounts().stream().filter(x -> x.id == a.id).findFirst().orElseThrow().balance;
+                assertEquals(fromEntries, o.statement().account().balance, "the balance is its entries' sum: " + o.statement());
+                assertEquals(listed, o.statement().account().balance, "the list and the statement agree");
+                if (!o.recent().isEmpty() && !o.statement().entries().isEmpty())
+                    assertTrue(o.recent().get(0).id >= o.statement().entries().get(0).id, "no entry newer than the newest transfer");
+                if (listed != lastBalance) changed++;
+                lastBalance = listed;
+            }
+            moving.get();
+            assertTrue(changed >= 2, "the overviews saw the money move: " + changed + " balances over " + overviews + " reads");
+        } finally {
+            mover.shutdownNow();
+        }
+        Overview mine = alice.overview("erin", 1, null, 1);
+        assertEquals(List.of(a.id), mine.accounts().stream().map(x -> x.id).toList(), "only the owner's accounts");
+        assertEquals(null, mine.statement());
+        assertThrows(ValidationException.class, () -> alice.overview("x".repeat(65), 1, null, 1), "the contract's @Size");
+        assertThrows(BadRequestException.class, () -> alice.overview(null, 0, null, 1));
+        assertThrows(AccessDeniedException.class, () -> mallory.overview(null, 10, null, 1));
     }
 
     @Test

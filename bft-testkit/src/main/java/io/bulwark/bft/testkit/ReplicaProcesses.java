@@ -55,14 +55,31 @@ public final class ReplicaProcesses implements AutoCloseable {
 
     /** Starts replica {@code id}; {@code extra} are further {@code replica} options. */
     public void start(Path config, int id, List<String> extra) throws IOException {
+        Path log = config.toAbsolutePath().getParent().resolve("replica-" + id + ".log");
+        Process p = new ProcessBuilder(replicaCommand(config, id, extra)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        logs.add(log);
+    }
+
+    /**
+     * Kills process {@code i} ({@code kill -9}, if it still runs) and starts replica {@code id} in its place: a new
+     * JVM with the same options, whose output goes on at the end of the same log.
+     */
+    public void restart(int i, Path config, int id, List<String> extra) throws IOException, InterruptedException {
+        Process old = processes.get(i);
+        old.destroyForcibly();
+        if (!old.waitFor(30, TimeUnit.SECONDS)) throw new IOException("replica process " + i + " did not exit within 30 s of kill -9");
+        Process p = new ProcessBuilder(replicaCommand(config, id, extra)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.get(i).toFile())).start();
+        processes.set(i, p);
+    }
+
+    private List<String> replicaCommand(Path config, int id, List<String> extra) {
         List<String> cmd = new ArrayList<>(List.of(javaBinary()));
         cmd.addAll(childJvmOptions(jvmOptions, Integer.toString(id)));
         cmd.addAll(List.of("-cp", classPath, mainClass, "replica", "--config", config.toString(), "--id", Integer.toString(id)));
         cmd.addAll(extra);
-        Path log = config.toAbsolutePath().getParent().resolve("replica-" + id + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(p);
-        logs.add(log);
+        return cmd;
     }
 
     /**

@@ -8,6 +8,7 @@ import io.bulwark.bft.durable.PrincipalLock;
 import io.bulwark.bft.durable.ProcessLock;
 import io.bulwark.bft.node.OutboundInterceptor;
 import io.bulwark.bft.testkit.attack.ReplicaAttack;
+import io.bulwark.bft.net.TlsWarmup;
 import io.bulwark.bft.node.ReplicaNode;
 import io.bulwark.bft.state.PageStore;
 import io.bulwark.bft.state.StateFile;
@@ -119,6 +120,8 @@ final class ReplicaCommand implements Callable<Integer> {
         long alertMs = Durations.parseMillis("--recovery-alert", recoveryAlert);
         if (watchdog != null) return monitor();
         if (supervised) watchParent();
+        // While the state loads and the keys are exchanged, the JIT compiles the TLS and digest paths (TlsWarmup's why).
+        TlsWarmup.startInBackground("bulwark-replica-" + id + "-warmup", what -> System.out.println("replica " + id + ": " + what));
         // Service code on a replica sees the same default locale and time zone at every replica,
         // whatever the host's (determinism on replicas: DESIGN principle 4; issue 19).
         java.util.Locale.setDefault(java.util.Locale.ROOT);

@@ -172,7 +172,7 @@ final class StateBenchCommand implements Callable<Integer> {
         double[] rate = new double[transferRuns], loop = new double[transferRuns];
         long fetched = 0;
         for (int i = 0; i < transferRuns; i++) {
-            StateTransferBench.Transfer t = StateTransferBench.run(o, false, System.out).fresh();
+            StateTransferBench.Transfer t = StateTransferBench.run(o, false, true, System.out).fresh();
             rate[i] = t.mbPerSecond();
             loop[i] = t.loopCpu() * 1e6 / t.pages();
             fetched = t.pages();

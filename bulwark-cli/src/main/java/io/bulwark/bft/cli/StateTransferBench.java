@@ -151,19 +151,21 @@ final class StateTransferBench {
      * Runs one measurement on a fresh group, printing progress to {@code out}: the fresh replica's
      * transfer, then (if {@code lagging}) the warm, lagging replica's.
      */
-    static Result run(Options o, boolean lagging, PrintStream out) throws Exception {
+    static Result run(Options o, boolean lagging, boolean warmGroup, PrintStream out) throws Exception {
         ProtocolConfig cfg = ReplicaCommand.protocolConfig(1, ProtocolConfig.DEFAULT_K, null);
         int missing = (int) Math.min(o.pages(), Math.round(o.pages() * o.missingFraction()));
         int requests = (missing + o.pagesPerRequest() - 1) / o.pagesPerRequest();
         int padding = cfg.logSize() + 2 * cfg.checkpointInterval();
         out.printf(Locale.ROOT, "bulwark bench transfer: n=%d replica processes (f=%d) on loopback, service fill, %d pages of %d bytes (%.1f MB) each;%n"
                         + "  replica 3 down while %d clients write %d pages (%.1f%%) in %d requests of <= %d pages spread over the state, then %d one-at-a-time "
-                        + "empty writes (L + 2K, K=%d, L=%d);%n  then replica 3 starts fresh (all zero) and fetches what it misses%s; replica JVMs: -Xmx%s %s%n"
+                        + "empty writes (L + 2K, K=%d, L=%d);%n%s  then replica 3 starts fresh (all zero) and fetches what it misses%s; replica JVMs: -Xmx%s %s%n"
                         + "  MB/s = pages fetched x 4096 / the transfer's duration as the replica logs it (MB = 2^20 bytes); "
                         + "%d cores, load average %.2f before the run%n",
                 cfg.n(), cfg.f(), o.pages(), PartitionTree.PAGE_SIZE, o.pages() * (double) PartitionTree.PAGE_SIZE / (1 << 20),
                 o.clients(), missing, 100.0 * missing / o.pages(), requests, o.pagesPerRequest(), padding,
                 cfg.checkpointInterval(), cfg.logSize(),
+                warmGroup ? "  first, to warm the serving replicas' JVMs as a long-running group's are: replica 3 starts, transfers once (not measured) and is killed (kill -9),\n"
+                        + "  and the same pages are written again with new bytes;\n" : "",
                 lagging ? ";\n  then, lagging: replica 3 is stopped (SIGSTOP), the same pages are rewritten with new bytes and the group moves on as before, "
                         + "and it is resumed (SIGCONT), its JVM warm" : "",
                 o.replicaHeap(), String.join(" ", o.replicaJvmOptions()),
@@ -192,13 +194,25 @@ final class StateTransferBench {
                     if (!c.awaitConnected(Duration.ofSeconds(30))) throw new IOException("client " + c.id() + " could not connect within 30 s");
 
                 write(clients, o, missing, requests, padding, 0x5EED, out);
-                out.println("starting replica " + late);
+                int transfers = 0;
+                if (warmGroup) {
+                    out.println("warming the group: starting replica " + late + " for a first transfer");
+                    out.flush();
+                    procs.start(conf, late, args);
+                    Matcher warm = awaitTransfer(procs, late, ++transfers, System.nanoTime() + o.timeoutS() * 1_000_000_000L, o.timeoutS());
+                    out.println("  (not measured: " + Transfer.of(warm, Double.NaN).describe().replace("\n", "\n  ") + ")");
+                    Process first = procs.process(late);
+                    first.destroyForcibly();
+                    if (!first.waitFor(30, TimeUnit.SECONDS)) throw new IOException("replica " + late + " did not exit within 30 s of kill -9");
+                    write(clients, o, missing, requests, padding, 0xF00D, out);
+                }
+                out.println("starting replica " + late + (warmGroup ? " again, a fresh process with an all-zero state" : ""));
                 out.flush();
                 long launched = System.nanoTime();
-                double cpu0 = groupCpuSeconds(procs);
-                procs.start(conf, late, args);
-                Matcher m1 = awaitTransfer(procs, late, 1, launched + o.timeoutS() * 1_000_000_000L, o.timeoutS());
-                Transfer fresh = Transfer.of(m1, groupCpuSeconds(procs) - cpu0);
+                double cpu0 = groupCpuSeconds(procs, late);   // the serving replicas'; the new fetcher's counts from its launch
+                if (warmGroup) procs.restart(late, conf, late, args); else procs.start(conf, late, args);
+                Matcher m1 = awaitTransfer(procs, late, ++transfers, launched + o.timeoutS() * 1_000_000_000L, o.timeoutS());
+                Transfer fresh = Transfer.of(m1, groupCpuSeconds(procs, -1) - cpu0);
                 double wall = (System.nanoTime() - launched) / 1e9;
                 out.printf(Locale.ROOT, "fresh replica %d: %s (%.3f s from launching its JVM: start-up, hashing its all-zero state, "
                         + "learning of the checkpoint, the transfer)%n", late, fresh.describe(), wall);
@@ -212,11 +226,11 @@ final class StateTransferBench {
                     out.println("resuming replica " + late);
                     out.flush();
                     long resumed = System.nanoTime();
-                    double cpu1 = groupCpuSeconds(procs);
+                    double cpu1 = groupCpuSeconds(procs, -1);
                     signal(stopped, "CONT");
                     stopped = null;
-                    Matcher m2 = awaitTransfer(procs, late, 2, resumed + o.timeoutS() * 1_000_000_000L, o.timeoutS());
-                    lag = Transfer.of(m2, groupCpuSeconds(procs) - cpu1);
+                    Matcher m2 = awaitTransfer(procs, late, ++transfers, resumed + o.timeoutS() * 1_000_000_000L, o.timeoutS());
+                    lag = Transfer.of(m2, groupCpuSeconds(procs, -1) - cpu1);
                     out.printf(Locale.ROOT, "lagging replica %d: %s (%.3f s from resuming it)%n", late, lag.describe(), (System.nanoTime() - resumed) / 1e9);
                 }
                 return new Result(fresh, missing, wall, lag);
@@ -266,12 +280,13 @@ final class StateTransferBench {
     }
 
     /**
-     * CPU seconds (user + system) all running replica processes used so far, from
+     * CPU seconds (user + system) the replica processes but process {@code skip} (-1: none) used so far, from
      * {@code /proc/PID/stat} (Linux; USER_HZ clock ticks, 10 ms); NaN where it cannot be read.
      */
-    private static double groupCpuSeconds(ReplicaProcesses procs) {
+    private static double groupCpuSeconds(ReplicaProcesses procs, int skip) {
         double total = 0;
         for (int i = 0; i < procs.count(); i++) {
+            if (i == skip) continue;
             try {
                 String stat = Files.readString(Path.of("/proc", Long.toString(procs.process(i).pid()), "stat"));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -45,6 +45,12 @@ final class TransferBenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; --no-lagging to skip).")
     boolean lagging;
 
+    @Option(names = "--warm-group", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Before the measured transfer, warm the serving replicas' JVMs with one unmeasured transfer to replica 3, "
+                    + "which is then killed and started again as a fresh process, as a replica rejoining a long-running group does "
+                    + "(default: ${DEFAULT-VALUE}; --no-warm-group: every JVM as cold as the fetcher's).")
+    boolean warmGroup;
+
     @Option(names = "--keep-logs", description = "Copy the replicas' logs into this directory when they stopped.")
     java.nio.file.Path keepLogs;
 
@@ -56,7 +62,7 @@ final class TransferBenchCommand implements Callable<Integer> {
         if (runs < 1 || runs > 20) throw new IllegalArgumentException("--runs must be 1..20");
         StateTransferBench.Options o = new StateTransferBench.Options(pages, missingFraction, pagesPerRequest, clients, replicaHeap, timeoutS, replicaJvmOptions, keepLogs);
         List<StateTransferBench.Result> results = new ArrayList<>();
-        for (int r = 0; r < runs; r++) results.add(StateTransferBench.run(o, lagging, System.out));
+        for (int r = 0; r < runs; r++) results.add(StateTransferBench.run(o, lagging, warmGroup, System.out));
         if (runs > 1) {
             StringBuilder all = new StringBuilder("transfer MB/s over " + runs + " runs, fresh replica:");
             for (StateTransferBench.Result r : results) all.append(String.format(java.util.Locale.ROOT, " %.1f", r.mbPerSecond()));

@@ -1,0 +1,129 @@
+package io.bulwark.bft.net;
+
+import io.bulwark.bft.crypto.Digests;
+import io.bulwark.bft.crypto.TlsKeys;
+import java.nio.ByteBuffer;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+
+/**
+ * Sends a few thousand pages through a TLS connection held in memory, and hashes them, on a background thread when
+ * a replica process starts: the JIT then has compiled the record layer, AES-GCM with its CPU intrinsics and SHA-256
+ * by the time the replica needs them.
+ * <p>
+ * Why: a fresh replica process fetching 100 MB of state (section 4.6.2; {@code bulwark bench transfer}) spent over
+ * half of its event loop in the JDK's Java GHASH of the records it decrypted, code that compiled code replaces with
+ * carry-less multiplication instructions; the transfer ran while the compilers caught up. A replica starts cold after
+ * every proactive-recovery reboot (section 4.4) and then fetches what changed, so this is on the recovery's path.
+ * Warming the cipher alone (javax.crypto with byte arrays and buffers) did not do it: the JIT inlined GCM into the
+ * warm-up's own loop, and the record layer's calls into it stayed interpreted. So the warm-up is a real handshake
+ * and real records, between two engines of a throwaway {@link TransportTls} (a fresh key that pins only itself).
+ * Nothing here protects anything, and nothing touches the network.
+ */
+public final class TlsWarmup {
+    /**
+     * Records of one 4 KiB page: enough for C2 to compile the TLS read and write paths (1,500 and 4,000 measured too:
+     * 4,000 took 1.7 s of a starting replica's CPU). {@code -Dbulwark.warmupRecords=N} overrides it, 0 turns it off.
+     */
+    public static final int DEFAULT_RECORDS = 2_000;
+    private static final int PAGE = 4096;
+
+    private TlsWarmup() {}
+
+    /**
+     * Starts {@link #run} on a low-priority daemon thread named {@code name}, which then tells {@code done} how long
+     * it took, or why it failed (for the log); the caller goes on at once.
+     */
+    public static Thread startInBackground(String name, Consumer<String> done) {
+        int records = Integer.getInteger("bulwark.warmupRecords", DEFAULT_RECORDS);
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            if (records <= 0) {
+                done.accept("TLS and digest warm-up off (bulwark.warmupRecords=" + records + ")");
+                return;
+            }
+            try {
+                run(records);
+                done.accept(String.format(java.util.Locale.ROOT, "TLS and digest warm-up (%d records of %d bytes) done in %.0f ms",
+                        records, PAGE, Duration.ofNanos(System.nanoTime() - t0).toNanos() / 1e6));
+            } catch (SSLException | RuntimeException e) {
+                done.accept("TLS and digest warm-up failed, which costs only speed: " + e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        return t;
+    }
+
+    /** Handshakes two in-memory engines, then sends {@code records} pages from the dialer to the acceptor. */
+    public static long run(int records) throws SSLException {
+        SecureRandom random = new SecureRandom();
+        KeyPair keys = TlsKeys.generate(random);
+        TransportTls tls = new TransportTls(0, keys, Map.of(0, keys.getPublic().getEncoded()), random);
+        SSLEngine client = tls.dialerEngine(0), server = tls.acceptorEngine();
+        int packet = Math.max(client.getSession().getPacketBufferSize(), server.getSession().getPacketBufferSize());
+        int app = Math.max(client.getSession().getApplicationBufferSize(), server.getSession().getApplicationBufferSize());
+        ByteBuffer toServer = ByteBuffer.allocate(packet), toClient = ByteBuffer.allocate(packet);
+        ByteBuffer clientIn = ByteBuffer.allocate(app), serverIn = ByteBuffer.allocate(app);
+        ByteBuffer none = ByteBuffer.allocate(0);
+        client.beginHandshake();
+        server.beginHandshake();
+        for (int steps = 0; !(done(client) && done(server)); steps++) {
+            if (steps > 1_000) throw new SSLException("the in-memory handshake did not finish");
+            step(client, none, toServer, toClient, clientIn);
+            step(server, none, toClient, toServer, serverIn);
+        }
+        ByteBuffer page = ByteBuffer.allocate(PAGE);
+        for (int i = 0; i < PAGE; i++) page.put(i, (byte) i);
+        long sum = 0;
+        for (int r = 0; r < records; r++) {
+            page.clear();
+            toServer.clear();
+            check(client.wrap(page, toServer));
+            toServer.flip();
+            serverIn.clear();
+            check(server.unwrap(toServer, serverIn));
+            serverIn.flip();
+            sum += serverIn.get(r % PAGE) + Digests.of(serverIn.array(), 0, serverIn.limit()).hashCode();
+        }
+        client.closeOutbound();
+        server.closeOutbound();
+        return sum;
+    }
+
+    private static boolean done(SSLEngine e) {
+        SSLEngineResult.HandshakeStatus s = e.getHandshakeStatus();
+        return s == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING || s == SSLEngineResult.HandshakeStatus.FINISHED;
+    }
+
+    /** One round of an engine's handshake: run its tasks, read what the other sent, write what it has to send. */
+    private static void step(SSLEngine e, ByteBuffer none, ByteBuffer in, ByteBuffer out, ByteBuffer appIn) throws SSLException {
+        Runnable task;
+        while ((task = e.getDelegatedTask()) != null) task.run();
+        // `in` holds what the other engine wrote (it is in write mode): read it all, keep what is left.
+        in.flip();
+        while (in.hasRemaining()) {
+            appIn.clear();
+            SSLEngineResult r = e.unwrap(in, appIn);
+            while ((task = e.getDelegatedTask()) != null) task.run();
+            if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesConsumed() == 0) break;
+        }
+        in.compact();
+        while (e.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+            SSLEngineResult r = e.wrap(none, out);
+            if (r.getStatus() != SSLEngineResult.Status.OK) break;
+        }
+        while ((task = e.getDelegatedTask()) != null) task.run();
+    }
+
+    private static void check(SSLEngineResult r) throws SSLException {
+        if (r.getStatus() != SSLEngineResult.Status.OK) throw new SSLException("in-memory record: " + r);
+    }
+}

@@ -1,9 +1,11 @@
 package io.bulwark.bft.net;
 
-import io.bulwark.bft.crypto.Digests;
-import io.bulwark.bft.crypto.TlsKeys;
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.spec.ECGenParameterSpec;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
@@ -65,7 +67,16 @@ public final class TlsWarmup {
     /** Handshakes two in-memory engines, then sends {@code records} pages from the dialer to the acceptor. */
     public static long run(int records) throws SSLException {
         SecureRandom random = new SecureRandom();
-        KeyPair keys = TlsKeys.generate(random);
+        KeyPair keys;
+        MessageDigest sha256;
+        try {   // the JDK directly: net sits below crypto in the engine's layers
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"), random);
+            keys = g.generateKeyPair();
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new SSLException("no EC P-256 or SHA-256 in this JDK", e);
+        }
         TransportTls tls = new TransportTls(0, keys, Map.of(0, keys.getPublic().getEncoded()), random);
         SSLEngine client = tls.dialerEngine(0), server = tls.acceptorEngine();
         int packet = Math.max(client.getSession().getPacketBufferSize(), server.getSession().getPacketBufferSize());
@@ -91,7 +102,8 @@ public final class TlsWarmup {
             serverIn.clear();
             check(server.unwrap(toServer, serverIn));
             serverIn.flip();
-            sum += serverIn.get(r % PAGE) + Digests.of(serverIn.array(), 0, serverIn.limit()).hashCode();
+            sha256.update(serverIn.array(), 0, serverIn.limit());
+            sum += serverIn.get(r % PAGE) + java.util.Arrays.hashCode(sha256.digest());
         }
         client.closeOutbound();
         server.closeOutbound();

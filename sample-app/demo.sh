@@ -8,9 +8,12 @@
 # `bulwark unreplicated` store process instead of the 4 replicas, the WAR pointed at it by bulwark.bank.unreplicated-store).
 # --pages N: the store's state in 4 KB pages, the same for the replicas and the unreplicated store (default 16384, 64 MiB:
 # about half a million transfers with their history; the store refuses writes with "state full" beyond that).
+# The bank is kept between runs: the replicas are durable (each journals its votes in its data dir, RUN/data/replica-I,
+# and syncs before sending them) and the keys stay in the run dir, so a run after Ctrl-C, a crash or kill -9 of every
+# process goes on with the same accounts. --fresh (or another --load-users) starts a new bank on new ports.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-offset=0 duration="" build=1 run="$root/run/demo" load_users=0 unreplicated=0 pages=16384
+offset=0 duration="" build=1 run="$root/run/demo" load_users=0 unreplicated=0 pages=16384 fresh=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --port-offset) offset="$2"; shift 2 ;;
@@ -20,7 +23,8 @@ while [ $# -gt 0 ]; do
     --load-users) load_users="$2"; shift 2 ;;
     --unreplicated) unreplicated=1; shift ;;
     --pages) pages="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --fresh) fresh=1; shift ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -45,10 +49,36 @@ if [ "$build" = 1 ] || [ ! -f "$deps/bank.war" ] || [ -z "$wildfly_home" ]; then
   (cd "$root" && ./mvnw -q -B -ntp -pl it -am verify -DskipTests) >&2
   wildfly_home="$(ls -d "$root"/it/target/wildfly-* | head -1)"
 fi
-rm -rf "$run"
-mkdir -p "$run"
-run="$(cd "$run" && pwd)"
-java -cp "$deps/sample-bank.jar:$deps/bulwark.jar" io.bulwark.sample.users.SampleGroupFiles "$run" "$load_users" >/dev/null
+# Replica processes of a demo still running in $1 (their principal locks name their pids).
+running_in() {
+  local l p
+  for l in "$1"/replica-*.lock; do
+    [ -f "$l" ] || continue
+    p="$(cat "$l" 2>/dev/null || true)"
+    case "$p" in ''|*[!0-9]*) continue ;; esac
+    [ -r "/proc/$p/cmdline" ] && tr '\0' ' ' < "/proc/$p/cmdline" | grep -q -- "--config $1/cluster.conf" && echo "$p"
+  done
+  return 0
+}
+if [ -d "$run" ]; then
+  busy="$(running_in "$(cd "$run" && pwd)" | tr '\n' ' ')"
+  [ -z "$busy" ] || { say "a demo is still running in $run (replica processes $busy): stop it first"; exit 1; }
+fi
+# A new bank (keys, users, ports chosen now) unless the run dir holds one made for the same users and pages.
+group_kind="load-users $load_users pages $pages"
+if [ "$fresh" = 1 ] || [ ! -f "$run/cluster.conf" ] || [ "$(cat "$run/bank.kind" 2>/dev/null)" != "$group_kind" ]; then
+  rm -rf "$run"
+  mkdir -p "$run"
+  run="$(cd "$run" && pwd)"
+  java -cp "$deps/sample-bank.jar:$deps/bulwark.jar" io.bulwark.sample.users.SampleGroupFiles "$run" "$load_users" >/dev/null
+  echo "$group_kind" > "$run/bank.kind"
+  say "a new bank in $run"
+else
+  run="$(cd "$run" && pwd)"
+  say "the bank of the last run, from the replicas' data dirs in $run/data (--fresh starts a new one)"
+fi
+rm -rf "$run/wildfly"
+mkdir -p "$run/data"
 
 pids=()
 stop() {
@@ -80,14 +110,16 @@ fi
 for id in 0 1 2 3; do
   [ "$unreplicated" = 1 ] && break
   java -Xmx512m -XX:+UseSerialGC -cp "$deps/bulwark.jar" io.bulwark.bft.cli.BulwarkCli replica --config "$run/cluster.conf" --id "$id" \
-    --pages "$pages" --service cdi --app "$deps/sample-bank.jar" --access-policy "$run/bank-policy.conf" > "$run/replica-$id.log" 2>&1 &
+    --pages "$pages" --service cdi --app "$deps/sample-bank.jar" --access-policy "$run/bank-policy.conf" \
+    --data-dir "$run/data/replica-$id" > "$run/replica-$id.log" 2>&1 &
   pids+=($!)
 done
 for id in 0 1 2 3; do
   [ "$unreplicated" = 1 ] && break
   for _ in $(seq 1 600); do
     grep -q ' ready' "$run/replica-$id.log" 2>/dev/null && break
-    kill -0 "${pids[$id]}" 2>/dev/null || { say "replica $id exited:"; tail -20 "$run/replica-$id.log" >&2; exit 1; }
+    kill -0 "${pids[$id]}" 2>/dev/null || { say "replica $id exited:"; tail -20 "$run/replica-$id.log" >&2
+      say "(its port taken by another program, or its data dir locked by a replica still running? --fresh starts a new bank on new ports)"; exit 1; }
     sleep 0.2
   done
   grep -q ' ready' "$run/replica-$id.log" || { say "replica $id not ready after 120 s"; exit 1; }
@@ -127,8 +159,11 @@ cat <<TXT
   as bob, try to move alice's money (403: the replicas refuse); overdraw (422: no negative balance).
   From a shell:  curl -u teller:teller ${url}api/group
   Kill a replica and watch the page:  kill -9 ${pids[2]}   (replica 2; the bank keeps going with 3 of 4)
+  The replicas are durable: after Ctrl-C (or kill -9 of them all), ./bulwark demo again has the same accounts
+  (--fresh: a new bank).
   Logs and keys: $run      Ctrl-C stops everything.
 
 TXT
 fi
-if [ -n "$duration" ]; then sleep "$duration"; else wait "$server_pid"; fi
+# In the background and waited for: a TERM or INT sent to this script alone (bench app's stop) runs the trap at once.
+if [ -n "$duration" ]; then sleep "$duration" & wait $!; else wait "$server_pid"; fi

@@ -95,8 +95,10 @@ async function refreshGroup() {
     const g = await api('group');
     $('group-summary').textContent = `n = ${g.n}, f = ${g.f}; view ${g.view ?? 'not yet known'}, primary ${g.primary ?? '?'}; `
       + `${g.replicas.filter(r => r.reachable).length} of ${g.n} replicas reachable`;
+    const said = (r, v) => r.state == null ? '–' : String(v);   // what the replica reported; a dash when it did not answer
     rows('replicas', g.replicas, r => [[r.id], [r.host + ':' + r.port], [r.reachable ? 'yes' : 'NO', r.reachable ? 'up' : 'down'],
-      [g.primary === r.id ? 'primary' : '']]);
+      [g.primary === r.id ? 'primary' : ''], [said(r, r.state)], [said(r, r.reportedView)], [said(r, r.stableCheckpoint)],
+      [said(r, r.lastExecuted)], [said(r, r.recoveries)], [said(r, r.recoveriesSeen)]]);
   } catch (e) {
     $('group-summary').textContent = 'group status unavailable: ' + e.message;
   }

@@ -150,6 +150,13 @@ class BankOnServerIT {
         assertEquals(200, g.status(), g.toString());
         assertFalse(g.body().contains("\"reachable\":false"), g.toString());
         assertEquals(4, g.all("port").size(), g.toString());
+        // Each replica's own status (STATUS-REPORT through the teller's client): a new group, no checkpoint stable yet. A
+        // new replica counts as recovering (section 4.4: it may have voted before and forgotten it) until a stable
+        // checkpoint reaches its estimated H_M, so "recovering" or "normal".
+        g = awaitGroup(teller, body -> count(body, "\"state\":\"recovering\"") + count(body, "\"state\":\"normal\"") == 4,
+                "all four replicas answer for themselves");
+        assertEquals(List.of(0L, 0L, 0L, 0L), g.all("stableCheckpoint"), g.toString());
+        assertEquals(List.of(0L, 0L, 0L, 0L), g.all("recoveries"), "a new group has recovered nothing: " + g);
     }
 
     @Test @Order(2)
@@ -209,6 +216,77 @@ class BankOnServerIT {
         assertTrue(parts.stream().anyMatch(p -> p.contains("\"id\":" + primary + ",") && p.contains("\"reachable\":false")),
                 "replica " + primary + " shows unreachable: " + g);
         assertEquals(3, g.body().split("\"reachable\":true", -1).length - 1, g.toString());
+    }
+
+    /**
+     * The mission's "loses nothing acknowledged" on the Jakarta path: every replica host {@code kill -9}ed at once
+     * (the one killed above included: it restarts from what it saved before it died), all four started again on
+     * their data dirs, and the bank through the same server — the same BFT clients, which never restarted — shows
+     * every transfer it acknowledged, and goes on. The last transfers are past any saved checkpoint (K = 128):
+     * only the replicas' journals hold them. With in-memory replicas the accounts themselves would be gone.
+     */
+    @Test @Order(5)
+    void losesNoAcknowledgedTransferWhenEveryReplicaHostIsKilledAndRestarted() throws Exception {
+        Http alice = as("alice"), bob = as("bob"), teller = as("teller");
+        for (int i = 0; i < 3; i++) {
+            Http.Reply t = alice.post("api/transfers", move(aliceAccount, bobAccount, 10));
+            assertEquals(200, t.status(), "transfer " + i + " before the crash: " + t);
+        }
+        String historyPath = "api/accounts/" + aliceAccount + "/history?limit=50";
+        Http.Reply historyBefore = alice.get(historyPath);
+        assertEquals(200, historyBefore.status(), historyBefore.toString());
+        assertEquals(10, historyBefore.all("amount").size(), "the deposit and 9 transfers: " + historyBefore);
+
+        for (int id = 0; id < 4; id++) group.restart(id);   // kill -9 of each that runs, then a new process on its data dir
+        group.awaitReady();
+
+        // The server's clients find the group again (new connections, new session keys, the recovery of section 4.4).
+        Http.Reply balance = awaitOk(alice, "api/accounts/" + aliceAccount, Duration.ofSeconds(120));
+        assertEquals(6_970, balance.number("balance"), "alice's balance after the restart: " + balance);
+        assertEquals(3_030, bob.get("api/accounts/" + bobAccount).number("balance"));
+        Http.Reply historyAfter = alice.get(historyPath);
+        assertEquals(historyBefore.body(), historyAfter.body(), "the same statement, entry for entry");
+        Http.Reply audit = teller.get("api/audit");
+        assertEquals(audit.number("deposits"), audit.number("sumOfAccounts"), audit.toString());
+
+        Http.Reply after = alice.post("api/transfers", move(aliceAccount, bobAccount, 70));
+        assertEquals(200, after.status(), "a transfer after the restart: " + after);
+        assertEquals(6_900, alice.get("api/accounts/" + aliceAccount).number("balance"));
+        // The group as the page shows it: all four reachable again, each answering for itself; each restarted on a saved
+        // state or journal, so each is in (or through) a recovery of section 4.4, which ends at a stable checkpoint past
+        // its recovery point (K = 128 requests away: not reached by these few transfers).
+        Http.Reply g = awaitGroup(teller, body -> count(body, "\"reachable\":true") == 4 && count(body, "\"state\":\"") == 4,
+                "all four replicas back and answering");
+        assertEquals(4, count(g.body(), "\"state\":\"recovering\"") + count(g.body(), "\"recoveries\":1"),
+                "every restarted replica recovering or recovered: " + g);
+    }
+
+    /** GET api/group until {@code condition} holds of its body, up to a minute; the last reply. */
+    private static Http.Reply awaitGroup(Http as, java.util.function.Predicate<String> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Http.Reply g = as.get("api/group");
+        while (!(g.status() == 200 && condition.test(g.body())) && System.nanoTime() < deadline) {
+            Thread.sleep(250);   // a poll with a deadline: replicas acknowledge a client's key and answer on their own time
+            g = as.get("api/group");
+        }
+        assertTrue(g.status() == 200 && condition.test(g.body()), what + " within a minute: " + g);
+        return g;
+    }
+
+    private static int count(String text, String part) {
+        return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
+    /** GET {@code path} until it answers 200 (the group may still be recovering), up to {@code patience}. */
+    private static Http.Reply awaitOk(Http as, String path, Duration patience) throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
+        Http.Reply r = as.get(path);
+        while (r.status() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(250);   // a poll with a deadline; each GET itself waits up to the client's timeout
+            r = as.get(path);
+        }
+        assertEquals(200, r.status(), "GET " + path + " within " + patience + ": " + r);
+        return r;
     }
 
     private static String move(long from, long to, long amount) {

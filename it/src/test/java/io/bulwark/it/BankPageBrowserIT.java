@@ -114,6 +114,10 @@ class BankPageBrowserIT {
             await("alice logged in", d -> text("me").startsWith("alice "));
             await("alice's account on the page", d -> "100.00".equals(cell("accounts", a, 3)));
             await("the group's four replicas reachable", d -> text("group-summary").contains("4 of 4 replicas reachable"));
+            // Each replica's own STATUS-REPORT on the page: its state (a new group's replicas count as recovering until a
+            // stable checkpoint reaches their estimated H_M, section 4.4) and its last stable checkpoint.
+            await("each replica's own status", d -> java.util.stream.IntStream.range(0, 4)
+                    .allMatch(r -> java.util.Set.of("normal", "recovering").contains(cell("replicas", r, 4)) && "0".equals(cell("replicas", r, 6))));
             shot("1-page-loaded");
 
             transfer("25.00", a, b);
@@ -141,6 +145,8 @@ class BankPageBrowserIT {
             await("replica " + victim + " shown unreachable", d -> "NO".equals(cell("replicas", victim, 2))
                     && text("group-summary").contains("3 of 4 replicas reachable"));
             assertEquals("down", cellElement("replicas", victim, 2).getAttribute("class"));
+            // A dead replica reports nothing (a refresh under way at the kill may still show its last report: wait).
+            await("replica " + victim + "'s status gone", d -> "–".equals(cell("replicas", victim, 4)));
             shot("3-replica-" + victim + "-killed");
 
             transfer("5.00", a, b);

@@ -907,6 +907,12 @@ public final class ReplicaNode implements AutoCloseable {
                     && name.length() <= io.bulwark.bft.msg.MessageCodec.STATUS_REPORT_MAX_NAME)
                 counters.add(new io.bulwark.bft.msg.StatusReport.Counter(name, value));
         };
+        // Section 4.4, for an operator's page: this replica recovering now, its recoveries completed since this
+        // process started (every start is one), and the other replicas' recoveries it saw complete.
+        add.accept("recovering", core.recovering() ? 1L : 0L);
+        long[] recoveries = core.recoveryCounts();
+        add.accept("recoveries_completed", recoveries[3]);
+        add.accept("peer_recoveries_seen", recoveries[0]);
         add.accept("quarantines", core.quarantinesImposed());
         add.accept("auth_failures_sent", core.authFailuresSent());
         add.accept("requests_executed", executedRequests);

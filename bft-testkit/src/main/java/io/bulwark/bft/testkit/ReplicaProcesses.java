@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 public final class ReplicaProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
+    /** Per process: where in its log the current process's output starts (a restart appends to the same log). */
+    private final List<Long> logStarts = new ArrayList<>();
     private final Thread hook = new Thread(this::stopAll, "bulwark-stop-replicas");
     private final List<String> jvmOptions;
     private final String classPath;
@@ -59,16 +61,19 @@ public final class ReplicaProcesses implements AutoCloseable {
         Process p = new ProcessBuilder(replicaCommand(config, id, extra)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(p);
         logs.add(log);
+        logStarts.add(0L);
     }
 
     /**
      * Kills process {@code i} ({@code kill -9}, if it still runs) and starts replica {@code id} in its place: a new
-     * JVM with the same options, whose output goes on at the end of the same log.
+     * JVM with the same options, whose output goes on at the end of the same log. {@link #awaitReady} then waits
+     * for this process's own ready line, not the one its predecessor left in the log.
      */
     public void restart(int i, Path config, int id, List<String> extra) throws IOException, InterruptedException {
         Process old = processes.get(i);
         old.destroyForcibly();
         if (!old.waitFor(30, TimeUnit.SECONDS)) throw new IOException("replica process " + i + " did not exit within 30 s of kill -9");
+        logStarts.set(i, Files.exists(logs.get(i)) ? Files.size(logs.get(i)) : 0L);
         Process p = new ProcessBuilder(replicaCommand(config, id, extra)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.get(i).toFile())).start();
         processes.set(i, p);
@@ -93,14 +98,18 @@ public final class ReplicaProcesses implements AutoCloseable {
         cmd.addAll(args);
         processes.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
         logs.add(log);
+        logStarts.add(0L);
     }
 
-    /** Waits until every replica printed its ready line; fails with the log of one that died or hung. */
+    /**
+     * Waits until every replica's current process printed its ready line (after a {@link #restart}, the new
+     * process's); fails with the log of one that died or hung.
+     */
     public void awaitReady(long timeoutMs) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         for (int i = 0; i < processes.size(); i++) {
             while (true) {
-                if (Files.exists(logs.get(i)) && Files.readString(logs.get(i)).contains(readyMarker)) break;
+                if (currentOutput(i).contains(readyMarker)) break;
                 if (!processes.get(i).isAlive())
                     throw new IOException("replica process " + i + " exited with " + processes.get(i).exitValue() + ":\n" + tail(logs.get(i)));
                 if (System.currentTimeMillis() > deadline)
@@ -111,6 +120,15 @@ public final class ReplicaProcesses implements AutoCloseable {
     }
 
     public Process process(int i) { return processes.get(i); }
+
+    /** What process {@code i}'s current JVM has written to its log so far. */
+    private String currentOutput(int i) throws IOException {
+        Path log = logs.get(i);
+        if (!Files.exists(log)) return "";
+        byte[] all = Files.readAllBytes(log);
+        int from = (int) Math.min(all.length, logStarts.get(i));
+        return new String(all, from, all.length - from, java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     /**
      * Process {@code i}'s resident memory (VmRSS) in MiB, read from {@code /proc}; -1 where that cannot be

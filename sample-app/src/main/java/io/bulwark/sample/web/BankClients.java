@@ -5,6 +5,7 @@ import io.bulwark.bft.config.KeyMaterial;
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.durable.PrincipalLock;
 import io.bulwark.bft.durable.ProcessLock;
+import io.bulwark.bft.msg.StatusReport;
 import io.bulwark.bft.node.BftClient;
 import io.bulwark.jakarta.client.BulwarkClient;
 import io.bulwark.sample.users.UserFile;
@@ -24,7 +25,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One BFT client identity per logged-in user: the first request of a user connects that user's engine
@@ -136,22 +142,65 @@ public class BankClients {
         }
     }
 
+    /** How long {@link #group} waits for the replicas' STATUS-REPORTs. */
+    static final Duration STATUS_BOUND = Duration.ofSeconds(1);
+
     /**
      * What this server knows of the replica group. The view is the highest any of its clients learned from a
      * reply certificate (section 4.2: f+1 replies vouch for it), its primary is view mod n; whether each replica
-     * accepts connections is probed now. The clients expose nothing about checkpoints, so none is reported.
+     * accepts connections is probed now, and each replica is asked for its own status (STATUS-QUERY, through
+     * {@code user}'s client, answered under the replica's MAC) for its last stable checkpoint and recoveries.
      */
-    public GroupStatus group() {
+    public GroupStatus group(UserFile.User user) {
         Config c = config();
         if (c.unreplicated() != null)
             throw new UnavailableException("no replica group: this server runs the bank against the unreplicated store at " + c.unreplicated()
                     + " (" + UNREPLICATED_PROPERTY + ", a baseline)");
+        clientOf(user);
+        Map<Integer, CompletableFuture<StatusReport>> asked = new TreeMap<>();
+        if (links.get(user.clientId()).engine() instanceof BftClient engine) {
+            for (ClusterConfig.Replica r : c.cluster().replicas())
+                if (engine.keyAckedBy(r.id())) asked.put(r.id(), engine.status(r.id(), STATUS_BOUND));
+        }
         long view = -1;
         for (Link l : links.values()) view = Math.max(view, l.engine().view());
+        long deadline = System.nanoTime() + STATUS_BOUND.toNanos();
         List<GroupStatus.Replica> replicas = new ArrayList<>();
-        for (ClusterConfig.Replica r : c.cluster().replicas()) replicas.add(new GroupStatus.Replica(r.id(), r.host(), r.port(), reachable(r)));
+        for (ClusterConfig.Replica r : c.cluster().replicas()) {
+            StatusReport s = report(asked.get(r.id()), deadline);
+            replicas.add(s == null
+                    ? new GroupStatus.Replica(r.id(), r.host(), r.port(), reachable(r), null, null, null, null, null, null)
+                    : new GroupStatus.Replica(r.id(), r.host(), r.port(), reachable(r), s.view(), s.stableSeq(), s.lastExecuted(), state(s),
+                            counter(s, "recoveries_completed"), counter(s, "peer_recoveries_seen")));
+        }
         int n = c.cluster().n();
         return new GroupStatus(n, c.cluster().f(), view < 0 ? null : view, view < 0 ? null : (int) (view % n), links.size(), replicas);
+    }
+
+    /** The report if it came by {@code deadline} (System.nanoTime), else null. */
+    private static StatusReport report(CompletableFuture<StatusReport> asked, long deadline) {
+        if (asked == null) return null;
+        try {
+            return asked.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
+    private static String state(StatusReport s) {
+        if (s.corrupt()) return "corrupt";
+        if (s.transferring()) return "fetching state";
+        if (counter(s, "recovering") > 0) return "recovering";
+        return s.viewActive() ? "normal" : "changing view";
+    }
+
+    /** A report's counter (a replica leaves out the ones at zero). */
+    private static long counter(StatusReport s, String name) {
+        for (StatusReport.Counter k : s.counters()) if (k.name().equals(name)) return k.value();
+        return 0;
     }
 
     private static boolean reachable(ClusterConfig.Replica r) {

@@ -137,5 +137,5 @@ public class BankResource {
     public Audit audit() { return bank.audit(); }
 
     @GET @Path("group")
-    public GroupStatus group() { return clients.group(); }
+    public GroupStatus group() { return clients.group(user.get()); }
 }

@@ -4,8 +4,16 @@ import java.util.List;
 
 /**
  * The replica group as this server sees it ({@link BankClients#group}): view and primary are null until a
- * certified reply has been received. No stable checkpoint: no client of the group learns it.
+ * certified reply has been received.
  */
 public record GroupStatus(int n, int f, Long view, Integer primary, int connectedClients, List<Replica> replicas) {
-    public record Replica(int id, String host, int port, boolean reachable) {}
+    /**
+     * One replica: whether its port accepts connections now, and what it says of itself in answer to this user's
+     * client's STATUS-QUERY (authenticated by the replica's MAC, but one replica's own word: a faulty one can lie
+     * here; null fields when it did not answer within the bound). {@code state} is normal, changing view, fetching
+     * state, recovering or corrupt; {@code recoveries} are its own recoveries (section 4.4) completed since its
+     * process started (every restart on a data dir is one), {@code recoveriesSeen} the other replicas' it saw complete.
+     */
+    public record Replica(int id, String host, int port, boolean reachable, Long reportedView, Long stableCheckpoint,
+                          Long lastExecuted, String state, Long recoveries, Long recoveriesSeen) {}
 }

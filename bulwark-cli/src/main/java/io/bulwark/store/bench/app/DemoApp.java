@@ -42,7 +42,8 @@ final class DemoApp implements AutoCloseable {
         Path script = root.resolve("sample-app/demo.sh");
         if (!Files.isRegularFile(script))
             throw new IOException("no " + script + ": run bench app from the source tree (./bulwark bench app), or set BULWARK_HOME to it");
-        List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), "--no-build", "--port-offset", "auto",
+        // --fresh: each run measures a new, empty bank (the demo otherwise goes on with the last run's).
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), "--no-build", "--port-offset", "auto", "--fresh",
                 "--run-dir", runDir.toString(), "--load-users", String.valueOf(loadUsers)));
         if (unreplicated) cmd.add("--unreplicated");
         Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();

@@ -11,9 +11,11 @@
 # The bank is kept between runs: the replicas are durable (each journals its votes in its data dir, RUN/data/replica-I,
 # and syncs before sending them) and the keys stay in the run dir, so a run after Ctrl-C, a crash or kill -9 of every
 # process goes on with the same accounts. --fresh (or another --load-users) starts a new bank on new ports.
+# --watchdog T_w (e.g. 5m; at least 10s): proactive recovery (section 4.4): each replica runs under a recovery monitor
+# that reboots it every T_w (staggered, T_w/4 apart) and restarts it after a crash; the page counts the recoveries.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-offset=0 duration="" build=1 run="$root/run/demo" load_users=0 unreplicated=0 pages=16384 fresh=0
+offset=0 duration="" build=1 run="$root/run/demo" load_users=0 unreplicated=0 pages=16384 fresh=0 watchdog=
 while [ $# -gt 0 ]; do
   case "$1" in
     --port-offset) offset="$2"; shift 2 ;;
@@ -24,7 +26,8 @@ while [ $# -gt 0 ]; do
     --unreplicated) unreplicated=1; shift ;;
     --pages) pages="$2"; shift 2 ;;
     --fresh) fresh=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --watchdog) watchdog="$2"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -106,12 +109,14 @@ if [ "$unreplicated" = 1 ]; then
   say "unreplicated store ready at $store"
   store_props=(-Dbulwark.bank.unreplicated-store="$store")
 fi
-[ "$unreplicated" = 1 ] || say "starting 4 replica hosts (bulwark replica --service cdi --app sample-bank.jar)..."
+[ "$unreplicated" = 1 ] || say "starting 4 replica hosts (bulwark replica --service cdi --app sample-bank.jar${watchdog:+, proactive recovery every $watchdog})..."
+recovery=()
+[ -z "$watchdog" ] || recovery=(--watchdog "$watchdog")
 for id in 0 1 2 3; do
   [ "$unreplicated" = 1 ] && break
   java -Xmx512m -XX:+UseSerialGC -cp "$deps/bulwark.jar" io.bulwark.bft.cli.BulwarkCli replica --config "$run/cluster.conf" --id "$id" \
     --pages "$pages" --service cdi --app "$deps/sample-bank.jar" --access-policy "$run/bank-policy.conf" \
-    --data-dir "$run/data/replica-$id" > "$run/replica-$id.log" 2>&1 &
+    --data-dir "$run/data/replica-$id" ${recovery[@]+"${recovery[@]}"} > "$run/replica-$id.log" 2>&1 &
   pids+=($!)
 done
 for id in 0 1 2 3; do
@@ -158,7 +163,12 @@ cat <<TXT
   Try: as teller, open accounts for alice and bob and deposit into alice's; as alice, transfer to bob;
   as bob, try to move alice's money (403: the replicas refuse); overdraw (422: no negative balance).
   From a shell:  curl -u teller:teller ${url}api/group
-  Kill a replica and watch the page:  kill -9 ${pids[2]}   (replica 2; the bank keeps going with 3 of 4)
+$(if [ -z "$watchdog" ]; then
+  echo "  Kill a replica and watch the page:  kill -9 ${pids[2]}   (replica 2; the bank keeps going with 3 of 4)"
+else
+  echo "  Replicas reboot and recover every $watchdog (the page counts it). Crash one: kill -9 \$(pgrep -P ${pids[2]} java)"
+  echo "  (replica 2's process under its monitor, which starts it again: it recovers while the bank goes on)"
+fi)
   The replicas are durable: after Ctrl-C (or kill -9 of them all), ./bulwark demo again has the same accounts
   (--fresh: a new bank).
   Logs and keys: $run      Ctrl-C stops everything.

@@ -54,10 +54,15 @@ final class RecoveryMonitor {
         this.periodMs = periodMs;
     }
 
-    /** The command line that runs the replica itself: this JVM's java and class path, {@code args} without the watchdog. */
+    /**
+     * The command line that runs the replica itself: this JVM's java, its options (heap, collector, system properties:
+     * the operator gave them for the replica; agents and flight recordings excepted, which would clash over their ports
+     * and files) and class path, {@code args} without the watchdog.
+     */
     static List<String> childCommand(List<String> replicaArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(childJvmOptions(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         cmd.add("-cp");
         cmd.add(CliProcesses.classPath());
         cmd.add(BulwarkCli.class.getName());
@@ -65,6 +70,15 @@ final class RecoveryMonitor {
         cmd.addAll(replicaArgs);
         cmd.add("--supervised");
         return cmd;
+    }
+
+    /** The monitor's own JVM options that the replica gets too. */
+    static List<String> childJvmOptions(List<String> monitorOptions) {
+        List<String> out = new ArrayList<>();
+        for (String o : monitorOptions)
+            if (!(o.startsWith("-agentlib") || o.startsWith("-agentpath") || o.startsWith("-javaagent") || o.startsWith("-Xrunjdwp")
+                    || o.startsWith("-XX:StartFlightRecording") || o.startsWith("-XX:FlightRecorderOptions"))) out.add(o);
+        return out;
     }
 
     /** Runs until this process is asked to stop (then stops the replica too). Returns the exit code. */

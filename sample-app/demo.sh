@@ -10,7 +10,8 @@
 # about half a million transfers with their history; the store refuses writes with "state full" beyond that).
 # The bank is kept between runs: the replicas are durable (each journals its votes in its data dir, RUN/data/replica-I,
 # and syncs before sending them) and the keys stay in the run dir, so a run after Ctrl-C, a crash or kill -9 of every
-# process goes on with the same accounts. --fresh (or another --load-users) starts a new bank on new ports.
+# process goes on with the same accounts. --fresh starts a new bank on new ports (another --load-users or --pages
+# than the kept bank's is refused without it: the bank is never discarded by a changed option).
 # --watchdog T_w (e.g. 5m; at least 10s): proactive recovery (section 4.4): each replica runs under a recovery monitor
 # that reboots it every T_w (staggered, T_w/4 apart) and restarts it after a crash; the page counts the recoveries.
 set -euo pipefail
@@ -69,7 +70,14 @@ if [ -d "$run" ]; then
 fi
 # A new bank (keys, users, ports chosen now) unless the run dir holds one made for the same users and pages.
 group_kind="load-users $load_users pages $pages"
-if [ "$fresh" = 1 ] || [ ! -f "$run/cluster.conf" ] || [ "$(cat "$run/bank.kind" 2>/dev/null)" != "$group_kind" ]; then
+# Never thrown away by a changed option: a bank made with other --load-users or --pages is kept until --fresh says so.
+# (A run dir without bank.kind is an older demo's, whose replicas kept nothing on disk: it is replaced.)
+if [ "$fresh" = 0 ] && [ -f "$run/bank.kind" ] && [ "$(cat "$run/bank.kind")" != "$group_kind" ]; then
+  say "$run holds a bank made with $(cat "$run/bank.kind"), not $group_kind:"
+  say "run with those options to go on with it, or add --fresh to discard it and start a new bank"
+  exit 2
+fi
+if [ "$fresh" = 1 ] || [ ! -f "$run/cluster.conf" ] || [ ! -f "$run/bank.kind" ]; then
   rm -rf "$run"
   mkdir -p "$run"
   run="$(cd "$run" && pwd)"

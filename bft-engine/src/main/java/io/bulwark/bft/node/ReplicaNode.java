@@ -144,6 +144,9 @@ public final class ReplicaNode implements AutoCloseable {
     /** When each client's key was last installed here (loop thread): a key older than 2 T_k is dropped. */
     private final java.util.Map<Integer, Long> clientKeyAt = new java.util.HashMap<>();
     private final Path countersFile;
+    /** The data dir's tally of completed recoveries (null without a data dir), and its count when this process started. */
+    private final Path recoveryTallyFile;
+    private final long recoveriesBefore;
     private java.util.Map<Integer, Long> countersSaved = java.util.Map.of();
     private volatile long keyRefreshes, clientKeysDropped;
     private volatile long journalEntries, journalSyncs, sendsHeld;
@@ -376,6 +379,8 @@ public final class ReplicaNode implements AutoCloseable {
         });
         this.keyRefreshMs = b.keyRefreshMs;
         this.countersFile = dataDir == null ? null : dataDir.resolve(NEW_KEY_COUNTERS_FILE);
+        this.recoveryTallyFile = dataDir == null ? null : dataDir.resolve(io.bulwark.bft.durable.RecoveryTally.FILE);
+        this.recoveriesBefore = readRecoveryTally(recoveryTallyFile, id);
         endpoint.restoreNewKeyCounters(savedCounters);
         this.countersSaved = java.util.Map.copyOf(savedCounters);
         this.loop = EventLoop.start("bulwark-replica-" + id, false);
@@ -526,8 +531,10 @@ public final class ReplicaNode implements AutoCloseable {
         }
         work.clear();
         // View changes (from, to, why), new views, quarantines, corrupt states and transfers: one line each.
-        for (io.bulwark.bft.core.Notice n : core.drainNotices())
+        for (io.bulwark.bft.core.Notice n : core.drainNotices()) {
             LOG.log(n.warning() != null ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "replica {0}: {1}", id, n.line());
+            if (n instanceof io.bulwark.bft.core.Notice.RecoveryCompleted) saveRecoveryTally();
+        }
         if (driveTicket != 0) syncJournal();
         maybeSave();
     }
@@ -699,6 +706,30 @@ public final class ReplicaNode implements AutoCloseable {
         }
         saveNewKeyCounters();
         if (thenDrive) drive();
+    }
+
+    /** The tally of recoveries on the data dir; a damaged one is reported and counted from zero (an operator's figure only). */
+    private static long readRecoveryTally(Path file, int id) {
+        if (file == null) return 0;
+        try {
+            return io.bulwark.bft.durable.RecoveryTally.read(file);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "replica " + id + ": the recovery tally is unreadable, counting from 0: " + e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Recoveries this replica completed on its data dir, across restarts (this process's alone without one); loop thread. */
+    private long recoveriesTotal() { return recoveriesBefore + core.recoveryCounts()[3]; }
+
+    /** Records a completed recovery in the data dir (a small atomic write, once per recovery). */
+    private void saveRecoveryTally() {
+        if (recoveryTallyFile == null) return;
+        try {
+            io.bulwark.bft.durable.RecoveryTally.write(recoveryTallyFile, recoveriesTotal());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "replica " + id + ": saving the recovery tally failed", e);
+        }
     }
 
     /** Saves the accepted NEW-KEY counters when they changed (best effort between refreshes: see the README). */
@@ -908,10 +939,12 @@ public final class ReplicaNode implements AutoCloseable {
                 counters.add(new io.bulwark.bft.msg.StatusReport.Counter(name, value));
         };
         // Section 4.4, for an operator's page: this replica recovering now, its recoveries completed since this
-        // process started (every start is one), and the other replicas' recoveries it saw complete.
+        // process started (every start on saved state is one) and on its data dir across restarts, and the other
+        // replicas' recoveries it saw complete.
         add.accept("recovering", core.recovering() ? 1L : 0L);
         long[] recoveries = core.recoveryCounts();
         add.accept("recoveries_completed", recoveries[3]);
+        add.accept("recoveries_total", recoveriesTotal());
         add.accept("peer_recoveries_seen", recoveries[0]);
         add.accept("quarantines", core.quarantinesImposed());
         add.accept("auth_failures_sent", core.authFailuresSent());

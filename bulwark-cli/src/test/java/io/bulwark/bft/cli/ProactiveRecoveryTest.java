@@ -97,6 +97,13 @@ class ProactiveRecoveryTest {
             }
         }
         assertTrue(acknowledged.size() > 0);
+        // Each data dir's tally of completed recoveries (what STATUS-REPORT's recoveries_total gives an operator's page):
+        // at least the one the test waited for, and no more than the replica's processes logged, all of them together.
+        for (int j = 0; j < 4; j++) {
+            long tally = io.bulwark.bft.durable.RecoveryTally.read(dir.resolve("data-" + j).resolve(io.bulwark.bft.durable.RecoveryTally.FILE));
+            long logged = Files.readString(dir.resolve("replica-" + j + ".log")).split("recovery complete in", -1).length - 1;
+            assertTrue(tally >= 1 && tally <= logged, "replica " + j + ": tally " + tally + ", recoveries logged " + logged);
+        }
     }
 
     /** Every replica's log shows a reboot by its monitor followed by a completed recovery. */

@@ -171,7 +171,7 @@ public class BankClients {
             replicas.add(s == null
                     ? new GroupStatus.Replica(r.id(), r.host(), r.port(), reachable(r), null, null, null, null, null, null)
                     : new GroupStatus.Replica(r.id(), r.host(), r.port(), reachable(r), s.view(), s.stableSeq(), s.lastExecuted(), state(s),
-                            counter(s, "recoveries_completed"), counter(s, "peer_recoveries_seen")));
+                            counter(s, "recoveries_total"), counter(s, "peer_recoveries_seen")));
         }
         int n = c.cluster().n();
         return new GroupStatus(n, c.cluster().f(), view < 0 ? null : view, view < 0 ? null : (int) (view % n), links.size(), replicas);

@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --pages) pages="$2"; shift 2 ;;
     --fresh) fresh=1; shift ;;
     --watchdog) watchdog="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -132,7 +132,7 @@ for id in 0 1 2 3; do
   for _ in $(seq 1 600); do
     grep -q ' ready' "$run/replica-$id.log" 2>/dev/null && break
     kill -0 "${pids[$id]}" 2>/dev/null || { say "replica $id exited:"; tail -20 "$run/replica-$id.log" >&2
-      say "(its port taken by another program, or its data dir locked by a replica still running? --fresh starts a new bank on new ports)"; exit 1; }
+      say "(its port taken by another program, or its data dir locked by a replica still running? --fresh discards this bank and starts a new one on new ports)"; exit 1; }
     sleep 0.2
   done
   grep -q ' ready' "$run/replica-$id.log" || { say "replica $id not ready after 120 s"; exit 1; }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.bft.testkit.Await;
 import io.bulwark.jakarta.client.BulwarkClient;
 import io.bulwark.sample.bank.Accounts;
 import io.bulwark.sample.bank.BankService;
@@ -261,32 +262,35 @@ class BankOnServerIT {
                 "every restarted replica recovering or recovered: " + g);
     }
 
-    /** GET api/group until {@code condition} holds of its body, up to a minute; the last reply. */
-    private static Http.Reply awaitGroup(Http as, java.util.function.Predicate<String> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Http.Reply g = as.get("api/group");
-        while (!(g.status() == 200 && condition.test(g.body())) && System.nanoTime() < deadline) {
-            Thread.sleep(250);   // a poll with a deadline: replicas acknowledge a client's key and answer on their own time
-            g = as.get("api/group");
-        }
-        assertTrue(g.status() == 200 && condition.test(g.body()), what + " within a minute: " + g);
-        return g;
+    /** GET api/group until it answers 200 with a body that {@code condition} holds of, up to a minute; that reply. */
+    private static Http.Reply awaitGroup(Http as, java.util.function.Predicate<String> condition, String what) {
+        return awaitReply(as, "api/group", r -> r.status() == 200 && condition.test(r.body()), Duration.ofSeconds(60), what);
+    }
+
+    /** GET {@code path} until it answers 200 (the group may still be recovering), up to {@code patience}; that reply. */
+    private static Http.Reply awaitOk(Http as, String path, Duration patience) {
+        return awaitReply(as, path, r -> r.status() == 200, patience, "GET " + path + " answering 200");
+    }
+
+    /** GET {@code path} until {@code ok} holds of the reply ({@link Await}, each GET waiting up to the client's timeout); that reply. */
+    private static Http.Reply awaitReply(Http as, String path, java.util.function.Predicate<Http.Reply> ok, Duration patience, String what) {
+        Http.Reply[] last = new Http.Reply[1];
+        Await.until(what, patience, () -> {
+            try {
+                last[0] = as.get(path);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            return ok.test(last[0]);
+        }, () -> "the last reply: " + last[0]);
+        return last[0];
     }
 
     private static int count(String text, String part) {
         return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
-    }
-
-    /** GET {@code path} until it answers 200 (the group may still be recovering), up to {@code patience}. */
-    private static Http.Reply awaitOk(Http as, String path, Duration patience) throws Exception {
-        long deadline = System.nanoTime() + patience.toNanos();
-        Http.Reply r = as.get(path);
-        while (r.status() != 200 && System.nanoTime() < deadline) {
-            Thread.sleep(250);   // a poll with a deadline; each GET itself waits up to the client's timeout
-            r = as.get(path);
-        }
-        assertEquals(200, r.status(), "GET " + path + " within " + patience + ": " + r);
-        return r;
     }
 
     private static String move(long from, long to, long amount) {

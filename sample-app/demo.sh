@@ -7,7 +7,8 @@
 # (keys and logs; default run/demo), --load-users N (customers load1..loadN as well), --unreplicated (a baseline: one
 # `bulwark unreplicated` store process instead of the 4 replicas, the WAR pointed at it by bulwark.bank.unreplicated-store).
 # --pages N: the store's state in 4 KB pages, the same for the replicas and the unreplicated store (default 16384, 64 MiB:
-# about half a million transfers with their history; the store refuses writes with "state full" beyond that).
+# the bank keeps the newest 50,000 entries of its history, about 2,700 pages, and retires older ones; the rest is for
+# accounts, and a state full of them refuses writes with "state full").
 # The bank is kept between runs: the replicas are durable (each journals its votes in its data dir, RUN/data/replica-I,
 # and syncs before sending them) and the keys stay in the run dir, so a run after Ctrl-C, a crash or kill -9 of every
 # process goes on with the same accounts. --fresh starts a new bank on new ports (another --load-users or --pages

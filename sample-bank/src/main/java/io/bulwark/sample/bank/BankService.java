@@ -42,6 +42,7 @@ public interface BankService {
      * A page of {@code account}'s entries (deposits, transfers in and out), newest first, with ids below
      * {@code before} ({@link Long#MAX_VALUE} for the newest page; the last id of a page for the next), at most
      * {@code limit} (1..{@link BankServiceBean#MAX_HISTORY}), with the account as it stood: one read, one state.
+     * Only entries the bank still keeps (its newest {@link BankServiceBean#HISTORY_KEPT}): older ones are retired.
      */
     @ReadOnly
     Statement statement(long account, long before, int limit);

@@ -66,13 +66,13 @@ final class ReplicaCommand implements Callable<Integer> {
     String tls;
 
     @Option(names = "--service", defaultValue = "kv", description = "kv (default), null (the paper's null service, for benchmarks), fill "
-            + "(pages overwritten with deterministic pseudo-random bytes, for the state-transfer benchmark), store "
-            + "(the object store's bank of bench store; bench store passes --pages) or cdi (the @Replicated beans of the "
-            + "application jar(s) in --app, booted in Weld SE: the Jakarta adapter's CDI replica host).")
+            + "(pages overwritten with deterministic pseudo-random bytes, for the state-transfer benchmark) or cdi (the "
+            + "@Replicated beans of the application jar(s) in --app, booted in Weld SE: the Jakarta adapter's CDI replica host; the "
+            + "demo and bench store run the sample bank this way).")
     String service;
 
     @Option(names = "--app", split = ",", description = "With --service cdi: the application jar(s), the same as inside the WAR "
-            + "(comma-separated, or the option repeated).")
+            + "(comma-separated, or the option repeated), or a build's classes directory.")
     List<Path> apps = new ArrayList<>();
 
     @Option(names = "--access-policy", description = "With --service cdi: the access policy file (client ids to principals and roles, "

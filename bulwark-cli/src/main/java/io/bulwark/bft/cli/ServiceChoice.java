@@ -4,28 +4,25 @@ import io.bulwark.bft.service.FillService;
 import io.bulwark.bft.service.KvService;
 import io.bulwark.bft.service.NullService;
 import io.bulwark.bft.service.Service;
-import io.bulwark.store.bench.store.BenchStore;
-import io.bulwark.store.service.StoreService;
 
-/** The services a replica process can run: the demo and benchmark services, the object store's bank, and an application's @Replicated beans (cdi). */
+/** The services a replica process can run: the demo and benchmark services, and an application's @Replicated beans (cdi: the sample bank of the demo and of bench store). */
 enum ServiceChoice {
-    kv, NULL_SERVICE, fill, store, cdi;
+    kv, NULL_SERVICE, fill, cdi;
 
     static ServiceChoice parse(String s) {
         return switch (s) {
             case "kv" -> kv;
             case "null" -> NULL_SERVICE;
             case "fill" -> fill;
-            case "store" -> store;
             case "cdi" -> cdi;
-            default -> throw new IllegalArgumentException("unknown service '" + s + "' (expected kv, null, fill, store or cdi)");
+            default -> throw new IllegalArgumentException("unknown service '" + s + "' (expected kv, null, fill or cdi)");
         };
     }
 
     /** kv or null: the services the load-driving benchmarks know operations for. */
     static ServiceChoice parseLoad(String s) {
         ServiceChoice c = parse(s);
-        if (c == fill || c == store || c == cdi) throw new IllegalArgumentException("service '" + s + "' cannot be driven by this benchmark (expected kv or null)");
+        if (c == fill || c == cdi) throw new IllegalArgumentException("service '" + s + "' cannot be driven by this benchmark (expected kv or null)");
         return c;
     }
 
@@ -36,7 +33,6 @@ enum ServiceChoice {
             case kv -> new KvService();
             case fill -> new FillService();
             case NULL_SERVICE -> new NullService(resultSize);
-            case store -> new StoreService(BenchStore.definition(), maxResultBytes);
         };
     }
 }

@@ -9,13 +9,14 @@ import io.bulwark.bft.net.EventLoop;
 import io.bulwark.bft.node.BftClient;
 import io.bulwark.bft.node.LocalCluster;
 import io.bulwark.bft.testkit.ReplicaProcesses;
-import io.bulwark.store.StoreDefinition;
+import io.bulwark.jakarta.client.BulwarkClient;
 import io.bulwark.store.bench.BankSession;
 import io.bulwark.store.bench.BankSystem;
 import io.bulwark.store.bench.TransferResult;
-import io.bulwark.store.bench.store.BenchStore;
-import io.bulwark.store.client.StoreClient;
+import io.bulwark.store.bench.bank.BankAccounts;
+import io.bulwark.store.bench.bank.SampleBank;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,11 +27,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code bft} row: the bench bank on 3f+1 = 4 replica processes on loopback (fresh keys,
- * ephemeral ports), by default durable as {@code bulwark replica --data-dir} runs them (each journals its
- * votes and syncs before it sends them, issue 12: the baselines fsync their commits too), each client a {@link StoreClient} over its own authenticated {@link BftClient}
- * (all on one event loop). One more client opens the accounts and reads the total. {@link #close}
- * stops every process and, if the directory was a fresh temporary one, removes it.
+ * The {@code bft} row: the sample bank on 3f+1 = 4 replica processes on loopback (fresh keys, ephemeral ports), each
+ * running the bank's jar as the demo's replicas do ({@code replica --service cdi --app}), by default durable as
+ * {@code bulwark replica --data-dir} runs them (each journals its votes and syncs before it sends them, issue 12: the
+ * baselines fsync their commits too). Each client is a teller: the bank's {@code BankService} proxy over its own
+ * authenticated {@link BftClient} (all on one event loop). One more client opens the accounts and reads the audit.
+ * {@link #close} stops every process and, if the directory was a fresh temporary one, removes it.
  */
 final class BftBank implements BankSystem {
     private static final int F = 1;
@@ -43,25 +45,27 @@ final class BftBank implements BankSystem {
     private final Duration startTimeout;
     private final boolean tls;
     private final boolean durable;
-    private final StoreDefinition definition = BenchStore.definition();
+    private final SampleBank bank;
     private ReplicaProcesses replicas;
     private EventLoop loop;
     private final List<BftClient> bftClients = new ArrayList<>();
-    private final List<StoreClient> storeClients = new ArrayList<>();
+    /** Each client's {@code BankService} proxy; the last one opens the accounts and reads the audit. */
+    private final List<Object> tellers = new ArrayList<>();
 
     /**
      * @param dir where keys, cluster.conf and replica logs go; null for a fresh temporary directory,
      *            removed on close
      */
-    BftBank(Path dir, int clients, int pages, Duration callTimeout, Duration startTimeout) throws IOException {
-        this(dir, clients, pages, callTimeout, startTimeout, true, true);
+    BftBank(SampleBank bank, Path dir, int clients, int pages, Duration callTimeout, Duration startTimeout) throws IOException {
+        this(bank, dir, clients, pages, callTimeout, startTimeout, true, true);
     }
 
     /**
      * As above, with TLS on every connection or not (system name {@code bft} or {@code bft-notls}),
      * and durable replicas or replicas that keep nothing on disk.
      */
-    BftBank(Path dir, int clients, int pages, Duration callTimeout, Duration startTimeout, boolean tls, boolean durable) throws IOException {
+    BftBank(SampleBank bank, Path dir, int clients, int pages, Duration callTimeout, Duration startTimeout, boolean tls, boolean durable) throws IOException {
+        this.bank = bank;
         this.tls = tls;
         this.durable = durable;
         this.ownDir = dir == null;
@@ -81,9 +85,12 @@ final class BftBank implements BankSystem {
             throw new IllegalArgumentException(dir + " already holds a cluster.conf; choose an empty --dir");
         ClusterConfig cluster = LocalCluster.prepare(dir, F, clients + 1, tls);
         Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
+        Path policy = dir.resolve("bank-policy.conf");
+        Files.writeString(policy, SampleBank.tellerPolicy(cluster.clients().stream().map(ClusterConfig.Client::id).toList()), StandardCharsets.UTF_8);
         replicas = CliProcesses.replicas();
         for (int i = 0; i < cluster.n(); i++) {
-            List<String> args = new ArrayList<>(List.of("--service", "store", "--pages", Integer.toString(pages)));
+            List<String> args = new ArrayList<>(List.of("--service", "cdi", "--app", bank.jar().toString(), "--access-policy", policy.toString(),
+                    "--pages", Integer.toString(pages)));
             if (durable) args.addAll(List.of("--data-dir", Files.createDirectories(dir.resolve("data-" + i)).toString(), "--durable", "on"));
             replicas.start(conf, i, args);
         }
@@ -93,28 +100,21 @@ final class BftBank implements BankSystem {
         for (ClusterConfig.Client c : cluster.clients()) {
             BftClient bc = BftClient.connect(KeyMaterial.load(dir, c.id()), cfg, loop);
             bftClients.add(bc);
-            storeClients.add(new StoreClient(bc, definition, callTimeout));
+            tellers.add(BulwarkClient.over(bc, callTimeout).proxy(bank.serviceInterface()));
         }
         for (BftClient bc : bftClients)
             if (!bc.awaitConnected(startTimeout)) throw new IOException("client " + bc.id() + " could not connect to the replicas within " + startTimeout);
-        BenchStore.openAccounts(invoker(storeClients.get(clients)), accounts, initialBalance);
+        BankAccounts.open(bank, tellers, accounts, initialBalance);
     }
 
     @Override public BankSession session(int client) {
-        BenchStore.Invoker invoker = invoker(storeClients.get(client));
-        return (from, to, amount) -> BenchStore.transfer(invoker, from, to, amount) ? TransferResult.APPLIED : TransferResult.REFUSED;
+        Object teller = tellers.get(client);
+        return (from, to, amount) -> bank.transfer(teller, from, to, amount) ? TransferResult.APPLIED : TransferResult.REFUSED;
     }
 
+    /** The bank's own audit (a read-only request, linearizable: it sees every transfer that completed), which must balance. */
     @Override public long totalBalance() throws Exception {
-        return BenchStore.totalBalance(invoker(storeClients.get(clients)));
-    }
-
-    private static BenchStore.Invoker invoker(StoreClient client) {
-        return new BenchStore.Invoker() {
-            @Override public <R> R invoke(String operation, boolean readOnly, Class<R> resultType, Object... args) {
-                return readOnly ? client.invokeReadOnly(operation, resultType, args) : client.invoke(operation, resultType, args);
-            }
-        };
+        return bank.totalBalance(tellers.get(clients));
     }
 
     @Override public Map<String, ProcessHandle> serverProcesses() {
@@ -137,7 +137,7 @@ final class BftBank implements BankSystem {
     @Override public void close() {
         for (BftClient c : bftClients) c.close();
         bftClients.clear();
-        storeClients.clear();
+        tellers.clear();
         if (loop != null) loop.close();
         loop = null;
         if (replicas != null) replicas.close();

@@ -10,8 +10,8 @@ import io.bulwark.store.bench.etcd.EtcdCluster;
 import io.bulwark.store.bench.hibernate.HibernateBank;
 import io.bulwark.store.bench.hibernate.PostgresServer;
 import io.bulwark.store.bench.local.HostPackage;
-import io.bulwark.store.bench.store.BenchStore;
-import io.bulwark.store.bench.store.UnreplicatedBank;
+import io.bulwark.store.bench.bank.SampleBank;
+import io.bulwark.store.bench.bank.UnreplicatedBank;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,11 +29,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bulwark bench store}: the bank-transfer workload (read two accounts, update both, validate
- * non-negative balances) from many concurrent closed-loop clients against, in one run, the store
- * on 4 replica processes ({@code bft}), the same store unreplicated, and what a user would otherwise
- * pick: Hibernate ORM on embedded H2, Hibernate ORM on a PostgreSQL 15 server and a 3-member etcd
- * cluster, both started by the benchmark on loopback with their default durability. A server whose
+ * {@code bulwark bench store}: the sample bank's transfer (read two accounts, check the caller may move the money, update
+ * both, record the transfer in the bounded history, validate non-negative balances and the books) from many concurrent
+ * closed-loop clients against, in one run, the sample bank itself on 4 replica processes ({@code bft}), the same bank on
+ * the same store unreplicated, and the same transaction on what a user would otherwise pick: Hibernate ORM on embedded
+ * H2, Hibernate ORM on a PostgreSQL 15 server and a 3-member etcd cluster, both started by the benchmark on loopback with
+ * their default durability. A server whose
  * Debian package is missing skips its row (with {@code --install-missing}, run as root, it is
  * installed with apt-get first). After each system's run the sum of all balances is read back and
  * must equal the money the bank started with; the command fails if it does not.
@@ -82,9 +83,17 @@ public final class StoreBenchCommand implements Callable<Integer> {
     @Option(names = "--install-missing", description = "Install a missing server package with apt-get (needs root) instead of skipping its row.")
     boolean installMissing;
 
-    @Option(names = "--pages", defaultValue = "" + BenchStore.DEFAULT_PAGES,
-            description = "State size of the store in 4 KB pages (default: ${DEFAULT-VALUE}).")
+    /** State of the bench's replicas and unreplicated store: 64 MiB, the demo's, room for the bank's whole bounded history. */
+    static final int DEFAULT_PAGES = 16_384;
+
+    @Option(names = "--pages", defaultValue = "" + DEFAULT_PAGES,
+            description = "State size of the store in 4 KB pages (default: ${DEFAULT-VALUE}, the demo's: room for 1000 accounts and the "
+                    + "bank's bounded history).")
     int pages;
+
+    @Option(names = "--app", description = "The sample bank's jar (default: sample-bank/target/sample-bank-*.jar under the "
+            + "bulwark launcher's BULWARK_HOME, which the launcher builds).")
+    Path app;
 
     @Option(names = "--dir", description = "Directory for the replicas' keys, cluster.conf and logs (default: a fresh temporary directory, removed after).")
     Path dir;
@@ -112,10 +121,13 @@ public final class StoreBenchCommand implements Callable<Integer> {
      * loggers only weakly.
      */
     private static final java.util.logging.Logger HIBERNATE_LOG = java.util.logging.Logger.getLogger("org.hibernate");
+    /** Weld's container start and stop lines for the bank booted in this process. */
+    private static final java.util.logging.Logger WELD_LOG = java.util.logging.Logger.getLogger("org.jboss.weld");
 
     @Override
     public Integer call() throws Exception {
         HIBERNATE_LOG.setLevel(java.util.logging.Level.WARNING);
+        WELD_LOG.setLevel(java.util.logging.Level.WARNING);
         BenchSettings settings = new BenchSettings(clients, accounts, initialBalance, maxAmount, seed,
                 seconds("--warmup", warmupSeconds, true), seconds("--duration", durationSeconds, false));
         Set<String> chosen = new LinkedHashSet<>();
@@ -147,29 +159,12 @@ public final class StoreBenchCommand implements Callable<Integer> {
                 skipped.add(name);
             }
         }
+        Path jar = app != null ? app : SampleBank.defaultJar().orElseThrow(() -> new IllegalArgumentException(
+                "bench store runs the sample bank: give its jar with --app (run through ./bulwark, which builds it)"));
         List<BenchRow> rows = new ArrayList<>();
-        for (String name : runs) {
-            try (BankSystem system = create(name)) {
-                BenchRow row;
-                try {
-                    row = ClosedLoopBench.run(system, settings);
-                } catch (Exception e) {
-                    if (system instanceof BftBank b) System.err.print(b.replicaLogs());
-                    if (system instanceof EtcdBank b) System.err.print(b.clusterLogs());
-                    throw new IllegalStateException(name + ": " + e.getMessage(), e);
-                }
-                rows.add(row);
-                out.printf(Locale.ROOT, "  %-20s %.1f ops/s, p50 %.1f us, p99 %.1f us (%d applied, %d refused, %d failed, %d retried)%n", row.system(),
-                        row.opsPerSecond(), row.p50Micros(), row.p99Micros(), row.applied(), row.refused(), row.failed(), row.retried());
-                if (!row.cpuMicrosPerTransfer().isEmpty()) {
-                    StringBuilder cpu = new StringBuilder();
-                    row.cpuMicrosPerTransfer().forEach((k, v) -> cpu.append(String.format(Locale.ROOT, " %s %.0f", k, v)));
-                    out.printf(Locale.ROOT, "  %-20s CPU per transfer in the measured window (us):%s%n", "", cpu);
-                }
-                // Issue 16 item 6: how a replica's memory grows with the state (--pages, --accounts) and the clients.
-                if (system instanceof BftBank b) out.printf(Locale.ROOT, "  %-20s replica resident memory after the run (MiB):%s%n", "", b.residentMiB());
-                out.flush();
-            }
+        try (SampleBank bank = SampleBank.load(jar)) {
+            out.printf(Locale.ROOT, "the sample bank from %s (history kept: %d entries, in every system)%n", jar, bank.historyKept());
+            runAll(runs, settings, bank, rows, out);
         }
         out.println();
         out.print(BenchReport.table(rows));
@@ -192,25 +187,52 @@ public final class StoreBenchCommand implements Callable<Integer> {
         return ok ? 0 : 1;
     }
 
-    private BankSystem create(String name) throws Exception {
+    /** Each system in turn, on the same bank: a row each. */
+    private void runAll(List<String> runs, BenchSettings settings, SampleBank bank, List<BenchRow> rows, PrintWriter out) throws Exception {
+        for (String name : runs) {
+            try (BankSystem system = create(name, bank)) {
+                BenchRow row;
+                try {
+                    row = ClosedLoopBench.run(system, settings);
+                } catch (Exception e) {
+                    if (system instanceof BftBank b) System.err.print(b.replicaLogs());
+                    if (system instanceof EtcdBank b) System.err.print(b.clusterLogs());
+                    throw new IllegalStateException(name + ": " + e.getMessage(), e);
+                }
+                rows.add(row);
+                out.printf(Locale.ROOT, "  %-20s %.1f ops/s, p50 %.1f us, p99 %.1f us (%d applied, %d refused, %d failed, %d retried)%n", row.system(),
+                        row.opsPerSecond(), row.p50Micros(), row.p99Micros(), row.applied(), row.refused(), row.failed(), row.retried());
+                if (!row.cpuMicrosPerTransfer().isEmpty()) {
+                    StringBuilder cpu = new StringBuilder();
+                    row.cpuMicrosPerTransfer().forEach((k, v) -> cpu.append(String.format(Locale.ROOT, " %s %.0f", k, v)));
+                    out.printf(Locale.ROOT, "  %-20s CPU per transfer in the measured window (us):%s%n", "", cpu);
+                }
+                // Issue 16 item 6: how a replica's memory grows with the state (--pages, --accounts) and the clients.
+                if (system instanceof BftBank b) out.printf(Locale.ROOT, "  %-20s replica resident memory after the run (MiB):%s%n", "", b.residentMiB());
+                out.flush();
+            }
+        }
+    }
+
+    private BankSystem create(String name, SampleBank bank) throws Exception {
         return switch (name) {
-            case "bft", "bft-notls" -> new BftBank(runDir(name),
+            case "bft", "bft-notls" -> new BftBank(bank, runDir(name),
                     clients, pages, Duration.ofSeconds(callTimeoutSeconds), Duration.ofSeconds(startTimeoutSeconds), name.equals("bft"),
                     switch (bftDurable) {
                         case "on" -> true;
                         case "off" -> false;
                         default -> throw new IllegalArgumentException("--bft-durable must be on or off, not '" + bftDurable + "'");
                     });
-            case "unreplicated" -> new UnreplicatedBank(pages);
-            case "hibernate-h2" -> new HibernateBank(clients);
+            case "unreplicated" -> new UnreplicatedBank(bank, clients, pages);
+            case "hibernate-h2" -> new HibernateBank(clients, bank.historyKept());
             case "hibernate-postgresql" -> {
                 // One connection per client, and a few for psql and the like.
                 PostgresServer server = PostgresServer.start(PostgresServer.DEFAULT_BIN, clients + 10, Duration.ofSeconds(startTimeoutSeconds));
-                yield HibernateBank.postgresql(clients, server.jdbcUrl(), PostgresServer.ROLE, server);
+                yield HibernateBank.postgresql(clients, bank.historyKept(), server.jdbcUrl(), PostgresServer.ROLE, server);
             }
             case "etcd" -> {
                 EtcdCluster cluster = EtcdCluster.start(hostPackages.get("etcd").programs().get(0), Duration.ofSeconds(startTimeoutSeconds));
-                yield new EtcdBank(cluster.endpoints(), Duration.ofSeconds(callTimeoutSeconds), cluster);
+                yield new EtcdBank(cluster.endpoints(), bank.historyKept(), Duration.ofSeconds(callTimeoutSeconds), cluster);
             }
             default -> throw new IllegalArgumentException("unknown system " + name);
         };

@@ -12,14 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.bulwark.store.bench.bank.TestBank;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code bench store} at tiny scale, through the real command line: the last line is the JSON the
- * issue asks for, one row per system in the order given, and in every system the money after the
- * run is the money before it (5 accounts of 100, few enough that transfers collide and overdrafts
- * are refused).
+ * {@code bench store} at tiny scale, through the real command line, on the sample bank's jar: the last line is the JSON
+ * the issue asks for, one row per system in the order given, and in every system the money after the run is the money
+ * before it, as the bank's audit (or the baseline's sum) reads it (5 accounts of 100, few enough that transfers collide
+ * and overdrafts are refused).
  */
 class StoreBenchCommandTest {
     private static final Pattern ROW = Pattern.compile(
@@ -42,7 +43,7 @@ class StoreBenchCommandTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("bench", "store", "--clients", "2", "--accounts", "5", "--initial-balance", "100", "--max-amount", "60",
-                "--warmup", "0.3", "--duration", "1", "--systems", systems, "--json");
+                "--warmup", "0.3", "--duration", "1", "--systems", systems, "--app", TestBank.jar().toString(), "--json");
         assertEquals(0, code, () -> "exit code; stdout:\n" + out + "\nstderr:\n" + err);
         String[] lines = out.toString().strip().split("\n");
         String json = lines[lines.length - 1];
@@ -117,7 +118,7 @@ class StoreBenchCommandTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("--clients", "2", "--accounts", "5", "--initial-balance", "100", "--warmup", "0", "--duration", "0.5",
-                "--systems", "etcd,unreplicated,hibernate-postgresql", "--json");
+                "--systems", "etcd,unreplicated,hibernate-postgresql", "--app", TestBank.jar().toString(), "--json");
         assertEquals(0, code, () -> out + "\n" + err);
         String o = out.toString();
         assertTrue(o.contains("skipping etcd: Debian package etcd-server is not installed\n"), o);

@@ -57,12 +57,12 @@ public final class CdiReplicaHost implements AutoCloseable {
         this.ownLoader = ownLoader;
     }
 
-    /** The application in {@code jars}, loaded by a class loader of its own over {@code parent} (the host's classes: the adapter, the store, CDI). */
+    /** The application in {@code jars} (jars, or a build's classes directories), loaded by a class loader of its own over {@code parent} (the host's classes: the adapter, the store, CDI). */
     public static CdiReplicaHost boot(List<Path> jars, ClassLoader parent) throws IOException {
         if (jars.isEmpty()) throw new HostException("no application jar given");
         List<URL> urls = new ArrayList<>();
         for (Path j : jars) {
-            if (!Files.isRegularFile(j)) throw new HostException("application jar " + j + " does not exist");
+            if (!Files.isRegularFile(j) && !Files.isDirectory(j)) throw new HostException("application jar " + j + " does not exist");
             try {
                 urls.add(j.toUri().toURL());
             } catch (MalformedURLException e) {
@@ -158,7 +158,15 @@ public final class CdiReplicaHost implements AutoCloseable {
     /** The application classes in {@code jar}; a class that cannot be loaded here (it needs the server's APIs) is skipped: a replica does not run it. */
     static List<Class<?>> classesIn(Path jar, ClassLoader loader) throws IOException {
         List<String> names = new ArrayList<>();
-        try (JarFile f = new JarFile(jar.toFile())) {
+        if (Files.isDirectory(jar)) {   // a build's classes directory (tests in a reactor build resolve a module to it)
+            try (var files = Files.walk(jar)) {
+                files.filter(p -> Files.isRegularFile(p) && p.toString().endsWith(".class")).forEach(p -> {
+                    String n = jar.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+                    if (!n.startsWith("META-INF/") && !n.endsWith("module-info.class") && !n.endsWith("package-info.class"))
+                        names.add(n.substring(0, n.length() - ".class".length()).replace('/', '.'));
+                });
+            }
+        } else try (JarFile f = new JarFile(jar.toFile())) {
             for (Enumeration<JarEntry> e = f.entries(); e.hasMoreElements(); ) {
                 String n = e.nextElement().getName();
                 if (!n.endsWith(".class") || n.startsWith("META-INF/") || n.endsWith("module-info.class") || n.endsWith("package-info.class")) continue;

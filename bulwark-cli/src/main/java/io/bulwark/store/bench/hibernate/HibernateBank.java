@@ -5,6 +5,7 @@ import io.bulwark.store.bench.BankSystem;
 import io.bulwark.store.bench.TransferResult;
 import jakarta.validation.ConstraintViolationException;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -21,19 +22,22 @@ import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.AvailableSettings;
 
 /**
- * The baseline a user would otherwise pick: Hibernate ORM on an embedded, in-memory H2 database
- * (its default MVStore engine: multi-version concurrency with row locks), or on a PostgreSQL server
- * ({@link #postgresql}), Bean Validation active. Both run at their default isolation, read
- * committed, with the entity's {@code @Version} column for optimistic locking. A transfer is one
- * transaction — read both accounts, change both, flush (validation, then the version-checked updates)
- * and commit. Lock timeouts, deadlocks, serialization failures and optimistic (version) conflicts
- * roll back and are retried, and counted; an overdraft is refused.
+ * The baseline a user would otherwise pick: the sample bank on Hibernate ORM (its entities mapped for JPA:
+ * {@link JpaAccount}, {@link JpaLedger}, {@link JpaTransfer}) over an embedded, in-memory H2 database (its default
+ * MVStore engine: multi-version concurrency with row locks), or over a PostgreSQL server ({@link #postgresql}), Bean
+ * Validation active. Both run at their default isolation, read committed, with the entities' {@code @Version} columns
+ * for optimistic locking. A transfer is the bank's transaction, as {@code BankServiceBean.transfer} does it on the
+ * replicas: read both accounts (the caller is a teller, so the owner check passes), change both, add the net change to
+ * the books, write the history entry, retire the entries older than the newest {@code historyKept}, flush (validation,
+ * then the version-checked updates) and commit. Lock timeouts, deadlocks, serialization failures and optimistic
+ * (version) conflicts roll back and are retried, and counted; an overdraft is refused.
  */
 public final class HibernateBank implements BankSystem {
     /** A transfer that keeps conflicting this often gives up, so a livelock shows up as failures. */
     static final int MAX_ATTEMPTS = 100;
     private final String name;
     private final int poolSize;
+    private final long historyKept;
     private final Supplier<ConnectionPoolDataSource> database;
     private final AutoCloseable server;
     private final AtomicLong retried = new AtomicLong();
@@ -41,9 +45,12 @@ public final class HibernateBank implements BankSystem {
     private StandardServiceRegistry registry;
     private SessionFactory factory;
 
-    /** A bank for {@code clients} concurrent clients: the connection pool holds one connection each. */
-    public HibernateBank(int clients) {
-        this("hibernate-h2", clients, HibernateBank::freshH2, null);
+    /**
+     * A bank for {@code clients} concurrent clients (the connection pool holds one connection each) that keeps the newest
+     * {@code historyKept} history entries, as the sample bank does.
+     */
+    public HibernateBank(int clients, long historyKept) {
+        this("hibernate-h2", clients, historyKept, HibernateBank::freshH2, null);
     }
 
     /**
@@ -51,17 +58,19 @@ public final class HibernateBank implements BankSystem {
      * {@link #open}); {@code server}, if not null, is closed after the bank (the database server the
      * benchmark started for it). The dialect is Hibernate's pick from the connection's metadata.
      */
-    public HibernateBank(String name, int clients, Supplier<ConnectionPoolDataSource> database, AutoCloseable server) {
+    public HibernateBank(String name, int clients, long historyKept, Supplier<ConnectionPoolDataSource> database, AutoCloseable server) {
         if (clients < 1) throw new IllegalArgumentException("at least one client");
+        if (historyKept < 1) throw new IllegalArgumentException("keep at least one history entry");
         this.name = name;
         this.poolSize = clients;
+        this.historyKept = historyKept;
         this.database = database;
         this.server = server;
     }
 
     /** The bank on a PostgreSQL server at {@code jdbcUrl}, connecting as {@code role}; closing the bank closes {@code server}. */
-    public static HibernateBank postgresql(int clients, String jdbcUrl, String role, AutoCloseable server) {
-        return new HibernateBank("hibernate-postgresql", clients, () -> {
+    public static HibernateBank postgresql(int clients, long historyKept, String jdbcUrl, String role, AutoCloseable server) {
+        return new HibernateBank("hibernate-postgresql", clients, historyKept, () -> {
             org.postgresql.ds.PGConnectionPoolDataSource ds = new org.postgresql.ds.PGConnectionPoolDataSource();
             ds.setUrl(jdbcUrl);
             ds.setUser(role);
@@ -95,15 +104,18 @@ public final class HibernateBank implements BankSystem {
                 .applySetting(AvailableSettings.STATEMENT_BATCH_SIZE, 50)
                 .build();
         try {
-            factory = new MetadataSources(registry).addAnnotatedClass(JpaAccount.class).buildMetadata().buildSessionFactory();
+            factory = new MetadataSources(registry).addAnnotatedClass(JpaAccount.class).addAnnotatedClass(JpaLedger.class)
+                    .addAnnotatedClass(JpaTransfer.class).buildMetadata().buildSessionFactory();
         } catch (RuntimeException e) {
             release();
             throw e;
         }
         try (Session s = factory.openSession()) {
             Transaction tx = s.beginTransaction();
+            s.persist(new JpaLedger(Math.multiplyExact(accounts, initialBalance)));   // the opening balances, as deposits
+            Instant now = Instant.now();
             for (long id = 1; id <= accounts; id++) {
-                s.persist(new JpaAccount(id, "owner-" + id, initialBalance));
+                s.persist(new JpaAccount(id, "owner-" + id, "bench", initialBalance, now));
                 if (id % 500 == 0) {
                     s.flush();
                     s.clear();
@@ -115,20 +127,29 @@ public final class HibernateBank implements BankSystem {
 
     @Override public BankSession session(int client) {
         if (factory == null) throw new IllegalStateException("not open");
-        return this::transfer;
+        String principal = "bench-teller-" + client;
+        return (from, to, amount) -> transfer(principal, from, to, amount);
     }
 
-    private TransferResult transfer(long from, long to, long amount) {
+    private TransferResult transfer(String principal, long from, long to, long amount) {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try (Session s = factory.openSession()) {
                 Transaction tx = s.beginTransaction();
                 try {
                     JpaAccount a = s.get(JpaAccount.class, from);
+                    if (a == null) throw new IllegalArgumentException("no account " + from);
+                    // (the bank's access rule: the owner of `from` or a teller; the bench's clients are tellers)
                     JpaAccount b = s.get(JpaAccount.class, to);
-                    if (a == null || b == null) throw new IllegalArgumentException("no account " + (a == null ? from : to));
+                    if (b == null) throw new IllegalArgumentException("no account " + to);
                     a.add(-amount);
                     b.add(amount);
+                    s.get(JpaLedger.class, JpaLedger.ID).addToBalances(0);   // a transfer's net change: the books unchanged
+                    JpaTransfer t = new JpaTransfer(JpaTransfer.Kind.TRANSFER, from, to, amount, principal, Instant.now());
+                    s.persist(t);
+                    long keepFrom = t.id() - historyKept + 1;
+                    if (keepFrom > 1)
+                        s.createMutationQuery("delete from Transfer t where t.id < :keepFrom").setParameter("keepFrom", keepFrom).executeUpdate();
                     s.flush();
                     tx.commit();
                     return TransferResult.APPLIED;
@@ -170,6 +191,21 @@ public final class HibernateBank implements BankSystem {
         try (Session s = factory.openSession()) {
             Long sum = s.createQuery("select sum(a.balance) from Account a", Long.class).getSingleResult();
             return sum == null ? 0 : sum;
+        }
+    }
+
+    /** History entries in the database (for tests). */
+    long historyEntries() {
+        try (Session s = factory.openSession()) {
+            return s.createQuery("select count(t) from Transfer t", Long.class).getSingleResult();
+        }
+    }
+
+    /** The books' (deposits, balances) (for tests). */
+    long[] ledger() {
+        try (Session s = factory.openSession()) {
+            JpaLedger l = s.get(JpaLedger.class, JpaLedger.ID);
+            return new long[] {l.deposits(), l.balances()};
         }
     }
 

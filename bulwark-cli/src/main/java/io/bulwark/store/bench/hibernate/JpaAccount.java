@@ -3,27 +3,38 @@ package io.bulwark.store.bench.hibernate;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
 
 /**
- * The baseline's account: a plain JPA entity, as a user of Hibernate would write it. The balance
- * invariant is a Bean Validation constraint that Hibernate checks at flush, like the store's.
+ * The sample bank's {@code Account} as a Hibernate user maps it: the same fields and constraints (the balance
+ * {@code @PositiveOrZero}, which Hibernate Validator checks at flush as the store checks it at commit), with JPA's
+ * annotations in place of the store's. Opened with the ids the bench picks from.
  */
 @Entity(name = "Account")
-@Table(name = "account")
+@Table(name = "account", indexes = @Index(columnList = "owner"))
 public class JpaAccount {
     @Id
     private long id;
 
-    @NotNull
+    @NotBlank @Size(max = 64)
     @Column(nullable = false, length = 64)
     private String owner;
 
-    @Min(0)
+    @NotBlank @Size(max = 64)
+    @Column(nullable = false, length = 64)
+    private String name;
+
+    /** In cents. */
+    @PositiveOrZero
     private long balance;
+
+    private Instant opened;
 
     @Version
     private long version;
@@ -31,10 +42,12 @@ public class JpaAccount {
     /** For Hibernate. */
     protected JpaAccount() {}
 
-    public JpaAccount(long id, String owner, long balance) {
+    public JpaAccount(long id, String owner, String name, long balance, Instant opened) {
         this.id = id;
         this.owner = owner;
+        this.name = name;
         this.balance = balance;
+        this.opened = opened;
     }
 
     public long id() { return id; }

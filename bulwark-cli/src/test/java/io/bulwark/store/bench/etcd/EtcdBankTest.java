@@ -51,8 +51,10 @@ class EtcdBankTest {
         assertEquals("bank/account/00000042", EtcdBank.key(42).toString());
         assertTrue(EtcdBank.key(9).toString().compareTo(EtcdBank.key(10).toString()) < 0);
         assertEquals("-5", EtcdBank.value(-5).toString());
-        assertThrows(IllegalArgumentException.class, () -> new EtcdBank(List.of(), Duration.ofSeconds(1), null));
-        assertThrows(IllegalArgumentException.class, () -> new EtcdBank(List.of("http://127.0.0.1:1"), Duration.ZERO, null));
+        assertEquals("bank/transfer/003/000000000042", EtcdBank.historyKey(3, 42).toString());
+        assertThrows(IllegalArgumentException.class, () -> new EtcdBank(List.of(), 10, Duration.ofSeconds(1), null));
+        assertThrows(IllegalArgumentException.class, () -> new EtcdBank(List.of("http://127.0.0.1:1"), 10, Duration.ZERO, null));
+        assertThrows(IllegalArgumentException.class, () -> new EtcdBank(List.of("http://127.0.0.1:1"), 0, Duration.ofSeconds(1), null));
     }
 
     private static String after(List<String> c, String flag) {
@@ -71,11 +73,14 @@ class EtcdBankTest {
         Path root = cluster.root();
         List<Process> processes = cluster.processes();
         assertEquals(3, processes.size());
-        try (EtcdBank bank = new EtcdBank(cluster.endpoints(), Duration.ofSeconds(30), cluster)) {
+        try (EtcdBank bank = new EtcdBank(cluster.endpoints(), 4, Duration.ofSeconds(30), cluster)) {
             // 71 would take account 1 to -1: refused, and neither side changes.
             BankSession s = BankScenario.transfersAndARefusedOverdraft(bank, bank::balance);
             assertThrows(IllegalStateException.class, () -> s.transfer(1, 4, 1), "no account 4");
             assertEquals(300, bank.totalBalance());
+            assertEquals(2, bank.historyEntries(), "one entry per applied transfer");
+            for (int i = 0; i < 10; i++) assertEquals(TransferResult.APPLIED, s.transfer(2 + i % 2, 3 - i % 2, 1));
+            assertEquals(4, bank.historyEntries(), "the newest 4 kept, as the bank keeps its newest");
         }
         for (Process p : processes) assertFalse(p.isAlive(), "member stopped");
         assertFalse(Files.exists(root), "data directories removed");
@@ -89,7 +94,7 @@ class EtcdBankTest {
         // Few accounts and several clients: failed comparisons (retried) are certain; the total must not move.
         BenchSettings settings = new BenchSettings(4, 3, 50, 40, 7, Duration.ofMillis(200), Duration.ofSeconds(2));
         EtcdCluster cluster = EtcdCluster.start(etcd.programs().get(0), Duration.ofSeconds(60));
-        try (EtcdBank bank = new EtcdBank(cluster.endpoints(), Duration.ofSeconds(30), cluster)) {
+        try (EtcdBank bank = new EtcdBank(cluster.endpoints(), 50, Duration.ofSeconds(30), cluster)) {
             BenchRow row = ClosedLoopBench.run(bank, settings);
             assertEquals(0, row.failed(), () -> "failures, first: " + row.firstFailure());
             assertTrue(row.applied() > 0, "some transfers applied");

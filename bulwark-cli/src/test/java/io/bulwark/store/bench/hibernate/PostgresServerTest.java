@@ -57,7 +57,7 @@ class PostgresServerTest {
             assertEquals("127.0.0.1", show(st, "listen_addresses"));
         }
         BenchSettings settings = new BenchSettings(4, 3, 50, 40, 7, Duration.ofMillis(200), Duration.ofSeconds(1));
-        try (HibernateBank bank = HibernateBank.postgresql(settings.clients(), server.jdbcUrl(), PostgresServer.ROLE, server)) {
+        try (HibernateBank bank = HibernateBank.postgresql(settings.clients(), 50, server.jdbcUrl(), PostgresServer.ROLE, server)) {
             assertEquals("hibernate-postgresql", bank.name());
             BenchRow row = ClosedLoopBench.run(bank, settings);
             assertEquals(0, row.failed(), () -> "failures, first: " + row.firstFailure());

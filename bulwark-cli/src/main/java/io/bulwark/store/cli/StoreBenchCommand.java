@@ -121,6 +121,8 @@ public final class StoreBenchCommand implements Callable<Integer> {
      * loggers only weakly.
      */
     private static final java.util.logging.Logger HIBERNATE_LOG = java.util.logging.Logger.getLogger("org.hibernate");
+    /** A deadlock or lock timeout the bench retries (and counts) would otherwise print its SQL error. */
+    private static final java.util.logging.Logger SQL_ERROR_LOG = java.util.logging.Logger.getLogger("org.hibernate.engine.jdbc.spi.SqlExceptionHelper");
     /** Weld's container start and stop lines for the bank booted in this process. */
     private static final java.util.logging.Logger WELD_LOG = java.util.logging.Logger.getLogger("org.jboss.weld");
 
@@ -128,6 +130,7 @@ public final class StoreBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HIBERNATE_LOG.setLevel(java.util.logging.Level.WARNING);
         WELD_LOG.setLevel(java.util.logging.Level.WARNING);
+        SQL_ERROR_LOG.setLevel(java.util.logging.Level.OFF);
         BenchSettings settings = new BenchSettings(clients, accounts, initialBalance, maxAmount, seed,
                 seconds("--warmup", warmupSeconds, true), seconds("--duration", durationSeconds, false));
         Set<String> chosen = new LinkedHashSet<>();

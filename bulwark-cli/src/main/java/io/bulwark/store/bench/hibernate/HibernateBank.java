@@ -35,6 +35,8 @@ import org.hibernate.cfg.AvailableSettings;
 public final class HibernateBank implements BankSystem {
     /** A transfer that keeps conflicting this often gives up, so a livelock shows up as failures. */
     static final int MAX_ATTEMPTS = 100;
+    /** Most history entries one transfer retires, as the sample bank's {@code BankServiceBean.RETIRED_PER_ENTRY}. */
+    static final int RETIRED_PER_ENTRY = 2;
     private final String name;
     private final int poolSize;
     private final long historyKept;
@@ -147,9 +149,13 @@ public final class HibernateBank implements BankSystem {
                     s.get(JpaLedger.class, JpaLedger.ID).addToBalances(0);   // a transfer's net change: the books unchanged
                     JpaTransfer t = new JpaTransfer(JpaTransfer.Kind.TRANSFER, from, to, amount, principal, Instant.now());
                     s.persist(t);
-                    long keepFrom = t.id() - historyKept + 1;
-                    if (keepFrom > 1)
-                        s.createMutationQuery("delete from Transfer t where t.id < :keepFrom").setParameter("keepFrom", keepFrom).executeUpdate();
+                    // As the bank: the entries that fall out of the newest historyKept, at most RETIRED_PER_ENTRY. A bounded id range,
+                    // walked in id order by every transaction: an open-ended "id < n" let PostgreSQL lock old rows in scan order
+                    // and deadlock two transfers (retried, but each a lost round trip).
+                    long retireTo = t.id() - historyKept;
+                    if (retireTo >= 1)
+                        s.createMutationQuery("delete from Transfer t where t.id > :after and t.id <= :last")
+                                .setParameter("after", retireTo - RETIRED_PER_ENTRY).setParameter("last", retireTo).executeUpdate();
                     s.flush();
                     tx.commit();
                     return TransferResult.APPLIED;

@@ -12,11 +12,11 @@ import java.util.Locale;
  * run"): this JVM (version, flags, collector, heap, CPUs it sees), the JVM options of the processes
  * it starts, and the load average when it began.
  */
-final class RunDescription {
+public final class RunDescription {
     private RunDescription() {}
 
     /** {@code childOptions}: the JVM options the benchmark's child processes get (environment's included). */
-    static String describe(List<String> childOptions) {
+    public static String describe(List<String> childOptions) {
         Runtime rt = Runtime.getRuntime();
         List<String> gcs = new ArrayList<>();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) gcs.add(gc.getName());

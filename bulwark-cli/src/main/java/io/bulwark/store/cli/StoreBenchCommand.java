@@ -145,6 +145,8 @@ public final class StoreBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "bench store: %d clients, %d accounts of %d, transfers of 1..%d, seed %d; %.1f s warm-up, %.1f s measured per system%n",
                 clients, accounts, initialBalance, maxAmount, seed, warmupSeconds, durationSeconds);
+        // Issue 16: how it ran (this JVM: the clients, and the whole system for unreplicated and H2; the replicas' JVM options).
+        out.println(io.bulwark.bft.cli.RunDescription.describe(io.bulwark.bft.testkit.ReplicaProcesses.childJvmOptions(List.of(), "{id}")));
         out.flush();
         List<Boolean> tlsModes = io.bulwark.bft.cli.TlsChoice.parse(tls, true);
         List<String> runs = new ArrayList<>();

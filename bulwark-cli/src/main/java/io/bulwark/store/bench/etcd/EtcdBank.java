@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,7 +54,8 @@ public final class EtcdBank implements BankSystem {
     private final long callTimeoutNanos;
     private final long historyKept;
     private final AtomicLong retried = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+    /** Sessions opened: the clients share the kept history between them. */
+    private final AtomicInteger sessions = new AtomicInteger();
     private Client client;
     private KV kv;
     private int accounts;
@@ -151,8 +153,8 @@ public final class EtcdBank implements BankSystem {
             KeyValue ka = only(read.getGetResponses().get(0), from), kb = only(read.getGetResponses().get(1), to);
             long ba = balance(ka), bb = balance(kb);
             if (ba < amount) return TransferResult.REFUSED;   // nothing written
-            List<Op> then = new ArrayList<>(List.of(Op.put(a, value(ba - amount), PutOption.DEFAULT), Op.put(b, value(Math.addExact(bb, amount)), PutOption.DEFAULT)));
-            then.add(Op.put(entryKey, entry, PutOption.DEFAULT));
+            List<Op> then = new ArrayList<>(List.of(Op.put(a, value(ba - amount), PutOption.DEFAULT),
+                    Op.put(b, value(Math.addExact(bb, amount)), PutOption.DEFAULT), Op.put(entryKey, entry, PutOption.DEFAULT)));
             if (retired != null) then.add(Op.delete(retired, DeleteOption.DEFAULT));
             TxnResponse write = await(kv.txn()
                     .If(new Cmp(a, Cmp.Op.EQUAL, CmpTarget.modRevision(ka.getModRevision())),

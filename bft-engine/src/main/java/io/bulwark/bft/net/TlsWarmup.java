@@ -30,10 +30,14 @@ import javax.net.ssl.SSLException;
  */
 public final class TlsWarmup {
     /**
-     * Records of one 4 KiB page: enough for C2 to compile the TLS read and write paths (1,500 and 4,000 measured too:
-     * 4,000 took 1.7 s of a starting replica's CPU). {@code -Dbulwark.warmupRecords=N} overrides it, 0 turns it off.
+     * Records of one 4 KiB page. 2,000 was not enough: a JFR recording of a fresh replica's transfer still showed C2
+     * compiling the record layer's GCM decryption (306 ms of a compiler thread) in the middle of it, on a machine of two
+     * cores that the serving replicas share. With 20,000 the warm-up takes 1.5 s of a starting replica's wall time
+     * against 1.1 s, in the background, and {@code bench transfer --no-lagging} measured 104.5 / 109.7 / 136.1 and
+     * 116.9 / 79.8 / 105.7 MB/s for a fresh replica against 81.8 / 93.3 / 71.6 with 2,000 (A/B, each set started at
+     * load under 1). {@code -Dbulwark.warmupRecords=N} overrides it, 0 turns it off.
      */
-    public static final int DEFAULT_RECORDS = 2_000;
+    public static final int DEFAULT_RECORDS = 20_000;
     private static final int PAGE = 4096;
 
     private TlsWarmup() {}

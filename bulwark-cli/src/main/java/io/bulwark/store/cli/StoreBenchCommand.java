@@ -11,7 +11,6 @@ import io.bulwark.store.bench.hibernate.HibernateBank;
 import io.bulwark.store.bench.hibernate.PostgresServer;
 import io.bulwark.store.bench.local.HostPackage;
 import io.bulwark.store.bench.bank.SampleBank;
-import io.bulwark.store.bench.bank.UnreplicatedBank;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,6 @@
 package io.bulwark.store.cli;
 
-import io.bulwark.bft.core.NonDet;
 import io.bulwark.bft.service.Service;
-import io.bulwark.bft.state.ReplicatedState;
 import io.bulwark.store.unreplicated.UnreplicatedFrames;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -17,9 +15,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,25 +27,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * Malformed frames close their connection and are counted by reason ({@link #rejections}).
  */
 public final class UnreplicatedStoreServer implements AutoCloseable {
-    private final Service service;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> daemon(r, "unreplicated-store-execute"));
+    private final UnreplicatedExecution execution;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> rejections = new ConcurrentHashMap<>();
     private final AtomicLong executed = new AtomicLong();
     private volatile ServerSocket listener;
-    /** The time proposed to the last read-write request; executor thread only. */
-    private long lastMillis;
 
     /** {@code service} gets a region of {@code pages} pages now, on the execution thread. */
     public UnreplicatedStoreServer(Service service, int pages) throws InterruptedException {
-        if (pages < 1) throw new IllegalArgumentException("at least one page");
-        this.service = service;
-        try {
-            executor.submit(() -> service.init(new ReplicatedState(pages, 1).service())).get();
-        } catch (ExecutionException e) {
-            executor.shutdownNow();
-            throw new IllegalStateException("the service's init failed: " + e.getCause(), e.getCause());
-        }
+        this.execution = new UnreplicatedExecution(service, pages, 1, "unreplicated-store-execute");
     }
 
     /** Listens on {@code address} (port 0: any free one) and returns the port. */
@@ -83,7 +68,8 @@ public final class UnreplicatedStoreServer implements AutoCloseable {
             while (true) {
                 UnreplicatedFrames.Request r = UnreplicatedFrames.readRequest(in);
                 if (r == null) return;
-                byte[] result = executor.submit(() -> execute(r)).get();
+                byte[] result = execution.execute(r.operation(), r.client(), r.readOnly());
+                executed.incrementAndGet();
                 UnreplicatedFrames.writeReply(out, result);
             }
         } catch (UnreplicatedFrames.MalformedFrameException e) {
@@ -110,17 +96,6 @@ public final class UnreplicatedStoreServer implements AutoCloseable {
         }
     }
 
-    /** On the execution thread: what a replica's execution upcall does, with the time a primary would propose. */
-    private byte[] execute(UnreplicatedFrames.Request r) {
-        byte[] nonDet = new byte[0];
-        if (!r.readOnly()) {
-            lastMillis = Math.max(lastMillis, System.currentTimeMillis());
-            nonDet = NonDet.encodeTime(lastMillis);
-        }
-        executed.incrementAndGet();
-        return service.execute(r.operation(), r.client(), nonDet, r.readOnly());
-    }
-
     private void count(String reason) { rejections.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet(); }
 
     /** Connections closed for a malformed frame (or a failure), by reason. */
@@ -140,9 +115,8 @@ public final class UnreplicatedStoreServer implements AutoCloseable {
             // already closed
         }
         for (Socket c : connections) closeQuietly(c);
-        executor.shutdownNow();
         try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
+            execution.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

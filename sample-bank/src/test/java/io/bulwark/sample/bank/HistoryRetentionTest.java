@@ -38,8 +38,7 @@ class HistoryRetentionTest {
     void aBankThatKeepsItsNewestEntriesNeverFillsItsState() throws Exception {
         try (InProcessBank bank = new InProcessBank(ShortHistoryBank.class)) {
             BankService teller = bank.teller();
-            Account a = teller.open("alice", "checking"), b = teller.open("bob", "savings");
-            teller.deposit(a.id, 1_000_000);
+            Account a = bank.openWithDeposit("alice", 1_000_000), b = bank.openWithDeposit("bob", 0);
             long lastId = 0;
             for (int i = 0; i < OPERATIONS; i++) lastId = (i % 2 == 0 ? teller.transfer(a.id, b.id, 3) : teller.transfer(b.id, a.id, 1)).id;
 
@@ -61,8 +60,7 @@ class HistoryRetentionTest {
     void withEveryEntryKeptTheSameStateFills() throws Exception {
         try (InProcessBank bank = new InProcessBank(BankServiceBean.class)) {
             BankService teller = bank.teller();
-            Account a = teller.open("alice", "checking"), b = teller.open("bob", "savings");
-            teller.deposit(a.id, 1_000_000);
+            Account a = bank.openWithDeposit("alice", 1_000_000), b = bank.openWithDeposit("bob", 0);
             int[] done = {0};
             RuntimeException full = assertThrows(RuntimeException.class, () -> {
                 for (; done[0] < OPERATIONS; done[0]++) teller.transfer(a.id, b.id, 1);
@@ -85,6 +83,13 @@ class HistoryRetentionTest {
                     BankService.class, bean, NotYourAccountException.class, Accounts.class, History.class));
             service = new StoreService(host.definition(AccessPolicy.builder().grant(TELLER, "teller", BankService.TELLER).build()));
             service.init(new ReplicatedState(PAGES, 8).service());
+        }
+
+        /** A new account of {@code owner}, with {@code amount} deposited when positive (the deposit's history entry too). */
+        Account openWithDeposit(String owner, long amount) {
+            BankService teller = teller();
+            Account a = teller.open(owner, "main");
+            return amount > 0 ? teller.deposit(a.id, amount) : a;
         }
 
         BankService teller() {

@@ -1,27 +1,24 @@
-package io.bulwark.store.bench.bank;
+package io.bulwark.store.cli;
 
-import io.bulwark.bft.core.NonDet;
 import io.bulwark.bft.node.Invoker;
-import io.bulwark.bft.state.ReplicatedState;
 import io.bulwark.jakarta.client.BulwarkClient;
 import io.bulwark.store.access.AccessPolicy;
 import io.bulwark.store.bench.BankSession;
 import io.bulwark.store.bench.BankSystem;
 import io.bulwark.store.bench.TransferResult;
+import io.bulwark.store.bench.bank.BankAccounts;
+import io.bulwark.store.bench.bank.SampleBank;
 import io.bulwark.store.service.StoreService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The same bank on the same store without replication (the paper's NO-REP): one {@link StoreService} running the sample
- * bank's jar (the definition a replica builds from it) on the same kind of paged state a replica has, executing on one
- * thread as a replica does, fed through a queue with the requests the bank's proxies send, and answering with the same
- * reply envelopes. The difference to the {@code bft} row is then what replication costs: agreement, MACs, the network,
+ * bank's jar (the definition a replica builds from it) executed as {@link UnreplicatedExecution} executes it (as
+ * {@code bulwark unreplicated} does, without the socket), fed the requests the bank's proxies send, and answering with
+ * the same reply envelopes. The difference to the {@code bft} row is then what replication costs: agreement, MACs, the network,
  * checkpoints.
  */
 public final class UnreplicatedBank implements BankSystem {
@@ -32,17 +29,9 @@ public final class UnreplicatedBank implements BankSystem {
     private final SampleBank bank;
     private final int clients;
     private final int pages;
-    /** The replica's one execution thread; its queue holds at most one request per closed-loop client. */
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "bench-unreplicated-store");
-        t.setDaemon(true);
-        return t;
-    });
-    private StoreService service;
-    /** The agreed time, never going backwards (as the engine's execution does); executor thread only. */
-    private long lastMillis;
+    private UnreplicatedExecution execution;
 
-    public UnreplicatedBank(SampleBank bank, int clients, int pages) {
+    UnreplicatedBank(SampleBank bank, int clients, int pages) {
         if (pages < 1) throw new IllegalArgumentException("at least one page");
         if (clients < 1) throw new IllegalArgumentException("at least one client");
         this.bank = bank;
@@ -53,19 +42,18 @@ public final class UnreplicatedBank implements BankSystem {
     @Override public String name() { return "unreplicated"; }
 
     @Override public void open(int accounts, long initialBalance) throws Exception {
-        if (service != null) throw new IllegalStateException("already open");
+        if (execution != null) throw new IllegalStateException("already open");
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i <= clients; i++) ids.add(CLIENT_BASE + i);
-        StoreService s = new StoreService(bank.definition(AccessPolicy.parse(SampleBank.tellerPolicy(ids))));
-        executor.submit(() -> s.init(new ReplicatedState(pages, clients + 1).service())).get();
-        service = s;
+        execution = new UnreplicatedExecution(new StoreService(bank.definition(AccessPolicy.parse(SampleBank.tellerPolicy(ids)))), pages, clients + 1,
+                "bench-unreplicated-store");
         List<Object> openers = new ArrayList<>();
         for (int i = 0; i <= clients; i++) openers.add(teller(CLIENT_BASE + i));
         BankAccounts.open(bank, openers, accounts, initialBalance);
     }
 
     @Override public BankSession session(int client) {
-        if (service == null) throw new IllegalStateException("not open");
+        if (execution == null) throw new IllegalStateException("not open");
         Object teller = teller(CLIENT_BASE + 1 + client);
         return (from, to, amount) -> bank.transfer(teller, from, to, amount) ? TransferResult.APPLIED : TransferResult.REFUSED;
     }
@@ -84,7 +72,7 @@ public final class UnreplicatedBank implements BankSystem {
         Invoker invoker = new Invoker() {
             @Override public byte[] invoke(byte[] operation, boolean readOnly, Duration timeout) throws InterruptedException {
                 try {
-                    return executor.submit(() -> execute(operation, client, readOnly)).get();
+                    return execution.execute(operation, client, readOnly);
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("the store failed to execute the request", e.getCause());
                 }
@@ -95,18 +83,7 @@ public final class UnreplicatedBank implements BankSystem {
         return BulwarkClient.over(invoker, CALL_TIMEOUT).proxy(bank.serviceInterface());
     }
 
-    /** On the executor: what a replica's execution upcall does, with the time the engine would agree on. */
-    private byte[] execute(byte[] request, int client, boolean readOnly) {
-        byte[] nonDet = new byte[0];
-        if (!readOnly) {
-            lastMillis = Math.max(lastMillis, System.currentTimeMillis());
-            nonDet = NonDet.encodeTime(lastMillis);
-        }
-        return service.execute(request, client, nonDet, readOnly);
-    }
-
     @Override public void close() throws InterruptedException {
-        executor.shutdownNow();
-        executor.awaitTermination(10, TimeUnit.SECONDS);
+        if (execution != null) execution.close();
     }
 }

@@ -1,4 +1,4 @@
-package io.bulwark.store.bench.bank;
+package io.bulwark.store.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +10,8 @@ import io.bulwark.store.bench.BankSession;
 import io.bulwark.store.bench.BenchRow;
 import io.bulwark.store.bench.BenchSettings;
 import io.bulwark.store.bench.ClosedLoopBench;
+import io.bulwark.store.bench.bank.SampleBank;
+import io.bulwark.store.bench.bank.TestBank;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -58,6 +58,18 @@ public final class PageOverlay implements Pages {
         return copy;
     }
 
+    /**
+     * A committing child overlay hands its copy of {@code page} over instead of having it copied again:
+     * the child is closed by its commit and never touches the array after, and the child's commit has
+     * already read the page through this overlay (which checks its number). Same effect as a
+     * {@link #write} of the page followed by copying {@code bytes} into it, without the two copies.
+     */
+    private void adopt(int page, byte[] bytes) {
+        checkOpen();
+        if (meter != null) meter.page();
+        copies.put(page, bytes);
+    }
+
     /** The pages written through this overlay so far (whether or not their bytes differ from the base). */
     public SortedSet<Integer> writtenPages() {
         return Collections.unmodifiableSortedSet(new TreeSet<>(copies.keySet()));
@@ -72,11 +84,13 @@ public final class PageOverlay implements Pages {
     public int commit() {
         checkOpen();
         int changed = 0;
+        PageOverlay parent = base instanceof PageOverlay p ? p : null;
         for (var e : copies.entrySet()) {
             int page = e.getKey();
             byte[] mine = e.getValue();
             if (Arrays.equals(mine, base.read(page))) continue;
-            System.arraycopy(mine, 0, base.write(page), 0, PAGE_SIZE);
+            if (parent != null) parent.adopt(page, mine);
+            else System.arraycopy(mine, 0, base.write(page), 0, PAGE_SIZE);
             changed++;
         }
         close();

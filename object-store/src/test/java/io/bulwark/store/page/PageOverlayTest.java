@@ -60,4 +60,45 @@ class PageOverlayTest {
         assertArrayEquals(before, base.snapshot());
         assertThrows(IllegalStateException.class, overlay::commit);
     }
+
+    @Test
+    void aNestedOverlayCommitsIntoItsParentAsAWriteWould() {
+        MemoryPages base = new MemoryPages(8);
+        base.write(2)[5] = 1;
+        base.clearWrites();
+        byte[][] before = base.snapshot();
+        PageOverlay outer = new PageOverlay(base);
+        outer.write(3)[0] = 3;                    // the outer overlay's own change, kept
+        PageOverlay inner = new PageOverlay(outer);
+        inner.write(3)[1] = 4;                    // on top of the outer's copy
+        inner.write(6)[100] = 42;                 // a page the outer never copied
+        inner.write(2)[5] = 1;                    // identical bytes: not committed
+        assertEquals(2, inner.commit());
+        assertThrows(IllegalStateException.class, () -> inner.write(6), "the inner overlay is closed by its commit");
+        assertArrayEquals(before, base.snapshot(), "nothing reaches the base before the outer commit");
+        assertEquals(Set.of(3, 6), outer.writtenPages());
+        assertEquals(3, outer.read(3)[0]);
+        assertEquals(4, outer.read(3)[1]);
+        assertEquals(42, outer.read(6)[100]);
+        outer.write(6)[101] = 43;                 // the outer goes on writing the page it took over
+        assertEquals(2, outer.commit());
+        assertEquals(List.of(3, 6), base.writes());
+        assertEquals(42, base.read(6)[100]);
+        assertEquals(43, base.read(6)[101]);
+        assertEquals(4, base.read(3)[1]);
+        assertEquals(1, base.read(2)[5]);
+    }
+
+    @Test
+    void aDiscardedOuterOverlayDropsWhatItsChildCommitted() {
+        MemoryPages base = new MemoryPages(4);
+        byte[][] before = base.snapshot();
+        PageOverlay outer = new PageOverlay(base);
+        PageOverlay inner = new PageOverlay(outer);
+        inner.write(1)[7] = 7;
+        inner.commit();
+        outer.discard();
+        assertArrayEquals(before, base.snapshot());
+        assertEquals(List.of(), base.writes());
+    }
 }

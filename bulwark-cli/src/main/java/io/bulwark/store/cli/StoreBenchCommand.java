@@ -1,5 +1,8 @@
 package io.bulwark.store.cli;
 
+import io.bulwark.bft.cli.RunDescription;
+import io.bulwark.bft.cli.TlsChoice;
+import io.bulwark.bft.testkit.ReplicaProcesses;
 import io.bulwark.store.bench.BankSystem;
 import io.bulwark.store.bench.BenchReport;
 import io.bulwark.store.bench.BenchRow;
@@ -145,9 +148,9 @@ public final class StoreBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "bench store: %d clients, %d accounts of %d, transfers of 1..%d, seed %d; %.1f s warm-up, %.1f s measured per system%n",
                 clients, accounts, initialBalance, maxAmount, seed, warmupSeconds, durationSeconds);
         // Issue 16: how it ran (this JVM: the clients, and the whole system for unreplicated and H2; the replicas' JVM options).
-        out.println(io.bulwark.bft.cli.RunDescription.describe(io.bulwark.bft.testkit.ReplicaProcesses.childJvmOptions(List.of(), "{id}")));
+        out.println(RunDescription.describe(ReplicaProcesses.childJvmOptions(List.of(), "{id}")));
         out.flush();
-        List<Boolean> tlsModes = io.bulwark.bft.cli.TlsChoice.parse(tls, true);
+        List<Boolean> tlsModes = TlsChoice.parse(tls, true);
         List<String> runs = new ArrayList<>();
         for (String name : chosen) {
             if (!name.equals("bft")) runs.add(name);

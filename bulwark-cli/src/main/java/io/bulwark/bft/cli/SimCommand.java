@@ -77,6 +77,8 @@ final class SimCommand implements Callable<Integer> {
         if (shortLivedClients > 0 && plain) throw new IllegalArgumentException("--short-lived-clients needs authenticated frames (not --plain): the clients exchange keys");
         for (Double r : new Double[] {dropRate, dupRate})
             if (r != null && !(r >= 0 && r <= 1)) throw new IllegalArgumentException("--drop-rate and --dup-rate must be between 0 and 1");
+        // Its requests per second depend on the JVM (its collector and JIT warm-up above all): say which ran.
+        System.out.println(RunDescription.describeThisJvmOnly());
         Campaign.Summary s = Campaign.run(firstSeed, seeds, fs, requests, clients, !plain, pool,
                 dropRate == null ? Double.NaN : dropRate, dupRate == null ? Double.NaN : dupRate, allowUnknown, shortLivedClients, noOutages,
                 threads == null ? Campaign.defaultThreads() : threads, System.out);

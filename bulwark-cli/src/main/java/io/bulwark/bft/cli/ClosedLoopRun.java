@@ -13,7 +13,13 @@ import java.util.function.Supplier;
  */
 final class ClosedLoopRun {
     /** {@code usage}: what each metered process used over the measured window (empty without a meter). */
-    record Result(int clients, double opsPerSecond, double p50Micros, double p99Micros, long measured, List<ProcessMeter.Usage> usage) {
+    record Result(int clients, double opsPerSecond, double p50Micros, double p99Micros, long measured, List<ProcessMeter.Usage> usage,
+                  long[] counted) {
+        /** Measured calls per unit of counter {@code i} over the window (e.g. requests per batch), NaN where unknown. */
+        double opsPerCount(int i) {
+            return i >= counted.length || counted[i] <= 0 ? Double.NaN : measured / (double) counted[i];
+        }
+
         /** Microseconds of CPU process {@code i} spent per measured call, NaN where unknown. */
         double cpuMicrosPerOp(int i) {
             return i >= usage.size() || usage.get(i).cpuNanos() < 0 || measured == 0 ? Double.NaN : usage.get(i).cpuNanos() / 1000.0 / measured;
@@ -56,10 +62,17 @@ final class ClosedLoopRun {
         for (Client c : clients) next(c, measureFrom, measureTo);
         // The load runs for a fixed wall-clock window.
         List<ProcessMeter.Usage> usedFrom = List.of(), usedTo = List.of();
+        long[] countedFrom = new long[0], countedTo = new long[0];
         sleepUntil(measureFrom);
-        if (meter != null) usedFrom = meter.sample();
+        if (meter != null) {
+            usedFrom = meter.sample();
+            countedFrom = meter.sampleCounters();
+        }
         sleepUntil(measureTo);
-        if (meter != null) usedTo = meter.sample();
+        if (meter != null) {
+            usedTo = meter.sample();
+            countedTo = meter.sampleCounters();
+        }
         long deadline = System.currentTimeMillis() + 30_000;
         for (Client c : clients) {
             while (!c.idle && System.currentTimeMillis() < deadline) Thread.sleep(5);   // let the last calls finish
@@ -76,7 +89,9 @@ final class ClosedLoopRun {
         Arrays.sort(all);
         double p50 = all.length == 0 ? 0 : all[(int) (0.50 * (all.length - 1))] / 1000.0;
         double p99 = all.length == 0 ? 0 : all[(int) (0.99 * (all.length - 1))] / 1000.0;
-        return new Result(clients.length, total / (measureMs / 1000.0), p50, p99, total, ProcessMeter.delta(usedFrom, usedTo));
+        long[] counted = new long[countedTo.length];
+        for (int i = 0; i < counted.length; i++) counted[i] = countedFrom[i] < 0 || countedTo[i] < 0 ? -1 : countedTo[i] - countedFrom[i];
+        return new Result(clients.length, total / (measureMs / 1000.0), p50, p99, total, ProcessMeter.delta(usedFrom, usedTo), counted);
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

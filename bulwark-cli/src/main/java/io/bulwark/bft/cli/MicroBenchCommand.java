@@ -133,6 +133,16 @@ final class MicroBenchCommand implements Callable<Integer> {
                 ProcessMeter bftMeter = new ProcessMeter(), norepMeter = new ProcessMeter();
                 for (int i = 0; i < cluster.n(); i++) bftMeter.add("r" + i, procs.process(i).toHandle());
                 bftMeter.add("clients", ProcessHandle.current());
+                // Batches replica 0 executed, asked through the protocol (STATUS-QUERY) by one of the
+                // bench's clients: requests per batch is what the BFT points' CPU per request follows.
+                BftClient asker = bft.get(0);
+                bftMeter.count("batches", () -> {
+                    try {
+                        return asker.status(0, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).lastExecuted();
+                    } catch (Exception e) {
+                        return -1;
+                    }
+                });
                 if (withNoRep) norepMeter.add("norep", norep.process(0).toHandle()).add("clients", ProcessHandle.current());
                 // Warm every JVM's JIT at full load before the first measured point, or the
                 // single-client figures (measured first) would include compilation.
@@ -163,8 +173,10 @@ final class MicroBenchCommand implements Callable<Integer> {
             for (int i = 0; i < rows.size(); i++) {
                 Row r = rows.get(i);
                 if (i > 0) b.append(',');
-                b.append(String.format(Locale.ROOT, "{\"system\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"ops_per_s\":%.0f,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f,\"per_op\":{",
-                        r.system(), r.workload(), r.r().clients(), r.r().opsPerSecond(), r.r().p50Micros(), r.r().p99Micros()));
+                double perBatch = r.r().opsPerCount(0);
+                b.append(String.format(Locale.ROOT, "{\"system\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"ops_per_s\":%.0f,\"latency_us_p50\":%.1f,\"latency_us_p99\":%.1f,%s\"per_op\":{",
+                        r.system(), r.workload(), r.r().clients(), r.r().opsPerSecond(), r.r().p50Micros(), r.r().p99Micros(),
+                        Double.isNaN(perBatch) ? "" : String.format(Locale.ROOT, "\"requests_per_batch\":%.1f,", perBatch)));
                 for (int k = 0; k < r.metered().size(); k++) {
                     if (k > 0) b.append(',');
                     b.append('"').append(r.metered().get(k)).append("\":{\"cpu_us\":").append(jsonNumber(r.r().cpuMicrosPerOp(k)))
@@ -183,6 +195,10 @@ final class MicroBenchCommand implements Callable<Integer> {
         StringBuilder perProcess = new StringBuilder();
         for (int k = 0; k < meter.names().size(); k++)
             perProcess.append(String.format(Locale.ROOT, " %s %.0f/%.1f", meter.names().get(k), r.cpuMicrosPerOp(k), r.syscallsPerOp(k)));
+        if (meter.counterNames().contains("batches")) {
+            double perBatch = r.opsPerCount(meter.counterNames().indexOf("batches"));
+            perProcess.append(Double.isNaN(perBatch) ? "; requests per batch unknown" : String.format(Locale.ROOT, "; %.1f requests per batch", perBatch));
+        }
         System.out.printf(Locale.ROOT, "%-9s %-9s clients=%3d  %9.0f ops/s  p50=%8.1f us  p99=%8.1f us  cpu us/syscalls per op:%s%n",
                 system, workload, r.clients(), r.opsPerSecond(), r.p50Micros(), r.p99Micros(), perProcess);
         return new Row(system, workload, r, meter.names());

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * What a set of processes used, read at the start and at the end of a measured window: CPU time
@@ -13,6 +14,10 @@ import java.util.List;
  * on loopback a BFT request costs many more system calls than an unreplicated one, and those, not the
  * protocol's computation, are most of its CPU. The JDK reads CPU time from /proc (10 ms ticks): good
  * for windows of seconds.
+ * <p>
+ * Beside the processes it can read counters at the same moments (e.g. a replica's last executed
+ * batch, asked through the protocol): requests per batch is what a BFT point's CPU per request
+ * depends on most.
  */
 public final class ProcessMeter {
     /** Totals so far, or over a window; -1 where the platform does not say. */
@@ -28,6 +33,8 @@ public final class ProcessMeter {
 
     private final List<String> names = new ArrayList<>();
     private final List<ProcessHandle> handles = new ArrayList<>();
+    private final List<String> counterNames = new ArrayList<>();
+    private final List<LongSupplier> counters = new ArrayList<>();
 
     /** Adds a process under {@code name} (e.g. "r0", "clients"). */
     public ProcessMeter add(String name, ProcessHandle handle) {
@@ -37,6 +44,28 @@ public final class ProcessMeter {
     }
 
     public List<String> names() { return List.copyOf(names); }
+
+    /** Adds a counter read with the processes (a negative value: unknown). */
+    public ProcessMeter count(String name, LongSupplier counter) {
+        counterNames.add(name);
+        counters.add(counter);
+        return this;
+    }
+
+    public List<String> counterNames() { return List.copyOf(counterNames); }
+
+    /** Each counter's value now, -1 where reading it failed. */
+    public long[] sampleCounters() {
+        long[] out = new long[counters.size()];
+        for (int i = 0; i < out.length; i++) {
+            try {
+                out[i] = counters.get(i).getAsLong();
+            } catch (RuntimeException e) {
+                out[i] = -1;   // the figure is left out; the point's other figures stand
+            }
+        }
+        return out;
+    }
 
     /** Each process's usage so far. */
     public List<Usage> sample() {

@@ -28,6 +28,12 @@ public interface BankSystem extends AutoCloseable {
      */
     default Map<String, ProcessHandle> serverProcesses() { return Map.of(); }
 
+    /**
+     * The batches a replicated system's replica executed so far (read at the measured window's ends:
+     * transfers per batch is what a replica's CPU per transfer follows), or null where there are none.
+     */
+    default java.util.function.LongSupplier batchesExecuted() { return null; }
+
     /** Transactions the system retried internally (lock conflicts, deadlocks, optimistic failures). */
     default long retried() { return 0; }
 

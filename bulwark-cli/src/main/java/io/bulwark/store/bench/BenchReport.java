@@ -48,6 +48,7 @@ public final class BenchReport {
                     b.append(k++ > 0 ? "," : "").append(quote(e.getKey())).append(':').append(String.format(Locale.ROOT, "%.1f", e.getValue()));
                 b.append('}');
             }
+            if (!Double.isNaN(r.transfersPerBatch())) b.append(String.format(Locale.ROOT, ",\"transfers_per_batch\":%.1f", r.transfersPerBatch()));
             b.append('}');
         }
         b.append("],\"skipped\":[");

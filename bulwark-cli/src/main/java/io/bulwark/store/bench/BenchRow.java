@@ -8,17 +8,18 @@ import java.util.Map;
  * saw — the money in the bank after the run against before it. {@code cpuMicrosPerTransfer}: CPU time
  * (user and system) per measured transfer of the bench's own process ("bench": its clients, and the whole
  * system where it runs inside it) and of each server process ("r0", ...), over the measured window; a figure
- * that load from elsewhere on the machine disturbs much less than throughput.
+ * that load from elsewhere on the machine disturbs much less than throughput. {@code transfersPerBatch}: for a
+ * replicated system, measured transfers per batch a replica executed over the window (NaN where unknown).
  */
 public record BenchRow(String system, double opsPerSecond, double p50Micros, double p99Micros, long measured,
                        long applied, long refused, long failed, long retried, long moneyBefore, long moneyAfter,
-                       String firstFailure, Map<String, Double> cpuMicrosPerTransfer) {
+                       String firstFailure, Map<String, Double> cpuMicrosPerTransfer, double transfersPerBatch) {
 
     /** Without CPU figures. */
     public BenchRow(String system, double opsPerSecond, double p50Micros, double p99Micros, long measured,
                     long applied, long refused, long failed, long retried, long moneyBefore, long moneyAfter, String firstFailure) {
         this(system, opsPerSecond, p50Micros, p99Micros, measured, applied, refused, failed, retried, moneyBefore, moneyAfter, firstFailure,
-                Map.of());
+                Map.of(), Double.NaN);
     }
 
     /** No transfer was half-applied or lost: the sum of balances is what it was. */

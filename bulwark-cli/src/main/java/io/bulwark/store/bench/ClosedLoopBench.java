@@ -41,10 +41,13 @@ public final class ClosedLoopBench {
         // CPU over the measured window: the bench's own process and each server process.
         ProcessMeter meter = new ProcessMeter().add("bench", ProcessHandle.current());
         system.serverProcesses().forEach(meter::add);
+        if (system.batchesExecuted() != null) meter.count("batches", system.batchesExecuted());
         sleepUntil(from);
         List<ProcessMeter.Usage> atStart = meter.sample();
+        long[] countedAtStart = meter.sampleCounters();
         sleepUntil(to);
         List<ProcessMeter.Usage> used = ProcessMeter.delta(atStart, meter.sample());
+        long[] countedAtEnd = meter.sampleCounters();
         if (!done.await(to - System.nanoTime() + GRACE_NANOS, TimeUnit.NANOSECONDS)) {
             for (Client c : clients) c.thread.interrupt();
             throw new IllegalStateException(system.name() + ": clients still in a call "
@@ -72,8 +75,11 @@ public final class ClosedLoopBench {
         List<String> names = meter.names();
         for (int i = 0; i < names.size(); i++)
             if (used.get(i).cpuNanos() >= 0 && measured > 0) cpu.put(names.get(i), used.get(i).cpuNanos() / 1000.0 / measured);
+        double perBatch = Double.NaN;
+        if (countedAtStart.length > 0 && countedAtStart[0] >= 0 && countedAtEnd[0] > countedAtStart[0])
+            perBatch = measured / (double) (countedAtEnd[0] - countedAtStart[0]);
         return new BenchRow(system.name(), measured / seconds, percentileMicros(all, 0.50), percentileMicros(all, 0.99), measured,
-                applied, refused, failed, system.retried(), s.totalMoney(), system.totalBalance(), firstFailure, cpu);
+                applied, refused, failed, system.retried(), s.totalMoney(), system.totalBalance(), firstFailure, cpu, perBatch);
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {

@@ -117,6 +117,18 @@ final class BftBank implements BankSystem {
         return bank.totalBalance(tellers.get(clients));
     }
 
+    /** Replica 0's last executed batch, asked through the protocol (STATUS-QUERY) by the client that reads the audit. */
+    @Override public java.util.function.LongSupplier batchesExecuted() {
+        BftClient asker = bftClients.get(clients);
+        return () -> {
+            try {
+                return asker.status(0, Duration.ofSeconds(5)).get(10, java.util.concurrent.TimeUnit.SECONDS).lastExecuted();
+            } catch (Exception e) {
+                return -1;
+            }
+        };
+    }
+
     @Override public Map<String, ProcessHandle> serverProcesses() {
         Map<String, ProcessHandle> m = new LinkedHashMap<>();
         if (replicas != null) for (int i = 0; i < replicas.count(); i++) m.put("r" + i, replicas.process(i).toHandle());

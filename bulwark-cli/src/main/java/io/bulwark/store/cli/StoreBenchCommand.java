@@ -212,6 +212,7 @@ public final class StoreBenchCommand implements Callable<Integer> {
                 if (!row.cpuMicrosPerTransfer().isEmpty()) {
                     StringBuilder cpu = new StringBuilder();
                     row.cpuMicrosPerTransfer().forEach((k, v) -> cpu.append(String.format(Locale.ROOT, " %s %.0f", k, v)));
+                    if (!Double.isNaN(row.transfersPerBatch())) cpu.append(String.format(Locale.ROOT, "; %.1f transfers per batch", row.transfersPerBatch()));
                     out.printf(Locale.ROOT, "  %-20s CPU per transfer in the measured window (us):%s%n", "", cpu);
                 }
                 // Issue 16 item 6: how a replica's memory grows with the state (--pages, --accounts) and the clients.

@@ -25,6 +25,14 @@ class BenchReportTest {
     }
 
     @Test
+    void jsonGivesCpuAndTransfersPerBatchWhereKnown() {
+        BenchRow r = new BenchRow("bft", 1, 1, 1, 1, 1, 0, 0, 0, 10, 10, null, java.util.Map.of("r0", 201.25), 2.94);
+        BenchSettings s = new BenchSettings(2, 20, 100, 10, 1, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        String json = BenchReport.json(List.of(r), s, null);
+        assertTrue(json.contains("\"conserved\":true,\"cpu_us_per_op\":{\"r0\":201.3},\"transfers_per_batch\":2.9}"), json);
+    }
+
+    @Test
     void jsonNamesTheSkippedSystems() {
         BenchRow r = new BenchRow("bft", 1, 1, 1, 1, 1, 0, 0, 0, 10, 10, null);
         BenchSettings s = new BenchSettings(2, 20, 100, 10, 1, Duration.ofSeconds(1), Duration.ofSeconds(2));

@@ -9,7 +9,8 @@ import java.util.Map;
  * (user and system) per measured transfer of the bench's own process ("bench": its clients, and the whole
  * system where it runs inside it) and of each server process ("r0", ...), over the measured window; a figure
  * that load from elsewhere on the machine disturbs much less than throughput. {@code transfersPerBatch}: for a
- * replicated system, measured transfers per batch a replica executed over the window (NaN where unknown).
+ * replicated system, measured transfers over the batches replica 0 executed in the window (NaN where unknown): a
+ * steady-state figure; in a window of a second or two the batches of calls that straddle its ends weigh in.
  */
 public record BenchRow(String system, double opsPerSecond, double p50Micros, double p99Micros, long measured,
                        long applied, long refused, long failed, long retried, long moneyBefore, long moneyAfter,

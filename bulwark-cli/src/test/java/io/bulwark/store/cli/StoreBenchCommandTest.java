@@ -27,11 +27,14 @@ class StoreBenchCommandTest {
             "\\{\"system\":\"([a-z0-9-]+)\",\"ops_per_s\":([0-9.]+),\"latency_us_p50\":([0-9.]+),\"latency_us_p99\":([0-9.]+),"
                     + "\"measured\":(\\d+),\"applied\":(\\d+),\"refused\":(\\d+),\"failed\":(\\d+),\"retried\":(\\d+),"
                     + "\"money_before\":(\\d+),\"money_after\":(\\d+),\"conserved\":(true|false)"
-                    + ",\"cpu_us_per_op\":\\{((?:\"[a-z0-9]+\":[0-9.]+,?)+)}}");
+                    + ",\"cpu_us_per_op\":\\{((?:\"[a-z0-9]+\":[0-9.]+,?)+)}(?:,\"transfers_per_batch\":([0-9.]+))?}");
 
-    /** {@code cpu}: the row's CPU per transfer, "bench" and each server process ("r0", ...), as printed. */
+    /**
+     * {@code cpu}: the row's CPU per transfer, "bench" and each server process ("r0", ...), as printed;
+     * {@code perBatch}: transfers per batch a replica executed, for a replicated system (else null).
+     */
     record Row(String system, double ops, double p50, double p99, long measured, long applied, long moneyBefore, long moneyAfter,
-               boolean conserved, String cpu) {}
+               boolean conserved, String cpu, Double perBatch) {}
 
     static List<Row> run(String systems) {
         return run(systems, new StringWriter());
@@ -53,7 +56,7 @@ class StoreBenchCommandTest {
         while (m.find())
             rows.add(new Row(m.group(1), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)),
                     Long.parseLong(m.group(5)), Long.parseLong(m.group(6)), Long.parseLong(m.group(10)), Long.parseLong(m.group(11)),
-                    Boolean.parseBoolean(m.group(12)), m.group(13)));
+                    Boolean.parseBoolean(m.group(12)), m.group(13), m.group(14) == null ? null : Double.valueOf(m.group(14))));
         // Nothing but matched rows, comma-separated, between the brackets.
         String body = json.substring("{\"rows\":[".length(), json.indexOf(']'));
         assertEquals(",".repeat(Math.max(0, rows.size() - 1)), ROW.matcher(body).replaceAll(""), json);
@@ -69,6 +72,10 @@ class StoreBenchCommandTest {
         assertTrue(r.p50() > 0 && r.p99() >= r.p50(), r.toString());
         // The bench's own process always; a BFT group's four replicas too, each having spent some CPU.
         assertTrue(r.cpu().matches("\"bench\":[0-9.]+.*"), r.toString());
+        // A BFT row says how many transfers a batch held (replica 0's executed batches over the window);
+        // the baselines order nothing.
+        if (r.system().startsWith("bft")) assertTrue(r.perBatch() != null && r.perBatch() > 0, r.toString());
+        else assertEquals(null, r.perBatch(), r.toString());
         if (r.system().startsWith("bft"))
             assertTrue(r.cpu().matches("\"bench\":[0-9.]+,\"r0\":[0-9.]*[1-9][0-9.]*,\"r1\":[0-9.]*[1-9][0-9.]*,\"r2\":[0-9.]*[1-9][0-9.]*,\"r3\":[0-9.]*[1-9][0-9.]*"), r.toString());
     }

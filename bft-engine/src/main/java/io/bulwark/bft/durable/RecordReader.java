@@ -9,25 +9,41 @@ import java.nio.channels.FileChannel;
  * {@link RecordFormat#MAX_PAYLOAD}), never the whole file. {@link #next} stops at the end or at the
  * first frame that does not check out, and says why; {@link #validFrameAfter} tells a torn tail
  * (nothing valid after the bad frame) from a corrupt middle (valid frames follow it).
+ * <p>
+ * A reader made {@link #overPreallocated} takes zeros from a frame's start to the end of the file
+ * as the end: the unused tail of a file its writer extended with zeros ahead of its records (an
+ * all-zero header is never a frame: its checksum does not hold). Zeros followed by anything else
+ * are still a bad frame, so a torn tail and damage read as before.
  */
 public final class RecordReader {
     /** What reading at an offset found. */
     public sealed interface Step permits Ok, End, Bad {}
     /** A frame that checks out, and where the next one starts. */
     public record Ok(JournalRecord record, long offset, long next) implements Step {}
-    /** The file ends exactly here. */
+    /** The file ends exactly here, or (over a preallocated file) only zeros follow. */
     public record End(long offset) implements Step {}
     /** No valid frame at {@code offset}: {@code reason} says why. */
     public record Bad(long offset, String reason) implements Step {}
 
     private final FileChannel ch;
     private final long size;
+    private final boolean zeroTailEnds;
     private long pos;
 
     public RecordReader(FileChannel ch, long start) throws IOException {
+        this(ch, start, false);
+    }
+
+    private RecordReader(FileChannel ch, long start, boolean zeroTailEnds) throws IOException {
         this.ch = ch;
         this.size = ch.size();
         this.pos = start;
+        this.zeroTailEnds = zeroTailEnds;
+    }
+
+    /** A reader of a file whose writer preallocates it with zeros: see the class comment. */
+    public static RecordReader overPreallocated(FileChannel ch, long start) throws IOException {
+        return new RecordReader(ch, start, true);
     }
 
     public long position() { return pos; }
@@ -37,7 +53,21 @@ public final class RecordReader {
         if (pos == size) return new End(pos);
         Step s = frameAt(pos, expectedSeq);
         if (s instanceof Ok ok) pos = ok.next();
+        else if (zeroTailEnds && zerosToEnd(pos)) return new End(pos);
         return s;
+    }
+
+    /** Whether every byte from {@code at} to the end of the file is zero. */
+    private boolean zerosToEnd(long at) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(64 << 10);
+        for (long p = at; p < size; ) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), size - p));
+            readFully(buf, p);
+            for (int i = 0; i < buf.limit(); i++) if (buf.get(i) != 0) return false;
+            p += buf.limit();
+        }
+        return true;
     }
 
     private Step frameAt(long at, long expectedSeq) throws IOException {

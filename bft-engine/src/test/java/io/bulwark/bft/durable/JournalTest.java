@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,7 +159,9 @@ class JournalTest {
      */
     @Test
     void aCrashAtEveryByteOfABatchLeavesExactlyTheWholeRecords() throws IOException {
-        JournalOptions opts = JournalOptions.defaults().withSegmentBytes(600);
+        // Files that grow with each write, so the bytes written are the records' bytes (the test's
+        // arithmetic); the preallocated layout is crashed at every byte in the next test.
+        JournalOptions opts = JournalOptions.defaults().withSegmentBytes(600).withPreallocateBytes(0);
         int[] sizes = {20, 120, 30};   // with the four synced records, the third record of the batch rolls the segment
         Path template = tmp.resolve("synced");
         try (Journal j = Journal.open(template, opts)) {
@@ -207,7 +211,11 @@ class JournalTest {
                 for (int k = 0; k < whole; k++) assertArrayEquals(payload(5 + k, sizes[k]), rs.get(4 + k).payload());
                 long extra = faults.written.get() - used;
                 // Bytes of a record cut short (a new segment's whole header alone is no record, nothing to cut).
-                boolean partial = faults.crashed && extra > 0 && !(nextRolls && extra == FileHeader.LENGTH);
+                // A record's first three bytes are its length's high bytes, zeros here: a record cut within them
+                // left only zeros, which read as the file's end (as a preallocated tail does), nothing to cut.
+                long recordBytes = nextRolls ? extra - FileHeader.LENGTH : extra;
+                boolean zerosOnly = recordBytes >= 1 && recordBytes <= 3;
+                boolean partial = faults.crashed && extra > 0 && !(nextRolls && extra == FileHeader.LENGTH) && !zerosOnly;
                 // A crash right after a new segment file was created leaves it empty: cut too, 0 bytes.
                 if (!partial) assertTrue(j.tornTail() == null || j.tornTail().bytes() == 0, "budget " + budget + ": " + j.tornTail());
                 if (partial) assertTrue(j.tornTail().describe().contains("torn tail truncated"), j.tornTail().describe());
@@ -219,6 +227,80 @@ class JournalTest {
             }
         }
         assertEquals(3L * RecordFormat.OVERHEAD + 170 + FileHeader.LENGTH, batchBytes, "the batch was written whole at the last budget");
+    }
+
+    /**
+     * The same batch crashed at every byte with segments preallocated in zeros (the default layout):
+     * the crash may land in the zeros, the header or a record. The journal always reopens, never as
+     * damage, with the synced records and a prefix of the batch, every record whole (all three when
+     * the batch's ticket completed); it goes on from there, and the next open is clean.
+     */
+    @Test
+    void aCrashAtEveryByteOverPreallocatedSegmentsLeavesAPrefixOfWholeRecords() throws IOException {
+        JournalOptions opts = JournalOptions.defaults().withSegmentBytes(600).withPreallocateBytes(256);
+        int[] sizes = {20, 120, 30};
+        Path template = tmp.resolve("synced-pre");
+        try (Journal j = Journal.open(template, opts)) {
+            for (long s = 1; s <= 4; s++) j.append(0, payload(s, 100));
+            j.commit().durable().join();
+        }
+        long recordsEnd = FileHeader.LENGTH + 4L * (RecordFormat.OVERHEAD + 100);
+        for (Segment s : Segment.list(template))
+            assertTrue(Files.size(s.path()) > recordsEnd && Files.size(s.path()) <= 600, "zeros after the records, within the segment size: " + s);
+        long total = -1;
+        for (long budget = 0; total < 0 || budget <= total; budget++) {
+            Path dir = tmp.resolve("crash-pre-" + budget);
+            Files.createDirectories(dir);
+            for (Segment s : Segment.list(template)) Files.copy(s.path(), dir.resolve(s.path().getFileName()));
+            FaultyChannel.Faults faults = new FaultyChannel.Faults(budget);
+            boolean durable;
+            try (Journal j = Journal.open(dir, opts.withOpener(faults.opener()))) {
+                for (int k = 0; k < sizes.length; k++) j.append(1, payload(5 + k, sizes[k]));
+                SyncTicket t = j.commit();
+                try {
+                    t.durable().join();
+                } catch (CompletionException expected) {
+                    assertTrue(expected.getCause().getMessage().contains("simulated crash"), expected.getCause().getMessage());
+                }
+                durable = t.isDurable();
+                if (!faults.crashed) total = faults.written.get();
+            }
+            long whole;
+            try (Journal j = Journal.open(dir, opts)) {
+                whole = j.recordsFound() - 4;
+                assertTrue(whole >= 0 && whole <= 3, "budget " + budget + ": " + j.recordsFound() + " records");
+                if (durable) assertEquals(3, whole, "budget " + budget + ": a durable batch is whole");
+                List<JournalRecord> rs = replay(j, 1);
+                assertEquals(4 + whole, rs.size());
+                for (int k = 0; k < 4; k++) assertArrayEquals(payload(1 + k, 100), rs.get(k).payload());
+                for (int k = 0; k < whole; k++) assertArrayEquals(payload(5 + k, sizes[k]), rs.get(4 + k).payload());
+                appendSynced(j, 5 + whole, 2);   // and goes on from there
+            }
+            try (Journal j = Journal.open(dir, opts)) {
+                assertNull(j.tornTail(), "budget " + budget + ": clean after the first open");
+                assertEquals(6 + whole, j.nextSeq() - 1);
+                assertEquals(6 + whole, replay(j, 1).size());
+            }
+        }
+        assertTrue(total > 3L * RecordFormat.OVERHEAD + 170, "the zeros were written too: " + total);
+    }
+
+    /** Zeros in the middle of a preallocated segment with a valid record after them are damage, not its end. */
+    @Test
+    void zerosFollowedByARecordAreDamageNotAnEnd() throws IOException {
+        Path dir = tmp.resolve("zero-gap");
+        JournalOptions opts = JournalOptions.defaults().withSegmentBytes(4_096).withPreallocateBytes(4_096);
+        try (Journal j = Journal.open(dir, opts)) {
+            for (long s = 1; s <= 3; s++) j.append(0, payload(s, 100));
+            j.commit().durable().join();
+        }
+        Path seg = Segment.list(dir).get(0).path();
+        long second = FileHeader.LENGTH + RecordFormat.OVERHEAD + 100;
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(RecordFormat.OVERHEAD + 100), second);   // record 2 never reached the disk
+        }
+        JournalCorruptException e = assertThrows(JournalCorruptException.class, () -> Journal.open(dir, opts));
+        assertEquals(second, e.offset());
     }
 
     @Test

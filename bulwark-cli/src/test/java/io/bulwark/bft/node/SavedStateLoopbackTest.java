@@ -145,9 +145,13 @@ class SavedStateLoopbackTest {
             }
             Path last = segments.get(segments.size() - 1);
             long size = java.nio.file.Files.size(last);
-            assertTrue(size > 4_096, "a journal with records to damage: " + size + " bytes");
+            // The journal preallocates its segments with zeros: its records end at the last non-zero byte.
+            byte[] bytes = java.nio.file.Files.readAllBytes(last);
+            int recordsEnd = bytes.length;
+            while (recordsEnd > 0 && bytes[recordsEnd - 1] == 0) recordsEnd--;
+            assertTrue(recordsEnd > 4_096, "a journal with records to damage: " + recordsEnd + " bytes of records");
             try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
-                long at = size / 2;   // in the middle: valid records follow
+                long at = recordsEnd / 2;   // in the middle: valid records follow
                 f.seek(at);
                 int b = f.read();
                 f.seek(at);

@@ -157,38 +157,55 @@ class JournalTest {
      * journal reopens with the synced records and every record of the batch written whole before
      * the crash, never a partial one; the partial one is truncated and reported.
      */
+    /** A journal in {@code dir} holding records 1..4 of 100 bytes, synced. */
+    private static Path fourSyncedRecords(Path dir, JournalOptions opts) throws IOException {
+        try (Journal j = Journal.open(dir, opts)) {
+            for (long s = 1; s <= 4; s++) j.append(0, payload(s, 100));
+            j.commit().durable().join();
+        }
+        return dir;
+    }
+
+    /** What {@link #crashBatch} left: the faults' counters, and whether the batch's ticket completed. */
+    private record Crash(FaultyChannel.Faults faults, boolean durable) {}
+
+    /**
+     * Copies {@code template} into {@code dir} and commits records 5.. of {@code sizes} there as one
+     * batch, on channels that write {@code budget} bytes and then crash.
+     */
+    private static Crash crashBatch(Path template, Path dir, JournalOptions opts, long budget, int[] sizes) throws IOException {
+        Files.createDirectories(dir);
+        for (Segment s : Segment.list(template)) Files.copy(s.path(), dir.resolve(s.path().getFileName()));
+        FaultyChannel.Faults faults = new FaultyChannel.Faults(budget);
+        try (Journal j = Journal.open(dir, opts.withOpener(faults.opener()))) {
+            for (int k = 0; k < sizes.length; k++) j.append(1, payload(5 + k, sizes[k]));
+            SyncTicket t = j.commit();
+            try {
+                t.durable().join();
+            } catch (CompletionException expected) {
+                assertTrue(expected.getCause().getMessage().contains("simulated crash"), expected.getCause().getMessage());
+            }
+            return new Crash(faults, t.isDurable());
+        }
+    }
+
     @Test
     void aCrashAtEveryByteOfABatchLeavesExactlyTheWholeRecords() throws IOException {
         // Files that grow with each write, so the bytes written are the records' bytes (the test's
         // arithmetic); the preallocated layout is crashed at every byte in the next test.
         JournalOptions opts = JournalOptions.defaults().withSegmentBytes(600).withPreallocateBytes(0);
         int[] sizes = {20, 120, 30};   // with the four synced records, the third record of the batch rolls the segment
-        Path template = tmp.resolve("synced");
-        try (Journal j = Journal.open(template, opts)) {
-            for (long s = 1; s <= 4; s++) j.append(0, payload(s, 100));
-            j.commit().durable().join();
-        }
+        Path template = fourSyncedRecords(tmp.resolve("synced"), opts);
         long batchBytes = -1;
         for (long budget = 0; batchBytes < 0 || budget <= batchBytes; budget++) {
             Path dir = tmp.resolve("crash-" + budget);
-            Files.createDirectories(dir);
-            for (Segment s : Segment.list(template)) Files.copy(s.path(), dir.resolve(s.path().getFileName()));
-            FaultyChannel.Faults faults = new FaultyChannel.Faults(budget);
-            SyncTicket t;
-            try (Journal j = Journal.open(dir, opts.withOpener(faults.opener()))) {
-                for (int k = 0; k < sizes.length; k++) j.append(1, payload(5 + k, sizes[k]));
-                t = j.commit();
-                try {
-                    t.durable().join();
-                } catch (CompletionException expected) {
-                    assertTrue(expected.getCause().getMessage().contains("simulated crash"), expected.getCause().getMessage());
-                }
-            }
+            Crash c = crashBatch(template, dir, opts, budget, sizes);
+            FaultyChannel.Faults faults = c.faults();
             if (!faults.crashed) {
                 batchBytes = faults.written.get();
-                assertTrue(t.isDurable());
+                assertTrue(c.durable());
             } else {
-                assertFalse(t.isDurable());
+                assertFalse(c.durable());
             }
             // Which records of the batch were written whole before the crash.
             long whole = 0, used = 0, segBytes = FileHeader.LENGTH + 4L * (RecordFormat.OVERHEAD + 100);
@@ -239,32 +256,16 @@ class JournalTest {
     void aCrashAtEveryByteOverPreallocatedSegmentsLeavesAPrefixOfWholeRecords() throws IOException {
         JournalOptions opts = JournalOptions.defaults().withSegmentBytes(600).withPreallocateBytes(256);
         int[] sizes = {20, 120, 30};
-        Path template = tmp.resolve("synced-pre");
-        try (Journal j = Journal.open(template, opts)) {
-            for (long s = 1; s <= 4; s++) j.append(0, payload(s, 100));
-            j.commit().durable().join();
-        }
+        Path template = fourSyncedRecords(tmp.resolve("synced-pre"), opts);
         long recordsEnd = FileHeader.LENGTH + 4L * (RecordFormat.OVERHEAD + 100);
         for (Segment s : Segment.list(template))
             assertTrue(Files.size(s.path()) > recordsEnd && Files.size(s.path()) <= 600, "zeros after the records, within the segment size: " + s);
         long total = -1;
         for (long budget = 0; total < 0 || budget <= total; budget++) {
             Path dir = tmp.resolve("crash-pre-" + budget);
-            Files.createDirectories(dir);
-            for (Segment s : Segment.list(template)) Files.copy(s.path(), dir.resolve(s.path().getFileName()));
-            FaultyChannel.Faults faults = new FaultyChannel.Faults(budget);
-            boolean durable;
-            try (Journal j = Journal.open(dir, opts.withOpener(faults.opener()))) {
-                for (int k = 0; k < sizes.length; k++) j.append(1, payload(5 + k, sizes[k]));
-                SyncTicket t = j.commit();
-                try {
-                    t.durable().join();
-                } catch (CompletionException expected) {
-                    assertTrue(expected.getCause().getMessage().contains("simulated crash"), expected.getCause().getMessage());
-                }
-                durable = t.isDurable();
-                if (!faults.crashed) total = faults.written.get();
-            }
+            Crash c = crashBatch(template, dir, opts, budget, sizes);
+            boolean durable = c.durable();
+            if (!c.faults().crashed) total = c.faults().written.get();
             long whole;
             try (Journal j = Journal.open(dir, opts)) {
                 whole = j.recordsFound() - 4;

@@ -135,14 +135,7 @@ final class MicroBenchCommand implements Callable<Integer> {
                 bftMeter.add("clients", ProcessHandle.current());
                 // Batches replica 0 executed, asked through the protocol (STATUS-QUERY) by one of the
                 // bench's clients: requests per batch is what the BFT points' CPU per request follows.
-                BftClient asker = bft.get(0);
-                bftMeter.count("batches", () -> {
-                    try {
-                        return asker.status(0, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).lastExecuted();
-                    } catch (Exception e) {
-                        return -1;
-                    }
-                });
+                bftMeter.count("batches", ExecutedBatches.askedBy(bft.get(0)));
                 if (withNoRep) norepMeter.add("norep", norep.process(0).toHandle()).add("clients", ProcessHandle.current());
                 // Warm every JVM's JIT at full load before the first measured point, or the
                 // single-client figures (measured first) would include compilation.

@@ -119,14 +119,7 @@ final class BftBank implements BankSystem {
 
     /** Replica 0's last executed batch, asked through the protocol (STATUS-QUERY) by the client that reads the audit. */
     @Override public java.util.function.LongSupplier batchesExecuted() {
-        BftClient asker = bftClients.get(clients);
-        return () -> {
-            try {
-                return asker.status(0, Duration.ofSeconds(5)).get(10, java.util.concurrent.TimeUnit.SECONDS).lastExecuted();
-            } catch (Exception e) {
-                return -1;
-            }
-        };
+        return io.bulwark.bft.cli.ExecutedBatches.askedBy(bftClients.get(clients));
     }
 
     @Override public Map<String, ProcessHandle> serverProcesses() {

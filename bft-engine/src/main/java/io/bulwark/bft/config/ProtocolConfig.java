@@ -19,6 +19,9 @@ package io.bulwark.bft.config;
  * @param maxResultBytes      largest result a service may return
  * @param pageSize            bytes per state page
  * @param recoverySpacingMs   the least agreed time between two accepted recovery requests of one replica (section 4.4)
+ * @param requestByDigestBytes a primary names a client request of at least this many operation bytes by its
+ *                            digest in its pre-prepare instead of carrying it ({@code PrePrepareByDigest});
+ *                            {@link Integer#MAX_VALUE} carries every request. A primary's own choice: backups take both forms
  */
 public record ProtocolConfig(
         int f,
@@ -34,7 +37,8 @@ public record ProtocolConfig(
         int maxOperationBytes,
         int maxResultBytes,
         int pageSize,
-        long recoverySpacingMs) {
+        long recoverySpacingMs,
+        int requestByDigestBytes) {
 
     public static final int DEFAULT_K = 128;
     public static final int DEFAULT_L = 256;
@@ -60,6 +64,12 @@ public record ProtocolConfig(
      * least twice this.
      */
     public static final long DEFAULT_RECOVERY_SPACING_MS = 5_000;
+    /**
+     * Requests of at least this many operation bytes travel to the backups from their client only, and
+     * the primary's pre-prepare names them by digest (the BFT library's threshold is 255 bytes). Below
+     * it, carrying the request costs the primary less than a backup's lookup and the reference's 49 bytes.
+     */
+    public static final int DEFAULT_REQUEST_BY_DIGEST_BYTES = 256;
 
     public ProtocolConfig {
         if (f < 1) throw new IllegalArgumentException("f must be at least 1, was " + f);
@@ -79,6 +89,16 @@ public record ProtocolConfig(
         if (maxOperationBytes < 0 || maxResultBytes < 0) throw new IllegalArgumentException("size limits must be >= 0");
         if (pageSize != PAGE_SIZE) throw new IllegalArgumentException("page size must be " + PAGE_SIZE);
         if (recoverySpacingMs < 0) throw new IllegalArgumentException("recovery spacing must be >= 0");
+        if (requestByDigestBytes < 1) throw new IllegalArgumentException("requestByDigestBytes must be >= 1, was " + requestByDigestBytes);
+    }
+
+    /** The compatibility constructor: the default threshold for requests by digest ({@link #DEFAULT_REQUEST_BY_DIGEST_BYTES}). */
+    public ProtocolConfig(int f, int checkpointInterval, int logSize, int maxBatchRequests, int maxBatchBytes, int maxInFlightBatches,
+                          long statusIntervalMs, long clientRetransmitMs, long viewChangeTimeoutMs, long maxClockSkewMs,
+                          int maxOperationBytes, int maxResultBytes, int pageSize, long recoverySpacingMs) {
+        this(f, checkpointInterval, logSize, maxBatchRequests, maxBatchBytes, maxInFlightBatches, statusIntervalMs, clientRetransmitMs,
+                viewChangeTimeoutMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize, recoverySpacingMs,
+                DEFAULT_REQUEST_BY_DIGEST_BYTES);
     }
 
     /**
@@ -121,17 +141,25 @@ public record ProtocolConfig(
     public ProtocolConfig withCheckpointInterval(int k, int l) {
         return new ProtocolConfig(f, k, l, maxBatchRequests, maxBatchBytes, maxInFlightBatches,
                 statusIntervalMs, clientRetransmitMs, viewChangeTimeoutMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize,
-                recoverySpacingMs);
+                recoverySpacingMs, requestByDigestBytes);
     }
 
     public ProtocolConfig withRecoverySpacing(long ms) {
         return new ProtocolConfig(f, checkpointInterval, logSize, maxBatchRequests, maxBatchBytes, maxInFlightBatches,
-                statusIntervalMs, clientRetransmitMs, viewChangeTimeoutMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize, ms);
+                statusIntervalMs, clientRetransmitMs, viewChangeTimeoutMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize, ms,
+                requestByDigestBytes);
     }
 
     public ProtocolConfig withTimeouts(long statusMs, long clientRetransmitMs, long viewChangeMs) {
         return new ProtocolConfig(f, checkpointInterval, logSize, maxBatchRequests, maxBatchBytes, maxInFlightBatches,
                 statusMs, clientRetransmitMs, viewChangeMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize,
-                recoverySpacingMs);
+                recoverySpacingMs, requestByDigestBytes);
+    }
+
+    /** The same config with another threshold for requests by digest ({@link Integer#MAX_VALUE}: never). */
+    public ProtocolConfig withRequestByDigestBytes(int bytes) {
+        return new ProtocolConfig(f, checkpointInterval, logSize, maxBatchRequests, maxBatchBytes, maxInFlightBatches,
+                statusIntervalMs, clientRetransmitMs, viewChangeTimeoutMs, maxClockSkewMs, maxOperationBytes, maxResultBytes, pageSize,
+                recoverySpacingMs, bytes);
     }
 }

@@ -2,11 +2,14 @@ package io.bulwark.bft.core;
 
 import io.bulwark.bft.crypto.Digest;
 import io.bulwark.bft.msg.AuthFailure;
+import io.bulwark.bft.msg.BatchEntry;
 import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.PrePrepareByDigest;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Request;
+import io.bulwark.bft.msg.RequestRef;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -46,6 +49,17 @@ final class Agreement {
     private List<Request> executingRequests = List.of();
     /** AUTH-FAILUREs sent (metrics). */
     long authFailuresSent;
+    /** Slots whose primary's pre-prepare names a request by digest not held here yet ({@link Slot#awaitingRequests}), by number. */
+    private final TreeMap<Long, Slot> awaitingRequests = new TreeMap<>();
+    /**
+     * The same slots by the clients whose named request is missing: a request that arrives looks at
+     * its own client's entries only (a faulty primary may fill the log with waiting pre-prepares).
+     */
+    private final Map<Integer, java.util.Set<Long>> awaitingByClient = new HashMap<>();
+    /** Metrics: pre-prepares this primary sent naming requests by digest, and the requests so named. */
+    long prePreparesByDigest, requestsByDigest;
+    /** Metrics: pre-prepares by digest that waited here for a named request, and those completed by fetching their batch body. */
+    long prePreparesAwaitedRequests, prePreparesFetchedBody;
 
     Agreement(Replica r) {
         this.r = r;
@@ -94,7 +108,16 @@ final class Agreement {
         s.prePrepare = pp;
         nextSeq++;
         r.persist(new LogEntry.PrePrepared(pp));
-        r.out.add(new Action.Multicast(pp));
+        // Large requests reached every backup from their clients: name them by digest rather than send
+        // them again (the backups fetch the body if one did not; onPrePrepareByDigest).
+        PrePrepareByDigest byDigest = PrePrepareByDigest.of(pp, r.cfg.requestByDigestBytes());
+        if (byDigest == null) {
+            r.out.add(new Action.Multicast(pp));
+        } else {
+            prePreparesByDigest++;
+            for (BatchEntry e : byDigest.batch()) if (e instanceof RequestRef) requestsByDigest++;
+            r.out.add(new Action.Multicast(byDigest));
+        }
         r.timers.armRequestTimer();
         checkPrepared(s);
     }
@@ -104,7 +127,7 @@ final class Agreement {
     void onPrePrepare(int from, PrePrepare pp, BitSet unverified) {
         if (pp.view() != r.view || from != r.primary()) {
             // Not a proposal we can act on; it may still carry a batch body we asked for.
-            if (!bodies.offer(pp)) r.counters.ignore(pp.view() != r.view ? Ignored.WRONG_VIEW : Ignored.NOT_FROM_PRIMARY);
+            if (!bodies.offer(pp, unverified)) r.counters.ignore(pp.view() != r.view ? Ignored.WRONG_VIEW : Ignored.NOT_FROM_PRIMARY);
             return;
         }
         if (!r.acceptable(pp.view(), pp.seq())) return;
@@ -112,7 +135,7 @@ final class Agreement {
         Slot s = slot(pp.seq());
         if (s.digest != null) {
             if (!s.digest.equals(pp.digest())) r.counters.ignore(Ignored.CONFLICTING_PRE_PREPARE);
-            else if (s.prePrepare == null) bodies.offer(pp);   // the body of a batch a new view selected
+            else if (s.prePrepare == null) bodies.offer(pp, unverified);   // the body of a batch a new view selected
             return;
         }
         if (pp.seq() <= r.lastExecuted && !sameAsExecuted(pp.seq(), pp.digest())) {
@@ -128,6 +151,7 @@ final class Agreement {
             // (STATUS, to a replica that was cut off) carries its old time: it waits in its slot until
             // f+1 other backups prepare it — one of them is correct and checked the time when it was fresh.
             r.counters.ignore(Ignored.CLOCK_SKEW);
+            stopAwaiting(s);
             s.parked = pp;
             return;
         }
@@ -136,9 +160,144 @@ final class Agreement {
     }
 
     /** A pre-prepare while changing views: not a proposal we can act on, but maybe a body we asked for. */
-    void onPrePrepareWhileChanging(PrePrepare pp) {
-        if (!bodies.offer(pp)) r.counters.ignore(Ignored.WRONG_VIEW);
+    void onPrePrepareWhileChanging(PrePrepare pp, BitSet unverified) {
+        if (!bodies.offer(pp, unverified)) r.counters.ignore(Ignored.WRONG_VIEW);
     }
+
+    // ---- requests named by digest (PrePrepareByDigest) ----
+
+    /**
+     * The primary's pre-prepare naming large requests by digest. A backup accepts it only as the full
+     * pre-prepare it stands for, with every named request the copy its client sent it (authenticated on
+     * arrival): a faulty primary cannot get a request prepared that no correct backup holds. If one is
+     * not held yet, the pre-prepare waits in its slot: for the request ({@link #requestHeld}), or, after
+     * a status period, for its batch body fetched by digest ({@link #fetchAwaitedBodies}) from the
+     * primary or a backup that accepted it — a client may have sent its request to the primary alone.
+     */
+    void onPrePrepareByDigest(int from, PrePrepareByDigest pp, BitSet unverified) {
+        if (pp.view() != r.view || from != r.primary()) {
+            r.counters.ignore(pp.view() != r.view ? Ignored.WRONG_VIEW : Ignored.NOT_FROM_PRIMARY);
+            return;
+        }
+        if (!r.acceptable(pp.view(), pp.seq())) return;
+        if (r.isPrimary()) { r.counters.ignore(Ignored.NOT_FROM_PRIMARY); return; }
+        PrePrepare full = withHeldRequests(pp);
+        if (full != null) {
+            onPrePrepare(from, full, unverified);
+            return;
+        }
+        Slot s = slot(pp.seq());
+        if (s.digest != null || s.parked != null || s.awaitingRequests != null) {
+            if (s.digest != null && !s.digest.equals(pp.digest())) r.counters.ignore(Ignored.CONFLICTING_PRE_PREPARE);
+            return;   // decided, or waiting already (a duplicate); a batch a new view selected is fetched by BatchBodies
+        }
+        // Checked now, not only when complete: a faulty primary must not make us fetch a body for nothing.
+        if (!validEntries(pp)) return;
+        s.awaitingRequests = pp;
+        s.awaitingRequestsUnverified = unverified;
+        s.awaitingRequestsSince = r.now;
+        awaitingRequests.put(s.seq, s);
+        for (BatchEntry e : pp.batch()) {
+            if (e instanceof RequestRef ref && !ref.names(r.requests.pending(ref.client())))
+                awaitingByClient.computeIfAbsent(ref.client(), c -> new java.util.HashSet<>()).add(s.seq);
+            // The primary has ordered these: what is missing is a body, which comes by the client or by
+            // FETCH-BATCH, not a proposal. Their ordering deadline stops here (a client that sends to the
+            // primary alone must not make the backups suspect a primary that ordered its request).
+            r.requests.named(e.client(), e.timestamp());
+        }
+        prePreparesAwaitedRequests++;
+    }
+
+    /** The checks of {@link #validBatch} that need no operation bytes, and the batch digest over the entries. */
+    private boolean validEntries(PrePrepareByDigest pp) {
+        List<BatchEntry> batch = pp.batch();
+        if (batch.isEmpty() || batch.size() > r.cfg.maxBatchRequests()) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
+        for (BatchEntry e : batch) {
+            if (e instanceof RequestRef ref && ref.readOnly() || e instanceof Request q && q.readOnly()) { r.counters.ignore(Ignored.READ_ONLY_IN_BATCH); return false; }
+            if (e.client() < 0) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
+        }
+        if (!NonDet.isTime(pp.nonDet())) { r.counters.ignore(Ignored.BAD_BATCH); return false; }
+        if (!pp.batchDigest().equals(pp.digest())) { r.counters.ignore(Ignored.BAD_BATCH_DIGEST); return false; }
+        return true;
+    }
+
+    /** The full pre-prepare {@code pp} stands for, each named request the copy its client sent us; null if one is not held. */
+    private PrePrepare withHeldRequests(PrePrepareByDigest pp) {
+        List<BatchEntry> entries = pp.batch();
+        Request[] batch = new Request[entries.size()];
+        for (int i = 0; i < batch.length; i++) {
+            BatchEntry e = entries.get(i);
+            if (e instanceof Request q) {
+                batch[i] = q;
+            } else {
+                Request held = r.requests.pending(e.client());
+                if (!((RequestRef) e).names(held)) return null;
+                batch[i] = held;
+            }
+        }
+        return pp.withRequests(List.of(batch));
+    }
+
+    /** A client's request is held here now: a pre-prepare that named it by digest may be complete. */
+    void requestHeld(Request q) {
+        java.util.Set<Long> seqs = awaitingByClient.get(q.client());
+        if (seqs == null) return;
+        for (Long seq : List.copyOf(seqs)) {
+            Slot s = awaitingRequests.get(seq);
+            if (s == null) continue;
+            PrePrepare full = withHeldRequests(s.awaitingRequests);
+            if (full != null) takeAwaited(s, full, s.awaitingRequestsUnverified);
+            else for (BatchEntry e : s.awaitingRequests.batch()) if (e.client() == q.client()) r.requests.named(e.client(), e.timestamp());
+        }
+    }
+
+    /**
+     * The STATUS timer: a pre-prepare that has waited a status period for a named request asks for its
+     * batch body by digest. The primary holds it, and so does every backup that accepted it.
+     */
+    void fetchAwaitedBodies() {
+        for (Slot s : List.copyOf(awaitingRequests.values())) {
+            if (r.now - s.awaitingRequestsSince < r.cfg.statusIntervalMs()) continue;
+            PrePrepare body = bodies.get(s.awaitingRequests.digest());
+            if (body != null) awaitedBody(body, null);
+            else bodies.want(s.seq, s.awaitingRequests.digest());
+        }
+    }
+
+    /**
+     * A batch body with a digest some waiting pre-prepare names (checked against that digest by
+     * {@link BatchBodies#offer}): its requests as the body carries them, with {@code unverified}
+     * marking those whose authenticator entry did not verify here, as for any pre-prepare.
+     */
+    void awaitedBody(PrePrepare body, BitSet unverified) {
+        if (awaitingRequests.isEmpty()) return;
+        for (Slot s : List.copyOf(awaitingRequests.values())) {
+            PrePrepareByDigest pp = s.awaitingRequests;
+            if (!pp.digest().equals(body.digest())) continue;
+            prePreparesFetchedBody++;
+            takeAwaited(s, pp.withRequests(body.batch()), unverified);
+        }
+    }
+
+    private void takeAwaited(Slot s, PrePrepare full, BitSet unverified) {
+        stopAwaiting(s);
+        if (!r.viewActive || full.view() != r.view) return;
+        onPrePrepare(r.primary(), full, unverified);
+    }
+
+    private void stopAwaiting(Slot s) {
+        if (s.awaitingRequests == null) return;
+        for (BatchEntry e : s.awaitingRequests.batch()) {
+            java.util.Set<Long> seqs = e instanceof RequestRef ? awaitingByClient.get(e.client()) : null;
+            if (seqs != null && seqs.remove(s.seq) && seqs.isEmpty()) awaitingByClient.remove(e.client());
+        }
+        s.awaitingRequests = null;
+        s.awaitingRequestsUnverified = null;
+        awaitingRequests.remove(s.seq);
+    }
+
+    /** Pre-prepares waiting here for a request named by digest (tests, metrics). */
+    int awaitingRequestsCount() { return awaitingRequests.size(); }
 
     /** The primary's proposed time is within the allowed skew of our clock. */
     private boolean timely(PrePrepare pp) {
@@ -146,6 +305,7 @@ final class Agreement {
     }
 
     private void acceptPrePrepare(Slot s, PrePrepare pp) {
+        stopAwaiting(s);
         s.parked = null;
         s.digest = pp.digest();
         s.prePrepare = pp;
@@ -188,6 +348,7 @@ final class Agreement {
         if (waiting == null) return true;
         r.counters.ignore(Ignored.UNAUTHENTICATED_REQUEST);
         if (vouchedByOthers(s, pp.digest())) return true;
+        stopAwaiting(s);
         s.parked = pp;
         // Judged once per slot: a retransmitted pre-prepare neither pushes the deadline back nor starts
         // another wait (and another AUTH-FAILURE) after a complaint — it waits for the vouchers only.
@@ -492,6 +653,8 @@ final class Agreement {
     /** A checkpoint became stable and the log moved up from {@code previous}: entries at or below it go. */
     void truncate(long previous) {
         log.headMap(previous, true).clear();
+        // Nothing at or below the stable checkpoint can be accepted any more (Replica.acceptable).
+        for (Slot s : List.copyOf(awaitingRequests.headMap(r.h, true).values())) stopAwaiting(s);
         executedLog.headMap(previous, true).clear();
     }
 
@@ -515,5 +678,9 @@ final class Agreement {
     }
 
     /** The view's log goes (a view change, or a new view's fresh log). */
-    void clearLog() { log.clear(); }
+    void clearLog() {
+        log.clear();
+        awaitingRequests.clear();
+        awaitingByClient.clear();
+    }
 }

@@ -45,8 +45,12 @@ final class BatchBodies {
         r.out.add(new Action.Multicast(new FetchBatch(r.id, seq, d)));
     }
 
-    /** A body we asked for: checked against its digest, so it needs no trust in whoever sent it. */
-    boolean offer(PrePrepare pp) {
+    /**
+     * A body we asked for: checked against its digest, so it needs no trust in whoever sent it.
+     * {@code unverified} marks its requests whose authenticator entry did not verify here (the frame
+     * layer's mark), for a pre-prepare that named them by digest and waits for this body.
+     */
+    boolean offer(PrePrepare pp, java.util.BitSet unverified) {
         Long seq = wanted.get(pp.digest());
         if (seq == null) return false;
         if (!NonDet.isTime(pp.nonDet()) || !MessageCodec.batchDigest(pp.batch(), pp.nonDet()).equals(pp.digest())) {
@@ -70,6 +74,7 @@ final class BatchBodies {
                 if (s.seq > r.lastExecuted) for (Request q : pp.batch()) r.requests.ordered(q);
             }
         }
+        if (r.viewActive) agreement.awaitedBody(pp, unverified);
         if (!r.viewActive) r.views.progress();
         else r.afterProgress();
         return true;

@@ -13,6 +13,7 @@ import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.MetaData;
 import io.bulwark.bft.msg.NewView;
 import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.PrePrepareByDigest;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.msg.Request;
@@ -229,12 +230,13 @@ public final class Replica {
     public void receive(long now, int from, Message m, BitSet unverified) {
         this.now = now;
         if (viewActive) receiveActive(from, m, unverified);
-        else receiveChanging(from, m);
+        else receiveChanging(from, m, unverified);
         timers.resumeIfCaughtUp();
     }
 
     private void receiveActive(int from, Message m, BitSet unverified) {
         if (m instanceof PrePrepare pp) agreement.onPrePrepare(from, pp, unverified);
+        else if (m instanceof PrePrepareByDigest pp) agreement.onPrePrepareByDigest(from, pp, unverified);
         else if (m instanceof Prepare p) agreement.onPrepare(from, p);
         else if (m instanceof Commit c) agreement.onCommit(from, c);
         else if (m instanceof ViewChange vc) views.onViewChangeWhileActive(from, vc);
@@ -244,8 +246,10 @@ public final class Replica {
         else receiveInAnyMode(from, m);
     }
 
-    private void receiveChanging(int from, Message m) {
-        if (m instanceof PrePrepare pp) agreement.onPrePrepareWhileChanging(pp);
+    private void receiveChanging(int from, Message m, BitSet unverified) {
+        if (m instanceof PrePrepare pp) agreement.onPrePrepareWhileChanging(pp, unverified);
+        // Not a proposal we can act on, and it carries no body (the requests it names are fetched whole).
+        else if (m instanceof PrePrepareByDigest) counters.ignore(Ignored.WRONG_VIEW);
         else if (m instanceof Prepare p) agreement.onPrepareWhileChanging(from, p);
         else if (m instanceof Commit c) agreement.onCommitWhileChanging(from, c);
         else if (m instanceof ViewChange vc) views.onViewChange(from, vc);
@@ -274,6 +278,7 @@ public final class Replica {
         this.now = now;
         if (kind == TimerKind.STATUS) {
             if (viewActive) agreement.complainOverdue();
+            if (viewActive) agreement.fetchAwaitedBodies();
             retransmission.onStatusTimer();
             views.repeatSuspicion();
             catchUp.onStatusTimer();
@@ -552,6 +557,22 @@ public final class Replica {
     public long authFailuresSent() { return agreement.authFailuresSent; }
     /** Times f+1 AUTH-FAILUREs about a request in the current view made this replica suspect its primary (a vote for a view change). */
     public long authFailureSuspicions() { return requests.authFailureSuspicions; }
+
+    /** Pre-prepares this replica sent as primary naming large requests by digest, and the requests so named. */
+    public long prePreparesByDigest() { return agreement.prePreparesByDigest; }
+
+    public long requestsByDigest() { return agreement.requestsByDigest; }
+
+    /**
+     * Pre-prepares by digest that waited here for a named request (its client's copy came after the
+     * pre-prepare, or not at all), and those of them completed by fetching the batch body by digest.
+     */
+    public long prePreparesAwaitedRequests() { return agreement.prePreparesAwaitedRequests; }
+
+    public long prePreparesFetchedBody() { return agreement.prePreparesFetchedBody; }
+
+    /** Pre-prepares by digest waiting here now for a named request. */
+    public int prePreparesAwaitingRequests() { return agreement.awaitingRequestsCount(); }
     public int logSize() { return agreement.logSize(); }
     public int pendingRequests() { return requests.size(); }
     /** State transfers this replica completed, and the pages they fetched. */

@@ -100,6 +100,7 @@ final class RequestQueue {
                 // damaged for other replicas (in flight, or relayed by a faulty replica) must not stick.
                 pending.put(q.client(), q);
                 pendingBytes += q.operation().length - p.operation().length;
+                if (!r.isPrimary()) r.agreement.requestHeld(q);
             }
             // A client's retransmission: the primary may have missed it, so a backup relays it.
             if (!r.isPrimary() && from == q.client() && r.viewActive) r.out.add(new Action.Send(r.primary(), q));
@@ -122,6 +123,8 @@ final class RequestQueue {
             if (r.viewActive) {
                 r.timers.armRequestTimer();
                 r.timers.armOrderingTimer();
+                // The primary's pre-prepare may have named it by digest before it arrived here.
+                r.agreement.requestHeld(q);
             }
         }
     }
@@ -200,6 +203,16 @@ final class RequestQueue {
         assigned.merge(q.client(), q.timestamp(), Math::max);
         Request p = pending.get(q.client());
         if (p != null && p.timestamp() <= q.timestamp()) awaitingOrder.remove(q.client());
+    }
+
+    /**
+     * A pre-prepare of the primary named client {@code client}'s request {@code timestamp}, and waits
+     * here for a request's body: that client's request no longer awaits order (the ordering deadline,
+     * Aardvark's slow primary, is about proposals), though it is not assigned until accepted.
+     */
+    void named(int client, long timestamp) {
+        Request p = pending.get(client);
+        if (p != null && p.timestamp() <= timestamp) awaitingOrder.remove(client);
     }
 
     /** A request executed here: no longer assigned, and no longer held. */

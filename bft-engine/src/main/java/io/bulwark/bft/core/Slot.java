@@ -44,6 +44,15 @@ final class Slot {
      * retransmitted copy of the same pre-prepare does not start another wait and another complaint.
      */
     boolean authJudged;
+    /**
+     * The primary's pre-prepare naming requests by digest ({@link io.bulwark.bft.msg.PrePrepareByDigest})
+     * while one of them is not held here yet (Agreement.onPrePrepareByDigest); null otherwise.
+     */
+    io.bulwark.bft.msg.PrePrepareByDigest awaitingRequests;
+    /** The positions of {@link #awaitingRequests}' inline requests that did not authenticate here (the frame layer's mark). */
+    java.util.BitSet awaitingRequestsUnverified;
+    /** When {@link #awaitingRequests} arrived. */
+    long awaitingRequestsSince;
 
     /** Sets the body from a batch with this slot's digest carried by another message (another view or seq). */
     void takeBody(long view, PrePrepare carrier) {

@@ -160,6 +160,12 @@ public final class Digests {
             return this;
         }
 
+        /** Adds the next request by its digest, made elsewhere ({@link Digests#request}): the same as {@link #request} of its fields. */
+        public BatchDigest requestDigest(Digest request) {
+            md.update(request.bytes());
+            return this;
+        }
+
         public Digest done() { return new Digest(md.digest()); }
     }
 

@@ -47,6 +47,12 @@ final class BodyReader {
         return buf[pos++] & 0xff;
     }
 
+    /** The next byte, not consumed. */
+    int peekU8() throws DecodeException {
+        need(1);
+        return buf[pos] & 0xff;
+    }
+
     int u16() throws DecodeException {
         need(2);
         int v = (short) I16.get(buf, pos) & 0xffff;

@@ -99,8 +99,9 @@ public record CodecLimits(
     public int largestBody() {
         long req = MessageCodec.REQUEST_FIXED_BYTES + (long) requestAuthBytes();
         long request = req + maxOperationBytes;
+        // A PRE_PREPARE_BY_DIGEST has the same layout, with some entries references instead of requests.
         long prePrepare = MessageCodec.PRE_PREPARE_FIXED_BYTES + maxNonDetBytes
-                + maxBatchRequests * req + Math.min((long) maxBatchBytes, (long) maxBatchRequests * maxOperationBytes);
+                + maxBatchRequests * Math.max(req, MessageCodec.REQUEST_REF_BYTES) + Math.min((long) maxBatchBytes, (long) maxBatchRequests * maxOperationBytes);
         long reply = MessageCodec.REPLY_FIXED_BYTES + Math.max(maxResultBytes, 32);
         long status = MessageCodec.STATUS_FIXED_BYTES + 16L * maxStatusWords;
         long newKey = MessageCodec.NEW_KEY_FIXED_BYTES + (long) maxNewKeyShares * (MessageCodec.KEY_SHARE_FIXED_BYTES + maxKeyShareBytes)

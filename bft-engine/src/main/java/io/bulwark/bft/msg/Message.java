@@ -9,5 +9,6 @@ package io.bulwark.bft.msg;
 public sealed interface Message
         permits Request, PrePrepare, Prepare, Commit, Reply, Checkpoint, Status, NewKey,
                 ViewChange, ViewChangeAck, NewView, FetchBatch, Fetch, MetaData, Data, AuthFailure,
-                BindChallenge, BindProof, Suspect, KeyAck, StatusQuery, StatusReport, QueryStable, ReplyStable {
+                BindChallenge, BindProof, Suspect, KeyAck, StatusQuery, StatusReport, QueryStable, ReplyStable,
+                PrePrepareByDigest {
 }

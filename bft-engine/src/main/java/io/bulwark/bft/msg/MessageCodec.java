@@ -20,6 +20,8 @@ import java.util.List;
  *              The client authenticator covers the first {@link #requestAuthedLength} bytes:
  *              every field except auth (see {@code RequestCodec}).
  * PRE_PREPARE  [i64 view][i64 seq][32 digest][u16 nonDetLen][nonDet][u16 count][count REQUESTs]
+ * PRE_PREPARE_BY_DIGEST [i64 view][i64 seq][32 digest][u16 nonDetLen][nonDet][u16 count]
+ *              count * (a REQUEST, or a reference: [u8 0xB0 | readOnly][i32 client][i64 timestamp][i32 replier][32 request digest])
  * PREPARE      [i64 view][i64 seq][32 digest][i32 replica]
  * COMMIT       [i64 view][i64 seq][32 digest][i32 replica]
  * REPLY        [u8 flags: 1 readOnly | 2 digestOnly][i64 view][i64 timestamp][i32 client][i32 replica]
@@ -75,6 +77,8 @@ public final class MessageCodec {
     /** Offset of the first request in a pre-prepare body is this plus nonDet.length. */
     public static final int PRE_PREPARE_FIXED_BYTES = 8 + 8 + Digest.LENGTH + 2 + 2;
     public static final int PREPARE_BYTES = 8 + 8 + Digest.LENGTH + 4;
+    /** A request named by digest in a PRE_PREPARE_BY_DIGEST: flags, client, timestamp, replier, digest. */
+    public static final int REQUEST_REF_BYTES = 1 + 4 + 8 + 4 + Digest.LENGTH;
     public static final int REPLY_FIXED_BYTES = 1 + 8 + 8 + 4 + 4 + 4;
     public static final int CHECKPOINT_BYTES = 8 + Digest.LENGTH + 4;
     public static final int STATUS_FIXED_BYTES = 8 + 4 + 1 + 8 + 8 + 8 + 2 + 2;
@@ -141,6 +145,9 @@ public final class MessageCodec {
 
     /** Offset, within a pre-prepare's body, of its first request. */
     public static int prePrepareBatchOffset(PrePrepare p) { return PRE_PREPARE_FIXED_BYTES + p.nonDet().length; }
+
+    /** Offset of the first entry in a PRE_PREPARE_BY_DIGEST body (the same layout up to the entries). */
+    public static int prePrepareBatchOffset(PrePrepareByDigest p) { return PRE_PREPARE_FIXED_BYTES + p.nonDet().length; }
 
     // ------------------------------------------------------------------ encoding
 

@@ -32,7 +32,8 @@ public enum MessageType {
     STATUS_QUERY(21, StatusQuery.class, StatusQueryCodec.INSTANCE),
     STATUS_REPORT(22, StatusReport.class, StatusReportCodec.INSTANCE),
     QUERY_STABLE(23, QueryStable.class, QueryStableCodec.INSTANCE),
-    REPLY_STABLE(24, ReplyStable.class, ReplyStableCodec.INSTANCE);
+    REPLY_STABLE(24, ReplyStable.class, ReplyStableCodec.INSTANCE),
+    PRE_PREPARE_BY_DIGEST(25, PrePrepareByDigest.class, PrePrepareByDigestCodec.INSTANCE);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
     private static final ClassValue<MessageType> BY_CLASS = new ClassValue<>() {

@@ -16,7 +16,7 @@ import io.bulwark.bft.crypto.Digests;
  *                  it travels with the request into pre-prepares so each backup can check it
  */
 public record Request(int client, long timestamp, boolean readOnly, int replier, byte[] operation, byte[] auth)
-        implements Message {
+        implements Message, BatchEntry {
     public static final int ALL_REPLY = -1;
 
     public Request withAuth(byte[] a) { return new Request(client, timestamp, readOnly, replier, operation, a); }

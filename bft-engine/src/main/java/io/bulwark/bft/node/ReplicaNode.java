@@ -950,6 +950,12 @@ public final class ReplicaNode implements AutoCloseable {
         add.accept("auth_failures_sent", core.authFailuresSent());
         add.accept("requests_executed", executedRequests);
         add.accept("executions_failed", failedExecutions);
+        // Issue 16 item 2: requests named by digest, as primary; and as backup, pre-prepares that waited
+        // for a named request, and those completed by fetching their batch body.
+        add.accept("pre_prepares_by_digest", core.prePreparesByDigest());
+        add.accept("requests_by_digest", core.requestsByDigest());
+        add.accept("pre_prepares_awaited_requests", core.prePreparesAwaitedRequests());
+        add.accept("pre_prepares_fetched_body", core.prePreparesFetchedBody());
         add.accept("frames_accepted", endpoint.wire().counters().accepted());
         endpoint.wire().counters().snapshot().forEach((reason, n) -> add.accept("rejected." + reason, n));
         // NEW-KEYs refused (a replayed old one: STALE_COUNTER), by outcome.

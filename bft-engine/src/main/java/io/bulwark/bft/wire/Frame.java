@@ -72,7 +72,7 @@ public final class Frame {
             case KEY_ACK -> kind == AuthKind.MAC;
             // An operator's question to one replica, and its answer to that client alone.
             case STATUS_QUERY, STATUS_REPORT -> kind == AuthKind.MAC;
-            case PRE_PREPARE, PREPARE, COMMIT, CHECKPOINT, STATUS, VIEW_CHANGE, NEW_VIEW, FETCH_BATCH, AUTH_FAILURE, SUSPECT, QUERY_STABLE ->
+            case PRE_PREPARE, PRE_PREPARE_BY_DIGEST, PREPARE, COMMIT, CHECKPOINT, STATUS, VIEW_CHANGE, NEW_VIEW, FETCH_BATCH, AUTH_FAILURE, SUSPECT, QUERY_STABLE ->
                     kind == AuthKind.MAC || kind == AuthKind.AUTHENTICATOR;
         };
     }

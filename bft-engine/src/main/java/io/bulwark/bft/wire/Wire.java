@@ -3,6 +3,7 @@ package io.bulwark.bft.wire;
 import io.bulwark.bft.msg.RejectReason;
 import io.bulwark.bft.crypto.MacKeys;
 import io.bulwark.bft.msg.AuthFailure;
+import io.bulwark.bft.msg.BatchEntry;
 import io.bulwark.bft.msg.BindChallenge;
 import io.bulwark.bft.msg.BindProof;
 import io.bulwark.bft.msg.Checkpoint;
@@ -19,6 +20,7 @@ import io.bulwark.bft.msg.MessageCodec;
 import io.bulwark.bft.msg.MessageType;
 import io.bulwark.bft.msg.NewKey;
 import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.PrePrepareByDigest;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.Reply;
 import io.bulwark.bft.msg.Request;
@@ -249,6 +251,26 @@ public final class Wire {
                 if (r.client() < 0) throw reject(RejectReason.BAD_FIELD, "request from " + r.client() + " in pre-prepare");
                 // A replica's request (its recovery request, section 4.4) is checked like a client's;
                 // our own cannot be (we hold no key to receive from ourselves): the core vouches for it.
+                RejectReason bad = r.client() == self ? null : checkRequest(r, buf, o, RejectReason.NO_REQUEST_KEY, RejectReason.BAD_REQUEST_MAC);
+                if (bad != null || r.client() == self) {
+                    if (bad != null) counters.reject(bad);
+                    if (unverified == null) unverified = new BitSet(batch.size());
+                    unverified.set(i);
+                }
+                o += MessageCodec.requestEncodedSize(r);
+            }
+        } else if (m instanceof PrePrepareByDigest p) {
+            // The same check of the requests it carries whole; a request named by digest is the copy
+            // its client sent this replica, checked when it arrived (the core finds it by its fields).
+            int o = bodyOff + MessageCodec.prePrepareBatchOffset(p);
+            List<BatchEntry> batch = p.batch();
+            for (int i = 0; i < batch.size(); i++) {
+                BatchEntry e = batch.get(i);
+                if (e.client() < 0) throw reject(RejectReason.BAD_FIELD, "request from " + e.client() + " in pre-prepare");
+                if (!(e instanceof Request r)) {
+                    o += MessageCodec.REQUEST_REF_BYTES;
+                    continue;
+                }
                 RejectReason bad = r.client() == self ? null : checkRequest(r, buf, o, RejectReason.NO_REQUEST_KEY, RejectReason.BAD_REQUEST_MAC);
                 if (bad != null || r.client() == self) {
                     if (bad != null) counters.reject(bad);

@@ -82,6 +82,8 @@ class GoldenBytesTest {
                 List.of(new StatusReport.Counter("rejected.BAD_MAC", 4), new StatusReport.Counter("q", 1))));
         m.put("QUERY_STABLE", new QueryStable(3, 0x0102030405060708L));
         m.put("REPLY_STABLE", new ReplyStable(1, 3, 0x0102030405060708L, 256, 300));
+        m.put("PRE_PREPARE_BY_DIGEST", new PrePrepareByDigest(2, 130, d(0x10), bytes(2, 0xee),
+                List.of(request(false, 1), new RequestRef(7, 0x0102030405L, false, 3, d(0x90)))));
         return m;
     }
 
@@ -136,6 +138,11 @@ class GoldenBytesTest {
                 + "10" + "72656a65637465642e4241445f4d4143" + "0000000000000004" + "01" + "71" + "0000000000000001");
         GOLDEN.put("QUERY_STABLE", "17" + "00000003" + "0102030405060708");
         GOLDEN.put("REPLY_STABLE", "18" + "00000001" + "00000003" + "0102030405060708" + "0000000000000100" + "000000000000012c");
+        GOLDEN.put("PRE_PREPARE_BY_DIGEST", "1900000000000000020000000000000082101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e"
+                + "2f0002eeef0002a000000007000000010203040500000001000000036162630040808182838485868788898a8b8c8d8e"
+                + "8f909192939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbe"
+                + "bfb000000007000000010203040500000003909192939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7a8a9aaabacad"
+                + "aeaf");
     }
 
     @Test
@@ -190,5 +197,10 @@ class GoldenBytesTest {
         assertEquals("3d08cc68349cf338736fd8fc97681b3d5b653450c8632f18764fa37963c5ea5f", digests.get("batch").toHex());
         assertEquals("f9c9532616cbd95e19c8c042a5646c3def70eccc830d56d02385be42e5c93cf2", digests.get("viewChange").toHex());
         assertEquals("47b77ebf306553c0532ba40a858d8fc1663ba6581f6c688ae9b025f7bfed5c55", digests.get("result").toHex());
+        // A pre-prepare that names a request by digest hashes to the batch digest of the full one.
+        PrePrepare carried = new PrePrepare(2, 130, d(0x10), pp.nonDet(), List.of(request(false, 1), request(false, 3)));
+        PrePrepareByDigest named = PrePrepareByDigest.of(carried, 1);
+        assertTrue(named.batch().stream().allMatch(RequestRef.class::isInstance));
+        assertEquals(MessageCodec.batchDigest(carried.batch(), carried.nonDet()), named.batchDigest());
     }
 }

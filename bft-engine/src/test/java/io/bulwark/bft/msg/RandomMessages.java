@@ -67,6 +67,17 @@ public final class RandomMessages {
         return new PrePrepare(nonNeg(), nonNeg(), digest(), bytes(Math.min(16, limits.maxNonDetBytes())), batch);
     }
 
+    /** A pre-prepare whose entries are, at random, requests or references to requests by digest. */
+    public PrePrepareByDigest prePrepareByDigest(int maxBatch) {
+        int count = rnd.nextInt(maxBatch + 1);
+        List<BatchEntry> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Request q = request();
+            batch.add(rnd.nextBoolean() ? q : RequestRef.of(q));
+        }
+        return new PrePrepareByDigest(nonNeg(), nonNeg(), digest(), bytes(Math.min(16, limits.maxNonDetBytes())), batch);
+    }
+
     public Prepare prepare(int replica) { return new Prepare(nonNeg(), nonNeg(), digest(), replica); }
 
     public Commit commit(int replica) { return new Commit(nonNeg(), nonNeg(), digest(), replica); }
@@ -182,6 +193,7 @@ public final class RandomMessages {
         return switch (MessageType.ofCode(type)) {
             case REQUEST -> request();
             case PRE_PREPARE -> prePrepare(4);
+            case PRE_PREPARE_BY_DIGEST -> prePrepareByDigest(4);
             case PREPARE -> prepare(replica());
             case COMMIT -> commit(replica());
             case REPLY -> reply(replica(), client());
@@ -214,6 +226,15 @@ public final class RandomMessages {
             if (x.view() != y.view() || x.seq() != y.seq() || !x.digest().equals(y.digest())
                     || !Arrays.equals(x.nonDet(), y.nonDet()) || x.batch().size() != y.batch().size()) return false;
             for (int i = 0; i < x.batch().size(); i++) if (!same(x.batch().get(i), y.batch().get(i))) return false;
+            return true;
+        }
+        if (a instanceof PrePrepareByDigest x && b instanceof PrePrepareByDigest y) {
+            if (x.view() != y.view() || x.seq() != y.seq() || !x.digest().equals(y.digest())
+                    || !Arrays.equals(x.nonDet(), y.nonDet()) || x.batch().size() != y.batch().size()) return false;
+            for (int i = 0; i < x.batch().size(); i++) {
+                BatchEntry e = x.batch().get(i), g = y.batch().get(i);
+                if (e instanceof Request q ? !(g instanceof Request w && same(q, w)) : !e.equals(g)) return false;
+            }
             return true;
         }
         if (a instanceof Prepare x && b instanceof Prepare y) return x.equals(y);

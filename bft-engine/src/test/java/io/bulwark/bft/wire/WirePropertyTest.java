@@ -64,6 +64,15 @@ class WirePropertyTest {
                 PrePrepare pp = new PrePrepare(s, rnd.nextLong(1 << 20), c.gen.digest(), c.gen.bytes(8), batch);
                 yield new Sample(multicast ? c.wire(s).sealMulticast(pp) : c.wire(s).sealTo(r, pp), r, pp);
             }
+            case PRE_PREPARE_BY_DIGEST -> {
+                List<io.bulwark.bft.msg.BatchEntry> batch = new ArrayList<>();
+                for (int i = rnd.nextInt(4); i > 0; i--) {
+                    Request q = c.authedRequest(rnd.nextBoolean() ? CLIENT : OTHER_CLIENT);
+                    batch.add(rnd.nextBoolean() ? q : io.bulwark.bft.msg.RequestRef.of(q));
+                }
+                var pp = new io.bulwark.bft.msg.PrePrepareByDigest(s, rnd.nextLong(1 << 20), c.gen.digest(), c.gen.bytes(8), batch);
+                yield new Sample(multicast ? c.wire(s).sealMulticast(pp) : c.wire(s).sealTo(r, pp), r, pp);
+            }
             case REPLY -> {
                 int client = rnd.nextBoolean() ? CLIENT : OTHER_CLIENT;
                 Message m = c.gen.reply(s, client);

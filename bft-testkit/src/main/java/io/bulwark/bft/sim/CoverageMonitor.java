@@ -1,8 +1,10 @@
 package io.bulwark.bft.sim;
 
+import io.bulwark.bft.msg.BatchEntry;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.NewView;
 import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.PrePrepareByDigest;
 import io.bulwark.bft.msg.Request;
 import io.bulwark.bft.msg.ViewChange;
 import java.util.HashMap;
@@ -41,7 +43,8 @@ final class CoverageMonitor implements SimNetwork.Observer {
         if (from >= n || !correct.test(from)) return;
         if (m instanceof ViewChange vc && vc.replica() == from) onViewChange(from, vc);
         else if (m instanceof NewView nv && newViewsSeen.add(nv.view())) onNewView(nv);
-        else if (m instanceof PrePrepare pp) for (Request r : pp.batch()) proposed(r, pp.view());
+        else if (m instanceof PrePrepare pp) for (Request r : pp.batch()) proposed(r.client(), r.timestamp(), pp.view());
+        else if (m instanceof PrePrepareByDigest pp) for (BatchEntry e : pp.batch()) proposed(e.client(), e.timestamp(), pp.view());
     }
 
     private void onViewChange(int from, ViewChange vc) {
@@ -71,8 +74,8 @@ final class CoverageMonitor implements SimNetwork.Observer {
         if (beyond) trailing++;
     }
 
-    private void proposed(Request r, long view) {
-        long key = ((long) r.client() << 40) ^ r.timestamp();
+    private void proposed(int client, long timestamp, long view) {
+        long key = ((long) client << 40) ^ timestamp;
         long[] views = proposedIn.computeIfAbsent(key, k -> new long[] {-1, -1, -1});
         for (int i = 0; i < 3; i++) {
             if (views[i] == view) return;

@@ -2,6 +2,7 @@ package io.bulwark.bft.sim;
 
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.PrePrepareByDigest;
 import io.bulwark.bft.msg.Request;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
@@ -53,6 +54,15 @@ final class PlainLink implements Link {
             BitSet unverified = null;
             for (int i = 0; i < pp.batch().size(); i++) {
                 if (validAt(pp.batch().get(i), self)) continue;
+                if (unverified == null) unverified = new BitSet();
+                unverified.set(i);
+            }
+            if (unverified != null) return new Received(r.from(), pp, unverified);
+        }
+        if (r.message() instanceof PrePrepareByDigest pp) {
+            BitSet unverified = null;
+            for (int i = 0; i < pp.batch().size(); i++) {
+                if (!(pp.batch().get(i) instanceof Request q) || validAt(q, self)) continue;
                 if (unverified == null) unverified = new BitSet();
                 unverified.set(i);
             }

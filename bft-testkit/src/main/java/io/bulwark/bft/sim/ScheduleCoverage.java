@@ -31,34 +31,48 @@ package io.bulwark.bft.sim;
  *                            replica can tell, and its suspicion alone must not move the group)
  * @param stepDowns           watchdog reboots of a correct primary that moved the group to the next view
  *                            first (section 6.3, {@link io.bulwark.bft.core.Replica#stepDown})
+ * @param prePreparesByDigest pre-prepares correct primaries sent naming large requests by digest (issue 16 item 2)
+ * @param awaitedRequests     of the pre-prepares by digest correct backups got, those that waited for a named
+ *                            request (its client's copy came later, or never)
+ * @param fetchedBodies       of those, the ones completed by fetching the batch body by digest
  */
 public record ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
                        long staleReads, long adversaryActions, long trapsSprung, long leftAlone,
-                       long journalReplays, long estimations, long recoveries, long outsideActiveView, long stepDowns) {
+                       long journalReplays, long estimations, long recoveries, long outsideActiveView, long stepDowns,
+                       long prePreparesByDigest, long awaitedRequests, long fetchedBodies) {
 
     public static final ScheduleCoverage NONE = new ScheduleCoverage(0, 0, 0, 0, 0, 0, 0, 0);
 
     public ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
                             long staleReads, long adversaryActions, long trapsSprung, long leftAlone) {
-        this(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions, trapsSprung, leftAlone, 0, 0, 0, 0, 0);
+        this(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions, trapsSprung, leftAlone, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** The same with the durability counts of a run. */
     public ScheduleCoverage withRecovery(long journalReplays, long estimations, long recoveries) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
-                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, stepDowns);
+                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, stepDowns,
+                prePreparesByDigest, awaitedRequests, fetchedBodies);
     }
 
     /** The same with whether a correct replica ended outside the group's active view ({@link #outsideActiveView}). */
     public ScheduleCoverage withOutsideActiveView(boolean outside) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
-                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outside ? 1 : 0, stepDowns);
+                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outside ? 1 : 0, stepDowns,
+                prePreparesByDigest, awaitedRequests, fetchedBodies);
     }
 
     /** The same with the primary step-downs of a run ({@link #stepDowns}). */
     public ScheduleCoverage withStepDowns(long n) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
-                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, n);
+                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, n,
+                prePreparesByDigest, awaitedRequests, fetchedBodies);
+    }
+
+    /** The same with a run's counts of requests by digest ({@link #prePreparesByDigest}, {@link #awaitedRequests}, {@link #fetchedBodies}). */
+    public ScheduleCoverage withRequestsByDigest(long sent, long awaited, long fetched) {
+        return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
+                trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, stepDowns, sent, awaited, fetched);
     }
 
     public ScheduleCoverage plus(ScheduleCoverage o) {
@@ -66,7 +80,8 @@ public record ScheduleCoverage(long ruleANulls, long trailingNulls, long repropo
                 executedThenLeft + o.executedThenLeft, staleReads + o.staleReads, adversaryActions + o.adversaryActions,
                 trapsSprung + o.trapsSprung, leftAlone + o.leftAlone, journalReplays + o.journalReplays,
                 estimations + o.estimations, recoveries + o.recoveries, outsideActiveView + o.outsideActiveView,
-                stepDowns + o.stepDowns);
+                stepDowns + o.stepDowns, prePreparesByDigest + o.prePreparesByDigest, awaitedRequests + o.awaitedRequests,
+                fetchedBodies + o.fetchedBodies);
     }
 
     public String json() {
@@ -75,6 +90,8 @@ public record ScheduleCoverage(long ruleANulls, long trailingNulls, long repropo
                 + ",\"stale_reads_attempted\":" + staleReads + ",\"targeted_adversary_actions\":" + adversaryActions
                 + ",\"null_traps_sprung\":" + trapsSprung + ",\"seeds_with_replica_left_alone_in_view\":" + leftAlone
                 + ",\"journal_replays\":" + journalReplays + ",\"estimations\":" + estimations + ",\"recoveries\":" + recoveries
-                + ",\"seeds_with_replica_outside_active_view\":" + outsideActiveView + ",\"primary_step_downs\":" + stepDowns + "}";
+                + ",\"seeds_with_replica_outside_active_view\":" + outsideActiveView + ",\"primary_step_downs\":" + stepDowns
+                + ",\"pre_prepares_by_digest\":" + prePreparesByDigest + ",\"pre_prepares_awaiting_requests\":" + awaitedRequests
+                + ",\"batch_bodies_fetched_for_requests\":" + fetchedBodies + "}";
     }
 }

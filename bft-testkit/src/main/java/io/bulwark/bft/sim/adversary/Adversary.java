@@ -37,6 +37,8 @@ public enum Adversary {
     COOPERATING(Kind.REPLICA, "f faulty replicas under one brain: matching wrong replies, empty and selective VIEW-CHANGEs, selective acks and COMMITs"),
     RESTART(Kind.REPLICA, "a correct replica crashes (journal writes not yet synced are lost, a torn prefix may survive) and restarts from its saved checkpoint and its journal, as bulwark replica --data-dir; one restart in four on a replaced disk, estimating H_M before it votes again"),
     POWER_LOSS(Kind.NETWORK, "every correct replica loses power at once (unsynced journal writes lost, torn prefixes) and restarts from its saved checkpoint and journal: nothing a client saw committed may be lost"),
+    PHANTOM_REQUEST(Kind.REPLICA, "the view-0 primary's pre-prepares name by digest requests no client sent, under a consistent batch digest"),
+    PRIMARY_ONLY_CLIENT(Kind.CLIENT, "a client sends its requests to the primary alone, so backups must fetch what the primary names by digest"),
     COMPROMISED(Kind.REPLICA, "the adversary controls a replica for a window (wrong results, digests or checkpoints), corrupts its saved state and keeps its session keys; "
             + "the watchdog reboots it and it recovers (section 4.4), while the adversary replays its past messages and forges new ones under the old keys; "
             + "then another replica, once the first is clean: more than f faulty over the run, never more than f at once");

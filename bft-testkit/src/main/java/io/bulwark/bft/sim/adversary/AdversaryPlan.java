@@ -104,7 +104,8 @@ public final class AdversaryPlan {
         for (Assignment a : out) if (a.adversary() == Adversary.TWINS) twinGroup = EquivocatingPrimary.randomSplit(n, a.replica(), rnd);
         boolean needsTrigger = out.stream().anyMatch(a -> a.adversary() == Adversary.LYING_VIEW_CHANGE || a.adversary() == Adversary.WRONG_NEW_VIEW);
         boolean primaryStalls = out.stream().anyMatch(a -> a.replica() == 0 && (a.adversary() == Adversary.SILENT_PRIMARY
-                || a.adversary() == Adversary.EQUIVOCATING_PRIMARY || a.adversary() == Adversary.TWINS || a.adversary() == Adversary.WRONG_DIGEST));
+                || a.adversary() == Adversary.EQUIVOCATING_PRIMARY || a.adversary() == Adversary.TWINS || a.adversary() == Adversary.WRONG_DIGEST
+                || a.adversary() == Adversary.PHANTOM_REQUEST));
         return new AdversaryPlan(out, n, twinGroup, needsTrigger && !primaryStalls, trap, conspiracy, staleLag);
     }
 
@@ -119,12 +120,12 @@ public final class AdversaryPlan {
     private static void place(Adversary a, List<Assignment> out, boolean[] taken, SplittableRandom rnd) {
         int n = taken.length;
         int r = switch (a) {
-            case SILENT_PRIMARY, SLOW_PRIMARY, EQUIVOCATING_PRIMARY -> taken[0] ? -2 : 0;
+            case SILENT_PRIMARY, SLOW_PRIMARY, EQUIVOCATING_PRIMARY, PHANTOM_REQUEST -> taken[0] ? -2 : 0;
             case WRONG_NEW_VIEW -> taken[1] ? -2 : 1;
             case TWINS -> !taken[0] && rnd.nextBoolean() ? 0 : free(taken, 0, rnd);
             case LYING_VIEW_CHANGE, LAGGING, BIT_FLIP -> free(taken, 1, rnd);
             case RESTART -> free(taken, 0, rnd);   // the primary of view 0 too
-            case FORGED_MAC, REPLAY, ROUTE_HIJACK, EQUIVOCATING_CLIENT, BIG_MAC, FLOOD, COMMIT_LAG, VIEW_CHANGE_STORM, POWER_LOSS -> -1;
+            case FORGED_MAC, REPLAY, ROUTE_HIJACK, EQUIVOCATING_CLIENT, BIG_MAC, FLOOD, PRIMARY_ONLY_CLIENT, COMMIT_LAG, VIEW_CHANGE_STORM, POWER_LOSS -> -1;
             default -> free(taken, 0, rnd);
         };
         if (r == -2) return;   // its replica is taken by another adversary of this run
@@ -183,6 +184,7 @@ public final class AdversaryPlan {
                 case SLOW_PRIMARY -> out.add(SlowPrimary.justUnder(cfg.viewChangeTimeoutMs(), rnd));
                 case EQUIVOCATING_PRIMARY -> out.add(new EquivocatingPrimary(EquivocatingPrimary.randomSplit(n, replica, rnd), rnd));
                 case WRONG_DIGEST -> out.add(new WrongDigest(rnd.nextBoolean() ? 1.0 : 0.2 + 0.6 * rnd.nextDouble(), rnd));
+                case PHANTOM_REQUEST -> out.add(new PhantomRequest(rnd.nextBoolean() ? 1.0 : 0.2 + 0.6 * rnd.nextDouble(), rnd));
                 case WRONG_RESULT -> out.add(new WrongResult(0.5 + 0.5 * rnd.nextDouble(), rnd));
                 case CONFLICTING_CHECKPOINTS -> out.add(new ConflictingCheckpoints());
                 case LYING_VIEW_CHANGE -> out.add(new LyingViewChange(rnd));
@@ -216,6 +218,7 @@ public final class AdversaryPlan {
             case EQUIVOCATING_CLIENT -> new EquivocatingClient(port);
             case BIG_MAC -> new BigMacClient(port);
             case FLOOD -> new FloodClient(port);
+            case PRIMARY_ONLY_CLIENT -> new PrimaryOnlyClient(port);
             default -> throw new IllegalArgumentException(a + " is not a client adversary");
         };
     }

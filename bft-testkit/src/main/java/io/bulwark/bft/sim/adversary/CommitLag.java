@@ -3,6 +3,7 @@ package io.bulwark.bft.sim.adversary;
 import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.PrePrepareByDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -35,7 +36,7 @@ public final class CommitLag implements MessageScheduler {
     }
 
     @Override public long delayUs(int from, int to, Message m, long nowUs) {
-        if (!(m instanceof Commit) && !(m instanceof PrePrepare)) return 0;
+        if (!(m instanceof Commit) && !(m instanceof PrePrepare) && !(m instanceof PrePrepareByDigest)) return 0;
         if (to >= n || faulty[to]) return 0;
         if (nowUs >= epochEnd) newEpoch(nowUs);
         long target = m instanceof Commit ? commitsTo : prePreparesTo;

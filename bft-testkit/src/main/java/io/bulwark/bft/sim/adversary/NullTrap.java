@@ -4,6 +4,7 @@ import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.NewView;
 import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.PrePrepareByDigest;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.ViewChange;
 import io.bulwark.bft.msg.ViewChangeAck;
@@ -134,7 +135,7 @@ public final class NullTrap implements ReplicaBehaviour, MessageScheduler {
         long view = viewOf(m), seq = seqOf(m);
         if (view == 0 && seq >= trap) {
             if (m instanceof Prepare && seq == trap + 1 && to == p1) return 0;
-            if (m instanceof PrePrepare && member(from)) return 0;
+            if ((m instanceof PrePrepare || m instanceof PrePrepareByDigest) && member(from)) return 0;
             return held();
         }
         if (view == 1 && seq > trap) return held();
@@ -153,6 +154,7 @@ public final class NullTrap implements ReplicaBehaviour, MessageScheduler {
 
     private static long viewOf(Message m) {
         if (m instanceof PrePrepare pp) return pp.view();
+        if (m instanceof PrePrepareByDigest pp) return pp.view();
         if (m instanceof Prepare p) return p.view();
         if (m instanceof Commit c) return c.view();
         return -1;
@@ -160,6 +162,7 @@ public final class NullTrap implements ReplicaBehaviour, MessageScheduler {
 
     private static long seqOf(Message m) {
         if (m instanceof PrePrepare pp) return pp.seq();
+        if (m instanceof PrePrepareByDigest pp) return pp.seq();
         if (m instanceof Prepare p) return p.seq();
         if (m instanceof Commit c) return c.seq();
         return -1;

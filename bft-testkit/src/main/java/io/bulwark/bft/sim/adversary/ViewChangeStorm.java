@@ -4,6 +4,7 @@ import io.bulwark.bft.msg.Commit;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.NewView;
 import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.PrePrepareByDigest;
 import io.bulwark.bft.msg.Prepare;
 import io.bulwark.bft.msg.ViewChange;
 import io.bulwark.bft.msg.ViewChangeAck;
@@ -53,7 +54,7 @@ public final class ViewChangeStorm implements MessageScheduler {
             case 1 -> to == victim && m instanceof Commit;
             case 2 -> to != victim && to < n && m instanceof Commit;
             case 3 -> from == victim && (m instanceof ViewChange || m instanceof ViewChangeAck);
-            case 4 -> to == victim && (m instanceof PrePrepare || m instanceof NewView || m instanceof Prepare);
+            case 4 -> to == victim && (m instanceof PrePrepare || m instanceof PrePrepareByDigest || m instanceof NewView || m instanceof Prepare);
             default -> false;
         };
     }

@@ -61,6 +61,11 @@ final class MicroBenchCommand implements Callable<Integer> {
             + "connection (system bft) and/or without (system bft-notls), each against a group started that way; NO-REP is plaintext.")
     String tls;
 
+    @Option(names = "--by-digest", defaultValue = "on", description = "on (default), off, or both: BFT rows from replicas whose "
+            + "primary names requests of 256 bytes or more by digest in its pre-prepares (system bft; the backups have them from "
+            + "their clients) and/or carries every request inside them (system bft-inline), each against a group started that way.")
+    String byDigest;
+
     @Option(names = "--durable", defaultValue = "both", description = "on, off or both (default): BFT rows from replicas with a data dir "
             + "that journal their votes and sync before sending (system bft-durable, what bulwark replica --data-dir runs) and/or "
             + "from replicas that keep nothing on disk (system bft), each against a group started that way, in the same run.")
@@ -83,6 +88,12 @@ final class MicroBenchCommand implements Callable<Integer> {
         if (idleClients < 0 || idleClients > 2000) throw new IllegalArgumentException("--idle-clients must be 0..2000");
         if (jitWarmupSeconds < 0 || warmupMs < 0) throw new IllegalArgumentException("--jit-warmup and --warmup must be >= 0");
         List<Boolean> tlsModes = TlsChoice.parse(tls, true);
+        List<Boolean> byDigestModes = switch (byDigest.trim().toLowerCase(Locale.ROOT)) {
+            case "on" -> List.of(true);
+            case "off" -> List.of(false);
+            case "both" -> List.of(true, false);
+            default -> throw new IllegalArgumentException("--by-digest must be on, off or both, not '" + byDigest + "'");
+        };
         List<Boolean> durableModes = switch (durable.trim().toLowerCase(Locale.ROOT)) {
             case "on" -> List.of(true);
             case "off" -> List.of(false);
@@ -100,9 +111,10 @@ final class MicroBenchCommand implements Callable<Integer> {
             if (arg < 0 || arg > 65536 || res < 0 || res > 65536) throw new IllegalArgumentException("sizes must be 0..65536");
             for (boolean tlsOn : tlsModes) {
             for (boolean durableOn : durableModes) {
-            // NO-REP once per workload: it has no TLS and no disk.
-            boolean withNoRep = tlsOn == tlsModes.get(0) && durableOn == durableModes.get(0);
-            String bftName = (durableOn ? "bft-durable" : "bft") + (tlsOn ? "" : "-notls");
+            for (boolean byDigestOn : byDigestModes) {
+            // NO-REP once per workload: it has no TLS, no disk and no pre-prepares.
+            boolean withNoRep = tlsOn == tlsModes.get(0) && durableOn == durableModes.get(0) && byDigestOn == byDigestModes.get(0);
+            String bftName = (durableOn ? "bft-durable" : "bft") + (tlsOn ? "" : "-notls") + (byDigestOn ? "" : "-inline");
             Path dir = Files.createTempDirectory("bulwark-bench-");
             ClusterConfig cluster = LocalCluster.prepare(dir, 1, maxClients + idleClients, tlsOn);
             Path conf = dir.resolve(ClusterConfigFile.FILE_NAME);
@@ -112,6 +124,7 @@ final class MicroBenchCommand implements Callable<Integer> {
                 for (int i = 0; i < cluster.n(); i++) {
                     List<String> args = new ArrayList<>(List.of("--service", "null", "--result-size", Integer.toString(res), "--pages", "16"));
                     if (durableOn) args.addAll(List.of("--data-dir", Files.createDirectories(dir.resolve("data-" + i)).toString(), "--durable", "on"));
+                    if (!byDigestOn) args.addAll(List.of("--request-by-digest-bytes", "0"));
                     procs.start(conf, i, args);
                 }
                 if (withNoRep) CliProcesses.startNoRep(norep, dir, norepPort, res);
@@ -153,9 +166,11 @@ final class MicroBenchCommand implements Callable<Integer> {
                 }
                 System.out.printf(Locale.ROOT, "%-9s %-9s after the run, %d clients connected (%d idle); replica resident memory (MiB):%s%n",
                         bftName, w, maxClients + idleClients, idleClients, procs.residentMiBSummary());
+                System.out.printf(Locale.ROOT, "%-9s %-9s requests by digest:%s%n", bftName, w, byDigestCounts(bft.get(0), cluster.n()));
                 for (BftClient c : bft) c.close();
                 for (BftClient c : idle) c.close();
                 for (NoRepClient c : plain) loop.submit(() -> { c.close(); return null; }).join();
+            }
             }
             }
             }
@@ -243,6 +258,21 @@ final class MicroBenchCommand implements Callable<Integer> {
         }
         if (durablePeak > 0 && volatilePeak > 0)
             System.out.printf(Locale.ROOT, "0/0 peak throughput durable / not durable: %.0f / %.0f ops/s = %.2f%n", durablePeak, volatilePeak, durablePeak / volatilePeak);
+        // Issue 16 item 2: large requests against null ones, per BFT system (the aim: within 1.5x).
+        for (Row big : rows) {
+            if (!big.system().startsWith("bft") || !big.workload().equals("4096/0")) continue;
+            Row small = find(rows, big.system(), "0/0", big.r().clients());
+            if (small == null || small.r().p50Micros() <= 0 || big.r().opsPerSecond() <= 0) continue;
+            System.out.printf(Locale.ROOT, "%s 4096/0 against 0/0, clients=%3d: p50 %.2fx, throughput %.2fx%n", big.system(), big.r().clients(),
+                    big.r().p50Micros() / small.r().p50Micros(), big.r().opsPerSecond() / small.r().opsPerSecond());
+        }
+        for (Row inline : rows) {
+            if (!inline.system().endsWith("-inline")) continue;
+            Row on = find(rows, inline.system().replace("-inline", ""), inline.workload(), inline.r().clients());
+            if (on == null || on.r().p50Micros() <= 0 || inline.r().opsPerSecond() <= 0) continue;
+            System.out.printf(Locale.ROOT, "by digest %-9s clients=%3d: p50 %.2fx, throughput %.2fx of inline%n", inline.workload(), inline.r().clients(),
+                    on.r().p50Micros() / inline.r().p50Micros(), on.r().opsPerSecond() / inline.r().opsPerSecond());
+        }
         // --tls both: the cost of TLS at each point measured both ways (same run, same machine).
         for (Row on : rows) {
             if (!on.system().equals("bft")) continue;
@@ -251,6 +281,27 @@ final class MicroBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "TLS cost %-9s clients=%3d: p50 %.2fx, throughput %.2fx of without TLS%n", on.workload(), on.r().clients(),
                     on.r().p50Micros() / off.r().p50Micros(), on.r().opsPerSecond() / off.r().opsPerSecond());
         }
+    }
+
+    /**
+     * What each replica counted of requests by digest over the group's life (warm-up included): as
+     * primary, the requests it named; as backup, the pre-prepares that waited for a named request
+     * (its client's copy came after the pre-prepare) and those completed by fetching their body.
+     */
+    private static String byDigestCounts(BftClient asker, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int j = 0; j < n; j++) {
+            try {
+                var report = asker.status(j, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+                java.util.Map<String, Long> c = new java.util.HashMap<>();
+                for (var counter : report.counters()) c.put(counter.name(), counter.value());
+                b.append(String.format(Locale.ROOT, " r%d named %d, waited %d, fetched %d;", j, c.getOrDefault("requests_by_digest", 0L),
+                        c.getOrDefault("pre_prepares_awaited_requests", 0L), c.getOrDefault("pre_prepares_fetched_body", 0L)));
+            } catch (Exception e) {
+                b.append(" r").append(j).append(" unknown (").append(e.getClass().getSimpleName()).append(");");
+            }
+        }
+        return b.toString();
     }
 
     private static String jsonNumber(double v) { return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.1f", v); }

@@ -92,6 +92,12 @@ final class ReplicaCommand implements Callable<Integer> {
             + "request it knows of is not executed within this (default: ProtocolConfig's, 1000).")
     Long viewChangeTimeoutMs;
 
+    @Option(names = "--request-by-digest-bytes", defaultValue = "" + ProtocolConfig.DEFAULT_REQUEST_BY_DIGEST_BYTES,
+            description = "Client requests of at least this many operation bytes reach the backups from their clients only: "
+                    + "as primary, this replica names them by digest in its pre-prepares (default: ${DEFAULT-VALUE}; "
+                    + "0: never, every request travels inside the pre-prepare). Backups take both forms, whatever theirs is.")
+    int requestByDigestBytes;
+
     /** Faulty behaviour for {@code bulwark bench attack}; hidden because no real deployment wants it. */
     @Option(names = "--adversary", hidden = true, description = "slow-primary, silent, wrong-results or equivocating-primary (benchmarks and tests only).")
     String adversary;
@@ -135,7 +141,9 @@ final class ReplicaCommand implements Callable<Integer> {
         ClusterConfig cluster = keys.config();
         // One process per replica id (its co-processor counter and its votes are its own), held until the process exits.
         ProcessLock principal = PrincipalLock.acquire(config.toAbsolutePath().getParent(), cluster, id);
-        ProtocolConfig cfg = protocolConfig(cluster.f(), k, viewChangeTimeoutMs);
+        if (requestByDigestBytes < 0) throw new IllegalArgumentException("--request-by-digest-bytes must be >= 0");
+        ProtocolConfig cfg = protocolConfig(cluster.f(), k, viewChangeTimeoutMs)
+                .withRequestByDigestBytes(requestByDigestBytes == 0 ? Integer.MAX_VALUE : requestByDigestBytes);
         OutboundInterceptor bad = adversary(adversary, cfg, marginMs);
         ReplicaNode node;
         CdiReplicaHost app = null;

@@ -142,8 +142,9 @@ final class ReplicaCommand implements Callable<Integer> {
         // One process per replica id (its co-processor counter and its votes are its own), held until the process exits.
         ProcessLock principal = PrincipalLock.acquire(config.toAbsolutePath().getParent(), cluster, id);
         if (requestByDigestBytes < 0) throw new IllegalArgumentException("--request-by-digest-bytes must be >= 0");
+        // A faulty runtime (--adversary) rewrites whole pre-prepares: its primary sends every request inside them.
         ProtocolConfig cfg = protocolConfig(cluster.f(), k, viewChangeTimeoutMs)
-                .withRequestByDigestBytes(requestByDigestBytes == 0 ? Integer.MAX_VALUE : requestByDigestBytes);
+                .withRequestByDigestBytes(requestByDigestBytes == 0 || adversary != null ? Integer.MAX_VALUE : requestByDigestBytes);
         OutboundInterceptor bad = adversary(adversary, cfg, marginMs);
         ReplicaNode node;
         CdiReplicaHost app = null;

@@ -2,6 +2,7 @@ package io.bulwark.bft.testkit.attack;
 
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.PrePrepare;
+import io.bulwark.bft.msg.PrePrepareByDigest;
 import io.bulwark.bft.node.OutboundDecision;
 import io.bulwark.bft.node.OutboundInterceptor;
 
@@ -22,7 +23,7 @@ public final class SlowPrimary implements OutboundInterceptor {
     public long prePrepareDelayMs() { return prePrepareDelayMs; }
 
     @Override public OutboundDecision onSend(Message message, int to) {
-        return message instanceof PrePrepare ? OutboundDecision.delay(prePrepareDelayMs * 1_000_000L) : OutboundDecision.SEND;
+        return message instanceof PrePrepare || message instanceof PrePrepareByDigest ? OutboundDecision.delay(prePrepareDelayMs * 1_000_000L) : OutboundDecision.SEND;
     }
 
     @Override public String toString() { return "slow-primary (pre-prepares held back " + prePrepareDelayMs + " ms)"; }

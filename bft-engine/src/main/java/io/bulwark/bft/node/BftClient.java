@@ -82,6 +82,7 @@ public final class BftClient implements AutoCloseable, Invoker {
         this.outbound = java.util.Objects.requireNonNull(outbound, "outbound");
         this.transport = new Transport(loop, id, TransportConfig.forNodes(), new Handler(), NodeTls.forKeys(keys));
         this.sender = new InterceptedSender(id, cluster.n(), loop, transport, endpoint, this.outbound);
+        this.sender.sendToLastInMulticasts(() -> (int) (view % cluster.n()));
         this.timers = new TimerSlots(loop, kind -> {
             core.timeout(now(), kind);
             drive();

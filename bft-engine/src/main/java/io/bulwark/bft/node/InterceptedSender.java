@@ -18,6 +18,8 @@ final class InterceptedSender {
     private final Transport toReplicas, toClients;
     private final Endpoint endpoint;
     private final OutboundInterceptor outbound;
+    /** The replica a multicast reaches last (-1: none): see {@link #sendToLastInMulticasts}. */
+    private java.util.function.IntSupplier lastInMulticasts = () -> -1;
 
     InterceptedSender(int id, int replicas, EventLoop loop, Transport transport, Endpoint endpoint, OutboundInterceptor outbound) {
         this(id, replicas, loop, transport, transport, endpoint, outbound);
@@ -44,9 +46,18 @@ final class InterceptedSender {
         else go.run();
     }
 
+    /**
+     * A client's multicasts reach the replica {@code last} names (the primary it believes in) after
+     * the others: the primary's pre-prepare that names a large request by digest then finds the
+     * backups holding the request, rather than waiting for it (issue 16 item 2).
+     */
+    void sendToLastInMulticasts(java.util.function.IntSupplier last) { this.lastInMulticasts = last; }
+
     /** To every replica but this node (a client is never one of them). */
     private void multicast(byte[] frame) {
-        for (int j = 0; j < replicas; j++) if (j != id) toReplicas.send(j, frame);
+        int last = lastInMulticasts.getAsInt();
+        for (int j = 0; j < replicas; j++) if (j != id && j != last) toReplicas.send(j, frame);
+        if (last >= 0 && last < replicas && last != id) toReplicas.send(last, frame);
     }
 
     private Transport transportTo(int principal) { return principal < replicas ? toReplicas : toClients; }

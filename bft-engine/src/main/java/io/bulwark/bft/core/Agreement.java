@@ -138,6 +138,9 @@ final class Agreement {
             else if (s.prePrepare == null) bodies.offer(pp, unverified);   // the body of a batch a new view selected
             return;
         }
+        // The whole batch of a pre-prepare that waits here for a request named by digest: the primary's
+        // answer to our FETCH-BATCH, or its retransmission (requestHeld and awaitedBody stop the wait first).
+        if (s.awaitingRequests != null && s.awaitingRequests.digest().equals(pp.digest())) prePreparesFetchedBody++;
         if (pp.seq() <= r.lastExecuted && !sameAsExecuted(pp.seq(), pp.digest())) {
             // A correct primary never proposes a fresh batch at a number we executed (a new view
             // keeps every number where something may have committed; issue 18).
@@ -306,6 +309,7 @@ final class Agreement {
 
     private void acceptPrePrepare(Slot s, PrePrepare pp) {
         stopAwaiting(s);
+        bodies.bodyAccepted(pp);
         s.parked = null;
         s.digest = pp.digest();
         s.prePrepare = pp;

@@ -39,6 +39,11 @@ final class BatchBodies {
 
     int wantedCount() { return wanted.size(); }
 
+    /** A pre-prepare accepted with its body: a FETCH-BATCH for it (a request named by digest that did not come) is not asked again. */
+    void bodyAccepted(PrePrepare pp) {
+        if (!wanted.isEmpty()) wanted.remove(pp.digest());
+    }
+
     void want(long seq, Digest d) {
         if (bodies.containsKey(d) || wanted.containsKey(d) || wanted.size() >= r.cfg.logSize()) return;
         wanted.put(d, seq);

@@ -278,8 +278,9 @@ public final class Replica {
         this.now = now;
         if (kind == TimerKind.STATUS) {
             if (viewActive) agreement.complainOverdue();
-            if (viewActive) agreement.fetchAwaitedBodies();
             retransmission.onStatusTimer();
+            // After the retransmission's FETCH-BATCHes for bodies wanted before: a new one goes out once.
+            if (viewActive) agreement.fetchAwaitedBodies();
             views.repeatSuspicion();
             catchUp.onStatusTimer();
             estimation.onStatusTimer();
@@ -565,7 +566,8 @@ public final class Replica {
 
     /**
      * Pre-prepares by digest that waited here for a named request (its client's copy came after the
-     * pre-prepare, or not at all), and those of them completed by fetching the batch body by digest.
+     * pre-prepare, or not at all), and those of them completed by the whole batch instead: a body
+     * fetched by digest, or the primary's whole pre-prepare (its answer to FETCH-BATCH, or a retransmission).
      */
     public long prePreparesAwaitedRequests() { return agreement.prePreparesAwaitedRequests; }
 

@@ -115,7 +115,8 @@ class RequestsByDigestTest {
         assertTrue(x.sent().stream().noneMatch(FetchBatch.class::isInstance), "not before a whole status period");
         x.now = NOW + CFG.statusIntervalMs();
         x.fire(TimerKind.STATUS);
-        assertTrue(x.sent().contains(new FetchBatch(1, 1, p.digest())));
+        assertEquals(List.of(new FetchBatch(1, 1, p.digest())), x.sent().stream().filter(FetchBatch.class::isInstance).toList(),
+                "asked for once in a status period");
         x.receive(2, p);   // another backup's (or the primary's) answer: checked by its digest
         assertEquals(List.of(new Prepare(0, 1, p.digest(), 1)), prepares(x.sent()));
         assertEquals(1, x.r.prePreparesFetchedBody());
@@ -161,6 +162,10 @@ class RequestsByDigestTest {
         List<Prepare> prepared = prepares(x.sent());
         assertEquals(List.of(new Prepare(0, 1, p.digest(), 1)), prepared);
         assertArrayEquals(named.operation(), x.r.agreement.log().get(1L).prePrepare.batch().get(0).operation());
+        assertEquals(1, x.r.prePreparesFetchedBody());
+        x.now += CFG.statusIntervalMs();
+        x.fire(TimerKind.STATUS);
+        assertTrue(x.sent().stream().noneMatch(FetchBatch.class::isInstance), "the body is here: not asked for again");
     }
 
     @Test

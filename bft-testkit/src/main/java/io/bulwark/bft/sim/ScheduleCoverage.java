@@ -34,7 +34,8 @@ package io.bulwark.bft.sim;
  * @param prePreparesByDigest pre-prepares correct primaries sent naming large requests by digest (issue 16 item 2)
  * @param awaitedRequests     of the pre-prepares by digest correct backups got, those that waited for a named
  *                            request (its client's copy came later, or never)
- * @param fetchedBodies       of those, the ones completed by fetching the batch body by digest
+ * @param fetchedBodies       of those, the ones completed by the whole batch instead of the client's copy (a body
+ *                            fetched by digest, or the primary's whole pre-prepare: its answer or a retransmission)
  */
 public record ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
                        long staleReads, long adversaryActions, long trapsSprung, long leftAlone,

@@ -161,6 +161,10 @@ class SimulationTest {
         }
         assertTrue(s.seedsWithViewChange() >= 20, "view changes happened in " + s.seedsWithViewChange() + " seeds");
         assertTrue(s.rejectedPayloads() > 0, "forgeries and big-MAC requests were rejected");
+        // Issue 16 item 2: the campaign took every path of requests by digest, under these adversaries.
+        ScheduleCoverage c = s.schedule();
+        assertTrue(c.prePreparesByDigest() > 0 && c.awaitedRequests() > 0 && c.fetchedBodies() > 0,
+                "requests by digest: named, waited for and fetched: " + c.json());
         assertEquals(0, s.unknownKeys(), "every key's linearizability decided");
         assertTrue(s.maxClientWaitUs() > 0 && s.maxClientWaitUs() < 20_000_000, "longest client wait " + s.maxClientWaitUs() + " µs");
         // Coverage counts actions: every adversary acted somewhere, and no main adversary was idle in all its seeds

@@ -166,7 +166,7 @@ final class MicroBenchCommand implements Callable<Integer> {
                 }
                 System.out.printf(Locale.ROOT, "%-9s %-9s after the run, %d clients connected (%d idle); replica resident memory (MiB):%s%n",
                         bftName, w, maxClients + idleClients, idleClients, procs.residentMiBSummary());
-                System.out.printf(Locale.ROOT, "%-9s %-9s requests by digest:%s%n", bftName, w, byDigestCounts(bft.get(0), cluster.n()));
+                System.out.printf(Locale.ROOT, "%-9s %-9s requests by digest:%s%n", bftName, w, RequestsByDigestCounts.askedBy(bft.get(0), cluster.n()));
                 for (BftClient c : bft) c.close();
                 for (BftClient c : idle) c.close();
                 for (NoRepClient c : plain) loop.submit(() -> { c.close(); return null; }).join();
@@ -281,27 +281,6 @@ final class MicroBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "TLS cost %-9s clients=%3d: p50 %.2fx, throughput %.2fx of without TLS%n", on.workload(), on.r().clients(),
                     on.r().p50Micros() / off.r().p50Micros(), on.r().opsPerSecond() / off.r().opsPerSecond());
         }
-    }
-
-    /**
-     * What each replica counted of requests by digest over the group's life (warm-up included): as
-     * primary, the requests it named; as backup, the pre-prepares that waited for a named request
-     * (its client's copy came after the pre-prepare) and those completed by fetching their body.
-     */
-    private static String byDigestCounts(BftClient asker, int n) {
-        StringBuilder b = new StringBuilder();
-        for (int j = 0; j < n; j++) {
-            try {
-                var report = asker.status(j, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
-                java.util.Map<String, Long> c = new java.util.HashMap<>();
-                for (var counter : report.counters()) c.put(counter.name(), counter.value());
-                b.append(String.format(Locale.ROOT, " r%d named %d, waited %d, fetched %d;", j, c.getOrDefault("requests_by_digest", 0L),
-                        c.getOrDefault("pre_prepares_awaited_requests", 0L), c.getOrDefault("pre_prepares_fetched_body", 0L)));
-            } catch (Exception e) {
-                b.append(" r").append(j).append(" unknown (").append(e.getClass().getSimpleName()).append(");");
-            }
-        }
-        return b.toString();
     }
 
     private static String jsonNumber(double v) { return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.1f", v); }

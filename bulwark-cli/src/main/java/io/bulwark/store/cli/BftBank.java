@@ -122,6 +122,11 @@ final class BftBank implements BankSystem {
         return io.bulwark.bft.cli.ExecutedBatches.askedBy(bftClients.get(clients));
     }
 
+    /** What each replica counted of requests by digest, asked by the client that reads the audit. */
+    public String requestsByDigest() {
+        return io.bulwark.bft.cli.RequestsByDigestCounts.askedBy(bftClients.get(clients), 3 * F + 1);
+    }
+
     @Override public Map<String, ProcessHandle> serverProcesses() {
         Map<String, ProcessHandle> m = new LinkedHashMap<>();
         if (replicas != null) for (int i = 0; i < replicas.count(); i++) m.put("r" + i, replicas.process(i).toHandle());

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class RequestsByDigestCounts {
     private RequestsByDigestCounts() {}
 
-    /** One line's worth: " r0 named N, waited N, fetched N; r1 ...". */
+    /** One line's worth: " r0 named N in M pre-prepares, waited N, fetched N; r1 ...". */
     public static String askedBy(BftClient asker, int replicas) {
         StringBuilder b = new StringBuilder();
         for (int j = 0; j < replicas; j++) {
@@ -24,7 +24,8 @@ public final class RequestsByDigestCounts {
                 var report = asker.status(j, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
                 Map<String, Long> c = new HashMap<>();
                 for (var counter : report.counters()) c.put(counter.name(), counter.value());
-                b.append(String.format(Locale.ROOT, " r%d named %d, waited %d, fetched %d;", j, c.getOrDefault("requests_by_digest", 0L),
+                b.append(String.format(Locale.ROOT, " r%d named %d in %d pre-prepares, waited %d, fetched %d;", j,
+                        c.getOrDefault("requests_by_digest", 0L), c.getOrDefault("pre_prepares_by_digest", 0L),
                         c.getOrDefault("pre_prepares_awaited_requests", 0L), c.getOrDefault("pre_prepares_fetched_body", 0L)));
             } catch (Exception e) {
                 b.append(" r").append(j).append(" unknown (").append(e.getClass().getSimpleName()).append(");");

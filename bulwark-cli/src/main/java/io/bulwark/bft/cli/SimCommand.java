@@ -35,7 +35,7 @@ final class SimCommand implements Callable<Integer> {
                     + "silent-primary, slow-primary, equivocating-primary, twins, wrong-digest, wrong-result, "
                     + "conflicting-checkpoints, lying-view-change, wrong-new-view, mutator, forged-mac, replay, route-hijack, "
                     + "equivocating-client, big-mac, flood, bad-replier, lagging, bit-flip, stale-reader, commit-lag, view-change-storm, "
-                    + "null-trap, cooperating, restart, power-loss, compromised. The main adversary of seed s is entry (s/2) mod size; "
+                    + "null-trap, cooperating, restart, power-loss, phantom-request, primary-only-client, compromised. The main adversary of seed s is entry (s/2) mod size; "
                     + "others may join from the seed's randomness, never more than f Byzantine replicas at once (compromised takes f+1 in turn) (default: ${DEFAULT-VALUE}).")
     String adversary;
 

@@ -66,8 +66,9 @@ public record ProtocolConfig(
     public static final long DEFAULT_RECOVERY_SPACING_MS = 5_000;
     /**
      * Requests of at least this many operation bytes travel to the backups from their client only, and
-     * the primary's pre-prepare names them by digest (the BFT library's threshold is 255 bytes). Below
-     * it, carrying the request costs the primary less than a backup's lookup and the reference's 49 bytes.
+     * the primary's pre-prepare names them by digest (the BFT library has such a threshold too; this
+     * value is ours, not taken from it). Below it, carrying the request costs the primary little more
+     * than the reference's 49 bytes, and saves the backups a lookup and a possible wait.
      */
     public static final int DEFAULT_REQUEST_BY_DIGEST_BYTES = 256;
 

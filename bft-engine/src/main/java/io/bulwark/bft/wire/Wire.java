@@ -239,46 +239,9 @@ public final class Wire {
         if (m instanceof Request r) {
             verifyRequest(r, buf, bodyOff, RejectReason.NO_KEY, RejectReason.BAD_MAC);
         } else if (m instanceof PrePrepare p) {
-            // Section 4.2: a backup checks every request in the pre-prepare. One that does not verify
-            // here no longer rejects the whole frame (it used to): the primary's MAC is good, and the
-            // core needs the pre-prepare to answer a client whose authenticator is good only at some
-            // replicas (Aardvark's big MAC) and to take batch bodies fetched by digest. It is marked
-            // instead, and counted as BAD_REQUEST_MAC or NO_REQUEST_KEY (per request).
-            int o = bodyOff + MessageCodec.prePrepareBatchOffset(p);
-            List<Request> batch = p.batch();
-            for (int i = 0; i < batch.size(); i++) {
-                Request r = batch.get(i);
-                if (r.client() < 0) throw reject(RejectReason.BAD_FIELD, "request from " + r.client() + " in pre-prepare");
-                // A replica's request (its recovery request, section 4.4) is checked like a client's;
-                // our own cannot be (we hold no key to receive from ourselves): the core vouches for it.
-                RejectReason bad = r.client() == self ? null : checkRequest(r, buf, o, RejectReason.NO_REQUEST_KEY, RejectReason.BAD_REQUEST_MAC);
-                if (bad != null || r.client() == self) {
-                    if (bad != null) counters.reject(bad);
-                    if (unverified == null) unverified = new BitSet(batch.size());
-                    unverified.set(i);
-                }
-                o += MessageCodec.requestEncodedSize(r);
-            }
+            unverified = checkBatch(p.batch(), buf, bodyOff + MessageCodec.prePrepareBatchOffset(p));
         } else if (m instanceof PrePrepareByDigest p) {
-            // The same check of the requests it carries whole; a request named by digest is the copy
-            // its client sent this replica, checked when it arrived (the core finds it by its fields).
-            int o = bodyOff + MessageCodec.prePrepareBatchOffset(p);
-            List<BatchEntry> batch = p.batch();
-            for (int i = 0; i < batch.size(); i++) {
-                BatchEntry e = batch.get(i);
-                if (e.client() < 0) throw reject(RejectReason.BAD_FIELD, "request from " + e.client() + " in pre-prepare");
-                if (!(e instanceof Request r)) {
-                    o += MessageCodec.REQUEST_REF_BYTES;
-                    continue;
-                }
-                RejectReason bad = r.client() == self ? null : checkRequest(r, buf, o, RejectReason.NO_REQUEST_KEY, RejectReason.BAD_REQUEST_MAC);
-                if (bad != null || r.client() == self) {
-                    if (bad != null) counters.reject(bad);
-                    if (unverified == null) unverified = new BitSet(batch.size());
-                    unverified.set(i);
-                }
-                o += MessageCodec.requestEncodedSize(r);
-            }
+            unverified = checkBatch(p.batch(), buf, bodyOff + MessageCodec.prePrepareBatchOffset(p));
         } else if (m instanceof Reply r && r.client() != self) {
             throw reject(RejectReason.NOT_FOR_ME, "reply for client " + r.client());
         } else if (m instanceof KeyAck a && a.client() != self) {
@@ -325,6 +288,38 @@ public final class Wire {
                 if (!iAmReplica) throw reject(RejectReason.NOT_FOR_ME, "type " + type.code() + " at a client");
             }
         }
+    }
+
+    /**
+     * Section 4.2: a backup checks every request in a pre-prepare. One that does not verify here no
+     * longer rejects the whole frame (it used to): the primary's MAC is good, and the core needs the
+     * pre-prepare to answer a client whose authenticator is good only at some replicas (Aardvark's big
+     * MAC) and to take batch bodies fetched by digest. It is marked instead (the positions returned;
+     * null: none), and counted as BAD_REQUEST_MAC or NO_REQUEST_KEY (per request). A request named by
+     * digest (PRE_PREPARE_BY_DIGEST) is the copy its client sent this replica, checked when it arrived.
+     *
+     * @param o where the first entry's encoding starts in {@code buf}
+     */
+    private BitSet checkBatch(List<? extends BatchEntry> batch, byte[] buf, int o) throws DecodeException {
+        BitSet unverified = null;
+        for (int i = 0; i < batch.size(); i++) {
+            BatchEntry e = batch.get(i);
+            if (e.client() < 0) throw reject(RejectReason.BAD_FIELD, "request from " + e.client() + " in pre-prepare");
+            if (!(e instanceof Request r)) {
+                o += MessageCodec.REQUEST_REF_BYTES;
+                continue;
+            }
+            // A replica's request (its recovery request, section 4.4) is checked like a client's;
+            // our own cannot be (we hold no key to receive from ourselves): the core vouches for it.
+            RejectReason bad = r.client() == self ? null : checkRequest(r, buf, o, RejectReason.NO_REQUEST_KEY, RejectReason.BAD_REQUEST_MAC);
+            if (bad != null || r.client() == self) {
+                if (bad != null) counters.reject(bad);
+                if (unverified == null) unverified = new BitSet(batch.size());
+                unverified.set(i);
+            }
+            o += MessageCodec.requestEncodedSize(r);
+        }
+        return unverified;
     }
 
     /** Checks this replica's entry of a request's client authenticator; the request's encoding starts at {@code reqOff}. */

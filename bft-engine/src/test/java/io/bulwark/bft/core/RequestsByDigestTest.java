@@ -50,6 +50,12 @@ class RequestsByDigestTest {
         return p;
     }
 
+    /** A whole status period after the pre-prepare arrived: the STATUS timer fires (a wait may fetch). */
+    static void statusPeriodLater(CoreFixture x) {
+        x.now = NOW + CFG.statusIntervalMs();
+        x.fire(TimerKind.STATUS);
+    }
+
     @Test
     void thePrimaryNamesLargeRequestsByDigestAndKeepsTheFullBatch() {
         CoreFixture x = new CoreFixture(0);
@@ -113,8 +119,7 @@ class RequestsByDigestTest {
         x.receive(0, byDigest(p));
         x.fire(TimerKind.STATUS);
         assertTrue(x.sent().stream().noneMatch(FetchBatch.class::isInstance), "not before a whole status period");
-        x.now = NOW + CFG.statusIntervalMs();
-        x.fire(TimerKind.STATUS);
+        statusPeriodLater(x);
         assertEquals(List.of(new FetchBatch(1, 1, p.digest())), x.sent().stream().filter(FetchBatch.class::isInstance).toList(),
                 "asked for once in a status period");
         x.receive(2, p);   // another backup's (or the primary's) answer: checked by its digest
@@ -132,8 +137,7 @@ class RequestsByDigestTest {
         Request big = large(CLIENT, 1, 7);
         PrePrepare p = full(1, big);
         x.receive(0, byDigest(p));
-        x.now = NOW + CFG.statusIntervalMs();
-        x.fire(TimerKind.STATUS);
+        statusPeriodLater(x);
         x.take();
         BitSet bad = new BitSet();
         bad.set(0);
@@ -156,8 +160,7 @@ class RequestsByDigestTest {
         x.receive(0, byDigest(p));
         assertTrue(prepares(x.sent()).isEmpty());
         assertEquals(1, x.r.prePreparesAwaitingRequests());
-        x.now = NOW + CFG.statusIntervalMs();
-        x.fire(TimerKind.STATUS);
+        statusPeriodLater(x);
         x.receive(0, p);   // the primary's answer to the FETCH-BATCH
         List<Prepare> prepared = prepares(x.sent());
         assertEquals(List.of(new Prepare(0, 1, p.digest(), 1)), prepared);
@@ -178,8 +181,7 @@ class RequestsByDigestTest {
         x.receive(0, new PrePrepareByDigest(0, 1, lean.digest(), lean.nonDet(), forged));
         assertEquals(1, x.r.counters().ignored(Ignored.BAD_BATCH_DIGEST));
         assertEquals(0, x.r.prePreparesAwaitingRequests());
-        x.now = NOW + CFG.statusIntervalMs();
-        x.fire(TimerKind.STATUS);
+        statusPeriodLater(x);
         assertTrue(x.sent().stream().noneMatch(FetchBatch.class::isInstance));
         assertNull(x.r.agreement.log().get(1L).digest);
     }
@@ -190,8 +192,7 @@ class RequestsByDigestTest {
         Request big = large(CLIENT, 1, 7);
         PrePrepare p = full(1, big);
         x.receive(0, byDigest(p));
-        x.now = NOW + CFG.statusIntervalMs();
-        x.fire(TimerKind.STATUS);
+        statusPeriodLater(x);
         x.take();
         PrePrepare lie = new PrePrepare(0, 1, p.digest(), p.nonDet(), List.of(large(CLIENT, 1, 9)));
         x.receive(2, lie);

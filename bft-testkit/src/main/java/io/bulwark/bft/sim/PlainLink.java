@@ -1,11 +1,13 @@
 package io.bulwark.bft.sim;
 
+import io.bulwark.bft.msg.BatchEntry;
 import io.bulwark.bft.msg.Message;
 import io.bulwark.bft.msg.PrePrepare;
 import io.bulwark.bft.msg.PrePrepareByDigest;
 import io.bulwark.bft.msg.Request;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
+import java.util.List;
 
 /**
  * A link that passes message records as they are; the sender's identity travels beside them.
@@ -49,24 +51,17 @@ final class PlainLink implements Link {
         if (payload instanceof Forged) { rejected++; return null; }
         Received r = (Received) payload;
         if (r.message() instanceof Request q && !validAt(q, self)) { rejected++; return null; }
-        if (r.message() instanceof PrePrepare pp) {
-            // As the frame layer does: the pre-prepare is delivered, its unverifiable requests marked.
+        // As the frame layer does: the pre-prepare is delivered, its unverifiable requests marked.
+        List<? extends BatchEntry> batch = r.message() instanceof PrePrepare pp ? pp.batch()
+                : r.message() instanceof PrePrepareByDigest pp ? pp.batch() : null;
+        if (batch != null) {
             BitSet unverified = null;
-            for (int i = 0; i < pp.batch().size(); i++) {
-                if (validAt(pp.batch().get(i), self)) continue;
+            for (int i = 0; i < batch.size(); i++) {
+                if (!(batch.get(i) instanceof Request q) || validAt(q, self)) continue;
                 if (unverified == null) unverified = new BitSet();
                 unverified.set(i);
             }
-            if (unverified != null) return new Received(r.from(), pp, unverified);
-        }
-        if (r.message() instanceof PrePrepareByDigest pp) {
-            BitSet unverified = null;
-            for (int i = 0; i < pp.batch().size(); i++) {
-                if (!(pp.batch().get(i) instanceof Request q) || validAt(q, self)) continue;
-                if (unverified == null) unverified = new BitSet();
-                unverified.set(i);
-            }
-            if (unverified != null) return new Received(r.from(), pp, unverified);
+            if (unverified != null) return new Received(r.from(), r.message(), unverified);
         }
         return r;
     }

@@ -167,6 +167,7 @@ final class MicroBenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-9s %-9s after the run, %d clients connected (%d idle); replica resident memory (MiB):%s%n",
                         bftName, w, maxClients + idleClients, idleClients, procs.residentMiBSummary());
                 System.out.printf(Locale.ROOT, "%-9s %-9s requests by digest:%s%n", bftName, w, RequestsByDigestCounts.askedBy(bft.get(0), cluster.n()));
+                if (durableOn) System.out.printf(Locale.ROOT, "%-9s %-9s journal over the replica's life:%s%n", bftName, w, JournalCounts.askedBy(bft.get(0), cluster.n()));
                 for (BftClient c : bft) c.close();
                 for (BftClient c : idle) c.close();
                 for (NoRepClient c : plain) loop.submit(() -> { c.close(); return null; }).join();

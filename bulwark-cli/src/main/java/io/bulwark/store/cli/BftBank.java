@@ -127,6 +127,11 @@ final class BftBank implements BankSystem {
         return io.bulwark.bft.cli.RequestsByDigestCounts.askedBy(bftClients.get(clients), 3 * F + 1);
     }
 
+    /** What each replica did with its journal per batch (entries, syncs asked, fsyncs), or null when the replicas keep nothing on disk. */
+    public String journal() {
+        return durable ? io.bulwark.bft.cli.JournalCounts.askedBy(bftClients.get(clients), 3 * F + 1) : null;
+    }
+
     @Override public Map<String, ProcessHandle> serverProcesses() {
         Map<String, ProcessHandle> m = new LinkedHashMap<>();
         if (replicas != null) for (int i = 0; i < replicas.count(); i++) m.put("r" + i, replicas.process(i).toHandle());

@@ -130,6 +130,13 @@ public final class ReplicaNode implements AutoCloseable {
     private record HeldSend(Action action, long ticket) {}
     /** Group commits started, and the last one known durable; the current drive's, once it journaled something (0: none). */
     private long syncsStarted, syncsDone, driveTicket;
+    /**
+     * Entries written that no group commit covers yet and nothing sent waits for (committed records,
+     * {@link io.bulwark.bft.core.LogEntry#syncAtOnce}): the next commit covers them, and one starts for
+     * them alone {@link io.bulwark.bft.core.LogEntry#RIDING_SYNC_AFTER_MS} after the first was written.
+     */
+    private boolean entriesRiding;
+    private long ridingEpisode;
     private volatile boolean journalFailed;
     /** What was moved out of a journal damaged in the middle at this start (see {@link io.bulwark.bft.durable.Journal#quarantine}), or null. */
     private final String journalDamage;
@@ -547,6 +554,7 @@ public final class ReplicaNode implements AutoCloseable {
     private void syncJournal() {
         long ticket = driveTicket;
         driveTicket = 0;
+        entriesRiding = false;   // a commit covers every entry written before it
         journalSyncs++;
         log.commit().durable().whenComplete((ok, error) -> {
             try {
@@ -566,6 +574,13 @@ public final class ReplicaNode implements AutoCloseable {
         }
         syncsDone = Math.max(syncsDone, ticket);
         while (!awaitingSync.isEmpty() && awaitingSync.peek().ticket() <= syncsDone) send(awaitingSync.poll().action());
+    }
+
+    /** Committed records that rode on no group commit for {@link io.bulwark.bft.core.LogEntry#RIDING_SYNC_AFTER_MS}: one for them now. */
+    private void syncRiding(long episode) {
+        if (!entriesRiding || ridingEpisode != episode || journalFailed) return;   // covered since, or riding again from later
+        driveTicket = ++syncsStarted;
+        syncJournal();
     }
 
     /**
@@ -627,9 +642,17 @@ public final class ReplicaNode implements AutoCloseable {
             if (log == null) return;
             log.append(p.entry());
             journalEntries++;
-            if (driveTicket == 0) driveTicket = ++syncsStarted;
+            if (p.entry().syncAtOnce()) {
+                if (driveTicket == 0) driveTicket = ++syncsStarted;
+            } else if (!entriesRiding) {
+                entriesRiding = true;
+                long episode = ++ridingEpisode;
+                loop.schedule(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(io.bulwark.bft.core.LogEntry.RIDING_SYNC_AFTER_MS), () -> syncRiding(episode));
+            }
         } else if (a instanceof Action.Send || a instanceof Action.Multicast) {
             if (journalFailed) return;   // fail-stop: what it would say may depend on entries that are not durable
+            // A message after a riding entry (a CHECKPOINT after its batches' committed records) waits for it too.
+            if (entriesRiding && driveTicket == 0 && ReplicaAction.waitsForJournal(a)) driveTicket = ++syncsStarted;
             // The Persist contract: a vote after a journaled entry (this drive's, or one still syncing), in order.
             if ((driveTicket != 0 || !awaitingSync.isEmpty()) && ReplicaAction.waitsForJournal(a)) {
                 awaitingSync.add(new HeldSend(a, driveTicket != 0 ? driveTicket : syncsStarted));
@@ -956,6 +979,10 @@ public final class ReplicaNode implements AutoCloseable {
         add.accept("requests_by_digest", core.requestsByDigest());
         add.accept("pre_prepares_awaited_requests", core.prePreparesAwaitedRequests());
         add.accept("pre_prepares_fetched_body", core.prePreparesFetchedBody());
+        // The journal (issue 16 item 4): entries written, group commits asked for, and fsyncs the sync thread ran.
+        add.accept("journal_entries", journalEntries);
+        add.accept("journal_syncs", journalSyncs);
+        add.accept("journal_forces", log == null ? 0L : log.journal().forces());
         add.accept("frames_accepted", endpoint.wire().counters().accepted());
         endpoint.wire().counters().snapshot().forEach((reason, n) -> add.accept("rejected." + reason, n));
         // NEW-KEYs refused (a replayed old one: STALE_COUNTER), by outcome.
@@ -1063,7 +1090,12 @@ public final class ReplicaNode implements AutoCloseable {
 
     @Override public void close() {
         try {
-            loop.submit(() -> { timers.cancelAll(); saveNewKeyCounters(); return null; }).join();
+            loop.submit(() -> {
+                timers.cancelAll();
+                saveNewKeyCounters();
+                if (entriesRiding && log != null && !journalFailed) log.commit();   // the journal's close completes it
+                return null;
+            }).join();
         } catch (RuntimeException ignored) {
             // the loop is already closed
         }

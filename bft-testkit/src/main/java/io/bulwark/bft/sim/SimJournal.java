@@ -21,6 +21,8 @@ final class SimJournal {
     /** A compaction under way: entries before {@code compactAt} go once everything up to {@code compactDurableAt} is durable. */
     private long compactAt = -1, compactDurableAt;
     long crashesWithUnsynced, tornEntries, compactions;
+    /** Committed records (LogEntry.Committed) lost at crashes: written, then lost with the unsynced tail. */
+    long committedLost;
 
     void append(LogEntry e) {
         unsynced.add(e);
@@ -64,6 +66,8 @@ final class SimJournal {
             crashesWithUnsynced++;
             int keep = rnd.nextInt(unsynced.size() + 1);
             tornEntries += unsynced.size() - keep;
+            int i = 0;
+            for (LogEntry e : unsynced) if (i++ >= keep && e instanceof LogEntry.Committed) committedLost++;
             synced(durableEnd + keep);
         }
         unsynced.clear();

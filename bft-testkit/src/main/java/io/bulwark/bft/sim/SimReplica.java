@@ -2,6 +2,7 @@ package io.bulwark.bft.sim;
 
 import io.bulwark.bft.config.ProtocolConfig;
 import io.bulwark.bft.core.Action;
+import io.bulwark.bft.core.LogEntry;
 import io.bulwark.bft.core.ReplicaAction;
 import io.bulwark.bft.core.Replica;
 import io.bulwark.bft.core.TimerKind;
@@ -61,6 +62,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private record HeldSend(Action action, long durableAt) {}
     /** Entries persisted in the current drive: the sends after them wait for their fsync. */
     private boolean persistedInDrive;
+    /**
+     * Committed records written that no fsync covers yet (LogEntry.syncAtOnce): as the node, they ride with the
+     * next fsync, and get one of their own LogEntry.RIDING_SYNC_AFTER_MS after the first was written.
+     */
+    private boolean entriesRiding;
+    private long ridingEpisode;
     long executedRequests;
     /** The NEW-KEY of our last key refresh (null: none yet), sent again to a principal that comes back. */
     private Object currentNewKey;
@@ -172,6 +179,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         stop();
         incarnation++;
         held.clear();
+        entriesRiding = false;
         journal.crash(disk == null ? new SplittableRandom(core.id()) : disk);
     }
 
@@ -206,6 +214,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         ReplicatedState restored = new ReplicatedState(state.service().pageCount(), state.maxClients(),
                 held ? state.tree().copyAt(saved) : null);
         incarnation++;
+        entriesRiding = false;
         java.util.Arrays.fill(timerDeadline, Long.MIN_VALUE);
         missedTimers.clear();
         state = restored;
@@ -428,6 +437,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     private void syncLater() {
         long end = journal.appendedEnd();
         int life = incarnation;
+        entriesRiding = false;   // an fsync covers every entry written before it
         events.after(fsyncUs, () -> { if (life == incarnation) synced(end); });
     }
 
@@ -453,9 +463,19 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             journal.append(p.entry());
             // Without a disk delay the entry is durable before anything after it happens.
             if (fsyncUs == 0) journal.synced(journal.appendedEnd());
-            else persistedInDrive = true;
+            else if (p.entry().syncAtOnce()) persistedInDrive = true;
+            else if (!entriesRiding) {
+                entriesRiding = true;
+                long episode = ++ridingEpisode;
+                int life = incarnation;
+                events.after(LogEntry.RIDING_SYNC_AFTER_MS * 1000, () -> {
+                    if (life == incarnation && entriesRiding && ridingEpisode == episode && !stopped) syncLater();
+                });
+            }
             return;
         }
+        // A message after a riding entry (a CHECKPOINT after its batches' committed records) waits for it too.
+        if (entriesRiding && ReplicaAction.waitsForJournal(a)) persistedInDrive = true;
         if ((persistedInDrive || !held.isEmpty()) && ReplicaAction.waitsForJournal(a)) {
             held.add(new HeldSend(a, journal.appendedEnd()));   // after every entry written before it
             return;

@@ -510,6 +510,13 @@ public final class Simulation {
         for (long d : deadline) if (d >= 0) nextDeadline = Math.min(nextDeadline, d);
     }
 
+    /** Committed records correct replicas lost at crashes (they rode on no fsync yet). */
+    private long committedLost() {
+        long n = 0;
+        for (SimReplica r : replicas) if (r.correct()) n += r.journal.committedLost;
+        return n;
+    }
+
     private long journalReplays() {
         long n = 0;
         for (SimReplica r : replicas) if (r.correct()) n += r.journalReplays;
@@ -680,7 +687,8 @@ public final class Simulation {
                 maxView, adversaries.exercised(), rejected, transfers, pages, skew, coverage.counts(), maxWaitUs, maxWaitBoundUs, finalCompared,
                 schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), alone)
                         .withRecovery(journalReplays(), estimationCount(1), recoveriesCompleted()).withOutsideActiveView(notOneView != null)
-                        .withStepDowns(stepDowns).withRequestsByDigest(byDigestSent, byDigestAwaited, byDigestFetched),
+                        .withStepDowns(stepDowns).withRequestsByDigest(byDigestSent, byDigestAwaited, byDigestFetched)
+                        .withCommittedLost(committedLost()),
                 quarantines, authFailures, sessions, compromise == null ? CompromiseReport.NONE : compromise.report(), authSuspicions);
     }
 

@@ -218,7 +218,10 @@ public final class StoreBenchCommand implements Callable<Integer> {
                 // Issue 16 item 6: how a replica's memory grows with the state (--pages, --accounts) and the clients.
                 if (system instanceof BftBank b) out.printf(Locale.ROOT, "  %-20s replica resident memory after the run (MiB):%s%n", "", b.residentMiB());
                 if (system instanceof BftBank b) out.printf(Locale.ROOT, "  %-20s requests by digest:%s%n", "", b.requestsByDigest());
-                if (system instanceof BftBank b && b.journal() != null) out.printf(Locale.ROOT, "  %-20s journal over the replica's life:%s%n", "", b.journal());
+                if (system instanceof BftBank b) {
+                    String journal = b.journal();   // one STATUS-QUERY round over the group
+                    if (journal != null) out.printf(Locale.ROOT, "  %-20s journal over the replica's life:%s%n", "", journal);
+                }
                 out.flush();
             }
         }

@@ -101,6 +101,7 @@ final class MicroBenchCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--durable must be on, off or both, not '" + durable + "'");
         };
         System.out.println(RunDescription.describe(ReplicaProcesses.childJvmOptions(List.of(), "{id}")));
+        System.out.println(MachineSpeed.measure().describe("at start"));
         List<Row> rows = new ArrayList<>();
         List<String> readOnly = new ArrayList<>();
         for (String w : workloads) {
@@ -176,6 +177,7 @@ final class MicroBenchCommand implements Callable<Integer> {
             }
             }
         }
+        System.out.println(MachineSpeed.measure().describe("at end"));
         summarize(rows);
         if (json) {
             StringBuilder b = new StringBuilder("{\"rows\":[");

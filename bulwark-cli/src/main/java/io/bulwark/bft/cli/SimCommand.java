@@ -82,6 +82,8 @@ final class SimCommand implements Callable<Integer> {
         Campaign.Summary s = Campaign.run(firstSeed, seeds, fs, requests, clients, !plain, pool,
                 dropRate == null ? Double.NaN : dropRate, dupRate == null ? Double.NaN : dupRate, allowUnknown, shortLivedClients, noOutages,
                 threads == null ? Campaign.defaultThreads() : threads, System.out);
+        // After the campaign, so that nothing it runs warms the JIT for the campaign.
+        System.out.println(MachineSpeed.measure().describe("at end"));
         if (!json) {
             System.out.printf("%d seeds (f=%s, adversaries %s), %d requests committed in %.1f s (%.0f requests/s), %d checkpoints compared, "
                             + "%d view changes in %d seeds; %d safety violations, %d liveness failures; linearizability: %d keys checked, "

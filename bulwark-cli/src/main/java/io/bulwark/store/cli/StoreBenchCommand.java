@@ -1,5 +1,6 @@
 package io.bulwark.store.cli;
 
+import io.bulwark.bft.cli.MachineSpeed;
 import io.bulwark.bft.cli.RunDescription;
 import io.bulwark.bft.cli.TlsChoice;
 import io.bulwark.bft.testkit.ReplicaProcesses;
@@ -149,6 +150,7 @@ public final class StoreBenchCommand implements Callable<Integer> {
                 clients, accounts, initialBalance, maxAmount, seed, warmupSeconds, durationSeconds);
         // Issue 16: how it ran (this JVM: the clients, and the whole system for unreplicated and H2; the replicas' JVM options).
         out.println(RunDescription.describe(ReplicaProcesses.childJvmOptions(List.of(), "{id}")));
+        out.println(MachineSpeed.measure().describe("at start"));
         out.flush();
         List<Boolean> tlsModes = TlsChoice.parse(tls, true);
         List<String> runs = new ArrayList<>();
@@ -173,6 +175,7 @@ public final class StoreBenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "the sample bank from %s (history kept: %d entries, in every system)%n", jar, bank.historyKept());
             runAll(runs, settings, bank, rows, out);
         }
+        out.println(MachineSpeed.measure().describe("at end"));
         out.println();
         out.print(BenchReport.table(rows));
         if (!skipped.isEmpty()) out.println("skipped (package missing): " + String.join(", ", skipped));

@@ -75,6 +75,54 @@ final class Agreement {
 
     int logSize() { return log.size(); }
 
+    /**
+     * As a backup, the numbers we may send PREPAREs for before their pre-prepared records are durable: up to
+     * {@code reservedUpTo} in {@code reservedView} ({@link LogEntry.VotesReserved}; -1: none).
+     */
+    private long reservedView = -1, reservedUpTo = -1;
+    /**
+     * After a restart: in {@code forgottenView}, numbers up to {@code forgottenUpTo} at which we may have
+     * sent a PREPARE the journal lost; we take no part there ({@link Ignored#VOTE_FORGOTTEN}; -1: none).
+     */
+    private long forgottenView = -1, forgottenUpTo = -1;
+
+    /**
+     * Before a backup's PREPARE for {@code seq} leaves: journals a reservation covering it, unless the last one
+     * (in this view) does. The PREPARE waits for the reservation's fsync, not for its own pre-prepared record.
+     */
+    void reserveVote(long seq) {
+        if (reservedView == r.view && seq <= reservedUpTo) return;
+        long upTo = Math.max(r.h + r.cfg.logSize(), seq);
+        if (reservedView == r.view) upTo = Math.max(upTo, reservedUpTo);
+        reservedView = r.view;
+        reservedUpTo = upTo;
+        r.persist(new LogEntry.VotesReserved(reservedView, reservedUpTo));
+    }
+
+    /** Replay ({@link LogReplay}): a reservation we journaled. */
+    void replayedReservation(long view, long upTo) {
+        if (view > reservedView || (view == reservedView && upTo > reservedUpTo)) {
+            reservedView = view;
+            reservedUpTo = upTo;
+        }
+    }
+
+    /**
+     * Replay done: if our last reservation is in the view we are in (or changing to), PREPAREs we sent under
+     * it may be lost with their pre-prepared records; we take no part at those numbers in that view.
+     */
+    void replayFinished() {
+        if (reservedView == r.view) {
+            forgottenView = reservedView;
+            forgottenUpTo = reservedUpTo;
+        }
+    }
+
+    /** For the journal's image ({@link Replica#logImage}): the reservation of the current view, or null. */
+    LogEntry.VotesReserved reservation() {
+        return reservedView == r.view ? new LogEntry.VotesReserved(reservedView, reservedUpTo) : null;
+    }
+
     /** Replay ({@link LogReplay}): a batch we proposed as primary; numbers and times never go back. */
     void replayedProposal(PrePrepare pp) {
         nextSeq = Math.max(nextSeq, pp.seq() + 1);
@@ -308,6 +356,12 @@ final class Agreement {
     }
 
     private void acceptPrePrepare(Slot s, PrePrepare pp) {
+        if (r.view == forgottenView && pp.seq() <= forgottenUpTo) {
+            // We may have prepared another batch here before a crash and lost the record of it.
+            r.counters.ignore(Ignored.VOTE_FORGOTTEN);
+            s.parked = null;
+            return;
+        }
         stopAwaiting(s);
         bodies.bodyAccepted(pp);
         s.parked = null;
@@ -317,6 +371,7 @@ final class Agreement {
         s.myPrepare = new Prepare(r.view, pp.seq(), pp.digest(), r.id);
         s.prepares.put(r.id, pp.digest());
         r.persist(new LogEntry.PrePrepared(pp));
+        reserveVote(pp.seq());
         r.out.add(new Action.Multicast(s.myPrepare));
         checkPrepared(s);
     }

@@ -79,5 +79,11 @@ public enum Ignored {
      */
     FORGED_RECOVERY_REQUEST,
     /** A reply to our recovery request that is not ours, not for the request outstanding, or not a recovery result. */
-    BAD_RECOVERY_REPLY
+    BAD_RECOVERY_REPLY,
+    /**
+     * A pre-prepare at a number where, before a crash, this replica may have sent a PREPARE it no longer
+     * remembers (inside its last journaled {@link LogEntry.VotesReserved}, with no pre-prepared record): it
+     * takes no part there in that view, so it never prepares two batches at one number.
+     */
+    VOTE_FORGOTTEN
 }

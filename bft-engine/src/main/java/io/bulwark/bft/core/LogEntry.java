@@ -35,19 +35,43 @@ public sealed interface LogEntry {
     long RIDING_SYNC_AFTER_MS = 10;
 
     /**
+     * Whether a backup's PREPARE journaled after this entry waits for it ({@link ReplicaAction#waitsOnlyForGates}):
+     * every entry but the vote records. A PREPARE needs its view's entries and its {@link VotesReserved} durable,
+     * not its own pre-prepared record: that rides on the prepared record's fsync, which the COMMIT waits for.
+     */
+    default boolean gatesPrepares() { return true; }
+
+    /**
      * A pre-prepared batch with its body: ours as primary (before the PRE-PREPARE leaves), one we
      * accepted as a backup (before our PREPARE leaves), or the body of a batch a new view selected
      * by digest. Bodies of earlier views are kept at replay only where the prepared sets refer to them.
      */
-    record PrePrepared(PrePrepare prePrepare) implements LogEntry {}
+    record PrePrepared(PrePrepare prePrepare) implements LogEntry {
+        @Override public boolean gatesPrepares() { return false; }
+    }
 
     /** Prepared at {@code seq} in {@code view}: 2f matching PREPAREs; written before our COMMIT leaves. */
-    record Prepared(long view, long seq, Digest digest) implements LogEntry {}
+    record Prepared(long view, long seq, Digest digest) implements LogEntry {
+        @Override public boolean gatesPrepares() { return false; }
+    }
 
     /** Committed locally: 2f+1 matching COMMITs. Lets a restarted replica execute it again by itself. */
     record Committed(long view, long seq, Digest digest) implements LogEntry {
         @Override public boolean syncAtOnce() { return false; }
+        @Override public boolean gatesPrepares() { return false; }
     }
+
+    /**
+     * As a backup in {@code view} we may send PREPAREs for numbers up to {@code upTo} (our high water mark when
+     * written) before their pre-prepared records are durable; written, and synced, before the first such PREPARE
+     * leaves. A PREPARE is then one fsync off the request's path (the primary's pre-prepared record and each
+     * replica's prepared record stay on it). After a crash that lost such a record, the replica cannot know what
+     * it voted: replayed, this entry makes it take no part in {@code view} at numbers up to {@code upTo} it has no
+     * pre-prepared record for (section 4.4's recovering replica likewise sends nothing up to H_M), so it never
+     * prepares two batches at one number in one view. A COMMIT still waits for everything before it, so a request
+     * that committed at 2f+1 replicas is in 2f+1 journals as before.
+     */
+    record VotesReserved(long view, long upTo) implements LogEntry {}
 
     /** We left view {@code viewChange.view() - 1}: our VIEW-CHANGE with P and Q (Figure 2), before it leaves. */
     record ViewChangeSent(ViewChange viewChange) implements LogEntry {}

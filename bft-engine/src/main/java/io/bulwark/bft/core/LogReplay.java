@@ -37,6 +37,7 @@ final class LogReplay {
         else if (e instanceof LogEntry.ViewChangeSent v) viewChangeSent(v.viewChange());
         else if (e instanceof LogEntry.ViewChangeNamed v) r.views.replayNamedViewChange(v.viewChange());
         else if (e instanceof LogEntry.NewViewInstalled n) newViewInstalled(n.newView());
+        else if (e instanceof LogEntry.VotesReserved v) r.agreement.replayedReservation(v.view(), v.upTo());
     }
 
     /** A slot of the view we are active in, inside the saved checkpoint's window or above it (promises kept). */
@@ -110,5 +111,6 @@ final class LogReplay {
             }
         }
         bodies.clear();
+        r.agreement.replayFinished();
     }
 }

@@ -187,6 +187,8 @@ public final class Replica {
             for (var vc : views.namedViewChanges()) image.add(new LogEntry.ViewChangeNamed(vc));
             image.add(new LogEntry.NewViewInstalled(nv));
         }
+        var reserved = agreement.reservation();
+        if (reserved != null) image.add(reserved);
         for (Digest d : views.referencedBodies()) {
             var b = agreement.bodies.get(d);
             if (b != null) image.add(new LogEntry.PrePrepared(b));

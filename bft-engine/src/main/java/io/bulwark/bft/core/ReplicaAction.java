@@ -48,9 +48,23 @@ public sealed interface ReplicaAction extends Action
      * carry it (section 4.5). Before this exception a fourth fsync (the committed record's) lay in
      * every reply's path.
      */
-    static boolean waitsForJournal(Action a) {
-        io.bulwark.bft.msg.Message m = a instanceof Action.Send s ? s.message() : a instanceof Action.Multicast mc ? mc.message() : null;
+    public static boolean waitsForJournal(Action a) {
+        io.bulwark.bft.msg.Message m = message(a);
         return m != null && !(m instanceof io.bulwark.bft.msg.Reply);
+    }
+
+    /**
+     * Whether {@code a}, which {@link #waitsForJournal}, waits only for the entries before it that
+     * {@link LogEntry#gatesPrepares gate PREPAREs}: a backup's PREPARE, whose number the core covered with a
+     * durable {@link LogEntry.VotesReserved} first (or which repeats a vote already journaled). It need not wait
+     * for its own pre-prepared record, so the request's path loses an fsync.
+     */
+    public static boolean waitsOnlyForGates(Action a) {
+        return message(a) instanceof io.bulwark.bft.msg.Prepare;
+    }
+
+    private static io.bulwark.bft.msg.Message message(Action a) {
+        return a instanceof Action.Send s ? s.message() : a instanceof Action.Multicast mc ? mc.message() : null;
     }
 
     /**

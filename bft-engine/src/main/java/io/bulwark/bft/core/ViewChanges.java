@@ -488,6 +488,7 @@ final class ViewChanges {
             } else {
                 s.myPrepare = new Prepare(r.view, seq, d, r.id);
                 s.prepares.put(r.id, d);
+                ag.reserveVote(seq);
                 r.out.add(new Action.Multicast(s.myPrepare));
             }
         }

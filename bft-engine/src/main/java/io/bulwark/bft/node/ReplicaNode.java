@@ -130,6 +130,8 @@ public final class ReplicaNode implements AutoCloseable {
     private record HeldSend(Action action, long ticket) {}
     /** Group commits started, and the last one known durable; the current drive's, once it journaled something (0: none). */
     private long syncsStarted, syncsDone, driveTicket;
+    /** The group commit that makes the last entry that gates PREPAREs durable ({@link io.bulwark.bft.core.LogEntry#gatesPrepares}). */
+    private long gateTicket;
     /**
      * Entries written that no group commit covers yet and nothing sent waits for (committed records,
      * {@link io.bulwark.bft.core.LogEntry#syncAtOnce}): the next commit covers them, and one starts for
@@ -644,6 +646,7 @@ public final class ReplicaNode implements AutoCloseable {
             journalEntries++;
             if (p.entry().syncAtOnce()) {
                 if (driveTicket == 0) driveTicket = ++syncsStarted;
+                if (p.entry().gatesPrepares()) gateTicket = driveTicket;
             } else if (!entriesRiding) {
                 entriesRiding = true;
                 long episode = ++ridingEpisode;
@@ -651,6 +654,16 @@ public final class ReplicaNode implements AutoCloseable {
             }
         } else if (a instanceof Action.Send || a instanceof Action.Multicast) {
             if (journalFailed) return;   // fail-stop: what it would say may depend on entries that are not durable
+            if (ReplicaAction.waitsOnlyForGates(a)) {
+                // A PREPARE waits for its view's entries and its reservation, not for its own pre-prepared record.
+                if (gateTicket <= syncsDone) {
+                    send(a);
+                } else {
+                    awaitingSync.add(new HeldSend(a, gateTicket));
+                    sendsHeld++;
+                }
+                return;
+            }
             // A message after a riding entry (a CHECKPOINT after its batches' committed records) waits for it too.
             if (entriesRiding && driveTicket == 0 && ReplicaAction.waitsForJournal(a)) driveTicket = ++syncsStarted;
             // The Persist contract: a vote after a journaled entry (this drive's, or one still syncing), in order.

@@ -83,7 +83,7 @@ class JournalReplayTest {
         before.receive(NOW, 3, new Prepare(0, 1, a.digest(), 3));
         all.addAll(before.ready());
         List<LogEntry> journal = journal(all);
-        assertEquals(2, journal.size(), journal.toString());
+        assertEquals(3, journal.size(), journal.toString());   // pre-prepared, the reservation, prepared
 
         // Restarted from the journal: a (faulty) primary's second batch at number 1 is refused.
         Replica after = restarted(journal);
@@ -100,6 +100,65 @@ class JournalReplayTest {
         Replica forgetful = restarted(List.of());
         forgetful.receive(NOW, 0, b);
         assertTrue(multicastOf(forgetful.ready(), Prepare.class) >= 0, "a replica that forgot its votes prepares anything");
+    }
+
+    /**
+     * A backup's PREPARE leaves before its pre-prepared record is durable, under a reservation journaled and
+     * synced before the first such PREPARE ({@link LogEntry.VotesReserved}). A crash that loses the record
+     * loses the memory of the vote: restarted, the replica refuses any pre-prepare at that number in that view,
+     * so a faulty primary cannot get it to prepare a second batch there. The control replays the same journal
+     * without the reservation (what the replica would know had it not written one): it prepares the second
+     * batch, the equivocation the reservation prevents.
+     */
+    @Test
+    void aPrepareThatLeftBeforeItsRecordWasDurableIsNeverContradictedAfterACrash() {
+        PrePrepare a1 = pp(1, "a"), a2 = pp(2, "c"), b2 = pp(2, "d");
+        Replica before = new Replica(1, CFG);
+        before.journaled(true);
+        before.start(NOW);
+        List<ReplicaAction> all = new ArrayList<>(before.ready());
+        before.receive(NOW, 0, a1);
+        List<ReplicaAction> out = before.ready();
+        all.addAll(out);
+        // The first PREPARE of the view: a reservation up to the high water mark is journaled before it...
+        int reserved = persistOf(out, LogEntry.VotesReserved.class), prepare = multicastOf(out, Prepare.class);
+        assertTrue(reserved >= 0 && reserved < prepare, out.toString());
+        assertEquals(new LogEntry.VotesReserved(0, CFG.logSize()), ((ReplicaAction.Persist) out.get(reserved)).entry());
+        // ...and the PREPARE waits for the entries that gate it (the reservation), not for its pre-prepared record.
+        assertTrue(ReplicaAction.waitsOnlyForGates(out.get(prepare)), out.get(prepare).toString());
+        assertTrue(!new LogEntry.PrePrepared(a1).gatesPrepares() && new LogEntry.VotesReserved(0, 1).gatesPrepares());
+        // The next PREPARE is covered: no second reservation.
+        before.receive(NOW, 0, a2);
+        out = before.ready();
+        all.addAll(out);
+        assertEquals(-1, persistOf(out, LogEntry.VotesReserved.class), out.toString());
+        assertTrue(multicastOf(out, Prepare.class) >= 0, out.toString());
+
+        // A crash before the fsync that would have covered a2's record: the journal lost it, the PREPARE left.
+        List<LogEntry> journal = journal(all);
+        assertEquals(new LogEntry.PrePrepared(a2), journal.remove(journal.size() - 1));
+        Replica after = restarted(journal);
+        after.receive(NOW, 0, b2);
+        assertEquals(-1, multicastOf(after.ready(), Prepare.class), "no PREPARE at a number it may have voted on before the crash");
+        assertEquals(1, after.counters().snapshot().getOrDefault(Ignored.VOTE_FORGOTTEN, 0L));
+        // Its durable vote it still keeps and resends (section 4.6.1).
+        after.receive(NOW, 2, new Status(0, 2, true, 0, 0, 0, new long[1], new long[1]));
+        assertTrue(after.ready().contains(new Action.Send(2, new Prepare(0, 1, a1.digest(), 1))));
+
+        // The control: the same journal without the reservation, and the replica prepares b2 after having prepared a2.
+        Replica unreserved = restarted(journal.stream().filter(e -> !(e instanceof LogEntry.VotesReserved)).toList());
+        unreserved.receive(NOW, 0, b2);
+        assertTrue(multicastOf(unreserved.ready(), Prepare.class) >= 0, "without the reservation it would prepare a second batch at 2");
+    }
+
+    @Test
+    void theJournalsImageKeepsTheReservationOfTheCurrentView() {
+        Replica backup = new Replica(1, CFG);
+        backup.journaled(true);
+        backup.start(NOW);
+        backup.receive(NOW, 0, pp(1, "a"));
+        backup.ready();
+        assertTrue(backup.logImage().contains(new LogEntry.VotesReserved(0, CFG.logSize())), backup.logImage().toString());
     }
 
     @Test

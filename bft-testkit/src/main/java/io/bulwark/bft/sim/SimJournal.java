@@ -23,11 +23,16 @@ final class SimJournal {
     long crashesWithUnsynced, tornEntries, compactions;
     /** Committed records (LogEntry.Committed) lost at crashes: written, then lost with the unsynced tail. */
     long committedLost;
+    /** Pre-prepared records lost at crashes (a backup's PREPARE may have left before its record was durable). */
+    long prePreparedLost;
 
     void append(LogEntry e) {
         unsynced.add(e);
         appendedEnd++;
     }
+
+    /** The number one past the last durable entry. */
+    long durableEnd() { return durableEnd; }
 
     /** The number one past the last entry appended: what an fsync started now covers. */
     long appendedEnd() { return appendedEnd; }
@@ -67,7 +72,11 @@ final class SimJournal {
             int keep = rnd.nextInt(unsynced.size() + 1);
             tornEntries += unsynced.size() - keep;
             int i = 0;
-            for (LogEntry e : unsynced) if (i++ >= keep && e instanceof LogEntry.Committed) committedLost++;
+            for (LogEntry e : unsynced) {
+                if (i++ < keep) continue;
+                if (e instanceof LogEntry.Committed) committedLost++;
+                if (e instanceof LogEntry.PrePrepared) prePreparedLost++;
+            }
             synced(durableEnd + keep);
         }
         unsynced.clear();

@@ -60,6 +60,13 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     /** Sends waiting for the fsync of the entries persisted before them (the Persist contract), in order. */
     private final java.util.ArrayDeque<HeldSend> held = new java.util.ArrayDeque<>();
     private record HeldSend(Action action, long durableAt) {}
+    /** The journal's end after the last entry that gates PREPAREs ({@link LogEntry#gatesPrepares}). */
+    private long gateEnd;
+    /** Pre-prepares refused as possibly voted on before a crash, by this replica's earlier incarnations. */
+    private long forgottenBefore;
+
+    /** Pre-prepares this replica refused, over its incarnations, at numbers where it may have voted before a crash. */
+    long forgottenVotes() { return forgottenBefore + core.counters().ignored(io.bulwark.bft.core.Ignored.VOTE_FORGOTTEN); }
     /** Entries persisted in the current drive: the sends after them wait for their fsync. */
     private boolean persistedInDrive;
     /**
@@ -180,6 +187,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         incarnation++;
         held.clear();
         entriesRiding = false;
+        gateEnd = 0;   // what the gates covered is durable now or lost with the process's memory of it
         journal.crash(disk == null ? new SplittableRandom(core.id()) : disk);
     }
 
@@ -215,9 +223,11 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
                 held ? state.tree().copyAt(saved) : null);
         incarnation++;
         entriesRiding = false;
+        gateEnd = 0;
         java.util.Arrays.fill(timerDeadline, Long.MIN_VALUE);
         missedTimers.clear();
         state = restored;
+        forgottenBefore += core.counters().ignored(io.bulwark.bft.core.Ignored.VOTE_FORGOTTEN);
         core = new Replica(core.id(), cfg, restored);
         core.journaled(true);
         core.coProcessorKeys(coProcessorKeys);
@@ -462,6 +472,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         if (a instanceof ReplicaAction.Persist p) {
             journal.append(p.entry());
             // Without a disk delay the entry is durable before anything after it happens.
+            if (p.entry().gatesPrepares()) gateEnd = journal.appendedEnd();
             if (fsyncUs == 0) journal.synced(journal.appendedEnd());
             else if (p.entry().syncAtOnce()) persistedInDrive = true;
             else if (!entriesRiding) {
@@ -472,6 +483,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
                     if (life == incarnation && entriesRiding && ridingEpisode == episode && !stopped) syncLater();
                 });
             }
+            return;
+        }
+        if (ReplicaAction.waitsOnlyForGates(a)) {
+            // A PREPARE waits for its view's entries and its reservation, not for its own pre-prepared record.
+            if (journal.durableEnd() >= gateEnd) send(a);
+            else held.add(new HeldSend(a, gateEnd));
             return;
         }
         // A message after a riding entry (a CHECKPOINT after its batches' committed records) waits for it too.

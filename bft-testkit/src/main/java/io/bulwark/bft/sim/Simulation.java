@@ -511,6 +511,20 @@ public final class Simulation {
     }
 
     /** Committed records correct replicas lost at crashes (they rode on no fsync yet). */
+    /** Pre-prepared records correct replicas lost at crashes (their PREPAREs may have left). */
+    private long prePreparedLost() {
+        long n = 0;
+        for (SimReplica r : replicas) if (r.correct()) n += r.journal.prePreparedLost;
+        return n;
+    }
+
+    /** Pre-prepares correct replicas refused after a restart, at numbers where they may have voted before it. */
+    private long forgottenVotes() {
+        long n = 0;
+        for (SimReplica r : replicas) if (r.correct()) n += r.forgottenVotes();
+        return n;
+    }
+
     private long committedLost() {
         long n = 0;
         for (SimReplica r : replicas) if (r.correct()) n += r.journal.committedLost;
@@ -688,7 +702,7 @@ public final class Simulation {
                 schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), alone)
                         .withRecovery(journalReplays(), estimationCount(1), recoveriesCompleted()).withOutsideActiveView(notOneView != null)
                         .withStepDowns(stepDowns).withRequestsByDigest(byDigestSent, byDigestAwaited, byDigestFetched)
-                        .withCommittedLost(committedLost()),
+                        .withCommittedLost(committedLost()).withForgottenVotes(prePreparedLost(), forgottenVotes()),
                 quarantines, authFailures, sessions, compromise == null ? CompromiseReport.NONE : compromise.report(), authSuspicions);
     }
 

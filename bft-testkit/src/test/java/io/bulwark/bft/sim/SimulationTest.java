@@ -108,6 +108,10 @@ class SimulationTest {
         // Committed records ride on the next vote's fsync (LogEntry.syncAtOnce): crashes did lose some, and the
         // restarted replicas found those batches again (no failure above).
         assertTrue(s.schedule().committedLost() > 0, "no crash lost a riding committed record: " + s.schedule().json());
+        // Backups' PREPAREs leave before their pre-prepared records are durable (LogEntry.VotesReserved): crashes did
+        // lose such records, and the restarted replicas refused pre-prepares where they may have voted (no failure above).
+        assertTrue(s.schedule().prePreparedLost() > 0 && s.schedule().votesForgotten() > 0,
+                "no crash lost a pre-prepared record, or no restarted replica refused a vote it may have cast: " + s.schedule().json());
         Simulation.Options seed31 = new Simulation.Options(31, 1, 300, 8, true, Adversary.parse("restart"), Double.NaN, Double.NaN);
         Simulation.Outcome out = new Simulation(seed31).run();
         assertTrue(out.ok() && out.schedule().leftAlone() == 0, seed31.replayCommand() + ": " + out.livenessFailure());

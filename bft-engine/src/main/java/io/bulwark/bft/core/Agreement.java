@@ -359,6 +359,7 @@ final class Agreement {
         if (r.view == forgottenView && pp.seq() <= forgottenUpTo) {
             // We may have prepared another batch here before a crash and lost the record of it.
             r.counters.ignore(Ignored.VOTE_FORGOTTEN);
+            stopAwaiting(s);
             s.parked = null;
             return;
         }

@@ -107,6 +107,12 @@ final class Agreement {
         }
     }
 
+    /** Replay ({@link LogReplay}): a graceful stop; every vote before it was journaled, none is forgotten. */
+    void replayedStop() {
+        reservedView = -1;
+        reservedUpTo = -1;
+    }
+
     /**
      * Replay done: if our last reservation is in the view we are in (or changing to), PREPAREs we sent under
      * it may be lost with their pre-prepared records; we take no part at those numbers in that view.

@@ -38,6 +38,7 @@ final class LogReplay {
         else if (e instanceof LogEntry.ViewChangeNamed v) r.views.replayNamedViewChange(v.viewChange());
         else if (e instanceof LogEntry.NewViewInstalled n) newViewInstalled(n.newView());
         else if (e instanceof LogEntry.VotesReserved v) r.agreement.replayedReservation(v.view(), v.upTo());
+        else if (e instanceof LogEntry.Stopped) r.agreement.replayedStop();
     }
 
     /** A slot of the view we are active in, inside the saved checkpoint's window or above it (promises kept). */

@@ -27,13 +27,13 @@ import java.util.List;
  * Record types and payloads: 1 pre-prepared, 4 view-change sent, 5 new-view installed, 6 another
  * replica's view-change that the new view names: the
  * message's self-describing encoding ({@link MessageCodec#encode}); 2 prepared, 3 committed:
- * {@code [i64 view][i64 seq][32 digest]}; 7 votes reserved: {@code [i64 view][i64 up to]}. Payloads are decoded fail-closed: a record that passed
+ * {@code [i64 view][i64 seq][32 digest]}; 7 votes reserved: {@code [i64 view][i64 up to]}; 8 stopped: empty. Payloads are decoded fail-closed: a record that passed
  * its checksum but does not decode is not this version's journal, and the replica refuses to start.
  */
 final class DurableLog implements AutoCloseable {
     static final String DIR = "journal";
     private static final int PRE_PREPARED = 1, PREPARED = 2, COMMITTED = 3, VIEW_CHANGE_SENT = 4, NEW_VIEW_INSTALLED = 5,
-            VIEW_CHANGE_NAMED = 6, VOTES_RESERVED = 7;
+            VIEW_CHANGE_NAMED = 6, VOTES_RESERVED = 7, STOPPED = 8;
     private static final int VOTE_BYTES = 8 + 8 + Digest.LENGTH;
 
     private final Journal journal;
@@ -99,6 +99,7 @@ final class DurableLog implements AutoCloseable {
         if (e instanceof LogEntry.ViewChangeSent) return VIEW_CHANGE_SENT;
         if (e instanceof LogEntry.ViewChangeNamed) return VIEW_CHANGE_NAMED;
         if (e instanceof LogEntry.VotesReserved) return VOTES_RESERVED;
+        if (e instanceof LogEntry.Stopped) return STOPPED;
         return NEW_VIEW_INSTALLED;
     }
 
@@ -110,6 +111,7 @@ final class DurableLog implements AutoCloseable {
         if (e instanceof LogEntry.ViewChangeNamed v) return MessageCodec.encode(v.viewChange());
         if (e instanceof LogEntry.NewViewInstalled n) return MessageCodec.encode(n.newView());
         if (e instanceof LogEntry.VotesReserved v) return ByteBuffer.allocate(16).putLong(v.view()).putLong(v.upTo()).array();
+        if (e instanceof LogEntry.Stopped) return new byte[0];
         throw new IllegalArgumentException("unknown log entry " + e);
     }
 
@@ -138,6 +140,10 @@ final class DurableLog implements AutoCloseable {
                 long view = b.getLong(), upTo = b.getLong();
                 if (view < 0 || upTo <= 0) throw new DecodeException(RejectReason.BAD_FIELD, "view " + view + ", up to " + upTo);
                 return new LogEntry.VotesReserved(view, upTo);
+            }
+            case STOPPED -> {
+                if (payload.length != 0) throw new DecodeException(RejectReason.BAD_FIELD, payload.length + " bytes for a stop record");
+                return new LogEntry.Stopped();
             }
             default -> throw new DecodeException(RejectReason.UNKNOWN_TYPE, "journal record type " + type);
         }

@@ -140,6 +140,8 @@ public final class ReplicaNode implements AutoCloseable {
     private boolean entriesRiding;
     private long ridingEpisode;
     private volatile boolean journalFailed;
+    /** The stop record is journaled ({@link #close}): nothing more is sent; loop thread only. */
+    private boolean stopRecorded;
     /** What was moved out of a journal damaged in the middle at this start (see {@link io.bulwark.bft.durable.Journal#quarantine}), or null. */
     private final String journalDamage;
     /** Started with no journal to replay: run estimation (section 4.4) before voting. */
@@ -654,6 +656,7 @@ public final class ReplicaNode implements AutoCloseable {
             }
         } else if (a instanceof Action.Send || a instanceof Action.Multicast) {
             if (journalFailed) return;   // fail-stop: what it would say may depend on entries that are not durable
+            if (stopRecorded) return;    // stopping: the journal's stop record promised nothing more leaves
             if (ReplicaAction.waitsOnlyForGates(a)) {
                 // A PREPARE waits for its view's entries and its reservation, not for its own pre-prepared record.
                 if (gateTicket <= syncsDone) {
@@ -1106,7 +1109,13 @@ public final class ReplicaNode implements AutoCloseable {
             loop.submit(() -> {
                 timers.cancelAll();
                 saveNewKeyCounters();
-                if (entriesRiding && log != null && !journalFailed) log.commit();   // the journal's close completes it
+                // Everything sent is journaled: a stop record says so, so that a restart forgets no vote (LogEntry.Stopped).
+                // Nothing is sent after it (perform drops sends): a vote after the record would be one a restart forgets.
+                if (log != null && !journalFailed) {
+                    log.append(new io.bulwark.bft.core.LogEntry.Stopped());
+                    log.commit();   // the journal's close completes it
+                    stopRecorded = true;
+                }
                 return null;
             }).join();
         } catch (RuntimeException ignored) {

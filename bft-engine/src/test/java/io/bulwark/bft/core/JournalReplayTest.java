@@ -145,6 +145,13 @@ class JournalReplayTest {
         after.receive(NOW, 2, new Status(0, 2, true, 0, 0, 0, new long[1], new long[1]));
         assertTrue(after.ready().contains(new Action.Send(2, new Prepare(0, 1, a1.digest(), 1))));
 
+        // After a graceful stop (its stop record journaled after everything it sent) nothing is forgotten: it prepares.
+        List<LogEntry> stopped = new ArrayList<>(journal);
+        stopped.add(new LogEntry.Stopped());
+        Replica restartedAfterStop = restarted(stopped);
+        restartedAfterStop.receive(NOW, 0, a2);
+        assertTrue(multicastOf(restartedAfterStop.ready(), Prepare.class) >= 0, "a cleanly stopped replica votes at once");
+
         // The control: the same journal without the reservation, and the replica prepares b2 after having prepared a2.
         Replica unreserved = restarted(journal.stream().filter(e -> !(e instanceof LogEntry.VotesReserved)).toList());
         unreserved.receive(NOW, 0, b2);

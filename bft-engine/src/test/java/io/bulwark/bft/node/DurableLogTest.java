@@ -24,6 +24,8 @@ class DurableLogTest {
             assertThrows(DecodeException.class, () -> log.decode(7, new byte[15]));
             assertThrows(DecodeException.class, () -> log.decode(7, ByteBuffer.allocate(16).putLong(-1).putLong(5).array()));
             assertThrows(DecodeException.class, () -> log.decode(7, ByteBuffer.allocate(16).putLong(0).putLong(0).array()));
+            assertEquals(new LogEntry.Stopped(), log.decode(8, DurableLog.encode(new LogEntry.Stopped())));
+            assertThrows(DecodeException.class, () -> log.decode(8, new byte[1]));
         }
     }
 }

@@ -510,7 +510,6 @@ public final class Simulation {
         for (long d : deadline) if (d >= 0) nextDeadline = Math.min(nextDeadline, d);
     }
 
-    /** Committed records correct replicas lost at crashes (they rode on no fsync yet). */
     /** Pre-prepared records correct replicas lost at crashes (their PREPAREs may have left). */
     private long prePreparedLost() {
         long n = 0;
@@ -525,6 +524,7 @@ public final class Simulation {
         return n;
     }
 
+    /** Committed records correct replicas lost at crashes (they rode on no fsync yet). */
     private long committedLost() {
         long n = 0;
         for (SimReplica r : replicas) if (r.correct()) n += r.journal.committedLost;

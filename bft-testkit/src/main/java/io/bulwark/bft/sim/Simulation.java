@@ -510,32 +510,23 @@ public final class Simulation {
         for (long d : deadline) if (d >= 0) nextDeadline = Math.min(nextDeadline, d);
     }
 
-    /** Pre-prepared records correct replicas lost at crashes (their PREPAREs may have left). */
-    private long prePreparedLost() {
+    /** {@code count} summed over the correct replicas. */
+    private long overCorrect(java.util.function.ToLongFunction<SimReplica> count) {
         long n = 0;
-        for (SimReplica r : replicas) if (r.correct()) n += r.journal.prePreparedLost;
+        for (SimReplica r : replicas) if (r.correct()) n += count.applyAsLong(r);
         return n;
     }
+
+    /** Pre-prepared records correct replicas lost at crashes (their PREPAREs may have left). */
+    private long prePreparedLost() { return overCorrect(r -> r.journal.prePreparedLost); }
 
     /** Pre-prepares correct replicas refused after a restart, at numbers where they may have voted before it. */
-    private long forgottenVotes() {
-        long n = 0;
-        for (SimReplica r : replicas) if (r.correct()) n += r.forgottenVotes();
-        return n;
-    }
+    private long forgottenVotes() { return overCorrect(SimReplica::forgottenVotes); }
 
     /** Committed records correct replicas lost at crashes (they rode on no fsync yet). */
-    private long committedLost() {
-        long n = 0;
-        for (SimReplica r : replicas) if (r.correct()) n += r.journal.committedLost;
-        return n;
-    }
+    private long committedLost() { return overCorrect(r -> r.journal.committedLost); }
 
-    private long journalReplays() {
-        long n = 0;
-        for (SimReplica r : replicas) if (r.correct()) n += r.journalReplays;
-        return n;
-    }
+    private long journalReplays() { return overCorrect(r -> r.journalReplays); }
 
     /** Over correct replicas: estimations completed (1) or recoveries finished (2), see Replica.estimationCounts. */
     private long estimationCount(int which) {

@@ -135,6 +135,12 @@ final class ViewChanges {
      * again by retransmission).
      */
     void replayViewChange(ViewChange vc) {
+        // As when we sent it: our commits of the view we left that we had not executed count toward catching up.
+        // The state they built before the crash is gone (the saved state is the last stable checkpoint), and the
+        // VIEW-CHANGE names checkpoints above it: after a whole-group power loss a new view may start from one
+        // that only these commits can rebuild (sim seed 5805 f=2, power-loss: every replica fetching checkpoint
+        // 32, which none held any more, each with its committed records up to 32 in its journal).
+        for (Slot s : r.agreement.log().values()) if (s.myCommit != null && s.seq > r.lastExecuted) r.catchUp.keepOwnCommit(s);
         r.agreement.clearLog();
         r.requests.leaveView();   // what the old view assigned is not assigned in the next one
         r.view = vc.view();

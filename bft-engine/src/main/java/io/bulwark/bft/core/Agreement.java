@@ -76,19 +76,24 @@ final class Agreement {
     int logSize() { return log.size(); }
 
     /**
-     * As a backup, the numbers we may send PREPAREs for before their pre-prepared records are durable: up to
-     * {@code reservedUpTo} in {@code reservedView} ({@link LogEntry.VotesReserved}; -1: none).
+     * The numbers we may vote at before our pre-prepared records are durable (a backup's PREPARE, the primary's
+     * PRE-PREPARE): up to {@code reservedUpTo} in {@code reservedView} ({@link LogEntry.VotesReserved}; -1: none).
      */
     private long reservedView = -1, reservedUpTo = -1;
     /**
      * After a restart: in {@code forgottenView}, numbers up to {@code forgottenUpTo} at which we may have
      * sent a PREPARE the journal lost; we take no part there ({@link Ignored#VOTE_FORGOTTEN}; -1: none).
+     * As that view's primary we may have sent PRE-PREPAREs the journal lost, so we propose nothing in it
+     * ({@link #proposalsForgotten}): the backups' timers move the group to the next view.
      */
     private long forgottenView = -1, forgottenUpTo = -1;
+    /** Times {@link RequestQueue#sendBatches} found requests to order in a view whose proposals we forgot. */
+    long proposalsWithheld;
 
     /**
-     * Before a backup's PREPARE for {@code seq} leaves: journals a reservation covering it, unless the last one
-     * (in this view) does. The PREPARE waits for the reservation's fsync, not for its own pre-prepared record.
+     * Before our vote at {@code seq} leaves (a backup's PREPARE, the primary's PRE-PREPARE): journals a
+     * reservation covering it, unless the last one (in this view) does. The vote waits for the reservation's
+     * fsync, not for its own pre-prepared record.
      */
     void reserveVote(long seq) {
         if (reservedView == r.view && seq <= reservedUpTo) return;
@@ -123,6 +128,12 @@ final class Agreement {
             forgottenUpTo = reservedUpTo;
         }
     }
+
+    /**
+     * As primary after a restart, in the view whose reservation we replayed: PRE-PREPAREs we sent under it may
+     * be lost with their records, and proposing again could give one number two batches in one view.
+     */
+    boolean proposalsForgotten() { return r.view == forgottenView; }
 
     /** For the journal's image ({@link Replica#logImage}): the reservation of the current view, or null. */
     LogEntry.VotesReserved reservation() {
@@ -162,6 +173,7 @@ final class Agreement {
         s.prePrepare = pp;
         nextSeq++;
         r.persist(new LogEntry.PrePrepared(pp));
+        reserveVote(pp.seq());   // the PRE-PREPARE waits for the reservation, not for the record above
         // Large requests reached every backup from their clients: name them by digest rather than send
         // them again (the backups fetch the body if one did not; onPrePrepareByDigest).
         PrePrepareByDigest byDigest = PrePrepareByDigest.of(pp, r.cfg.requestByDigestBytes());

@@ -35,9 +35,10 @@ public sealed interface LogEntry {
     long RIDING_SYNC_AFTER_MS = 10;
 
     /**
-     * Whether a backup's PREPARE journaled after this entry waits for it ({@link ReplicaAction#waitsOnlyForGates}):
-     * every entry but the vote records. A PREPARE needs its view's entries and its {@link VotesReserved} durable,
-     * not its own pre-prepared record: that rides on the prepared record's fsync, which the COMMIT waits for.
+     * Whether a backup's PREPARE or the primary's PRE-PREPARE journaled after this entry waits for it
+     * ({@link ReplicaAction#waitsOnlyForGates}): every entry but the vote records. Such a vote needs its view's
+     * entries and its {@link VotesReserved} durable, not its own pre-prepared record: that rides on the prepared
+     * record's fsync, which the COMMIT waits for.
      */
     default boolean gatesPrepares() { return true; }
 
@@ -62,14 +63,15 @@ public sealed interface LogEntry {
     }
 
     /**
-     * As a backup in {@code view} we may send PREPAREs for numbers up to {@code upTo} (our high water mark when
-     * written) before their pre-prepared records are durable; written, and synced, before the first such PREPARE
-     * leaves. A PREPARE is then one fsync off the request's path (the primary's pre-prepared record and each
-     * replica's prepared record stay on it). After a crash that lost such a record, the replica cannot know what
-     * it voted: replayed, this entry makes it take no part in {@code view} at numbers up to {@code upTo} it has no
-     * pre-prepared record for (section 4.4's recovering replica likewise sends nothing up to H_M), so it never
-     * prepares two batches at one number in one view. A COMMIT still waits for everything before it, so a request
-     * that committed at 2f+1 replicas is in 2f+1 journals as before.
+     * In {@code view} we may vote at numbers up to {@code upTo} (our high water mark when written) before our
+     * pre-prepared records are durable: as a backup, send PREPAREs; as primary, send PRE-PREPAREs. Written, and
+     * synced, before the first such vote leaves. The request's path then loses the fsync of the primary's
+     * pre-prepared record and of each backup's (each replica's prepared record stays on it). After a crash that
+     * lost such a record, the replica cannot know what it voted: replayed, this entry makes it take no part in
+     * {@code view} at numbers up to {@code upTo} it has no pre-prepared record for, and, if it is that view's
+     * primary, propose nothing more in it (section 4.4's recovering replica likewise sends nothing up to H_M), so
+     * it never prepares or proposes two batches at one number in one view. A COMMIT still waits for everything
+     * before it, so a request that committed at 2f+1 replicas is in 2f+1 journals as before.
      */
     record VotesReserved(long view, long upTo) implements LogEntry {}
 

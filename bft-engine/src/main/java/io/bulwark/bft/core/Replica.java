@@ -561,6 +561,12 @@ public final class Replica {
     /** Times f+1 AUTH-FAILUREs about a request in the current view made this replica suspect its primary (a vote for a view change). */
     public long authFailureSuspicions() { return requests.authFailureSuspicions; }
 
+    /**
+     * Times, as primary after a crash, this replica had requests to order in the view whose PRE-PREPAREs it may
+     * have sent and lost, and withheld them ({@link LogEntry.VotesReserved}): the group's next view orders them.
+     */
+    public long proposalsWithheld() { return agreement.proposalsWithheld; }
+
     /** Pre-prepares this replica sent as primary naming large requests by digest, and the requests so named. */
     public long prePreparesByDigest() { return agreement.prePreparesByDigest; }
 

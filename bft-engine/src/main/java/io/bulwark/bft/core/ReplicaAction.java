@@ -55,12 +55,17 @@ public sealed interface ReplicaAction extends Action
 
     /**
      * Whether {@code a}, which {@link #waitsForJournal}, waits only for the entries before it that
-     * {@link LogEntry#gatesPrepares gate PREPAREs}: a backup's PREPARE, whose number the core covered with a
-     * durable {@link LogEntry.VotesReserved} first (or which repeats a vote already journaled). It need not wait
-     * for its own pre-prepared record, so the request's path loses an fsync.
+     * {@link LogEntry#gatesPrepares gate PREPAREs}: a backup's PREPARE or the primary's PRE-PREPARE, whose
+     * number the core covered with a durable {@link LogEntry.VotesReserved} first (or which repeats a vote
+     * already journaled). It need not wait for its own pre-prepared record, so the request's path loses an
+     * fsync at the backups and another at the primary. A PRE-PREPARE is also how a batch's body travels (a new
+     * view's selected batches, an answer to FETCH-BATCH): there it is no vote, and the receiver checks the
+     * body against the digest it agreed on.
      */
     public static boolean waitsOnlyForGates(Action a) {
-        return message(a) instanceof io.bulwark.bft.msg.Prepare;
+        io.bulwark.bft.msg.Message m = message(a);
+        return m instanceof io.bulwark.bft.msg.Prepare || m instanceof io.bulwark.bft.msg.PrePrepare
+                || m instanceof io.bulwark.bft.msg.PrePrepareByDigest;
     }
 
     private static io.bulwark.bft.msg.Message message(Action a) {

@@ -168,6 +168,10 @@ final class RequestQueue {
     void sendBatches() {
         if (!r.viewActive || !r.isPrimary()) return;
         Agreement ag = r.agreement;
+        if (ag.proposalsForgotten()) {
+            if (!pending.isEmpty()) ag.proposalsWithheld++;
+            return;
+        }
         while (!pending.isEmpty() && ag.nextSeq - 1 - r.lastExecuted < r.cfg.maxInFlightBatches() && ag.nextSeq <= r.h + r.cfg.logSize()) {
             List<Request> batch = new ArrayList<>(Math.min(pending.size(), r.cfg.maxBatchRequests()));
             int bytes = 0;

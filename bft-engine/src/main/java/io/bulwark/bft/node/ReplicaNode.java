@@ -658,7 +658,7 @@ public final class ReplicaNode implements AutoCloseable {
             if (journalFailed) return;   // fail-stop: what it would say may depend on entries that are not durable
             if (stopRecorded) return;    // stopping: the journal's stop record promised nothing more leaves
             if (ReplicaAction.waitsOnlyForGates(a)) {
-                // A PREPARE waits for its view's entries and its reservation, not for its own pre-prepared record.
+                // A vote (PREPARE, PRE-PREPARE) waits for its view's entries and its reservation, not for its own pre-prepared record.
                 if (gateTicket <= syncsDone) {
                     send(a);
                 } else {

@@ -158,6 +158,63 @@ class JournalReplayTest {
         assertTrue(multicastOf(unreserved.ready(), Prepare.class) >= 0, "without the reservation it would prepare a second batch at 2");
     }
 
+    /**
+     * The primary's PRE-PREPARE, its vote, leaves under the same kind of reservation, before its pre-prepared
+     * record is durable. A crash that loses the record loses the memory of what it proposed at that number:
+     * restarted in the same view, it proposes nothing more there (a new batch at the lost number would be the
+     * equivocation of a correct replica); the backups' timers take the group to the next view. The controls: the
+     * same journal without the reservation proposes a second batch at the lost number, and after a graceful stop
+     * the primary proposes at once.
+     */
+    @Test
+    void aPrePrepareThatLeftBeforeItsRecordWasDurableIsNeverContradictedAfterACrash() {
+        Replica before = new Replica(0, CFG);
+        before.journaled(true);
+        before.start(NOW);
+        List<ReplicaAction> all = new ArrayList<>(before.ready());
+        before.receive(NOW, 4, new Request(4, 1, false, 0, "x".getBytes(), new byte[0]));
+        List<ReplicaAction> out = before.ready();
+        all.addAll(out);
+        int reserved = persistOf(out, LogEntry.VotesReserved.class), prePrepare = multicastOf(out, PrePrepare.class);
+        assertTrue(reserved >= 0 && reserved < prePrepare, out.toString());
+        assertEquals(new LogEntry.VotesReserved(0, CFG.logSize()), ((ReplicaAction.Persist) out.get(reserved)).entry());
+        assertTrue(ReplicaAction.waitsOnlyForGates(out.get(prePrepare)), out.get(prePrepare).toString());
+        // The next proposal is covered: no second reservation.
+        before.receive(NOW, 5, new Request(5, 1, false, 0, "y".getBytes(), new byte[0]));
+        out = before.ready();
+        all.addAll(out);
+        assertEquals(-1, persistOf(out, LogEntry.VotesReserved.class), out.toString());
+        prePrepare = multicastOf(out, PrePrepare.class);
+        assertTrue(prePrepare >= 0 && ReplicaAction.waitsOnlyForGates(out.get(prePrepare)), out.toString());
+        PrePrepare sent = (PrePrepare) ((Action.Multicast) out.get(prePrepare)).message();
+        assertEquals(2, sent.seq());
+
+        // A crash before the fsync that would have covered that pre-prepared record: the journal lost it, the PRE-PREPARE left.
+        List<LogEntry> journal = journal(all);
+        assertEquals(new LogEntry.PrePrepared(sent), journal.remove(journal.size() - 1));
+        Request other = new Request(6, 1, false, 0, "z".getBytes(), new byte[0]);
+        Replica after = restartedAs(0, journal);
+        after.receive(NOW, 6, other);
+        assertEquals(-1, multicastOf(after.ready(), PrePrepare.class), "no proposal in the view whose proposals it may have forgotten");
+        assertEquals(1, after.proposalsWithheld());
+
+        // After a graceful stop nothing is forgotten: it proposes.
+        List<LogEntry> stopped = new ArrayList<>(journal);
+        stopped.add(new LogEntry.Stopped());
+        Replica restartedAfterStop = restartedAs(0, stopped);
+        restartedAfterStop.receive(NOW, 6, other);
+        assertTrue(multicastOf(restartedAfterStop.ready(), PrePrepare.class) >= 0, "a cleanly stopped primary proposes at once");
+
+        // The control: without the reservation it proposes another batch at number 2, where its lost PRE-PREPARE went.
+        Replica unreserved = restartedAs(0, journal.stream().filter(e -> !(e instanceof LogEntry.VotesReserved)).toList());
+        unreserved.receive(NOW, 6, other);
+        List<ReplicaAction> equivocation = unreserved.ready();
+        int i = multicastOf(equivocation, PrePrepare.class);
+        assertTrue(i >= 0, "without the reservation it would propose again: " + equivocation);
+        PrePrepare second = (PrePrepare) ((Action.Multicast) equivocation.get(i)).message();
+        assertTrue(second.seq() == sent.seq() && !second.digest().equals(sent.digest()), second + " against " + sent);
+    }
+
     @Test
     void theJournalsImageKeepsTheReservationOfTheCurrentView() {
         Replica backup = new Replica(1, CFG);
@@ -234,7 +291,11 @@ class JournalReplayTest {
     }
 
     private static Replica restarted(List<LogEntry> journal) {
-        Replica r = new Replica(1, CFG);
+        return restartedAs(1, journal);
+    }
+
+    private static Replica restartedAs(int id, List<LogEntry> journal) {
+        Replica r = new Replica(id, CFG);
         r.journaled(true);
         for (LogEntry e : journal) r.replay(NOW, e);
         r.replayed(NOW);

@@ -39,65 +39,71 @@ package io.bulwark.bft.sim;
  * @param committedLost       committed records correct replicas lost at a crash (written, riding on no fsync yet:
  *                            {@link io.bulwark.bft.core.LogEntry#syncAtOnce}); each restart that lost one must find
  *                            its batch again from the others
- * @param prePreparedLost     pre-prepared records correct backups lost at a crash: their PREPAREs leave before these
- *                            are durable ({@link io.bulwark.bft.core.LogEntry.VotesReserved}), so each is a vote the
- *                            restarted replica may have cast and forgotten
+ * @param prePreparedLost     pre-prepared records correct replicas lost at a crash: a backup's PREPARE and the
+ *                            primary's PRE-PREPARE leave before these are durable
+ *                            ({@link io.bulwark.bft.core.LogEntry.VotesReserved}), so each is a vote the restarted
+ *                            replica may have cast and forgotten
  * @param votesForgotten      pre-prepares correct replicas refused after such a restart, at numbers where they may
  *                            have voted before it ({@link io.bulwark.bft.core.Ignored#VOTE_FORGOTTEN})
+ * @param proposalsWithheld   times a correct primary restarted so found requests to order in the view whose
+ *                            PRE-PREPAREs it may have sent and forgotten, and withheld them (the next view orders them)
  */
 public record ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
                        long staleReads, long adversaryActions, long trapsSprung, long leftAlone,
                        long journalReplays, long estimations, long recoveries, long outsideActiveView, long stepDowns,
                        long prePreparesByDigest, long awaitedRequests, long fetchedBodies, long committedLost,
-                       long prePreparedLost, long votesForgotten) {
+                       long prePreparedLost, long votesForgotten, long proposalsWithheld) {
 
     public static final ScheduleCoverage NONE = new ScheduleCoverage(0, 0, 0, 0, 0, 0, 0, 0);
 
     public ScheduleCoverage(long ruleANulls, long trailingNulls, long reproposedTwice, long executedThenLeft,
                             long staleReads, long adversaryActions, long trapsSprung, long leftAlone) {
-        this(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions, trapsSprung, leftAlone, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        this(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions, trapsSprung, leftAlone, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** The same with the durability counts of a run. */
     public ScheduleCoverage withRecovery(long journalReplays, long estimations, long recoveries) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
                 trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, stepDowns,
-                prePreparesByDigest, awaitedRequests, fetchedBodies, committedLost, prePreparedLost, votesForgotten);
+                prePreparesByDigest, awaitedRequests, fetchedBodies, committedLost, prePreparedLost, votesForgotten, proposalsWithheld);
     }
 
     /** The same with whether a correct replica ended outside the group's active view ({@link #outsideActiveView}). */
     public ScheduleCoverage withOutsideActiveView(boolean outside) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
                 trapsSprung, leftAlone, journalReplays, estimations, recoveries, outside ? 1 : 0, stepDowns,
-                prePreparesByDigest, awaitedRequests, fetchedBodies, committedLost, prePreparedLost, votesForgotten);
+                prePreparesByDigest, awaitedRequests, fetchedBodies, committedLost, prePreparedLost, votesForgotten, proposalsWithheld);
     }
 
     /** The same with the primary step-downs of a run ({@link #stepDowns}). */
     public ScheduleCoverage withStepDowns(long n) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
                 trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, n,
-                prePreparesByDigest, awaitedRequests, fetchedBodies, committedLost, prePreparedLost, votesForgotten);
+                prePreparesByDigest, awaitedRequests, fetchedBodies, committedLost, prePreparedLost, votesForgotten, proposalsWithheld);
     }
 
     /** The same with a run's counts of requests by digest ({@link #prePreparesByDigest}, {@link #awaitedRequests}, {@link #fetchedBodies}). */
     public ScheduleCoverage withRequestsByDigest(long sent, long awaited, long fetched) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
                 trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, stepDowns, sent, awaited, fetched, committedLost,
-                prePreparedLost, votesForgotten);
+                prePreparedLost, votesForgotten, proposalsWithheld);
     }
 
     /** The same with a run's committed records lost at crashes ({@link #committedLost}). */
     public ScheduleCoverage withCommittedLost(long n) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
                 trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, stepDowns,
-                prePreparesByDigest, awaitedRequests, fetchedBodies, n, prePreparedLost, votesForgotten);
+                prePreparesByDigest, awaitedRequests, fetchedBodies, n, prePreparedLost, votesForgotten, proposalsWithheld);
     }
 
-    /** The same with a run's early PREPAREs whose records crashes lost and the votes refused for it ({@link #prePreparedLost}, {@link #votesForgotten}). */
-    public ScheduleCoverage withForgottenVotes(long lost, long forgotten) {
+    /**
+     * The same with a run's early votes whose records crashes lost and what the restarted replicas withheld for it
+     * ({@link #prePreparedLost}, {@link #votesForgotten}, {@link #proposalsWithheld}).
+     */
+    public ScheduleCoverage withForgottenVotes(long lost, long forgotten, long withheld) {
         return new ScheduleCoverage(ruleANulls, trailingNulls, reproposedTwice, executedThenLeft, staleReads, adversaryActions,
                 trapsSprung, leftAlone, journalReplays, estimations, recoveries, outsideActiveView, stepDowns,
-                prePreparesByDigest, awaitedRequests, fetchedBodies, committedLost, lost, forgotten);
+                prePreparesByDigest, awaitedRequests, fetchedBodies, committedLost, lost, forgotten, withheld);
     }
 
     public ScheduleCoverage plus(ScheduleCoverage o) {
@@ -107,7 +113,7 @@ public record ScheduleCoverage(long ruleANulls, long trailingNulls, long repropo
                 estimations + o.estimations, recoveries + o.recoveries, outsideActiveView + o.outsideActiveView,
                 stepDowns + o.stepDowns, prePreparesByDigest + o.prePreparesByDigest, awaitedRequests + o.awaitedRequests,
                 fetchedBodies + o.fetchedBodies, committedLost + o.committedLost, prePreparedLost + o.prePreparedLost,
-                votesForgotten + o.votesForgotten);
+                votesForgotten + o.votesForgotten, proposalsWithheld + o.proposalsWithheld);
     }
 
     public String json() {
@@ -119,6 +125,7 @@ public record ScheduleCoverage(long ruleANulls, long trailingNulls, long repropo
                 + ",\"seeds_with_replica_outside_active_view\":" + outsideActiveView + ",\"primary_step_downs\":" + stepDowns
                 + ",\"pre_prepares_by_digest\":" + prePreparesByDigest + ",\"pre_prepares_awaiting_requests\":" + awaitedRequests
                 + ",\"batch_bodies_fetched_for_requests\":" + fetchedBodies + ",\"committed_records_lost_at_crashes\":" + committedLost
-                + ",\"pre_prepared_records_lost_at_crashes\":" + prePreparedLost + ",\"pre_prepares_refused_as_forgotten\":" + votesForgotten + "}";
+                + ",\"pre_prepared_records_lost_at_crashes\":" + prePreparedLost + ",\"pre_prepares_refused_as_forgotten\":" + votesForgotten
+                + ",\"proposals_withheld_as_forgotten\":" + proposalsWithheld + "}";
     }
 }

@@ -63,10 +63,12 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
     /** The journal's end after the last entry that gates PREPAREs ({@link LogEntry#gatesPrepares}). */
     private long gateEnd;
     /** Pre-prepares refused as possibly voted on before a crash, by this replica's earlier incarnations. */
-    private long forgottenBefore;
+    private long forgottenBefore, withheldBefore;
 
     /** Pre-prepares this replica refused, over its incarnations, at numbers where it may have voted before a crash. */
     long forgottenVotes() { return forgottenBefore + core.counters().ignored(io.bulwark.bft.core.Ignored.VOTE_FORGOTTEN); }
+    /** Times this replica, as a restarted primary, withheld proposals in the view it may have proposed in and forgotten. */
+    long proposalsWithheld() { return withheldBefore + core.proposalsWithheld(); }
     /** Entries persisted in the current drive: the sends after them wait for their fsync. */
     private boolean persistedInDrive;
     /**
@@ -228,6 +230,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
         missedTimers.clear();
         state = restored;
         forgottenBefore += core.counters().ignored(io.bulwark.bft.core.Ignored.VOTE_FORGOTTEN);
+        withheldBefore += core.proposalsWithheld();
         core = new Replica(core.id(), cfg, restored);
         core.journaled(true);
         core.coProcessorKeys(coProcessorKeys);
@@ -486,7 +489,7 @@ final class SimReplica implements SimNetwork.Receiver, ReplicaContext {
             return;
         }
         if (ReplicaAction.waitsOnlyForGates(a)) {
-            // A PREPARE waits for its view's entries and its reservation, not for its own pre-prepared record.
+            // A vote (PREPARE, PRE-PREPARE) waits for its view's entries and its reservation, not for its own pre-prepared record.
             if (journal.durableEnd() >= gateEnd) send(a);
             else held.add(new HeldSend(a, gateEnd));
             return;

@@ -523,6 +523,9 @@ public final class Simulation {
     /** Pre-prepares correct replicas refused after a restart, at numbers where they may have voted before it. */
     private long forgottenVotes() { return overCorrect(SimReplica::forgottenVotes); }
 
+    /** Times correct restarted primaries withheld proposals in the view they may have proposed in and forgotten. */
+    private long proposalsWithheld() { return overCorrect(SimReplica::proposalsWithheld); }
+
     /** Committed records correct replicas lost at crashes (they rode on no fsync yet). */
     private long committedLost() { return overCorrect(r -> r.journal.committedLost); }
 
@@ -693,7 +696,7 @@ public final class Simulation {
                 schedule.coverage(staleReads(), adversaries.targetedActions(), adversaries.trapSprung(), alone)
                         .withRecovery(journalReplays(), estimationCount(1), recoveriesCompleted()).withOutsideActiveView(notOneView != null)
                         .withStepDowns(stepDowns).withRequestsByDigest(byDigestSent, byDigestAwaited, byDigestFetched)
-                        .withCommittedLost(committedLost()).withForgottenVotes(prePreparedLost(), forgottenVotes()),
+                        .withCommittedLost(committedLost()).withForgottenVotes(prePreparedLost(), forgottenVotes(), proposalsWithheld()),
                 quarantines, authFailures, sessions, compromise == null ? CompromiseReport.NONE : compromise.report(), authSuspicions);
     }
 

@@ -108,10 +108,11 @@ class SimulationTest {
         // Committed records ride on the next vote's fsync (LogEntry.syncAtOnce): crashes did lose some, and the
         // restarted replicas found those batches again (no failure above).
         assertTrue(s.schedule().committedLost() > 0, "no crash lost a riding committed record: " + s.schedule().json());
-        // Backups' PREPAREs leave before their pre-prepared records are durable (LogEntry.VotesReserved): crashes did
-        // lose such records, and the restarted replicas refused pre-prepares where they may have voted (no failure above).
-        assertTrue(s.schedule().prePreparedLost() > 0 && s.schedule().votesForgotten() > 0,
-                "no crash lost a pre-prepared record, or no restarted replica refused a vote it may have cast: " + s.schedule().json());
+        // Backups' PREPAREs and the primary's PRE-PREPAREs leave before their pre-prepared records are durable
+        // (LogEntry.VotesReserved): crashes did lose such records, the restarted replicas refused pre-prepares where
+        // they may have voted, and restarted primaries withheld proposals in the view they forgot (no failure above).
+        assertTrue(s.schedule().prePreparedLost() > 0 && s.schedule().votesForgotten() > 0 && s.schedule().proposalsWithheld() > 0,
+                "no crash lost a pre-prepared record, or no restarted replica withheld a vote it may have cast: " + s.schedule().json());
         Simulation.Options seed31 = new Simulation.Options(31, 1, 300, 8, true, Adversary.parse("restart"), Double.NaN, Double.NaN);
         Simulation.Outcome out = new Simulation(seed31).run();
         assertTrue(out.ok() && out.schedule().leftAlone() == 0, seed31.replayCommand() + ": " + out.livenessFailure());
@@ -339,11 +340,16 @@ class SimulationTest {
      * lost power could not install the view until the others journaled the VIEW-CHANGEs its NEW-VIEW
      * names; 3337 f=2 (all) — with CHECKPOINTs early too, a group that lost power agreed on a checkpoint
      * none could rebuild (only a REPLY may go early now); 3076 f=1 (all) — a compromised replica that
-     * lost power before its repair must check its saved state at the restart, as the node does.
+     * lost power before its repair must check its saved state at the restart, as the node does. And one
+     * found when the primary's PRE-PREPARE began to leave before its record was durable (issue 16): 5805 f=2
+     * (power-loss, restart) — replicas replaying a VIEW-CHANGE dropped the committed batches they had not
+     * executed since the last saved checkpoint, so a new view starting from a checkpoint the group reached
+     * before it lost power left every replica fetching a state none held any more.
      */
     @Test
     void durabilitySeedsFoundWithEarlyReplies() {
-        for (Object[] c : new Object[][] {{283L, 1, 200, "power-loss,restart"}, {3337L, 2, 300, "all"}, {3076L, 1, 300, "all"}}) {
+        for (Object[] c : new Object[][] {{283L, 1, 200, "power-loss,restart"}, {3337L, 2, 300, "all"}, {3076L, 1, 300, "all"},
+                {5805L, 2, 1000, "power-loss,restart"}}) {
             Simulation.Options o = new Simulation.Options((Long) c[0], (Integer) c[1], (Integer) c[2], 8, true, Adversary.parse((String) c[3]),
                     Double.NaN, Double.NaN);
             Simulation.Outcome out = new Simulation(o).run();

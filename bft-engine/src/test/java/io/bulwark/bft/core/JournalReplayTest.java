@@ -47,6 +47,18 @@ class JournalReplayTest {
         return -1;
     }
 
+    /**
+     * The first vote of the view ({@code vote}: a backup's PREPARE, the primary's PRE-PREPARE): a reservation up to
+     * the high water mark is journaled before it, and it waits for the entries that gate it (the reservation), not
+     * for its own pre-prepared record.
+     */
+    private static void firstVoteOfTheView(List<ReplicaAction> out, Class<?> vote) {
+        int reserved = persistOf(out, LogEntry.VotesReserved.class), sent = multicastOf(out, vote);
+        assertTrue(reserved >= 0 && reserved < sent, out.toString());
+        assertEquals(new LogEntry.VotesReserved(0, CFG.logSize()), ((ReplicaAction.Persist) out.get(reserved)).entry());
+        assertTrue(ReplicaAction.waitsOnlyForGates(out.get(sent)), out.get(sent).toString());
+    }
+
     @Test
     void votesAreJournaledBeforeTheyLeave() {
         Replica backup = new Replica(1, CFG);
@@ -120,12 +132,7 @@ class JournalReplayTest {
         before.receive(NOW, 0, a1);
         List<ReplicaAction> out = before.ready();
         all.addAll(out);
-        // The first PREPARE of the view: a reservation up to the high water mark is journaled before it...
-        int reserved = persistOf(out, LogEntry.VotesReserved.class), prepare = multicastOf(out, Prepare.class);
-        assertTrue(reserved >= 0 && reserved < prepare, out.toString());
-        assertEquals(new LogEntry.VotesReserved(0, CFG.logSize()), ((ReplicaAction.Persist) out.get(reserved)).entry());
-        // ...and the PREPARE waits for the entries that gate it (the reservation), not for its pre-prepared record.
-        assertTrue(ReplicaAction.waitsOnlyForGates(out.get(prepare)), out.get(prepare).toString());
+        firstVoteOfTheView(out, Prepare.class);
         assertTrue(!new LogEntry.PrePrepared(a1).gatesPrepares() && new LogEntry.VotesReserved(0, 1).gatesPrepares());
         // The next PREPARE is covered: no second reservation.
         before.receive(NOW, 0, a2);
@@ -175,16 +182,13 @@ class JournalReplayTest {
         before.receive(NOW, 4, new Request(4, 1, false, 0, "x".getBytes(), new byte[0]));
         List<ReplicaAction> out = before.ready();
         all.addAll(out);
-        int reserved = persistOf(out, LogEntry.VotesReserved.class), prePrepare = multicastOf(out, PrePrepare.class);
-        assertTrue(reserved >= 0 && reserved < prePrepare, out.toString());
-        assertEquals(new LogEntry.VotesReserved(0, CFG.logSize()), ((ReplicaAction.Persist) out.get(reserved)).entry());
-        assertTrue(ReplicaAction.waitsOnlyForGates(out.get(prePrepare)), out.get(prePrepare).toString());
+        firstVoteOfTheView(out, PrePrepare.class);
         // The next proposal is covered: no second reservation.
         before.receive(NOW, 5, new Request(5, 1, false, 0, "y".getBytes(), new byte[0]));
         out = before.ready();
         all.addAll(out);
         assertEquals(-1, persistOf(out, LogEntry.VotesReserved.class), out.toString());
-        prePrepare = multicastOf(out, PrePrepare.class);
+        int prePrepare = multicastOf(out, PrePrepare.class);
         assertTrue(prePrepare >= 0 && ReplicaAction.waitsOnlyForGates(out.get(prePrepare)), out.toString());
         PrePrepare sent = (PrePrepare) ((Action.Multicast) out.get(prePrepare)).message();
         assertEquals(2, sent.seq());

@@ -135,12 +135,12 @@ final class ViewChanges {
      * again by retransmission).
      */
     void replayViewChange(ViewChange vc) {
-        // As when we sent it: our commits of the view we left that we had not executed count toward catching up.
-        // The state they built before the crash is gone (the saved state is the last stable checkpoint), and the
-        // VIEW-CHANGE names checkpoints above it: after a whole-group power loss a new view may start from one
-        // that only these commits can rebuild (sim seed 5805 f=2, power-loss: every replica fetching checkpoint
-        // 32, which none held any more, each with its committed records up to 32 in its journal).
-        for (Slot s : r.agreement.log().values()) if (s.myCommit != null && s.seq > r.lastExecuted) r.catchUp.keepOwnCommit(s);
+        // As when we sent it (keepUnexecutedCommits). The state they built before the crash is gone (the saved
+        // state is the last stable checkpoint), and the VIEW-CHANGE names checkpoints above it: after a whole-group
+        // power loss a new view may start from one that only these commits can rebuild (sim seed 5805 f=2,
+        // power-loss: every replica fetching checkpoint 32, which none held any more, each with its committed
+        // records up to 32 in its journal).
+        keepUnexecutedCommits();
         r.agreement.clearLog();
         r.requests.leaveView();   // what the old view assigned is not assigned in the next one
         r.view = vc.view();
@@ -151,6 +151,14 @@ final class ViewChanges {
         latest[r.id] = vc;
         round = new ViewChangeRound(r.view, r.n, r.primary());
         round.receive(vc);
+    }
+
+    /**
+     * Leaving the view's log: our own commits for what we have not executed count toward catching up if the new
+     * view starts above them (and a batch committed here is certified already).
+     */
+    private void keepUnexecutedCommits() {
+        for (Slot s : r.agreement.log().values()) if (s.myCommit != null && s.seq > r.lastExecuted) r.catchUp.keepOwnCommit(s);
     }
 
     /** Replay: another replica's view-change that the NEW-VIEW which follows names (checked when we installed it). */
@@ -210,12 +218,8 @@ final class ViewChanges {
         // Keep the bodies of what the sets refer to; the log of the old view goes.
         Set<Digest> keep = sets.referenced();
         BatchBodies bodies = r.agreement.bodies;
-        for (Slot s : r.agreement.log().values()) {
-            if (s.prePrepare != null && keep.contains(s.digest)) bodies.put(s.digest, s.prePrepare);
-            // Our own commits for what we have not executed count toward catching up if the new view
-            // starts above them (and a batch committed here is certified already).
-            if (s.myCommit != null && s.seq > r.lastExecuted) r.catchUp.keepOwnCommit(s);
-        }
+        for (Slot s : r.agreement.log().values()) if (s.prePrepare != null && keep.contains(s.digest)) bodies.put(s.digest, s.prePrepare);
+        keepUnexecutedCommits();
         bodies.retainOnly(keep);
         r.agreement.clearLog();
         r.requests.leaveView();

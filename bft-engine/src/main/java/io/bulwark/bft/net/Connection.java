@@ -44,8 +44,8 @@ public final class Connection {
     private boolean receivedAny;    // plaintext: the peer sent at least one byte
 
     // inbound
-    private final int readBufferBytes;
-    private ByteBuffer readBuf;     // allocated on the first read: an idle socket (a flood's) holds no buffer
+    private final BufferPool readBuffers;
+    private ByteBuffer readBuf;     // lent by readBuffers while bytes wait in it; an idle connection holds none
     private byte[] body;            // frame being assembled when it did not fit the read buffer
     private int bodyLen;
     private int bodyPos;
@@ -53,18 +53,20 @@ public final class Connection {
     // outbound
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private long queuedBytes;       // prefixes + frames queued or sitting in writeBuf, not yet written
-    private ByteBuffer writeBuf;    // fill mode between flushes; allocated on first send
+    private final BufferPool writeBuffers;
+    private ByteBuffer writeBuf;    // fill mode between flushes; lent by writeBuffers while frames wait in it
     private int headPos = -1;       // bytes of queue.peek() already copied; -1: its prefix not yet
     boolean dirty;                  // in the transport's flush list this iteration
     private boolean writeBlocked;   // socket full: waiting for OP_WRITE
 
-    Connection(Transport transport, SocketChannel ch, boolean dialed, int peer, long id, int readBufferBytes) {
+    Connection(Transport transport, SocketChannel ch, boolean dialed, int peer, long id, BufferPool readBuffers, BufferPool writeBuffers) {
         this.transport = transport;
         this.ch = ch;
         this.dialed = dialed;
         this.peer = peer;
         this.id = id;
-        this.readBufferBytes = readBufferBytes;
+        this.readBuffers = readBuffers;
+        this.writeBuffers = writeBuffers;
     }
 
     /** The principal at the other end, or {@link #UNBOUND}. */
@@ -127,19 +129,20 @@ public final class Connection {
      * data. Stops when everything is written (clearing OP_WRITE) or the socket is full (setting
      * OP_WRITE, the loop calls back when it drains).
      */
-    void flush(int writeBufferBytes) throws IOException {
+    void flush() throws IOException {
         if (tls != null) {
-            flushTls(writeBufferBytes);
+            flushTls();
             return;
         }
         if (writeBuf == null) {
             if (queue.isEmpty()) return;
-            writeBuf = ByteBuffer.allocateDirect(writeBufferBytes);
+            writeBuf = writeBuffers.take();
         }
         while (true) {
             fill();
             if (writeBuf.position() == 0) {           // nothing left at all
                 setWriteBlocked(false);
+                releaseWriteBuffer();
                 return;
             }
             writeBuf.flip();
@@ -161,7 +164,7 @@ public final class Connection {
      * buffer as in plaintext and wraps them into records. Ciphertext waits in one record-sized
      * buffer; a full socket sets OP_WRITE as in plaintext.
      */
-    private void flushTls(int writeBufferBytes) throws IOException {
+    private void flushTls() throws IOException {
         TlsSession t = tls;
         if (handshakeTasksRunning) return;      // resumed when they ran
         while (open) {
@@ -197,11 +200,12 @@ public final class Connection {
                     setWriteBlocked(false);
                     return;
                 }
-                writeBuf = ByteBuffer.allocateDirect(writeBufferBytes);
+                writeBuf = writeBuffers.take();
             }
             fill();
             if (writeBuf.position() == 0) {      // nothing left at all
                 setWriteBlocked(false);
+                releaseWriteBuffer();
                 return;
             }
             writeBuf.flip();
@@ -245,6 +249,27 @@ public final class Connection {
         return open;
     }
 
+    /** Everything queued is written (or wrapped): the write buffer goes back to the pool. */
+    private void releaseWriteBuffer() {
+        writeBuffers.give(writeBuf);
+        writeBuf = null;
+    }
+
+    /**
+     * After reading: a read buffer that holds no bytes (no part of a length prefix: a frame larger
+     * than it is assembled in {@link #body}) goes back to the pool. Not on a closed connection,
+     * whose buffers {@link #markClosed} dropped.
+     */
+    private void releaseReadBufferIfEmpty() {
+        if (readBuf != null && readBuf.position() == 0) {
+            readBuffers.give(readBuf);
+            readBuf = null;
+        }
+    }
+
+    /** True if this connection holds a pooled buffer now. Loop thread only (tests). */
+    boolean holdsBuffers() { return readBuf != null || writeBuf != null; }
+
     private void fill() {
         ByteBuffer b = writeBuf;
         while (!queue.isEmpty() && b.hasRemaining()) {
@@ -280,8 +305,15 @@ public final class Connection {
      * (reported through {@code transport}).
      */
     boolean readAndDeliver(int maxFrame, int maxUnboundFrame) throws IOException {
-        if (readBuf == null) readBuf = ByteBuffer.allocateDirect(readBufferBytes);
-        if (tls != null) return readTls(maxFrame, maxUnboundFrame);
+        if (readBuf == null) readBuf = readBuffers.take();
+        try {
+            return tls != null ? readTls(maxFrame, maxUnboundFrame) : readPlain(maxFrame, maxUnboundFrame);
+        } finally {
+            releaseReadBufferIfEmpty();
+        }
+    }
+
+    private boolean readPlain(int maxFrame, int maxUnboundFrame) throws IOException {
         int budget = READ_BUDGET;
         while (budget > 0 && open) {
             int room = readBuf.remaining();
@@ -344,7 +376,7 @@ public final class Connection {
                 continue;
             }
             if (hs == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-                flushTls(transport.config().writeBufferBytes());
+                flushTls();
                 if (!open) return false;
                 if (writeBlocked) return true;      // OP_WRITE resumes the handshake
                 continue;
@@ -383,10 +415,14 @@ public final class Connection {
      * The handshake's delegated tasks ran on the handshake thread: carries the handshake on — writes
      * what the engine now has to send, unwraps what arrived meanwhile, reads what is waiting.
      */
-    void resumeTls(int maxFrame, int maxUnboundFrame, int writeBufferBytes) throws IOException {
-        if (readBuf == null) readBuf = ByteBuffer.allocateDirect(readBufferBytes);
-        flushTls(writeBufferBytes);
-        if (open && !handshakeTasksRunning && unwrapAll(maxFrame, maxUnboundFrame) && !handshakeTasksRunning) readTls(maxFrame, maxUnboundFrame);
+    void resumeTls(int maxFrame, int maxUnboundFrame) throws IOException {
+        if (readBuf == null) readBuf = readBuffers.take();
+        try {
+            flushTls();
+            if (open && !handshakeTasksRunning && unwrapAll(maxFrame, maxUnboundFrame) && !handshakeTasksRunning) readTls(maxFrame, maxUnboundFrame);
+        } finally {
+            releaseReadBufferIfEmpty();
+        }
     }
 
     /** The first byte a peer sent is not a TLS handshake record: garbage, or a peer with TLS off. */
@@ -450,7 +486,11 @@ public final class Connection {
 
     // ------------------------------------------------------------------ teardown
 
-    /** Marks closed and releases buffers. Returns the number of frames still queued (dropped). */
+    /**
+     * Marks closed and drops its buffers (to the garbage collector, not to the pools: a frame handler
+     * may close the connection while {@link #deliver} still works in its read buffer). Returns the
+     * number of frames still queued (dropped).
+     */
     int markClosed() {
         open = false;
         int dropped = queue.size();

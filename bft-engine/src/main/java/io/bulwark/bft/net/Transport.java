@@ -49,8 +49,9 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p><b>Writes.</b> {@code send} only queues (bounded per connection; a frame that does not fit
  * is dropped and counted — the protocol retransmits). At the end of the loop iteration every
- * connection with queued frames is flushed: frames are copied into a per-connection direct
- * buffer and written with as few {@code write()} calls as the buffer size allows.
+ * connection with queued frames is flushed: frames are copied into a direct buffer the connection
+ * borrows from a pool until it is empty again ({@link BufferPool}) and written with as few
+ * {@code write()} calls as the buffer size allows.
  *
  * <p><b>Threading.</b> {@link #send}, {@link #bind} and {@link #route} are loop thread only;
  * {@link #listen}, {@link #dial} and {@link #close} may be called from any thread (off the loop
@@ -71,7 +72,9 @@ public final class Transport implements AutoCloseable {
     private final TransportTls tls;         // null: plaintext
     /** With TLS: the thread that runs handshakes' key agreements and signatures, off the loop (null: plaintext). */
     private final java.util.concurrent.ThreadPoolExecutor handshakes;
-    private final int readBufferBytes;
+    /** Direct buffers lent to connections while they read or write (issue 16 item 6): an idle connection holds none. */
+    private final BufferPool readBuffers;
+    private final BufferPool writeBuffers;
     private final long[] lastWarnNanos = new long[8];
 
     private final List<ServerSocketChannel> servers = new ArrayList<>();
@@ -104,7 +107,8 @@ public final class Transport implements AutoCloseable {
         if (tls != null && tls.self() != self) throw new IllegalArgumentException("TLS identity of " + tls.self() + " for principal " + self);
         this.tls = tls;
         // A TLS record unwraps whole into the read buffer (deliver() leaves at most a length prefix behind).
-        this.readBufferBytes = tls == null ? cfg.readBufferBytes() : Math.max(cfg.readBufferBytes(), tls.applicationBufferSize() + 64);
+        this.readBuffers = new BufferPool(tls == null ? cfg.readBufferBytes() : Math.max(cfg.readBufferBytes(), tls.applicationBufferSize() + 64), SPARE_BUFFERS);
+        this.writeBuffers = new BufferPool(cfg.writeBufferBytes(), SPARE_BUFFERS);
         if (self < 0) throw new IllegalArgumentException("principal must be >= 0: " + self);
         this.loop = Objects.requireNonNull(loop);
         this.self = self;
@@ -121,6 +125,13 @@ public final class Transport implements AutoCloseable {
      * the loop, and its backlog stays bounded (issue 15).
      */
     public static final int HANDSHAKE_QUEUE = 32;
+
+    /**
+     * Spare buffers each pool keeps. One loop thread reads or writes one connection at a time, and a
+     * connection gives its buffer back once it is empty, so few are out at once: those of connections
+     * holding part of a length prefix, or blocked on a full socket.
+     */
+    static final int SPARE_BUFFERS = 32;
 
     private static java.util.concurrent.ThreadPoolExecutor handshakeThread(String name) {
         // Started at the first handshake, gone after 10 s without one: a process with many client
@@ -210,7 +221,7 @@ public final class Transport implements AutoCloseable {
             try {
                 c.configureBlocking(false);
                 c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                conn = new Connection(this, c, false, Connection.UNBOUND, nextConnId++, readBufferBytes);
+                conn = new Connection(this, c, false, Connection.UNBOUND, nextConnId++, readBuffers, writeBuffers);
                 if (tls != null) {
                     conn.tls = new TlsSession(tls.acceptorEngine());
                     conn.tls.engine.beginHandshake();
@@ -288,7 +299,7 @@ public final class Transport implements AutoCloseable {
             scheduleRetry(d);
             return;
         }
-        Connection conn = new Connection(this, c, true, d.peer, nextConnId++, readBufferBytes);
+        Connection conn = new Connection(this, c, true, d.peer, nextConnId++, readBuffers, writeBuffers);
         d.conn = conn;
         conns.add(conn);
         openConnections++;
@@ -332,7 +343,7 @@ public final class Transport implements AutoCloseable {
         });
         try {
             conn.tls.engine.beginHandshake();
-            conn.flush(cfg.writeBufferBytes());   // the ClientHello
+            conn.flush();   // the ClientHello
         } catch (IOException e) {
             failed(conn, e);
         }
@@ -489,6 +500,12 @@ public final class Transport implements AutoCloseable {
         unboundPerSource.computeIfPresent(conn.source, (k, v) -> v > 1 ? v - 1 : null);
     }
 
+    /** Spare read and write buffers the pools keep now. Loop thread only (tests). */
+    int spareBuffers() {
+        loop.requireLoop();
+        return readBuffers.idle() + writeBuffers.idle();
+    }
+
     /** The connection {@code send(peer, …)} would use now, or null. Loop thread only. */
     public Connection route(int peer) {
         loop.requireLoop();
@@ -566,7 +583,7 @@ public final class Transport implements AutoCloseable {
             c.dirty = false;
             if (!c.isOpen() || c.writeBlocked()) continue;
             try {
-                c.flush(cfg.writeBufferBytes());
+                c.flush();
             } catch (IOException e) {
                 failed(c, e);
             } catch (RuntimeException e) {
@@ -624,7 +641,7 @@ public final class Transport implements AutoCloseable {
         if (!conn.isOpen() || conn.key == null || !conn.key.isValid()) return;
         conn.key.interestOps(SelectionKey.OP_READ | (conn.writeBlocked() ? SelectionKey.OP_WRITE : 0));
         try {
-            conn.resumeTls(cfg.maxFrameBytes(), cfg.maxUnboundFrameBytes(), cfg.writeBufferBytes());
+            conn.resumeTls(cfg.maxFrameBytes(), cfg.maxUnboundFrameBytes());
         } catch (IOException e) {
             failed(conn, e);
         } catch (RuntimeException e) {
@@ -645,7 +662,7 @@ public final class Transport implements AutoCloseable {
                 }
                 established(d, conn);
             }
-            if (conn.isOpen() && key.isValid() && key.isWritable()) conn.flush(cfg.writeBufferBytes());
+            if (conn.isOpen() && key.isValid() && key.isWritable()) conn.flush();
             if (conn.isOpen() && key.isValid() && key.isReadable()) conn.readAndDeliver(cfg.maxFrameBytes(), cfg.maxUnboundFrameBytes());
         } catch (IOException e) {
             failed(conn, e);

@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param maxFrameBytes       largest frame accepted or sent; a peer announcing more (or ≤ 0) is disconnected
  * @param maxQueuedBytes      per-connection outbound bytes (frames + 4-byte prefixes) not yet written;
  *                            a send beyond it is dropped and counted
- * @param readBufferBytes     per-connection direct read buffer
- * @param writeBufferBytes    per-connection direct write buffer into which queued frames are coalesced
+ * @param readBufferBytes     the direct read buffers connections borrow while bytes wait in them ({@link BufferPool})
+ * @param writeBufferBytes    the direct write buffers, borrowed the same way, into which queued frames are coalesced
  * @param maxConnections      open connections (accepted + dialed); further accepts are closed at once
  * @param minBackoff          first reconnect delay after a failed or dropped dial
  * @param maxBackoff          reconnect delay cap (the delay doubles per consecutive failure)

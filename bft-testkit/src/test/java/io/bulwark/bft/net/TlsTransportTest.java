@@ -117,6 +117,40 @@ class TlsTransportTest {
         assertTrue(server.transport.stats().bytesIn() > big.length, "records carry more than the plaintext");
     }
 
+    /**
+     * Issue 16 item 6: a connection borrows its read and write buffers while bytes move and gives them
+     * back once they are empty, so a client that is connected but quiet costs its TLS state and no
+     * 128 KiB of direct buffers. Frames larger than the buffers and than a record cross both ways
+     * first, intact.
+     */
+    @Test
+    void aQuietTlsConnectionHoldsNoBufferOnceItsFramesCrossed() {
+        Peer server = peer(0, TransportConfig.forNodes(), tls(0));
+        Peer client = peer(1, TransportConfig.forNodes(), tls(1));
+        int port = server.listen();
+        client.transport.dial(0, Peer.loopback(port));
+        Await.until("handshake", () -> !client.connected.isEmpty() && !server.accepted.isEmpty());
+        Connection acc = server.accepted.get(0);
+        Connection dialed = client.connected.get(0);
+        assertTrue(server.onLoop(() -> server.transport.bind(1, acc)));
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 200; i++) sent.add(frame(i % 50 == 0 ? 300_000 : 1 + (i * 7919) % 20_000, i));
+        client.onLoop(() -> {
+            client.transport.bind(0, dialed);
+            for (byte[] f : sent) assertTrue(client.transport.send(0, f));
+        });
+        Await.until("frames at the server", () -> server.frames.size() == sent.size());
+        server.onLoop(() -> { for (byte[] f : sent) assertTrue(server.transport.send(1, f)); });
+        Await.until("frames back at the client", () -> client.frames.size() == sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            assertArrayEquals(sent.get(i), server.frames.get(i), "frame " + i + " at the server");
+            assertArrayEquals(sent.get(i), client.frames.get(i), "frame " + i + " at the client");
+        }
+        assertFalse(server.onLoop(acc::holdsBuffers), "the accepted connection gave its buffers back");
+        assertFalse(client.onLoop(dialed::holdsBuffers), "the dialed connection gave its buffers back");
+        assertTrue(server.onLoop(server.transport::spareBuffers) <= 2 * Transport.SPARE_BUFFERS, "and the pools keep a bounded number");
+    }
+
     @Test
     void garbageInsteadOfAClientHelloIsClosedAndCounted() throws Exception {
         Peer server = peer(0, TransportConfig.forNodes(), tls(0));

@@ -190,6 +190,60 @@ class TransportTest {
         assertArrayEquals(f, b.frames.get(0));
     }
 
+    /**
+     * Issue 16 item 6: buffers are lent while bytes move. After an echo of frames smaller and larger
+     * than the 64 KiB buffers, neither end's connection holds one.
+     */
+    @Test
+    void aQuietConnectionHoldsNoBufferOnceItsFramesCrossed() {
+        TransportConfig cfg = TransportConfig.defaults().withMaxFrameBytes(1 << 20).withMaxUnboundFrameBytes(1 << 20);
+        Peer a = peer(0, cfg);
+        Peer b = peer(7, cfg);
+        b.onFrame = (conn, f) -> {
+            if (conn.peer() == Connection.UNBOUND) assertTrue(b.transport.bind(0, conn));
+            assertTrue(b.transport.send(0, f));
+        };
+        connect(a, b);
+        int n = 2_000;
+        a.onLoop(() -> {
+            for (int i = 0; i < n; i++) assertTrue(a.transport.send(7, frame(i, i % 100 == 0 ? 200_000 : 8 + (i * 7919) % 3_000)));
+        });
+        Await.until("echoes", () -> a.frames.size() == n);
+        List<byte[]> got = a.framesSnapshot();
+        for (int i = 0; i < n; i++) assertArrayEquals(frame(i, i % 100 == 0 ? 200_000 : 8 + (i * 7919) % 3_000), got.get(i), "frame " + i);
+        assertFalse(a.onLoop(() -> a.transport.route(7).holdsBuffers()), "the dialed connection gave its buffers back");
+        assertFalse(b.onLoop(() -> b.transport.route(0).holdsBuffers()), "the accepted connection gave its buffers back");
+        assertTrue(b.onLoop(b.transport::spareBuffers) <= 2 * Transport.SPARE_BUFFERS);
+    }
+
+    /**
+     * A length prefix split across reads stays in the read buffer, which is then not given back:
+     * frames sent a few bytes at a time, each piece read on its own, arrive intact.
+     */
+    @Test
+    void prefixesSplitAcrossReadsAreKeptUntilTheirFramesComplete() throws IOException {
+        Peer b = peer(1, TransportConfig.defaults());
+        int port = b.listen();
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) sent.add(frame(i, 4 + i * 13));
+        ByteBuffer all = ByteBuffer.allocate(sent.stream().mapToInt(f -> 4 + f.length).sum());
+        for (byte[] f : sent) all.putInt(f.length).put(f);
+        all.flip();
+        try (SocketChannel raw = SocketChannel.open(Peer.loopback(port))) {
+            long written = 0;
+            while (all.hasRemaining()) {
+                // 3 bytes, then wait until the transport has read them: every prefix straddles reads
+                ByteBuffer piece = all.slice().limit(Math.min(all.remaining(), 3));
+                while (piece.hasRemaining()) written += raw.write(piece);
+                all.position(all.position() + piece.limit());
+                long expect = written;
+                Await.until("bytes read", () -> b.transport.stats().bytesIn() == expect);
+            }
+            Await.until("frames", () -> b.frames.size() == sent.size());
+        }
+        for (int i = 0; i < sent.size(); i++) assertArrayEquals(sent.get(i), b.frames.get(i), "frame " + i);
+    }
+
     @Test
     void peerThatStopsReadingCausesBoundedQueueAndCountedDrops() throws Exception {
         long maxQueued = 1 << 20;

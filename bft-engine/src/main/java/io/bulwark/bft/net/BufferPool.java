@@ -15,7 +15,6 @@ final class BufferPool {
     private final int bufferBytes;
     private final int maxIdle;
     private final ArrayDeque<ByteBuffer> idle = new ArrayDeque<>();
-    private long allocated;
 
     BufferPool(int bufferBytes, int maxIdle) {
         if (bufferBytes < 1 || maxIdle < 0) throw new IllegalArgumentException("buffer of " + bufferBytes + " bytes, " + maxIdle + " kept idle");
@@ -26,9 +25,7 @@ final class BufferPool {
     /** An empty buffer (position 0, limit its capacity), a spare one if there is one. */
     ByteBuffer take() {
         ByteBuffer b = idle.pollLast();
-        if (b != null) return b;
-        allocated++;
-        return ByteBuffer.allocateDirect(bufferBytes);
+        return b != null ? b : ByteBuffer.allocateDirect(bufferBytes);
     }
 
     /** Takes back a buffer its connection no longer holds; kept for the next if fewer than {@code maxIdle} are. */
@@ -38,11 +35,6 @@ final class BufferPool {
         if (idle.size() < maxIdle) idle.addLast(b);
     }
 
-    int bufferBytes() { return bufferBytes; }
-
     /** Spare buffers kept now. */
     int idle() { return idle.size(); }
-
-    /** Buffers allocated over the pool's life. */
-    long allocated() { return allocated; }
 }

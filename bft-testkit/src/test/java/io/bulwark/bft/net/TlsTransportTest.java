@@ -84,13 +84,20 @@ class TlsTransportTest {
         return f;
     }
 
-    @Test
-    void framesFlowBothWaysAndTheAcceptedConnectionIsTheTlsPeers() {
+    /** A server (principal 0) and a client (1) whose TLS handshake completed. */
+    private Peer[] handshaken() {
         Peer server = peer(0, TransportConfig.forNodes(), tls(0));
         Peer client = peer(1, TransportConfig.forNodes(), tls(1));
         int port = server.listen();
         client.transport.dial(0, Peer.loopback(port));
         Await.until("handshake", () -> !client.connected.isEmpty() && !server.accepted.isEmpty());
+        return new Peer[] {server, client};
+    }
+
+    @Test
+    void framesFlowBothWaysAndTheAcceptedConnectionIsTheTlsPeers() {
+        Peer[] pair = handshaken();
+        Peer server = pair[0], client = pair[1];
         Connection acc = server.accepted.get(0);
         assertEquals(1, acc.peer(), "the accepted connection is bound to the principal whose pinned key the peer proved");
         assertTrue(server.onLoop(acc::tlsAuthenticated));
@@ -125,11 +132,8 @@ class TlsTransportTest {
      */
     @Test
     void aQuietTlsConnectionHoldsNoBufferOnceItsFramesCrossed() {
-        Peer server = peer(0, TransportConfig.forNodes(), tls(0));
-        Peer client = peer(1, TransportConfig.forNodes(), tls(1));
-        int port = server.listen();
-        client.transport.dial(0, Peer.loopback(port));
-        Await.until("handshake", () -> !client.connected.isEmpty() && !server.accepted.isEmpty());
+        Peer[] pair = handshaken();
+        Peer server = pair[0], client = pair[1];
         Connection acc = server.accepted.get(0);
         Connection dialed = client.connected.get(0);
         assertTrue(server.onLoop(() -> server.transport.bind(1, acc)));

@@ -47,16 +47,22 @@ class TransportTest {
         Await.until("connected", () -> !a.connected.isEmpty());
     }
 
-    @Test
-    void manyFramesBothWaysInOrderWithBind() {
-        Peer a = peer(0, TransportConfig.defaults());
-        Peer b = peer(7, TransportConfig.defaults());   // b plays a replica; a a client it never dials
-        // b authenticates (here: trusts) the first frame and binds the anonymous connection to 0,
-        // then echoes every frame by principal, which must route over that accepted connection
+    /**
+     * b authenticates (here: trusts) the first frame and binds the anonymous connection to 0, then
+     * echoes every frame by principal, which must route over that accepted connection.
+     */
+    private static void echoToZero(Peer b) {
         b.onFrame = (conn, f) -> {
             if (conn.peer() == Connection.UNBOUND) assertTrue(b.transport.bind(0, conn));
             assertTrue(b.transport.send(0, f));
         };
+    }
+
+    @Test
+    void manyFramesBothWaysInOrderWithBind() {
+        Peer a = peer(0, TransportConfig.defaults());
+        Peer b = peer(7, TransportConfig.defaults());   // b plays a replica; a a client it never dials
+        echoToZero(b);
         connect(a, b);
         int n = 20_000;
         a.onLoop(() -> {
@@ -199,10 +205,7 @@ class TransportTest {
         TransportConfig cfg = TransportConfig.defaults().withMaxFrameBytes(1 << 20).withMaxUnboundFrameBytes(1 << 20);
         Peer a = peer(0, cfg);
         Peer b = peer(7, cfg);
-        b.onFrame = (conn, f) -> {
-            if (conn.peer() == Connection.UNBOUND) assertTrue(b.transport.bind(0, conn));
-            assertTrue(b.transport.send(0, f));
-        };
+        echoToZero(b);
         connect(a, b);
         int n = 2_000;
         a.onLoop(() -> {
